@@ -1,0 +1,251 @@
+"""The case schema (design §3): typed models for the three modes.
+
+A case file is YAML with a top-level ``cases:`` list; each item validates into one of
+:class:`GradeCase`, :class:`PairwiseCase` or :class:`ScoreCase`, chosen by its ``mode`` field.
+Models are frozen: a loaded case is a value.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "ID_PATTERN",
+    "AnswerKind",
+    "Case",
+    "CaseBase",
+    "GradeCase",
+    "GradeLabel",
+    "GradeResponse",
+    "Mode",
+    "PairwiseCase",
+    "PairwiseLabel",
+    "PairwiseResponse",
+    "ScoreCase",
+    "ScoreResponse",
+]
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+"""Case and response ids: short kebab-case (lower-case letters, digits, single hyphens)."""
+
+_ID_RE = re.compile(ID_PATTERN)
+
+
+class Mode(StrEnum):
+    """How a judge is asked about a case."""
+
+    GRADE = "grade"
+    """Reference-graded: is this response correct given the reference? (HLE style)"""
+    PAIRWISE = "pairwise"
+    """Which of two responses is better? (MT-Bench style)"""
+    SCORE = "score"
+    """Rate one response from 1 to 10."""
+
+
+class AnswerKind(StrEnum):
+    """What a grade case's reference *is*; decides normalisation and equivalence (see ``cases.answers``)."""
+
+    MULTIPLE_CHOICE = "multiple_choice"
+    """A letter among ``choices``; the choice text names the same answer."""
+    NUMBER = "number"
+    """A real number, possibly with a unit, percent sign or scientific notation; compared with a tolerance."""
+    EXPRESSION = "expression"
+    """A symbolic expression; compared by symbolic equivalence through the safe parser."""
+    SET = "set"
+    """An unordered collection: ``{1, 2}`` equals ``{2, 1}``."""
+    TUPLE = "tuple"
+    """An ordered collection: ``(1, 2)`` differs from ``(2, 1)``."""
+    INTERVAL = "interval"
+    """A real interval with open or closed ends, ``[0, 1)``."""
+    GROUP = "group"
+    """An algebraic object written in notation (direct sums, products, cyclic groups)."""
+    COMPLEXITY_CLASS = "complexity_class"
+    """A named complexity class or other named object (``TC^0``, ``NP``)."""
+    CHEMISTRY = "chemistry"
+    """A chemical species, by formula or name."""
+    DATE = "date"
+    """A calendar date or time of day."""
+    BOOLEAN = "boolean"
+    """Yes/no, true/false."""
+    TEXT = "text"
+    """Free text, compared after normalisation."""
+
+
+GradeLabel = Literal["correct", "incorrect"]
+PairwiseLabel = Literal["better", "worse", "tie"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+def _check_id(value: str) -> str:
+    if not _ID_RE.match(value):
+        raise ValueError(f"expected a short kebab-case id such as 'tc0-notation', got {value!r}")
+    return value
+
+
+class _ResponseBase(_Frozen):
+    id: str = Field(min_length=1, max_length=40)
+    """Identity of the response within its case (kebab-case); stable across runs."""
+    text: str
+    """The response as a judge sees it (may be empty: an empty response is a legitimate probe target)."""
+    why: str = Field(min_length=1)
+    """One line saying why the label is what it is (the adjudication)."""
+
+    _v_id = field_validator("id")(_check_id)
+
+
+class GradeResponse(_ResponseBase):
+    """A candidate answer to a reference-graded case."""
+
+    label: GradeLabel
+    """Adjudicated verdict: does this response match the reference?"""
+
+
+class PairwiseResponse(_ResponseBase):
+    """One of the two responses of a pairwise case."""
+
+    label: PairwiseLabel
+    """``better`` or ``worse`` than the other response, or ``tie`` (both must then be ``tie``)."""
+
+
+class ScoreResponse(_ResponseBase):
+    """A response to be rated 1–10."""
+
+    label: tuple[int, int]
+    """Expected score range ``[low, high]`` on the 1–10 scale, inclusive."""
+
+    @field_validator("label")
+    @classmethod
+    def _range(cls, value: tuple[int, int]) -> tuple[int, int]:
+        low, high = value
+        if not (1 <= low <= high <= 10):
+            raise ValueError(f"expected a score range [low, high] with 1 <= low <= high <= 10, got {list(value)}")
+        return value
+
+
+class CaseBase(_Frozen):
+    """Fields every case has, whatever its mode."""
+
+    id: str = Field(min_length=1, max_length=60)
+    """Unique, short, kebab-case id across the whole library."""
+    question: str = Field(min_length=1)
+    """The question as the judge sees it."""
+    source: str = Field(min_length=1)
+    """Provenance: ``HLE <id>``, a paper, or ``hand-written``."""
+    tags: tuple[str, ...] = ()
+    """Free labels for selection (``judgeprobe cases list --tag``); the first tag conventionally names the
+    kind of trickiness."""
+    note: str | None = None
+    """Anything a maintainer should know about the case."""
+    reference_doubt: bool = False
+    """True where the reference itself is disputed; such cases are reported apart from judge errors."""
+    doubt_reason: str | None = None
+    """Why the reference is doubted; required when ``reference_doubt`` is true."""
+
+    _v_id = field_validator("id")(_check_id)
+
+    @model_validator(mode="after")
+    def _doubt_needs_reason(self) -> CaseBase:
+        if self.reference_doubt and not self.doubt_reason:
+            raise ValueError("reference_doubt is true but doubt_reason is missing; say why the reference is doubted")
+        return self
+
+
+class GradeCase(CaseBase):
+    """A reference-graded case: each response is judged correct or incorrect against ``reference``."""
+
+    mode: Literal[Mode.GRADE] = Mode.GRADE
+    """Always ``grade``."""
+    reference: str = Field(min_length=1)
+    """The reference (correct) answer, as the benchmark states it."""
+    answer_kind: AnswerKind
+    """What kind of answer the reference is; picks normalisation and equivalence rules."""
+    choices: dict[str, str] | None = None
+    """Multiple choice only: letter -> choice text, in display order (``{A: '1', B: '2'}``)."""
+    tolerance: float | None = Field(default=None, ge=0)
+    """Number kinds only: relative tolerance for equivalence; ``None`` means the default of ``cases.answers``."""
+    equivalents: tuple[str, ...] = ()
+    """Other surface forms of the reference that the author asserts mean the same answer."""
+    non_equivalents: tuple[str, ...] = ()
+    """Minimal meaning-breaking neighbours of the reference (controls)."""
+    responses: tuple[GradeResponse, ...] = Field(min_length=1)
+    """Candidate responses with adjudicated labels."""
+
+    @model_validator(mode="after")
+    def _kind_fits(self) -> GradeCase:
+        if self.answer_kind is AnswerKind.MULTIPLE_CHOICE:
+            if not self.choices:
+                raise ValueError("answer_kind multiple_choice needs choices (letter -> text)")
+            if self.reference.strip() not in self.choices:
+                raise ValueError(
+                    f"reference {self.reference!r} is not one of the choice letters {sorted(self.choices)}"
+                )
+        elif self.choices is not None:
+            raise ValueError(f"choices are only allowed for multiple_choice, not answer_kind {self.answer_kind}")
+        if self.tolerance is not None and self.answer_kind is not AnswerKind.NUMBER:
+            raise ValueError("tolerance is only allowed for answer_kind number")
+        _unique_response_ids(self.responses)
+        return self
+
+
+class PairwiseCase(CaseBase):
+    """Two responses to one question; the judge says which is better (or tie)."""
+
+    mode: Literal[Mode.PAIRWISE] = Mode.PAIRWISE
+    """Always ``pairwise``."""
+    reference: str | None = None
+    """Optional reference answer for reference-guided pairwise judging."""
+    responses: tuple[PairwiseResponse, PairwiseResponse]
+    """Exactly two responses: one ``better`` and one ``worse``, or both ``tie``."""
+
+    @model_validator(mode="after")
+    def _labels_fit(self) -> PairwiseCase:
+        labels = sorted(r.label for r in self.responses)
+        if labels not in (["better", "worse"], ["tie", "tie"]):
+            raise ValueError(
+                f"pairwise labels must be one 'better' and one 'worse', or both 'tie'; got {labels}"
+            )
+        _unique_response_ids(self.responses)
+        return self
+
+    @property
+    def preferred(self) -> str:
+        """Id of the better response, or ``tie``."""
+        for response in self.responses:
+            if response.label == "better":
+                return response.id
+        return "tie"
+
+
+class ScoreCase(CaseBase):
+    """Responses rated on a 1–10 scale; each carries the range a fair judge should give."""
+
+    mode: Literal[Mode.SCORE] = Mode.SCORE
+    """Always ``score``."""
+    reference: str | None = None
+    """Optional reference answer shown to the judge."""
+    responses: tuple[ScoreResponse, ...] = Field(min_length=1)
+    """Responses with expected score ranges."""
+
+    @model_validator(mode="after")
+    def _ids(self) -> ScoreCase:
+        _unique_response_ids(self.responses)
+        return self
+
+
+def _unique_response_ids(responses: tuple[_ResponseBase, ...]) -> None:
+    seen: set[str] = set()
+    for response in responses:
+        if response.id in seen:
+            raise ValueError(f"response id {response.id!r} appears twice in this case")
+        seen.add(response.id)
+
+
+Case = Annotated[GradeCase | PairwiseCase | ScoreCase, Field(discriminator="mode")]
+"""Any case; pydantic picks the model from ``mode``."""

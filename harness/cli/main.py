@@ -1,0 +1,63 @@
+"""The ``judgeprobe`` command: a click group whose subcommands live in their own modules.
+
+Subcommands are imported only when invoked (or listed), so ``judgeprobe cases list`` never pays for httpx,
+pandas or the report code. To add a command, write ``harness/cli/<name>.py`` defining a click command or
+group and add one line to ``_COMMANDS``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+
+import click
+
+__all__ = ["cli", "main"]
+
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("harness.cli.run", "Run the probe suite against a judge and report what flips."),
+    "cases": ("harness.cli.cases", "Inspect and lint the case library."),
+    "probes": ("harness.cli.probes", "List the registered probes."),
+    "judges": ("harness.cli.judges", "List the judge backends."),
+    "search": ("harness.cli.search", "Search for a minimal probe chain that flips a judge on one case."),
+    "report": ("harness.cli.report", "Rebuild the reports of a run from its store."),
+    "batch": ("harness.cli.batch", "Export pending requests as batch JSONL and import the results."),
+    "gate": ("harness.cli.gate", "Gate a run against thresholds and a committed baseline (CI)."),
+    "diff": ("harness.cli.diff", "Compare two judge configurations on the same variants."),
+}
+"""Command name -> (module, one-line help). The module defines a click command named like the command."""
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name, (module, _) in _COMMANDS.items() if importlib.util.find_spec(module))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = _COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module_name, _ = entry
+        if importlib.util.find_spec(module_name) is None:
+            return None
+        module = importlib.import_module(module_name)
+        command = getattr(module, cmd_name)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, _COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="judgeprobe")
+def cli() -> None:
+    """judgeprobe: find out whether an LLM judge can be trusted."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="judgeprobe")

@@ -1,0 +1,37 @@
+"""Exceptions of the ``harness`` package.
+
+Hierarchy::
+
+    HarnessError                 root of everything the harness raises on purpose
+    ├── ConfigError (ValueError) a judge spec, TOML file, option or setting is invalid
+    ├── BackendUnavailable       a backend needs an optional dependency that is not installed
+    ├── StoreError               the run store is unreadable or belongs to another run
+    └── ReplayMissing            strict replay met a request that has no recording
+
+Judge-side failures (timeouts, garbage replies) are *not* exceptions: they become unscored or error
+verdicts (see ``harness.judges.base.Verdict``).
+"""
+
+from __future__ import annotations
+
+__all__ = ["BackendUnavailable", "ConfigError", "HarnessError", "ReplayMissing", "StoreError"]
+
+
+class HarnessError(Exception):
+    """Root of the harness's own exceptions."""
+
+
+class ConfigError(HarnessError, ValueError):
+    """A judge spec, configuration file, command-line option or setting is invalid."""
+
+
+class BackendUnavailable(HarnessError, ImportError):
+    """A backend needs an optional dependency; the message says which ``pip install`` fixes it."""
+
+
+class StoreError(HarnessError):
+    """The run store cannot be used (corrupt, or written by an incompatible version)."""
+
+
+class ReplayMissing(HarnessError, KeyError):
+    """Strict replay: a request has no recorded answer."""

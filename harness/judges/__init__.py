@@ -1,0 +1,1 @@
+"""Judge backends and the judge contract."""

@@ -1,0 +1,230 @@
+"""Judge backends registered by name, and judge configuration from a spec string or a TOML file.
+
+A backend is a factory ``(JudgeConfig) -> Judge`` registered with :func:`register_backend`. Shipped
+backends live in modules that are imported only when their backend is first asked for, so an optional
+dependency is needed only by those who use it. Third-party backends arrive through the entry-point group
+``judgeprobe.judges`` (each entry point names a module or a factory; importing it registers the backend).
+
+Spec strings (one line, for the command line)::
+
+    builtin:reference            built-in reference grader (also exact, math, mc)
+    openai:MODEL@BASE_URL        OpenAI-compatible chat completions
+    anthropic:MODEL              Anthropic Messages API
+    command:PROGRAM ARG...       a program speaking the JSON contract on stdin/stdout (no shell)
+    python:MODULE:FUNCTION       a Python callable, sync or async
+    replay:RUN_DIR               answers recorded in a previous run's store
+    mock:SCRIPT                  the scripted mock (tests)
+
+A TOML file (``judge.toml``) holds the same fields as :class:`JudgeConfig`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from harness.errors import ConfigError
+from harness.judges.base import Judge
+
+__all__ = [
+    "BackendInfo",
+    "JudgeConfig",
+    "available_backends",
+    "backend_info",
+    "load_judge",
+    "parse_spec",
+    "register_backend",
+]
+
+ENTRY_POINT_GROUP = "judgeprobe.judges"
+
+BackendFactory = Callable[["JudgeConfig"], Judge]
+
+_SHIPPED: dict[str, str] = {
+    "builtin": "harness.judges.builtin",
+    "openai": "harness.judges.openai",
+    "anthropic": "harness.judges.anthropic",
+    "command": "harness.judges.command",
+    "python": "harness.judges.python",
+    "replay": "harness.judges.replay",
+    "mock": "harness.judges.mock",
+}
+"""Backend name -> module that registers it (imported lazily)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BackendInfo:
+    """A registered backend."""
+
+    name: str
+    """Name used in specs and TOML ``backend``."""
+    factory: BackendFactory
+    """Builds a configured judge."""
+    description: str
+    """One line for ``judgeprobe judges list``."""
+    origin: str
+    """``shipped`` or the distribution/entry point that provided it."""
+
+
+_REGISTRY: dict[str, BackendInfo] = {}
+
+
+def register_backend(name: str, *, description: str, origin: str = "shipped") -> Callable[[BackendFactory], BackendFactory]:
+    """Decorator registering a backend factory under ``name``."""
+
+    def decorate(factory: BackendFactory) -> BackendFactory:
+        _REGISTRY[name] = BackendInfo(name=name, factory=factory, description=description, origin=origin)
+        return factory
+
+    return decorate
+
+
+class JudgeConfig(BaseModel):
+    """A judge configuration: what a spec string or a TOML file says. Its hash identifies the judge."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    backend: str = Field(min_length=1)
+    """Registered backend name (``openai``, ``builtin``, ``command``, …)."""
+    target: str = ""
+    """Backend-specific target: the grader name for ``builtin``, the program for ``command``,
+    ``module:function`` for ``python``, the run folder for ``replay``, the script for ``mock``."""
+    model: str | None = None
+    """Model name sent to a model API."""
+    base_url: str | None = None
+    """Base URL of a model API (e.g. ``http://127.0.0.1:8000/v1``)."""
+    template: str | None = None
+    """Prompt template: a shipped template name or a path to a user file (LLM backends)."""
+    template_text: str | None = None
+    """The template's resolved text; filled in on load and included in the hash."""
+    temperature: float | None = None
+    """Sampling temperature (``None``: the server default)."""
+    max_tokens: int | None = Field(default=None, gt=0)
+    """Maximum tokens of the judge's reply."""
+    api_key_env: str | None = None
+    """Name of the environment variable holding the API key (the key itself is never stored)."""
+    headers: dict[str, str] = Field(default_factory=dict)
+    """Extra HTTP headers (must not contain secrets; use ``api_key_env``)."""
+    timeout_s: float = Field(default=60.0, gt=0)
+    """Per-attempt timeout in seconds."""
+    params: dict[str, Any] = Field(default_factory=dict)
+    """Extra backend parameters (sent as-is to model APIs, e.g. ``top_p``, ``seed``)."""
+
+    def content_hash(self) -> str:
+        """Stable hash over every field that changes what the judge does (template text included)."""
+        data = self.model_dump(mode="json")
+        data.pop("template", None)  # the resolved text is what matters, not where it came from
+        blob = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def display_name(self) -> str:
+        """Short readable name."""
+        if self.backend in ("openai", "anthropic"):
+            where = f"@{self.base_url}" if self.base_url else ""
+            return f"{self.backend}:{self.model}{where}"
+        return f"{self.backend}:{self.target}" if self.target else self.backend
+
+
+def parse_spec(spec: str) -> JudgeConfig:
+    """Turn a one-line spec (see module docstring) into a configuration."""
+    spec = spec.strip()
+    backend, sep, rest = spec.partition(":")
+    if not sep or not backend:
+        raise ConfigError(
+            f"judge spec {spec!r} has no backend; expected BACKEND:TARGET such as 'builtin:reference', "
+            "'openai:MODEL@URL' or 'python:module:function', or a path to a .toml file"
+        )
+    if backend in ("openai", "anthropic"):
+        model, at, url = rest.partition("@")
+        if not model:
+            raise ConfigError(f"judge spec {spec!r} names no model; expected {backend}:MODEL[@BASE_URL]")
+        return JudgeConfig(backend=backend, model=model, base_url=url if at else None)
+    return JudgeConfig(backend=backend, target=rest)
+
+
+def load_config(spec_or_path: str) -> JudgeConfig:
+    """A configuration from a spec string or a ``.toml`` file path."""
+    if spec_or_path.endswith(".toml"):
+        path = Path(spec_or_path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"judge configuration file {path} does not exist") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        data = data.get("judge", data)
+        try:
+            config = JudgeConfig(**data)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors(include_url=False)
+            )
+            raise ConfigError(f"{path}: invalid judge configuration: {problems}") from None
+        if config.template and not Path(config.template).is_absolute():
+            candidate = path.parent / config.template
+            if candidate.exists():
+                config = config.model_copy(update={"template": str(candidate)})
+        return config
+    return parse_spec(spec_or_path)
+
+
+def _ensure_loaded(name: str) -> None:
+    if name in _REGISTRY:
+        return
+    module = _SHIPPED.get(name)
+    if module is not None:
+        importlib.import_module(module)
+        return
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name == name:
+            loaded = ep.load()
+            if name not in _REGISTRY and callable(loaded):
+                origin = f"entry point {ep.value}"
+                _REGISTRY[name] = BackendInfo(name=name, factory=loaded, description=ep.value, origin=origin)
+            return
+
+
+def backend_info(name: str) -> BackendInfo:
+    """The registered backend ``name`` (importing its module if needed)."""
+    _ensure_loaded(name)
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(set(_SHIPPED) | set(_REGISTRY)))
+        raise ConfigError(f"unknown judge backend {name!r}; known backends: {known}") from None
+
+
+def available_backends() -> list[BackendInfo]:
+    """Every backend: shipped, registered, and from entry points (each module imported)."""
+    for name in _SHIPPED:
+        try:
+            _ensure_loaded(name)
+        except ImportError:
+            continue
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            _ensure_loaded(ep.name)
+        except Exception:  # noqa: S112 - a broken third-party plugin must not hide the others
+            continue
+    return sorted(_REGISTRY.values(), key=lambda info: info.name)
+
+
+def load_judge(spec_or_path: str | JudgeConfig) -> Judge:
+    """A configured judge from a spec string, a TOML path, or a configuration."""
+    config = spec_or_path if isinstance(spec_or_path, JudgeConfig) else load_config(spec_or_path)
+    info = backend_info(config.backend)
+    judge = info.factory(config)
+    if not judge.config_hash:
+        judge.config_hash = config.content_hash()
+    if judge.name == "judge":
+        judge.name = config.display_name()
+    return judge

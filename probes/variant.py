@@ -1,0 +1,155 @@
+"""Variants: a case response after a chain of probe steps (design §3).
+
+A :class:`Variant` is what a judge is asked about. It carries everything a judge request needs (question,
+reference, choices, responses in presentation order, presentation attributes) and everything the statistics
+need (case, unit, chain, relation, label). Its ``id`` is a stable hash of its content and chain, so results,
+caches and baselines line up across runs and machines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from cases.models import Mode
+
+__all__ = ["Relation", "Slot", "Step", "Variant", "chain_name", "params_key"]
+
+ParamValue = str | int | float | bool | None
+
+
+class Relation(StrEnum):
+    """What a variant's verdict must do relative to the unperturbed one."""
+
+    BASE = "base"
+    """The unperturbed response itself (no probe steps); its draws give the base verdict and the placebo."""
+    INVARIANT = "invariant"
+    """Meaning preserved: the label stays, a changed verdict is a flip."""
+    CONTROL = "control"
+    """Meaning broken on purpose: the label changes, an unchanged verdict is a miss."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One probe application: the probe's registered name and its parameters."""
+
+    probe: str
+    """Registered probe name, e.g. ``formatting.boxed``."""
+    params: tuple[tuple[str, ParamValue], ...] = ()
+    """Parameters as sorted ``(name, value)`` pairs (hashable, canonical)."""
+
+    @classmethod
+    def of(cls, probe: str, **params: ParamValue) -> Step:
+        """Build a step with canonical (sorted) parameters."""
+        return cls(probe, params_key(params))
+
+    @property
+    def name(self) -> str:
+        """Readable form: ``probe`` or ``probe(k=v,…)``; parsed back by ``probes.chain.parse_chain``."""
+        if not self.params:
+            return self.probe
+        inner = ",".join(f"{k}={json.dumps(v)}" for k, v in self.params)
+        return f"{self.probe}({inner})"
+
+
+def params_key(params: Mapping[str, ParamValue]) -> tuple[tuple[str, ParamValue], ...]:
+    """Canonical, hashable form of a parameter mapping."""
+    return tuple(sorted(params.items()))
+
+
+def chain_name(chain: tuple[Step, ...]) -> str:
+    """Readable name of a chain: step names joined by `` > `` (``base`` for the empty chain)."""
+    return " > ".join(step.name for step in chain) if chain else "base"
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One response as presented to the judge."""
+
+    response_id: str
+    """Identity of the response (the case's response id); pairwise verdicts are mapped back to it."""
+    text: str
+    """Text shown to the judge."""
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """A perturbed (or base) request with the relation it must satisfy and the label it carries."""
+
+    case_id: str
+    """The case this variant came from."""
+    unit_id: str
+    """The statistical unit within the case: the response id for grade/score, ``pair`` for pairwise."""
+    mode: Mode
+    """Judging mode of the case."""
+    question: str
+    """Question text as shown to the judge."""
+    reference: str | None
+    """Reference answer as shown to the judge (``None`` where the mode has none)."""
+    answer_kind: str | None
+    """Answer kind of the case (grade mode), for reference graders."""
+    choices: tuple[tuple[str, str], ...] | None
+    """Multiple-choice options in display order, ``(letter, text)``."""
+    slots: tuple[Slot, ...]
+    """Responses in presentation order (one for grade/score, two for pairwise)."""
+    chain: tuple[Step, ...]
+    """Probe steps applied, in order (empty for the base variant)."""
+    seed: int
+    """Seed the probes drew from."""
+    relation: Relation
+    """What the verdict must do relative to the base verdict."""
+    label: str
+    """Label the variant now carries: grade ``correct``/``incorrect``; pairwise the preferred response id or
+    ``tie``; score ``low-high``."""
+    family: str = "base"
+    """Family of the last (deciding) probe step, ``base`` for the unperturbed variant."""
+    presentation: tuple[tuple[str, str], ...] = ()
+    """Presentation attributes templates honour, e.g. ``(("field_order", "reference_first"),)``."""
+    dose: float | None = None
+    """Graded probes: the dose (padding words, repetitions), for dose-response curves."""
+    final_answer: str | None = None
+    """The final answer the variant's response states, where the probe knows it (for extraction checks)."""
+    id: str = field(default="", compare=False)
+    """Stable content hash (16 hex digits) of everything above except ``id``; filled in on construction."""
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            object.__setattr__(self, "id", self.content_hash())
+
+    def content_hash(self) -> str:
+        """Hash of the variant's content and chain, independent of process, machine and dict order."""
+        payload: dict[str, Any] = {
+            "case": self.case_id,
+            "unit": self.unit_id,
+            "mode": str(self.mode),
+            "q": self.question,
+            "ref": self.reference,
+            "kind": self.answer_kind,
+            "choices": self.choices,
+            "slots": [(s.response_id, s.text) for s in self.slots],
+            "chain": [(s.probe, s.params) for s in self.chain],
+            "seed": self.seed,
+            "rel": str(self.relation),
+            "label": self.label,
+            "pres": self.presentation,
+        }
+        blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    @property
+    def chain_name(self) -> str:
+        """Readable name of the chain."""
+        return chain_name(self.chain)
+
+    @property
+    def probe(self) -> str:
+        """Name of the last probe step (``base`` for the unperturbed variant)."""
+        return self.chain[-1].probe if self.chain else "base"
+
+    def presentation_value(self, key: str, default: str) -> str:
+        """Look up one presentation attribute."""
+        return dict(self.presentation).get(key, default)
