@@ -59,6 +59,8 @@ class DrawRecord:
     """True for placebo draws of the base variant."""
     cache_key: str
     """Key of the request for this judge (identical keys are sent once)."""
+    request_key: str
+    """Hash of the request content alone (draw index included, judge excluded); replay looks answers up by it."""
     cached: bool
     """True when the draw was served from the store rather than a new judge call in this invocation."""
     status: str
@@ -107,6 +109,7 @@ def record_for(
     draw: int,
     placebo: bool,
     cache_key: str,
+    request_key: str,
     cached: bool,
     reference_doubt: bool,
 ) -> DrawRecord:
@@ -131,6 +134,7 @@ def record_for(
         draw=draw,
         placebo=placebo,
         cache_key=cache_key,
+        request_key=request_key,
         cached=cached,
         status=str(verdict.status),
         outcome=verdict.outcome,
