@@ -1,0 +1,294 @@
+"""Reading a judge's reply as a verdict: structured JSON, JSON in a fenced block, or the text contract.
+
+Every parser returns a :class:`~harness.judges.base.Verdict` that is either judged or unscored with a
+reason, and always keeps the raw reply. Rules shared by the three modes:
+
+* **Bind to the judge's own, final verdict.** A reply may echo the material it judged (a response that
+  itself says ``correct: yes`` or ``[[A]]``). Text before the last ``<<<END …>>>`` delimiter is ignored,
+  and of the remaining verdict fields the *last* one counts (MT-Bench's parser took the first ``[[A]]``,
+  so a reply that merely quoted the format read as A; inspect_ai binds to the last ``GRADE:``).
+* **Never guess.** No verdict, a verdict that contradicts itself (``correct: yes`` and ``correct: no``
+  in the judge's own final block, ``[[A]] or [[B]]`` on the verdict line), or a value out of range
+  (a rating of 11, a confidence of 150) is unscored with a reason, never counted as right or wrong.
+* A JSON object (the whole reply, or a fenced ```` ```json ```` block) wins only if it comes after the last
+  text-contract verdict; a JSON object with missing or wrong-typed fields is unscored.
+
+The JSON schemas sent as structured output (:func:`response_schema`) describe the same fields.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from cases.models import Mode
+from harness.judges.base import JudgeRequest, Verdict
+
+__all__ = [
+    "parse_grade_reply",
+    "parse_pairwise_reply",
+    "parse_reply",
+    "parse_score_reply",
+    "response_schema",
+]
+
+_END_DELIMITER = re.compile(r"<<<END [A-Z][A-Z_ ]*>>>")
+_FENCE = re.compile(r"```(?:json|JSON)?[ \t]*\n(\{.*?\})\s*```", re.S)
+_GRADE_FIELD = re.compile(
+    r"^[ \t>*_#`-]*(extracted_final_answer|reasoning|correct|confidence)[ \t*_`]*:[ \t*_`]*(.*)$",
+    re.M | re.I,
+)
+_YES_NO = re.compile(r"\b(yes|no)\b", re.I)
+_PAIR_MARK = re.compile(r"\[\[\s*(A|B|C|tie)\s*\]\]", re.I)
+_SCORE_MARK = re.compile(r"\[\[\s*(-?\d+(?:\.\d+)?)\s*\]\]")
+_RATING_PLAIN = re.compile(r"rating[ \t*_`]*:[ \t*_`]*(-?\d+(?:\.\d+)?)\b", re.I)
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def response_schema(mode: Mode) -> dict[str, Any]:
+    """The ``json_schema`` object for OpenAI structured output in ``mode`` (name, strict schema)."""
+    if mode is Mode.GRADE:
+        properties: dict[str, Any] = {
+            "extracted_final_answer": {"type": "string"},
+            "reasoning": {"type": "string"},
+            "correct": {"type": "string", "enum": ["yes", "no"]},
+            "confidence": {"type": "integer"},
+        }
+    elif mode is Mode.PAIRWISE:
+        properties = {
+            "reasoning": {"type": "string"},
+            "verdict": {"type": "string", "enum": ["A", "B", "tie"]},
+        }
+    else:
+        properties = {"reasoning": {"type": "string"}, "rating": {"type": "integer"}}
+    schema = {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+    return {"name": f"{mode}_verdict", "strict": True, "schema": schema}
+
+
+def _tail(reply: str) -> tuple[str, int]:
+    """The part of the reply after the last echoed ``<<<END …>>>`` delimiter, and its offset."""
+    ends = [m.end() for m in _END_DELIMITER.finditer(reply)]
+    offset = ends[-1] if ends else 0
+    return reply[offset:], offset
+
+
+def _json_candidate(reply: str) -> tuple[int, dict[str, Any]] | None:
+    """The last JSON object in the reply (whole reply or fenced block) and where it starts."""
+    stripped = reply.strip()
+    if stripped.startswith("{"):
+        try:
+            data = json.loads(stripped)
+        except json.JSONDecodeError:
+            data = None
+        if isinstance(data, dict):
+            return 0, data
+    found: tuple[int, dict[str, Any]] | None = None
+    for match in _FENCE.finditer(reply):
+        try:
+            data = json.loads(match.group(1))
+        except json.JSONDecodeError:
+            continue
+        if isinstance(data, dict):
+            found = (match.start(), data)
+    return found
+
+
+def _clean(value: str) -> str:
+    return value.strip().strip("*_`'\" ").strip()
+
+
+def _percent(value: Any) -> tuple[float | None, str | None]:
+    """Confidence as a percent; (None, reason) when out of range."""
+    if value is None or isinstance(value, bool):
+        return None, None
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        match = _NUMBER.search(str(value))
+        if match is None:
+            return None, None
+        number = float(match.group(0))
+    if not 0 <= number <= 100:
+        return None, f"confidence {number:g} is outside 0–100"
+    return number, None
+
+
+def _unscored(reason: str, reply: str) -> Verdict:
+    return Verdict.unscored(reason, raw_reply=reply)
+
+
+# --- grade --------------------------------------------------------------------------------------------
+
+
+def _grade_from_json(data: dict[str, Any], reply: str) -> Verdict:
+    correct = data.get("correct")
+    if isinstance(correct, bool):
+        correct = "yes" if correct else "no"
+    if not isinstance(correct, str) or _clean(correct).lower() not in ("yes", "no"):
+        return _unscored(f"JSON reply has no 'correct' field of yes or no (got {correct!r})", reply)
+    confidence, problem = _percent(data.get("confidence"))
+    if problem:
+        return _unscored(problem, reply)
+    extracted = data.get("extracted_final_answer")
+    reasoning = data.get("reasoning")
+    return Verdict.judged(
+        "correct" if _clean(correct).lower() == "yes" else "incorrect",
+        extracted_answer=None if extracted is None else str(extracted),
+        reasoning=None if reasoning is None else str(reasoning),
+        confidence=confidence,
+        raw_reply=reply,
+    )
+
+
+def parse_grade_reply(reply: str) -> Verdict:
+    """Read an HLE-style grade reply: ``correct`` yes/no, with extracted answer, reasoning, confidence."""
+    if not reply.strip():
+        return _unscored("empty reply", reply)
+    tail, offset = _tail(reply)
+    fields = list(_GRADE_FIELD.finditer(tail))
+    verdicts = [m for m in fields if m.group(1).lower() == "correct"]
+    candidate = _json_candidate(reply)
+    if candidate and (not verdicts or candidate[0] > offset + verdicts[-1].start()):
+        return _grade_from_json(candidate[1], reply)
+    if not verdicts:
+        return _unscored("no 'correct: yes|no' field in the reply", reply)
+    last = verdicts[-1]
+    starts = [
+        m for m in fields if m.group(1).lower() == "extracted_final_answer" and m.start() < last.start()
+    ]
+    block_start = starts[-1].start() if starts else last.start()
+    block = [m for m in fields if m.start() >= block_start]
+    words: set[str] = set()
+    for match in block:
+        if match.group(1).lower() == "correct":
+            value = _clean(match.group(2))
+            first = _YES_NO.match(value)
+            if first is None:
+                return _unscored(f"the 'correct' field says {value[:60]!r}, expected yes or no", reply)
+            words |= {w.lower() for w in _YES_NO.findall(value)}
+    if len(words) != 1:
+        return _unscored("contradictory verdicts: the judge's final block says both yes and no", reply)
+    values = _block_values(tail, block)
+    confidence, problem = _percent(values.get("confidence"))
+    if problem:
+        return _unscored(problem, reply)
+    return Verdict.judged(
+        "correct" if words == {"yes"} else "incorrect",
+        extracted_answer=values.get("extracted_final_answer"),
+        reasoning=values.get("reasoning"),
+        confidence=confidence,
+        raw_reply=reply,
+    )
+
+
+def _block_values(tail: str, block: list[re.Match[str]]) -> dict[str, str]:
+    """Each field's text, running from its marker to the next field marker."""
+    values: dict[str, str] = {}
+    for index, match in enumerate(block):
+        end = block[index + 1].start() if index + 1 < len(block) else len(tail)
+        text = match.group(2) + tail[match.end() : end]
+        values[match.group(1).lower()] = (
+            _clean(text) if match.group(1).lower() != "reasoning" else text.strip()
+        )
+    return values
+
+
+# --- pairwise -----------------------------------------------------------------------------------------
+
+_SLOT = {"A": 0, "B": 1}
+
+
+def _pair_outcome(slot: str, request: JudgeRequest, reply: str, reasoning: str | None) -> Verdict:
+    slot = slot.strip().upper()
+    if slot in ("C", "TIE"):
+        return Verdict.judged("tie", reasoning=reasoning, raw_reply=reply, meta={"slot": "tie"})
+    index = _SLOT.get(slot)
+    if index is None:
+        return _unscored(f"pairwise verdict {slot!r} is not A, B or tie", reply)
+    if len(request.response_ids) < 2:
+        return _unscored("pairwise request carries fewer than two response ids", reply)
+    return Verdict.judged(
+        request.response_ids[index], reasoning=reasoning, raw_reply=reply, meta={"slot": slot}
+    )
+
+
+def parse_pairwise_reply(reply: str, request: JudgeRequest) -> Verdict:
+    """Read a pairwise reply (``[[A]]``/``[[B]]``/``[[C]]``) and map the slot to the response id."""
+    if not reply.strip():
+        return _unscored("empty reply", reply)
+    tail, offset = _tail(reply)
+    marks = list(_PAIR_MARK.finditer(tail))
+    candidate = _json_candidate(reply)
+    if candidate and (not marks or candidate[0] > offset + marks[-1].start()):
+        data = candidate[1]
+        verdict = data.get("verdict")
+        if not isinstance(verdict, str):
+            return _unscored(f"JSON reply has no 'verdict' field of A, B or tie (got {verdict!r})", reply)
+        reasoning = data.get("reasoning")
+        return _pair_outcome(verdict, request, reply, None if reasoning is None else str(reasoning))
+    if not marks:
+        return _unscored("no verdict marker [[A]], [[B]] or [[C]] in the reply", reply)
+    last = marks[-1]
+    line_start = tail.rfind("\n", 0, last.start()) + 1
+    line_end = tail.find("\n", last.end())
+    line = tail[line_start : len(tail) if line_end == -1 else line_end]
+    on_line = {_norm_slot(m.group(1)) for m in _PAIR_MARK.finditer(line)}
+    if len(on_line) > 1:
+        return _unscored(f"contradictory verdicts on the verdict line: {line.strip()[:80]!r}", reply)
+    return _pair_outcome(last.group(1), request, reply, tail[: last.start()].strip() or None)
+
+
+def _norm_slot(slot: str) -> str:
+    slot = slot.upper()
+    return "C" if slot == "TIE" else slot
+
+
+# --- score --------------------------------------------------------------------------------------------
+
+
+def _score_verdict(value: float, reply: str, reasoning: str | None) -> Verdict:
+    if not 1 <= value <= 10:
+        return _unscored(f"rating {value:g} is outside 1–10", reply)
+    text = str(int(value)) if value == int(value) else f"{value:g}"
+    return Verdict.judged(text, score=value, reasoning=reasoning, raw_reply=reply)
+
+
+def parse_score_reply(reply: str) -> Verdict:
+    """Read a pointwise reply (``Rating: [[N]]``, N from 1 to 10)."""
+    if not reply.strip():
+        return _unscored("empty reply", reply)
+    tail, offset = _tail(reply)
+    marks = list(_SCORE_MARK.finditer(tail)) or list(_RATING_PLAIN.finditer(tail))
+    candidate = _json_candidate(reply)
+    if candidate and (not marks or candidate[0] > offset + marks[-1].start()):
+        data = candidate[1]
+        rating = data.get("rating")
+        if isinstance(rating, bool) or not isinstance(rating, int | float):
+            return _unscored(f"JSON reply has no numeric 'rating' field (got {rating!r})", reply)
+        reasoning = data.get("reasoning")
+        return _score_verdict(float(rating), reply, None if reasoning is None else str(reasoning))
+    if not marks:
+        return _unscored("no rating in the form Rating: [[N]] in the reply", reply)
+    last = marks[-1]
+    line_start = tail.rfind("\n", 0, last.start()) + 1
+    line_end = tail.find("\n", last.end())
+    line = tail[line_start : len(tail) if line_end == -1 else line_end]
+    on_line = {float(m.group(1)) for m in _SCORE_MARK.finditer(line)}
+    if len(on_line) > 1:
+        return _unscored(f"contradictory ratings on the verdict line: {line.strip()[:80]!r}", reply)
+    return _score_verdict(float(last.group(1)), reply, tail[: last.start()].strip() or None)
+
+
+def parse_reply(mode: Mode, reply: str, request: JudgeRequest) -> Verdict:
+    """Dispatch to the parser of ``mode``."""
+    if mode is Mode.GRADE:
+        return parse_grade_reply(reply)
+    if mode is Mode.PAIRWISE:
+        return parse_pairwise_reply(reply, request)
+    return parse_score_reply(reply)
