@@ -32,6 +32,9 @@ _CASES_OPTION = click.option(
     type=click.Path(exists=True, path_type=Path),
     help="Extra folder (searched recursively for *.yaml) or file of cases; repeatable.",
 )
+_NO_BUILTIN_OPTION = click.option(
+    "--no-builtin", is_flag=True, help="Leave out the shipped library; use only the --cases folders."
+)
 _MODES = [str(mode) for mode in Mode]
 
 
@@ -39,9 +42,11 @@ def _console() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
-def _load(case_dirs: Sequence[Path], *, include_builtin: bool = True) -> Library:
+def _load(case_dirs: Sequence[Path], *, no_builtin: bool) -> Library:
     """Load the library or exit 1 after printing every problem (to stderr)."""
-    library, errors = load_library_report(case_dirs, include_builtin=include_builtin)
+    if no_builtin and not case_dirs:
+        raise click.UsageError("--no-builtin needs at least one --cases folder")
+    library, errors = load_library_report(case_dirs, include_builtin=not no_builtin)
     if library is None:
         for error in errors:
             click.echo(str(error), err=True)
@@ -65,7 +70,7 @@ def cases() -> None:
 
 @cases.command("lint")
 @_CASES_OPTION
-@click.option("--no-builtin", is_flag=True, help="Lint only the --cases folders, not the shipped library.")
+@_NO_BUILTIN_OPTION
 def lint(case_dirs: tuple[Path, ...], no_builtin: bool) -> None:
     """Check every case file; print each problem as FILE:LINE: FIELD: message.
 
@@ -127,15 +132,19 @@ def _summary(library: Library) -> Table:
 @click.option("--trick", "tricks", multiple=True, help="Keep cases whose first tag (trick kind) is this.")
 @click.option("--mode", "modes", multiple=True, type=click.Choice(_MODES), help="Keep cases of this mode.")
 @_CASES_OPTION
+@_NO_BUILTIN_OPTION
 def list_cases(
     tags: tuple[str, ...],
     kinds: tuple[str, ...],
     tricks: tuple[str, ...],
     modes: tuple[str, ...],
     case_dirs: tuple[Path, ...],
+    no_builtin: bool,
 ) -> None:
     """List cases as a table: id, mode, answer kind, tags, number of responses, source."""
-    library = _load(case_dirs).select(tags=tags, kinds=kinds, tricks=tricks, modes=modes)
+    library = _load(case_dirs, no_builtin=no_builtin).select(
+        tags=tags, kinds=kinds, tricks=tricks, modes=modes
+    )
     table = Table(title=f"{len(library)} case(s)")
     table.add_column("id", no_wrap=True)
     table.add_column("mode", min_width=8, no_wrap=True)
@@ -153,9 +162,10 @@ def list_cases(
 @cases.command("show")
 @click.argument("case_id")
 @_CASES_OPTION
-def show(case_id: str, case_dirs: tuple[Path, ...]) -> None:
+@_NO_BUILTIN_OPTION
+def show(case_id: str, case_dirs: tuple[Path, ...], no_builtin: bool) -> None:
     """Print one case: question, reference, choices, forms, responses with labels, source, doubt."""
-    library = _load(case_dirs)
+    library = _load(case_dirs, no_builtin=no_builtin)
     if case_id not in library:
         close = difflib.get_close_matches(case_id, library.ids, n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
