@@ -1,0 +1,510 @@
+"""The runner: send every planned draw to a judge, concurrently, and write each one to the store (design §6).
+
+Guarantees:
+
+* **Bounded and polite.** At most ``concurrency`` calls are in flight (fewer during a 429 storm, see
+  :class:`~harness.ratelimit.AdaptiveConcurrency`), starts are spaced by an optional requests-per-minute
+  limit, every attempt has a timeout, and retryable failures are retried with jittered exponential backoff
+  that honours ``Retry-After`` (:class:`~harness.retry.RetryPolicy`).
+* **Nothing finished is lost.** Draws are committed in small batches (one transaction per event-loop tick),
+  and a call keeps its connection permit until its draw is committed. So at any instant at most
+  ``concurrency`` calls have been made whose answers are not on disk, and a run killed with SIGKILL repeats at
+  most that many calls when started again.
+* **Resumable and deduplicated.** A draw whose cache key is already answered in the store is never sent
+  again (a cache hit); identical requests within a run are sent once. Errors are stored but not cached, so a
+  rerun retries them.
+* **Complete.** Every planned draw ends judged, unscored, errored (with a kind) or skipped, and
+  ``RunStats`` counts add up: ``done == judged + unscored + errors + skipped``.
+
+Ctrl-C: :func:`run` cancels the calls in flight, commits every finished draw, closes the judge and returns
+the statistics with ``interrupted=True`` (it does not re-raise ``KeyboardInterrupt``; the command line
+turns ``interrupted`` into exit code 130). :func:`run_async` re-raises the cancellation after the same
+clean-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import re
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any, Protocol
+
+from cases.models import Mode
+from harness.errors import ConfigError
+from harness.judges.base import ErrorKind, Judge, JudgeRequest, Status, Verdict
+from harness.ratelimit import AdaptiveConcurrency, RateLimiter
+from harness.records import DrawRecord, record_for
+from harness.retry import RetryPolicy, parse_retry_after
+from probes.variant import Relation, Variant
+
+if TYPE_CHECKING:
+    from harness.store import RunStore
+
+__all__ = [
+    "PlannedDraw",
+    "ProgressSink",
+    "RunOptions",
+    "RunStats",
+    "plan_draws",
+    "redact_secrets",
+    "request_cache_key",
+    "request_content_key",
+    "run",
+    "run_async",
+]
+
+PlannedDraw = tuple[Variant, int, bool]
+"""``(variant, draw index, placebo)``."""
+
+_SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How hard and how patiently to call the judge."""
+
+    concurrency: int = 8
+    """Maximum calls in flight."""
+    rpm: float | None = None
+    """Maximum call starts per minute (``None``: no limit)."""
+    timeout_s: float = 60.0
+    """Timeout of one attempt, on top of the backend's own."""
+    max_retries: int = 4
+    """Retries of a retryable failure (timeouts, 429, 5xx, connection errors)."""
+    backoff_base_s: float = 0.5
+    """Ceiling of the first backoff wait; doubles per retry."""
+    backoff_max_s: float = 30.0
+    """Cap on any wait, ``Retry-After`` included."""
+    repeats: int = 1
+    """Draws per variant (``K``); base variants also get ``K`` placebo draws."""
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.concurrency < 1:
+            problems.append(f"concurrency={self.concurrency} (need >= 1)")
+        if self.rpm is not None and not self.rpm > 0:
+            problems.append(f"rpm={self.rpm} (need > 0, or None for no limit)")
+        if not self.timeout_s > 0:
+            problems.append(f"timeout_s={self.timeout_s} (need > 0)")
+        if self.max_retries < 0:
+            problems.append(f"max_retries={self.max_retries} (need >= 0)")
+        if self.backoff_base_s < 0 or self.backoff_max_s < 0:
+            problems.append(
+                f"backoff_base_s={self.backoff_base_s}, backoff_max_s={self.backoff_max_s} (need >= 0)"
+            )
+        if self.repeats < 1:
+            problems.append(f"repeats={self.repeats} (need >= 1)")
+        if problems:
+            raise ConfigError("invalid run options: " + "; ".join(problems))
+
+
+@dataclass
+class RunStats:
+    """What a run did. ``done == judged + unscored + errors + skipped``; cache hits are among them."""
+
+    planned: int = 0
+    """Draws planned (variants × repeats, plus placebo draws of base variants)."""
+    done: int = 0
+    """Draws that ended (from the cache or a call)."""
+    cache_hits: int = 0
+    """Draws answered from the store or by an identical request of this run (no call of their own)."""
+    deduplicated: int = 0
+    """Of the cache hits: draws answered by an identical request sent in this run."""
+    new_calls: int = 0
+    """Draws sent to the judge in this run."""
+    attempts: int = 0
+    """Judge calls made, retries included."""
+    retries: int = 0
+    """Attempts beyond the first."""
+    judged: int = 0
+    """Draws with a verdict."""
+    unscored: int = 0
+    """Draws whose reply could not be read as a verdict."""
+    errors: int = 0
+    """Draws with no usable reply after retries."""
+    skipped: int = 0
+    """Draws the judge does not support."""
+    errors_by_kind: dict[str, int] = field(default_factory=dict)
+    """Errored draws by error kind."""
+    concurrency_cuts: int = 0
+    """Times the connection limit was cut by rate limiting."""
+    elapsed_s: float = 0.0
+    """Wall time of the run."""
+    interrupted: bool = False
+    """The run was stopped (Ctrl-C) before every draw ended; finished draws are kept."""
+
+    @property
+    def rate(self) -> float:
+        """Draws ended per second."""
+        return self.done / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {**asdict(self), "rate": self.rate}
+
+
+class ProgressSink(Protocol):
+    """Receives progress; the rich progress bar implements it (core code never imports rich)."""
+
+    def start(self, total: int) -> None:
+        """The run starts with ``total`` planned draws."""
+
+    def update(self, stats: RunStats) -> None:
+        """Counts changed (called at most every ~0.1 s, and once at the end)."""
+
+    def finish(self, stats: RunStats) -> None:
+        """The run ended (also when interrupted)."""
+
+
+def plan_draws(variants: Sequence[Variant], *, repeats: int) -> list[PlannedDraw]:
+    """Every draw of a run: draws ``0..K-1`` per variant, and placebo draws ``K..2K-1`` of base variants."""
+    if repeats < 1:
+        raise ConfigError(f"repeats must be >= 1, got repeats={repeats}")
+    plan: list[PlannedDraw] = []
+    for variant in variants:
+        plan.extend((variant, draw, False) for draw in range(repeats))
+        if variant.relation is Relation.BASE:
+            plan.extend((variant, draw, True) for draw in range(repeats, 2 * repeats))
+    return plan
+
+
+_REQUEST_FIELDS = tuple(f.name for f in fields(JudgeRequest))
+
+
+def request_content_key(request: JudgeRequest) -> str:
+    """Same value as ``request.content_key()``, without ``dataclasses.asdict``'s deep copy (~10× faster).
+
+    ``tests/harness/test_runner.py`` checks that the two agree.
+    """
+    payload = {name: getattr(request, name) for name in _REQUEST_FIELDS}
+    payload["mode"] = str(request.mode)
+    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def request_cache_key(judge_hash: str, request_key: str) -> str:
+    """Same value as ``request.cache_key(judge_hash)`` given ``request_key = request.content_key()``."""
+    return hashlib.sha256(f"{judge_hash}\x00{request_key}".encode()).hexdigest()[:32]
+
+
+def redact_secrets(text: str) -> str:
+    """Replace the values of secret-looking environment variables (``*_KEY``, ``*_TOKEN``, …) in ``text``."""
+    for name, value in os.environ.items():
+        if len(value) >= 8 and _SECRET_NAME.search(name) and value in text:
+            text = text.replace(value, f"<{name}>")
+    return text
+
+
+class _Writer:
+    """Commits draws once per event-loop tick; waiters learn when their draw is on disk."""
+
+    def __init__(self, store: RunStore) -> None:
+        self._store = store
+        self._rows: list[tuple[DrawRecord, Verdict]] = []
+        self._waiters: list[asyncio.Future[None]] = []
+        self._scheduled = False
+        self.error: BaseException | None = None
+
+    def write(self, record: DrawRecord, verdict: Verdict, *, wait: bool) -> asyncio.Future[None] | None:
+        self._rows.append((record, verdict))
+        future: asyncio.Future[None] | None = None
+        loop = asyncio.get_running_loop()
+        if wait:
+            future = loop.create_future()
+            self._waiters.append(future)
+        if not self._scheduled:
+            self._scheduled = True
+            loop.call_soon(self.flush)
+        return future
+
+    def flush(self) -> None:
+        self._scheduled = False
+        rows, waiters = self._rows, self._waiters
+        self._rows, self._waiters = [], []
+        try:
+            self._store.put_draws(rows)
+        except Exception as exc:
+            self.error = exc
+            for future in waiters:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        for future in waiters:
+            if not future.done():
+                future.set_result(None)
+
+
+class _Run:
+    """State of one run (one judge, one store)."""
+
+    def __init__(
+        self,
+        judge: Judge,
+        store: RunStore,
+        plan: list[PlannedDraw],
+        *,
+        options: RunOptions,
+        stats: RunStats,
+        progress: ProgressSink | None,
+        reference_doubt: Mapping[str, bool],
+    ) -> None:
+        self.judge = judge
+        self.store = store
+        self.plan = plan
+        self.options = options
+        self.stats = stats
+        self.progress = progress
+        self.doubt = reference_doubt
+        self.judge_hash = judge.config_hash
+        limit = min(options.concurrency, judge.max_concurrency or options.concurrency)
+        self.limiter = AdaptiveConcurrency(limit, max_pause_s=options.backoff_max_s)
+        self.rpm = RateLimiter(options.rpm) if options.rpm else None
+        self.policy = RetryPolicy(options.max_retries, options.backoff_base_s, options.backoff_max_s)
+        self.writer = _Writer(store)
+        self.finished = store.finished_draws(self.judge_hash)
+        self.known_keys = store.finished_keys()
+        self.in_flight: dict[str, asyncio.Future[Verdict]] = {}
+        self.supported: dict[Mode, bool] = {}
+        self.items = self._pending()
+        self.last_update = 0.0
+
+    # -- bookkeeping -----------------------------------------------------------------------------------
+
+    def _count(self, status: str, kind: str | None, *, cached: bool, deduplicated: bool = False) -> None:
+        stats = self.stats
+        stats.done += 1
+        if cached:
+            stats.cache_hits += 1
+            stats.deduplicated += deduplicated
+        if status == Status.JUDGED:
+            stats.judged += 1
+        elif status == Status.UNSCORED:
+            stats.unscored += 1
+        elif status == Status.SKIPPED:
+            stats.skipped += 1
+        else:
+            stats.errors += 1
+            key = kind or "unknown"
+            stats.errors_by_kind[key] = stats.errors_by_kind.get(key, 0) + 1
+        if self.progress is not None:
+            now = time.monotonic()
+            if now - self.last_update >= 0.1:
+                self.last_update = now
+                self.progress.update(stats)
+
+    def _record(self, item: _Item, verdict: Verdict, *, cached: bool) -> DrawRecord:
+        variant, draw, placebo, _, request_key, cache_key = item
+        return record_for(
+            variant,
+            verdict,
+            run_id=self.store.run_id,
+            judge=self.judge.name,
+            judge_hash=self.judge_hash,
+            draw=draw,
+            placebo=placebo,
+            cache_key=cache_key,
+            request_key=request_key,
+            cached=cached,
+            reference_doubt=bool(self.doubt.get(variant.case_id, False)),
+        )
+
+    def _pending(self) -> Iterator[_Item]:
+        """Planned draws not already finished in the store under the same key (those are counted as hits)."""
+        for variant, draw, placebo in self.plan:
+            request = JudgeRequest.from_variant(variant, draw=draw)
+            request_key = request_content_key(request)
+            cache_key = request_cache_key(self.judge_hash, request_key)
+            stored = self.finished.get((variant.id, draw))
+            if stored is not None and stored[0] == cache_key and stored[1] == placebo:
+                self._count(stored[2], None, cached=True)
+                continue
+            yield (variant, draw, placebo, request, request_key, cache_key)
+
+    # -- work ------------------------------------------------------------------------------------------
+
+    async def worker(self) -> None:
+        for item in self.items:
+            await self._process(item)
+
+    async def _process(self, item: _Item) -> None:
+        variant, _, _, request, _, cache_key = item
+        supported = self.supported.get(variant.mode)
+        if supported is None:
+            supported = self.supported[variant.mode] = self.judge.supports(variant.mode)
+        if not supported:
+            verdict = Verdict.skipped(f"{self.judge.name} does not judge {variant.mode} requests", attempts=0)
+            self.writer.write(self._record(item, verdict, cached=False), verdict, wait=False)
+            self._count(Status.SKIPPED, None, cached=False)
+            return
+        leader = self.in_flight.get(cache_key)
+        if leader is not None:
+            verdict = await asyncio.shield(leader)
+            self.writer.write(self._record(item, verdict, cached=True), verdict, wait=False)
+            self._count(verdict.status, verdict.error_kind, cached=True, deduplicated=True)
+            return
+        if cache_key in self.known_keys:
+            cached = self.store.lookup(cache_key)
+            if cached is not None:
+                self.writer.write(self._record(item, cached, cached=True), cached, wait=False)
+                self._count(cached.status, None, cached=True)
+                return
+        future: asyncio.Future[Verdict] = asyncio.get_running_loop().create_future()
+        self.in_flight[cache_key] = future
+        try:
+            self.stats.new_calls += 1
+            verdict = await self._call(request)  # returns holding a connection permit
+            try:
+                written = self.writer.write(self._record(item, verdict, cached=False), verdict, wait=True)
+                assert written is not None
+                await written
+            finally:
+                self.limiter.release()
+            if verdict.status is not Status.ERROR:
+                self.known_keys.add(cache_key)
+            future.set_result(verdict)
+            self._count(verdict.status, verdict.error_kind, cached=False)
+        finally:
+            if not future.done():
+                future.cancel()
+            del self.in_flight[cache_key]
+
+    async def _call(self, request: JudgeRequest) -> Verdict:
+        """Attempts with retries; returns the final verdict while still holding a connection permit."""
+        attempt = 0
+        while True:
+            ticket = await self.limiter.acquire()
+            try:
+                if self.rpm is not None:
+                    await self.rpm.wait()
+                attempt += 1
+                self.stats.attempts += 1
+                verdict = await self._attempt(request)
+            except BaseException:
+                self.limiter.release()
+                raise
+            retry_after = verdict.meta.get("retry_after") if verdict.meta else None
+            if verdict.error_kind is ErrorKind.RATE_LIMIT:
+                self.limiter.on_rate_limited(ticket, retry_after=parse_retry_after(retry_after))
+                self.stats.concurrency_cuts = self.limiter.shrinks
+            elif verdict.status is not Status.ERROR:
+                self.limiter.on_success()
+            if not self.policy.should_retry(verdict, attempt=attempt):
+                return verdict if verdict.attempts == attempt else replace(verdict, attempts=attempt)
+            self.limiter.release()
+            self.stats.retries += 1
+            await asyncio.sleep(self.policy.delay(attempt, retry_after=retry_after))
+
+    async def _attempt(self, request: JudgeRequest) -> Verdict:
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(self.options.timeout_s):
+                verdict = await self.judge.judge(request)
+        except TimeoutError:
+            return Verdict.error(ErrorKind.TIMEOUT, f"no reply within {self.options.timeout_s:g} s")
+        except Exception as exc:  # a backend broke its contract: record, never crash the run
+            return Verdict.error(ErrorKind.CRASH, redact_secrets(f"judge raised {type(exc).__name__}: {exc}"))
+        if not isinstance(verdict, Verdict):
+            reason = f"judge returned {type(verdict).__name__}, expected a Verdict"
+            return Verdict.error(ErrorKind.CRASH, reason)
+        if verdict.status is Status.ERROR:
+            return replace(
+                verdict,
+                reason=redact_secrets(verdict.reason) if verdict.reason else verdict.reason,
+                raw_reply=redact_secrets(verdict.raw_reply) if verdict.raw_reply else verdict.raw_reply,
+            )
+        if verdict.latency_s is None:
+            verdict = replace(verdict, latency_s=time.perf_counter() - started)
+        return verdict
+
+
+_Item = tuple[Variant, int, bool, JudgeRequest, str, str]
+"""A pending draw: variant, draw, placebo, request, request key, cache key."""
+
+
+async def run_async(
+    judge: Judge,
+    variants: Sequence[Variant],
+    store: RunStore,
+    *,
+    options: RunOptions | None = None,
+    progress: ProgressSink | None = None,
+    reference_doubt: Mapping[str, bool] | None = None,
+    stats: RunStats | None = None,
+) -> RunStats:
+    """Run every planned draw of ``variants`` through ``judge``, writing each draw to ``store``.
+
+    Args:
+        judge: The configured judge (closed with ``aclose`` at the end).
+        variants: Variants to judge; they are also added to the store.
+        store: The run's store.
+        options: Concurrency, rate limit, timeouts, retries, repeats.
+        progress: Optional progress sink.
+        reference_doubt: Case id -> the case's reference is disputed.
+        stats: Statistics object to fill in (lets a caller read partial counts after an interruption).
+
+    Returns:
+        The run's statistics.
+    """
+    options = options or RunOptions()
+    doubt = dict(reference_doubt or {})
+    stats = stats if stats is not None else RunStats()
+    started = time.perf_counter()
+    store.put_variants(variants, reference_doubt=doubt)
+    store.set_meta("judge", {"name": judge.name, "hash": judge.config_hash})
+    store.set_meta("repeats", options.repeats)
+    plan = plan_draws(variants, repeats=options.repeats)
+    stats.planned = len(plan)
+    state = _Run(judge, store, plan, options=options, stats=stats, progress=progress, reference_doubt=doubt)
+    if progress is not None:
+        progress.start(stats.planned)
+    workers = [asyncio.create_task(state.worker()) for _ in range(state.limiter.maximum)]
+    try:
+        await asyncio.gather(*workers)
+    except BaseException as exc:
+        for task in workers:
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        stats.interrupted = isinstance(exc, asyncio.CancelledError | KeyboardInterrupt)
+        raise
+    finally:
+        state.writer.flush()
+        await judge.aclose()
+        stats.elapsed_s = time.perf_counter() - started
+        if progress is not None:
+            progress.update(stats)
+            progress.finish(stats)
+    if state.writer.error is not None:
+        raise state.writer.error
+    return stats
+
+
+def run(
+    judge: Judge,
+    variants: Sequence[Variant],
+    store: RunStore,
+    *,
+    options: RunOptions | None = None,
+    show_progress: bool = True,
+    reference_doubt: Mapping[str, bool] | None = None,
+) -> RunStats:
+    """Synchronous :func:`run_async` with a rich progress bar; Ctrl-C returns ``interrupted=True`` stats."""
+    stats = RunStats()
+    progress: ProgressSink | None = None
+    if show_progress:
+        from harness.progress import RichProgress
+
+        progress = RichProgress()
+    try:
+        coro = run_async(
+            judge, variants, store, options=options, progress=progress, reference_doubt=reference_doubt,
+            stats=stats,
+        )  # fmt: skip
+        asyncio.run(coro)
+    except KeyboardInterrupt:
+        stats.interrupted = True
+    return stats

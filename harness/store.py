@@ -1,0 +1,383 @@
+"""The run store: one SQLite file per output folder holding variants, draws and run metadata (design §6).
+
+Every draw is written as soon as it completes, so a killed run loses only its in-flight calls and a rerun
+resumes. The file uses WAL journaling with ``synchronous=NORMAL``: a committed transaction survives the
+process being killed (only a power loss can roll back the last commits), and commits cost no ``fsync``.
+
+Tables (schema version :data:`SCHEMA_VERSION`, kept in ``PRAGMA user_version``):
+
+* ``meta``: key -> JSON value (run id, judge configuration without secrets, command line, versions, repeats);
+* ``variants``: every variant of the run, in insertion order, with its ``reference_doubt`` flag;
+* ``draws``: one row per (judge configuration, variant, draw). A later attempt replaces the earlier row,
+  so an errored draw that succeeds on a rerun leaves only the success. ``seq`` grows with every write.
+
+Finished draws (judged, unscored, skipped) are the cache: :meth:`RunStore.lookup` finds them by the judge's
+cache key and :meth:`RunStore.lookup_request` by the judge-independent request key (replay). Errors are
+stored, so reports can count them, but never served from the cache.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import fields
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from cases.models import Mode
+from harness.errors import StoreError
+from harness.judges.base import ErrorKind, Status, Verdict
+from harness.records import COLUMNS, DrawRecord
+from probes.variant import Relation, Slot, Step, Variant
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "STORE_FILENAME",
+    "RunStore",
+    "store_path",
+    "variant_from_json",
+    "variant_to_json",
+]
+
+SCHEMA_VERSION = 1
+"""Version of the table layout; a store written with another version is refused with :class:`StoreError`."""
+
+STORE_FILENAME = "store.sqlite"
+"""Name of the store inside a run's output folder."""
+
+JSON = Any
+"""A JSON-serialisable value."""
+
+_EXTRA_COLUMNS = ("reasoning", "meta")
+"""Verdict fields that a :class:`DrawRecord` does not carry but a cached verdict needs."""
+
+_DRAW_COLUMNS = (*COLUMNS, *_EXTRA_COLUMNS)
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS variants (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    reference_doubt INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS draws (
+    seq INTEGER PRIMARY KEY,
+    {", ".join(_DRAW_COLUMNS)},
+    UNIQUE (judge_hash, variant_id, draw)
+);
+CREATE INDEX IF NOT EXISTS draws_cache_key ON draws (cache_key);
+CREATE INDEX IF NOT EXISTS draws_request_key ON draws (request_key);
+"""
+
+_FINISHED = f"status != '{Status.ERROR}'"
+
+# Queries are assembled from the module's own column names only; values always go through ``?`` parameters.
+_INSERT_DRAW = (
+    f"INSERT OR REPLACE INTO draws ({', '.join(_DRAW_COLUMNS)}) "  # noqa: S608 - constant column names
+    f"VALUES ({', '.join('?' * len(_DRAW_COLUMNS))})"
+)
+
+_VERDICT_COLUMNS = (
+    "status, outcome, score, extracted_answer, confidence, reasoning, reason, error_kind, raw_reply, prompt, "
+    "latency_s, attempts, input_tokens, output_tokens, meta"
+)
+
+_BOOL_COLUMNS = frozenset(f.name for f in fields(DrawRecord) if f.type in ("bool", bool))
+
+
+def store_path(run_dir: Path) -> Path:
+    """Path of the store inside a run's output folder."""
+    return Path(run_dir) / STORE_FILENAME
+
+
+def variant_to_json(variant: Variant) -> str:
+    """Serialise a variant losslessly (:func:`variant_from_json` rebuilds it with the same id)."""
+    data = {
+        "id": variant.id,
+        "case_id": variant.case_id,
+        "unit_id": variant.unit_id,
+        "mode": str(variant.mode),
+        "question": variant.question,
+        "reference": variant.reference,
+        "answer_kind": variant.answer_kind,
+        "choices": variant.choices,
+        "slots": [[s.response_id, s.text] for s in variant.slots],
+        "chain": [[s.probe, s.params] for s in variant.chain],
+        "seed": variant.seed,
+        "relation": str(variant.relation),
+        "label": variant.label,
+        "family": variant.family,
+        "presentation": variant.presentation,
+        "dose": variant.dose,
+        "final_answer": variant.final_answer,
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _pairs(items: Any) -> tuple[tuple[Any, Any], ...]:
+    return tuple((a, b) for a, b in items)
+
+
+def variant_from_json(text: str) -> Variant:
+    """Inverse of :func:`variant_to_json`."""
+    data = json.loads(text)
+    return Variant(
+        case_id=data["case_id"],
+        unit_id=data["unit_id"],
+        mode=Mode(data["mode"]),
+        question=data["question"],
+        reference=data["reference"],
+        answer_kind=data["answer_kind"],
+        choices=_pairs(data["choices"]) if data["choices"] is not None else None,
+        slots=tuple(Slot(rid, text) for rid, text in data["slots"]),
+        chain=tuple(Step(probe, _pairs(params)) for probe, params in data["chain"]),
+        seed=data["seed"],
+        relation=Relation(data["relation"]),
+        label=data["label"],
+        family=data["family"],
+        presentation=_pairs(data["presentation"]),
+        dose=data["dose"],
+        final_answer=data["final_answer"],
+        id=data["id"],
+    )
+
+
+class RunStore:
+    """One run's SQLite store. Use from one thread (the runner's event loop); open one per process.
+
+    Args:
+        path: The SQLite file (created with its parent folder if missing).
+
+    Raises:
+        StoreError: The file is not a store, or was written with an incompatible schema version.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version not in (0, SCHEMA_VERSION):
+                raise StoreError(
+                    f"{self.path}: store schema version {version}, this judgeprobe reads version "
+                    f"{SCHEMA_VERSION}; use a new output folder or the judgeprobe version that wrote it"
+                )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=10000")
+            self._db.executescript(f"BEGIN; {_SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+        except sqlite3.DatabaseError as exc:
+            if hasattr(self, "_db"):
+                self._db.close()
+            raise StoreError(f"{self.path}: not a judgeprobe store ({exc})") from None
+        except StoreError:
+            self._db.close()
+            raise
+        run_id = self.get_meta("run_id")
+        if run_id is None:
+            run_id = uuid.uuid4().hex[:12]
+            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('run_id', ?)", (json.dumps(run_id),))
+            run_id = self.get_meta("run_id")
+        self.run_id: str = str(run_id)
+        """Stable id of this store (generated when the file is created)."""
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        self._db.close()
+
+    def __enter__(self) -> RunStore:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- metadata --------------------------------------------------------------------------------------
+
+    def set_meta(self, key: str, value: JSON) -> None:
+        """Store a JSON value under ``key`` (replacing any earlier value). Never pass secrets."""
+        blob = json.dumps(value, ensure_ascii=False)
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, blob))
+
+    def get_meta(self, key: str) -> JSON | None:
+        """The value stored under ``key``, or ``None``."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    # -- variants --------------------------------------------------------------------------------------
+
+    def put_variants(
+        self, variants: Iterable[Variant], *, reference_doubt: Mapping[str, bool] | None = None
+    ) -> int:
+        """Add variants not yet stored (by id); returns how many were new.
+
+        Args:
+            variants: Variants in run order.
+            reference_doubt: Case id -> whether the case's reference is disputed (default: not disputed).
+        """
+        doubt = reference_doubt or {}
+        known = {row[0] for row in self._db.execute("SELECT id FROM variants")}
+        rows = []
+        for variant in variants:
+            if variant.id in known:
+                continue
+            known.add(variant.id)
+            rows.append((variant.id, int(bool(doubt.get(variant.case_id, False))), variant_to_json(variant)))
+        with self._transaction():
+            self._db.executemany(
+                "INSERT OR IGNORE INTO variants (id, reference_doubt, data) VALUES (?, ?, ?)", rows
+            )
+        return len(rows)
+
+    def get_variant(self, variant_id: str) -> Variant:
+        """The stored variant ``variant_id``.
+
+        Raises:
+            KeyError: No such variant in this store.
+        """
+        row = self._db.execute("SELECT data FROM variants WHERE id = ?", (variant_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"variant {variant_id!r} is not in the store {self.path}")
+        return variant_from_json(row[0])
+
+    def iter_variants(self) -> Iterator[Variant]:
+        """Every stored variant, in the order they were added."""
+        for (data,) in self._db.execute("SELECT data FROM variants ORDER BY seq"):
+            yield variant_from_json(data)
+
+    def reference_doubts(self) -> dict[str, bool]:
+        """Case id -> reference doubt flag, as stored with the variants."""
+        rows = self._db.execute("SELECT data, reference_doubt FROM variants WHERE reference_doubt = 1")
+        return {json.loads(data)["case_id"]: True for data, _ in rows}
+
+    # -- draws -----------------------------------------------------------------------------------------
+
+    def lookup(self, cache_key: str) -> Verdict | None:
+        """The finished verdict stored under a judge's cache key (errors are never returned)."""
+        row = self._db.execute(
+            f"SELECT {_VERDICT_COLUMNS} FROM draws "  # noqa: S608 - constant column names
+            f"WHERE cache_key = ? AND {_FINISHED} ORDER BY seq DESC LIMIT 1",
+            (cache_key,),
+        ).fetchone()
+        return None if row is None else _verdict_from_row(row)
+
+    def lookup_request(self, request_key: str, *, judge_hash: str | None = None) -> Verdict | None:
+        """The latest finished verdict for a request's content key, from any judge (or ``judge_hash``)."""
+        query = f"SELECT {_VERDICT_COLUMNS} FROM draws WHERE request_key = ? AND {_FINISHED}"  # noqa: S608
+        params: tuple[str, ...] = (request_key,)
+        if judge_hash is not None:
+            query += " AND judge_hash = ?"
+            params = (request_key, judge_hash)
+        row = self._db.execute(query + " ORDER BY seq DESC LIMIT 1", params).fetchone()
+        return None if row is None else _verdict_from_row(row)
+
+    def finished_draws(self, judge_hash: str) -> dict[tuple[str, int], tuple[str, bool, str]]:
+        """(variant id, draw) -> (cache key, placebo, status) of each finished draw of one judge."""
+        rows = self._db.execute(
+            "SELECT variant_id, draw, cache_key, placebo, status FROM draws "  # noqa: S608 - constant filter
+            f"WHERE judge_hash = ? AND {_FINISHED}",
+            (judge_hash,),
+        )
+        return {(vid, draw): (key, bool(placebo), status) for vid, draw, key, placebo, status in rows}
+
+    def finished_keys(self) -> set[str]:
+        """Cache keys of every finished draw (any judge)."""
+        rows = self._db.execute(f"SELECT DISTINCT cache_key FROM draws WHERE {_FINISHED}")  # noqa: S608
+        return {key for (key,) in rows}
+
+    def put_draw(self, record: DrawRecord, verdict: Verdict) -> None:
+        """Write one draw and commit it."""
+        self.put_draws([(record, verdict)])
+
+    def put_draws(self, items: Iterable[tuple[DrawRecord, Verdict]]) -> None:
+        """Write several draws in one transaction (one commit)."""
+        rows = [_draw_row(record, verdict) for record, verdict in items]
+        if rows:
+            with self._transaction():
+                self._db.executemany(_INSERT_DRAW, rows)
+
+    def iter_records(self, *, judge_hash: str | None = None) -> Iterator[DrawRecord]:
+        """One record per (variant, draw), the latest write winning, in write order.
+
+        Args:
+            judge_hash: Only draws of this judge configuration (default: any; the latest wins).
+        """
+        where = "WHERE judge_hash = ?" if judge_hash is not None else ""
+        params: tuple[str, ...] = (judge_hash,) if judge_hash is not None else ()
+        query = (
+            f"SELECT {', '.join(COLUMNS)} FROM draws WHERE seq IN "  # noqa: S608 - constant names
+            f"(SELECT MAX(seq) FROM draws {where} GROUP BY variant_id, draw) ORDER BY seq"
+        )
+        for row in self._db.execute(query, params):
+            values = dict(zip(COLUMNS, row, strict=True))
+            for name in _BOOL_COLUMNS:
+                values[name] = bool(values[name])
+            yield DrawRecord(**values)
+
+    def counts(self, *, judge_hash: str | None = None) -> dict[str, int]:
+        """Number of draws by status (over :meth:`iter_records`' rows); every status is present."""
+        where = "WHERE judge_hash = ?" if judge_hash is not None else ""
+        params: tuple[str, ...] = (judge_hash,) if judge_hash is not None else ()
+        rows = self._db.execute(
+            "SELECT status, COUNT(*) FROM draws WHERE seq IN "  # noqa: S608 - constant filter
+            f"(SELECT MAX(seq) FROM draws {where} GROUP BY variant_id, draw) GROUP BY status",
+            params,
+        )
+        result = {str(status): 0 for status in Status}
+        result.update({status: n for status, n in rows})
+        return result
+
+    # -- internals -------------------------------------------------------------------------------------
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    """``BEGIN`` … ``COMMIT`` (``ROLLBACK`` on error) on an autocommit connection."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN")
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._db.execute("ROLLBACK" if exc_type is not None else "COMMIT")
+
+
+def _draw_row(record: DrawRecord, verdict: Verdict) -> tuple[Any, ...]:
+    meta = json.dumps(dict(verdict.meta), ensure_ascii=False, default=str) if verdict.meta else None
+    return (*(getattr(record, name) for name in COLUMNS), verdict.reasoning, meta)
+
+
+def _verdict_from_row(row: tuple[Any, ...]) -> Verdict:
+    (status, outcome, score, extracted, confidence, reasoning, reason, kind, raw, prompt, latency, attempts,
+     tokens_in, tokens_out, meta) = row  # fmt: skip
+    return Verdict(
+        status=Status(status),
+        outcome=outcome,
+        score=score,
+        extracted_answer=extracted,
+        confidence=confidence,
+        reasoning=reasoning,
+        reason=reason,
+        error_kind=ErrorKind(kind) if kind else None,
+        raw_reply=raw,
+        prompt=prompt,
+        latency_s=latency,
+        attempts=attempts,
+        input_tokens=tokens_in,
+        output_tokens=tokens_out,
+        meta=json.loads(meta) if meta else {},
+    )
