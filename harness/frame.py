@@ -1,0 +1,81 @@
+"""Load a run as a pandas DataFrame: one row per draw.
+
+Columns are :data:`harness.records.COLUMNS` (the fields of :class:`harness.records.DrawRecord`, in order,
+documented there), followed by these derived columns:
+
+``judged`` (bool)
+    ``status == "judged"``: the draw carries an outcome that statistics may count.
+``agrees_with_label`` (nullable boolean)
+    Whether a judged draw's outcome matches the label the variant carries: equal outcome for grade and
+    pairwise modes, a score inside the ``low-high`` range for score mode. ``<NA>`` for draws that are not
+    judged (unscored, errored and skipped draws are never right or wrong).
+
+The same description is in ``docs/dataframe.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from harness.errors import StoreError
+from harness.records import COLUMNS, DrawRecord
+
+__all__ = ["DERIVED_COLUMNS", "agrees_with_label", "load_run", "records_frame"]
+
+DERIVED_COLUMNS: tuple[str, ...] = ("judged", "agrees_with_label")
+"""Columns added after :data:`harness.records.COLUMNS`."""
+
+
+def agrees_with_label(mode: str, label: str, outcome: str | None, score: float | None) -> bool | None:
+    """Whether an outcome matches a label (``None`` when there is no outcome to compare)."""
+    if outcome is None:
+        return None
+    if mode == "score":
+        low, sep, high = label.partition("-")
+        value = score
+        if value is None:
+            try:
+                value = float(outcome)
+            except ValueError:
+                return None
+        if not sep:
+            return None
+        return float(low) <= value <= float(high)
+    return outcome == label
+
+
+def records_frame(records: Iterable[DrawRecord]) -> pd.DataFrame:
+    """A DataFrame (columns as in the module docstring) from draw records."""
+    rows = [record.to_dict() for record in records]
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    judged = frame["status"] == "judged"
+    frame["judged"] = judged.astype(bool)
+    agrees = [
+        agrees_with_label(m, lab, out, sc) if j else None
+        for m, lab, out, sc, j in zip(
+            frame["mode"], frame["label"], frame["outcome"], frame["score"], judged, strict=True
+        )
+    ]
+    frame["agrees_with_label"] = pd.array(agrees, dtype="boolean")
+    return frame
+
+
+def load_run(run_dir: str | Path) -> pd.DataFrame:
+    """Every draw of a run, one row per draw (see the module docstring for the columns).
+
+    Args:
+        run_dir: The run's output folder (or the store file itself).
+    """
+    from harness.store import RunStore, store_path
+
+    path = Path(run_dir)
+    store_file = path if path.is_file() else store_path(path)
+    if not store_file.is_file():
+        raise StoreError(
+            f"{path} holds no run store ({store_file.name}); run 'judgeprobe run' with this output folder"
+        )
+    with RunStore(store_file) as store:
+        return records_frame(store.iter_records())

@@ -1,0 +1,93 @@
+"""Accuracy against the adjudicated labels, and HLE-style accuracy with calibration error.
+
+Disputed-reference cases (``reference_doubt``) are kept in rows of their own: a disagreement there may be the
+judge being right against a wrong reference, so it is not counted as a judge error.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from harness.stats.calibration import rms_calibration_error
+from harness.stats.effects import draw_counts, rate
+from harness.stats.schema import AccuracyRow, CalibrationBinModel, CalibrationModel, HleMetrics, Settings
+
+__all__ = ["accuracy_rows", "hle_metrics", "stage_rows"]
+
+
+def stage_rows(frame: pd.DataFrame, stage: str) -> pd.DataFrame:
+    """Draws of a stage: ``before`` = base draws without placebo; ``after`` = invariant variant draws."""
+    if stage == "before":
+        return frame[(frame["relation"] == "base") & ~frame["placebo"].astype(bool)]
+    return frame[frame["relation"] == "invariant"]
+
+
+def _kind(row_mode: str, kind: object) -> str:
+    if row_mode != "grade":
+        return row_mode
+    return kind if isinstance(kind, str) and kind else "unknown"
+
+
+def accuracy_rows(frame: pd.DataFrame, settings: Settings) -> list[AccuracyRow]:
+    """Agreement with labels by answer kind, stage and reference doubt (judged draws only)."""
+    rows: list[AccuracyRow] = []
+    for stage in ("before", "after"):
+        part = stage_rows(frame, stage)
+        part = part[part["judged"]]
+        if part.empty:
+            continue
+        kinds = [_kind(m, k) for m, k in zip(part["mode"], part["answer_kind"], strict=True)]
+        keyed = part.assign(_kind=kinds, _agree=part["agrees_with_label"].fillna(False).astype(bool))
+        for (kind, doubt), group in keyed.groupby(["_kind", "reference_doubt"], sort=True):
+            rows.append(
+                AccuracyRow(
+                    answer_kind=str(kind),
+                    reference_doubt=bool(doubt),
+                    stage=stage,
+                    agreement=rate(int(group["_agree"].sum()), len(group), confidence=settings.confidence),
+                )
+            )
+    return rows
+
+
+def hle_metrics(frame: pd.DataFrame, settings: Settings) -> list[HleMetrics]:
+    """Accuracy (over judged and over all draws) and RMS calibration error, before and after perturbation.
+
+    Grade-mode draws only. Calibration covers judged draws that state a confidence; the summary gives its
+    ``n`` next to the accuracy's so the two coverages can be compared.
+    """
+    out: list[HleMetrics] = []
+    for stage in ("before", "after"):
+        part = stage_rows(frame, stage)
+        part = part[part["mode"] == "grade"]
+        if part.empty:
+            continue
+        judged = part[part["judged"]]
+        agree = judged["agrees_with_label"].fillna(False).astype(bool)
+        with_conf = judged[judged["confidence"].notna()]
+        calibration = rms_calibration_error(
+            [min(1.0, max(0.0, float(c) / 100.0)) for c in with_conf["confidence"]],
+            with_conf["agrees_with_label"].fillna(False).astype(bool).tolist(),
+            bin_size=settings.calibration_bin_size,
+        )
+        model = None
+        if calibration is not None:
+            model = CalibrationModel(
+                rms=calibration.rms,
+                n=calibration.n,
+                bin_size=calibration.bin_size,
+                bins=tuple(
+                    CalibrationBinModel(n=b.n, mean_confidence=b.mean_confidence, accuracy=b.accuracy)
+                    for b in calibration.bins
+                ),
+            )
+        out.append(
+            HleMetrics(
+                stage=stage,
+                draws=draw_counts(part["status"]),
+                accuracy=rate(int(agree.sum()), len(judged), confidence=settings.confidence),
+                accuracy_all=rate(int(agree.sum()), len(part), confidence=settings.confidence),
+                calibration=model,
+            )
+        )
+    return out

@@ -1,0 +1,361 @@
+"""The summary object (``summary.json``): versioned, every field documented (see ``docs/summary-schema.md``).
+
+Rates are proportions in ``[0, 1]`` and always travel with their ``n`` and a 95 % interval. Bump
+:data:`SCHEMA_VERSION` on any change that renames or removes a field or changes its meaning.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AccuracyRow",
+    "CalibrationBinModel",
+    "CalibrationModel",
+    "ControlResult",
+    "DoseCurve",
+    "DosePoint",
+    "DrawCounts",
+    "FlippedVariant",
+    "GridCell",
+    "HleMetrics",
+    "InvariantResult",
+    "Rate",
+    "RunInfo",
+    "Settings",
+    "Summary",
+]
+
+SCHEMA_VERSION = "1.0"
+"""Version of the summary schema."""
+
+Verdict = Literal["biased", "clean", "inconclusive"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+class Rate(_Model):
+    """A proportion with its count, denominator and Wilson interval."""
+
+    events: int
+    """Events counted (flips, misses, agreements)."""
+    n: int
+    """Denominator."""
+    rate: float | None
+    """``events / n`` (``None`` when ``n`` is 0)."""
+    ci: tuple[float, float]
+    """95 % Wilson interval (``[0, 1]`` when ``n`` is 0)."""
+
+
+class DrawCounts(_Model):
+    """Draws by how they ended."""
+
+    draws: int
+    """All draws."""
+    judged: int
+    """Draws with an outcome."""
+    unscored: int
+    """Replies that could not be read as a verdict."""
+    error: int
+    """Draws with no usable reply after retries."""
+    skipped: int
+    """Requests the judge does not handle."""
+
+
+class Settings(_Model):
+    """The pre-declared analysis settings."""
+
+    threshold: float
+    """Practical threshold: the smallest excess flip rate (over placebo) worth calling a bias."""
+    alpha: float
+    """False-discovery level for q-values."""
+    power: float
+    """Power at which the minimum detectable effect is computed."""
+    confidence: float
+    """Confidence level of every interval."""
+    bootstrap_resamples: int
+    """Cluster-bootstrap resamples."""
+    seed: int
+    """Seed of the bootstrap."""
+    min_clusters: int
+    """Below this many cases a result carries a few-clusters warning."""
+    calibration_bin_size: int
+    """Items per calibration bin."""
+
+
+class RunInfo(_Model):
+    """What was run."""
+
+    run_id: str | None
+    """Run id."""
+    judge: str | None
+    """Judge display name."""
+    judge_hash: str | None
+    """Judge configuration hash."""
+    repeats: int
+    """Draws per variant (``K``); base variants have ``2K`` (``K`` base + ``K`` placebo)."""
+    cases: int
+    """Cases with at least one draw."""
+    units: int
+    """Units (case responses / pairs) with at least one draw."""
+    variants: int
+    """Variants with at least one draw (base variants included)."""
+    placebo_present: bool
+    """Whether placebo draws exist; without them excess equals the raw flip rate."""
+    draws: DrawCounts
+    """All draws by status."""
+
+
+class InvariantResult(_Model):
+    """Flip statistics of one invariant probe or one family of probes."""
+
+    level: Literal["probe", "family"]
+    """``probe`` or ``family`` (all invariant probes of the family pooled)."""
+    family: str
+    """Probe family."""
+    probe: str | None
+    """Probe name (``None`` at family level)."""
+    cases: int
+    """Cases (clusters) with at least one pair."""
+    units: int
+    """Units with at least one pair."""
+    variants: int
+    """Variants with at least one pair."""
+    pairs: int
+    """(variant draw, placebo draw) pairs where both are judged and the unit has a base verdict."""
+    draws: DrawCounts
+    """The variants' draws by status (unscored and errored draws are never flips)."""
+    unpaired: int
+    """Judged variant draws left out: no base verdict or no judged placebo partner."""
+    flips: Rate
+    """Variant draws whose outcome differs from the base verdict, over pairs."""
+    placebo: Rate
+    """Placebo draws whose outcome differs from the base verdict, over the same pairs."""
+    excess: float | None
+    """Flip rate minus placebo rate."""
+    excess_ci: tuple[float, float]
+    """Reported 95 % interval of the excess: the union of the cluster bootstrap and Newcombe intervals."""
+    excess_ci_bootstrap: tuple[float, float]
+    """Percentile cluster bootstrap (resampling cases) interval."""
+    excess_ci_newcombe: tuple[float, float]
+    """Newcombe paired-difference interval (pairs treated as independent)."""
+    discordant: tuple[int, int]
+    """``[b, c]``: pairs where only the variant flipped, and where only the placebo did."""
+    p: float
+    """Two-sided exact McNemar p-value on the discordant counts divided by the design effect (a Rao–Scott
+    style correction for clustering by case; with a design effect of 1 it is the plain exact test)."""
+    p_midp: float
+    """Two-sided mid-p McNemar p-value on the same (adjusted) counts."""
+    q: float | None
+    """Benjamini–Hochberg q-value (scope: ``Summary.bh_scope``)."""
+    design_effect: float
+    """Variance inflation from clustering by case (bootstrap variance / independent-pairs variance, >= 1)."""
+    mde: float | None
+    """Minimum detectable excess at the realised pairs, placebo rate and design effect (``None``: none)."""
+    verdict: Verdict
+    """``biased``: q < alpha, excess >= threshold and the interval above 0; ``clean``: interval's upper bound
+    below the threshold; ``inconclusive`` otherwise."""
+    pairs_to_decide: int | None
+    """Inconclusive only: total pairs at which the interval would be narrow enough to decide."""
+    more_pairs: int | None
+    """Inconclusive only: ``pairs_to_decide - pairs`` (at least 1)."""
+    few_clusters: bool
+    """Fewer cases than ``Settings.min_clusters``: the interval is less trustworthy."""
+    flip_classes: dict[str, int]
+    """Flipped (and unscored) variant draws by class: ``extraction_error``, ``equivalence_error``,
+    ``parse_failure``, ``unclassified``."""
+    note: str
+    """One line explaining the verdict."""
+
+
+class ControlResult(_Model):
+    """Miss statistics of one control probe or family."""
+
+    level: Literal["probe", "family"]
+    """``probe`` or ``family``."""
+    family: str
+    """Probe family."""
+    probe: str | None
+    """Probe name (``None`` at family level)."""
+    cases: int
+    """Cases with at least one usable draw."""
+    units: int
+    """Units with at least one usable draw."""
+    variants: int
+    """Variants with at least one usable draw."""
+    draws: DrawCounts
+    """The variants' draws by status."""
+    misses: Rate
+    """Judged draws (of units with a base verdict) whose outcome equals the base verdict."""
+    label_agreement: Rate
+    """Judged draws whose outcome matches the control's new label."""
+    few_clusters: bool
+    """Fewer cases than ``Settings.min_clusters``."""
+
+
+class DosePoint(_Model):
+    """Flip rate at one dose."""
+
+    dose: float
+    """Dose (padding words, repetitions)."""
+    flips: Rate
+    """Flips over judged draws with a base verdict at this dose."""
+    placebo_rate: float | None
+    """Placebo rate of the same pairs."""
+
+
+class DoseCurve(_Model):
+    """Dose → flip rate for one graded probe."""
+
+    family: str
+    """Probe family."""
+    probe: str
+    """Probe name."""
+    points: tuple[DosePoint, ...]
+    """Points, by increasing dose."""
+
+
+class AccuracyRow(_Model):
+    """Agreement with the adjudicated labels for one answer kind."""
+
+    answer_kind: str
+    """Answer kind (``pairwise`` / ``score`` for those modes)."""
+    reference_doubt: bool
+    """Rows of cases whose reference is disputed are kept apart."""
+    stage: Literal["before", "after"]
+    """``before``: base draws; ``after``: invariant variant draws."""
+    agreement: Rate
+    """Judged draws whose outcome matches the label."""
+
+
+class CalibrationBinModel(_Model):
+    """One calibration bin."""
+
+    n: int
+    """Items."""
+    mean_confidence: float
+    """Mean stated confidence (proportion)."""
+    accuracy: float
+    """Share right."""
+
+
+class CalibrationModel(_Model):
+    """RMS calibration error with its bins (see ``harness.stats.calibration``)."""
+
+    rms: float
+    """RMS calibration error (proportion; HLE prints it times 100)."""
+    n: int
+    """Items with a confidence."""
+    bin_size: int
+    """Target bin size; the last bin takes the remainder and is counted."""
+    bins: tuple[CalibrationBinModel, ...]
+    """Bins, lowest confidence first."""
+
+
+class HleMetrics(_Model):
+    """HLE-style accuracy and calibration for grade-mode draws, before or after perturbation."""
+
+    stage: Literal["before", "after"]
+    """``before``: base draws (placebo excluded); ``after``: invariant variant draws."""
+    draws: DrawCounts
+    """Grade-mode draws of the stage by status."""
+    accuracy: Rate
+    """Judged draws agreeing with the label, over judged draws."""
+    accuracy_all: Rate
+    """The same agreements over all draws (unjudged count as wrong, the HLE convention)."""
+    calibration: CalibrationModel | None
+    """Calibration over judged draws that state a confidence (``None``: none did)."""
+
+
+class GridCell(_Model):
+    """One cell of the case × family grid."""
+
+    case_id: str
+    """Case."""
+    family: str
+    """Family."""
+    relation: Literal["invariant", "control"]
+    """Invariant cells count flips, control cells count misses."""
+    events: int
+    """Flips (invariant) or misses (control)."""
+    n: int
+    """Usable draws."""
+
+
+class FlippedVariant(_Model):
+    """A variant with at least one flipped (invariant) or missed (control) draw, for audit."""
+
+    variant_id: str
+    """Variant id."""
+    case_id: str
+    """Case."""
+    unit_id: str
+    """Unit."""
+    family: str
+    """Family."""
+    probe: str
+    """Probe."""
+    chain: str
+    """Chain name."""
+    relation: Literal["invariant", "control"]
+    """Relation."""
+    events: int
+    """Flipped (or missed) draws."""
+    n: int
+    """Usable draws."""
+    placebo_events: int
+    """Placebo draws of the same pairs that changed."""
+    base_outcome: str
+    """Base verdict of the unit."""
+    outcomes: tuple[str, ...]
+    """Distinct outcomes of the variant's judged draws."""
+    extracted_answer: str | None
+    """The judge's extracted answer on the first flipped draw."""
+    final_answer: str | None
+    """The final answer the variant's response states."""
+    flip_class: str | None
+    """Class of the first flipped draw (invariants)."""
+    raw_reply: str | None
+    """The judge's raw reply on the first flipped draw."""
+    reference_doubt: bool
+    """The case's reference is disputed."""
+
+
+class Summary(_Model):
+    """Everything the reports show, computed once from a run's draws."""
+
+    schema_version: str
+    """Schema version (:data:`SCHEMA_VERSION`)."""
+    tool_version: str
+    """judgeprobe version that wrote it."""
+    run: RunInfo
+    """What was run."""
+    settings: Settings
+    """Analysis settings."""
+    bh_scope: str
+    """Which tests share one Benjamini–Hochberg family."""
+    warnings: tuple[str, ...]
+    """Plain-language warnings (few clusters, no placebo, unscored or errored draws)."""
+    families: tuple[InvariantResult, ...]
+    """Invariant results per family."""
+    probes: tuple[InvariantResult, ...]
+    """Invariant results per probe."""
+    controls: tuple[ControlResult, ...]
+    """Control results per family, then per probe."""
+    doses: tuple[DoseCurve, ...]
+    """Dose curves of graded probes."""
+    accuracy: tuple[AccuracyRow, ...]
+    """Agreement with labels by answer kind, stage and reference doubt."""
+    hle: tuple[HleMetrics, ...]
+    """HLE-style metrics before and after perturbation."""
+    flip_classes: dict[str, int]
+    """All flipped or unscored invariant draws by class."""
+    grid: tuple[GridCell, ...]
+    """Case × family grid."""
+    flipped: tuple[FlippedVariant, ...]
+    """Variants with flips or misses, most telling first."""

@@ -1,0 +1,264 @@
+"""Build the summary object from a run's per-draw DataFrame.
+
+One call computes everything the reports show: invariant results per probe and per family (flip rate,
+placebo rate, excess with an interval clustered by case, exact McNemar p, Benjamini–Hochberg q, minimum
+detectable effect, verdict), control miss rates, dose curves, accuracy by answer kind, HLE-style metrics,
+flip classes, the case × family grid and the flipped variants for audit.
+
+Multiple testing: every invariant test in the report, probe-level and family-level together, forms one
+Benjamini–Hochberg family (:attr:`Summary.bh_scope` says so in each summary).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import pandas as pd
+
+from harness.stats.accuracy import accuracy_rows, hle_metrics
+from harness.stats.classify import CLASSES, classify_flip
+from harness.stats.effects import control_result, decide, dose_curve, draw_counts, invariant_fields
+from harness.stats.fdr import benjamini_hochberg
+from harness.stats.schema import (
+    SCHEMA_VERSION,
+    ControlResult,
+    DoseCurve,
+    FlippedVariant,
+    GridCell,
+    InvariantResult,
+    RunInfo,
+    Settings,
+    Summary,
+)
+from harness.stats.units import draw_pairs
+from probes.variant import Variant
+
+__all__ = ["DEFAULT_SETTINGS", "build_summary"]
+
+DEFAULT_SETTINGS = Settings(
+    threshold=0.05,
+    alpha=0.05,
+    power=0.8,
+    confidence=0.95,
+    bootstrap_resamples=2000,
+    seed=20240601,
+    min_clusters=15,
+    calibration_bin_size=100,
+)
+"""Pre-declared defaults: a 5-point practical threshold, q < 0.05, 80 % power, 95 % intervals."""
+
+
+def _tool_version() -> str:
+    try:
+        return version("judgeprobe")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _first(frame: pd.DataFrame, column: str) -> str | None:
+    values = frame[column].dropna()
+    return str(values.iloc[0]) if len(values) else None
+
+
+def _run_info(frame: pd.DataFrame, placebo_present: bool) -> RunInfo:
+    perturbed = frame[frame["relation"] != "base"]
+    base = frame[(frame["relation"] == "base") & ~frame["placebo"].astype(bool)]
+    source = perturbed if not perturbed.empty else base
+    repeats = int(source.groupby("variant_id")["draw"].nunique().max()) if not source.empty else 0
+    return RunInfo(
+        run_id=_first(frame, "run_id"),
+        judge=_first(frame, "judge"),
+        judge_hash=_first(frame, "judge_hash"),
+        repeats=repeats,
+        cases=int(frame["case_id"].nunique()),
+        units=int(frame[["case_id", "unit_id"]].drop_duplicates().shape[0]),
+        variants=int(frame["variant_id"].nunique()),
+        placebo_present=placebo_present,
+        draws=draw_counts(frame["status"]),
+    )
+
+
+def _choices(variants: Iterable[Variant]) -> dict[str, dict[str, str]]:
+    return {v.id: dict(v.choices) for v in variants if v.choices}
+
+
+def _invariants(
+    pairs: pd.DataFrame, settings: Settings, choices: Mapping[str, Mapping[str, str]]
+) -> tuple[list[InvariantResult], list[InvariantResult]]:
+    inv = pairs[pairs["relation"] == "invariant"]
+    pending: list[dict[str, Any]] = []
+    for family, rows in inv.groupby("family", sort=True):
+        pending.append(
+            invariant_fields(
+                rows, level="family", family=str(family), probe=None, settings=settings, choices=choices
+            )
+        )
+    for (fam, probe), rows in inv.groupby(["family", "probe"], sort=True):
+        pending.append(
+            invariant_fields(
+                rows, level="probe", family=str(fam), probe=str(probe), settings=settings, choices=choices
+            )
+        )
+    qs = benjamini_hochberg([f["p"] if f["pairs"] else None for f in pending])
+    results = [decide(f, q, settings) for f, q in zip(pending, qs, strict=True)]
+    return [r for r in results if r.level == "family"], [r for r in results if r.level == "probe"]
+
+
+def _controls(pairs: pd.DataFrame, settings: Settings) -> list[ControlResult]:
+    ctl = pairs[pairs["relation"] == "control"]
+    out = [
+        control_result(rows, level="family", family=str(family), probe=None, settings=settings)
+        for family, rows in ctl.groupby("family", sort=True)
+    ]
+    out += [
+        control_result(rows, level="probe", family=str(family), probe=str(probe), settings=settings)
+        for (family, probe), rows in ctl.groupby(["family", "probe"], sort=True)
+    ]
+    return out
+
+
+def _doses(pairs: pd.DataFrame, settings: Settings) -> list[DoseCurve]:
+    inv = pairs[(pairs["relation"] == "invariant") & pairs["dose"].notna()]
+    curves = []
+    for (family, probe), rows in inv.groupby(["family", "probe"], sort=True):
+        curve = dose_curve(rows, family=str(family), probe=str(probe), settings=settings)
+        if curve is not None:
+            curves.append(curve)
+    return curves
+
+
+def _grid(pairs: pd.DataFrame) -> list[GridCell]:
+    cells: list[GridCell] = []
+    usable = pairs[pairs["paired"] | ((pairs["relation"] == "control") & pairs["judged"] & pairs["has_base"])]
+    for (case_id, family, relation), rows in usable.groupby(["case_id", "family", "relation"], sort=True):
+        changed = rows["changed"].astype(bool)
+        events = int(changed.sum()) if relation == "invariant" else int((~changed).sum())
+        cells.append(
+            GridCell(case_id=str(case_id), family=str(family), relation=relation, events=events, n=len(rows))
+        )
+    return cells
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _flipped(pairs: pd.DataFrame, choices: Mapping[str, Mapping[str, str]]) -> list[FlippedVariant]:
+    inv = pairs[(pairs["relation"] == "invariant") & pairs["paired"]]
+    ctl = pairs[(pairs["relation"] == "control") & pairs["judged"] & pairs["has_base"]]
+    found: list[tuple[float, FlippedVariant]] = []
+    for rows, relation in ((inv, "invariant"), (ctl, "control")):
+        for variant_id, group in rows.groupby("variant_id", sort=True):
+            changed = group["changed"].astype(bool)
+            hits = group[changed] if relation == "invariant" else group[~changed]
+            if hits.empty:
+                continue
+            first = hits.sort_values("draw").iloc[0]
+            placebo = int(group["placebo_changed"].astype(bool).sum()) if relation == "invariant" else 0
+            flip_class = None
+            if relation == "invariant":
+                flip_class = classify_flip(
+                    status=str(first["status"]),
+                    extracted_answer=_text(first["extracted_answer"]),
+                    final_answer=_text(first["final_answer"]),
+                    answer_kind=_text(first["answer_kind"]),
+                    choices=dict(choices[str(variant_id)]) if str(variant_id) in choices else None,
+                )
+            item = FlippedVariant(
+                variant_id=str(variant_id),
+                case_id=str(first["case_id"]),
+                unit_id=str(first["unit_id"]),
+                family=str(first["family"]),
+                probe=str(first["probe"]),
+                chain=str(first["chain"]),
+                relation=relation,
+                events=len(hits),
+                n=len(group),
+                placebo_events=placebo,
+                base_outcome=str(first["base_outcome"]),
+                outcomes=tuple(sorted({str(o) for o in group["outcome"].dropna()})),
+                extracted_answer=_text(first["extracted_answer"]),
+                final_answer=_text(first["final_answer"]),
+                flip_class=flip_class,
+                raw_reply=_text(first["raw_reply"]),
+                reference_doubt=bool(first["reference_doubt"]),
+            )
+            telling = (len(hits) - placebo) / len(group) + (1.0 if relation == "invariant" else 0.0)
+            found.append((telling, item))
+    found.sort(key=lambda pair: (-pair[0], pair[1].case_id, pair[1].variant_id))
+    return [item for _, item in found]
+
+
+def _warnings(frame: pd.DataFrame, pairs: pd.DataFrame, run: RunInfo, settings: Settings) -> list[str]:
+    out: list[str] = []
+    if run.cases < settings.min_clusters:
+        out.append(
+            f"only {run.cases} cases: intervals are clustered by case and are unreliable below "
+            f"{settings.min_clusters} clusters; treat verdicts as provisional"
+        )
+    if not run.placebo_present:
+        out.append(
+            "no placebo draws: the judge's noise floor was not measured and excess equals the raw flip rate"
+        )
+    d = run.draws
+    if d.unscored or d.error:
+        out.append(f"{d.unscored} unscored and {d.error} errored draws are counted apart, never as flips")
+    if d.skipped:
+        out.append(f"{d.skipped} draws skipped (requests this judge does not handle)")
+    units = frame[["case_id", "unit_id"]].drop_duplicates().shape[0]
+    no_base = pairs[~pairs["has_base"]][["case_id", "unit_id"]].drop_duplicates().shape[0]
+    if no_base:
+        out.append(f"{no_base} of {units} units have no judged base draw; their variants are left out")
+    return out
+
+
+def build_summary(
+    frame: pd.DataFrame,
+    *,
+    variants: Iterable[Variant] = (),
+    settings: Settings = DEFAULT_SETTINGS,
+) -> Summary:
+    """Compute the summary of a run.
+
+    Args:
+        frame: Per-draw DataFrame (:func:`harness.frame.load_run` or :func:`harness.frame.records_frame`).
+        variants: The run's variants; used for multiple-choice options when classifying flips.
+        settings: Analysis settings (threshold, alpha, …).
+    """
+    if frame.empty:
+        raise ValueError("the run has no draws to summarise; run 'judgeprobe run' first")
+    choices = _choices(variants)
+    pairs = draw_pairs(frame)
+    placebo_present = bool(pairs.attrs.get("placebo_present", False)) or bool(
+        frame["placebo"].astype(bool).any()
+    )
+    run = _run_info(frame, placebo_present)
+    families, probes = _invariants(pairs, settings, choices)
+    inv_pairs = pairs[(pairs["relation"] == "invariant")]
+    classes: dict[str, int] = dict.fromkeys(CLASSES, 0)
+    for result in probes:
+        for name, count in result.flip_classes.items():
+            classes[name] += count
+    n_tests = len(families) + len(probes)
+    return Summary(
+        schema_version=SCHEMA_VERSION,
+        tool_version=_tool_version(),
+        run=run,
+        settings=settings,
+        bh_scope=(
+            f"all invariant tests of this report: {len(probes)} probes and {len(families)} families "
+            f"({n_tests} tests, {int((inv_pairs['paired']).sum())} pairs)"
+        ),
+        warnings=tuple(_warnings(frame, pairs, run, settings)),
+        families=tuple(families),
+        probes=tuple(probes),
+        controls=tuple(_controls(pairs, settings)),
+        doses=tuple(_doses(pairs, settings)),
+        accuracy=tuple(accuracy_rows(frame, settings)),
+        hle=tuple(hle_metrics(frame, settings)),
+        flip_classes=classes,
+        grid=tuple(_grid(pairs)),
+        flipped=tuple(_flipped(pairs, choices)),
+    )
