@@ -1,0 +1,129 @@
+"""The ``command`` backend: a program that reads one request as JSON on stdin and writes one verdict as JSON
+on stdout (the contract is in ``docs/judge-contract.md``).
+
+Spec ``command:PROGRAM ARG...``. The words are split with :func:`shlex.split` and the program is started
+with :func:`asyncio.create_subprocess_exec` — never through a shell, so nothing in the spec or in a request
+is ever interpreted by one. One process per draw; it inherits the environment (so it can read its own API
+key). A program that runs longer than ``timeout_s`` is killed (error ``timeout``); a non-zero exit is an
+error ``crash`` with the tail of its stderr; stdout that is not a JSON object is unscored with the stdout
+kept as the raw reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shlex
+import shutil
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from harness.errors import ConfigError
+from harness.judges.base import ErrorKind, Judge, JudgeRequest, Verdict
+from harness.judges.contract import request_payload, verdict_from_answer
+from harness.judges.registry import JudgeConfig, register_backend
+
+__all__ = ["CommandJudge"]
+
+_STDERR_TAIL = 500
+
+
+class CommandJudge(Judge):
+    """A judge that runs a program per draw and speaks JSON over its stdin and stdout."""
+
+    def __init__(self, config: JudgeConfig) -> None:
+        """Split the command line and check that the program exists."""
+        try:
+            argv = shlex.split(config.target)
+        except ValueError as exc:
+            raise ConfigError(f"command judge {config.target!r} cannot be split into words: {exc}") from None
+        if not argv:
+            raise ConfigError("the command backend needs a program: command:PROGRAM ARG...")
+        program = argv[0]
+        found = (
+            shutil.which(program) if "/" not in program else (program if Path(program).is_file() else None)
+        )
+        if found is None:
+            raise ConfigError(
+                f"command judge program {program!r} was not found (not on PATH and not an existing file)"
+            )
+        self.argv = argv
+        self.timeout_s = config.timeout_s
+        self.config = config
+        self.config_hash = config.content_hash()
+        self.name = config.display_name()
+
+    def __repr__(self) -> str:
+        return f"CommandJudge(argv={self.argv!r})"
+
+    async def judge(self, request: JudgeRequest) -> Verdict:
+        """Run the program once on ``request``."""
+        data = (json.dumps(request_payload(request), ensure_ascii=False) + "\n").encode()
+        started = time.perf_counter()
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                *self.argv,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+        except OSError as exc:
+            return Verdict.error(ErrorKind.CRASH, f"cannot start {self.argv[0]!r}: {exc.strerror or exc}")
+        try:
+            out, err = await asyncio.wait_for(proc.communicate(data), timeout=self.timeout_s)
+        except TimeoutError:
+            return Verdict.error(
+                ErrorKind.TIMEOUT, f"judge program gave no answer within {self.timeout_s:g} s"
+            )
+        finally:
+            if proc.returncode is None:  # timed out or cancelled: do not leave the program running
+                proc.kill()
+                await proc.wait()
+        latency = time.perf_counter() - started
+        stdout = out.decode("utf-8", errors="replace")
+        stderr = err.decode("utf-8", errors="replace").strip()
+        if proc.returncode != 0:
+            tail = stderr[-_STDERR_TAIL:] or "(no stderr)"
+            return Verdict.error(
+                ErrorKind.CRASH,
+                f"judge program exited with status {proc.returncode}: {tail}",
+                raw_reply=stdout or None,
+                latency_s=latency,
+                meta={"exit_status": proc.returncode},
+            )
+        answer = _read_answer(stdout)
+        if answer is None:
+            reason = (
+                "judge program wrote nothing on stdout"
+                if not stdout.strip()
+                else "stdout is not a JSON object"
+            )
+            return Verdict.unscored(reason, raw_reply=stdout, latency_s=latency)
+        verdict = verdict_from_answer(answer, request, raw=stdout)
+        return replace(verdict, latency_s=latency, raw_reply=verdict.raw_reply or stdout)
+
+
+def _read_answer(stdout: str) -> dict[str, Any] | None:
+    """The JSON object on stdout: the whole output, or else its last non-empty line."""
+    text = stdout.strip()
+    if not text:
+        return None
+    candidates = [text]
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) > 1:
+        candidates.append(lines[-1])
+    for candidate in candidates:
+        try:
+            data = json.loads(candidate)
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            return data
+    return None
+
+
+@register_backend("command", description="a program speaking JSON on stdin/stdout, started without a shell")
+def _factory(config: JudgeConfig) -> Judge:
+    return CommandJudge(config)
