@@ -1,0 +1,105 @@
+"""Chemical species by formula or by name, through a small table of common species.
+
+Formulas are compared case-sensitively after dropping LaTeX (``\\ce{}``, ``\\mathrm{}``), subscript
+markers and Unicode subscripts (``H₂O`` = ``H_2O`` = ``H2O``; ``CO`` is not ``Co``). A name from the table
+maps to its formula (``water`` = ``H2O``). Isomers with one formula are *not* told apart: a formula names
+a composition, so ``C2H6O`` is both ethanol and dimethyl ether; the table holds the usual species only.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from cases.answers.normalize import normalize, unwrap_command
+from cases.answers.unicode import to_subscript, to_superscript
+from cases.models import AnswerKind
+
+__all__ = ["NAMES", "canonical_species", "render_species", "species_forms"]
+
+NAMES: dict[str, str] = {
+    "water": "H2O", "carbon dioxide": "CO2", "carbon monoxide": "CO", "oxygen": "O2", "dioxygen": "O2",
+    "nitrogen": "N2", "dinitrogen": "N2", "hydrogen": "H2", "dihydrogen": "H2", "ozone": "O3",
+    "ammonia": "NH3", "methane": "CH4", "ethane": "C2H6", "propane": "C3H8", "butane": "C4H10",
+    "ethene": "C2H4", "ethylene": "C2H4", "ethyne": "C2H2", "acetylene": "C2H2", "benzene": "C6H6",
+    "ethanol": "C2H5OH", "methanol": "CH3OH", "glucose": "C6H12O6", "sodium chloride": "NaCl",
+    "table salt": "NaCl", "hydrochloric acid": "HCl", "hydrogen chloride": "HCl", "sulfuric acid": "H2SO4",
+    "sulphuric acid": "H2SO4", "nitric acid": "HNO3", "acetic acid": "CH3COOH", "ethanoic acid": "CH3COOH",
+    "sodium hydroxide": "NaOH", "potassium hydroxide": "KOH", "calcium carbonate": "CaCO3",
+    "hydrogen peroxide": "H2O2", "sulfur dioxide": "SO2", "sulphur dioxide": "SO2", "nitrogen dioxide": "NO2",
+    "nitric oxide": "NO", "nitrous oxide": "N2O", "hydrogen sulfide": "H2S", "sodium bicarbonate": "NaHCO3",
+    "sodium hydrogen carbonate": "NaHCO3", "calcium hydroxide": "Ca(OH)2", "magnesium oxide": "MgO",
+    "iron(iii) oxide": "Fe2O3", "ferric oxide": "Fe2O3", "copper(ii) sulfate": "CuSO4",
+    "silver nitrate": "AgNO3",
+    "potassium permanganate": "KMnO4", "hydroxide": "OH-", "hydroxide ion": "OH-", "hydronium": "H3O+",
+    "hydronium ion": "H3O+", "ammonium": "NH4+", "ammonium ion": "NH4+", "sulfate": "SO4 2-",
+    "sulfate ion": "SO4 2-", "nitrate": "NO3-", "nitrate ion": "NO3-", "carbonate": "CO3 2-",
+    "carbonate ion": "CO3 2-", "chloride": "Cl-", "chloride ion": "Cl-", "helium": "He", "neon": "Ne",
+    "argon": "Ar", "iron": "Fe", "copper": "Cu", "gold": "Au", "silver": "Ag", "sodium": "Na",
+    "potassium": "K", "calcium": "Ca", "carbon": "C", "sulfur": "S", "chlorine": "Cl2",
+}  # fmt: skip
+"""Lower-case name -> canonical formula (charge written after a space, as in ``SO4 2-``)."""
+
+_FORMULA_TO_NAME: dict[str, str] = {}
+for _name, _formula in NAMES.items():
+    _FORMULA_TO_NAME.setdefault(_formula, _name)
+
+_FORMULA = re.compile(r"^(?:[A-Z][a-z]?\d*|\((?:[A-Z][a-z]?\d*)+\)\d*)+$")
+
+
+@lru_cache(maxsize=8192)
+def canonical_species(text: str) -> str | None:
+    """The canonical formula of a species given by formula or table name; ``None`` if neither."""
+    raw = str(text)
+    if "\\ce" in raw:
+        raw = unwrap_command(raw, "ce")
+    norm = normalize(raw, kind=AnswerKind.CHEMISTRY)
+    name = re.sub(r"\s+", " ", norm.lower()).strip()
+    name = re.sub(r"^(?:the\s+|an?\s+)", "", name)
+    if name in NAMES:
+        return NAMES[name]
+    spaced = re.match(r"^(\S+)\s+(\d*)([+-])$", norm)
+    if spaced:
+        compact, digits, sign = re.sub(r"[_{}]", "", spaced.group(1)), spaced.group(2), spaced.group(3)
+    else:
+        compact = re.sub(r"[\s_{}]", "", norm)
+        digits, sign = "", ""
+        if "^" in compact:
+            compact, _, charge = compact.rpartition("^")
+            found = re.fullmatch(r"(\d*)([+-])|([+-])(\d*)", charge)
+            if found is None:
+                return None
+            digits, sign = (
+                (found.group(1), found.group(2)) if found.group(2) else (found.group(4), found.group(3))
+            )
+        elif compact.endswith(("+", "-")) and len(compact) > 1:
+            compact, sign = compact[:-1], compact[-1]
+    if not _FORMULA.match(compact):
+        return None
+    if digits and digits != "1":
+        return f"{compact} {digits}{sign}"
+    return f"{compact}{sign}"
+
+
+def render_species(formula: str, style: str) -> str:
+    """Render a canonical formula in ``latex``, ``unicode`` or ``ascii`` style."""
+    body, _, charge = formula.partition(" ")
+    if not charge and body.endswith(("+", "-")):
+        body, charge = body[:-1], body[-1]
+    if style == "ascii":
+        return f"{body}^{charge}" if charge else body
+    if style == "unicode":
+        subbed = re.sub(r"\d+", lambda m: to_subscript(m.group(0)) or m.group(0), body)
+        return subbed + (to_superscript(charge) or "")
+    subbed = re.sub(r"\d+", lambda m: f"_{{{m.group(0)}}}", body)
+    return f"\\mathrm{{{subbed}}}" + (f"^{{{charge}}}" if charge else "")
+
+
+def species_forms(formula: str) -> list[str]:
+    """Several surface forms: the renderings, ``\\ce{}``, and the table name where there is one."""
+    forms = [render_species(formula, style) for style in ("ascii", "unicode", "latex")]
+    forms.append(f"\\ce{{{render_species(formula, 'ascii')}}}")
+    name = _FORMULA_TO_NAME.get(formula)
+    if name:
+        forms.extend([name, name.capitalize()])
+    return forms

@@ -1,0 +1,169 @@
+"""Calendar dates and times of day in one canonical tuple.
+
+Read: ISO (``2024-03-05``, ``2024-03-05T14:30``), ``March 5, 2024``, ``5 March 2024``, ``Mar. 5th 2024``,
+``March 2024``, a bare year, numeric ``05/03/2024`` only when the day is unambiguous (a part above 12) or
+both readings agree, and times ``14:30``, ``2:30 pm``, ``2:30 p.m.``, ``noon``, ``midnight``. A date and a
+less precise date (``March 2024`` vs ``2024-03-05``) are different answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cases.answers.normalize import normalize
+from cases.models import AnswerKind
+
+__all__ = ["AMBIGUOUS", "When", "canonical_when", "when_forms"]
+
+MONTHS = {name: i + 1 for i, name in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"])}  # fmt: skip
+_ABBREVIATIONS = {name[:3]: number for name, number in MONTHS.items()} | {"sept": 9}
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A date and/or time; ``None`` parts were not given."""
+
+    year: int | None = None
+    """Year."""
+    month: int | None = None
+    """Month 1–12."""
+    day: int | None = None
+    """Day of the month."""
+    hour: int | None = None
+    """Hour 0–23."""
+    minute: int | None = None
+    """Minute."""
+    second: int | None = None
+    """Second."""
+
+    def __str__(self) -> str:
+        date = "-".join(f"{part:02d}" for part in (self.year, self.month, self.day) if part is not None)
+        time = ":".join(f"{part:02d}" for part in (self.hour, self.minute, self.second) if part is not None)
+        return " ".join(part for part in (date, time) if part)
+
+
+AMBIGUOUS = When(year=-1)
+"""Returned for numeric dates such as ``03/05/2024`` that read differently in US and European order."""
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+_MONTH_FIRST = re.compile(r"^([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$")
+_DAY_FIRST = re.compile(r"^(?:the )?(\d{1,2})(?:st|nd|rd|th)? (?:of )?([a-z]+)\.?,? (\d{4})$")
+_MONTH_YEAR = re.compile(r"^([a-z]+)\.?,? (\d{4})$")
+_YEAR = re.compile(r"^(\d{4})$")
+_TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?(?::(\d{2}))? ?(am|pm|a\.m\.|p\.m\.|a\.m|p\.m)?$")
+
+
+def _month(word: str) -> int | None:
+    return MONTHS.get(word) or _ABBREVIATIONS.get(word)
+
+
+def _valid(when: When) -> When | None:
+    if when.year is not None and when.month is not None and when.day is not None:
+        try:
+            dt.date(when.year, when.month, when.day)
+        except ValueError:
+            return None
+    if when.month is not None and not 1 <= when.month <= 12:
+        return None
+    return when
+
+
+def _date(text: str) -> When | None:
+    if m := _ISO.match(text):
+        return _valid(When(int(m[1]), int(m[2]), int(m[3]) if m[3] else None))
+    if m := _NUMERIC.match(text):
+        first, second, year = int(m[1]), int(m[2]), int(m[3])
+        us, eu = _valid(When(year, first, second)), _valid(When(year, second, first))
+        if us and eu and us != eu:
+            return AMBIGUOUS
+        return us or eu
+    if (m := _MONTH_FIRST.match(text)) and (month := _month(m[1])):
+        return _valid(When(int(m[3]), month, int(m[2])))
+    if (m := _DAY_FIRST.match(text)) and (month := _month(m[2])):
+        return _valid(When(int(m[3]), month, int(m[1])))
+    if (m := _MONTH_YEAR.match(text)) and (month := _month(m[1])):
+        return When(int(m[2]), month)
+    if m := _YEAR.match(text):
+        return When(int(m[1]))
+    return None
+
+
+def _time(text: str) -> tuple[int, int, int | None] | None:
+    if text in ("noon", "midday"):
+        return 12, 0, None
+    if text == "midnight":
+        return 0, 0, None
+    m = _TIME.match(text)
+    if m is None or (m[2] is None and m[4] is None):
+        return None
+    hour, minute, second = int(m[1]), int(m[2] or 0), int(m[3]) if m[3] else None
+    if m[4]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if m[4].startswith("p") else 0)
+    if hour > 23 or minute > 59 or (second is not None and second > 59):
+        return None
+    return hour, minute, second
+
+
+@lru_cache(maxsize=8192)
+def canonical_when(text: str) -> When | None:
+    """The date/time named by ``text``; :data:`AMBIGUOUS` for ambiguous numeric dates; ``None`` if unread."""
+    norm = re.sub(r"\s+", " ", normalize(text, kind=AnswerKind.DATE)).strip()
+    if len(norm) > 100:
+        return None
+    norm = re.sub(r"^(?:on |at )", "", norm)
+    iso_time = re.match(r"^(\d{4}-\d{1,2}-\d{1,2})[t ](\d{1,2}:\d{2}(?::\d{2})?)z?$", norm)
+    if iso_time:
+        date, time = _date(iso_time[1]), _time(iso_time[2])
+    else:
+        date_part, sep, time_part = norm.partition(" at ")
+        if not sep:
+            date_part, time_part = norm, ""
+        date = _date(date_part.strip(", "))
+        time = _time(time_part.strip()) if time_part else None
+        if date is None and not time_part:
+            return (
+                None if (only := _time(norm)) is None else When(hour=only[0], minute=only[1], second=only[2])
+            )
+        if time_part and time is None:
+            return None
+    if date is None or date is AMBIGUOUS:
+        return date
+    if time is None:
+        return date
+    return When(date.year, date.month, date.day, time[0], time[1], time[2])
+
+
+_NAMES = [name.capitalize() for name in MONTHS]
+
+
+def when_forms(when: When) -> list[str]:
+    """Several spellings of one date or time."""
+    forms: list[str] = []
+    if when.year is not None and when.month is not None and when.day is not None:
+        name = _NAMES[when.month - 1]
+        forms += [f"{when.year:04d}-{when.month:02d}-{when.day:02d}", f"{name} {when.day}, {when.year}",
+                  f"{when.day} {name} {when.year}", f"{name[:3]} {when.day}, {when.year}"]  # fmt: skip
+        if when.day > 12:
+            forms.append(f"{when.month:02d}/{when.day:02d}/{when.year}")
+    elif when.year is not None and when.month is not None:
+        forms += [f"{_NAMES[when.month - 1]} {when.year}", f"{when.year:04d}-{when.month:02d}"]
+    if when.hour is not None and when.minute is not None:
+        clock = f"{when.hour:02d}:{when.minute:02d}" + (
+            f":{when.second:02d}" if when.second is not None else ""
+        )
+        twelve = f"{(when.hour % 12) or 12}:{when.minute:02d} {'PM' if when.hour >= 12 else 'AM'}"
+        if forms:
+            forms = [f"{forms[0]}T{clock}", f"{forms[1]} at {twelve}"]
+        elif when.second is None:
+            forms += [clock, twelve, twelve.lower()]
+        else:
+            forms.append(clock)
+    return forms

@@ -1,0 +1,136 @@
+"""Group notation: direct sums and products of cyclic and free abelian factors, compared as multisets.
+
+``Z^5``, ``ℤ⁵``, ``\\mathbb{Z}^5``, ``Z⊕Z⊕Z⊕Z⊕Z``, ``Z+Z+Z+Z+Z``, ``Z×Z×Z×Z×Z`` and
+``\\mathbb{Z}^{\\oplus 5}`` all canonicalise to five copies of ``Z``. Finite cyclic factors split into
+prime powers (``Z_6 = Z_2 ⊕ Z_3``), so the primary decomposition decides finite abelian groups. Other
+named factors (``S_3``, ``Q_8``) are kept as opaque names, and a direct product of finitely many of them
+is compared as a multiset.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+import sympy
+
+from cases.answers.normalize import normalize
+from cases.answers.unicode import to_superscript
+from cases.models import AnswerKind
+
+__all__ = ["Factors", "canonical_group", "group_forms", "render_group"]
+
+Factors = tuple[tuple[str, int], ...]
+"""A canonical group: sorted ``(factor, copies)`` pairs; ``Z`` is the integers, ``C8`` a cyclic group."""
+
+_TRIVIAL = {"0", "1", "\\{0\\}", "\\{e\\}", "trivial", "trivialgroup", "thetrivialgroup", "{0}", "{e}"}
+_RANK = re.compile(r"^(?:the\s+)?free\s+abelian\s+group\s+(?:of|with)\s+rank\s+(\d+)$", re.IGNORECASE)
+_BIGOPLUS = re.compile(r"^\\bigoplus_\{?[a-z]=1\}?\^\{?(\d+)\}?(.+)$")
+_SEPARATORS = re.compile(r"\\oplus|\\times|\+|(?<=[\s)}])[xX](?=[\s({])|\*|⊕|×")
+_COUNT = r"(?:\^\{?(?:\\oplus|\\times)?\s*(\d+)\}?)?"
+_FACTOR_PATTERNS = (
+    (re.compile(rf"^\(?Z/\(?(\d+)\)?Z?\)?{_COUNT}$"), "cyclic"),
+    (re.compile(rf"^\(?[ZC]_\{{?(\d+)\}}?\)?{_COUNT}$"), "cyclic"),
+    (re.compile(rf"^\(?Z\)?{_COUNT}$"), "free"),
+    (re.compile(rf"^\(?([A-Z][a-z]?(?:_\{{?\w+\}}?)?(?:\([^()]*\))?)\)?{_COUNT}$"), "named"),
+)
+
+
+def _factor(piece: str) -> Counter[str] | None:
+    piece = piece.strip()
+    if piece in _TRIVIAL:
+        return Counter()
+    for pattern, what in _FACTOR_PATTERNS:
+        match = pattern.match(piece)
+        if match is None:
+            continue
+        if what == "free":
+            return Counter({"Z": int(match.group(1) or 1)})
+        copies = int(match.group(2) or 1)
+        if what == "named":
+            name = re.sub(r"[{}]", "", match.group(1))
+            return Counter({name: copies})
+        order = int(match.group(1))
+        if order == 0:
+            return Counter({"Z": copies})  # Z/0Z is Z
+        if order > 10**12:
+            return None
+        found: Counter[str] = Counter()
+        for prime, power in sympy.factorint(order).items():
+            found[f"C{prime**power}"] += copies
+        return found
+    return None
+
+
+@lru_cache(maxsize=8192)
+def canonical_group(text: str) -> Factors | None:
+    """The canonical factor multiset of a group written in notation, or ``None`` when not understood."""
+    norm = normalize(text, kind=AnswerKind.GROUP)
+    if len(norm) > 400:
+        return None
+    rank = _RANK.match(norm.replace("\\", ""))
+    if rank:
+        return (("Z", int(rank.group(1))),) if int(rank.group(1)) else ()
+    if norm.replace(" ", "").lower() in _TRIVIAL:
+        return ()
+    big = _BIGOPLUS.match(norm)
+    if big:
+        inner = _factor(big.group(2))
+        if inner is None:
+            return None
+        return tuple(sorted((k, v * int(big.group(1))) for k, v in inner.items()))
+    norm = re.sub(r"\^\{\s*\\(?:oplus|times)\s*", "^{", norm)
+    total: Counter[str] = Counter()
+    for piece in _SEPARATORS.split(norm):
+        found = _factor(piece)
+        if found is None or not piece.strip():
+            return None
+        total.update(found)
+    return tuple(sorted(total.items()))
+
+
+def _names(factor: str, style: str) -> str:
+    if factor == "Z":
+        return {"latex": "\\mathbb{Z}", "unicode": "ℤ", "ascii": "Z"}[style]
+    if factor.startswith("C") and factor[1:].isdigit():
+        n = factor[1:]
+        return {"latex": f"\\mathbb{{Z}}/{n}\\mathbb{{Z}}", "unicode": f"ℤ/{n}ℤ", "ascii": f"Z/{n}Z"}[style]
+    return factor
+
+
+def _power(base: str, copies: int, style: str) -> str:
+    if copies == 1:
+        return base
+    wrapped = f"({base})" if "/" in base else base
+    if style == "latex":
+        return f"{wrapped}^{{{copies}}}"
+    if style == "unicode":
+        return f"{wrapped}{to_superscript(str(copies))}"
+    return f"{wrapped}^{copies}"
+
+
+def render_group(factors: Factors, style: str) -> str:
+    """Render canonical factors in ``latex``, ``unicode`` or ``ascii`` style."""
+    if not factors:
+        return "0"
+    joiner = {"latex": " \\oplus ", "unicode": " ⊕ ", "ascii": " + "}[style]
+    return joiner.join(_power(_names(name, style), copies, style) for name, copies in factors)
+
+
+def group_forms(factors: Factors) -> list[str]:
+    """Several surface forms of one group (exponent form, expanded sums and products, LaTeX, Unicode)."""
+    forms = [render_group(factors, style) for style in ("ascii", "unicode", "latex")]
+    if len(factors) == 1 and factors[0][1] <= 8:
+        name, copies = factors[0]
+        for style, joiners in (("ascii", ("+", " x ", " + ")), ("unicode", ("⊕", "×", " ⊕ ")),
+                               ("latex", (" \\oplus ", " \\times "))):  # fmt: skip
+            base = _names(name, style)
+            forms.extend(joiner.join([base] * copies) for joiner in joiners)
+        if name == "Z" and copies > 1:
+            forms.append(f"\\mathbb{{Z}}^{{\\oplus {copies}}}")
+            forms.append(f"free abelian group of rank {copies}")
+            forms.append(f"Z^{{{copies}}}")
+        if name.startswith("C") and name[1:].isdigit() and copies == 1:
+            forms.extend([f"Z_{name[1:]}", f"C_{name[1:]}", f"\\mathbb{{Z}}_{{{name[1:]}}}"])
+    return forms

@@ -1,0 +1,224 @@
+"""Safe parsing of math answers into sympy objects: the entry points :func:`parse_math` and
+:func:`parse_answer`.
+
+Pipeline: length check, normalisation, top-level shape (set, tuple, interval, union, or one expression),
+whitelisting tokenizer (:mod:`cases.answers.tokens`), recursive-descent builder
+(:mod:`cases.answers.expression_parser`). The building step runs off the calling thread under
+``Limits.time_budget_s`` (:mod:`cases.answers.budget`). Results are cached per (text, kind, limits); a
+time-out is not cached. Bad input never raises: it yields ``Parsed(value=None, undecided=True, reason=…)``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import sympy
+
+from cases.answers.budget import BudgetExceeded, run_with_budget
+from cases.answers.expression_parser import ParseError, build_expression
+from cases.answers.limits import DEFAULT_LIMITS, Limits
+from cases.answers.normalize import kind_of, normalize
+from cases.answers.tokens import TokenizeError, tokenize
+from cases.models import AnswerKind
+
+__all__ = ["Parsed", "parse_answer", "parse_math"]
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """The result of safely parsing one answer."""
+
+    value: object | None
+    """A sympy expression; a ``tuple`` (ordered), ``frozenset`` (unordered) or sympy ``Interval``/``Union``
+    for collections; ``None`` when undecided."""
+    undecided: bool
+    """True when the text could not be parsed within the whitelist and limits."""
+    reason: str
+    """What was parsed, or why not."""
+
+
+_OPEN = "([{"
+_CLOSE = ")]}"
+_EMPTY_SET = {"\\emptyset", "\\varnothing", "{}", "\\{\\}", "\\emptyset{}"}
+_UNION = re.compile(r"\\cup|(?<=[\])])U(?=[\[(])")
+_INEQUALITY = re.compile(r"^(?:(?P<lo>[^<>\\]+?)(?P<lop><=|<|\\leq?|\\le)\s*)?[A-Za-z]\s*"
+                         r"(?P<op><=|>=|<|>|\\leq?|\\geq?)\s*(?P<hi>[^<>\\]+)$")  # fmt: skip
+
+
+def _split_top(text: str, sep: str = ",") -> list[str]:
+    """Split at ``sep`` outside brackets (``\\{``/``\\}`` count as brackets)."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and text[i + 1 : i + 2] in ("{", "}"):
+            depth += 1 if text[i + 1] == "{" else -1
+            i += 2
+            continue
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth -= 1
+        elif char == sep and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+        i += 1
+    parts.append(text[start:])
+    return parts
+
+
+def _outer(text: str) -> tuple[str, str, str] | None:
+    """``(open, inner, close)`` when one bracket pair (possibly mixed, as in ``[0,1)``) encloses ``text``."""
+    if text.startswith("\\{") and text.endswith("\\}"):
+        opener, closer, inner = "\\{", "\\}", text[2:-2]
+    elif len(text) >= 2 and text[0] in _OPEN and text[-1] in _CLOSE:
+        opener, closer, inner = text[0], text[-1], text[1:-1]
+    else:
+        return None
+    depth = 0
+    for char in inner:
+        depth += 1 if char in _OPEN else -1 if char in _CLOSE else 0
+        if depth < 0:
+            return None
+    return (opener, inner, closer) if depth == 0 else None
+
+
+class _Refused(ValueError):
+    pass
+
+
+def _expr(text: str, limits: Limits) -> sympy.Basic:
+    try:
+        return build_expression(tokenize(text, max_tokens=limits.max_tokens), limits=limits)
+    except (TokenizeError, ParseError) as exc:
+        raise _Refused(str(exc)) from None
+
+
+def _interval(lo_text: str, hi_text: str, left_open: bool, right_open: bool, limits: Limits) -> sympy.Basic:
+    lo, hi = _expr(lo_text, limits), _expr(hi_text, limits)
+    if not (lo.is_extended_real and hi.is_extended_real):
+        raise _Refused("interval ends must be real numbers")
+    if bool(lo > hi):
+        raise _Refused("interval with lower end above upper end")
+    return sympy.Interval(lo, hi, left_open, right_open)
+
+
+def _inequality(text: str, limits: Limits) -> sympy.Basic | None:
+    match = _INEQUALITY.match(text)
+    if match is None:
+        return None
+    op, bound = match.group("op"), match.group("hi")
+    strict = op in ("<", ">")
+    if match.group("lo"):
+        if op.startswith(">") or "g" in op:
+            raise _Refused("mixed inequality directions")
+        return _interval(match.group("lo"), bound, match.group("lop") == "<", strict, limits)
+    if op.startswith("<") or "l" in op:
+        return _interval("-oo", bound, True, strict, limits)
+    return _interval(bound, "oo", strict, True, limits)
+
+
+def _value(text: str, kind: AnswerKind | None, limits: Limits, depth: int = 0) -> object:
+    if depth > 5:
+        raise _Refused("collections nested too deeply")
+    if text in _EMPTY_SET:
+        return frozenset()
+    if kind in (AnswerKind.INTERVAL, None) and _UNION.search(text):
+        pieces = [_value(p, AnswerKind.INTERVAL, limits, depth + 1) for p in _UNION.split(text)]
+        if not all(isinstance(p, sympy.Set) for p in pieces):
+            raise _Refused("a union of things that are not intervals")
+        return sympy.Union(*pieces)
+    if kind is AnswerKind.INTERVAL:
+        found = _inequality(text, limits)
+        if found is not None:
+            return found
+    outer = _outer(text)
+    parts = _split_top(outer[1] if outer else text)
+    if outer is None and len(parts) == 1:
+        if kind is AnswerKind.SET:
+            return frozenset({_expr(text, limits)})
+        if kind is AnswerKind.TUPLE:
+            return (_expr(text, limits),)
+        return _expr(text, limits)
+    opener, closer = (outer[0], outer[2]) if outer else ("", "")
+    if kind is AnswerKind.INTERVAL or (kind is None and len(parts) == 2 and (opener, closer) in
+                                       (("[", "]"), ("[", ")"), ("(", "]"))):  # fmt: skip
+        if len(parts) != 2 or opener not in "([" or closer not in ")]" or not opener:
+            raise _Refused("an interval needs two ends inside ( or [ and ) or ]")
+        return _interval(parts[0], parts[1], opener == "(", closer == ")", limits)
+    if len(parts) == 1 and opener in ("(", "[", "{") and kind not in (AnswerKind.SET, AnswerKind.TUPLE):
+        return _expr(text, limits)  # a bracketed expression such as (x+1) or {5}
+    items = tuple(_value(p.strip(), None, limits, depth + 1) for p in parts if p.strip() or len(parts) == 1)
+    if any(not p.strip() for p in parts):
+        raise _Refused("empty element in a list")
+    if kind is AnswerKind.SET or (kind is None and opener in ("{", "\\{")):
+        return frozenset(items)
+    return items
+
+
+@lru_cache(maxsize=65536)
+def _parse_cached(text: str, kind: AnswerKind | None, limits: Limits) -> Parsed:
+    if not text:
+        return Parsed(None, True, "empty answer")
+    if len(text) > limits.max_length:
+        return Parsed(None, True, f"answer is {len(text)} characters, over the limit of {limits.max_length}")
+    try:
+        tokenize(text, max_tokens=limits.max_tokens)  # cheap whitelist check before any thread starts
+    except TokenizeError as exc:
+        if not (kind is AnswerKind.INTERVAL and any(c in text for c in "<>")):
+            return Parsed(None, True, f"not parsed: {exc}")
+
+    def work() -> Parsed:
+        try:
+            value = _value(text, kind, limits)
+        except _Refused as exc:
+            return Parsed(None, True, f"not parsed: {exc}")
+        except RecursionError:
+            return Parsed(None, True, "not parsed: nesting too deep")
+        except (ValueError, TypeError, ArithmeticError) as exc:
+            return Parsed(None, True, f"not parsed: sympy refused it ({type(exc).__name__})")
+        return Parsed(value, False, "parsed")
+
+    return run_with_budget(work, seconds=limits.time_budget_s)
+
+
+def parse_answer(text: str, *, kind: AnswerKind | str | None, limits: Limits = DEFAULT_LIMITS) -> Parsed:
+    """Parse ``text`` with the shape rules of ``kind``.
+
+    ``set`` reads ``{1,2}``, ``1, 2`` and a lone ``5`` as sets; ``tuple`` reads ``(1,2)``, ``[1,2]`` and
+    ``1, 2`` as ordered; ``interval`` reads ``(0,1]``, ``x > 3``, ``(-∞, 0) ∪ (1, ∞)``; other kinds parse
+    one expression (or, for ``None``, guess the shape from the brackets).
+    """
+    if not isinstance(text, str):
+        return Parsed(None, True, f"expected a string, got {type(text).__name__}")
+    if len(text) > limits.max_length:
+        return Parsed(None, True, f"answer is {len(text)} characters, over the limit of {limits.max_length}")
+    resolved = kind_of(kind)
+    shape = resolved if resolved in (AnswerKind.SET, AnswerKind.TUPLE, AnswerKind.INTERVAL) else None
+    norm_kind = resolved if resolved in (AnswerKind.NUMBER, AnswerKind.SET, AnswerKind.TUPLE,
+                                         AnswerKind.INTERVAL) else AnswerKind.EXPRESSION  # fmt: skip
+    normalised = normalize(text, kind=norm_kind)
+    if resolved is AnswerKind.NUMBER:
+        normalised = _strip_thousands(normalised)
+    try:
+        return _parse_cached(normalised, shape, limits)
+    except BudgetExceeded as exc:
+        return Parsed(None, True, f"parse budget exceeded: {exc}")
+
+
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+def _strip_thousands(text: str) -> str:
+    return text.replace(",", "") if _THOUSANDS.match(text) else text
+
+
+def parse_math(text: str, *, limits: Limits = DEFAULT_LIMITS) -> Parsed:
+    """Safely parse a math answer into a sympy object (or a collection of them).
+
+    Builds sympy objects from whitelisted tokens only; never ``eval``/``exec``/``sympify``/``parse_expr``.
+    Inputs over a limit (length, depth, tokens, exponent, factorial, digits) or over the time budget,
+    and anything outside the whitelist, give ``Parsed(value=None, undecided=True, reason=...)``.
+    """
+    return parse_answer(text, kind=None, limits=limits)
