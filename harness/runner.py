@@ -360,6 +360,8 @@ class _Run:
             verdict = await self._call(request)  # returns holding a connection permit
             try:
                 written = self.writer.write(self._record(item, verdict, cached=False), verdict, wait=True)
+                # Counted now: the row is queued, and even a cancelled run commits queued rows on its way out.
+                self._count(verdict.status, verdict.error_kind, cached=False)
                 assert written is not None
                 await written
             finally:
@@ -367,7 +369,6 @@ class _Run:
             if verdict.status is not Status.ERROR:
                 self.known_keys.add(cache_key)
             future.set_result(verdict)
-            self._count(verdict.status, verdict.error_kind, cached=False)
         finally:
             if not future.done():
                 future.cancel()

@@ -1,0 +1,170 @@
+"""The run store: variants round-trip, draws are cached unless errored, the latest attempt wins."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from cases.models import GradeCase, GradeResponse, Mode
+from harness.errors import StoreError
+from harness.judges.base import ErrorKind, JudgeRequest, Verdict
+from harness.records import record_for
+from harness.store import RunStore, variant_from_json, variant_to_json
+from probes.units import base_variants
+from probes.variant import Relation, Slot, Step, Variant
+
+
+def _case() -> GradeCase:
+    return GradeCase(
+        id="half",
+        question="Two fair coins are tossed. Probability of exactly one head?",
+        reference="1/2",
+        answer_kind="number",
+        responses=(
+            GradeResponse(id="frac", text="1/2", label="correct", why="it is 1/2"),
+            GradeResponse(id="quarter", text="1/4", label="incorrect", why="that is two heads"),
+        ),
+        source="hand-written",
+    )
+
+
+def _perturbed() -> Variant:
+    return Variant(
+        case_id="mc",
+        unit_id="r1",
+        mode=Mode.GRADE,
+        question="Which?",
+        reference="B",
+        answer_kind="multiple_choice",
+        choices=(("A", "one"), ("B", "two")),
+        slots=(Slot("r1", "The answer is **B**."),),
+        chain=(Step.of("formatting.bold"), Step.of("length.pad", words=40, where="before")),
+        seed=7,
+        relation=Relation.INVARIANT,
+        label="correct",
+        family="length",
+        presentation=(("field_order", "reference_first"),),
+        dose=40.0,
+        final_answer="B",
+    )
+
+
+def _record(store: RunStore, variant: Variant, verdict: Verdict, *, draw: int = 0, judge_hash: str = "j1"):
+    request = JudgeRequest.from_variant(variant, draw=draw)
+    return record_for(
+        variant, verdict, run_id=store.run_id, judge="test", judge_hash=judge_hash, draw=draw, placebo=False,
+        cache_key=request.cache_key(judge_hash), request_key=request.content_key(), cached=False,
+        reference_doubt=False,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with RunStore(tmp_path / "run" / "store.sqlite") as opened:
+        yield opened
+
+
+@pytest.mark.parametrize("variant", [*base_variants(_case()), _perturbed()], ids=lambda v: v.unit_id)
+def test_variant_json_round_trip_keeps_content_and_id(variant: Variant) -> None:
+    back = variant_from_json(variant_to_json(variant))
+    assert back == variant
+    assert back.id == variant.id == back.content_hash()
+
+
+def test_put_variants_is_idempotent_and_ordered(store: RunStore) -> None:
+    variants = [*base_variants(_case()), _perturbed()]
+    assert store.put_variants(variants, reference_doubt={"mc": True}) == 3
+    assert store.put_variants(variants) == 0
+    assert [v.id for v in store.iter_variants()] == [v.id for v in variants]
+    assert store.get_variant(variants[2].id) == variants[2]
+    assert store.reference_doubts() == {"mc": True}
+    with pytest.raises(KeyError, match="not in the store"):
+        store.get_variant("0000")
+
+
+def test_meta_and_run_id_survive_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    with RunStore(path) as first:
+        first.set_meta("judge", {"name": "x", "params": [1, 2]})
+        run_id = first.run_id
+    with RunStore(path) as second:
+        assert second.run_id == run_id
+        assert second.get_meta("judge") == {"name": "x", "params": [1, 2]}
+        assert second.get_meta("missing") is None
+
+
+def test_finished_draws_are_cached_with_every_verdict_field(store: RunStore) -> None:
+    variant = _perturbed()
+    verdict = Verdict.judged(
+        "correct", extracted_answer="B", confidence=90.0, reasoning="same letter", raw_reply='{"ok": 1}',
+        prompt="P", latency_s=0.25, attempts=2, input_tokens=10, output_tokens=3, meta={"structured": True},
+    )  # fmt: skip
+    record = _record(store, variant, verdict)
+    store.put_draw(record, verdict)
+    assert store.lookup(record.cache_key) == verdict
+    assert store.lookup_request(record.request_key) == verdict
+    assert store.lookup_request(record.request_key, judge_hash="other") is None
+    assert store.lookup("nope") is None
+
+
+def test_errors_are_stored_but_not_cached_and_the_latest_attempt_wins(store: RunStore) -> None:
+    variant = _perturbed()
+    error = Verdict.error(ErrorKind.SERVER, "HTTP 500", attempts=5)
+    record = _record(store, variant, error)
+    store.put_draw(record, error)
+    assert store.lookup(record.cache_key) is None
+    assert store.lookup_request(record.request_key) is None
+    assert store.counts()["error"] == 1
+    assert store.finished_draws("j1") == {}
+    judged = Verdict.judged("incorrect")
+    store.put_draw(_record(store, variant, judged), judged)
+    records = list(store.iter_records())
+    assert [(r.status, r.outcome) for r in records] == [("judged", "incorrect")]
+    assert store.counts() == {"judged": 1, "unscored": 0, "error": 0, "skipped": 0}
+    assert store.finished_draws("j1") == {(variant.id, 0): (record.cache_key, False, "judged")}
+    assert store.finished_keys() == {record.cache_key}
+
+
+def test_iter_records_one_per_variant_and_draw_and_filter_by_judge(store: RunStore) -> None:
+    variants = base_variants(_case())
+    for judge_hash in ("j1", "j2"):
+        for variant in variants:
+            for draw in (0, 1):
+                verdict = Verdict.unscored("no verdict field", raw_reply="hmm")
+                store.put_draw(_record(store, variant, verdict, draw=draw, judge_hash=judge_hash), verdict)
+    assert len(list(store.iter_records())) == 4
+    assert {r.judge_hash for r in store.iter_records()} == {"j2"}
+    assert len(list(store.iter_records(judge_hash="j1"))) == 4
+    assert store.counts(judge_hash="j1")["unscored"] == 4
+    record = next(store.iter_records())
+    assert isinstance(record.placebo, bool) and isinstance(record.cached, bool)
+
+
+def test_rows_are_visible_to_a_second_connection_once_committed(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    with RunStore(path) as writer, RunStore(path) as reader:
+        variant = _perturbed()
+        verdict = Verdict.judged("correct")
+        record = _record(writer, variant, verdict)
+        writer.put_draw(record, verdict)
+        assert reader.lookup(record.cache_key) == verdict
+
+
+def test_incompatible_schema_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    RunStore(path).close()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version = 99")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="schema version 99"):
+        RunStore(path)
+
+
+def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="not a judgeprobe store"):
+        RunStore(path)
