@@ -20,6 +20,9 @@ Syntax (the shipped ``grade.txt``, ``pairwise.txt`` and ``score.txt`` are exampl
         HLE order), or ``KEY=VALUE`` comparing a presentation attribute. Blocks nest.
     {{! a comment }}
         dropped from the output
+    {{#mode grade}}
+        declares the template's mode (grade, pairwise or score). Without it the mode is inferred:
+        pairwise if the template shows two responses, grade if it shows a reference, score otherwise.
 
 A tag alone on its line takes its line with it, so conditional blocks leave no blank lines behind.
 
@@ -115,7 +118,20 @@ def _strip_standalone(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
-def _parse(text: str, source: str) -> tuple[_Node, ...]:
+def _declare_mode(declared: list[Mode], value: str, source: str) -> None:
+    try:
+        mode = Mode(value)
+    except ValueError:
+        modes = ", ".join(str(m) for m in Mode)
+        raise ConfigError(
+            f"template {source}: '{{{{#mode {value}}}}}' names no mode; use one of {modes}"
+        ) from None
+    if declared and declared[0] is not mode:
+        raise ConfigError(f"template {source}: declares two modes, {declared[0]} and {mode}")
+    declared[:] = [mode]
+
+
+def _parse(text: str, source: str, declared: list[Mode]) -> tuple[_Node, ...]:
     stack: list[tuple[str, list[_Node], list[_Node] | None]] = [("", [], None)]
 
     def current() -> list[_Node]:
@@ -128,6 +144,9 @@ def _parse(text: str, source: str) -> tuple[_Node, ...]:
                 current().append(_Text(content))
             continue
         if content.startswith("!"):
+            continue
+        if content.startswith("#mode"):
+            _declare_mode(declared, content[5:].strip(), source)
             continue
         if content.startswith("#if "):
             condition = content[4:].strip()
@@ -149,7 +168,7 @@ def _parse(text: str, source: str) -> tuple[_Node, ...]:
             known = ", ".join([*BLOCK_LABELS, *_INLINE])
             raise ConfigError(
                 f"template {source}: unknown tag '{{{{{content}}}}}'; placeholders are {known}; blocks are "
-                "{{#if NAME}} … {{else}} … {{/if}} and comments {{! … }}"
+                "{{#if NAME}} … {{else}} … {{/if}}, {{#mode MODE}} and comments {{! … }}"
             )
     if len(stack) != 1:
         raise ConfigError(
@@ -201,11 +220,14 @@ class Template:
     text: str
     """The template source exactly as read."""
     _nodes: tuple[_Node, ...] = field(default=(), repr=False, compare=False)
+    _mode: Mode | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_text(cls, text: str, *, name: str = "<text>") -> Template:
         """Parse template source; raises :class:`ConfigError` naming the problem."""
-        return cls(name=name, text=text, _nodes=_parse(text, name))
+        declared: list[Mode] = []
+        nodes = _parse(text, name, declared)
+        return cls(name=name, text=text, _nodes=nodes, _mode=declared[0] if declared else None)
 
     @classmethod
     def load(cls, name_or_path: str) -> Template:
@@ -236,8 +258,10 @@ class Template:
 
     @property
     def mode(self) -> Mode:
-        """The mode the template asks about: pairwise if it shows two responses, grade if it shows a
-        reference, score otherwise."""
+        """The mode the template asks about: as declared by ``{{#mode …}}``, else pairwise if it shows two
+        responses, grade if it shows a reference, score otherwise."""
+        if self._mode is not None:
+            return self._mode
         names = self.placeholders
         if {"response_a", "response_b"} & names:
             return Mode.PAIRWISE
