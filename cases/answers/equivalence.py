@@ -96,13 +96,26 @@ def _number_with_unit(text: str, limits: Limits) -> tuple[Parsed, str | None]:
     return whole, None
 
 
-def _number(a: str, b: str, tolerance: float | None, limits: Limits) -> Judgement:
-    (pa, ua), (pb, ub) = _number_with_unit(a, limits), _number_with_unit(b, limits)
+def _unparsed(pa: Parsed, pb: Parsed) -> Judgement | None:
+    """The judgement when a side did not parse: a budget run-out is uncacheable; words against a parsed
+    math answer are a different (non-)answer; anything else is undecided."""
+    for parsed in (pa, pb):
+        if parsed.undecided and _budget_reason(parsed):
+            raise _Uncacheable(undecided(parsed.reason))
+    for this, other in ((pa, pb), (pb, pa)):
+        if this.undecided and this.prose and not other.undecided:
+            return different(f"not a math answer ({this.reason})")
     for parsed in (pa, pb):
         if parsed.undecided:
-            if _budget_reason(parsed):
-                raise _Uncacheable(undecided(parsed.reason))
             return undecided(parsed.reason)
+    return None
+
+
+def _number(a: str, b: str, tolerance: float | None, limits: Limits) -> Judgement:
+    (pa, ua), (pb, ub) = _number_with_unit(a, limits), _number_with_unit(b, limits)
+    failed = _unparsed(pa, pb)
+    if failed is not None:
+        return failed
     if ua != ub:
         if ua and ub:
             return undecided(f"different units ({ua} vs {ub}); units are not converted")
@@ -119,9 +132,9 @@ def _number(a: str, b: str, tolerance: float | None, limits: Limits) -> Judgemen
 
 def _math(a: str, b: str, kind: AnswerKind, tolerance: float | None, limits: Limits) -> Judgement:
     pa, pb = _parse_pair(a, b, kind, limits)
-    for parsed in (pa, pb):
-        if parsed.undecided:
-            return undecided(parsed.reason)
+    failed = _unparsed(pa, pb)
+    if failed is not None:
+        return failed
     return _compare(pa.value, pb.value, tolerance, limits)
 
 

@@ -20,7 +20,7 @@ from cases.answers.budget import BudgetExceeded, run_with_budget
 from cases.answers.expression_parser import ParseError, build_expression
 from cases.answers.limits import DEFAULT_LIMITS, Limits
 from cases.answers.normalize import kind_of, normalize
-from cases.answers.tokens import TokenizeError, tokenize
+from cases.answers.tokens import CONSTANTS, FUNCTIONS, GREEK_NAMES, TokenizeError, tokenize
 from cases.models import AnswerKind
 
 __all__ = ["Parsed", "parse_answer", "parse_math"]
@@ -37,8 +37,12 @@ class Parsed:
     """True when the text could not be parsed within the whitelist and limits."""
     reason: str
     """What was parsed, or why not."""
+    prose: bool = False
+    """True when the text was refused because it reads as words, not math (``Let's solve this``); such an
+    answer is no math answer at all, unlike one refused for a limit or the time budget."""
 
 
+_KNOWN_WORDS = FUNCTIONS | CONSTANTS | GREEK_NAMES
 _OPEN = "([{"
 _CLOSE = ")]}"
 _EMPTY_SET = {"\\emptyset", "\\varnothing", "{}", "\\{\\}", "\\emptyset{}"}
@@ -82,6 +86,14 @@ def _outer(text: str) -> tuple[str, str, str] | None:
         if depth < 0:
             return None
     return (opener, inner, closer) if depth == 0 else None
+
+
+_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{4,}")
+
+
+def _looks_like_prose(text: str) -> bool:
+    """A word of four or more letters that is not a known function, constant or Greek letter."""
+    return any(word not in _KNOWN_WORDS for word in _WORD.findall(text))
 
 
 class _Refused(ValueError):
@@ -167,7 +179,7 @@ def _parse_cached(text: str, kind: AnswerKind | None, limits: Limits) -> Parsed:
         tokenize(text, max_tokens=limits.max_tokens)  # cheap whitelist check before any thread starts
     except TokenizeError as exc:
         if not (kind is AnswerKind.INTERVAL and any(c in text for c in "<>")):
-            return Parsed(None, True, f"not parsed: {exc}")
+            return Parsed(None, True, f"not parsed: {exc}", prose=_looks_like_prose(text))
 
     def work() -> Parsed:
         try:

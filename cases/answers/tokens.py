@@ -62,7 +62,7 @@ _PLAIN_WORDS = sorted(FUNCTIONS | (CONSTANTS - {"e", "i"}) | GREEK_NAMES, key=le
 _NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+(?![\d.]))?")
 _WORD = re.compile(r"[A-Za-z]+")
 _SINGLE_OPS = set("+-*/^!%()[]{},|_")
-MAX_LETTERS_FROM_UNKNOWN_WORD = 4
+MAX_LETTERS_FROM_UNKNOWN_WORD = 3
 """An unknown word with more letters than this (besides known names) is refused, not read as a product."""
 
 
