@@ -64,7 +64,8 @@ def newcombe_paired(a: int, b: int, c: int, d: int, *, confidence: float = 0.95)
 
     The pairs form a 2x2 table: ``a`` both events, ``b`` first only, ``c`` second only, ``d`` neither. The
     difference is ``p1 - p2 = (b - c) / n``. Each margin gets a Wilson interval and the two are combined with
-    the observed correlation (``phi``), so the interval stays inside ``[-1, 1]`` and behaves at zero counts.
+    the observed correlation ``phi`` (continuity-corrected as in Newcombe's paper and in Altman et al.,
+    *Statistics with Confidence*, 2000), so the interval stays inside ``[-1, 1]`` and behaves at zero counts.
     """
     if min(a, b, c, d) < 0:
         raise ValueError(f"expected non-negative counts, got a={a}, b={b}, c={c}, d={d}")
@@ -76,7 +77,10 @@ def newcombe_paired(a: int, b: int, c: int, d: int, *, confidence: float = 0.95)
     l1, u1 = wilson(a + b, n, confidence=confidence).as_list()
     l2, u2 = wilson(a + c, n, confidence=confidence).as_list()
     margins = (a + b) * (c + d) * (a + c) * (b + d)
-    phi = 0.0 if margins == 0 else (a * d - b * c) / math.sqrt(margins)
+    cross = a * d - b * c
+    # Newcombe's continuity-corrected correlation: a positive cross-product is reduced by n/2 (not below 0)
+    corrected = max(cross - n / 2, 0.0) if cross > 0 else float(cross)
+    phi = 0.0 if margins == 0 else corrected / math.sqrt(margins)
     theta = p1 - p2
     lower = math.sqrt(max(0.0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2))
     upper = math.sqrt(max(0.0, (u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2))

@@ -150,42 +150,56 @@ def _flipped(pairs: pd.DataFrame, choices: Mapping[str, Mapping[str, str]]) -> l
     ctl = pairs[(pairs["relation"] == "control") & pairs["judged"] & pairs["has_base"]]
     found: list[tuple[float, FlippedVariant]] = []
     for rows, relation in ((inv, "invariant"), (ctl, "control")):
-        for variant_id, group in rows.groupby("variant_id", sort=True):
-            changed = group["changed"].astype(bool)
-            hits = group[changed] if relation == "invariant" else group[~changed]
-            if hits.empty:
-                continue
-            first = hits.sort_values("draw").iloc[0]
-            placebo = int(group["placebo_changed"].astype(bool).sum()) if relation == "invariant" else 0
+        if rows.empty:
+            continue
+        changed = rows["changed"].astype(bool)
+        hit = changed if relation == "invariant" else ~changed
+        marked = rows.assign(
+            _hit=hit, _placebo=rows["placebo_changed"].astype(bool) & (relation == "invariant")
+        )
+        totals = marked.groupby("variant_id").agg(
+            events=("_hit", "sum"), n=("_hit", "size"), placebo=("_placebo", "sum")
+        )
+        outcomes: dict[str, set[str]] = {}
+        for vid, outcome in zip(marked["variant_id"], marked["outcome"], strict=True):
+            if isinstance(outcome, str):
+                outcomes.setdefault(str(vid), set()).add(outcome)
+        counts: dict[str, dict[str, int]] = {}
+        for vid, values in totals.to_dict("index").items():
+            counts[str(vid)] = {str(k): int(v) for k, v in values.items()}
+        firsts = marked[marked["_hit"]].sort_values(["variant_id", "draw"]).drop_duplicates("variant_id")
+        for row in firsts.itertuples(index=False):
+            variant_id = str(row.variant_id)
+            events, n, placebo = (counts[variant_id][c] for c in ("events", "n", "placebo"))
             flip_class = None
             if relation == "invariant":
                 flip_class = classify_flip(
-                    status=str(first["status"]),
-                    extracted_answer=_text(first["extracted_answer"]),
-                    final_answer=_text(first["final_answer"]),
-                    answer_kind=_text(first["answer_kind"]),
-                    choices=dict(choices[str(variant_id)]) if str(variant_id) in choices else None,
+                    status=str(row.status),
+                    extracted_answer=_text(row.extracted_answer),
+                    final_answer=_text(row.final_answer),
+                    answer_kind=_text(row.answer_kind),
+                    choices=dict(choices[variant_id]) if variant_id in choices else None,
                 )
             item = FlippedVariant(
-                variant_id=str(variant_id),
-                case_id=str(first["case_id"]),
-                unit_id=str(first["unit_id"]),
-                family=str(first["family"]),
-                probe=str(first["probe"]),
-                chain=str(first["chain"]),
+                variant_id=variant_id,
+                case_id=str(row.case_id),
+                unit_id=str(row.unit_id),
+                family=str(row.family),
+                probe=str(row.probe),
+                chain=str(row.chain),
                 relation=relation,
-                events=len(hits),
-                n=len(group),
+                events=events,
+                n=n,
                 placebo_events=placebo,
-                base_outcome=str(first["base_outcome"]),
-                outcomes=tuple(sorted({str(o) for o in group["outcome"].dropna()})),
-                extracted_answer=_text(first["extracted_answer"]),
-                final_answer=_text(first["final_answer"]),
+                base_outcome=str(row.base_outcome),
+                outcomes=tuple(sorted(outcomes.get(variant_id, set()))),
+                extracted_answer=_text(row.extracted_answer),
+                final_answer=_text(row.final_answer),
                 flip_class=flip_class,
-                raw_reply=_text(first["raw_reply"]),
-                reference_doubt=bool(first["reference_doubt"]),
+                raw_reply=_text(row.raw_reply),
+                reference_doubt=bool(row.reference_doubt),
             )
-            telling = (len(hits) - placebo) / len(group) + (1.0 if relation == "invariant" else 0.0)
+            telling = (events - placebo) / n + (1.0 if relation == "invariant" else 0.0)
             found.append((telling, item))
     found.sort(key=lambda pair: (-pair[0], pair[1].case_id, pair[1].variant_id))
     return [item for _, item in found]

@@ -6,7 +6,8 @@ includes the draw index) and a per-judge salt, never from the global RNG: the sa
 same answer, and the tests are deterministic.
 
 The suite (:func:`build_suite`) has grade cases ``What is n + 1?`` with one correct and one incorrect
-response, length padding doses, LaTeX reformatting, answer-changing controls, and pairwise cases with an order swap.
+response, length padding doses, LaTeX reformatting, answer-changing controls, and pairwise cases with an
+order swap.
 """
 
 from __future__ import annotations
@@ -21,6 +22,22 @@ from cases.models import Mode
 from harness.judges.base import JudgeRequest, Verdict
 from harness.records import DrawRecord, record_for
 from probes.variant import Relation, Slot, Step, Variant
+
+__all__ = [
+    "DOSES",
+    "PLANTED",
+    "Callable",
+    "FirstSlotJudge",
+    "JudgeRequest",
+    "LatexRejectingJudge",
+    "LongWrongJudge",
+    "NoisyJudge",
+    "Variant",
+    "Verdict",
+    "build_suite",
+    "run_direct",
+    "yes_sayer",
+]
 
 FILLER_TEXT = (
     "Let me restate the problem carefully before answering it, and walk through each step of reasoning "
@@ -282,6 +299,6 @@ def run_direct(
                     request_key=key,
                     cached=False,
                     reference_doubt=False,
-                )  # fmt: skip
+                )
             )
     return records
