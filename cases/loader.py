@@ -3,7 +3,8 @@
 A case file is a YAML mapping with one key, ``cases``, holding a list of case mappings (see
 :mod:`cases.models`). The loader is strict and safe:
 
-* YAML is composed with ``yaml.SafeLoader`` into a node tree; Python values are built from the nodes here,
+* YAML is composed with the safe loader (libyaml's ``CSafeLoader`` when PyYAML has it, else ``SafeLoader``;
+  both only compose plain nodes, nothing is constructed) into a node tree; Python values are built here,
   so every value's line is known. Only the standard tags (str, int, float, bool, null, timestamp, map, seq)
   are accepted; merge keys (``<<``) and duplicate keys in one mapping are errors.
 * Scalars keep the text **as written**: ``0.50`` stays ``'0.50'``, ``yes`` stays ``'yes'``, ``2024-03-01``
@@ -58,6 +59,7 @@ MAX_NODES = 200_000
 MAX_DEPTH = 32
 """Upper bound on nesting depth in a case file."""
 
+_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CASE_ADAPTER: TypeAdapter[AnyCase] = TypeAdapter(Case)
 _SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
@@ -275,7 +277,7 @@ def _read_file(path: Path) -> _FileCases:
     except OSError as exc:
         return fail(None, "file", f"cannot read the file: {exc.strerror or exc}")
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_SAFE_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -6,7 +6,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
+from cases import loader
 from cases.errors import CaseFileError, DuplicateCaseId
 from cases.loader import Library, builtin_library_dir, load_file, load_library, load_library_report
 from cases.models import AnswerKind, GradeCase, Mode, PairwiseCase, ScoreCase
@@ -311,3 +313,16 @@ def test_builtin_library_dir_is_the_package_folder() -> None:
     folder = builtin_library_dir()
     assert folder.name == "library" and folder.parent.name == "cases"
     assert folder.is_dir()
+
+
+def test_pure_python_safe_loader_gives_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = write(tmp_path, "good.yaml", GOOD)
+    bad = write(tmp_path, "bad.yaml", "cases:\n  - id: x\n    question: [unclosed\n")
+    fast = load_file(good)
+    monkeypatch.setattr(loader, "_SAFE_LOADER", yaml.SafeLoader)
+    assert load_file(good) == fast
+    with pytest.raises(CaseFileError, match="invalid YAML") as info:
+        load_file(bad)
+    assert (info.value.line, info.value.field) == (4, "syntax")
