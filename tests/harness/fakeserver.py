@@ -245,7 +245,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if isinstance(action, int) and action != 200:
             headers = {"Retry-After": faults.retry_after} if action == 429 and faults.retry_after else {}
-            message = json.dumps({"error": {"message": f"fake status {action}", "type": "fake"}})
+            text = f"fake status {action}"
+            if action == 401:  # like real APIs, echo (part of) the credential that was refused
+                text = f"Incorrect API key provided: {auth}"
+            message = json.dumps({"error": {"message": text, "type": "fake"}})
             self._send(action, message.encode(), headers=headers)
             return
         if faults.no_json_schema and not anthropic and wants_json(body):
