@@ -12,6 +12,7 @@ Issues print like loader errors, ``FILE:LINE: FIELD: message``, where FIELD is t
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -240,5 +241,7 @@ def lint_library(library: Library, *, require_coverage: bool = False) -> list[Li
     """
     issues = [issue for case in library for issue in lint_case(case, library)]
     if require_coverage:
-        issues += [LintIssue(None, None, None, "library", message) for message in _coverage(library)]
+        folders = {str(path.parent) for path, _ in library.files.values()}
+        where = Path(os.path.commonpath(sorted(folders))) if folders else None
+        issues += [LintIssue(where, None, None, "library", message) for message in _coverage(library)]
     return issues

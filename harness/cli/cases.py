@@ -168,7 +168,11 @@ def show(case_id: str, case_dirs: tuple[Path, ...], no_builtin: bool) -> None:
     library = _load(case_dirs, no_builtin=no_builtin)
     if case_id not in library:
         close = difflib.get_close_matches(case_id, library.ids, n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        hint = (
+            f"; did you mean {', '.join(repr(c) for c in close)}?"
+            if close
+            else "; see `judgeprobe cases list`"
+        )
         click.echo(f"Error: unknown case id {case_id!r}{hint}", err=True)
         raise SystemExit(2)
     case = library.by_id(case_id)

@@ -290,3 +290,18 @@ def test_coverage_needs_the_doubted_seed() -> None:
     assert [issue.message for issue in issues] == [
         "the seed case HLE 669402b41dcb3d5a1ef9e951 must be marked reference_doubt with its reason"
     ]
+
+
+def test_coverage_issues_name_the_library_folder(tmp_path: Path) -> None:
+    case = (
+        "cases:\n  - id: c{n}\n    question: q\n    reference: '1'\n    answer_kind: number\n"
+        "    source: hand-written\n    tags: [numbers]\n    responses:\n"
+        "      - {{id: a, text: one, label: correct, why: w}}\n"
+        "      - {{id: b, text: '2', label: incorrect, why: w}}\n"
+    )
+    for n in range(2):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        (tmp_path / "sub" / f"f{n}.yaml").write_text(case.format(n=n), encoding="utf-8")
+    issues = lint_library(load_library([tmp_path], include_builtin=False), require_coverage=True)
+    assert issues and {issue.file for issue in issues} == {tmp_path / "sub"}
+    assert str(issues[0]) == f"{tmp_path / 'sub'}: library: the library has 2 cases; it needs at least 83"
