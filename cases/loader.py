@@ -243,7 +243,7 @@ def _validate_case(data: Any, index: int, builder: _Builder) -> tuple[AnyCase | 
         ]
     data = {"mode": Mode.GRADE.value, **data}
     mode = data["mode"]
-    if mode not in _MODELS:
+    if not isinstance(mode, str) or mode not in _MODELS:
         return None, [
             error((*here, "mode"), f"expected one of grade, pairwise, score, got {_describe(mode)}")
         ]

@@ -170,6 +170,14 @@ def test_missing_mode_means_grade(tmp_path: Path) -> None:
             "expected one of grade, pairwise, score",
             id="bad-mode",
         ),
+        pytest.param(grade_case(mode="[grade]"), 8, "cases[0].mode", "got a list", id="mode-not-text"),
+        pytest.param(
+            grade_case().replace("label: correct", "labell: correct"),
+            11,
+            "cases[0].responses[0].labell",
+            "unknown field 'labell'; did you mean 'label'? allowed fields: id, label, text, why",
+            id="unknown-response-field",
+        ),
         pytest.param(
             grade_case().replace("        why: Same", "        label: incorrect\n        why: Same"),
             12,
