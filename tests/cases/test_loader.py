@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cases import loader
 from cases.errors import CaseFileError, DuplicateCaseId
@@ -46,6 +49,26 @@ cases:
     responses:
       - {id: right, text: "4", label: [8, 10], why: Correct.}
 """
+
+
+_FIELDS = [
+    "id",
+    "mode",
+    "question",
+    "reference",
+    "answer_kind",
+    "source",
+    "tags",
+    "responses",
+    "text",
+    "label",
+    "why",
+    "choices",
+    "equivalents",
+    "reference_doubt",
+    "doubt_reason",
+    "unknown",
+]
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -334,3 +357,31 @@ def test_pure_python_safe_loader_gives_the_same_result(
     with pytest.raises(CaseFileError, match="invalid YAML") as info:
         load_file(bad)
     assert (info.value.line, info.value.field) == (4, "syntax")
+
+
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.text(max_size=8), st.sampled_from(["grade", "id"])
+)
+_trees = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(_FIELDS), inner, max_size=6),
+    max_leaves=25,
+)
+
+
+@given(text=st.text(max_size=300))
+def test_any_text_yields_a_library_or_errors_never_a_crash(text: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "fuzz.yaml").write_text(text, encoding="utf-8")
+        library, errors = load_library_report([Path(folder)], include_builtin=False)
+    assert (library is None) == bool(errors)
+    assert all(isinstance(error, CaseFileError) and error.path.name == "fuzz.yaml" for error in errors)
+
+
+@given(cases=st.lists(_trees, max_size=3))
+def test_any_structure_yields_a_library_or_errors_never_a_crash(cases: list[object]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "fuzz.yaml").write_text(yaml.safe_dump({"cases": cases}), encoding="utf-8")
+        library, errors = load_library_report([Path(folder)], include_builtin=False)
+    assert (library is None) == bool(errors)
+    assert all(error.line is not None and error.field for error in errors)
