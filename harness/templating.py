@@ -72,8 +72,11 @@ _HEADER = re.compile(
 
 def neutralise(text: str) -> str:
     """Defuse look-alike delimiters and section headers inside untrusted text (see module docstring)."""
-    text = _ANGLES.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), text)
-    return _HEADER.sub(lambda m: f"({m.group(1)})", text)
+    if "<<<" in text or ">>>" in text:
+        text = _ANGLES.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), text)
+    if "[" in text:
+        text = _HEADER.sub(lambda m: f"({m.group(1)})", text)
+    return text
 
 
 @dataclass(frozen=True, slots=True)
