@@ -1,0 +1,161 @@
+"""``judgeprobe run``: the probe suite against a judge, with a summary on screen and reports on disk.
+
+With no arguments it runs every probe over the shipped library against the embedded default judge
+(``builtin:reference``): offline, no keys. Rerunning the same command resumes from the run folder's store.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from harness.errors import HarnessError
+from harness.runner import RunOptions
+from harness.stats.schema import Settings
+from harness.stats.summary import DEFAULT_SETTINGS
+
+__all__ = ["run"]
+
+
+@click.command("run")
+@click.option("--judge", "judge_spec", default="builtin:reference", show_default=True,
+              help="Judge spec (builtin:reference, openai:MODEL@URL, command:…, python:mod:fn, replay:DIR) or a .toml file.")
+@click.option("--cases", "case_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Extra case folder (repeatable); read besides the shipped library.")
+@click.option("--no-builtin-cases", is_flag=True, help="Do not read the shipped library (only --cases folders).")
+@click.option("--case", "case_ids", multiple=True, help="Only this case id (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="Only cases with this tag (repeatable).")
+@click.option("--kind", "kinds", multiple=True, help="Only grade cases of this answer kind (repeatable).")
+@click.option("--mode", "modes", multiple=True, type=click.Choice(["grade", "pairwise", "score"]),
+              help="Only cases of this mode (repeatable).")
+@click.option("--probes", "probe_selector", default="all", show_default=True,
+              help="Probe families or names, comma-separated; 'none' judges the unperturbed responses only.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the probes' random draws.")
+@click.option("--repeats", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Draws per variant; the unperturbed responses get as many placebo draws again.")
+@click.option("--concurrency", default=8, show_default=True, type=click.IntRange(min=1), help="Judge calls in flight.")
+@click.option("--rpm", default=None, type=click.FloatRange(min=0, min_open=True), help="Requests-per-minute limit.")
+@click.option("--timeout", "timeout_s", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Seconds per attempt.")
+@click.option("--max-retries", default=4, show_default=True, type=click.IntRange(min=0), help="Retries per draw.")
+@click.option("--threshold", default=DEFAULT_SETTINGS.threshold, show_default=True,
+              type=click.FloatRange(min=0, max=1, min_open=True),
+              help="Practical threshold: an excess flip rate at or above it counts as bias.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Run folder (default: judgeprobe-out/<judge>-<config hash>).")
+@click.option("--dry-run", is_flag=True, help="List the variants with counts per family; call no judge.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("--top", default=5, show_default=True, type=click.IntRange(min=0), help="Flipped cases shown in full.")
+def run(
+    judge_spec: str,
+    case_dirs: tuple[Path, ...],
+    no_builtin_cases: bool,
+    case_ids: tuple[str, ...],
+    tags: tuple[str, ...],
+    kinds: tuple[str, ...],
+    modes: tuple[str, ...],
+    probe_selector: str,
+    seed: int,
+    repeats: int,
+    concurrency: int,
+    rpm: float | None,
+    timeout_s: float,
+    max_retries: int,
+    threshold: float,
+    out_dir: Path | None,
+    dry_run: bool,
+    no_progress: bool,
+    top: int,
+) -> None:
+    """Run the probe suite against a judge and report which biases flip its verdicts.
+
+    Exit status: 0 when the run finished (whatever it found), 2 on a usage, configuration or case-file
+    error, 130 when interrupted (finished draws are kept; rerun to resume).
+    """
+    from cases.errors import CaseError
+    from harness.session import plan_suite, run_suite
+    from probes.errors import ProbeError
+
+    console = Console(stderr=False)
+    try:
+        plan = plan_suite(
+            case_dirs=case_dirs, include_builtin_cases=not no_builtin_cases, case_ids=case_ids, tags=tags,
+            kinds=kinds, modes=modes, probes=probe_selector, seed=seed,
+        )  # fmt: skip
+        if not plan.cases:
+            raise click.UsageError("no case matches the selection; see 'judgeprobe cases list'")
+        if dry_run:
+            _print_dry_run(console, plan)
+            return
+        options = RunOptions(
+            concurrency=concurrency, rpm=rpm, timeout_s=timeout_s, max_retries=max_retries, repeats=repeats
+        )
+        settings = Settings(**{**DEFAULT_SETTINGS.model_dump(), "threshold": threshold})
+        result = run_suite(
+            plan, judge=judge_spec, out=out_dir, options=options, settings=settings,
+            show_progress=not no_progress and sys.stderr.isatty(),
+        )  # fmt: skip
+    except (CaseError, HarnessError, ProbeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    from harness.report.terminal import render_summary
+
+    if result.summary is not None:
+        render_summary(result.summary, console, variants=result.variants_by_id, top=top)
+        _print_disagreements(console, result)
+    stats = result.stats
+    console.print(
+        f"{stats.done} of {stats.planned} draws ended ({stats.new_calls} judge calls, {stats.cache_hits} from the "
+        f"store): {stats.judged} judged, {stats.unscored} unscored, {stats.errors} errors, {stats.skipped} skipped."
+    )
+    if result.paths:
+        console.print(f"Reports in {result.run_dir}/: " + ", ".join(p.name for p in result.paths))
+    if stats.interrupted:
+        console.print("[yellow]Interrupted: finished draws are kept; rerun the same command to resume.[/]")
+        sys.exit(130)
+
+
+def _print_dry_run(console: Console, plan: object) -> None:
+    from harness.session import SuitePlan
+
+    assert isinstance(plan, SuitePlan)
+    table = Table(title=f"Variants by family ({len(plan.cases)} cases, seed {plan.seed})")
+    table.add_column("family")
+    table.add_column("invariant", justify="right")
+    table.add_column("control", justify="right")
+    table.add_column("total", justify="right")
+    rows: dict[str, dict[str, int]] = {}
+    for variant in plan.variants:
+        row = rows.setdefault(variant.family, {"invariant": 0, "control": 0, "base": 0})
+        row[str(variant.relation)] += 1
+    for family, row in sorted(rows.items()):
+        table.add_row(family, str(row["invariant"]), str(row["control"]), str(sum(row.values())))
+    table.add_row("all", "", "", str(len(plan.variants)), style="bold")
+    console.print(table)
+    console.print(f"{len(plan.probes)} probes selected; no judge was called (--dry-run).")
+
+
+def _print_disagreements(console: Console, result: object, limit: int = 30) -> None:
+    """Unperturbed responses whose modal verdict disagrees with the adjudicated label."""
+    from harness.session import SuiteRun
+
+    assert isinstance(result, SuiteRun)
+    frame = result.frame
+    base = frame[(frame["relation"] == "base") & (~frame["placebo"].astype(bool)) & frame["judged"]]
+    wrong = base[base["agrees_with_label"] == False]  # noqa: E712 - pandas nullable boolean
+    if wrong.empty:
+        return
+    table = Table(title=f"Disagreements with the adjudicated labels ({len(wrong)} draws)")
+    for column in ("case", "response", "kind", "label", "judge said", "extracted", "doubt"):
+        table.add_column(column, overflow="fold")
+    for row in wrong.head(limit).itertuples():
+        table.add_row(
+            str(row.case_id), str(row.unit_id), str(row.answer_kind or row.mode), str(row.label),
+            str(row.outcome), str(row.extracted_answer or "")[:40], "yes" if row.reference_doubt else "",
+        )  # fmt: skip
+    console.print(table)
+    if len(wrong) > limit:
+        console.print(f"… and {len(wrong) - limit} more in report.md")
