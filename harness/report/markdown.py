@@ -1,0 +1,142 @@
+"""``report.md``: the summary as GitHub-flavoured Markdown (tables, then the flipped cases with diffs)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from harness.report.audit import audits
+from harness.report.fmt import ci, pct, pts, q_text, rate_text
+from harness.stats.schema import InvariantResult, Summary
+from probes.variant import Variant
+
+__all__ = ["render_markdown"]
+
+_TICKS = re.compile(r"`+")
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _fence(lines: Sequence[str]) -> str:
+    """A code fence longer than any run of backticks inside the block, so texts cannot close it."""
+    runs = [len(m) for line in lines for m in _TICKS.findall(line)]
+    return "`" * max([3, *(n + 1 for n in runs)])
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return [*out, ""]
+
+
+def _invariants(rows: Sequence[InvariantResult], *, by_probe: bool) -> list[str]:
+    header = ["probe" if by_probe else "family", "verdict", "units", "pairs", "flip rate", "placebo rate",
+              "excess [95% CI]", "p", "q", "MDE", "note"]  # fmt: skip
+    body = [
+        [
+            (str(r.probe) if by_probe else r.family) + (" ⚠" if r.few_clusters else ""),
+            f"**{r.verdict}**",
+            r.units,
+            r.pairs,
+            rate_text(r.flips),
+            rate_text(r.placebo),
+            f"{pts(r.excess)} {ci(r.excess_ci, signed=True)}",
+            q_text(r.p),
+            q_text(r.q),
+            pct(r.mde),
+            r.note,
+        ]
+        for r in rows
+    ]
+    return _table(header, body)
+
+
+def render_markdown(summary: Summary, *, variants: Mapping[str, Variant] | None = None, top: int = 20) -> str:
+    """The Markdown report."""
+    run, s = summary.run, summary.settings
+    d = run.draws
+    thr = f"{100 * s.threshold:.0f}"
+    lines = [
+        f"# judgeprobe report: {run.judge or 'unknown judge'}",
+        "",
+        f"Run `{run.run_id}` · judge hash `{run.judge_hash}` · {run.cases} cases, {run.units} units, "
+        f"{run.variants} variants · {d.draws} draws (repeats {run.repeats}): {d.judged} judged, {d.unscored} "
+        f"unscored, {d.error} errors, {d.skipped} skipped.",
+        "",
+        f"Verdicts: **biased** = q < {s.alpha}, excess over placebo ≥ {thr} points and its 95% "
+        f"interval above 0; **clean** = the interval's upper bound is below {thr} points; "
+        f"**inconclusive** otherwise. Intervals are clustered by case. BH scope: {summary.bh_scope}. "
+        f"⚠ = fewer than {s.min_clusters} cases.",
+        "",
+    ]
+    if summary.warnings:
+        lines += ["## Warnings", ""] + [f"- {w}" for w in summary.warnings] + [""]
+    if summary.families:
+        lines += ["## Families", "", *_invariants(summary.families, by_probe=False)]
+    if summary.probes:
+        lines += ["## Probes", "", *_invariants(summary.probes, by_probe=True)]
+    if summary.controls:
+        lines += [
+            "## Controls",
+            "",
+            "A miss: the meaning was broken on purpose and the verdict did not change.",
+            "",
+        ]
+        lines += _table(
+            ["family", "probe", "miss rate (n) [95% CI]", "agrees with new label"],
+            [
+                [c.family, c.probe or "(all)", rate_text(c.misses), rate_text(c.label_agreement)]
+                for c in summary.controls
+            ],
+        )
+    if summary.doses:
+        lines += ["## Dose curves", ""]
+        for curve in summary.doses:
+            lines += [f"**{curve.probe}**", ""]
+            lines += _table(
+                ["dose", "flip rate (n) [95% CI]", "placebo"],
+                [[f"{p.dose:g}", rate_text(p.flips), pct(p.placebo_rate)] for p in curve.points],
+            )
+    if summary.accuracy:
+        lines += ["## Accuracy against labels", "", "Disputed-reference cases are listed apart.", ""]
+        lines += _table(
+            ["stage", "answer kind", "reference disputed", "agreement (n) [95% CI]"],
+            [[a.stage, a.answer_kind, "yes" if a.reference_doubt else "no", rate_text(a.agreement)]
+             for a in summary.accuracy],
+        )  # fmt: skip
+    if summary.hle:
+        lines += ["## HLE-style metrics (grade mode)", ""]
+        lines += _table(
+            ["stage", "accuracy (judged)", "accuracy (all)", "RMS calibration error", "calibrated items"],
+            [
+                [h.stage, rate_text(h.accuracy), rate_text(h.accuracy_all),
+                 pct(h.calibration.rms) if h.calibration else "–", h.calibration.n if h.calibration else 0]
+                for h in summary.hle
+            ],
+        )  # fmt: skip
+    lines += ["## Flip classes", ""]
+    lines += _table(["class", "draws"], [[k, v] for k, v in summary.flip_classes.items()])
+    if variants is not None and summary.flipped:
+        lines += [
+            f"## Flipped cases (most telling {min(top, len(summary.flipped))} of {len(summary.flipped)})",
+            "",
+        ]
+        for audit in audits(summary, variants, limit=top):
+            item = audit.item
+            verb = "flipped" if item.relation == "invariant" else "missed"
+            lines += [
+                f"### {item.case_id} / {item.unit_id}: `{item.chain}`",
+                "",
+                f"{verb} {item.events}/{item.n} draws (placebo {item.placebo_events}); base verdict "
+                f"`{item.base_outcome}` → `{', '.join(item.outcomes)}`; extracted `{item.extracted_answer}`, "
+                f"stated `{item.final_answer}`; class {item.flip_class or '–'}"
+                + ("; reference disputed" if item.reference_doubt else ""),
+                "",
+                _fence(audit.diff) + "diff",
+                *audit.diff,
+                _fence(audit.diff),
+                "",
+            ]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,200 @@
+"""Inline SVG plots for the HTML report, drawn by hand (no plotting library, no script, no network).
+
+Every function returns one ``<svg class="plot">`` element as a string; all text is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from harness.stats.schema import DoseCurve, GridCell, InvariantResult
+
+__all__ = ["dose_chart", "family_bars", "forest_plot", "grid_chart"]
+
+_VERDICT_COLOUR = {"biased": "#c0392b", "clean": "#2e7d32", "inconclusive": "#b7950b"}
+_FONT = 'font-family="system-ui, sans-serif" font-size="12"'
+
+
+def _svg(width: int, height: int, title: str, body: list[str], *, kind: str) -> str:
+    label = escape(title)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="plot plot-{kind}" role="img" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" aria-label="{label}" {_FONT}>'
+        f"<title>{label}</title>" + "".join(body) + "</svg>"
+    )
+
+
+def _axis(x0: float, x1: float, y: float, lo: float, hi: float, ticks: int, *, signed: bool) -> list[str]:
+    out = [f'<line x1="{x0:.1f}" y1="{y:.1f}" x2="{x1:.1f}" y2="{y:.1f}" stroke="#888"/>']
+    for i in range(ticks + 1):
+        value = lo + (hi - lo) * i / ticks
+        x = x0 + (x1 - x0) * i / ticks
+        text = f"{100 * value:+.0f}" if signed else f"{100 * value:.0f}%"
+        out.append(f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x:.1f}" y2="{y + 4:.1f}" stroke="#888"/>')
+        out.append(
+            f'<text x="{x:.1f}" y="{y + 16:.1f}" text-anchor="middle" fill="#444">{escape(text)}</text>'
+        )
+    return out
+
+
+def family_bars(results: Sequence[InvariantResult]) -> str:
+    """Flip rate and placebo rate per family, each with its 95 % interval as a whisker."""
+    left, right, row = 150, 620, 40
+    top = 24
+    height = top + row * max(1, len(results)) + 40
+    hi = min(1.0, max([0.1] + [max(r.flips.ci[1], r.placebo.ci[1]) for r in results]))
+    hi = min(1.0, (int(hi * 10) + 1) / 10) if hi < 1.0 else 1.0
+
+    def x(v: float) -> float:
+        return left + (right - left) * min(v, hi) / hi
+
+    body = [
+        f'<text x="{left}" y="14" fill="#222">flip rate (dark) and placebo rate (light), 95% intervals</text>'
+    ]
+    for i, r in enumerate(results):
+        y = top + i * row
+        body.append(
+            f'<text x="{left - 8}" y="{y + 20}" text-anchor="end" fill="#222">{escape(r.family)}</text>'
+        )
+        for j, (rate, colour) in enumerate(((r.flips, _VERDICT_COLOUR[r.verdict]), (r.placebo, "#9e9e9e"))):
+            yy = y + 4 + j * 15
+            value = rate.rate or 0.0
+            name = "flip" if j == 0 else "placebo"
+            tip = f"{r.family} {name} rate {100 * value:.1f}% ({rate.events}/{rate.n})"
+            body.append(
+                f'<rect class="bar" x="{left}" y="{yy}" width="{x(value) - left:.1f}" height="12" '
+                f'fill="{colour}">'
+                f"<title>{escape(tip)}</title></rect>"
+            )
+            lo_x, hi_x = x(rate.ci[0]), x(rate.ci[1])
+            body.append(
+                f'<line class="whisker" x1="{lo_x:.1f}" y1="{yy + 6}" x2="{hi_x:.1f}" y2="{yy + 6}" '
+                'stroke="#222"/>'
+                f'<line x1="{lo_x:.1f}" y1="{yy + 2}" x2="{lo_x:.1f}" y2="{yy + 10}" stroke="#222"/>'
+                f'<line x1="{hi_x:.1f}" y1="{yy + 2}" x2="{hi_x:.1f}" y2="{yy + 10}" stroke="#222"/>'
+            )
+    body += _axis(left, right, top + row * max(1, len(results)) + 4, 0.0, hi, 5, signed=False)
+    return _svg(660, height, "Flip rate by family with 95% intervals", body, kind="families")
+
+
+def forest_plot(results: Sequence[InvariantResult], *, threshold: float) -> str:
+    """Excess over placebo with its 95 % interval, per family and probe, against 0 and the threshold."""
+    left, right, row, top = 230, 620, 22, 24
+    lo = min([-0.1] + [r.excess_ci[0] for r in results])
+    hi = max([threshold + 0.05] + [r.excess_ci[1] for r in results])
+    lo, hi = max(-1.0, lo), min(1.0, hi)
+
+    def x(v: float) -> float:
+        return left + (right - left) * (max(lo, min(hi, v)) - lo) / (hi - lo)
+
+    height = top + row * max(1, len(results)) + 40
+    bottom = top + row * max(1, len(results))
+    body = [
+        f'<text x="{left}" y="14" fill="#222">excess over placebo (points), 95% interval; '
+        "dashed: threshold</text>",
+        f'<line x1="{x(0):.1f}" y1="{top - 4}" x2="{x(0):.1f}" y2="{bottom}" stroke="#555"/>',
+        f'<line class="threshold" x1="{x(threshold):.1f}" y1="{top - 4}" x2="{x(threshold):.1f}" '
+        f'y2="{bottom}" stroke="#c0392b" stroke-dasharray="4 3"/>',
+    ]
+    for i, r in enumerate(results):
+        y = top + i * row + row / 2
+        name = r.family if r.level == "family" else f"  {r.probe}"
+        weight = "bold" if r.level == "family" else "normal"
+        colour = _VERDICT_COLOUR[r.verdict]
+        body.append(
+            f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" font-weight="{weight}" fill="#222">'
+            f"{escape(name)}</text>"
+        )
+        body.append(
+            f'<line class="whisker" x1="{x(r.excess_ci[0]):.1f}" y1="{y:.1f}" x2="{x(r.excess_ci[1]):.1f}" '
+            f'y2="{y:.1f}" stroke="{colour}" stroke-width="2"/>'
+        )
+        if r.excess is not None:
+            tip = f"{name.strip()}: {r.verdict}, excess {100 * r.excess:+.1f} pts"
+            body.append(
+                f'<circle class="point" cx="{x(r.excess):.1f}" cy="{y:.1f}" r="4" fill="{colour}">'
+                f"<title>{escape(tip)}</title></circle>"
+            )
+    body += _axis(left, right, bottom + 4, lo, hi, 4, signed=True)
+    return _svg(660, height, "Excess flip rate over placebo", body, kind="forest")
+
+
+def dose_chart(curve: DoseCurve) -> str:
+    """Flip rate by dose (doses evenly spaced, labelled), with 95 % intervals and the placebo level dashed."""
+    left, right, top, bottom = 50, 400, 24, 180
+    points = curve.points
+    count = max(1, len(points) - 1)
+
+    def x(i: int) -> float:
+        return left + (right - left) * (i / count if len(points) > 1 else 0.5)
+
+    def y(v: float) -> float:
+        return bottom - (bottom - top) * v
+
+    body = [f'<text x="{left}" y="14" fill="#222">{escape(curve.probe)}: flip rate by dose</text>']
+    for v in (0.0, 0.5, 1.0):
+        body.append(
+            f'<line x1="{left}" y1="{y(v):.1f}" x2="{right}" y2="{y(v):.1f}" stroke="#ddd"/>'
+            f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" fill="#444">{100 * v:.0f}%</text>'
+        )
+    path = " ".join(f"{x(i):.1f},{y(p.flips.rate or 0.0):.1f}" for i, p in enumerate(points))
+    body.append(
+        f'<polyline class="dose-line" points="{path}" fill="none" stroke="#1f5fa8" stroke-width="2"/>'
+    )
+    placebo = [p.placebo_rate for p in points if p.placebo_rate is not None]
+    if placebo:
+        level = sum(placebo) / len(placebo)
+        body.append(
+            f'<line x1="{left}" y1="{y(level):.1f}" x2="{right}" y2="{y(level):.1f}" stroke="#9e9e9e" '
+            'stroke-dasharray="4 3"/>'
+        )
+    for i, p in enumerate(points):
+        rate = p.flips.rate or 0.0
+        tip = f"dose {p.dose:g}: {100 * rate:.1f}% ({p.flips.events}/{p.flips.n})"
+        body.append(
+            f'<line class="whisker" x1="{x(i):.1f}" y1="{y(p.flips.ci[0]):.1f}" x2="{x(i):.1f}" '
+            f'y2="{y(p.flips.ci[1]):.1f}" stroke="#1f5fa8"/>'
+            f'<circle class="point" cx="{x(i):.1f}" cy="{y(rate):.1f}" r="4" fill="#1f5fa8">'
+            f"<title>{escape(tip)}</title></circle>"
+            f'<text x="{x(i):.1f}" y="{bottom + 16}" text-anchor="middle" fill="#444">{p.dose:g}</text>'
+        )
+    return _svg(420, bottom + 28, f"Dose curve of {curve.probe}", body, kind="dose")
+
+
+def grid_chart(cells: Sequence[GridCell]) -> str:
+    """Case × family grid: red shade = share of flipped draws, purple shade = share of missed controls."""
+    columns = sorted({(c.family, c.relation) for c in cells}, key=lambda k: (k[1] != "invariant", k[0]))
+    cases = sorted({c.case_id for c in cells})
+    index = {(c.case_id, c.family, c.relation): c for c in cells}
+    left, top, size = 180, 90, 16
+    width = left + size * max(1, len(columns)) + 20
+    height = top + size * max(1, len(cases)) + 10
+    body: list[str] = []
+    for j, (family, relation) in enumerate(columns):
+        cx = left + j * size + size / 2
+        label = family if relation == "invariant" else f"{family} (control)"
+        body.append(
+            f'<text transform="translate({cx + 4:.1f},{top - 6}) rotate(-60)" fill="#222">'
+            f"{escape(label)}</text>"
+        )
+    for i, case_id in enumerate(cases):
+        y = top + i * size
+        body.append(
+            f'<text x="{left - 6}" y="{y + 12}" text-anchor="end" fill="#222">{escape(case_id)}</text>'
+        )
+        for j, (family, relation) in enumerate(columns):
+            cell = index.get((case_id, family, relation))
+            if cell is None or cell.n == 0:
+                fill, tip = "#f2f2f2", f"{case_id} / {family}: not tested"
+            else:
+                share = cell.events / cell.n
+                hue = "192,57,43" if relation == "invariant" else "123,31,162"
+                fill = f"rgba({hue},{0.08 + 0.92 * share:.2f})"
+                what = "flipped" if relation == "invariant" else "missed"
+                tip = f"{case_id} / {family}: {what} {cell.events}/{cell.n}"
+            body.append(
+                f'<rect class="cell" x="{left + j * size}" y="{y}" width="{size - 1}" height="{size - 1}" '
+                f'fill="{fill}"><title>{escape(tip)}</title></rect>'
+            )
+    return _svg(width, height, "Case by family grid", body, kind="grid")

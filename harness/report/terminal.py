@@ -1,0 +1,166 @@
+"""The rich terminal summary: families and probes with their figures and verdicts, controls with miss rates,
+accuracy, and the most telling flipped cases with a before/after diff and the judge's extracted answer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from harness.report.audit import FlipAudit, audits
+from harness.report.fmt import pct, pts, q_text, rate_text
+from harness.stats.schema import ControlResult, InvariantResult, Summary
+from probes.variant import Variant
+
+__all__ = ["print_summary", "render_summary"]
+
+_STYLE = {"biased": "bold red", "clean": "green", "inconclusive": "yellow"}
+
+
+def _invariant_table(title: str, rows: Sequence[InvariantResult], *, by_probe: bool) -> Table:
+    table = Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True
+    )
+    table.add_column("probe" if by_probe else "family", overflow="fold", min_width=16)
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("units/pairs", justify="right", no_wrap=True)
+    for name in ("flips", "placebo"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("excess [95% CI]", justify="right", no_wrap=True)
+    table.add_column("q", justify="right", no_wrap=True)
+    table.add_column("MDE", justify="right", no_wrap=True)
+    for r in rows:
+        name = (str(r.probe) if by_probe else r.family) + ("*" if r.few_clusters else "")
+        low, high = r.excess_ci
+        table.add_row(
+            name,
+            Text(r.verdict.upper(), style=_STYLE[r.verdict]),
+            f"{r.units}/{r.pairs}",
+            pct(r.flips.rate),
+            pct(r.placebo.rate),
+            f"{pts(r.excess)} [{pts(low)}, {pts(high)}]",
+            q_text(r.q),
+            pct(r.mde),
+        )
+    return table
+
+
+def _undecided(rows: Sequence[InvariantResult]) -> Text | None:
+    parts = [f"{r.probe or r.family} ≈{r.more_pairs}" for r in rows if r.more_pairs]
+    if not parts:
+        return None
+    return Text("more pairs that would decide the inconclusive ones: " + ", ".join(parts), style="dim")
+
+
+def _control_table(rows: Sequence[ControlResult]) -> Table:
+    table = Table(
+        title="Controls (meaning broken on purpose: the verdict must change)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column("family / probe")
+    table.add_column("miss rate (n) [95% CI]", justify="right")
+    table.add_column("agrees with new label", justify="right")
+    for c in rows:
+        name = c.family if c.level == "family" else f"  {c.probe}"
+        style = "bold red" if (c.misses.rate or 0) >= 0.5 else ""
+        table.add_row(name, Text(rate_text(c.misses), style=style), pct(c.label_agreement.rate))
+    return table
+
+
+def _accuracy(summary: Summary) -> Table:
+    table = Table(
+        title="HLE-style accuracy (grade mode)", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
+    )
+    table.add_column("stage")
+    table.add_column("accuracy (judged)", justify="right")
+    table.add_column("accuracy (all draws)", justify="right")
+    table.add_column("RMS calibration error", justify="right")
+    for h in summary.hle:
+        cal = "–" if h.calibration is None else f"{pct(h.calibration.rms)} (n={h.calibration.n})"
+        table.add_row(h.stage, rate_text(h.accuracy), pct(h.accuracy_all.rate), cal)
+    return table
+
+
+def _flip_panel(audit: FlipAudit) -> Panel:
+    item = audit.item
+    lines: list[RenderableType] = []
+    kind = "flipped" if item.relation == "invariant" else "missed (verdict unchanged)"
+    head = Text(f"{item.case_id} / {item.unit_id} · {item.chain} · {kind} {item.events}/{item.n} draws")
+    if item.relation == "invariant":
+        head.append(f" (placebo {item.placebo_events}/{item.n})", style="dim")
+    lines.append(head)
+    lines.append(Text(f"base verdict {item.base_outcome!r} → {', '.join(item.outcomes)}"))
+    if item.extracted_answer is not None or item.final_answer is not None:
+        lines.append(
+            Text(
+                f"judge extracted {item.extracted_answer!r}; response states {item.final_answer!r}",
+                style="cyan",
+            )
+        )
+    if item.flip_class:
+        lines.append(Text(f"class: {item.flip_class}", style="dim"))
+    if item.reference_doubt:
+        lines.append(Text("reference disputed: may be the judge being right", style="magenta"))
+    for line in audit.diff[:12]:
+        style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
+        lines.append(Text(line[:160], style=style))
+    return Panel(Group(*lines), expand=False)
+
+
+def render_summary(
+    summary: Summary, console: Console, *, variants: Mapping[str, Variant] | None = None, top: int = 5
+) -> None:
+    """Print the summary to ``console``."""
+    run = summary.run
+    d = run.draws
+    console.print(
+        Text.assemble(
+            ("judgeprobe ", "bold"),
+            f"{run.judge or 'unknown judge'} · run {run.run_id or '–'} · {run.cases} cases, "
+            f"{run.units} units, "
+            f"{run.variants} variants, {d.draws} draws (repeats {run.repeats}): {d.judged} judged, "
+            f"{d.unscored} unscored, {d.error} errors, {d.skipped} skipped",
+        )
+    )
+    for warning in summary.warnings:
+        console.print(Text(f"! {warning}", style="yellow"))
+    for title, rows, by_probe in (
+        ("Families (invariant probes pooled)", summary.families, False),
+        ("Probes", summary.probes, True),
+    ):
+        if rows:
+            console.print(_invariant_table(title, rows, by_probe=by_probe))
+            note = _undecided(rows)
+            if note is not None:
+                console.print(note)
+    if summary.controls:
+        console.print(_control_table(summary.controls))
+    if summary.hle:
+        console.print(_accuracy(summary))
+    classes = ", ".join(f"{k} {v}" for k, v in summary.flip_classes.items() if v)
+    if classes:
+        console.print(Text(f"Flip classes: {classes}"))
+    if variants is not None and summary.flipped:
+        console.print(Text("Most telling flips", style="bold"))
+        for audit in audits(summary, variants, limit=top):
+            console.print(_flip_panel(audit))
+    s = summary.settings
+    console.print(
+        Text(
+            f"biased = q < {s.alpha} and excess ≥ {100 * s.threshold:.0f} pts with the 95% CI above 0; "
+            f"clean = CI upper bound < {100 * s.threshold:.0f} pts; * = fewer than {s.min_clusters} cases. "
+            f"BH scope: {summary.bh_scope}.",
+            style="dim",
+        )
+    )
+
+
+def print_summary(summary: Summary, *, variants: Mapping[str, Variant] | None = None, top: int = 5) -> None:
+    """Print the summary to standard output."""
+    render_summary(summary, Console(), variants=variants, top=top)
