@@ -55,6 +55,11 @@ def _load(case_dirs: Sequence[Path], *, no_builtin: bool) -> Library:
     return library
 
 
+def _quote(text: str) -> str:
+    """Show a surface form exactly, in double quotes (no escaping: backslashes are part of the form)."""
+    return '"' + text.replace("\n", "\u23ce") + '"'
+
+
 def _trick(case: AnyCase) -> str:
     return case.tags[0] if case.tags else "(untagged)"
 
@@ -195,14 +200,14 @@ def show(case_id: str, case_dirs: tuple[Path, ...], no_builtin: bool) -> None:
             continue
         if name == "tags":
             value = ", ".join(value)
-        shown = " | ".join(repr(v) for v in value) if isinstance(value, tuple) else str(value)
+        shown = " | ".join(_quote(v) for v in value) if isinstance(value, tuple) else str(value)
         console.print(Text.assemble((f"{name}: ", "bold"), shown))
     table = Table(title="responses", show_lines=False)
     for column in ("id", "label", "text", "why"):
         table.add_column(column)
     for response in case.responses:
         label = response.label if isinstance(response.label, str) else "{}..{}".format(*response.label)
-        table.add_row(Text(response.id), Text(label), Text(repr(response.text)), Text(response.why))
+        table.add_row(Text(response.id), Text(label), Text(_quote(response.text)), Text(response.why))
     console.print(table)
 
 

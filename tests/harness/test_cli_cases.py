@@ -168,7 +168,7 @@ def test_show_prints_the_case(good: Path) -> None:
     assert "letter-a  grade multiple_choice" in out
     assert "question: Which is one? [bold]A[/bold]" in out  # printed literally, not as rich markup
     assert "reference: A" in out and "choices: A. 1  B. 2" in out
-    assert "equivalents: 'A. 1'" in out
+    assert 'equivalents: "A. 1"' in out
     assert "reference doubt: The key was never checked." in out
     assert "source: hand-written" in out
     assert "The other letter." in out and "incorrect" in out
@@ -177,7 +177,7 @@ def test_show_prints_the_case(good: Path) -> None:
 def test_show_pairwise_labels(good: Path) -> None:
     result = invoke("cases", "show", "pick-short", "--no-builtin", "--cases", good)
     assert result.exit_code == 0
-    assert "better" in result.output and "'Nine, which is prime.'" in result.output
+    assert "better" in result.output and '"Nine, which is prime."' in result.output
 
 
 def test_show_unknown_id_suggests(good: Path) -> None:
