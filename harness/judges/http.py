@@ -8,11 +8,15 @@ from typing import Any
 
 import httpx
 
+from harness.errors import ConfigError
 from harness.judges.base import ErrorKind
 from harness.judges.llm import AttemptFailed, LLMJudge
 from harness.judges.registry import JudgeConfig
 
 __all__ = ["HttpJudge"]
+
+_CREDENTIAL_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "proxy-authorization"})
+"""Headers that carry credentials; refused in ``JudgeConfig.headers``."""
 
 _POOL = httpx.Limits(max_connections=512, max_keepalive_connections=512, keepalive_expiry=30.0)
 """Generous pool limits: the runner, not the pool, bounds concurrency."""
@@ -22,7 +26,23 @@ class HttpJudge(LLMJudge):
     """An :class:`LLMJudge` that POSTs JSON to a model API over a pooled ``httpx.AsyncClient``."""
 
     def __init__(self, config: JudgeConfig) -> None:
-        """Configure; the client is created on first use, inside the running event loop."""
+        """Configure; the client is created on first use, inside the running event loop.
+
+        Raises:
+            ConfigError: The base URL is not http(s), or a header would carry a credential (keys belong
+                in the environment variable named by ``api_key_env``, never in the configuration).
+        """
+        url = config.base_url or ""
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"base URL {url!r} must start with http:// or https://, e.g. http://127.0.0.1:8000/v1"
+            )
+        secret_headers = sorted(h for h in config.headers if h.lower() in _CREDENTIAL_HEADERS)
+        if secret_headers:
+            raise ConfigError(
+                f"header {secret_headers[0]} would store a credential in the judge configuration; "
+                "export the key in an environment variable and set api_key_env to its name"
+            )
         super().__init__(config)
         self._client: httpx.AsyncClient | None = None
         self._loop: asyncio.AbstractEventLoop | None = None

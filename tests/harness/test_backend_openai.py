@@ -296,3 +296,18 @@ def test_many_concurrent_calls_share_one_pool() -> None:
         verdicts = asyncio.run(go(_judge(server.base_url)))
         assert server.calls == 64 and server.max_in_flight >= 16
     assert {v.outcome for v in verdicts} == {"correct"}
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"base_url": "localhost:8000/v1"}, "must start with http:// or https://"),
+        ({"headers": {"Authorization": "Bearer x"}}, "header Authorization would store a credential"),
+    ],
+)
+def test_bad_http_configurations(config: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_judge(
+            JudgeConfig(backend="openai", model="m", **{"base_url": "http://127.0.0.1:9/v1", **config})
+        )
+    assert message in str(info.value) and "Bearer x" not in str(info.value)
