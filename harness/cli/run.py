@@ -105,6 +105,7 @@ def run(
 
     if result.summary is not None:
         render_summary(result.summary, console, variants=result.variants_by_id, top=top)
+        _print_accuracy(console, result.summary)
         _print_disagreements(console, result)
     stats = result.stats
     console.print(
@@ -136,6 +137,27 @@ def _print_dry_run(console: Console, plan: object) -> None:
     table.add_row("all", "", "", str(len(plan.variants)), style="bold")
     console.print(table)
     console.print(f"{len(plan.probes)} probes selected; no judge was called (--dry-run).")
+
+
+def _print_accuracy(console: Console, summary: object) -> None:
+    """Agreement of the unperturbed verdicts with the adjudicated labels, by answer kind."""
+    from harness.stats.schema import Summary
+
+    assert isinstance(summary, Summary)
+    rows = [row for row in summary.accuracy if row.stage == "before"]
+    if not rows:
+        return
+    table = Table(title="Accuracy against the adjudicated labels (unperturbed responses, judged draws)")
+    for column in ("answer kind", "agree", "n", "accuracy", "95% CI"):
+        table.add_column(column, justify="left" if column == "answer kind" else "right")
+    for row in sorted(rows, key=lambda r: (r.reference_doubt, r.answer_kind)):
+        rate = row.agreement
+        name = row.answer_kind + (" (disputed reference)" if row.reference_doubt else "")
+        shown = f"{100 * rate.rate:.1f}%" if rate.rate is not None else "–"
+        table.add_row(
+            name, str(rate.events), str(rate.n), shown, f"{100 * rate.ci[0]:.1f}–{100 * rate.ci[1]:.1f}%"
+        )
+    console.print(table)
 
 
 def _print_disagreements(console: Console, result: object, limit: int = 30) -> None:
