@@ -3,30 +3,32 @@
 A Python thread cannot be killed, so the budget is a promise to the *caller*: it gets control back when
 the time is up and treats the work as undecided. The work itself is kept bounded by the parser's limits
 (exponent, factorial, digit and size checks happen before any evaluation), so a late worker finishes
-soon after. Workers are daemon threads, so a straggler never holds up interpreter exit, and at most
-:data:`MAX_STRAGGLERS` of them may be alive at once: beyond that, new work is refused at once.
+soon after. Work runs on a small pool of daemon threads (a straggler never holds up interpreter exit);
+when no pooled thread is idle, a one-off daemon thread is used, so nested or concurrent budgeted calls
+never wait for each other. A worker whose task overran leaves the pool when it finishes, and at most
+:data:`MAX_STRAGGLERS` overrunning tasks may be alive at once: beyond that, new work is refused at once.
 """
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
-__all__ = ["MAX_STRAGGLERS", "BudgetExceeded", "Deadline", "run_with_budget"]
+__all__ = ["MAX_STRAGGLERS", "POOL_SIZE", "BudgetExceeded", "Deadline", "run_with_budget"]
 
 T = TypeVar("T")
 
 MAX_STRAGGLERS = 4
-"""Most timed-out workers allowed to still be running before new budgeted work is refused."""
-
-_stragglers: list[threading.Thread] = []
-_lock = threading.Lock()
+"""Most timed-out tasks allowed to still be running before new budgeted work is refused."""
+POOL_SIZE = 4
+"""Pooled worker threads kept for budgeted work."""
 
 
 class BudgetExceeded(Exception):
-    """The work did not finish within its time budget (or too many earlier workers are still running)."""
+    """The work did not finish within its time budget (or too many earlier tasks are still running)."""
 
 
 class Deadline:
@@ -44,14 +46,68 @@ class Deadline:
         return self.remaining() <= 0.0
 
 
-def _prune() -> int:
+class _Task(Generic[T]):
+    __slots__ = ("abandoned", "done", "error", "result", "work")
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        self.work = work
+        self.done = threading.Event()
+        self.result: list[T] = []
+        self.error: list[BaseException] = []
+        self.abandoned = False
+
+    def run(self) -> bool:
+        """Run the work; True when the caller gave up on it meanwhile (the worker should then retire)."""
+        try:
+            self.result.append(self.work())
+        except BaseException as exc:  # handed to the caller
+            self.error.append(exc)
+        with _lock:
+            self.done.set()
+            if self.abandoned:
+                _state["stragglers"] -= 1
+                return True
+        return False
+
+
+_lock = threading.Lock()
+_tasks: queue.SimpleQueue[_Task[object]] = queue.SimpleQueue()
+_state = {"workers": 0, "idle": 0, "stragglers": 0}
+
+
+def _pool_worker() -> None:
+    while True:
+        task = _tasks.get()
+        if task.run():
+            with _lock:
+                _state["workers"] -= 1
+            return
+        with _lock:
+            _state["idle"] += 1
+
+
+def _one_off(task: _Task[object]) -> None:
+    task.run()
+
+
+def _start(task: _Task[object]) -> None:
     with _lock:
-        _stragglers[:] = [t for t in _stragglers if t.is_alive()]
-        return len(_stragglers)
+        if _state["idle"] > 0:
+            _state["idle"] -= 1
+            _tasks.put(task)
+            return
+        pooled = _state["workers"] < POOL_SIZE
+        if pooled:
+            _state["workers"] += 1
+    if pooled:
+        threading.Thread(target=_pool_worker, name="judgeprobe-budget", daemon=True).start()
+        _tasks.put(task)
+    else:
+        threading.Thread(target=_one_off, args=(task,), name="judgeprobe-budget-extra", daemon=True).start()
 
 
 def run_with_budget(work: Callable[[], T], *, seconds: float) -> T:
-    """Run ``work()`` in a daemon thread and wait at most ``seconds`` for it.
+    """Run ``work()`` on a worker thread and wait at most ``seconds`` for it.
 
     Args:
         work: A callable without arguments; its exceptions are re-raised in the caller.
@@ -61,28 +117,21 @@ def run_with_budget(work: Callable[[], T], *, seconds: float) -> T:
         Whatever ``work`` returned.
 
     Raises:
-        BudgetExceeded: The budget ran out, or too many timed-out workers are still running.
+        BudgetExceeded: The budget ran out, or too many timed-out tasks are still running.
     """
     if seconds <= 0:
         raise BudgetExceeded("time budget exhausted")
-    if _prune() >= MAX_STRAGGLERS:
-        raise BudgetExceeded(f"{MAX_STRAGGLERS} earlier computations are still running past their budget")
-    box: list[T] = []
-    failure: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            box.append(work())
-        except BaseException as exc:  # re-raised in the caller below
-            failure.append(exc)
-
-    worker = threading.Thread(target=target, name="judgeprobe-budget", daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
+    with _lock:
+        if _state["stragglers"] >= MAX_STRAGGLERS:
+            raise BudgetExceeded(f"{MAX_STRAGGLERS} earlier computations are still running past their budget")
+    task: _Task[T] = _Task(work)
+    _start(task)  # type: ignore[arg-type]
+    if not task.done.wait(seconds):
         with _lock:
-            _stragglers.append(worker)
-        raise BudgetExceeded(f"time budget of {seconds:.2g} s exceeded")
-    if failure:
-        raise failure[0]
-    return box[0]
+            if not task.done.is_set():
+                task.abandoned = True
+                _state["stragglers"] += 1
+                raise BudgetExceeded(f"time budget of {seconds:.2g} s exceeded")
+    if task.error:
+        raise task.error[0]
+    return task.result[0]

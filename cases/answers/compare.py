@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from fractions import Fraction
 
+import mpmath  # type: ignore[import-untyped]
 import sympy
 
 from cases.answers.budget import BudgetExceeded, Deadline, run_with_budget
@@ -35,6 +37,7 @@ DEFAULT_EXPRESSION_TOLERANCE = 1e-9
 """Relative tolerance of the numeric spot-check of two expressions (tight: rounding noise only)."""
 
 _PRECISION = 30
+_BITS = 110
 _POINTS = 6
 _ATTEMPTS = 16
 _MAX_OPS_EXPAND = 400
@@ -42,20 +45,39 @@ _MAX_OPS_SIMPLIFY = 120
 _MAX_EXPAND_POWER = 40
 
 
+def _as_mp(value: sympy.Basic) -> mpmath.mpf | mpmath.mpc | None:
+    """A finite mpmath number for a symbol-free sympy number, else ``None``."""
+    if value.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan):
+        return None
+    try:
+        number = value.evalf(_PRECISION)
+        converted = number._to_mpmath(_BITS)
+    except (ValueError, TypeError, AttributeError, ArithmeticError):
+        return None
+    return converted if mpmath.isfinite(converted) else None
+
+
 def numbers_close(a: sympy.Basic, b: sympy.Basic, *, tolerance: float) -> bool | None:
-    """Whether two symbol-free numbers agree within ``tolerance``; ``None`` when not both finite numbers."""
+    """Whether two symbol-free numbers agree within ``tolerance``; ``None`` when one cannot be evaluated.
+
+    Infinities are equal only to themselves.
+    """
     if a == b:
         return True
-    x, y = sympy.N(a, _PRECISION), sympy.N(b, _PRECISION)
-    if not (x.is_number and y.is_number) or x.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan):
-        return None if x.has(sympy.nan, sympy.zoo) or y.has(sympy.nan, sympy.zoo) else bool(x == y)
-    if y.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan):
-        return None if y.has(sympy.nan, sympy.zoo) else False
-    diff = sympy.N(abs(x - y), _PRECISION)
-    scale = sympy.Max(sympy.N(abs(x), _PRECISION), sympy.N(abs(y), _PRECISION))
-    if not (diff.is_real and scale.is_real):
+    if isinstance(a, sympy.Rational) and isinstance(b, sympy.Rational):
+        fa, fb = Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q))
+        diff, scale = abs(fa - fb), max(abs(fa), abs(fb))
+        return diff <= Fraction(DEFAULT_ABSOLUTE_TOLERANCE) or diff <= Fraction(tolerance) * scale
+    infinite = [v.is_infinite for v in (a, b)]
+    if any(infinite):
+        return False if not all(infinite) else None
+    x, y = _as_mp(a), _as_mp(b)
+    if x is None or y is None:
         return None
-    return bool(diff <= DEFAULT_ABSOLUTE_TOLERANCE or diff <= tolerance * scale)
+    with mpmath.workprec(_BITS):
+        diff = abs(x - y)
+        scale = max(abs(x), abs(y))
+        return bool(diff <= DEFAULT_ABSOLUTE_TOLERANCE or diff <= tolerance * scale)
 
 
 def _cheap_to_expand(expr: sympy.Basic) -> bool:
@@ -115,6 +137,16 @@ def _symbolic_zero(diff: sympy.Basic, deadline: Deadline) -> str | None:
     return "symbolic difference simplifies to 0" if zero else None
 
 
+def _show(value: sympy.Basic) -> str:
+    if (
+        isinstance(value, sympy.Rational)
+        and int(value.p).bit_length() < 900
+        and int(value.q).bit_length() < 900
+    ):
+        return format(float(value), ".10g")
+    return str(sympy.N(value, 10))
+
+
 def _compare_expressions(
     a: sympy.Expr, b: sympy.Expr, tolerance: float | None, deadline: Deadline
 ) -> Judgement:
@@ -127,7 +159,7 @@ def _compare_expressions(
         return (
             same("numbers agree within tolerance")
             if close
-            else different(f"numbers differ: {sympy.N(a, 10)} vs {sympy.N(b, 10)}")
+            else different(f"numbers differ: {_show(a)} vs {_show(b)}")
         )
     diff = a - b
     if diff == 0:

@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
+import sympy
+
 from cases.answers.booleans import HEDGED, canonical_boolean
 from cases.answers.budget import BudgetExceeded, Deadline, run_with_budget
 from cases.answers.chemistry import canonical_species
@@ -74,6 +76,8 @@ def _parse_pair(a: str, b: str, kind: AnswerKind, limits: Limits) -> tuple[Parse
 
 def _compare(va: object, vb: object, tolerance: float | None, limits: Limits) -> Judgement:
     deadline = Deadline(limits.time_budget_s)
+    if isinstance(va, sympy.Rational) and isinstance(vb, sympy.Rational):  # exact and cheap: no thread
+        return compare_values(va, vb, tolerance=tolerance, deadline=deadline)
     try:
         return run_with_budget(
             lambda: compare_values(va, vb, tolerance=tolerance, deadline=deadline),

@@ -33,7 +33,9 @@ _WRAPPERS = ("boxed", "fbox", "text", "textrm", "textbf", "textit", "textsf", "m
 _BLACKBOARD_CMD = re.compile(r"\\(?:mathbb|Bbb|mathbf|bb)\s*\{?\s*([A-Za-z])\s*\}?")
 _SPACING = re.compile(r"\\[,;:!>]|\\quad|\\qquad|\\left(?![a-z])|\\right(?![a-z])|\\displaystyle|~")
 _APPROX = re.compile(r"^(?:approximately|approx\.?|about|around|roughly|~|\\approx|≈)\s*", re.IGNORECASE)
+_PERCENT = re.compile(r"\s*(?:percent|per cent|pct)\b", re.IGNORECASE)
 _ASSIGN = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?(?:\([A-Za-z,\s]*\))?\s*=\s*(?=\S)")
+_BOLD = re.compile(r"(?<![\w)\]}])(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?![\w(\[{])")
 _TRAILING_PLAIN = ".,;:!?。"
 _TRAILING_MATH = ".,;:?。"
 
@@ -98,15 +100,16 @@ def _strip_outer_quotes(text: str) -> str:
 
 def _collapse_spaces(text: str, *, math: bool) -> str:
     text = re.sub(r"\s+", " ", text).strip()
-    if math:  # keep a space only between two letters (``\cdot x``, ``Z x Z``), drop it elsewhere
-        text = re.sub(r"(?<=[A-Za-z]) (?=[A-Za-z])", "\x00", text).replace(" ", "").replace("\x00", " ")
+    if math:  # keep a space only between two letters (``\cdot x``) or two digits (``3 4``), drop it elsewhere
+        text = re.sub(r"(?<=[A-Za-z]) (?=[A-Za-z])|(?<=\d) (?=\d)", "\x00", text)
+        text = text.replace(" ", "").replace("\x00", " ")
     return text
 
 
 @lru_cache(maxsize=65536)
 def _normalize(text: str, kind: AnswerKind | None) -> str:
     text = text.strip()
-    text = text.replace("**", "").replace("__", "") if "__import__" not in text else text
+    text = _BOLD.sub(r"\2", text)
     text = _strip_outer_quotes(text)
     for _ in range(3):
         stripped = _PREFIX.sub("", text, count=1)
@@ -137,6 +140,7 @@ def _normalize(text: str, kind: AnswerKind | None) -> str:
     text = text.replace("\x01", "\\{").replace("\x02", "\\}")
     if kind in (AnswerKind.NUMBER, AnswerKind.EXPRESSION):
         text = _APPROX.sub("", text.strip())
+        text = _PERCENT.sub("%", text)
         text = _ASSIGN.sub("", text)
     text = _strip_outer_quotes(_collapse_spaces(text, math=kind in MATH_KINDS))
     trailing = _TRAILING_MATH if kind in MATH_KINDS else _TRAILING_PLAIN

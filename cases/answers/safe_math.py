@@ -20,7 +20,7 @@ from cases.answers.budget import BudgetExceeded, run_with_budget
 from cases.answers.expression_parser import ParseError, build_expression
 from cases.answers.limits import DEFAULT_LIMITS, Limits
 from cases.answers.normalize import kind_of, normalize
-from cases.answers.tokens import CONSTANTS, FUNCTIONS, GREEK_NAMES, TokenizeError, tokenize
+from cases.answers.tokens import CONSTANTS, FUNCTIONS, GREEK_NAMES, Tok, Token, TokenizeError, tokenize
 from cases.models import AnswerKind
 
 __all__ = ["Parsed", "parse_answer", "parse_math"]
@@ -169,16 +169,64 @@ def _value(text: str, kind: AnswerKind | None, limits: Limits, depth: int = 0) -
     return items
 
 
+_LITERAL = re.compile(r"^([-+]?)(\d{1,40}(?:\.\d{0,40})?|\.\d{1,40})(?:[eE]([-+]?\d{1,5}))?(%?)$")
+_LITERAL_FRACTION = re.compile(r"^([-+]?\d{1,40})/(\d{1,40})$")
+
+
+def _literal(text: str, limits: Limits) -> Parsed | None:
+    """Plain decimals, integers, percentages and ``p/q`` fractions, read without sympy's evaluator.
+
+    The work is bounded by the pattern (at most 40 digits, an exponent checked against the limit), so it
+    runs on the calling thread: the common case costs microseconds.
+    """
+    if match := _LITERAL_FRACTION.match(text):
+        if int(match[2]) == 0:
+            return Parsed(None, True, "not parsed: division by zero")
+        return Parsed(sympy.Rational(int(match[1]), int(match[2])), False, "parsed")
+    if match := _LITERAL.match(text):
+        exponent = int(match[3] or 0)
+        if abs(exponent) > limits.max_exponent:
+            return Parsed(
+                None, True, f"not parsed: exponent {exponent} is over the limit of {limits.max_exponent}"
+            )
+        value = sympy.Rational(match[2].rstrip(".") or "0") * sympy.Integer(10) ** exponent
+        if match[4]:
+            value = value / 100
+        return Parsed(-value if match[1] == "-" else value, False, "parsed")
+    return None
+
+
+_CHEAP_OPS = frozenset("+-*/(){}[],%")
+_CHEAP_MAX_TOKENS = 60
+
+
+def _rational_arithmetic(tokens: list[Token]) -> bool:
+    """Few tokens of plain arithmetic (no powers, roots, functions or factorials): bounded work that is
+    cheaper to do on the calling thread than to hand to a worker."""
+    if len(tokens) > _CHEAP_MAX_TOKENS:
+        return False
+    for token in tokens:
+        if token.kind is Tok.OP:
+            if token.text not in _CHEAP_OPS:
+                return False
+        elif token.kind not in (Tok.NUM, Tok.NAME, Tok.FRAC) and token.text not in ("pi", "e", "i"):
+            return False
+    return True
+
+
 @lru_cache(maxsize=65536)
 def _parse_cached(text: str, kind: AnswerKind | None, limits: Limits) -> Parsed:
     if not text:
         return Parsed(None, True, "empty answer")
     if len(text) > limits.max_length:
         return Parsed(None, True, f"answer is {len(text)} characters, over the limit of {limits.max_length}")
+    if kind is None and (literal := _literal(text, limits)) is not None:
+        return literal
+    tokens: list[Token] = []
     try:
-        tokenize(text, max_tokens=limits.max_tokens)  # cheap whitelist check before any thread starts
+        tokens = tokenize(text, max_tokens=limits.max_tokens)  # whitelist check before any thread starts
     except TokenizeError as exc:
-        if not (kind is AnswerKind.INTERVAL and any(c in text for c in "<>")):
+        if not (kind is AnswerKind.INTERVAL and re.search(r"[<>]|\\[lg]eq?(?![a-z])", text)):
             return Parsed(None, True, f"not parsed: {exc}", prose=_looks_like_prose(text))
 
     def work() -> Parsed:
@@ -192,6 +240,8 @@ def _parse_cached(text: str, kind: AnswerKind | None, limits: Limits) -> Parsed:
             return Parsed(None, True, f"not parsed: sympy refused it ({type(exc).__name__})")
         return Parsed(value, False, "parsed")
 
+    if tokens and _rational_arithmetic(tokens):
+        return work()
     return run_with_budget(work, seconds=limits.time_budget_s)
 
 
