@@ -222,15 +222,19 @@ class Template:
     """Shipped template name or the path it was read from."""
     text: str
     """The template source exactly as read."""
-    _nodes: tuple[_Node, ...] = field(default=(), repr=False, compare=False)
-    _mode: Mode | None = field(default=None, repr=False, compare=False)
+    _nodes: tuple[_Node, ...] = field(init=False, repr=False, compare=False)
+    _mode: Mode | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Parse the text (once); raises :class:`ConfigError` naming the problem."""
+        declared: list[Mode] = []
+        object.__setattr__(self, "_nodes", _parse(self.text, self.name, declared))
+        object.__setattr__(self, "_mode", declared[0] if declared else None)
 
     @classmethod
     def from_text(cls, text: str, *, name: str = "<text>") -> Template:
         """Parse template source; raises :class:`ConfigError` naming the problem."""
-        declared: list[Mode] = []
-        nodes = _parse(text, name, declared)
-        return cls(name=name, text=text, _nodes=nodes, _mode=declared[0] if declared else None)
+        return cls(name=name, text=text)
 
     @classmethod
     def load(cls, name_or_path: str) -> Template:

@@ -205,7 +205,7 @@ _SLOT = {"A": 0, "B": 1}
 
 
 def _pair_outcome(slot: str, request: JudgeRequest, reply: str, reasoning: str | None) -> Verdict:
-    slot = slot.strip().upper()
+    slot = slot.strip().strip("[]").strip().upper()
     if slot in ("C", "TIE"):
         return Verdict.judged("tie", reasoning=reasoning, raw_reply=reply, meta={"slot": "tie"})
     index = _SLOT.get(slot)

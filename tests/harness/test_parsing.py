@@ -115,6 +115,7 @@ def test_pairwise_maps_slots_to_response_ids() -> None:
     assert parse_pairwise_reply("[[A]]", swapped).outcome == "long"  # slot A now shows the other response
     assert parse_pairwise_reply('{"reasoning": "r", "verdict": "B"}', PAIR).outcome == "long"
     assert parse_pairwise_reply('{"reasoning": "r", "verdict": "tie"}', PAIR).outcome == "tie"
+    assert parse_pairwise_reply('{"reasoning": "r", "verdict": "[[B]]"}', PAIR).outcome == "long"
 
 
 def test_pairwise_binds_to_the_last_marker_not_the_first() -> None:
