@@ -5,6 +5,7 @@ Every function returns one ``<svg class="plot">`` element as a string; all text 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 
@@ -25,11 +26,20 @@ def _svg(width: int, height: int, title: str, body: list[str], *, kind: str) -> 
     )
 
 
-def _axis(x0: float, x1: float, y: float, lo: float, hi: float, ticks: int, *, signed: bool) -> list[str]:
+def _ticks(lo: float, hi: float) -> list[float]:
+    """Round tick values (multiples of 1, 2, 2.5 or 5 points) covering ``lo..hi`` with at most 7 ticks."""
+    for step in (0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5):
+        if (hi - lo) / step <= 6:
+            break
+    first = math.ceil(lo / step - 1e-9)
+    last = math.floor(hi / step + 1e-9)
+    return [round(k * step, 6) for k in range(first, last + 1)]
+
+
+def _axis(x0: float, x1: float, y: float, lo: float, hi: float, *, signed: bool) -> list[str]:
     out = [f'<line x1="{x0:.1f}" y1="{y:.1f}" x2="{x1:.1f}" y2="{y:.1f}" stroke="#888"/>']
-    for i in range(ticks + 1):
-        value = lo + (hi - lo) * i / ticks
-        x = x0 + (x1 - x0) * i / ticks
+    for value in _ticks(lo, hi):
+        x = x0 + (x1 - x0) * (value - lo) / (hi - lo)
         text = f"{100 * value:+.0f}" if signed else f"{100 * value:.0f}%"
         out.append(f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x:.1f}" y2="{y + 4:.1f}" stroke="#888"/>')
         out.append(
@@ -74,7 +84,7 @@ def family_bars(results: Sequence[InvariantResult]) -> str:
                 f'<line x1="{lo_x:.1f}" y1="{yy + 2}" x2="{lo_x:.1f}" y2="{yy + 10}" stroke="#222"/>'
                 f'<line x1="{hi_x:.1f}" y1="{yy + 2}" x2="{hi_x:.1f}" y2="{yy + 10}" stroke="#222"/>'
             )
-    body += _axis(left, right, top + row * max(1, len(results)) + 4, 0.0, hi, 5, signed=False)
+    body += _axis(left, right, top + row * max(1, len(results)) + 4, 0.0, hi, signed=False)
     return _svg(660, height, "Flip rate by family with 95% intervals", body, kind="families")
 
 
@@ -116,7 +126,7 @@ def forest_plot(results: Sequence[InvariantResult], *, threshold: float) -> str:
                 f'<circle class="point" cx="{x(r.excess):.1f}" cy="{y:.1f}" r="4" fill="{colour}">'
                 f"<title>{escape(tip)}</title></circle>"
             )
-    body += _axis(left, right, bottom + 4, lo, hi, 4, signed=True)
+    body += _axis(left, right, bottom + 4, lo, hi, signed=True)
     return _svg(660, height, "Excess flip rate over placebo", body, kind="forest")
 
 

@@ -34,7 +34,9 @@ def summaries(tmp_path_factory: pytest.TempPathFactory, suite: list[planted.Vari
         run_dir = tmp_path_factory.mktemp(name)
         judge = load_judge(f"python:{planted.__name__}:{name}")
         with RunStore(store_path(run_dir)) as store:
-            stats = run(judge, suite, store, options=RunOptions(repeats=REPEATS, concurrency=4), show_progress=False)
+            stats = run(
+                judge, suite, store, options=RunOptions(repeats=REPEATS, concurrency=4), show_progress=False
+            )
         assert stats.done == stats.planned
         out[name] = build_summary(load_run(run_dir), variants=suite)
     return out
@@ -126,7 +128,9 @@ def test_few_clusters_warning(suite: list[planted.Variant], tmp_path: Path) -> N
     assert all(r.few_clusters for r in summary.families)
 
 
-def _direct(judge: planted.Callable[[planted.JudgeRequest], planted.Verdict], variants: list[planted.Variant]):  # type: ignore[no-untyped-def]
+def _direct(
+    judge: planted.Callable[[planted.JudgeRequest], planted.Verdict], variants: list[planted.Variant]
+):  # type: ignore[no-untyped-def]
     from harness.frame import records_frame
 
     return records_frame(planted.run_direct(judge, variants, repeats=REPEATS))
