@@ -26,7 +26,6 @@ import importlib.resources
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, TypeAlias
 
 import yaml
@@ -342,8 +341,8 @@ class Library:
             twice = sorted({i for i in ids if ids.count(i) > 1})
             raise ValueError(f"case ids must be unique in a Library; repeated: {', '.join(twice)}")
         object.__setattr__(self, "_index", {case.id: case for case in self.cases})
-        object.__setattr__(self, "files", MappingProxyType(dict(self.files)))
-        object.__setattr__(self, "lines", MappingProxyType(dict(self.lines)))
+        object.__setattr__(self, "files", dict(self.files))
+        object.__setattr__(self, "lines", {k: dict(v) for k, v in self.lines.items()})
 
     def __iter__(self) -> Iterator[AnyCase]:
         return iter(self.cases)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import tempfile
 import textwrap
 from pathlib import Path
@@ -385,3 +386,10 @@ def test_any_structure_yields_a_library_or_errors_never_a_crash(cases: list[obje
         library, errors = load_library_report([Path(folder)], include_builtin=False)
     assert (library is None) == bool(errors)
     assert all(error.line is not None and error.field for error in errors)
+
+
+def test_library_pickles(tmp_path: Path) -> None:
+    library = load_library([write(tmp_path, "good.yaml", GOOD)], include_builtin=False)
+    again = pickle.loads(pickle.dumps(library))
+    assert again == library and again.by_id("half") == library.by_id("half")
+    assert again.line_of("half", ("responses", 1)) == library.line_of("half", ("responses", 1))
