@@ -1,0 +1,255 @@
+"""judgeprobe's pytest plugin: the probe suite as test items, and a fixture that runs it for your own asserts.
+
+Registered under ``pytest11``, so it is active wherever judgeprobe is installed, and it does nothing until a
+judge is named: ``pytest --judgeprobe-judge judge.toml`` (or ``judgeprobe_judge = judge.toml`` in the ini
+file) adds one test item per probe family — ``judgeprobe[position]``, ``judgeprobe[length]``, … — plus
+``judgeprobe[overall]`` (accuracy, unscored and errored draws, the baseline file), each failing with the
+gate's explanation (thresholds come from ``judgeprobe.toml`` or ``[tool.judgeprobe]`` as for
+``judgeprobe gate``). ``--judgeprobe-per-case`` adds one item per (case, response, probe) as well.
+
+The fixture ``judgeprobe_run`` is a session-scoped factory::
+
+    def test_no_position_bias(judgeprobe_run):
+        run = judgeprobe_run(probes="position", case_ids=["pw-position-product-rule"])
+        assert all(f.excess == 0 for f in run.summary.families)
+
+Heavy modules (pandas, the harness) are imported inside hooks and fixtures only, so the plugin costs nothing
+in a test session that does not use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from harness.gate.rules import GateResult
+    from harness.session import SuiteRun
+
+__all__ = ["JudgeprobeItem"]
+
+_OPTIONS: tuple[tuple[str, str, str], ...] = (
+    ("judge", "string", "Judge spec or judge TOML file; enables the judgeprobe test items."),
+    ("cases", "args", "Extra case folder(s), read besides the shipped library."),
+    ("case", "args", "Only these case ids."),
+    ("tag", "args", "Only cases with these tags."),
+    ("probes", "string", "Probe families or names, comma-separated (default: all)."),
+    ("repeats", "string", "Draws per variant (default: 1)."),
+    ("baseline", "string", "Baseline file to compare with (snapshot semantics: a missing file fails)."),
+    ("out", "string", "Run folder (default: a temporary folder)."),
+)
+"""(name, ini type, help) of the options that take a value: ``--judgeprobe-NAME`` and ini ``judgeprobe_NAME``."""
+
+_STATE = pytest.StashKey["_State"]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Options under ``--judgeprobe-*`` and matching ini keys."""
+    group = parser.getgroup("judgeprobe", "judgeprobe: probe an LLM judge for biases")
+    for name, kind, text in _OPTIONS:
+        flag = f"--judgeprobe-{name}"
+        if kind == "args":
+            group.addoption(flag, action="append", default=None, dest=f"judgeprobe_{name}", help=text + " Repeatable.")
+        else:
+            group.addoption(flag, default=None, dest=f"judgeprobe_{name}", help=text)
+        parser.addini(f"judgeprobe_{name}", text, type=kind if kind == "args" else "string", default=None)
+    group.addoption("--judgeprobe-no-builtin-cases", action="store_true", default=False,
+                    help="Do not read the shipped case library (only --judgeprobe-cases folders).")  # fmt: skip
+    group.addoption("--judgeprobe-per-case", action="store_true", default=False,
+                    help="Also collect one item per (case, response, probe).")  # fmt: skip
+    group.addoption("--judgeprobe-update-baseline", action="store_true", default=False,
+                    help="Rewrite the baseline file from this run instead of comparing with it.")  # fmt: skip
+    parser.addini("judgeprobe_builtin_cases", "Read the shipped case library (default: true).", type="bool", default=True)
+    parser.addini("judgeprobe_per_case", "Collect one item per (case, response, probe).", type="bool", default=False)
+
+
+def _value(config: pytest.Config, name: str) -> Any:
+    """The command-line value of ``--judgeprobe-NAME``, else the ini key ``judgeprobe_NAME``."""
+    given = config.getoption(f"judgeprobe_{name}")
+    if given not in (None, []):
+        return given
+    value = config.getini(f"judgeprobe_{name}")
+    return value if value not in ("", []) else None
+
+
+class _State:
+    """The one suite run of a test session, made on first use and shared by every item."""
+
+    def __init__(self, config: pytest.Config, judge: str) -> None:
+        self.config = config
+        self.judge = judge
+        root = config.rootpath
+        self.case_dirs = tuple(root / p for p in (_value(config, "cases") or ()))
+        self.case_ids = tuple(_value(config, "case") or ())
+        self.tags = tuple(_value(config, "tag") or ())
+        self.probes = _value(config, "probes") or "all"
+        repeats = _value(config, "repeats")
+        try:
+            self.repeats = int(repeats) if repeats is not None else 1
+        except ValueError:
+            raise pytest.UsageError(f"--judgeprobe-repeats must be a whole number, got {repeats!r}") from None
+        baseline = _value(config, "baseline")
+        self.baseline = root / baseline if baseline else None
+        out = _value(config, "out")
+        self.out = root / out if out else None
+        self.builtin = not config.getoption("judgeprobe_no_builtin_cases") and bool(
+            config.getini("judgeprobe_builtin_cases")
+        )
+        self.update = bool(config.getoption("judgeprobe_update_baseline"))
+        self._outcome: tuple[SuiteRun, GateResult] | BaseException | None = None
+
+    def plan(self) -> Any:
+        from harness.session import plan_suite
+
+        return plan_suite(
+            case_dirs=self.case_dirs, include_builtin_cases=self.builtin, case_ids=self.case_ids,
+            tags=self.tags, probes=self.probes,
+        )  # fmt: skip
+
+    def outcome(self) -> tuple[SuiteRun, GateResult]:
+        """Run the suite and gate it (once per session)."""
+        if isinstance(self._outcome, BaseException):
+            raise self._outcome
+        if self._outcome is None:
+            try:
+                self._outcome = self._run()
+            except Exception as exc:
+                self._outcome = exc
+                raise
+        return self._outcome
+
+    def _run(self) -> tuple[SuiteRun, GateResult]:
+        import tempfile
+
+        from harness.gate.check import gate_run
+        from harness.gate.settings import load_settings
+        from harness.runner import RunOptions
+        from harness.session import run_suite
+
+        settings = load_settings(start=self.config.rootpath)
+        out = self.out or Path(tempfile.mkdtemp(prefix="judgeprobe-pytest-"))
+        suite = run_suite(
+            self.plan(), judge=self.judge, out=out, options=RunOptions(repeats=self.repeats),
+            show_progress=False, write_reports=False,
+        )  # fmt: skip
+        result = gate_run(suite, settings.gate, baseline=self.baseline, update_baseline=self.update)
+        return suite, result
+
+
+class JudgeprobeFailure(Exception):
+    """A judgeprobe item failed; the message is the gate's explanation."""
+
+
+class JudgeprobeItem(pytest.Item):
+    """One gate check: a probe family, the overall rules, or one (case, response, probe)."""
+
+    def __init__(self, *, scope: str, key: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.scope = scope
+        """``family``, ``overall`` or ``case``."""
+        self.key = key
+        """The family name, or (case id, unit id, probe) for ``case`` items."""
+
+    def runtest(self) -> None:
+        """Run (or reuse) the session's suite and fail with the explanation of this item's failed rules."""
+        state = self.config.stash[_STATE]
+        _, result = state.outcome()
+        if self.scope == "family":
+            failures = [f for f in result.failures if f.family == self.key[0]]
+        elif self.scope == "overall":
+            failures = [f for f in result.failures if f.family is None]
+        else:
+            failures = [f for f in result.failures if tuple(self.key) in f.keys]
+        if failures:
+            raise JudgeprobeFailure("\n\n".join(f.explain() for f in failures))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        """The gate's explanation, without a traceback into the plugin."""
+        if isinstance(excinfo.value, JudgeprobeFailure):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        """Where the item comes from, for pytest's report."""
+        return self.config.rootpath, None, self.name
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Add the judgeprobe items when a judge is named (before ``-k``/``-m`` deselection sees them)."""
+    judge = _value(config, "judge")
+    if not judge:
+        return
+    state = _State(config, str(judge))
+    config.stash[_STATE] = state
+    try:
+        plan = state.plan()
+    except Exception as exc:  # a bad case folder or probe selector is a usage error, not a crash
+        raise pytest.UsageError(f"judgeprobe: {exc}") from None
+    families = sorted({v.family for v in plan.variants if str(v.relation) != "base"})
+    added: list[pytest.Item] = [
+        JudgeprobeItem.from_parent(session, name=f"judgeprobe[{family}]", scope="family", key=(family,))
+        for family in families
+    ]
+    added.append(JudgeprobeItem.from_parent(session, name="judgeprobe[overall]", scope="overall"))
+    if config.getoption("judgeprobe_per_case") or config.getini("judgeprobe_per_case"):
+        keys = sorted({(v.case_id, v.unit_id, v.probe) for v in plan.variants if str(v.relation) != "base"})
+        added.extend(
+            JudgeprobeItem.from_parent(session, name=f"judgeprobe[{'/'.join(key)}]", scope="case", key=key)
+            for key in keys
+        )
+    items.extend(added)
+
+
+@pytest.fixture(scope="session")
+def judgeprobe_run(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[..., SuiteRun]]:
+    """A factory that runs a probe suite and returns the :class:`~harness.session.SuiteRun`.
+
+    Call it as ``judgeprobe_run(judge=None, *, probes=None, case_dirs=(), case_ids=(), tags=(), modes=(),
+    repeats=None, seed=0, builtin_cases=True, out=None)``; unset arguments fall back to the ``--judgeprobe-*``
+    options and ini keys. Identical calls in one session reuse the first run.
+    """
+    config = request.config
+    cache: dict[tuple[Any, ...], SuiteRun] = {}
+
+    def factory(
+        judge: str | None = None,
+        *,
+        probes: str | None = None,
+        case_dirs: tuple[str | Path, ...] | list[str | Path] = (),
+        case_ids: tuple[str, ...] | list[str] = (),
+        tags: tuple[str, ...] | list[str] = (),
+        modes: tuple[str, ...] | list[str] = (),
+        repeats: int | None = None,
+        seed: int = 0,
+        builtin_cases: bool = True,
+        out: str | Path | None = None,
+    ) -> SuiteRun:
+        from harness.runner import RunOptions
+        from harness.session import plan_suite, run_suite
+
+        spec = judge or _value(config, "judge")
+        if not spec:
+            pytest.fail("judgeprobe_run needs a judge: judgeprobe_run(judge=...) or --judgeprobe-judge", pytrace=False)
+        dirs = tuple(Path(p) for p in case_dirs) or tuple(config.rootpath / p for p in (_value(config, "cases") or ()))
+        draws = repeats if repeats is not None else int(_value(config, "repeats") or 1)
+        selector = probes or _value(config, "probes") or "all"
+        key = (spec, selector, dirs, tuple(case_ids), tuple(tags), tuple(modes), draws, seed, builtin_cases, out)
+        if key not in cache:
+            plan = plan_suite(
+                case_dirs=dirs, include_builtin_cases=builtin_cases, case_ids=tuple(case_ids), tags=tuple(tags),
+                modes=tuple(modes), probes=selector, seed=seed,
+            )  # fmt: skip
+            folder = Path(out) if out is not None else tmp_path_factory.mktemp("judgeprobe-run")
+            cache[key] = run_suite(
+                plan, judge=str(spec), out=folder, options=RunOptions(repeats=draws), show_progress=False,
+                write_reports=False,
+            )  # fmt: skip
+        return cache[key]
+
+    yield factory
