@@ -1,0 +1,50 @@
+"""``judgeprobe probes``: the registered probes, with family, relation, parameters and description.
+
+Exit codes: 0 fine, 2 usage error (an unknown family).
+"""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from probes.base import ProbeInfo, list_families, list_probes
+
+__all__ = ["param_text", "probes"]
+
+
+def param_text(info: ProbeInfo) -> str:
+    """Parameters of the default suite's grid, ``words=100|400|1600`` (dose parameters marked ``*``)."""
+    parts = []
+    for key, values in sorted(info.params.items()):
+        mark = "*" if key == info.dose_param else ""
+        parts.append(
+            f"{key}{mark}=" + "|".join(str(v) if not isinstance(v, str) else repr(v) for v in values)
+        )
+    return " ".join(parts) or "-"
+
+
+@click.group("probes")
+def probes() -> None:
+    """List the registered probes."""
+
+
+@probes.command("list")
+@click.option("--family", "families", multiple=True, help="Show only this family; repeatable.")
+def list_command(families: tuple[str, ...]) -> None:
+    """Show every probe: name, family, relation, parameters (* marks the dose) and a one-line description."""
+    known = list_families()
+    unknown = [family for family in families if family not in known]
+    if unknown:
+        raise click.UsageError(f"unknown family {unknown[0]!r}; known families: {', '.join(known)}")
+    shown = [info for info in list_probes() if not families or info.family in families]
+    table = Table(title=f"{len(shown)} probes", title_justify="left")
+    table.add_column("name", no_wrap=True)
+    table.add_column("family", no_wrap=True)
+    table.add_column("relation", no_wrap=True)
+    table.add_column("parameters", overflow="fold")
+    table.add_column("description", overflow="fold")
+    for info in shown:
+        table.add_row(info.name, info.family, str(info.relation), param_text(info), info.description)
+    Console(highlight=False).print(table)

@@ -1,0 +1,105 @@
+"""The default probe suite: every probe on every unit it applies to.
+
+:func:`generate_suite` yields the base variant of every unit first (they give the base verdict and the
+placebo), then, case by case and unit by unit, the variants of every selected probe, then the variants of
+any extra chains. The result is deterministic for a given library, probe selection and seed, and
+deduplicated by variant id.
+
+Which parameter values a unit gets: a graded probe's dose parameter is swept over its whole grid on every
+unit (so a report can draw dose → flip rate within units); every other parameter takes *one* value of its
+grid per unit, picked by a stable hash of (case id, unit id, probe, parameter). Across the library every
+value is covered, the suite stays a few variants per probe and unit, and adding a case never changes the
+variants of another. :func:`unit_points` states the rule. A probe with ``share < 1`` (the paired
+controls) is applied to that share of units, again picked by a stable hash. Pass ``sweep=True`` for the
+full grid on every unit.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Sequence
+
+from probes.base import AnyCase, ProbeInfo, apply_step, grid_points, list_probes
+from probes.chain import Chain, apply_chain
+from probes.units import base_variants
+from probes.variant import ParamValue, Step, Variant
+
+__all__ = ["generate_suite", "unit_points"]
+
+
+def unit_points(info: ProbeInfo, case_id: str, unit_id: str) -> list[dict[str, ParamValue]]:
+    """Parameter points the default suite applies ``info`` with on one unit (see module docstring)."""
+    fixed: dict[str, ParamValue] = {}
+    for key in sorted(info.params):
+        values = info.params[key]
+        if key == info.dose_param or len(values) == 1:
+            continue
+        index = zlib.crc32(f"{case_id}\x00{unit_id}\x00{info.name}\x00{key}".encode()) % len(values)
+        fixed[key] = values[index]
+    if info.dose_param is None:
+        return [{**{k: v[0] for k, v in info.params.items()}, **fixed}]
+    return [
+        {**{k: v[0] for k, v in info.params.items()}, **fixed, info.dose_param: dose}
+        for dose in info.params[info.dose_param]
+    ]
+
+
+def generate_suite(
+    cases: Iterable[AnyCase],
+    *,
+    probes: Sequence[ProbeInfo] | None = None,
+    seed: int = 0,
+    chains: Sequence[Chain] = (),
+    sweep: bool = False,
+) -> list[Variant]:
+    """Every variant of the suite: base variants first, then each probe's variants per unit.
+
+    Args:
+        cases: The cases (e.g. ``cases.loader.load_library()``).
+        probes: Probes to apply (default: all registered, see :func:`probes.base.select_probes`).
+        seed: Seed every probe's local RNG derives from; part of every variant id.
+        chains: Extra chains applied to every base variant after the single probes.
+        sweep: Apply every point of every probe's grid to every unit (much larger).
+
+    Returns:
+        Variants in a deterministic order, unique by id. Probes that do not apply to a unit or its mode
+        contribute nothing.
+    """
+    selected = list_probes() if probes is None else list(probes)
+    full = (
+        {info.name: [Step.of(info.name, **p) for p in grid_points(info)] for info in selected}
+        if sweep
+        else {}
+    )
+    bases = [(case, base_variants(case, seed=seed)) for case in cases]
+    out: dict[str, Variant] = {}
+    for _, units in bases:
+        for base in units:
+            out.setdefault(base.id, base)
+    for case, units in bases:
+        for base in units:
+            for info in selected:
+                if base.mode not in info.modes or not _chosen(info, case.id, base.unit_id, sweep=sweep):
+                    continue
+                steps = full[info.name] if sweep else _steps(info, case.id, base.unit_id)
+                for step in steps:
+                    for variant in apply_step(case, base, step, seed=seed):
+                        out.setdefault(variant.id, variant)
+    for chain in chains:
+        for case, units in bases:
+            for base in units:
+                for variant in apply_chain(case, base, chain, seed=seed):
+                    out.setdefault(variant.id, variant)
+    return list(out.values())
+
+
+def _chosen(info: ProbeInfo, case_id: str, unit_id: str, *, sweep: bool) -> bool:
+    """Whether the unit is among the probe's share of units (always, when sweeping)."""
+    if sweep or info.share >= 1:
+        return True
+    bucket = zlib.crc32(f"{case_id}\x00{unit_id}\x00{info.name}\x00share".encode()) % 10_000
+    return bucket < info.share * 10_000
+
+
+def _steps(info: ProbeInfo, case_id: str, unit_id: str) -> list[Step]:
+    return [Step.of(info.name, **point) for point in unit_points(info, case_id, unit_id)]
