@@ -10,6 +10,7 @@ Tables (schema version :data:`SCHEMA_VERSION`, kept in ``PRAGMA user_version``):
 * ``variants``: every variant of the run, in insertion order, with its ``reference_doubt`` flag;
 * ``draws``: one row per (judge configuration, variant, draw). A later attempt replaces the earlier row,
   so an errored draw that succeeds on a rerun leaves only the success. ``seq`` grows with every write.
+  Indexed by cache key; the request-key index that replay uses is built on its first lookup.
 
 Finished draws (judged, unscored, skipped) are the cache: :meth:`RunStore.lookup` finds them by the judge's
 cache key and :meth:`RunStore.lookup_request` by the judge-independent request key (replay). Errors are
@@ -70,8 +71,11 @@ CREATE TABLE IF NOT EXISTS draws (
     UNIQUE (judge_hash, variant_id, draw)
 );
 CREATE INDEX IF NOT EXISTS draws_cache_key ON draws (cache_key);
-CREATE INDEX IF NOT EXISTS draws_request_key ON draws (request_key);
 """
+
+_REQUEST_INDEX = "CREATE INDEX IF NOT EXISTS draws_request_key ON draws (request_key)"
+"""Created on the first :meth:`RunStore.lookup_request` (replay reads a finished store), so that runs do not
+pay for maintaining an index only replay uses."""
 
 _FINISHED = f"status != '{Status.ERROR}'"
 
@@ -178,6 +182,7 @@ class RunStore:
         except StoreError:
             self._db.close()
             raise
+        self._request_index = False
         run_id = self.get_meta("run_id")
         if run_id is None:
             run_id = uuid.uuid4().hex[:12]
@@ -271,6 +276,9 @@ class RunStore:
 
     def lookup_request(self, request_key: str, *, judge_hash: str | None = None) -> Verdict | None:
         """The latest finished verdict for a request's content key, from any judge (or ``judge_hash``)."""
+        if not self._request_index:
+            self._db.execute(_REQUEST_INDEX)
+            self._request_index = True
         query = f"SELECT {_VERDICT_COLUMNS} FROM draws WHERE request_key = ? AND {_FINISHED}"  # noqa: S608
         params: tuple[str, ...] = (request_key,)
         if judge_hash is not None:
