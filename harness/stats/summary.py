@@ -130,15 +130,18 @@ def _doses(pairs: pd.DataFrame, settings: Settings) -> list[DoseCurve]:
 
 
 def _grid(pairs: pd.DataFrame) -> list[GridCell]:
-    cells: list[GridCell] = []
     usable = pairs[pairs["paired"] | ((pairs["relation"] == "control") & pairs["judged"] & pairs["has_base"])]
-    for (case_id, family, relation), rows in usable.groupby(["case_id", "family", "relation"], sort=True):
-        changed = rows["changed"].astype(bool)
-        events = int(changed.sum()) if relation == "invariant" else int((~changed).sum())
-        cells.append(
-            GridCell(case_id=str(case_id), family=str(family), relation=relation, events=events, n=len(rows))
+    if usable.empty:
+        return []
+    changed = usable["changed"].astype(bool)
+    marked = usable.assign(_event=changed.where(usable["relation"] == "invariant", ~changed))
+    table = marked.groupby(["case_id", "family", "relation"], sort=True)["_event"].agg(["sum", "size"])
+    return [
+        GridCell(case_id=str(case_id), family=str(family), relation=relation, events=int(events), n=int(n))
+        for (case_id, family, relation), events, n in zip(
+            table.index, table["sum"], table["size"], strict=True
         )
-    return cells
+    ]
 
 
 def _text(value: object) -> str | None:
