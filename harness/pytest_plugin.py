@@ -41,7 +41,7 @@ _OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("baseline", "string", "Baseline file to compare with (snapshot semantics: a missing file fails)."),
     ("out", "string", "Run folder (default: a temporary folder)."),
 )
-"""(name, ini type, help) of the options that take a value: ``--judgeprobe-NAME`` and ini ``judgeprobe_NAME``."""
+"""(name, ini type, help) of the valued options: ``--judgeprobe-NAME`` and the ini key ``judgeprobe_NAME``."""
 
 _STATE = pytest.StashKey["_State"]()
 
@@ -52,18 +52,39 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     for name, kind, text in _OPTIONS:
         flag = f"--judgeprobe-{name}"
         if kind == "args":
-            group.addoption(flag, action="append", default=None, dest=f"judgeprobe_{name}", help=text + " Repeatable.")
+            group.addoption(
+                flag, action="append", default=None, dest=f"judgeprobe_{name}", help=text + " Repeatable."
+            )
         else:
             group.addoption(flag, default=None, dest=f"judgeprobe_{name}", help=text)
-        parser.addini(f"judgeprobe_{name}", text, type=kind if kind == "args" else "string", default=None)
-    group.addoption("--judgeprobe-no-builtin-cases", action="store_true", default=False,
-                    help="Do not read the shipped case library (only --judgeprobe-cases folders).")  # fmt: skip
-    group.addoption("--judgeprobe-per-case", action="store_true", default=False,
-                    help="Also collect one item per (case, response, probe).")  # fmt: skip
-    group.addoption("--judgeprobe-update-baseline", action="store_true", default=False,
-                    help="Rewrite the baseline file from this run instead of comparing with it.")  # fmt: skip
-    parser.addini("judgeprobe_builtin_cases", "Read the shipped case library (default: true).", type="bool", default=True)
-    parser.addini("judgeprobe_per_case", "Collect one item per (case, response, probe).", type="bool", default=False)
+        parser.addini(f"judgeprobe_{name}", text, type="args" if kind == "args" else "string", default=None)
+    group.addoption(
+        "--judgeprobe-no-builtin-cases",
+        action="store_true",
+        default=False,
+        help="Do not read the shipped case library (only --judgeprobe-cases folders).",
+    )
+    group.addoption(
+        "--judgeprobe-per-case",
+        action="store_true",
+        default=False,
+        help="Also collect one item per (case, response, probe).",
+    )
+    group.addoption(
+        "--judgeprobe-update-baseline",
+        action="store_true",
+        default=False,
+        help="Rewrite the baseline file from this run instead of comparing with it.",
+    )
+    parser.addini(
+        "judgeprobe_builtin_cases",
+        "Read the shipped case library (default: true).",
+        type="bool",
+        default=True,
+    )
+    parser.addini(
+        "judgeprobe_per_case", "Collect one item per (case, response, probe).", type="bool", default=False
+    )
 
 
 def _value(config: pytest.Config, name: str) -> Any:
@@ -105,9 +126,12 @@ class _State:
         from harness.session import plan_suite
 
         return plan_suite(
-            case_dirs=self.case_dirs, include_builtin_cases=self.builtin, case_ids=self.case_ids,
-            tags=self.tags, probes=self.probes,
-        )  # fmt: skip
+            case_dirs=self.case_dirs,
+            include_builtin_cases=self.builtin,
+            case_ids=self.case_ids,
+            tags=self.tags,
+            probes=self.probes,
+        )
 
     def outcome(self) -> tuple[SuiteRun, GateResult]:
         """Run the suite and gate it (once per session)."""
@@ -132,9 +156,13 @@ class _State:
         settings = load_settings(start=self.config.rootpath)
         out = self.out or Path(tempfile.mkdtemp(prefix="judgeprobe-pytest-"))
         suite = run_suite(
-            self.plan(), judge=self.judge, out=out, options=RunOptions(repeats=self.repeats),
-            show_progress=False, write_reports=False,
-        )  # fmt: skip
+            self.plan(),
+            judge=self.judge,
+            out=out,
+            options=RunOptions(repeats=self.repeats),
+            show_progress=False,
+            write_reports=False,
+        )
         result = gate_run(suite, settings.gate, baseline=self.baseline, update_baseline=self.update)
         return suite, result
 
@@ -178,7 +206,9 @@ class JudgeprobeItem(pytest.Item):
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
     """Add the judgeprobe items when a judge is named (before ``-k``/``-m`` deselection sees them)."""
     judge = _value(config, "judge")
     if not judge:
@@ -235,21 +265,45 @@ def judgeprobe_run(
 
         spec = judge or _value(config, "judge")
         if not spec:
-            pytest.fail("judgeprobe_run needs a judge: judgeprobe_run(judge=...) or --judgeprobe-judge", pytrace=False)
-        dirs = tuple(Path(p) for p in case_dirs) or tuple(config.rootpath / p for p in (_value(config, "cases") or ()))
+            pytest.fail(
+                "judgeprobe_run needs a judge: judgeprobe_run(judge=...) or --judgeprobe-judge", pytrace=False
+            )
+        dirs = tuple(Path(p) for p in case_dirs) or tuple(
+            config.rootpath / p for p in (_value(config, "cases") or ())
+        )
         draws = repeats if repeats is not None else int(_value(config, "repeats") or 1)
         selector = probes or _value(config, "probes") or "all"
-        key = (spec, selector, dirs, tuple(case_ids), tuple(tags), tuple(modes), draws, seed, builtin_cases, out)
+        key = (
+            spec,
+            selector,
+            dirs,
+            tuple(case_ids),
+            tuple(tags),
+            tuple(modes),
+            draws,
+            seed,
+            builtin_cases,
+            out,
+        )
         if key not in cache:
             plan = plan_suite(
-                case_dirs=dirs, include_builtin_cases=builtin_cases, case_ids=tuple(case_ids), tags=tuple(tags),
-                modes=tuple(modes), probes=selector, seed=seed,
-            )  # fmt: skip
+                case_dirs=dirs,
+                include_builtin_cases=builtin_cases,
+                case_ids=tuple(case_ids),
+                tags=tuple(tags),
+                modes=tuple(modes),
+                probes=selector,
+                seed=seed,
+            )
             folder = Path(out) if out is not None else tmp_path_factory.mktemp("judgeprobe-run")
             cache[key] = run_suite(
-                plan, judge=str(spec), out=folder, options=RunOptions(repeats=draws), show_progress=False,
+                plan,
+                judge=str(spec),
+                out=folder,
+                options=RunOptions(repeats=draws),
+                show_progress=False,
                 write_reports=False,
-            )  # fmt: skip
+            )
         return cache[key]
 
     yield factory

@@ -1,0 +1,306 @@
+"""``judgeprobe gate``: run (or load) a probe suite for a judge and gate it on thresholds and a baseline.
+
+Settings come from ``judgeprobe.toml`` or ``[tool.judgeprobe]`` in ``pyproject.toml`` (found in the current
+folder or a parent, or named with ``--config``); options on the command line override them.
+
+Exit status: 0 the gate passed, 1 it failed (the output names each failed rule and the cases behind it),
+2 a usage, configuration, case-file or harness error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+__all__ = ["gate"]
+
+
+class GateUsageError(click.ClickException):
+    """A configuration, case-file or harness error: exit status 2."""
+
+    exit_code = 2
+
+
+def _family_limits(values: tuple[str, ...]) -> dict[str, float] | None:
+    limits: dict[str, float] = {}
+    for value in values:
+        family, eq, rate = value.partition("=")
+        try:
+            limits[family.strip()] = float(rate)
+        except ValueError:
+            eq = ""
+        if not eq or not family.strip():
+            raise click.BadParameter(
+                f"expected FAMILY=RATE such as position=0.02, got {value!r}", param_hint="--max-flip-rate-for"
+            )
+    return limits or None
+
+
+_SHARE = click.FloatRange(min=0, max=1)
+
+
+@click.command("gate")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Settings file (judgeprobe.toml or pyproject.toml); default: found from the current folder.",
+)
+@click.option(
+    "--judge",
+    "judge_spec",
+    default=None,
+    help="Judge spec or .toml file (settings: run.judge; default builtin:reference). replay:RUN_DIR gates "
+    "recorded answers without calling a judge.",
+)
+@click.option(
+    "--run-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Gate an existing run folder instead of running the suite.",
+)
+@click.option(
+    "--cases",
+    "case_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Extra case folder (repeatable).",
+)
+@click.option("--no-builtin-cases", is_flag=True, default=None, help="Do not read the shipped library.")
+@click.option("--case", "case_ids", multiple=True, help="Only this case id (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="Only cases with this tag (repeatable).")
+@click.option("--kind", "kinds", multiple=True, help="Only grade cases of this answer kind (repeatable).")
+@click.option(
+    "--mode",
+    "modes",
+    multiple=True,
+    type=click.Choice(["grade", "pairwise", "score"]),
+    help="Only cases of this mode (repeatable).",
+)
+@click.option("--probes", "probe_selector", default=None, help="Probe families or names, comma-separated.")
+@click.option("--repeats", type=click.IntRange(min=1), default=None, help="Draws per variant.")
+@click.option("--seed", type=int, default=None, help="Seed of the probes' random draws.")
+@click.option("--concurrency", type=click.IntRange(min=1), default=None, help="Judge calls in flight.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Run folder (reused: finished draws are not requested again).",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Baseline file (JSON lines).",
+)
+@click.option("--no-baseline", is_flag=True, help="Ignore the baseline named in the settings.")
+@click.option(
+    "--update-baseline", is_flag=True, help="Write the baseline from this run (prunes stale entries)."
+)
+@click.option("--max-flip-rate", type=_SHARE, default=None, help="Limit on a family's excess flip rate.")
+@click.option(
+    "--max-flip-rate-for",
+    "family_limits",
+    multiple=True,
+    metavar="FAMILY=RATE",
+    help="Limit for one family (repeatable), e.g. position=0.02.",
+)
+@click.option("--max-control-miss", type=_SHARE, default=None, help="Limit on a control family's miss rate.")
+@click.option("--min-accuracy", type=_SHARE, default=None, help="Minimum agreement with the labels.")
+@click.option("--max-unscored", type=_SHARE, default=None, help="Limit on the share of unscored draws.")
+@click.option("--max-errors", type=_SHARE, default=None, help="Limit on the share of errored draws.")
+@click.option(
+    "--noise-tolerance",
+    type=_SHARE,
+    default=None,
+    help="A (case, probe) rate rise up to this much over the baseline is not a regression.",
+)
+@click.option(
+    "--require-significance/--no-require-significance",
+    default=None,
+    help="Fail a family only when the statistics call it biased.",
+)
+@click.option(
+    "--markdown",
+    "markdown_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the markdown summary here (it is also appended to $GITHUB_STEP_SUMMARY when set).",
+)
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+def gate(
+    config_path: Path | None,
+    judge_spec: str | None,
+    run_dir: Path | None,
+    case_dirs: tuple[Path, ...],
+    no_builtin_cases: bool | None,
+    case_ids: tuple[str, ...],
+    tags: tuple[str, ...],
+    kinds: tuple[str, ...],
+    modes: tuple[str, ...],
+    probe_selector: str | None,
+    repeats: int | None,
+    seed: int | None,
+    concurrency: int | None,
+    out_dir: Path | None,
+    baseline: Path | None,
+    no_baseline: bool,
+    update_baseline: bool,
+    max_flip_rate: float | None,
+    family_limits: tuple[str, ...],
+    max_control_miss: float | None,
+    min_accuracy: float | None,
+    max_unscored: float | None,
+    max_errors: float | None,
+    noise_tolerance: float | None,
+    require_significance: bool | None,
+    markdown_path: Path | None,
+    no_progress: bool,
+) -> None:
+    """Gate a judge: run the probe suite, check the thresholds and the baseline, exit 0 (pass) or 1 (fail).
+
+    Exit status 2 on a usage, configuration, case-file or harness error.
+    """
+    from cases.errors import CaseError
+    from harness.errors import HarnessError
+    from probes.errors import ProbeError
+
+    try:
+        _gate(locals())
+    except (CaseError, HarnessError, ProbeError, OSError) as exc:
+        raise GateUsageError(str(exc)) from None
+
+
+def _gate(opts: dict[str, Any]) -> None:
+    from rich.console import Console
+
+    from harness.gate.markdown import append_step_summary, render_gate_markdown
+    from harness.gate.settings import load_settings, with_overrides
+
+    settings = load_settings(opts["config_path"])
+    run_over = {
+        "judge": opts["judge_spec"],
+        "cases": opts["case_dirs"] or None,
+        "builtin_cases": False if opts["no_builtin_cases"] else None,
+        "case_ids": opts["case_ids"] or None,
+        "tags": opts["tags"] or None,
+        "kinds": opts["kinds"] or None,
+        "modes": opts["modes"] or None,
+        "probes": opts["probe_selector"],
+        "repeats": opts["repeats"],
+        "seed": opts["seed"],
+        "concurrency": opts["concurrency"],
+        "baseline": opts["baseline"],
+        "out": opts["out_dir"],
+    }
+    gate_over = {
+        "max_excess_flip_rate": opts["max_flip_rate"],
+        "max_excess_flip_rate_by_family": _family_limits(opts["family_limits"]),
+        "max_control_miss_rate": opts["max_control_miss"],
+        "min_accuracy": opts["min_accuracy"],
+        "max_unscored_share": opts["max_unscored"],
+        "max_error_share": opts["max_errors"],
+        "noise_tolerance": opts["noise_tolerance"],
+        "require_significance": opts["require_significance"],
+    }
+    settings = with_overrides(settings, run=run_over, gate=gate_over)
+    baseline = None if opts["no_baseline"] else settings.run.baseline
+    if opts["update_baseline"] and baseline is None:
+        raise click.UsageError(
+            "--update-baseline needs a baseline file: --baseline PATH or run.baseline in settings"
+        )
+    console = Console(stderr=False, width=max(100, Console().width))
+    if opts["run_dir"] is not None:
+        result, run_dir = _gate_recorded(opts["run_dir"], settings, baseline, opts["update_baseline"])
+    else:
+        result, run_dir = _gate_live(
+            settings, baseline, opts["update_baseline"], not opts["no_progress"], console
+        )
+    from harness.gate.terminal import print_result
+
+    print_result(console, result, run_dir=run_dir)
+    text = render_gate_markdown(result, run_dir=run_dir)
+    if opts["markdown_path"] is not None:
+        opts["markdown_path"].parent.mkdir(parents=True, exist_ok=True)
+        opts["markdown_path"].write_text(text, encoding="utf-8")
+    append_step_summary(text)
+    sys.exit(0 if result.passed else 1)
+
+
+def _stats_settings(limit: float) -> Any:
+    from harness.stats.schema import Settings
+    from harness.stats.summary import DEFAULT_SETTINGS
+
+    if limit <= 0:
+        return DEFAULT_SETTINGS
+    return Settings(**{**DEFAULT_SETTINGS.model_dump(), "threshold": limit})
+
+
+def _gate_recorded(run_dir: Path, settings: Any, baseline: Path | None, update: bool) -> tuple[Any, Path]:
+    from harness.gate.check import gate_frame, load_recorded, registered_probe_names
+    from harness.stats.summary import build_summary
+
+    frame, name, judge_hash, repeats = load_recorded(run_dir)
+    summary = build_summary(frame, settings=_stats_settings(settings.gate.max_excess_flip_rate))
+    probes = sorted(set(frame["probe"]) - {"base"})
+    result = gate_frame(
+        frame,
+        summary,
+        settings.gate,
+        judge=name,
+        judge_hash=judge_hash,
+        repeats=repeats,
+        covered_cases=sorted(set(frame["case_id"])),
+        covered_probes=probes,
+        baseline=baseline,
+        update_baseline=update,
+        known_probes=registered_probe_names(),
+    )
+    return result, run_dir
+
+
+def _gate_live(
+    settings: Any, baseline: Path | None, update: bool, progress: bool, console: Any
+) -> tuple[Any, Path]:
+    from cases.loader import load_library
+    from harness.gate.check import gate_run
+    from harness.runner import RunOptions
+    from harness.session import plan_suite, run_suite
+
+    run = settings.run
+    library = load_library(list(run.cases), include_builtin=run.builtin_cases)
+    plan = plan_suite(
+        library=library,
+        case_ids=run.case_ids,
+        tags=run.tags,
+        kinds=run.kinds,
+        modes=run.modes,
+        probes=run.probes,
+        seed=run.seed,
+    )
+    if not plan.cases:
+        raise click.UsageError("no case matches the selection; see 'judgeprobe cases list'")
+    suite = run_suite(
+        plan,
+        judge=run.judge or "builtin:reference",
+        out=run.out,
+        options=RunOptions(repeats=run.repeats, concurrency=run.concurrency),
+        settings=_stats_settings(settings.gate.max_excess_flip_rate),
+        show_progress=progress and sys.stderr.isatty(),
+    )
+    stats = suite.stats
+    console.print(
+        f"{stats.done} draws of {len(plan.variants)} variants ({stats.new_calls} judge calls, "
+        f"{stats.cache_hits} from the store); reports in {suite.run_dir}/"
+    )
+    result = gate_run(
+        suite,
+        settings.gate,
+        baseline=baseline,
+        update_baseline=update,
+        known_cases=[c.id for c in library.cases],
+    )
+    return result, suite.run_dir

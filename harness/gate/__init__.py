@@ -1,0 +1,36 @@
+"""Gating judge changes in CI: settings, the committed baseline, the rules, and the markdown summary."""
+
+from harness.gate.baseline import (
+    Baseline,
+    BaselineComparison,
+    BaselineEntry,
+    BaselineError,
+    read_baseline,
+    write_baseline,
+)
+from harness.gate.check import gate_frame, gate_run, load_recorded
+from harness.gate.markdown import append_step_summary, render_gate_markdown
+from harness.gate.rules import FailedRule, GateResult, evaluate
+from harness.gate.settings import GateSettings, ProjectSettings, RunSettings, load_settings, with_overrides
+
+__all__ = [
+    "Baseline",
+    "BaselineComparison",
+    "BaselineEntry",
+    "BaselineError",
+    "FailedRule",
+    "GateResult",
+    "GateSettings",
+    "ProjectSettings",
+    "RunSettings",
+    "append_step_summary",
+    "evaluate",
+    "gate_frame",
+    "gate_run",
+    "load_recorded",
+    "load_settings",
+    "read_baseline",
+    "render_gate_markdown",
+    "with_overrides",
+    "write_baseline",
+]

@@ -1,0 +1,166 @@
+"""Gate one run: read (or write) the baseline, compare, and apply the rules.
+
+The one path behind ``judgeprobe gate`` and the pytest plugin's items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from harness.gate.baseline import compare, entries_from_frame, read_baseline, updated, write_baseline
+from harness.gate.rules import GateResult, evaluate
+from harness.gate.settings import GateSettings
+from harness.stats.schema import Summary
+
+if TYPE_CHECKING:
+    from harness.session import SuiteRun
+
+__all__ = ["gate_frame", "gate_run", "load_recorded", "registered_probe_names"]
+
+
+def registered_probe_names() -> list[str]:
+    """Names of every registered probe (entries for other probes are pruned on update)."""
+    from probes.base import select_probes
+
+    return [info.name for info in select_probes(None)]
+
+
+def gate_frame(
+    frame: pd.DataFrame,
+    summary: Summary | None,
+    settings: GateSettings,
+    *,
+    judge: str,
+    judge_hash: str,
+    repeats: int,
+    covered_cases: Iterable[str],
+    covered_probes: Iterable[str],
+    baseline: Path | None = None,
+    update_baseline: bool = False,
+    known_cases: Iterable[str] | None = None,
+    known_probes: Iterable[str] | None = None,
+) -> GateResult:
+    """Gate one judge's draws.
+
+    Args:
+        frame: This judge's draws on the run's variants.
+        summary: Their summary (``None``: no draws).
+        settings: Thresholds.
+        judge: Judge display name.
+        judge_hash: Judge configuration hash.
+        repeats: Draws per variant.
+        covered_cases: Case ids the run selected.
+        covered_probes: Probe names the run selected.
+        baseline: Baseline file (``None``: no comparison).
+        update_baseline: Write the baseline from this run instead of comparing with it.
+        known_cases: Case ids that exist (``None``: unknown; entries of other cases are kept on update).
+        known_probes: Probe names that exist (``None``: unknown).
+
+    Raises:
+        BaselineError: The baseline file is malformed (and is not being rewritten).
+    """
+    cases, probes = list(covered_cases), list(covered_probes)
+    current = entries_from_frame(frame)
+    notes: list[str] = []
+    if baseline is not None and update_baseline:
+        old = read_baseline(baseline) if baseline.is_file() else None
+        new, counts = updated(
+            old,
+            current,
+            judge=judge,
+            judge_hash=judge_hash,
+            repeats=repeats,
+            covered_cases=cases,
+            covered_probes=probes,
+            known_cases=known_cases,
+            known_probes=known_probes,
+        )
+        write_baseline(baseline, new)
+        notes.append(
+            f"baseline written to {baseline}: {counts.added} added, {counts.changed} changed, "
+            f"{counts.removed} removed, {counts.kept} kept"
+        )
+        return evaluate(
+            summary, frame, settings, judge=judge, judge_hash=judge_hash, update=counts, notes=notes
+        )
+    if baseline is not None and not baseline.is_file():
+        return evaluate(
+            summary, frame, settings, judge=judge, judge_hash=judge_hash, baseline_missing=str(baseline)
+        )
+    comparison = None
+    if baseline is not None:
+        comparison = compare(
+            read_baseline(baseline),
+            current,
+            judge_hash=judge_hash,
+            tolerance=settings.noise_tolerance,
+            covered_cases=cases,
+            covered_probes=probes,
+        )
+    return evaluate(summary, frame, settings, judge=judge, judge_hash=judge_hash, comparison=comparison)
+
+
+def gate_run(
+    suite: SuiteRun,
+    settings: GateSettings,
+    *,
+    baseline: Path | None = None,
+    update_baseline: bool = False,
+    known_cases: Iterable[str] | None = None,
+) -> GateResult:
+    """Gate a finished :class:`~harness.session.SuiteRun` (see :func:`gate_frame`)."""
+    repeats = suite.summary.run.repeats if suite.summary is not None else 1
+    return gate_frame(
+        suite.frame,
+        suite.summary,
+        settings,
+        judge=suite.judge_name,
+        judge_hash=suite.judge_hash,
+        repeats=repeats,
+        covered_cases=[c.id for c in suite.plan.cases],
+        covered_probes=[p.name for p in suite.plan.probes],
+        baseline=baseline,
+        update_baseline=update_baseline,
+        known_cases=known_cases,
+        known_probes=registered_probe_names(),
+    )
+
+
+def load_recorded(run_dir: Path, *, judge_hash: str | None = None) -> tuple[pd.DataFrame, str, str, int]:
+    """A recorded run's draws of one judge: ``(frame, judge name, judge hash, repeats)``.
+
+    Args:
+        run_dir: A run folder (holds ``store.sqlite``).
+        judge_hash: The judge to read (``None``: the judge of the folder's latest run).
+
+    Raises:
+        StoreError: No store in the folder, or no draws of that judge.
+    """
+    from harness.errors import StoreError
+    from harness.frame import load_run
+    from harness.store import RunStore, store_path
+
+    frame = load_run(run_dir)
+    with RunStore(store_path(run_dir)) as store:
+        meta = store.get_meta("judge")
+        repeats_meta = store.get_meta("repeats")
+    latest = meta if isinstance(meta, dict) else {}
+    wanted = judge_hash or str(latest.get("config_hash") or "")
+    if not wanted and not frame.empty:
+        wanted = str(frame["judge_hash"].iloc[-1])
+    mine = frame[frame["judge_hash"] == wanted].reset_index(drop=True) if not frame.empty else frame
+    if mine.empty:
+        raise StoreError(f"{run_dir} holds no draws of judge configuration {wanted or '(none recorded)'}")
+    repeats = int(repeats_meta) if isinstance(repeats_meta, int) and repeats_meta > 0 else 1
+    limit = mine["relation"].map(lambda rel: 2 * repeats if rel == "base" else repeats)
+    mine = mine[mine["draw"] < limit].reset_index(drop=True)
+    name = (
+        str(latest.get("name") or mine["judge"].iloc[0])
+        if wanted == latest.get("config_hash")
+        else str(mine["judge"].iloc[0])
+    )
+    return mine, name, wanted, repeats
