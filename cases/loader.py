@@ -26,7 +26,7 @@ import importlib.resources
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, NoReturn, TypeAlias
 
 import yaml
 from pydantic import TypeAdapter, ValidationError
@@ -444,6 +444,9 @@ def load_library_report(
         if not folder.exists():
             errors.append(CaseFileError(folder, None, None, "no such file or folder"))
             continue
+        if folder.is_dir():
+            for stray in sorted(folder.rglob("*.yml")):
+                errors.append(CaseFileError(stray, None, "file", "case files end in .yaml; rename it"))
         for path in _yaml_files(folder):
             if path.resolve() in seen:
                 continue
@@ -471,7 +474,7 @@ def load_library_report(
     return Library(tuple(cases), files=files, lines=lines), []
 
 
-def _raise_first(errors: list[CaseFileError]) -> None:
+def _raise_first(errors: list[CaseFileError]) -> NoReturn:
     first = errors[0]
     if len(errors) > 1:
         first.add_note(f"{len(errors) - 1} more problem(s); run `judgeprobe cases lint` to list them all")
@@ -488,7 +491,6 @@ def load_library(extra_dirs: Sequence[Path] = (), *, include_builtin: bool = Tru
     library, errors = load_library_report(extra_dirs, include_builtin=include_builtin)
     if library is None:
         _raise_first(errors)
-    assert library is not None
     return library
 
 

@@ -393,3 +393,9 @@ def test_library_pickles(tmp_path: Path) -> None:
     again = pickle.loads(pickle.dumps(library))
     assert again == library and again.by_id("half") == library.by_id("half")
     assert again.line_of("half", ("responses", 1)) == library.line_of("half", ("responses", 1))
+
+
+def test_a_yml_file_is_not_silently_skipped(tmp_path: Path) -> None:
+    write(tmp_path, "mine.yml", GOOD)
+    error = only_error(tmp_path)
+    assert str(error) == f"{tmp_path / 'mine.yml'}: file: case files end in .yaml; rename it"
