@@ -191,7 +191,8 @@ def _explain(error: ErrorDetails, model: type[AnyCase] | None, loc: FieldPath) -
     if kind in ("literal_error", "enum"):
         return f"expected one of {_quoted_options(str(ctx.get('expected', '')))}, got {value!r}"
     if kind in _TYPE_NAMES:
-        return f"expected {_TYPE_NAMES[kind]}, got {_describe(value)}"
+        hint = "; for one item write a list such as [x]" if _TYPE_NAMES[kind] == "a list" and value else ""
+        return f"expected {_TYPE_NAMES[kind]}, got {_describe(value)}{hint}"
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_too_long":
