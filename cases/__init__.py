@@ -1,6 +1,8 @@
 """The case library: schema, loader, lint, and the answer forms everyone uses (design §2, §3)."""
 
 from cases.errors import CaseError, CaseFileError, DuplicateCaseId
+from cases.lint import LintIssue, Severity, lint_library
+from cases.loader import Library, load_file, load_library, load_library_report
 from cases.models import (
     AnswerKind,
     Case,
@@ -21,9 +23,16 @@ __all__ = [
     "DuplicateCaseId",
     "GradeCase",
     "GradeResponse",
+    "Library",
+    "LintIssue",
     "Mode",
     "PairwiseCase",
     "PairwiseResponse",
     "ScoreCase",
     "ScoreResponse",
+    "Severity",
+    "lint_library",
+    "load_file",
+    "load_library",
+    "load_library_report",
 ]
