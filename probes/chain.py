@@ -67,7 +67,7 @@ def parse_chain(name: str) -> Chain:
     text = name.strip()
     if text in ("", "base"):
         return Chain()
-    steps: list[Step] = []
+    parsed: list[tuple[str, dict[str, ParamValue]]] = []
     pos = 0
     while True:
         pos = _skip_space(text, pos)
@@ -79,15 +79,16 @@ def parse_chain(name: str) -> Chain:
         params: dict[str, ParamValue] = {}
         if pos < len(text) and text[pos] == "(":
             params, pos = _parse_params(text, pos + 1)
-        info = get_probe(probe)
-        check_params(info, params)
-        steps.append(Step.of(probe, **params))
+        parsed.append((probe, params))
         pos = _skip_space(text, pos)
         if pos == len(text):
-            return Chain(tuple(steps))
+            break
         if text[pos] != ">":
             raise ChainSyntaxError(_where(text, pos, "expected '>' between steps or the end of the chain"))
         pos += 1
+    for probe, params in parsed:
+        check_params(get_probe(probe), params)
+    return Chain(tuple(Step.of(probe, **params) for probe, params in parsed))
 
 
 def _parse_params(text: str, pos: int) -> tuple[dict[str, ParamValue], int]:

@@ -6,6 +6,8 @@ judge spec; a budget below 2), 1 the case library cannot be loaded.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from rich.console import Console
 from rich.panel import Panel
@@ -71,6 +73,13 @@ def _print(console: Console, result: SearchResult) -> None:
     help="Longest chain to try.",
 )
 @click.option(
+    "--cases",
+    "case_dirs",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Extra folder or file of cases (besides the shipped library); repeatable.",
+)
+@click.option(
     "--probes",
     "probe_selector",
     default="all",
@@ -84,6 +93,7 @@ def search(
     budget: int,
     seed: int,
     max_steps: int,
+    case_dirs: tuple[Path, ...],
     probe_selector: str,
 ) -> None:
     """Search for a minimal chain of invariant probes that changes the judge's verdict on one case."""
@@ -95,7 +105,7 @@ def search(
     from probes.errors import ProbeError
 
     try:
-        library = load_library()
+        library = load_library(case_dirs)
     except CaseError as exc:
         click.echo(f"the case library cannot be loaded: {exc}", err=True)
         raise SystemExit(1) from None
