@@ -19,7 +19,7 @@ from harness.stats.schema import Summary
 if TYPE_CHECKING:
     from harness.session import SuiteRun
 
-__all__ = ["gate_frame", "gate_run", "load_recorded", "registered_probe_names"]
+__all__ = ["gate_frame", "gate_run", "judge_frame", "load_recorded", "registered_probe_names"]
 
 
 def registered_probe_names() -> list[str]:
@@ -113,10 +113,22 @@ def gate_run(
     known_cases: Iterable[str] | None = None,
 ) -> GateResult:
     """Gate a finished :class:`~harness.session.SuiteRun` (see :func:`gate_frame`)."""
-    repeats = suite.summary.run.repeats if suite.summary is not None else 1
+    from harness.stats.summary import DEFAULT_SETTINGS, build_summary
+    from harness.store import RunStore, store_path
+
+    with RunStore(store_path(suite.run_dir)) as store:
+        stored = store.get_meta("repeats")
+    repeats = stored if isinstance(stored, int) and stored > 0 else 1
+    frame, summary = suite.frame, suite.summary
+    ids = {v.id for v in suite.plan.variants}
+    own = judge_frame(suite.run_dir, suite.judge_hash, repeats=repeats, variant_ids=ids)
+    if len(own) != len(frame):  # the folder also holds other judges' draws of the same variants
+        frame = own
+        stats = summary.settings if summary is not None else DEFAULT_SETTINGS
+        summary = build_summary(own, variants=suite.plan.variants, settings=stats) if not own.empty else None
     return gate_frame(
-        suite.frame,
-        suite.summary,
+        frame,
+        summary,
         settings,
         judge=suite.judge_name,
         judge_hash=suite.judge_hash,
@@ -130,6 +142,26 @@ def gate_run(
     )
 
 
+def judge_frame(
+    run_dir: Path, judge_hash: str, *, repeats: int, variant_ids: set[str] | None = None
+) -> pd.DataFrame:
+    """One judge's draws in a run folder (``variant_ids``: only these), within ``repeats`` draws per variant.
+
+    Reads the store per judge: a folder that several judge configurations shared keeps each one's draws.
+    """
+    from harness.frame import records_frame
+    from harness.store import RunStore, store_path
+
+    with RunStore(store_path(run_dir)) as store:
+        frame = records_frame(store.iter_records(judge_hash=judge_hash))
+    if frame.empty:
+        return frame
+    keep = frame["draw"] < frame["relation"].map(lambda rel: 2 * repeats if rel == "base" else repeats)
+    if variant_ids is not None:
+        keep &= frame["variant_id"].isin(variant_ids)
+    return frame[keep].reset_index(drop=True)
+
+
 def load_recorded(run_dir: Path, *, judge_hash: str | None = None) -> tuple[pd.DataFrame, str, str, int]:
     """A recorded run's draws of one judge: ``(frame, judge name, judge hash, repeats)``.
 
@@ -141,26 +173,21 @@ def load_recorded(run_dir: Path, *, judge_hash: str | None = None) -> tuple[pd.D
         StoreError: No store in the folder, or no draws of that judge.
     """
     from harness.errors import StoreError
-    from harness.frame import load_run
     from harness.store import RunStore, store_path
 
-    frame = load_run(run_dir)
+    if not store_path(run_dir).is_file():
+        raise StoreError(
+            f"{run_dir} holds no run store; run 'judgeprobe run' or 'judgeprobe gate' with --out"
+        )
     with RunStore(store_path(run_dir)) as store:
         meta = store.get_meta("judge")
         repeats_meta = store.get_meta("repeats")
     latest = meta if isinstance(meta, dict) else {}
-    wanted = judge_hash or str(latest.get("config_hash") or "")
-    if not wanted and not frame.empty:
-        wanted = str(frame["judge_hash"].iloc[-1])
-    mine = frame[frame["judge_hash"] == wanted].reset_index(drop=True) if not frame.empty else frame
-    if mine.empty:
-        raise StoreError(f"{run_dir} holds no draws of judge configuration {wanted or '(none recorded)'}")
+    recorded = str(latest.get("config_hash") or latest.get("hash") or "")
+    wanted = judge_hash or recorded
     repeats = int(repeats_meta) if isinstance(repeats_meta, int) and repeats_meta > 0 else 1
-    limit = mine["relation"].map(lambda rel: 2 * repeats if rel == "base" else repeats)
-    mine = mine[mine["draw"] < limit].reset_index(drop=True)
-    name = (
-        str(latest.get("name") or mine["judge"].iloc[0])
-        if wanted == latest.get("config_hash")
-        else str(mine["judge"].iloc[0])
-    )
-    return mine, name, wanted, repeats
+    frame = judge_frame(run_dir, wanted, repeats=repeats)
+    if frame.empty:
+        raise StoreError(f"{run_dir} holds no draws of judge configuration {wanted or '(none recorded)'}")
+    name = str(latest.get("name")) if wanted == recorded else str(frame["judge"].iloc[0])
+    return frame, name, wanted, repeats
