@@ -62,7 +62,7 @@ def _invariants(results: Sequence[InvariantResult], *, by_probe: bool) -> str:
             + _td(r.pairs, num=True)
             + _td(rate_text(r.flips), num=True)
             + _td(rate_text(r.placebo), num=True)
-            + _td(f"{pts(r.excess)} {ci(r.excess_ci, signed=True)}", num=True)
+            + _td(f"{pts(r.excess)} {ci(r.excess_ci, signed=True)}" if r.pairs else "no pairs", num=True)
             + _td(q_text(r.q), num=True)
             + _td(pct(r.mde), num=True)
             + _td(r.note)

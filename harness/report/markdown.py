@@ -42,7 +42,7 @@ def _invariants(rows: Sequence[InvariantResult], *, by_probe: bool) -> list[str]
             r.pairs,
             rate_text(r.flips),
             rate_text(r.placebo),
-            f"{pts(r.excess)} {ci(r.excess_ci, signed=True)}",
+            f"{pts(r.excess)} {ci(r.excess_ci, signed=True)}" if r.pairs else "no pairs",
             q_text(r.p),
             q_text(r.q),
             pct(r.mde),

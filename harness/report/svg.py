@@ -91,6 +91,7 @@ def family_bars(results: Sequence[InvariantResult]) -> str:
 def forest_plot(results: Sequence[InvariantResult], *, threshold: float) -> str:
     """Excess over placebo with its 95 % interval, per family and probe, against 0 and the threshold."""
     left, right, row, top = 230, 620, 22, 24
+    results = [r for r in results if r.pairs]  # an untested probe has no interval worth drawing
     lo = min([-0.1] + [r.excess_ci[0] for r in results])
     hi = max([threshold + 0.05] + [r.excess_ci[1] for r in results])
     lo, hi = max(-1.0, lo), min(1.0, hi)

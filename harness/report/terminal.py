@@ -42,7 +42,7 @@ def _invariant_table(title: str, rows: Sequence[InvariantResult], *, by_probe: b
             f"{r.units}/{r.pairs}",
             pct(r.flips.rate),
             pct(r.placebo.rate),
-            f"{pts(r.excess)} [{pts(low)}, {pts(high)}]",
+            f"{pts(r.excess)} [{pts(low)}, {pts(high)}]" if r.pairs else "no pairs",
             q_text(r.q),
             pct(r.mde),
         )

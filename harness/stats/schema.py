@@ -159,7 +159,7 @@ class InvariantResult(_Model):
     """Minimum detectable excess at the realised pairs, placebo rate and design effect (``None``: none)."""
     verdict: Verdict
     """``biased``: q < alpha, excess >= threshold and the interval above 0; ``clean``: interval's upper bound
-    below the threshold; ``inconclusive`` otherwise."""
+    below the threshold; ``inconclusive`` otherwise. A family is also ``biased`` when any of its probes is."""
     pairs_to_decide: int | None
     """Inconclusive only: total pairs at which the interval would be narrow enough to decide."""
     more_pairs: int | None

@@ -103,7 +103,22 @@ def _invariants(
         )
     qs = benjamini_hochberg([f["p"] if f["pairs"] else None for f in pending])
     results = [decide(f, q, settings) for f, q in zip(pending, qs, strict=True)]
-    return [r for r in results if r.level == "family"], [r for r in results if r.level == "probe"]
+    probes = [r for r in results if r.level == "probe"]
+    families = [_escalate(r, probes) for r in results if r.level == "family"]
+    return families, probes
+
+
+def _escalate(family: InvariantResult, probes: list[InvariantResult]) -> InvariantResult:
+    """A family with a biased probe is biased, even when pooling with its clean probes dilutes the excess."""
+    biased = [str(p.probe) for p in probes if p.family == family.family and p.verdict == "biased"]
+    if not biased or family.verdict == "biased":
+        return family
+    note = (
+        f"biased probe(s) {', '.join(biased)}; pooled family excess alone: {family.verdict} ({family.note})"
+    )
+    return family.model_copy(
+        update={"verdict": "biased", "note": note, "pairs_to_decide": None, "more_pairs": None}
+    )
 
 
 def _controls(pairs: pd.DataFrame, settings: Settings) -> list[ControlResult]:
