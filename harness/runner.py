@@ -6,10 +6,11 @@ Guarantees:
   :class:`~harness.ratelimit.AdaptiveConcurrency`), starts are spaced by an optional requests-per-minute
   limit, every attempt has a timeout, and retryable failures are retried with jittered exponential backoff
   that honours ``Retry-After`` (:class:`~harness.retry.RetryPolicy`).
-* **Nothing finished is lost.** Draws are committed in small batches (one transaction per event-loop tick),
-  and a call keeps its connection permit until its draw is committed. So at any instant at most
-  ``concurrency`` calls have been made whose answers are not on disk, and a run killed with SIGKILL repeats at
-  most that many calls when started again.
+* **Nothing finished is lost.** Finished draws are journaled once per event-loop tick (one append to the
+  store's side file, safe from a killed process) and committed to SQLite in bulk; a call keeps its
+  connection permit until its draw is journaled. So at any instant at most ``concurrency`` calls have been
+  made whose answers are not on disk, and a run killed with SIGKILL repeats at most that many calls when
+  started again.
 * **Resumable and deduplicated.** A draw whose cache key is already answered in the store is never sent
   again (a cache hit); identical requests within a run are sent once. Errors are stored but not cached, so a
   rerun retries them.
@@ -201,13 +202,22 @@ def redact_secrets(text: str) -> str:
 
 
 class _Writer:
-    """Commits draws once per event-loop tick; waiters learn when their draw is on disk."""
+    """Journals finished draws once per event-loop tick, commits them to SQLite in bulk.
+
+    A journaled draw is safe from a killed process (see ``harness.journal``), so a call's permit is
+    released as soon as its draw is journaled; SQLite commits happen every ``COMMIT_EVERY_S`` seconds or
+    ``COMMIT_ROWS`` draws, whichever comes first, and at the end of the run.
+    """
+
+    COMMIT_ROWS = 500
+    COMMIT_EVERY_S = 0.25
 
     def __init__(self, store: RunStore) -> None:
         self._store = store
         self._rows: list[tuple[DrawRecord, Verdict]] = []
         self._waiters: list[asyncio.Future[None]] = []
         self._scheduled = False
+        self._timer: asyncio.TimerHandle | None = None
         self.error: BaseException | None = None
 
     def write(self, record: DrawRecord, verdict: Verdict, *, wait: bool) -> asyncio.Future[None] | None:
@@ -223,11 +233,16 @@ class _Writer:
         return future
 
     def flush(self) -> None:
+        """Journal the rows of this tick and wake their waiters."""
         self._scheduled = False
         rows, waiters = self._rows, self._waiters
         self._rows, self._waiters = [], []
         try:
-            self._store.put_draws(rows)
+            self._store.journal_draws(rows)
+            if self._store.pending >= self.COMMIT_ROWS:
+                self.commit()
+            elif self._store.pending and self._timer is None:
+                self._timer = asyncio.get_running_loop().call_later(self.COMMIT_EVERY_S, self.commit)
         except Exception as exc:
             self.error = exc
             for future in waiters:
@@ -237,6 +252,21 @@ class _Writer:
         for future in waiters:
             if not future.done():
                 future.set_result(None)
+
+    def commit(self) -> None:
+        """Commit journaled draws to SQLite."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        try:
+            self._store.flush()
+        except Exception as exc:
+            self.error = exc
+
+    def close(self) -> None:
+        """Journal and commit everything still queued (also after a cancellation)."""
+        self.flush()
+        self.commit()
 
 
 class _Run:
@@ -473,7 +503,7 @@ async def run_async(
         stats.interrupted = isinstance(exc, asyncio.CancelledError | KeyboardInterrupt)
         raise
     finally:
-        state.writer.flush()
+        state.writer.close()
         await judge.aclose()
         stats.elapsed_s = time.perf_counter() - started
         if progress is not None:

@@ -1,8 +1,18 @@
 """The run store: one SQLite file per output folder holding variants, draws and run metadata (design §6).
 
 Every draw is written as soon as it completes, so a killed run loses only its in-flight calls and a rerun
-resumes. The file uses WAL journaling with ``synchronous=NORMAL``: a committed transaction survives the
-process being killed (only a power loss can roll back the last commits), and commits cost no ``fsync``.
+resumes. Two ways in:
+
+* :meth:`RunStore.put_draws` commits at once (one transaction per call).
+* :meth:`RunStore.journal_draws` (the runner's path) appends the draws to a small side file,
+  ``store.sqlite-pending``, with one ``write`` call, and commits them to SQLite in bulk later
+  (:meth:`RunStore.flush`, called by the runner every few hundred milliseconds, by every read, and on
+  close). A ``write`` that has returned survives the process being killed, so a SIGKILL loses nothing
+  journaled: the next open replays the side file. Committing per few hundred draws instead of per
+  handful keeps the per-draw cost low (SQLite rewrites whole pages on every commit).
+
+The SQLite file uses WAL journaling with ``synchronous=NORMAL``: a commit survives a killed process (only a
+power loss can roll back the last commits) and costs no ``fsync``. One writing process per store.
 
 Tables (schema version :data:`SCHEMA_VERSION`, kept in ``PRAGMA user_version``):
 
@@ -30,6 +40,7 @@ from typing import Any
 
 from cases.models import Mode
 from harness.errors import StoreError
+from harness.journal import Journal
 from harness.judges.base import ErrorKind, Status, Verdict
 from harness.records import COLUMNS, DrawRecord
 from probes.variant import Relation, Slot, Step, Variant
@@ -183,6 +194,13 @@ class RunStore:
             self._db.close()
             raise
         self._request_index = False
+        self._pending: list[tuple[Any, ...]] = []
+        self._journal = Journal(self.path.with_name(self.path.name + "-pending"), width=len(_DRAW_COLUMNS))
+        recovered = self._journal.recover()
+        if recovered:  # draws a killed process journaled but never committed
+            with self._transaction():
+                self._db.executemany(_INSERT_DRAW, recovered)
+            self._journal.close()
         run_id = self.get_meta("run_id")
         if run_id is None:
             run_id = uuid.uuid4().hex[:12]
@@ -194,7 +212,12 @@ class RunStore:
     # -- lifecycle -------------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the connection (idempotent)."""
+        """Commit journaled draws and close (idempotent)."""
+        try:
+            self.flush()
+        except sqlite3.ProgrammingError:  # already closed
+            return
+        self._journal.close()
         self._db.close()
 
     def __enter__(self) -> RunStore:
@@ -267,6 +290,7 @@ class RunStore:
 
     def lookup(self, cache_key: str) -> Verdict | None:
         """The finished verdict stored under a judge's cache key (errors are never returned)."""
+        self.flush()
         row = self._db.execute(
             f"SELECT {_VERDICT_COLUMNS} FROM draws "  # noqa: S608 - constant column names
             f"WHERE cache_key = ? AND {_FINISHED} ORDER BY seq DESC LIMIT 1",
@@ -276,6 +300,7 @@ class RunStore:
 
     def lookup_request(self, request_key: str, *, judge_hash: str | None = None) -> Verdict | None:
         """The latest finished verdict for a request's content key, from any judge (or ``judge_hash``)."""
+        self.flush()
         if not self._request_index:
             self._db.execute(_REQUEST_INDEX)
             self._request_index = True
@@ -289,6 +314,7 @@ class RunStore:
 
     def finished_draws(self, judge_hash: str) -> dict[tuple[str, int], tuple[str, bool, str]]:
         """(variant id, draw) -> (cache key, placebo, status) of each finished draw of one judge."""
+        self.flush()
         rows = self._db.execute(
             "SELECT variant_id, draw, cache_key, placebo, status FROM draws "  # noqa: S608 - constant filter
             f"WHERE judge_hash = ? AND {_FINISHED}",
@@ -298,6 +324,7 @@ class RunStore:
 
     def finished_keys(self) -> set[str]:
         """Cache keys of every finished draw (any judge)."""
+        self.flush()
         rows = self._db.execute(f"SELECT DISTINCT cache_key FROM draws WHERE {_FINISHED}")  # noqa: S608
         return {key for (key,) in rows}
 
@@ -312,12 +339,33 @@ class RunStore:
             with self._transaction():
                 self._db.executemany(_INSERT_DRAW, rows)
 
+    def journal_draws(self, items: Iterable[tuple[DrawRecord, Verdict]]) -> None:
+        """Make draws crash-safe now (one append to the side file) and commit them later (:meth:`flush`)."""
+        rows = [_draw_row(record, verdict) for record, verdict in items]
+        self._journal.append(rows)
+        self._pending.extend(rows)
+
+    @property
+    def pending(self) -> int:
+        """Journaled draws not yet committed to SQLite."""
+        return len(self._pending)
+
+    def flush(self) -> None:
+        """Commit journaled draws to SQLite (one transaction) and empty the side file."""
+        if not self._pending:
+            return
+        with self._transaction():
+            self._db.executemany(_INSERT_DRAW, self._pending)
+        self._pending.clear()
+        self._journal.truncate()
+
     def iter_records(self, *, judge_hash: str | None = None) -> Iterator[DrawRecord]:
         """One record per (variant, draw), the latest write winning, in write order.
 
         Args:
             judge_hash: Only draws of this judge configuration (default: any; the latest wins).
         """
+        self.flush()
         where = "WHERE judge_hash = ?" if judge_hash is not None else ""
         params: tuple[str, ...] = (judge_hash,) if judge_hash is not None else ()
         query = (
@@ -332,6 +380,7 @@ class RunStore:
 
     def counts(self, *, judge_hash: str | None = None) -> dict[str, int]:
         """Number of draws by status (over :meth:`iter_records`' rows); every status is present."""
+        self.flush()
         where = "WHERE judge_hash = ?" if judge_hash is not None else ""
         params: tuple[str, ...] = (judge_hash,) if judge_hash is not None else ()
         rows = self._db.execute(

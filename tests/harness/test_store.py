@@ -168,3 +168,59 @@ def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite at all" * 100)
     with pytest.raises(StoreError, match="not a judgeprobe store"):
         RunStore(path)
+
+
+KILLED_WRITER = """
+import os, signal, sys
+sys.path.insert(0, sys.argv[2])
+from harness.judges.base import Verdict
+from harness.store import RunStore
+from test_store import _perturbed, _record
+store = RunStore(sys.argv[1])
+verdicts = [Verdict.judged("correct", raw_reply=f"reply {draw}") for draw in range(3)]
+store.journal_draws([(_record(store, _perturbed(), v, draw=d), v) for d, v in enumerate(verdicts)])
+assert store.pending == 3
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_journaled_draws_survive_a_sigkill_and_are_committed_on_the_next_open(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "store.sqlite"
+    RunStore(path).close()
+    child = subprocess.run(
+        [sys.executable, "-c", KILLED_WRITER, str(path), str(Path(__file__).parent)],
+        capture_output=True, text=True, cwd=Path(__file__).parents[2],
+    )  # fmt: skip
+    assert child.returncode == -9, child.stderr
+    pending = path.with_name("store.sqlite-pending")
+    assert pending.exists() and pending.read_text().count("\n") == 3
+    with RunStore(path) as store:
+        assert [r.raw_reply for r in store.iter_records()] == ["reply 0", "reply 1", "reply 2"]
+    assert not pending.exists()
+
+
+def test_a_journal_line_cut_by_a_kill_is_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    with RunStore(path) as store:
+        variant = _perturbed()
+        verdict = Verdict.judged("correct")
+        store.journal_draws([(_record(store, variant, verdict, draw=d), verdict) for d in range(2)])
+        text = path.with_name("store.sqlite-pending").read_text()
+        store._pending.clear()  # simulate the kill: nothing of this process reaches SQLite
+    cut = text[: text.index("\n") + 1] + text[text.index("\n") + 1 :][:40]
+    path.with_name("store.sqlite-pending").write_text(cut)
+    with RunStore(path) as store:
+        assert [r.draw for r in store.iter_records()] == [0]
+
+
+def test_reads_see_journaled_draws(store: RunStore) -> None:
+    variant = _perturbed()
+    verdict = Verdict.judged("correct")
+    record = _record(store, variant, verdict)
+    store.journal_draws([(record, verdict)])
+    assert store.pending == 1
+    assert store.lookup(record.cache_key) == verdict
+    assert store.pending == 0
