@@ -12,7 +12,10 @@ __all__ = ["HEDGED", "boolean_forms", "canonical_boolean"]
 
 _YES = frozenset({"yes", "y", "true", "t", "correct", "right", "affirmative", "yep", "yeah", "indeed"})
 _NO = frozenset({"no", "n", "false", "f", "incorrect", "wrong", "negative", "nope", "not"})
-_HEDGES = frozenset({"or", "maybe", "perhaps", "possibly", "depends", "unclear", "unsure", "both"})
+_PLAIN = {"yes": True, "true": True, "no": False, "false": False}
+_HEDGES = frozenset(
+    {"or", "maybe", "perhaps", "possibly", "depends", "unclear", "unsure", "both", "necessarily"}
+)
 
 HEDGED = "hedged"
 """Returned for answers that give both values or refuse to commit (``yes or no``, ``maybe``)."""
@@ -28,8 +31,8 @@ def canonical_boolean(text: str) -> bool | str | None:
     if not words:
         return None
     head = words[:6]
-    both = any(w in _YES for w in head[:3]) and any(w in _NO for w in head[:3]) and head[0] != "not"
-    if both or any(w in _HEDGES for w in head):
+    plain = [w for w in head[:4] if w in _PLAIN]
+    if len({_PLAIN[w] for w in plain}) > 1 or any(w in _HEDGES for w in head):
         return HEDGED
     for word in words[:4]:
         if word in _YES:
@@ -37,7 +40,9 @@ def canonical_boolean(text: str) -> bool | str | None:
         if word in _NO:
             return False
         if word not in ("it", "is", "the", "answer", "statement", "this", "that"):
-            return None
+            break
+    if len(words) > 1 and words[-1] in _PLAIN:  # "0 is even, so no."
+        return _PLAIN[words[-1]]
     return None
 
 

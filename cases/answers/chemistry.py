@@ -37,6 +37,10 @@ NAMES: dict[str, str] = {
     "carbonate ion": "CO3 2-", "chloride": "Cl-", "chloride ion": "Cl-", "helium": "He", "neon": "Ne",
     "argon": "Ar", "iron": "Fe", "copper": "Cu", "gold": "Au", "silver": "Ag", "sodium": "Na",
     "potassium": "K", "calcium": "Ca", "carbon": "C", "sulfur": "S", "chlorine": "Cl2",
+    "ethyl alcohol": "C2H5OH", "methyl alcohol": "CH3OH", "dextrose": "C6H12O6", "d-glucose": "C6H12O6",
+    "baking soda": "NaHCO3", "quicklime": "CaO", "calcium oxide": "CaO", "laughing gas": "N2O",
+    "muriatic acid": "HCl", "copper(ii) sulfate pentahydrate": "CuSO4·5H2O", "blue vitriol": "CuSO4·5H2O",
+    "caustic soda": "NaOH", "lye": "NaOH", "limestone": "CaCO3", "chalk": "CaCO3",
 }  # fmt: skip
 """Lower-case name -> canonical formula (charge written after a space, as in ``SO4 2-``)."""
 
@@ -47,17 +51,45 @@ for _name, _formula in NAMES.items():
 _FORMULA = re.compile(r"^(?:[A-Z][a-z]?\d*|\((?:[A-Z][a-z]?\d*)+\)\d*)+$")
 
 
+_STATE = re.compile(r"\((?:s|l|g|aq)\)$")
+_PAIR = re.compile(r"^(.+?)(?:,\s*|\s+\()(.+?)\)?$")
+
+
 @lru_cache(maxsize=8192)
 def canonical_species(text: str) -> str | None:
-    """The canonical formula of a species given by formula or table name; ``None`` if neither."""
+    """The canonical formula of a species given by formula or table name; ``None`` if neither.
+
+    ``name, formula`` and ``formula (name)`` are read when both halves name the same species; a state
+    label such as ``(aq)`` is dropped; hydrates are written ``CuSO4·5H2O``.
+    """
     raw = str(text)
     if "\\ce" in raw:
         raw = unwrap_command(raw, "ce")
-    norm = normalize(raw, kind=AnswerKind.CHEMISTRY)
+    norm = _STATE.sub("", normalize(raw, kind=AnswerKind.CHEMISTRY).replace("\\cdot", "*")).strip()
+    norm = re.sub(r"(?<=[A-Za-z0-9)])\s*[.•∙]\s*(?=\d*\s*H_?\{?2\}?O$)", "*", norm)  # CuSO4.5H2O
+    single = _species(norm)
+    if single is not None:
+        return single
+    pair = _PAIR.match(norm)
+    if pair:
+        first, second = _species(pair.group(1).strip()), _species(pair.group(2).strip())
+        if first is not None and first == second:
+            return first
+    return None
+
+
+def _species(norm: str) -> str | None:
     name = re.sub(r"\s+", " ", norm.lower()).strip()
     name = re.sub(r"^(?:the\s+|an?\s+)", "", name)
     if name in NAMES:
         return NAMES[name]
+    if "*" in norm:  # a hydrate, CuSO4·5H2O (the dot was normalised to *)
+        salt, _, rest = norm.partition("*")
+        base = _species(salt.strip())
+        water = re.fullmatch(r"(\d*)\s*H_?\{?2\}?O", rest.strip())
+        return f"{base}·{water.group(1)}H2O" if base is not None and water else None
+    if re.fullmatch(r"(?:[A-Z][a-z]?\d*\^\{?\d*[+-]\}?){2,}", norm):  # ions written apart: Na^+Cl^-
+        norm = re.sub(r"\^\{?\d*[+-]\}?", "", norm)
     spaced = re.match(r"^(\S+)\s+(\d*)([+-])$", norm)
     if spaced:
         compact, digits, sign = re.sub(r"[_{}]", "", spaced.group(1)), spaced.group(2), spaced.group(3)
@@ -74,6 +106,9 @@ def canonical_species(text: str) -> str | None:
             )
         elif compact.endswith(("+", "-")) and len(compact) > 1:
             compact, sign = compact[:-1], compact[-1]
+    grouped = re.fullmatch(r"[(\[](.+)[)\]](\d*)", compact)
+    if grouped and sign and not digits:  # (SO4)2- and [NH4]+ are SO4 2- and NH4+
+        compact, digits = grouped.group(1), grouped.group(2)
     if not _FORMULA.match(compact):
         return None
     if digits and digits != "1":
@@ -83,6 +118,12 @@ def canonical_species(text: str) -> str | None:
 
 def render_species(formula: str, style: str) -> str:
     """Render a canonical formula in ``latex``, ``unicode`` or ``ascii`` style."""
+    if "·" in formula:
+        salt, _, water = formula.partition("·")
+        count = re.match(r"\d*", water)
+        digits = count.group(0) if count else ""
+        dot = " \\cdot " if style == "latex" else "·"
+        return f"{render_species(salt, style)}{dot}{digits}{render_species(water[len(digits) :], style)}"
     body, _, charge = formula.partition(" ")
     if not charge and body.endswith(("+", "-")):
         body, charge = body[:-1], body[-1]

@@ -33,7 +33,8 @@ class Pick:
 
 _PREFIX = re.compile(r"^(?:(?:the\s+)?(?:correct\s+)?(?:option|choice|answer\s+choice|letter)\s*[:]?\s*)",
                      re.IGNORECASE)  # fmt: skip
-_LETTER = re.compile(r"^\(?([A-Za-z])\)?[.:)]?$")
+_LETTER = re.compile(r"^(?:\(([A-Za-z])\)|\[([A-Za-z])\]|([A-Za-z]))[.:)]?$")
+_TEXT_LETTER = re.compile(r"^(.+?)\s*\(([A-Za-z])\)$")
 _LETTER_TEXT = re.compile(r"^(?:\(([A-Za-z])\)|([A-Za-z])\s*[.:)\]]|\[([A-Za-z])\])\s*(.+)$", re.DOTALL)
 _HEDGE = re.compile(r"^(?:either\s+)?\(?([A-Za-z])\)?\s*(?:,|/|&|\bor\b|\band\b|\band/or\b)\s*"
                     r"\(?([A-Za-z])\)?(?:\W|$)",
@@ -58,7 +59,8 @@ def _letter_in(letter: str, choices: Choices | None) -> str | None:
 
 
 def _text_key(text: str) -> str:
-    return re.sub(r"\s+", " ", normalize(text, kind="text")).strip()
+    key = re.sub(r"[_{}$]", "", normalize(text, kind="text"))
+    return re.sub(r"\s+", " ", key).strip()
 
 
 def _number(text: str) -> object | None:
@@ -99,8 +101,15 @@ def pick_letter(answer: str, choices: Choices | None) -> Pick:
     ):
         return Pick(None, f"hedged between {hedge[1].upper()} and {hedge[2].upper()}")
     single = _LETTER.match(text)
-    if single and (letter := _letter_in(single[1], choices)):
+    if single and (letter := _letter_in(single[1] or single[2] or single[3], choices)):
         return Pick(letter, f"letter {letter}")
+    trailing = _TEXT_LETTER.match(text)  # "Nitrogen (C)": choice text, then its letter
+    if trailing and choices is not None and (letter := _letter_in(trailing[2], choices)):
+        if _matches(trailing[1], dict(choices)[letter]):
+            return Pick(letter, f"text of choice {letter} with its letter")
+        others = [other for other in _by_text(trailing[1], choices) if other != letter]
+        if others:
+            return Pick(None, f"text of choice {others[0]} but letter {letter}")
     with_text = _LETTER_TEXT.match(text)
     if with_text:
         raw = with_text[1] or with_text[2] or with_text[3]
@@ -120,6 +129,8 @@ def pick_letter(answer: str, choices: Choices | None) -> Pick:
             )
     if choices is not None:
         found = _by_text(text, choices)
+        if not found and (bare := re.sub(r"\s*\([^()]*\)$", "", text)) != text:
+            found = _by_text(bare, choices)  # "Nitrogen (about 78%)": the text with a remark
         if len(found) == 1:
             return Pick(found[0], f"text of choice {found[0]}")
         if len(found) > 1:

@@ -31,8 +31,10 @@ __all__ = [
 DEFAULT_RELATIVE_TOLERANCE = 1e-6
 """Two numbers are equivalent when ``|a - b| <= 1e-6 * max(|a|, |b|)`` (or both within the absolute
 tolerance of zero). A case may set its own ``tolerance``."""
-DEFAULT_ABSOLUTE_TOLERANCE = 1e-12
-"""Numbers this close to each other are equal whatever their size (so 0 and 1e-15 agree)."""
+DEFAULT_ABSOLUTE_TOLERANCE = 1e-20
+"""Evaluated (not exact) values this close to each other are equal whatever their size: the noise floor of
+30-digit evaluation, so ``sin(pi)`` evaluated is 0. Exact rationals are compared by relative tolerance
+only, so ``9.11e-31`` and ``9.11e-30`` differ."""
 DEFAULT_EXPRESSION_TOLERANCE = 1e-9
 """Relative tolerance of the numeric spot-check of two expressions (tight: rounding noise only)."""
 
@@ -67,7 +69,7 @@ def numbers_close(a: sympy.Basic, b: sympy.Basic, *, tolerance: float) -> bool |
     if isinstance(a, sympy.Rational) and isinstance(b, sympy.Rational):
         fa, fb = Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q))
         diff, scale = abs(fa - fb), max(abs(fa), abs(fb))
-        return diff <= Fraction(DEFAULT_ABSOLUTE_TOLERANCE) or diff <= Fraction(tolerance) * scale
+        return diff <= Fraction(tolerance) * scale
     infinite = [v.is_infinite for v in (a, b)]
     if any(infinite):
         return False if not all(infinite) else None

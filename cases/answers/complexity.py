@@ -17,12 +17,25 @@ from cases.models import AnswerKind
 __all__ = ["canonical_class", "class_forms", "render_class"]
 
 _ALIASES = {
-    "PTIME": "P", "POLYNOMIALTIME": "P", "POLYTIME": "P", "NPTIME": "NP", "LOGSPACE": "L", "LOGSPACEL": "L",
-    "NLOGSPACE": "NL", "EXPTIME": "EXP", "NEXPTIME": "NEXP", "EXPSPACE": "EXPSPACE", "BQPTIME": "BQP",
-    "SHARPP": "#P", "NUMBERP": "#P",
+    # other names of one class
+    "PTIME": "P", "POLYNOMIALTIME": "P", "DETERMINISTICPOLYNOMIALTIME": "P", "POLYTIME": "P",
+    "DTIME(NO(1))": "P", "DTIME(POLY(N))": "P", "NPTIME": "NP", "NONDETERMINISTICPOLYNOMIALTIME": "NP",
+    "NTIME(NO(1))": "NP", "NTIME(POLY(N))": "NP", "LOGSPACE": "L", "DSPACE(LOGN)": "L",
+    "DSPACE(O(LOGN))": "L", "DETERMINISTICLOGARITHMICSPACE": "L", "DETERMINISTICLOGSPACE": "L",
+    "NLOGSPACE": "NL", "NSPACE(LOGN)": "NL", "NSPACE(O(LOGN))": "NL",
+    "NONDETERMINISTICLOGARITHMICSPACE": "NL",
+    "NONDETERMINISTICLOGSPACE": "NL", "EXPTIME": "EXP", "DTIME(2POLY(N))": "EXP", "DTIME(2NO(1))": "EXP",
+    "DETERMINISTICEXPONENTIALTIME": "EXP", "EXPONENTIALTIME": "EXP", "NEXPTIME": "NEXP",
+    "POLYNOMIALSPACE": "PSPACE", "POLYSPACE": "PSPACE", "BQPTIME": "BQP", "SHARPP": "#P", "NUMBERP": "#P",
+    "BOUNDEDERRORPROBABILISTICPOLYNOMIALTIME": "BPP", "BOUNDEDERRORQUANTUMPOLYNOMIALTIME": "BQP",
+    "SIGMA2": "SIGMA2P", "NPNP": "SIGMA2P", "PI2": "PI2P", "CONPNP": "PI2P",
+    # classes proved equal (Savitch; Immerman–Szelepcsényi; Reingold; Chandra–Kozen–Stockmeyer)
+    "NPSPACE": "PSPACE", "CONL": "NL", "SL": "L", "AP": "PSPACE", "APTIME": "PSPACE",
+    "KDTIME(NK)": "P", "KNTIME(NK)": "NP", "APSPACE": "EXP", "ALOGSPACE": "P", "AL": "P",
 }  # fmt: skip
+"""Canonical spelling -> the class it names; includes classes known to be equal (``NPSPACE`` = ``PSPACE``)."""
 _PREFIX = re.compile(r"^(?:THE\s+)?(?:COMPLEXITY\s+)?(?:CLASS\s+)?")
-_DROP = re.compile(r"[\s{}^_\\$\-–.]")
+_DROP = re.compile(r"[\s{}^_\\$\-–—.⋃]")
 _SPLIT = re.compile(r"^([A-Z#]+?)(\d+|I)$")
 
 
@@ -31,8 +44,11 @@ def canonical_class(text: str) -> str:
     """The canonical spelling of a class name (never fails; unknown names are just cleaned up)."""
     norm = normalize(text, kind=AnswerKind.COMPLEXITY_CLASS)
     norm = _PREFIX.sub("", norm)
+    remark = re.search(r"\s*\(([^()]*)\)$", norm)  # a trailing explanation in words, not NSPACE(log n)
+    if remark and any(len(w) >= 4 and w != "LOG" for w in re.findall(r"[A-Z]+", remark.group(1))):
+        norm = norm[: remark.start()]
     norm = norm.replace("MATHSF", "").replace("MATHRM", "").replace("TEXTSF", "")
-    compact = _DROP.sub("", norm)
+    compact = _DROP.sub("", norm).replace("UNION", "").replace("BIGCUP", "")
     return _ALIASES.get(compact, compact)
 
 

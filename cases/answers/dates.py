@@ -22,6 +22,12 @@ MONTHS = {name: i + 1 for i, name in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
      "november", "december"])}  # fmt: skip
 _ABBREVIATIONS = {name[:3]: number for name, number in MONTHS.items()} | {"sept": 9}
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_WEEKDAY_WORDS = {name: i for i, name in enumerate(_WEEKDAYS)}
+_WEEKDAY_WORDS |= {name[:3]: i for i, name in enumerate(_WEEKDAYS)}
+_WEEKDAY_PREFIX = re.compile(r"^(?:it was (?:a |on a )?|on (?:a )?)?([a-z]+)\.?,?(?: |$)")
+_ORDER_HINT = re.compile(r"\s*\((dd/mm/yyyy|mm/dd/yyyy|d/m/y|m/d/y)\)$")
+_REMARK = re.compile(r"\s*\([^()]*\)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +46,12 @@ class When:
     """Minute."""
     second: int | None = None
     """Second."""
+    weekday: int | None = None
+    """Day of the week, 0 = Monday; computed for every full date, or the whole answer (``Saturday``)."""
 
     def __str__(self) -> str:
+        if self.weekday is not None and self.year is None:
+            return _WEEKDAYS[self.weekday].capitalize()
         date = "-".join(f"{part:02d}" for part in (self.year, self.month, self.day) if part is not None)
         time = ":".join(f"{part:02d}" for part in (self.hour, self.minute, self.second) if part is not None)
         return " ".join(part for part in (date, time) if part)
@@ -66,20 +76,27 @@ def _month(word: str) -> int | None:
 def _valid(when: When) -> When | None:
     if when.year is not None and when.month is not None and when.day is not None:
         try:
-            dt.date(when.year, when.month, when.day)
+            weekday = dt.date(when.year, when.month, when.day).weekday()
         except ValueError:
             return None
+        if when.weekday is not None and when.weekday != weekday:
+            return None  # "Friday, 2 March 2024": the weekday contradicts the date
+        return When(when.year, when.month, when.day, when.hour, when.minute, when.second, weekday)
     if when.month is not None and not 1 <= when.month <= 12:
         return None
     return when
 
 
-def _date(text: str) -> When | None:
+def _date(text: str, order: str = "") -> When | None:
     if m := _ISO.match(text):
         return _valid(When(int(m[1]), int(m[2]), int(m[3]) if m[3] else None))
     if m := _NUMERIC.match(text):
         first, second, year = int(m[1]), int(m[2]), int(m[3])
         us, eu = _valid(When(year, first, second)), _valid(When(year, second, first))
+        if order == "us":
+            return us
+        if order == "eu":
+            return eu
         if us and eu and us != eu:
             return AMBIGUOUS
         return us or eu
@@ -119,14 +136,31 @@ def canonical_when(text: str) -> When | None:
     if len(norm) > 100:
         return None
     norm = re.sub(r"^(?:on |at )", "", norm)
+    order = ""
+    if hint := _ORDER_HINT.search(norm):
+        order = "us" if hint[1].startswith("m") else "eu"
+        norm = norm[: hint.start()]
+    norm = _REMARK.sub("", norm).strip(" .,")
+    stated: int | None = None
+    if (day := _WEEKDAY_PREFIX.match(norm)) and day[1] in _WEEKDAY_WORDS:
+        stated, norm = _WEEKDAY_WORDS[day[1]], norm[day.end() :].strip(" ,")
+        if not norm:
+            return When(weekday=stated)
+    found = _parse(norm, order)
+    if found is None or found is AMBIGUOUS or stated is None:
+        return found
+    return found if found.weekday == stated else None
+
+
+def _parse(norm: str, order: str) -> When | None:
     iso_time = re.match(r"^(\d{4}-\d{1,2}-\d{1,2})[t ](\d{1,2}:\d{2}(?::\d{2})?)z?$", norm)
     if iso_time:
-        date, time = _date(iso_time[1]), _time(iso_time[2])
+        date, time = _date(iso_time[1], order), _time(iso_time[2])
     else:
         date_part, sep, time_part = norm.partition(" at ")
         if not sep:
             date_part, time_part = norm, ""
-        date = _date(date_part.strip(", "))
+        date = _date(date_part.strip(", "), order)
         time = _time(time_part.strip()) if time_part else None
         if date is None and not time_part:
             return (
@@ -138,7 +172,7 @@ def canonical_when(text: str) -> When | None:
         return date
     if time is None:
         return date
-    return When(date.year, date.month, date.day, time[0], time[1], time[2])
+    return When(date.year, date.month, date.day, time[0], time[1], time[2], date.weekday)
 
 
 _NAMES = [name.capitalize() for name in MONTHS]
@@ -147,6 +181,9 @@ _NAMES = [name.capitalize() for name in MONTHS]
 def when_forms(when: When) -> list[str]:
     """Several spellings of one date or time."""
     forms: list[str] = []
+    if when.weekday is not None and when.year is None:
+        name = _WEEKDAYS[when.weekday].capitalize()
+        return [name, name.lower(), name[:3], f"It was a {name}."]
     if when.year is not None and when.month is not None and when.day is not None:
         name = _NAMES[when.month - 1]
         forms += [f"{when.year:04d}-{when.month:02d}-{when.day:02d}", f"{name} {when.day}, {when.year}",

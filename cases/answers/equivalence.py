@@ -32,8 +32,9 @@ from cases.answers.groups import canonical_group
 from cases.answers.judgement import Decision, Judgement, different, same, undecided
 from cases.answers.limits import DEFAULT_LIMITS, Limits
 from cases.answers.normalize import kind_of, normalize
+from cases.answers.numwords import words_to_number
 from cases.answers.safe_math import Parsed, parse_answer
-from cases.answers.units import canonical_unit, split_unit
+from cases.answers.units import TEMPERATURES, canonical_unit, kelvin, split_unit, to_si
 from cases.models import AnswerKind
 
 __all__ = ["DEFAULT_RELATIVE_TOLERANCE", "equivalent", "is_hedged"]
@@ -55,8 +56,14 @@ def is_hedged(text: str, *, kind: AnswerKind | str) -> bool:
     """True when ``text`` offers several candidates (``3 or 4``, ``either x or y``; numbers: ``2 and 3``)."""
     resolved = kind_of(kind)
     raw = str(text)[:2000]
-    if resolved in _NOT_HEDGE_CHECKED:
+    if resolved in _NOT_HEDGE_CHECKED or words_to_number(raw) is not None:
         return False
+    if resolved is AnswerKind.SET and re.fullmatch(r"\s*([A-Za-z])\s*=[^=]+?(?:\s+or\s+\1\s*=[^=]+?)+", raw):
+        return False  # "x = 2 or x = -1" lists the solutions
+    if resolved is AnswerKind.INTERVAL:  # "x < -2 or x > 2" is a union, not a hedge
+        pieces = re.split(r"\s+or\s+", raw)
+        if len(pieces) > 1 and all(re.search(r"[<>≤≥]|\\[lg]eq?", piece) for piece in pieces):
+            return False
     if _HEDGE_WORDS.search(raw):
         return True
     return resolved is AnswerKind.NUMBER and bool(_AND.search(raw))
@@ -91,7 +98,7 @@ def _compare(va: object, vb: object, tolerance: float | None, limits: Limits) ->
 
 def _number_with_unit(text: str, limits: Limits) -> tuple[Parsed, str | None]:
     whole = parse_answer(text, kind=AnswerKind.NUMBER, limits=limits)
-    if not whole.undecided and not getattr(whole.value, "free_symbols", None):
+    if not whole.undecided and isinstance(whole.value, sympy.Expr) and not whole.value.free_symbols:
         return whole, None
     for number, unit in split_unit(normalize(text, kind=AnswerKind.NUMBER)):
         parsed = parse_answer(number, kind=AnswerKind.NUMBER, limits=limits)
@@ -115,6 +122,24 @@ def _unparsed(pa: Parsed, pb: Parsed) -> Judgement | None:
     return None
 
 
+def _convert(va: object, ua: str, vb: object, ub: str, tolerance: float | None, limits: Limits) -> Judgement:
+    """Compare two numbers in different units: converted through SI, or kelvin for lone temperatures."""
+    if not (isinstance(va, sympy.Expr) and isinstance(vb, sympy.Expr)):
+        return different("several numbers given where one is expected")
+    if ua in TEMPERATURES and ub in TEMPERATURES:
+        ka, kb = kelvin(va, ua), kelvin(vb, ub)
+        judgement = _compare(ka, kb, DEFAULT_RELATIVE_TOLERANCE if tolerance is None else tolerance, limits)
+        return Judgement(judgement.decision, f"{judgement.reason} (converted {ua} and {ub} to kelvin)")
+    sa, sb = to_si(ua), to_si(ub)
+    if sa is None or sb is None:
+        return undecided(f"different units ({ua} vs {ub}) that this checker cannot convert")
+    if sa[1] != sb[1]:
+        return different(f"units of different dimensions ({ua} vs {ub})")
+    tol = DEFAULT_RELATIVE_TOLERANCE if tolerance is None else tolerance
+    judgement = _compare(va * sa[0], vb * sb[0], tol, limits)
+    return Judgement(judgement.decision, f"{judgement.reason} (converted {ua} and {ub} to SI)")
+
+
 def _number(a: str, b: str, tolerance: float | None, limits: Limits) -> Judgement:
     (pa, ua), (pb, ub) = _number_with_unit(a, limits), _number_with_unit(b, limits)
     failed = _unparsed(pa, pb)
@@ -122,7 +147,7 @@ def _number(a: str, b: str, tolerance: float | None, limits: Limits) -> Judgemen
         return failed
     if ua != ub:
         if ua and ub:
-            return undecided(f"different units ({ua} vs {ub}); units are not converted")
+            return _convert(pa.value, ua, pb.value, ub, tolerance, limits)
         return undecided(f"only one side carries a unit ({ua or ub})")
     for value in (pa.value, pb.value):
         if isinstance(value, (tuple, frozenset)):
@@ -169,6 +194,12 @@ def _date(a: str, b: str) -> Judgement:
     wa, wb = canonical_when(a), canonical_when(b)
     if wa is AMBIGUOUS or wb is AMBIGUOUS:
         return undecided("a numeric date reads differently in month/day and day/month order")
+    if wa is not None and wb is not None and (wa.year is None) != (wb.year is None):
+        day_only, dated = (wa, wb) if wa.year is None else (wb, wa)
+        if day_only.weekday is not None and day_only.hour is None and dated.weekday is not None:
+            if day_only.weekday == dated.weekday:
+                return same(f"same weekday ({day_only})")
+            return different(f"different weekdays ({day_only} vs {dated})")
     return _canonical(a, b, canonical_when, "date/time")
 
 

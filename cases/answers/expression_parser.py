@@ -304,8 +304,10 @@ class _Parser:
             argument = self.parse_group()
         elif self.peek() is None:
             raise ParseError(f"{name} without an argument")
-        else:
+        else:  # \sin 2x is sin(2x): an implicit product, up to an operator or the next function
             argument = self.parse_power()
+            while self.starts_operand() and self.peek().kind is not Tok.FUNC:  # type: ignore[union-attr]
+                argument = self.product(argument, self.parse_power())
         value = self.apply(name, argument, base)
         return value if exponent is None else self.power(value, exponent)
 

@@ -27,13 +27,61 @@ Factors = tuple[tuple[str, int], ...]
 _TRIVIAL = {"0", "1", "\\{0\\}", "\\{e\\}", "trivial", "trivialgroup", "thetrivialgroup", "{0}", "{e}"}
 _RANK = re.compile(r"^(?:the\s+)?free\s+abelian\s+group\s+(?:of|with)\s+rank\s+(\d+)$", re.IGNORECASE)
 _BIGOPLUS = re.compile(r"^\\bigoplus_\{?[a-z]=1\}?\^\{?(\d+)\}?(.+)$")
-_SEPARATORS = re.compile(r"\\oplus|\\times|\+|(?<=[\s)}])[xX](?=[\s({])|\*|⊕|×")
+_SEPARATORS = re.compile(r"\\oplus|\\times|\+|(?<=[\s)}])[xX](?=[\s({])|⊕|×")
+_FREE_PRODUCT = re.compile(r"\*|∗|\\ast")
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}  # fmt: skip
+_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), replacement)
+    for pattern, replacement in (
+        (r"^(?:the\s+)?(?:finite\s+)?cyclic group (?:of order|with) (\w+)(?: elements)?$", "Z_{n}"),
+        (r"^(?:the\s+)?infinite cyclic group$", "Z"),
+        (r"^(?:the\s+)?klein[\s-]*(?:four[\s-]*)?group$", "Z_2 x Z_2"),
+        (r"^(?:the\s+)?quaternion group(?: of order 8)?$", "Q_8"),
+        (r"^(?:the\s+)?free group (?:on|with|of rank) (\w+)(?: generators)?$", "F_{n}"),
+        (r"^(?:the\s+)?(?:zero|trivial) (?:group|module)$", "0"),
+        (r"^(?:the\s+)?symmetric group (?:on|of degree) (\w+)(?: letters| elements| symbols)?$", "S_{n}"),
+        (r"^(?:the\s+)?dihedral group of order (\w+)$", "Dih_{half}"),
+        (r"^(?:the\s+)?alternating group (?:on|of degree) (\w+)(?: letters| elements)?$", "A_{n}"),
+    )
+)
+_LINEAR = re.compile(r"^(P?SL|P?GL|SO|SU|Sp|O|U)(?:_\{?(\d+)\}?\(|\((\d+),)(.+)\)$")
+_FACTOR_ALIASES = {
+    "V": "Z_2 x Z_2", "V_4": "Z_2 x Z_2", "K_4": "Z_2 x Z_2", "Q8": "Q_8", "C_\\infty": "Z", "C_oo": "Z",
+    "C_\\infty ": "Z", "Sym(3)": "S_3", "D_3": "S_3", "Dih_3": "S_3", "GL(2,2)": "S_3", "SL(2,2)": "S_3",
+    "F_1": "Z", "S_1": "0", "S_2": "Z_2", "A_3": "Z_3", "Dih_1": "Z_2", "Dih_2": "Z_2 x Z_2",
+}  # fmt: skip
+"""Factors with more than one name (``V_4`` is ``Z_2 x Z_2``; ``D_3`` and ``GL(2, F_2)`` are ``S_3``)."""
+
+
+def _number(word: str) -> int | None:
+    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word.lower())
+
+
+def _field(text: str) -> str:
+    text = re.sub(r"[\s{}]", "", text)
+    finite = re.fullmatch(r"(?:F_?|GF\(?|\\mathbbF_?)(\d+)\)?", text)
+    return finite.group(1) if finite else text
+
+
+def _alias(piece: str) -> str | None:
+    key = re.sub(r"[\s{}]|\\mathfrak", "", piece)
+    key = re.sub(r"^Sym\((\d+)\)$", r"S_\1", key)
+    linear = _LINEAR.match(key)
+    if linear:
+        key = f"{linear.group(1)}({linear.group(2) or linear.group(3)},{_field(linear.group(4))})"
+    dihedral = re.fullmatch(r"D_(\d+)", key)
+    if dihedral and int(dihedral.group(1)) % 2 == 1:
+        key = f"Dih_{dihedral.group(1)}"  # D_n with n odd can only mean the order-2n convention
+    return _FACTOR_ALIASES.get(key, key if key != re.sub(r"[\s{}]", "", piece) else None)
+
+
 _COUNT = r"(?:\^\{?(?:\\oplus|\\times)?\s*(\d+)\}?)?"
 _FACTOR_PATTERNS = (
     (re.compile(rf"^\(?Z/\(?(\d+)\)?Z?\)?{_COUNT}$"), "cyclic"),
     (re.compile(rf"^\(?[ZC]_\{{?(\d+)\}}?\)?{_COUNT}$"), "cyclic"),
     (re.compile(rf"^\(?Z\)?{_COUNT}$"), "free"),
-    (re.compile(rf"^\(?([A-Z][a-z]?(?:_\{{?\w+\}}?)?(?:\([^()]*\))?)\)?{_COUNT}$"), "named"),
+    (re.compile(rf"^\(?([A-Z]{{1,3}}[a-z]?(?:_\{{?\w+\}}?)?(?:\([^()]*\))?)\)?{_COUNT}$"), "named"),
 )
 
 
@@ -41,6 +89,10 @@ def _factor(piece: str) -> Counter[str] | None:
     piece = piece.strip()
     if piece in _TRIVIAL:
         return Counter()
+    alias = _alias(piece)
+    if alias is not None and alias != piece:
+        known = canonical_group(alias)
+        return None if known is None else Counter(dict(known))
     for pattern, what in _FACTOR_PATTERNS:
         match = pattern.match(piece)
         if match is None:
@@ -49,7 +101,7 @@ def _factor(piece: str) -> Counter[str] | None:
             return Counter({"Z": int(match.group(1) or 1)})
         copies = int(match.group(2) or 1)
         if what == "named":
-            name = re.sub(r"[{}]", "", match.group(1))
+            name = re.sub(r"[{}\s]", "", match.group(1))
             return Counter({name: copies})
         order = int(match.group(1))
         if order == 0:
@@ -74,6 +126,22 @@ def canonical_group(text: str) -> Factors | None:
         return (("Z", int(rank.group(1))),) if int(rank.group(1)) else ()
     if norm.replace(" ", "").lower() in _TRIVIAL:
         return ()
+    for pattern, replacement in _PHRASES:
+        phrase = pattern.match(norm)
+        if phrase:
+            n = _number(phrase.group(1)) if phrase.groups() else None
+            if phrase.groups() and n is None:
+                return None
+            if "{half}" in replacement:
+                if n is None or n % 2:
+                    return None
+                return canonical_group(replacement.replace("{half}", str(n // 2)))
+            return canonical_group(replacement.replace("{n}", str(n)))
+    if _FREE_PRODUCT.search(norm):
+        pieces = [p.strip() for p in _FREE_PRODUCT.split(norm)]
+        if all(p in ("Z", "\\mathbb{Z}") for p in pieces):
+            return canonical_group(f"F_{len(pieces)}")
+        return None
     big = _BIGOPLUS.match(norm)
     if big:
         inner = _factor(big.group(2))

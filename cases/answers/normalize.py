@@ -31,7 +31,7 @@ _PREFIX = re.compile(
 _WRAPPERS = ("boxed", "fbox", "text", "textrm", "textbf", "textit", "textsf", "mathrm", "mathbf", "mathit",
              "mathsf", "operatorname", "mbox", "hbox", "displaystyle", "ensuremath")  # fmt: skip
 _BLACKBOARD_CMD = re.compile(r"\\(?:mathbb|Bbb|mathbf|bb)\s*\{?\s*([A-Za-z])\s*\}?")
-_SPACING = re.compile(r"\\[,;:!>]|\\quad|\\qquad|\\left(?![a-z])|\\right(?![a-z])|\\displaystyle|~")
+_SPACING = re.compile(r"\\[,;:!> ]|\\quad|\\qquad|\\left(?![a-z])|\\right(?![a-z])|\\displaystyle|~")
 _APPROX = re.compile(r"^(?:approximately|approx\.?|about|around|roughly|~|\\approx|≈)\s*", re.IGNORECASE)
 _PERCENT = re.compile(r"\s*(?:percent|per cent|pct)\b", re.IGNORECASE)
 _ASSIGN = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?(?:\([A-Za-z,\s]*\))?\s*=\s*(?=\S)")
@@ -121,7 +121,7 @@ def _normalize(text: str, kind: AnswerKind | None) -> str:
         if "\\" + name in text:
             text = unwrap_command(text, name)
     text = _BLACKBOARD_CMD.sub(r"\1", text)
-    text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
+    text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\%", "%")
     text = _SPACING.sub(" ", text)
     text = text.replace("\\{", "\x01").replace("\\}", "\x02")
     for table in (BLACKBOARD, SYMBOLS):

@@ -20,6 +20,7 @@ from cases.answers.budget import BudgetExceeded, run_with_budget
 from cases.answers.expression_parser import ParseError, build_expression
 from cases.answers.limits import DEFAULT_LIMITS, Limits
 from cases.answers.normalize import kind_of, normalize
+from cases.answers.numwords import words_to_number
 from cases.answers.tokens import CONSTANTS, FUNCTIONS, GREEK_NAMES, Tok, Token, TokenizeError, tokenize
 from cases.models import AnswerKind
 
@@ -137,7 +138,7 @@ def _value(text: str, kind: AnswerKind | None, limits: Limits, depth: int = 0) -
     if text in _EMPTY_SET:
         return frozenset()
     if kind in (AnswerKind.INTERVAL, None) and _UNION.search(text):
-        pieces = [_value(p, AnswerKind.INTERVAL, limits, depth + 1) for p in _UNION.split(text)]
+        pieces = [_value(p.strip(), AnswerKind.INTERVAL, limits, depth + 1) for p in _UNION.split(text)]
         if not all(isinstance(p, sympy.Set) for p in pieces):
             raise _Refused("a union of things that are not intervals")
         return sympy.Union(*pieces)
@@ -154,6 +155,8 @@ def _value(text: str, kind: AnswerKind | None, limits: Limits, depth: int = 0) -
             return (_expr(text, limits),)
         return _expr(text, limits)
     opener, closer = (outer[0], outer[2]) if outer else ("", "")
+    if kind is AnswerKind.INTERVAL and opener in ("{", "\\{"):
+        return frozenset(_value(p.strip(), None, limits, depth + 1) for p in parts)  # a finite set
     if kind is AnswerKind.INTERVAL or (kind is None and len(parts) == 2 and (opener, closer) in
                                        (("[", "]"), ("[", ")"), ("(", "]"))):  # fmt: skip
         if len(parts) != 2 or opener not in "([" or closer not in ")]" or not opener:
@@ -164,8 +167,8 @@ def _value(text: str, kind: AnswerKind | None, limits: Limits, depth: int = 0) -
     items = tuple(_value(p.strip(), None, limits, depth + 1) for p in parts if p.strip() or len(parts) == 1)
     if any(not p.strip() for p in parts):
         raise _Refused("empty element in a list")
-    if kind is AnswerKind.SET or (kind is None and opener in ("{", "\\{")):
-        return frozenset(items)
+    if kind is AnswerKind.SET or opener in ("{", "\\{"):
+        return frozenset(items)  # braces make a set whatever the kind asked for
     return items
 
 
@@ -260,20 +263,108 @@ def parse_answer(text: str, *, kind: AnswerKind | str | None, limits: Limits = D
     shape = resolved if resolved in (AnswerKind.SET, AnswerKind.TUPLE, AnswerKind.INTERVAL) else None
     norm_kind = resolved if resolved in (AnswerKind.NUMBER, AnswerKind.SET, AnswerKind.TUPLE,
                                          AnswerKind.INTERVAL) else AnswerKind.EXPRESSION  # fmt: skip
+    if resolved in (AnswerKind.NUMBER, AnswerKind.EXPRESSION):
+        text = _strip_remark(text)
+        text = words_to_number(text) or text
+    if resolved is AnswerKind.SET and _SAME_VARIABLE_OR.fullmatch(text):
+        text = re.sub(r"\s+or\s+", ", ", text)  # "x = 2 or x = -1" lists the solutions
+    if resolved in (AnswerKind.SET, AnswerKind.TUPLE):
+        text = re.sub(r"\s+and\s+", ", ", text)  # "2, 3, 5 and 7"
+    if resolved is AnswerKind.TUPLE and (dims := _DIMENSIONS.fullmatch(text.strip())):
+        text = f"({dims[1]}, {dims[2]})"  # "2 × 4" (matrix dimensions)
+    elif resolved is AnswerKind.INTERVAL:
+        text = re.sub(r"\s+or\s+", " \\\\cup ", text)  # "x < -2 or x > 2" is a union
     normalised = normalize(text, kind=norm_kind)
+    if resolved in (AnswerKind.SET, AnswerKind.INTERVAL, AnswerKind.TUPLE):
+        normalised = _MEMBER.sub("", normalised)
+        builder = _SET_BUILDER.fullmatch(normalised)
+        if builder and resolved is AnswerKind.INTERVAL:
+            normalised = builder[1]
     if resolved is AnswerKind.NUMBER:
-        normalised = _strip_thousands(normalised)
+        normalised = _repeating(_strip_thousands(normalised))
+    elif resolved in (AnswerKind.SET, AnswerKind.TUPLE):
+        normalised = _rewrite_items(normalised, resolved)
+    elif resolved is AnswerKind.INTERVAL:
+        french = _FRENCH.fullmatch(normalised)
+        if french and (french[1] == "]" or french[4] == "["):
+            opener, closer = "(" if french[1] == "]" else "[", ")" if french[4] == "[" else "]"
+            normalised = f"{opener}{french[2]},{french[3]}{closer}"
     try:
         return _parse_cached(normalised, shape, limits)
     except BudgetExceeded as exc:
         return Parsed(None, True, f"parse budget exceeded: {exc}")
 
 
-_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_SAME_VARIABLE_OR = re.compile(r"\s*([A-Za-z])\s*=[^=]+?(?:\s+or\s+\1\s*=[^=]+?)+")
+_DIMENSIONS = re.compile(r"(\d+)\s*(?:×|x|\\times|by)\s*(\d+)")
+_MEMBER = re.compile(r"^[A-Za-z]\s*\\in\s*")
+_SET_BUILDER = re.compile(r"\\?\{\s*[A-Za-z](?:\\in\s*R)?\s*[:|]\s*(.+?)\\?\}")
+_REPEATING = re.compile(r"^([-+]?)(\d*)\.(\d*)\\overline\{(\d+)\}$")
+_REMARK = re.compile(r"^(.*?\S)\s*\(([^()]*)\)\s*\.?$")
+
+
+def _strip_remark(text: str) -> str:
+    """``3 (the other root, -3, is negative)`` -> ``3``: a trailing bracketed remark in words goes."""
+    remark = _REMARK.match(text.strip())
+    return remark[1] if remark and _looks_like_prose(remark[2]) else text
+
+
+def _repeating(text: str) -> str:
+    """``0.\\overline{6}`` -> ``2/3`` (a repeating decimal as an exact fraction)."""
+    match = _REPEATING.match(text)
+    if match is None:
+        return text
+    sign, whole, fixed, period = match[1], match[2] or "0", match[3], match[4]
+    numerator = int(whole + fixed + period) - int(whole + fixed)
+    denominator = (10 ** len(period) - 1) * 10 ** len(fixed)
+    return f"{sign}({numerator}/{denominator})"
+
+
+_FRENCH = re.compile(r"([\[\]])([^\[\]]*),([^\[\]]*)([\[\]])")
+_ASSIGNMENT = re.compile(r"^([A-Za-z](?:_\{?\w+\}?)?)=(.+)$")
+_PLUS_MINUS = re.compile(r"^(?:±|\\pm)(.+)$")
+
+
+def _rewrite_items(text: str, kind: AnswerKind) -> str:
+    """Collections written as equations: ``x = 3, y = 6`` -> ``3,6`` (a tuple ordered by variable name),
+    ``x = ±3`` -> ``3,-(3)`` (sets only)."""
+    outer = _outer(text)
+    parts = [part.strip() for part in _split_top(outer[1] if outer else text)]
+    named = [_ASSIGNMENT.match(part) for part in parts]
+    if parts and named[0] and not any(named[1:]):  # "x = -1, 0, 1"
+        parts[0] = named[0][2]
+    elif parts and all(named):
+        matches = [m for m in named if m is not None]
+        if kind is AnswerKind.TUPLE and len({m[1] for m in matches}) == len(matches):
+            matches.sort(key=lambda m: m[1])
+        parts = [m[2] for m in matches]
+    if kind is AnswerKind.SET:
+        expanded: list[str] = []
+        for part in parts:
+            pm = _PLUS_MINUS.match(part)
+            expanded += [pm[1], f"-({pm[1]})"] if pm else [part]
+        parts = expanded
+    body = ",".join(parts)
+    return f"{outer[0]}{body}{outer[2]}" if outer else body
+
+
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:(?P<sep>[, ])\d{3})(?:(?P=sep)\d{3})*(?:\.\d+)?$")
+_MIXED = (
+    re.compile(r"^([-+]?)(\d+)\s*\\frac\{(\d+)\}\{(\d+)\}$"),
+    re.compile(r"^([-+]?)(\d+)\((\d+)/(\d+)\)$"),  # 3½ after normalisation
+    re.compile(r"^([-+]?)(\d+) (\d+)/(\d+)$"),
+)
 
 
 def _strip_thousands(text: str) -> str:
-    return text.replace(",", "") if _THOUSANDS.match(text) else text
+    """``1,000,000`` and ``1 000 000`` -> ``1000000``; mixed numbers ``3 1/2``, ``3½`` -> ``(3+1/2)``."""
+    if _THOUSANDS.match(text):
+        return text.replace(",", "").replace(" ", "")
+    for pattern in _MIXED:
+        mixed = pattern.match(text)
+        if mixed and int(mixed[3]) < int(mixed[4]):
+            return f"{mixed[1]}({mixed[2]}+{mixed[3]}/{mixed[4]})"
+    return text
 
 
 def parse_math(text: str, *, limits: Limits = DEFAULT_LIMITS) -> Parsed:

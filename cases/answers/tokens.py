@@ -56,6 +56,15 @@ GREEK_NAMES = frozenset({
 })  # fmt: skip
 """Greek letter names that become symbols."""
 
+NUMBER_WORDS = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13",
+    "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19",
+    "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70",
+    "eighty": "80", "ninety": "90", "hundred": "100", "thousand": "1000", "million": "1000000",
+}  # fmt: skip
+"""A lone number word (any case) is read as its number: ``six`` is 6 (``twenty-five`` is not read)."""
+
 _OPERATOR_COMMANDS = {"cdot": "*", "times": "*", "div": "/", "ast": "*", "{": "{", "}": "}", "cup": "cup",
                       "lvert": "|", "rvert": "|", "vert": "|", "mid": "|"}  # fmt: skip
 _PLAIN_WORDS = sorted(FUNCTIONS | (CONSTANTS - {"e", "i"}) | GREEK_NAMES, key=len, reverse=True)
@@ -67,6 +76,8 @@ MAX_LETTERS_FROM_UNKNOWN_WORD = 3
 
 
 def _split_word(word: str) -> list[Token]:
+    if word.lower() in NUMBER_WORDS and len(word) > 2:
+        return [Token(Tok.NUM, NUMBER_WORDS[word.lower()])]
     if word in FUNCTIONS:
         return [Token(Tok.FUNC, word)]
     if word in CONSTANTS or word in GREEK_NAMES:
@@ -136,7 +147,10 @@ def tokenize(text: str, *, max_tokens: int) -> list[Token]:
         elif char.isascii() and char.isalpha():
             match = _WORD.match(text, pos)
             assert match is not None
-            tokens.extend(_split_word(match.group(0)))
+            word = match.group(0)
+            if word.lower() in NUMBER_WORDS and text[match.end() : match.end() + 1] == "-":
+                raise TokenizeError(f"compound number word {word!r}-… is not read here")
+            tokens.extend(_split_word(word))
             pos = match.end()
         elif char == "\\":
             if pos + 1 < n and text[pos + 1] in "{}":

@@ -16,10 +16,10 @@ __all__ = [
     "to_superscript",
 ]
 
-_SUPER = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ"
-_SUPER_PLAIN = "0123456789+-=()ni"
-_SUB = "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₙᵢ"
-_SUB_PLAIN = "0123456789+-=()ni"
+_SUPER = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵃᵇᶜᵈᵉᶠᵍʰʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴾᴺ"
+_SUPER_PLAIN = "0123456789+-=()niabcdefghjklmoprstuvwxyzPN"
+_SUB = "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₙᵢₐₑₒₓₕₖₗₘₚₛₜⱼ"
+_SUB_PLAIN = "0123456789+-=()niaeoxhklmpstj"
 
 SUPERSCRIPT_DIGITS = dict(zip(_SUPER, _SUPER_PLAIN, strict=True))
 """Superscript character -> plain character."""
@@ -43,6 +43,7 @@ SYMBOLS = {
     "⊕": "\\oplus ", "⊗": "\\otimes ", "∞": "\\infty ", "√": "\\sqrt", "∪": "\\cup ", "∩": "\\cap ",
     "∅": "\\emptyset ", "≤": "\\le ", "≥": "\\ge ", "≈": "\\approx ", "\u00a0": " ", "\u2009": " ",
     "\u202f": " ", "\u200b": "", "’": "'", "‘": "'", "“": '"', "”": '"', "∈": "\\in ", "⁄": "/",
+    "℃": "°C", "℉": "°F", "∗": "*",
 }  # fmt: skip
 """Other Unicode symbols -> ASCII or LaTeX spellings."""
 

@@ -91,9 +91,11 @@ def test_undecided_is_unscored_with_the_reason() -> None:
     assert verdict.reason and "exponent" in verdict.reason
 
 
-def test_different_units_are_unscored() -> None:
-    verdict = grade("builtin:reference", "5 m", "5 cm", "number")
-    assert verdict.status is Status.UNSCORED
+def test_units_are_converted_or_left_unscored() -> None:
+    assert grade("builtin:reference", "5 m", "5 cm", "number").outcome == "incorrect"
+    assert grade("builtin:reference", "0.05 m", "5 cm", "number").outcome == "correct"
+    assert grade("builtin:reference", "5 apples", "5 pears", "number").status is Status.UNSCORED
+    assert grade("builtin:reference", "5 cm", "5", "number").status is Status.UNSCORED
 
 
 def test_exact_grader_is_a_normalised_string_match() -> None:
