@@ -172,6 +172,13 @@ def gate(
         _gate(locals())
     except (CaseError, HarnessError, ProbeError, OSError) as exc:
         raise GateUsageError(str(exc)) from None
+    except (click.ClickException, click.exceptions.Exit, SystemExit):
+        raise
+    except Exception as exc:  # an unexpected crash must not read as "the gate failed" (exit 1)
+        import traceback
+
+        traceback.print_exc()
+        raise GateUsageError(f"internal error: {type(exc).__name__}: {exc}") from None
 
 
 def _gate(opts: dict[str, Any]) -> None:

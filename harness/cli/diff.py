@@ -1,0 +1,199 @@
+"""``judgeprobe diff OLD NEW``: run two judge configurations on the same variants and report what changed.
+
+``OLD`` and ``NEW`` are judge specs or TOML files (typically the same judge with the old and the new prompt).
+The selection (cases, probes, repeats) comes from the settings file's ``[run]`` table and the options, as for
+``judgeprobe gate``. With ``--old-run`` and ``--new-run`` no judge is called: two recorded run folders are
+compared instead.
+
+Exit status: 0 (whatever changed), 1 with ``--fail-if-worse`` when a family flips significantly more,
+2 on a usage, configuration or harness error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+__all__ = ["diff"]
+
+
+class DiffUsageError(click.ClickException):
+    """A configuration, case-file or harness error: exit status 2."""
+
+    exit_code = 2
+
+
+@click.command("diff")
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.option(
+    "--old-run",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Recorded run folder of the old judge (instead of OLD).",
+)
+@click.option(
+    "--new-run",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Recorded run folder of the new judge (instead of NEW).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Settings file for the selection (default: found from the current folder).",
+)
+@click.option(
+    "--cases",
+    "case_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Extra case folder (repeatable).",
+)
+@click.option("--no-builtin-cases", is_flag=True, default=None, help="Do not read the shipped library.")
+@click.option("--case", "case_ids", multiple=True, help="Only this case id (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="Only cases with this tag (repeatable).")
+@click.option(
+    "--mode",
+    "modes",
+    multiple=True,
+    type=click.Choice(["grade", "pairwise", "score"]),
+    help="Only cases of this mode (repeatable).",
+)
+@click.option("--probes", "probe_selector", default=None, help="Probe families or names, comma-separated.")
+@click.option("--repeats", type=click.IntRange(min=1), default=None, help="Draws per variant.")
+@click.option(
+    "--out",
+    "out_root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder holding one run folder per judge (default: judgeprobe-out).",
+)
+@click.option(
+    "--markdown",
+    "markdown_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the comparison as markdown (for a pull-request comment).",
+)
+@click.option(
+    "--fail-if-worse",
+    is_flag=True,
+    help="Exit 1 when a family's flip or miss rate rose with exact p < --alpha.",
+)
+@click.option(
+    "--alpha",
+    type=click.FloatRange(min=0, max=1, min_open=True),
+    default=0.05,
+    show_default=True,
+    help="Significance level of --fail-if-worse.",
+)
+def diff(
+    old: str | None,
+    new: str | None,
+    old_run: Path | None,
+    new_run: Path | None,
+    config_path: Path | None,
+    case_dirs: tuple[Path, ...],
+    no_builtin_cases: bool | None,
+    case_ids: tuple[str, ...],
+    tags: tuple[str, ...],
+    modes: tuple[str, ...],
+    probe_selector: str | None,
+    repeats: int | None,
+    out_root: Path | None,
+    markdown_path: Path | None,
+    fail_if_worse: bool,
+    alpha: float,
+) -> None:
+    """Compare two judge configurations (OLD and NEW specs or TOML files) on the same variants."""
+    from cases.errors import CaseError
+    from harness.errors import HarnessError
+    from probes.errors import ProbeError
+
+    recorded = old_run is not None or new_run is not None
+    if recorded and (old_run is None or new_run is None or old or new):
+        raise click.UsageError("give either OLD and NEW judges, or both --old-run and --new-run")
+    if not recorded and (old is None or new is None):
+        raise click.UsageError("give two judges: judgeprobe diff OLD NEW (specs or .toml files)")
+    try:
+        result = _compare(locals())
+    except (CaseError, HarnessError, ProbeError, OSError) as exc:
+        raise DiffUsageError(str(exc)) from None
+    from rich.console import Console
+
+    from harness.diff import render_diff_markdown, render_diff_terminal
+
+    render_diff_terminal(result, Console(width=max(100, Console().width)))
+    if markdown_path is not None:
+        markdown_path.parent.mkdir(parents=True, exist_ok=True)
+        markdown_path.write_text(render_diff_markdown(result), encoding="utf-8")
+    worse = [
+        row for row in result.rows if row.relation != "base" and row.only_new > row.only_old and row.p < alpha
+    ]
+    sys.exit(1 if fail_if_worse and worse else 0)
+
+
+def _compare(opts: dict[str, Any]) -> Any:
+    from harness.diff import diff_frames
+    from harness.gate.check import load_recorded
+
+    if opts["old_run"] is not None:
+        old_frame, old_name, old_hash, _ = load_recorded(opts["old_run"])
+        new_frame, new_name, new_hash, _ = load_recorded(opts["new_run"])
+    else:
+        (old_frame, old_name, old_hash), (new_frame, new_name, new_hash) = _run_both(opts)
+    return diff_frames(
+        old_frame, new_frame, old_judge=old_name, old_hash=old_hash, new_judge=new_name, new_hash=new_hash
+    )
+
+
+def _run_both(opts: dict[str, Any]) -> list[tuple[Any, str, str]]:
+    from harness.gate.check import judge_frame
+    from harness.gate.settings import load_settings, with_overrides
+    from harness.judges.registry import load_judge
+    from harness.runner import RunOptions
+    from harness.session import DEFAULT_OUT_ROOT, default_out_dir, plan_suite, run_suite
+
+    settings = with_overrides(
+        load_settings(opts["config_path"]),
+        run={
+            "cases": opts["case_dirs"] or None,
+            "builtin_cases": False if opts["no_builtin_cases"] else None,
+            "case_ids": opts["case_ids"] or None,
+            "tags": opts["tags"] or None,
+            "modes": opts["modes"] or None,
+            "probes": opts["probe_selector"],
+            "repeats": opts["repeats"],
+        },
+    ).run
+    plan = plan_suite(
+        case_dirs=settings.cases,
+        include_builtin_cases=settings.builtin_cases,
+        case_ids=settings.case_ids,
+        tags=settings.tags,
+        kinds=settings.kinds,
+        modes=settings.modes,
+        probes=settings.probes,
+        seed=settings.seed,
+    )
+    if not plan.cases:
+        raise click.UsageError("no case matches the selection; see 'judgeprobe cases list'")
+    ids = {v.id for v in plan.variants}
+    out: list[tuple[Any, str, str]] = []
+    for spec in (opts["old"], opts["new"]):
+        judge = load_judge(spec)
+        folder = (opts["out_root"] or DEFAULT_OUT_ROOT) / default_out_dir(judge).name
+        suite = run_suite(
+            plan,
+            judge=judge,
+            out=folder,
+            options=RunOptions(repeats=settings.repeats, concurrency=settings.concurrency),
+            show_progress=False,
+            write_reports=False,
+        )
+        frame = judge_frame(folder, suite.judge_hash, repeats=settings.repeats, variant_ids=ids)
+        out.append((frame, suite.judge_name, suite.judge_hash))
+    return out
