@@ -194,6 +194,11 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # headers and body are two writes: without this, delayed ACKs add ~40 ms
     server: _Server
 
+    def setup(self) -> None:
+        super().setup()
+        with self.server.owner._lock:
+            self.server.owner.connections += 1
+
     def log_message(self, format: str, *args: Any) -> None:
         """Silence the per-request log."""
 
@@ -344,6 +349,8 @@ class FakeOpenAIServer:
         """``Authorization`` (OpenAI) or ``x-api-key`` (Anthropic) header of every request."""
         self.headers: list[dict[str, str]] = []
         """All request headers, in arrival order."""
+        self.connections = 0
+        """TCP connections accepted (fewer than ``calls`` when clients keep connections alive)."""
         self.in_flight = 0
         """POST requests being handled right now."""
         self.max_in_flight = 0

@@ -311,3 +311,41 @@ def test_bad_http_configurations(config: dict[str, Any], message: str) -> None:
             JudgeConfig(backend="openai", model="m", **{"base_url": "http://127.0.0.1:9/v1", **config})
         )
     assert message in str(info.value) and "Bearer x" not in str(info.value)
+
+
+def test_proxies_follow_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import httpx
+
+    from harness.judges.http import _proxy_for
+
+    for name in (
+        "http_proxy",
+        "https_proxy",
+        "no_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "NO_PROXY",
+        "all_proxy",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    assert _proxy_for(httpx.URL("https://api.openai.com/v1")) is None
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
+    assert _proxy_for(httpx.URL("https://api.openai.com/v1")) == "http://proxy.internal:3128"
+    assert _proxy_for(httpx.URL("http://127.0.0.1:8000/v1")) is None
+
+
+def test_connections_are_kept_alive_and_reused(fake_server: FakeOpenAIServer) -> None:
+    judge = _judge(fake_server.base_url)
+
+    async def go() -> int:
+        try:
+            for _ in range(3):
+                await asyncio.gather(*(judge.judge(GRADE) for _ in range(4)))
+            assert judge._pool is not None
+            return judge._pool.size
+        finally:
+            await judge.aclose()
+
+    assert asyncio.run(go()) == 4  # twelve calls, four at a time, over four connections
+    assert (fake_server.calls, fake_server.connections) == (12, 4)
