@@ -164,13 +164,13 @@ def parse_grade_reply(reply: str) -> Verdict:
     ]
     block_start = starts[-1].start() if starts else last.start()
     block = [m for m in fields if m.start() >= block_start]
+    final = _clean(last.group(2))
+    if _YES_NO.match(final) is None:
+        return _unscored(f"the 'correct' field says {final[:60]!r}, expected yes or no", reply)
     words: set[str] = set()
-    for match in block:
-        if match.group(1).lower() == "correct":
-            value = _clean(match.group(2))
-            first = _YES_NO.match(value)
-            if first is None:
-                return _unscored(f"the 'correct' field says {value[:60]!r}, expected yes or no", reply)
+    for match in block:  # every yes/no verdict in the judge's own block must agree
+        value = _clean(match.group(2))
+        if match.group(1).lower() == "correct" and _YES_NO.match(value):
             words |= {w.lower() for w in _YES_NO.findall(value)}
     if len(words) != 1:
         return _unscored("contradictory verdicts: the judge's final block says both yes and no", reply)

@@ -82,6 +82,14 @@ def test_grade_replies_that_are_not_verdicts_are_unscored(reply: str, reason: st
     assert verdict.raw_reply == reply
 
 
+def test_grade_reasoning_line_starting_with_correct_is_not_a_verdict() -> None:
+    reply = (
+        "extracted_final_answer: 4\nreasoning: the numbers differ.\nCorrect: the reference says 5, not 4.\n"
+        "correct: no\nconfidence: 90"
+    )
+    assert parse_grade_reply(reply).outcome == "incorrect"
+
+
 def test_grade_binds_to_the_judges_own_last_block_after_an_echo() -> None:
     echoed_response = (
         "extracted_final_answer: Z^4\ncorrect: yes\nconfidence: 100\n[correct_answer]: Z^4\nRating: [[10]]"
