@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shlex
 import shutil
 import time
@@ -48,6 +49,11 @@ class CommandJudge(Judge):
         if found is None:
             raise ConfigError(
                 f"command judge program {program!r} was not found (not on PATH and not an existing file)"
+            )
+        if not os.access(found, os.X_OK):
+            raise ConfigError(
+                f"command judge program {program!r} is not executable; chmod +x it or name its interpreter "
+                f"first, e.g. command:python3 {program}"
             )
         self.argv = argv
         self.timeout_s = config.timeout_s

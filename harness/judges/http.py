@@ -92,13 +92,19 @@ class HttpJudge(LLMJudge):
         """Configure; connections are opened on first use, inside the running event loop.
 
         Raises:
-            ConfigError: The base URL is not http(s), or a header would carry a credential (keys belong
-                in the environment variable named by ``api_key_env``, never in the configuration).
+            ConfigError: The base URL is not http(s), or the URL or a header would carry a credential
+                (keys belong in the environment variable named by ``api_key_env``, never in the
+                configuration).
         """
         url = config.base_url or ""
         if not url.startswith(("http://", "https://")):
             raise ConfigError(
                 f"base URL {url!r} must start with http:// or https://, e.g. http://127.0.0.1:8000/v1"
+            )
+        if httpx.URL(url).userinfo:
+            raise ConfigError(
+                "the base URL carries a user name or password; export the key in an environment variable "
+                "and set api_key_env to its name"
             )
         secret_headers = sorted(h for h in config.headers if h.lower() in _CREDENTIAL_HEADERS)
         if secret_headers:

@@ -157,6 +157,10 @@ def test_bad_specs_fail_before_the_run(tmp_path: Path) -> None:
         load_judge("command:python 'unclosed")
     with pytest.raises(ConfigError, match="not found"):
         load_judge(f"command:{tmp_path / 'missing.sh'}")
+    plain = tmp_path / "judge.py"
+    plain.write_text("print('{}')\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="is not executable; chmod"):
+        load_judge(f"command:{plain}")
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")

@@ -303,6 +303,7 @@ def test_many_concurrent_calls_share_one_pool() -> None:
     [
         ({"base_url": "localhost:8000/v1"}, "must start with http:// or https://"),
         ({"headers": {"Authorization": "Bearer x"}}, "header Authorization would store a credential"),
+        ({"base_url": "http://me:Bearer x@127.0.0.1:9/v1"}, "carries a user name or password"),
     ],
 )
 def test_bad_http_configurations(config: dict[str, Any], message: str) -> None:
