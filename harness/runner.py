@@ -319,7 +319,7 @@ class _Run:
             stats.skipped += 1
         else:
             stats.errors += 1
-            key = kind or "unknown"
+            key = str(kind) if kind else "unknown"
             stats.errors_by_kind[key] = stats.errors_by_kind.get(key, 0) + 1
         if self.progress is not None:
             now = time.monotonic()

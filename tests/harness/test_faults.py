@@ -17,7 +17,9 @@ from harness.store import RunStore
 from probes.variant import Relation, Slot, Variant
 
 DRAWS = 24
-OPTIONS = RunOptions(concurrency=4, timeout_s=1.0, max_retries=3, backoff_base_s=0.01, backoff_max_s=0.05)
+# Faults hit every Nth call of the server, whichever draw makes it, so one draw can be hit several times
+# in a row; ten retries make running out of them vanishingly unlikely ((1/3)**10 per draw).
+OPTIONS = RunOptions(concurrency=4, timeout_s=1.0, max_retries=10, backoff_base_s=0.01, backoff_max_s=0.05)
 
 
 def _variants() -> list[Variant]:
