@@ -291,3 +291,27 @@ def test_run_options_are_validated() -> None:
         RunOptions(concurrency=0, repeats=0)
     with pytest.raises(ConfigError, match="rpm=-1"):
         RunOptions(rpm=-1)
+
+
+def test_rich_progress_shows_done_total_cache_hits_unscored_errors_and_rate(store: RunStore) -> None:
+    import io
+
+    from rich.console import Console
+
+    from harness.progress import RichProgress
+
+    def mixed(request: JudgeRequest, n: int) -> Verdict:
+        if n % 4 == 0:
+            return Verdict.error(ErrorKind.CLIENT, "HTTP 400")
+        return Verdict.unscored("no verdict") if n % 4 == 1 else Verdict.judged("correct")
+
+    variants = [variant(i, relation=Relation.INVARIANT) for i in range(8)]
+    run(Scripted(mixed), variants[:4], store, options=FAST, show_progress=False)
+    buffer = io.StringIO()
+    progress = RichProgress(console=Console(file=buffer, width=120, color_system=None, force_terminal=False))
+    stats = asyncio.run(run_async(Scripted(mixed), variants, store, options=FAST, progress=progress))
+    text = buffer.getvalue()
+    assert "8/8" in text
+    assert f"cache {stats.cache_hits}" in text and stats.cache_hits == 3  # the 4th draw errored: not cached
+    assert f"unscored {stats.unscored}" in text and f"errors {stats.errors}" in text
+    assert "draws/s" in text, text
