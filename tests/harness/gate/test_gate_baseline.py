@@ -96,9 +96,7 @@ def test_control_entries_write_misses(tmp_path: Path) -> None:
         ('{"judgeprobe_baseline": 1}\n[1]\n', r"b.jsonl:2: expected a JSON object"),
         ('{"judgeprobe_baseline": 1}\n{"case": "a"}\n', r"b.jsonl:2: missing key"),
         (
-            '{"judgeprobe_baseline": 1}\n'
-            '{"case": "a", "unit": "u", "probe": "p", "family": "f", "relation": "invariant", "draws": 1, "flips": 0}\n'
-            '{"case": "a", "unit": "u", "probe": "p", "family": "f", "relation": "invariant", "draws": 1, "flips": 0}\n',
+            '{"judgeprobe_baseline": 1}\n' + _LINE + _LINE,
             r"b.jsonl:3: duplicate entry for a/u/p",
         ),
     ],
