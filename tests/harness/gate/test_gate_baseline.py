@@ -20,6 +20,9 @@ from harness.gate.baseline import (
 from harness.session import SuiteRun
 
 
+_LINE = '{"case": "a", "unit": "u", "probe": "p", "family": "f", "relation": "invariant", "draws": 1, "flips": 0}\n'
+
+
 def entry(
     case: str, probe: str, events: int, draws: int = 10, *, relation: str = "invariant"
 ) -> BaselineEntry:
