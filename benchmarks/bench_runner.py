@@ -71,23 +71,10 @@ class Counting(Judge):
         return await self.inner.judge(request)
 
 
-SERVER_CHILD = textwrap.dedent(
-    """
-    import sys
-    sys.path.insert(0, sys.argv.pop(1))
-    import fakeserver
-    # Reply headers and body leave in separate writes; with Nagle's algorithm on, the body waits for the
-    # client's delayed ACK (~40 ms per request on Linux). A real server sets TCP_NODELAY; so do we.
-    fakeserver._Handler.disable_nagle_algorithm = True
-    fakeserver.main(sys.argv[1:])
-    """
-)
-
-
 def bench_server(draws: int, latency: float, concurrency: int) -> tuple[float, float]:
     """Wall time and its ratio to the ideal N·L/C against the fake server in a child process."""
     server = subprocess.Popen(
-        [sys.executable, "-c", SERVER_CHILD, str(ROOT / "tests" / "harness"), "--latency", str(latency)],
+        [sys.executable, str(ROOT / "tests" / "harness" / "fakeserver.py"), "--latency", str(latency)],
         stdout=subprocess.PIPE,
         text=True,
     )
