@@ -3,9 +3,12 @@
 The search judges the unit's base variant once, then lets Hypothesis (``hypothesis.find``) draw chains of
 invariant probes from :func:`probes.strategies.chains` until one yields a variant whose verdict differs
 from the base verdict; Hypothesis then shrinks that chain (fewer steps first, then earlier probes and lower
-doses, see :mod:`probes.strategies`). Every judge call is counted and every verdict is cached by variant
-id, so shrinking re-uses what it has seen; once the budget of judge calls is spent, unseen variants count
-as "no flip" and the search ends with the smallest flip found so far (if any).
+doses, see :mod:`probes.strategies`). The search deepens step by step: single probes first, with half the
+budget, then chains up to ``max_steps`` with the rest, so a one-step flip is found when there is one
+rather than a longer chain that shrinking cannot take apart. Every judge call is counted and every
+verdict is cached by variant id, so shrinking re-uses what it has seen; once the budget of judge calls is
+spent, unseen variants count as "no flip" and the search ends with the smallest flip found so far (if
+any).
 
 The search is deterministic for a given judge, case, seed and budget: Hypothesis runs without its example
 database and from a ``random.Random(seed)``.
@@ -77,6 +80,7 @@ class _Oracle:
         self.judge = judge
         self.budget = budget
         self.loop = loop
+        self.cap = budget
         self.calls = 0
         self.cache: dict[str, Verdict] = {}
 
@@ -84,7 +88,7 @@ class _Oracle:
         cached = self.cache.get(variant.id)
         if cached is not None:
             return cached
-        if self.calls >= self.budget:
+        if self.calls >= min(self.cap, self.budget):
             return None
         self.calls += 1
         try:
@@ -175,19 +179,30 @@ def _search(
             flips.append(chain.name)
         return hit is not None
 
-    config = settings(
-        max_examples=max(100, oracle.budget * 4),
-        database=None,
-        deadline=None,
-        phases=(Phase.generate, Phase.shrink),
-        suppress_health_check=list(HealthCheck),
-    )
-    strategy = chains(probes, max_steps=max_steps, mode=base.mode)
-    try:
-        minimal = find(strategy, condition, settings=config, random=random.Random(seed))
-    except NoSuchExample:
+    # Iterative deepening: single steps first (with half the budget), then chains up to max_steps, so a
+    # one-step flip is not lost to a longer chain that shrinking cannot break apart.
+    depths = [1, max_steps] if max_steps > 1 else [1]
+    caps = [1 + (oracle.budget - 1) // 2, oracle.budget] if max_steps > 1 else [oracle.budget]
+    minimal: Chain | None = None
+    for depth, cap in zip(depths, caps, strict=True):
+        oracle.cap = cap
+        config = settings(
+            max_examples=max(100, cap * 4),
+            database=None,
+            deadline=None,
+            phases=(Phase.generate, Phase.shrink),
+            suppress_health_check=list(HealthCheck),
+        )
+        strategy = chains(probes, max_steps=depth, mode=base.mode)
+        try:
+            minimal = find(strategy, condition, settings=config, random=random.Random(seed))
+            break
+        except NoSuchExample:
+            continue
+    oracle.cap = oracle.budget
+    if minimal is None:
         note = "no flip found" + (" (budget spent)" if oracle.calls >= oracle.budget else "")
-        return _with(result, oracle, note=note, tried=tried)
+        return _with(result, oracle, note=note, tried=tried, flips=tuple(flips))
     hit = flipping(minimal)
     assert hit is not None  # every verdict of the minimal chain is cached
     variant, verdict = hit

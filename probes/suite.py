@@ -29,19 +29,40 @@ __all__ = ["generate_suite", "unit_points"]
 
 def unit_points(info: ProbeInfo, case_id: str, unit_id: str) -> list[dict[str, ParamValue]]:
     """Parameter points the default suite applies ``info`` with on one unit (see module docstring)."""
-    fixed: dict[str, ParamValue] = {}
-    for key in sorted(info.params):
-        values = info.params[key]
-        if key == info.dose_param or len(values) == 1:
-            continue
-        index = zlib.crc32(f"{case_id}\x00{unit_id}\x00{info.name}\x00{key}".encode()) % len(values)
-        fixed[key] = values[index]
-    if info.dose_param is None:
-        return [{**{k: v[0] for k, v in info.params.items()}, **fixed}]
-    return [
-        {**{k: v[0] for k, v in info.params.items()}, **fixed, info.dose_param: dose}
-        for dose in info.params[info.dose_param]
-    ]
+    return [dict(step.params) for step in _Plan(info).steps(case_id, unit_id)]
+
+
+class _Plan:
+    """One probe's per-unit step choice, with the Step objects built once per distinct point."""
+
+    def __init__(self, info: ProbeInfo) -> None:
+        self.info = info
+        self.rotated = [
+            key for key in sorted(info.params) if key != info.dose_param and len(info.params[key]) > 1
+        ]
+        self.fixed = {key: values[0] for key, values in info.params.items() if key not in self.rotated}
+        self.doses = info.params[info.dose_param] if info.dose_param is not None else None
+        self.cache: dict[tuple[ParamValue, ...], list[Step]] = {}
+
+    def steps(self, case_id: str, unit_id: str) -> list[Step]:
+        values = self.info.params
+        picked = tuple(
+            values[key][
+                zlib.crc32(f"{case_id}\x00{unit_id}\x00{self.info.name}\x00{key}".encode()) % len(values[key])
+            ]
+            for key in self.rotated
+        )
+        steps = self.cache.get(picked)
+        if steps is None:
+            point = {**self.fixed, **dict(zip(self.rotated, picked, strict=True))}
+            if self.doses is None or self.info.dose_param is None:
+                steps = [Step.of(self.info.name, **point)]
+            else:
+                steps = [
+                    Step.of(self.info.name, **{**point, self.info.dose_param: dose}) for dose in self.doses
+                ]
+            self.cache[picked] = steps
+        return steps
 
 
 def generate_suite(
@@ -71,6 +92,7 @@ def generate_suite(
         if sweep
         else {}
     )
+    plans = {info.name: _Plan(info) for info in selected}
     bases = [(case, base_variants(case, seed=seed)) for case in cases]
     out: dict[str, Variant] = {}
     for _, units in bases:
@@ -81,7 +103,7 @@ def generate_suite(
             for info in selected:
                 if base.mode not in info.modes or not _chosen(info, case.id, base.unit_id, sweep=sweep):
                     continue
-                steps = full[info.name] if sweep else _steps(info, case.id, base.unit_id)
+                steps = full[info.name] if sweep else plans[info.name].steps(case.id, base.unit_id)
                 for step in steps:
                     for variant in apply_step(case, base, step, seed=seed):
                         out.setdefault(variant.id, variant)
@@ -99,7 +121,3 @@ def _chosen(info: ProbeInfo, case_id: str, unit_id: str, *, sweep: bool) -> bool
         return True
     bucket = zlib.crc32(f"{case_id}\x00{unit_id}\x00{info.name}\x00share".encode()) % 10_000
     return bucket < info.share * 10_000
-
-
-def _steps(info: ProbeInfo, case_id: str, unit_id: str) -> list[Step]:
-    return [Step.of(info.name, **point) for point in unit_points(info, case_id, unit_id)]

@@ -68,16 +68,18 @@ def _short(answer: str | None) -> bool:
 
 @lru_cache(maxsize=16384)
 def answer_forms(answer: str, kind: str, choices: tuple[tuple[str, str], ...] | None) -> dict[str, str]:
-    """Computed surface forms of ``answer``: ``latex``/``unicode``/``ascii`` renderings and ``alt<i>``
-    alternates (cached per answer, so each unit's sympy work happens once per process)."""
+    """Computed surface forms of ``answer``: ``latex``/``unicode``/``ascii`` renderings, then ``alt0``,
+    ``alt1``, … for the alternates that are none of those (cached per answer, so each unit's sympy work
+    happens once per process)."""
     forms: dict[str, str] = {}
     for name, render in _RENDERERS.items():
         rendered = render(answer, kind=kind)
         if rendered and rendered.strip() != answer.strip():
             forms[name] = rendered
-    for index, alternate in enumerate(alternate_forms(answer, kind=kind, choices=choices)):
-        if alternate.strip() != answer.strip():
-            forms[f"alt{index}"] = alternate
+    seen = {answer.strip(), *(form.strip() for form in forms.values())}
+    alternates = [a for a in alternate_forms(answer, kind=kind, choices=choices) if a.strip() not in seen]
+    for index, alternate in enumerate(dict.fromkeys(alternates)):
+        forms[f"alt{index}"] = alternate
     return forms
 
 
@@ -202,8 +204,8 @@ text_probe(
     "formatting.alternate",
     family=FAMILY,
     modes=_GRADE,
-    params={"index": (0, 1, 2, 3)},
-    description="Replace the final answer by an equivalent numeric or symbolic form computed with sympy",
+    params={"index": (0, 1, 2)},
+    description="Replace the final answer by another equivalent numeric or symbolic form computed with sympy",
 )(_computed("index"))
 
 

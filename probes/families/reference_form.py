@@ -74,8 +74,8 @@ register_probe(
     family=FAMILY,
     relation=Relation.INVARIANT,
     modes=_GRADE,
-    params={"index": (0, 1, 2)},
-    description="Replace the reference by an equivalent form computed with sympy",
+    params={"index": (0, 1)},
+    description="Replace the reference by another equivalent form computed with sympy",
 )(_render)
 
 

@@ -66,7 +66,6 @@ _CROWDS = {
 @text_probe(
     "bandwagon.crowd",
     family="bandwagon",
-    dose="percent",
     params={"percent": (60, 99)},
     control_params={"percent": (99,)},
     description="Claim that N% of people (or of experts) gave the same answer",

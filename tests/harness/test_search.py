@@ -76,7 +76,7 @@ class Broken(Judge):
         return Verdict.judged("correct")
 
 
-@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_finds_a_single_step_flip(seed: int) -> None:
     judge = Flippy(words=40)
     result = search_flip(judge, CASE, budget=40, seed=seed)
