@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +20,20 @@ from harness.gate.baseline import (
 )
 from harness.session import SuiteRun
 
-_LINE = '{"case": "a", "unit": "u", "probe": "p", "family": "f", "relation": "invariant", "draws": 1}\n'
+_LINE = (
+    json.dumps(
+        {
+            "case": "a",
+            "unit": "u",
+            "probe": "p",
+            "family": "f",
+            "relation": "invariant",
+            "draws": 1,
+            "flips": 0,
+        }
+    )
+    + "\n"
+)
 
 
 def entry(
