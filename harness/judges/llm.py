@@ -80,7 +80,7 @@ def read_api_key(env_name: str | None) -> str | None:
     """
     if not env_name:
         return None
-    value = os.environ.get(env_name)
+    value = os.environ.get(env_name, "").strip()
     if not value:
         raise ConfigError(
             f"the judge's API key variable {env_name} is not set; export {env_name}=... "

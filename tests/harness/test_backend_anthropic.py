@@ -13,6 +13,7 @@ from cases.models import Mode
 from harness.errors import ConfigError
 from harness.judges.anthropic import API_VERSION, AnthropicJudge
 from harness.judges.base import ErrorKind, JudgeRequest, Status, Verdict
+from harness.judges.http import HttpJudge
 from harness.judges.registry import JudgeConfig, load_judge
 
 GRADE = JudgeRequest(
@@ -44,9 +45,10 @@ def _run(judge: AnthropicJudge, *requests: JudgeRequest) -> list[Verdict]:
     return asyncio.run(go())
 
 
-@pytest.fixture(autouse=True)
-def _key(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True, params=["lean-http", "httpx"])
+def _key(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JP_ANTHROPIC_KEY", SECRET)
+    monkeypatch.setattr(HttpJudge, "use_plain_http", request.param == "lean-http")
 
 
 def test_messages_api_request_and_verdicts() -> None:
