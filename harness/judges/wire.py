@@ -146,7 +146,8 @@ class PlainHttpPool:
         self.loop = asyncio.get_running_loop()
         self.host = host
         self.port = port
-        self._host_header = host if port == 80 else f"{host}:{port}"
+        name = f"[{host}]" if ":" in host else host  # an IPv6 literal
+        self._host_header = name if port == 80 else f"{name}:{port}"
         self._free: list[_Connection] = []
         self.opened = 0
         """Connections opened so far."""
@@ -181,13 +182,21 @@ class PlainHttpPool:
                 status, reply_headers, keep = await _read_head(conn.reader)
                 got_reply = True
                 content, reusable = await _read_body(conn.reader, reply_headers, status)
-            except (WireError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
+            except (
+                WireError,
+                OSError,
+                ValueError,
+                asyncio.IncompleteReadError,
+                asyncio.LimitOverrunError,
+            ) as exc:
                 conn.close()
                 if reused and not got_reply and attempt == 1:
                     continue  # a stale keep-alive connection: try once on a fresh one
                 detail = str(exc) or type(exc).__name__
                 if isinstance(exc, asyncio.IncompleteReadError):
                     detail = "connection closed in the middle of the reply"
+                elif isinstance(exc, ValueError | asyncio.LimitOverrunError):
+                    detail = f"reply line longer than {_MAX_LINE} bytes"
                 raise WireError(detail) from None
             except BaseException:  # cancelled (a timeout): the connection is in an unknown state
                 conn.close()

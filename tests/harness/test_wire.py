@@ -141,6 +141,7 @@ def test_stale_keep_alive_connection_is_retried_once_on_a_fresh_one() -> None:
         (b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort", "closed in the middle of the reply"),
         (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "malformed chunk size"),
         (b"", "server closed the connection"),
+        (b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70000 + b"\r\n\r\n", "reply line longer than"),
     ],
 )
 def test_broken_replies_raise_wire_errors(raw: bytes, message: str) -> None:
