@@ -95,9 +95,13 @@ RECOVERABLE = {
 def test_transient_faults_are_retried_until_every_draw_is_judged(tmp_path: Path, name: str) -> None:
     stats, store, calls = _run(tmp_path, RECOVERABLE[name])
     assert stats.judged == DRAWS
-    assert calls == stats.attempts == DRAWS + stats.retries
+    assert stats.attempts == DRAWS + stats.retries
+    if name == "connection-reset":  # the HTTP layer may resend once on a fresh connection by itself
+        assert calls >= stats.attempts
+    else:
+        assert calls == stats.attempts
     if name != "latency":
-        assert stats.retries > 0
+        assert stats.retries > 0 or calls > stats.attempts  # the fault was met and recovered from
     if name.startswith("429"):
         assert stats.concurrency_cuts >= 1
     outcomes = {r.case_id: r.outcome for r in store.iter_records()}
