@@ -190,9 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     mock_draws = 1000 if quick else 5000
     if "mock" in only or "warm" in only:
         for concurrency in (8, 32) if "mock" in only else (8,):
-            wall, cpu, run_dir = bench_mock(mock_draws, 3 if quick else 5, concurrency)
-            median = statistics.median(wall)
-            shown = ", ".join(f"{w:.3f}" for w in wall)
+            walls, cpu, run_dir = bench_mock(mock_draws, 3 if quick else 5, concurrency)
+            median = statistics.median(walls)
+            shown = ", ".join(f"{w:.3f}" for w in walls)
             print(
                 f"mock: {mock_draws} draws, concurrency {concurrency}: median {median:.3f} ms/draw wall "
                 f"({shown}); median {statistics.median(cpu):.3f} ms/draw CPU"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from cases.models import GradeCase, GradeResponse, Mode
 from harness.errors import StoreError
 from harness.judges.base import ErrorKind, JudgeRequest, Verdict
-from harness.records import record_for
+from harness.records import DrawRecord, record_for
 from harness.store import RunStore, variant_from_json, variant_to_json
 from probes.units import base_variants
 from probes.variant import Relation, Slot, Step, Variant
@@ -51,7 +52,9 @@ def _perturbed() -> Variant:
     )
 
 
-def _record(store: RunStore, variant: Variant, verdict: Verdict, *, draw: int = 0, judge_hash: str = "j1"):
+def _record(
+    store: RunStore, variant: Variant, verdict: Verdict, *, draw: int = 0, judge_hash: str = "j1"
+) -> DrawRecord:
     request = JudgeRequest.from_variant(variant, draw=draw)
     return record_for(
         variant, verdict, run_id=store.run_id, judge="test", judge_hash=judge_hash, draw=draw, placebo=False,
@@ -61,7 +64,7 @@ def _record(store: RunStore, variant: Variant, verdict: Verdict, *, draw: int = 
 
 
 @pytest.fixture
-def store(tmp_path: Path):
+def store(tmp_path: Path) -> Iterator[RunStore]:
     with RunStore(tmp_path / "run" / "store.sqlite") as opened:
         yield opened
 
