@@ -458,8 +458,21 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Fake OpenAI-compatible judge server on 127.0.0.1.")
     parser.add_argument("--port", type=int, default=0, help="port (0: a free one)")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before each reply")
+    parser.add_argument("--rate-limit-every", type=int, default=None, help="every Nth call answers 429")
+    parser.add_argument("--retry-after", default=None, help="Retry-After on 429s (seconds or HTTP-date)")
+    parser.add_argument("--error-500-every", type=int, default=None, help="every Nth call answers 500")
+    parser.add_argument("--reset-every", type=int, default=None, help="every Nth call drops the connection")
+    parser.add_argument("--no-json-schema", action="store_true", help="refuse structured-output requests")
     args = parser.parse_args(argv)
-    server = FakeOpenAIServer(faults=Faults(latency_s=args.latency), port=args.port).start()
+    faults = Faults(
+        latency_s=args.latency,
+        rate_limit_every=args.rate_limit_every,
+        retry_after=args.retry_after,
+        error_500_every=args.error_500_every,
+        reset_every=args.reset_every,
+        no_json_schema=args.no_json_schema,
+    )
+    server = FakeOpenAIServer(faults=faults, port=args.port).start()
     print(server.base_url, flush=True)
     try:
         threading.Event().wait()

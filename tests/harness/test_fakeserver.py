@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import fakeserver
@@ -112,3 +115,22 @@ def test_64_concurrent_connections_overlap() -> None:
     assert server.in_flight == 0
     # 64 client connections against a 0.2 s latency: many requests are served at the same time.
     assert server.max_in_flight >= 32
+
+
+def test_standalone_mode_serves_with_faults_from_flags() -> None:
+    script = Path(fakeserver.__file__)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), "--rate-limit-every", "2", "--retry-after", "1"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        base_url = proc.stdout.readline().strip()
+        assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1")
+        first = httpx.post(f"{base_url}/chat/completions", json=_chat(GRADE_PROMPT), timeout=10)
+        second = httpx.post(f"{base_url}/chat/completions", json=_chat(GRADE_PROMPT), timeout=10)
+        assert (first.status_code, second.status_code, second.headers["Retry-After"]) == (200, 429, "1")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
