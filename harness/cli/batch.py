@@ -29,7 +29,7 @@ def batch() -> None:
 )
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def export_cmd(judge_spec: str, run_dir: Path, repeats: int | None, file: Path) -> None:
-    """Write the requests of RUN_DIR that have no answer yet to FILE (JSONL, one request per line)."""
+    """Write the requests of the run in --out that have no answer yet to FILE (JSONL, one per line)."""
     from harness.batch import export_requests
     from harness.judges.registry import load_config, load_judge
     from harness.store import RunStore, store_path
