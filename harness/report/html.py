@@ -32,7 +32,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .warn{background:#fff8e1;border-left:4px solid #f0b400;padding:.4rem .8rem;margin:.3rem 0}
 details{border:1px solid #ddd;border-radius:4px;margin:.3rem 0;padding:.3rem .6rem}
 summary{cursor:pointer}pre{background:#f7f7f7;padding:.5rem;overflow-x:auto;white-space:pre-wrap}
-.add{color:#1b5e20;background:#e8f5e9;display:block}.del{color:#b71c1c;background:#ffebee;display:block}
+pre.diff span{display:block}.add{color:#1b5e20;background:#e8f5e9}.del{color:#b71c1c;background:#ffebee}
 .plots{display:flex;flex-wrap:wrap;gap:1rem}.muted{color:#666;font-size:.9rem}
 """
 
@@ -76,8 +76,8 @@ def _diff_html(lines: Sequence[str]) -> str:
     for line in lines:
         cls = "add" if line.startswith("+") else "del" if line.startswith("-") else ""
         attr = f' class="{cls}"' if cls else ""
-        out.append(f"<span{attr}>{escape(line)}</span>")
-    return "<pre>" + "\n".join(out) + "</pre>"
+        out.append(f"<span{attr}>{escape(line) or ' '}</span>")
+    return '<pre class="diff">' + "".join(out) + "</pre>"
 
 
 def _flip_details(audit: FlipAudit) -> str:
@@ -127,12 +127,12 @@ def render_html(summary: Summary, *, variants: Mapping[str, Variant] | None = No
     ]
     parts += [f'<p class="warn">{escape(w)}</p>' for w in summary.warnings]
     if summary.families:
-        parts.append('<h2>Flip rate by family</h2><div class="plots">')
+        parts.append('<h2 id="plots">Flip rate by family</h2><div class="plots">')
         parts.append(family_bars(summary.families))
         parts.append(forest_plot([*summary.families, *summary.probes], threshold=s.threshold))
         parts.append("</div>")
-        parts += ["<h2>Families</h2>", _invariants(summary.families, by_probe=False)]
-        parts += ["<h2>Probes</h2>", _invariants(summary.probes, by_probe=True)]
+        parts += ['<h2 id="families">Families</h2>', _invariants(summary.families, by_probe=False)]
+        parts += ['<h2 id="probes">Probes</h2>', _invariants(summary.probes, by_probe=True)]
     if summary.controls:
         rows = [
             "<tr>" + _td(c.family) + _td(c.probe or "(all)") + _td(rate_text(c.misses), num=True)
@@ -140,12 +140,12 @@ def render_html(summary: Summary, *, variants: Mapping[str, Variant] | None = No
             for c in summary.controls
         ]  # fmt: skip
         parts += [
-            "<h2>Controls</h2>",
+            '<h2 id="controls">Controls</h2>',
             "<p>A miss: the meaning was broken on purpose and the verdict did not change.</p>",
             _table(["family", "probe", "miss rate (n) [95% CI]", "agrees with new label"], rows),
         ]
     if summary.doses:
-        parts.append('<h2>Dose curves</h2><div class="plots">')
+        parts.append('<h2 id="doses">Dose curves</h2><div class="plots">')
         parts += [dose_chart(curve) for curve in summary.doses]
         parts.append("</div>")
     if summary.accuracy:
@@ -155,7 +155,7 @@ def render_html(summary: Summary, *, variants: Mapping[str, Variant] | None = No
             for a in summary.accuracy
         ]  # fmt: skip
         parts += [
-            "<h2>Accuracy against labels</h2><p>Disputed-reference cases are listed apart.</p>",
+            '<h2 id="accuracy">Accuracy against labels</h2><p>Disputed-reference cases are listed apart.</p>',
             _table(["stage", "answer kind", "reference disputed", "agreement (n) [95% CI]"], rows),
         ]
     if summary.hle:
@@ -167,20 +167,20 @@ def render_html(summary: Summary, *, variants: Mapping[str, Variant] | None = No
             for h in summary.hle
         ]  # fmt: skip
         parts += [
-            "<h2>HLE-style metrics (grade mode)</h2>",
+            '<h2 id="hle">HLE-style metrics (grade mode)</h2>',
             _table(["stage", "accuracy (judged)", "accuracy (all)", "RMS calibration error", "items"], rows),
         ]
     parts += [
-        "<h2>Flip classes</h2>",
+        '<h2 id="classes">Flip classes</h2>',
         _table(
             ["class", "draws"],
             ("<tr>" + _td(k) + _td(v, num=True) + "</tr>" for k, v in summary.flip_classes.items()),
         ),
     ]
     if summary.grid:
-        parts += ["<h2>Case × family</h2>", grid_chart(summary.grid)]
+        parts += ['<h2 id="grid">Case × family</h2>', grid_chart(summary.grid)]
     if summary.flipped:
-        parts.append(f"<h2>Flipped and missed variants ({len(summary.flipped)})</h2>")
+        parts.append(f'<h2 id="flips">Flipped and missed variants ({len(summary.flipped)})</h2>')
         if variants is None:
             parts.append("<p>Variant texts were not available to this report.</p>")
         parts += [_flip_details(a) for a in audits(summary, variants or {})]

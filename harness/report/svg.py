@@ -6,6 +6,7 @@ Every function returns one ``<svg class="plot">`` element as a string; all text 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from html import escape
 
@@ -173,13 +174,21 @@ def dose_chart(curve: DoseCurve) -> str:
     return _svg(420, bottom + 28, f"Dose curve of {curve.probe}", body, kind="dose")
 
 
+def _natural(text: str) -> list[object]:
+    """Sort key that orders ``case-2`` before ``case-10``."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
 def grid_chart(cells: Sequence[GridCell]) -> str:
     """Case × family grid: red shade = share of flipped draws, purple shade = share of missed controls."""
     columns = sorted({(c.family, c.relation) for c in cells}, key=lambda k: (k[1] != "invariant", k[0]))
-    cases = sorted({c.case_id for c in cells})
+    cases = sorted({c.case_id for c in cells}, key=_natural)
     index = {(c.case_id, c.family, c.relation): c for c in cells}
-    left, top, size = 180, 90, 16
-    width = left + size * max(1, len(columns)) + 20
+    labels = [f if r == "invariant" else f"{f} (control)" for f, r in columns]
+    longest = max((len(label) for label in labels), default=8)
+    left, size = 180, 16
+    top = 20 + int(longest * 6.5 * 0.87)  # labels are rotated 60 degrees up
+    width = left + size * max(1, len(columns)) + int(longest * 6.5 * 0.5) + 20
     height = top + size * max(1, len(cases)) + 10
     body: list[str] = []
     for j, (family, relation) in enumerate(columns):
