@@ -53,6 +53,7 @@ __all__ = [
     "list_probes",
     "register_probe",
     "select_probes",
+    "unknown_message",
 ]
 
 AnyCase: TypeAlias = GradeCase | PairwiseCase | ScoreCase
@@ -291,11 +292,12 @@ def get_probe(name: str) -> ProbeInfo:
     _ensure_loaded()
     entry = _REGISTRY.get(name)
     if entry is None:
-        raise UnknownProbe(_unknown_message(name, "probe"))
+        raise UnknownProbe(unknown_message(name, "probe"))
     return entry.info
 
 
-def _unknown_message(name: str, what: str) -> str:
+def unknown_message(name: str, what: str) -> str:
+    """Message for an unknown probe or family: the closest name and the known families."""
     names = list(_REGISTRY)
     families = list_families()
     close = difflib.get_close_matches(name, [*families, *names], n=1, cutoff=0.5)
@@ -304,33 +306,6 @@ def _unknown_message(name: str, what: str) -> str:
         f"unknown {what} {name!r}{hint} Known families: {', '.join(families)} "
         "(run 'judgeprobe probes list' for probe names)"
     )
-
-
-def select_probes(selector: str | None) -> list[ProbeInfo]:
-    """Probes named by a selector: comma-separated family and/or probe names; ``all`` or ``None`` is all.
-
-    Raises:
-        UnknownProbe: A name is neither a family nor a probe (the message lists the families and suggests
-            the closest name).
-    """
-    probes = list_probes()
-    if selector is None or selector.strip() in ("", "all"):
-        return probes
-    wanted: set[str] = set()
-    families = set(list_families())
-    for raw in selector.split(","):
-        name = raw.strip()
-        if not name:
-            continue
-        if name == "all":
-            return probes
-        if name in families:
-            wanted.update(info.name for info in probes if info.family == name)
-        elif name in _REGISTRY:
-            wanted.add(name)
-        else:
-            raise UnknownProbe(_unknown_message(name, "probe or family"))
-    return [info for info in probes if info.name in wanted]
 
 
 def grid_points(info: ProbeInfo) -> list[dict[str, ParamValue]]:
@@ -374,3 +349,10 @@ def apply_step(case: AnyCase, variant: Variant, step: Step, *, seed: int = 0) ->
         case=case, info=info, step=step, rng_key=f"{seed}\x00{step_name}\x00{variant.id}", seed=seed
     )
     return fn(variant, ctx, params)
+
+
+def select_probes(selector: str | None) -> list[ProbeInfo]:
+    """Probes named by a selector (see :func:`probes.selector.select_probes`, which this delegates to)."""
+    from probes.selector import select_probes as select
+
+    return select(selector)

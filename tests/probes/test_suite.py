@@ -161,3 +161,16 @@ def test_selection_limits_the_suite(library: Library, selector: str) -> None:
     names = {p.name for p in chosen}
     made = generate_suite(cases, probes=chosen)
     assert {v.probe for v in made} <= names | {"base"}
+
+
+def test_extra_chains_follow_the_single_probes(library: Library) -> None:
+    cases = list(library)[:6]
+    chain = parse_chain('formatting.wrap(style="boxed") > length.pad(words=100)')
+    made = generate_suite(cases, probes=[], chains=[chain])
+    bases = [v for v in made if v.relation is Relation.BASE]
+    chained = [v for v in made if v.relation is not Relation.BASE]
+    assert made[: len(bases)] == bases and chained
+    for variant in chained:
+        assert variant.chain == chain.steps and variant.relation is Relation.INVARIANT
+        assert variant.family == "length" and variant.dose == 100
+        assert "\\boxed{" in variant.slots[0].text
