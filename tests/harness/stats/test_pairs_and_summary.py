@@ -128,3 +128,21 @@ def test_no_placebo_is_warned_and_counts_as_deterministic() -> None:
 def test_empty_frame_is_refused() -> None:
     with pytest.raises(ValueError, match="no draws"):
         build_summary(pd.DataFrame(columns=[*COLUMNS, *DERIVED_COLUMNS]))
+
+
+def test_a_family_with_a_biased_probe_is_biased() -> None:
+    from harness.stats.summary import _escalate
+
+    draws = [
+        rec(BASE, 0, ok("correct")),
+        rec(BASE, 1, ok("correct"), placebo=True),
+        rec(INV, 0, ok("incorrect")),
+    ]
+    summary = build_summary(records_frame(draws))
+    family = summary.families[0].model_copy(update={"verdict": "clean", "note": "pooled"})
+    probe = summary.probes[0].model_copy(update={"verdict": "biased"})
+    escalated = _escalate(family, [probe])
+    assert (
+        escalated.verdict == "biased" and "formatting.latex" in escalated.note and "clean" in escalated.note
+    )
+    assert _escalate(family, [probe.model_copy(update={"verdict": "clean"})]).verdict == "clean"
