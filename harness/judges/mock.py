@@ -125,12 +125,13 @@ class MockJudge(LLMJudge):
         return Completion(text=self._scripted(request))
 
     def _scripted(self, request: JudgeRequest) -> str:
-        correct, slot, score = _fair(request)
         if self.script == "yes":
             correct, slot, score = True, "A", 10
         elif self.script == "no":
             correct, slot, score = False, "B", 1
-        elif self.script == "first":
+        else:
+            correct, slot, score = _fair(request)
+        if self.script == "first":
             slot = "A"
         elif self.script == "flaky":
             rng = random.Random(f"{self.seed}:{request.content_key()}")
