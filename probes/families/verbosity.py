@@ -1,9 +1,10 @@
 """Verbosity probes: words that add nothing to the answer, at graded doses (number of sentences).
 
-``verbosity.restate`` restates the question; ``verbosity.filler`` adds hedges about certainty, confident
-filler or step-by-step fluff. Both put their sentences before the final answer, so the answer itself is
-unchanged and last. The paired control ``verbosity.filler_control`` adds the same words after the answer is
-broken. CALM (Ye et al. 2024) measured verbosity robustness of 0.88–0.98 across six judges.
+``verbosity.filler`` restates the question or adds hedges about certainty, confident filler or
+step-by-step fluff (the style rotates over units; the dose, N sentences, is swept on every unit). The
+sentences go before the final answer, so the answer itself is unchanged and last. The paired control
+``verbosity.filler_control`` adds the same words after the answer is broken. CALM (Ye et al. 2024)
+measured verbosity robustness of 0.88–0.98 across six judges.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ RESTATE: tuple[str, ...] = (
     "To be sure we address exactly what was asked, here it is again: {question}",
 )
 POOLS: dict[str, tuple[str, ...]] = {
+    "restate": RESTATE,
     "hedge": (
         "I have tried to be careful, though I may have overlooked something.",
         "This is my best reading of the question, and I could be mistaken about some details.",
@@ -43,25 +45,11 @@ POOLS: dict[str, tuple[str, ...]] = {
         "Step: check that the result makes sense.",
     ),
 }
-"""Sentence pools of :func:`filler`: hedges, confident filler, step-by-step fluff."""
+"""Sentence pools of :func:`filler`: restating the question, hedges, confident filler, step-by-step fluff."""
 
 
 def _sentences(pool: tuple[str, ...], count: int, question: str) -> str:
     return " ".join(pool[i % len(pool)].format(question=question.strip()) for i in range(count))
-
-
-@text_probe(
-    "verbosity.restate",
-    family=FAMILY,
-    dose="sentences",
-    params={"sentences": (2,)},
-    description="Restate the question N times before the answer",
-)
-def restate(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> str | None:
-    count = int(params["sentences"] or 0)
-    return (
-        before_answer(text, _sentences(RESTATE, count, variant.question), variant.mode) if count > 0 else None
-    )
 
 
 @text_probe(
@@ -70,11 +58,11 @@ def restate(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> s
     dose="sentences",
     params={"style": tuple(POOLS), "sentences": _DOSES},
     control_params={"style": ("steps",), "sentences": (4,)},
-    description="Add N sentences of hedges, confident filler or step-by-step fluff before the answer",
+    description="Add N sentences restating the question, hedging, confident filler or step-by-step fluff",
 )
 def filler(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> str | None:
     pool = POOLS.get(str(params["style"]))
     count = int(params["sentences"] or 0)
     if pool is None or count <= 0:
         return None
-    return before_answer(text, _sentences(pool, count, ""), variant.mode)
+    return before_answer(text, _sentences(pool, count, variant.question), variant.mode)
