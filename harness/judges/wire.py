@@ -9,9 +9,9 @@ keep-alive with a free list of connections — and nothing else: no TLS, no prox
 cookies. Everything else (``https://``, proxies from the environment) goes through httpx
 (:mod:`harness.judges.http`).
 
-A request that fails on a reused connection before any byte of the reply arrived is sent once more on a
-fresh connection (the server may have closed the idle connection meanwhile); POSTs to a judge are safe to
-repeat. A connection whose request was cancelled or failed is closed, never reused.
+Every call sends exactly one request (one attempt; retrying is the runner's business). An idle connection
+that the server has closed is noticed before it is used and replaced. A connection whose request failed or
+was cancelled is closed, never reused.
 """
 
 from __future__ import annotations
@@ -53,7 +53,6 @@ class _Connection:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader = reader
         self.writer = writer
-        self.used = False
 
     def close(self) -> None:
         self.writer.close()
@@ -168,45 +167,37 @@ class PlainHttpPool:
         lines = [f"POST {target} HTTP/1.1", f"Host: {self._host_header}", f"Content-Length: {len(body)}"]
         lines += [f"{name}: {value}" for name, value in headers.items()]
         request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
-        for attempt in (1, 2):
+        conn = self._free.pop() if self._free else await self._connect()
+        while conn.reader.at_eof():  # the server closed this idle connection: drop it
+            conn.close()
             conn = self._free.pop() if self._free else await self._connect()
-            if conn.reader.at_eof():  # the server closed this idle connection
-                conn.close()
-                conn = await self._connect()
-            reused = conn.used
-            conn.used = True
-            got_reply = False
-            try:
-                conn.writer.write(request)
-                await conn.writer.drain()
-                status, reply_headers, keep = await _read_head(conn.reader)
-                got_reply = True
-                content, reusable = await _read_body(conn.reader, reply_headers, status)
-            except (
-                WireError,
-                OSError,
-                ValueError,
-                asyncio.IncompleteReadError,
-                asyncio.LimitOverrunError,
-            ) as exc:
-                conn.close()
-                if reused and not got_reply and attempt == 1:
-                    continue  # a stale keep-alive connection: try once on a fresh one
-                detail = str(exc) or type(exc).__name__
-                if isinstance(exc, asyncio.IncompleteReadError):
-                    detail = "connection closed in the middle of the reply"
-                elif isinstance(exc, ValueError | asyncio.LimitOverrunError):
-                    detail = f"reply line longer than {_MAX_LINE} bytes"
-                raise WireError(detail) from None
-            except BaseException:  # cancelled (a timeout): the connection is in an unknown state
-                conn.close()
-                raise
-            if keep and reusable:
-                self._free.append(conn)
-            else:
-                conn.close()
-            return WireResponse(status, reply_headers, content)
-        raise WireError("unreachable")  # pragma: no cover - the loop returns or raises
+        try:
+            conn.writer.write(request)
+            await conn.writer.drain()
+            status, reply_headers, keep = await _read_head(conn.reader)
+            content, reusable = await _read_body(conn.reader, reply_headers, status)
+        except (
+            WireError,
+            OSError,
+            ValueError,
+            asyncio.IncompleteReadError,
+            asyncio.LimitOverrunError,
+        ) as exc:
+            conn.close()
+            detail = str(exc) or type(exc).__name__
+            if isinstance(exc, asyncio.IncompleteReadError):
+                detail = "connection closed in the middle of the reply"
+            elif isinstance(exc, ValueError | asyncio.LimitOverrunError):
+                detail = f"reply line longer than {_MAX_LINE} bytes"
+            raise WireError(detail) from None
+        except BaseException:  # cancelled (a timeout): the connection is in an unknown state
+            conn.close()
+            raise
+        if keep and reusable:
+            self._free.append(conn)
+        else:
+            conn.close()
+        return WireResponse(status, reply_headers, content)
 
     async def aclose(self) -> None:
         """Close the idle connections."""

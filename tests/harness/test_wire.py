@@ -117,19 +117,43 @@ def test_close_delimited_reply_and_connection_close() -> None:
     assert connections == 2
 
 
-def test_stale_keep_alive_connection_is_retried_once_on_a_fresh_one() -> None:
+def test_idle_connection_closed_by_the_server_is_replaced_before_use() -> None:
     async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
         await _read_request(reader)
         writer.write(_ok(b"one" if n == 1 else b"two"))
-        await writer.drain()
-        if n == 1:  # read the next request, then drop the connection without answering
-            await _read_request(reader)
+        await writer.drain()  # then close the idle connection (keep-alive timeout)
 
     async def call(pool: PlainHttpPool) -> tuple[WireResponse, WireResponse]:
-        return await pool.post("/", b"", {}), await pool.post("/", b"", {})
+        first = await pool.post("/", b"", {})
+        await asyncio.sleep(0.1)  # the server's close reaches the client
+        return first, await pool.post("/", b"", {})
 
     (first, second), connections = _serve(handler, call)
     assert (first.text, second.text, connections) == ("one", "two", 2)
+
+
+def test_a_request_dropped_after_sending_is_not_sent_again() -> None:
+    requests = 0
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        nonlocal requests
+        await _read_request(reader)
+        requests += 1
+        if n == 1:
+            writer.write(_ok(b"one"))
+            await writer.drain()
+            await _read_request(reader)  # the second request arrives on the kept-alive connection...
+            requests += 1  # ...and is dropped without a reply
+
+    async def call(pool: PlainHttpPool) -> str:
+        await pool.post("/", b"", {})
+        with pytest.raises(WireError) as info:
+            await pool.post("/", b"", {})
+        return str(info.value)
+
+    message, connections = _serve(handler, call)
+    assert "server closed the connection" in message
+    assert (requests, connections) == (2, 1)  # one attempt per call: retrying is the runner's job
 
 
 @pytest.mark.parametrize(
