@@ -30,6 +30,7 @@ stored, so reports can count them, but never served from the cache.
 from __future__ import annotations
 
 import json
+import operator
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
@@ -413,9 +414,12 @@ class _Transaction:
         self._db.execute("ROLLBACK" if exc_type is not None else "COMMIT")
 
 
+_RECORD_VALUES = operator.attrgetter(*COLUMNS)
+
+
 def _draw_row(record: DrawRecord, verdict: Verdict) -> tuple[Any, ...]:
     meta = json.dumps(dict(verdict.meta), ensure_ascii=False, default=str) if verdict.meta else None
-    return (*(getattr(record, name) for name in COLUMNS), verdict.reasoning, meta)
+    return (*_RECORD_VALUES(record), verdict.reasoning, meta)
 
 
 def _verdict_from_row(row: tuple[Any, ...]) -> Verdict:
