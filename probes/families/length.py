@@ -21,7 +21,7 @@ from probes.base import Params, ProbeContext
 from probes.families.common import ANSWER_LINE, before_answer, locate, text_probe
 from probes.variant import Variant
 
-__all__ = ["FILLER", "filler", "points"]
+__all__ = ["FILLER", "filler", "filler_text", "points"]
 
 FAMILY = "length"
 
@@ -50,11 +50,13 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 def filler(words: int, ctx: ProbeContext) -> str:
     """About ``words`` words of filler from :data:`FILLER`, starting at a sentence the local RNG picks."""
-    return _filler(words, ctx.rng.randrange(len(FILLER)))
+    return filler_text(words, ctx.rng.randrange(len(FILLER)))
 
 
 @lru_cache(maxsize=1024)
-def _filler(words: int, start: int) -> str:
+def filler_text(words: int, start: int) -> str:
+    """About ``words`` words of filler from :data:`FILLER`, starting at sentence ``start`` (paragraphs of
+    five sentences)."""
     chosen: list[str] = []
     count = 0
     while count < words:

@@ -3,7 +3,8 @@ response, and of the fields in the judge prompt.
 
 Invariants: ``position.swap`` (pairwise slots reversed; the preferred *response* stays the same),
 ``position.shuffle_choices`` (options reordered with the reference and the response re-lettered
-consistently), ``position.answer_at`` (an explicit ``Answer:`` line moved to the top or the middle),
+consistently), ``position.answer_at`` (dose ``at``: the answer first, in the middle or last — an existing
+``Answer:`` line is moved; a short answer becomes an ``Answer:`` line among the same fixed filler),
 ``position.field_order`` (reference shown before the response; templates honour ``field_order``).
 Controls: ``position.swap_content`` (the texts change identities, so the other response is now the better
 one), ``position.shuffle_unrelettered`` (options reordered but the response's letter kept, so it now names
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import random
 import re
+import zlib
 
 from cases.models import Mode
 from probes.base import Params, ProbeContext, register_probe
@@ -27,6 +29,7 @@ from probes.families.common import (
     register_paired_control,
     replace_span,
 )
+from probes.families.length import FILLER, filler_text
 from probes.variant import Relation, Slot, Variant
 
 __all__ = ["permutation"]
@@ -173,25 +176,45 @@ def shuffle_unrelettered(variant: Variant, ctx: ProbeContext, params: Params) ->
     return [ctx.derive(variant, choices=new_choices, reference=new_reference, label=label)]
 
 
+_SURROUND_WORDS = 60
+"""Filler around a short answer placed by ``position.answer_at`` (the same filler at every position)."""
+
+
 def _move_answer(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant]:
+    """Place the answer at fraction ``at`` of the response (0 first, 0.5 middle, 1 last)."""
+    at = float(params["at"] or 0)
     text = variant.slots[0].text
     lines = text.split("\n")
     answer_lines = [i for i, line in enumerate(lines) if ANSWER_LINE.fullmatch(line)]
     content = [i for i, line in enumerate(lines) if line.strip()]
-    if not answer_lines or len(content) < 3:
-        return []
-    index = answer_lines[-1]
-    moved = lines.pop(index)
-    rest = [i for i, line in enumerate(lines) if line.strip()]
-    where = str(params["where"])
-    target = rest[0] if where == "first" else rest[len(rest) // 2]
-    if where == "middle" and target == rest[-1]:
-        return []
-    lines.insert(target, moved)
-    new_text = "\n".join(lines)
+    if answer_lines and len(content) >= 3:
+        moved = lines.pop(answer_lines[-1])
+        rest = [i for i, line in enumerate(lines) if line.strip()]
+        if at >= 1:
+            return []  # an existing answer line already sits last: the base variant is that placement
+        target = rest[0] if at <= 0 else rest[min(len(rest) - 1, int(len(rest) * at))]
+        lines.insert(target, moved)
+        new_text = "\n".join(lines)
+    else:
+        span = locate(text)
+        if span is None or len(content) != 1 or len(text.split()) > 8:
+            return []
+        sentences = [
+            p for p in filler_text(_SURROUND_WORDS, zlib.crc32(variant.id.encode()) % len(FILLER)).split(". ")
+        ]
+        half = len(sentences) // 2
+        before, after = ". ".join(sentences[:half]) + ".", ". ".join(sentences[half:])
+        answer = f"Answer: {text.strip()}"
+        if at <= 0:
+            new_text = f"{answer}\n\n{before} {after}"
+        elif at >= 1:
+            new_text = f"{before} {after}\n\n{answer}"
+        else:
+            new_text = f"{before}\n\n{answer}\n\n{after}"
     if new_text == text:
         return []
-    return [ctx.derive(variant, slots=(Slot(variant.slots[0].response_id, new_text),))]
+    slots = (Slot(variant.slots[0].response_id, new_text),)
+    return [ctx.derive(variant, slots=slots, dose=at)]
 
 
 register_probe(
@@ -199,16 +222,18 @@ register_probe(
     family=FAMILY,
     relation=Relation.INVARIANT,
     modes=_GRADE,
-    params={"where": ("first", "middle")},
-    description="Move an explicit 'Answer:' line from the end to the top or the middle of the response",
+    params={"at": (0.0, 0.5, 1.0)},
+    dose_param="at",
+    description="Put the answer first, in the middle or last ('Answer:' line; short ones among fixed filler)",
 )(_move_answer)
 register_paired_control(
     "position.answer_at_control",
     invariant=_move_answer,
     family=FAMILY,
     modes=_GRADE,
-    params={"where": ("first",)},
-    description="Control: break the answer, then move the 'Answer:' line to the top",
+    params={"at": (0.0,)},
+    dose_param="at",
+    description="Control: break the answer, then put the 'Answer:' line first",
 )
 
 

@@ -241,3 +241,22 @@ def test_locate_finds_the_final_answer() -> None:
     span = locate(text)
     assert span is not None and span.of(text) == "Z^5"
     assert locate("   \n ") is None
+
+
+@pytest.mark.parametrize("at", [0.0, 0.5, 1.0])
+def test_answer_placement_keeps_the_answer(at: float) -> None:
+    case = grade_case(
+        "56", [("short", "56", "correct"), ("worked", "Seven eights.\nSo:\nAnswer: 56\n", "correct")]
+    )
+    short, worked = base_variants(case)
+    (placed,) = apply_step(case, short, Step.of("position.answer_at", at=at))
+    assert placed.dose == at and placed.label == "correct" and _answer(placed) == "56"
+    lines = [line for line in placed.slots[0].text.split("\n") if line.strip()]
+    where = {0.0: 0, 0.5: 1, 1.0: len(lines) - 1}[at]
+    assert lines[where] == "Answer: 56"
+    moved = apply_step(case, worked, Step.of("position.answer_at", at=at))
+    if at == 1.0:
+        assert moved == []  # already last
+    else:
+        (variant,) = moved
+        assert _answer(variant) == "56" and not variant.slots[0].text.rstrip().endswith("Answer: 56")
