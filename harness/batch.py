@@ -30,7 +30,8 @@ from urllib.parse import urlsplit
 from harness.errors import ConfigError
 from harness.judges.base import ErrorKind, Judge, JudgeRequest, Verdict
 from harness.records import DrawRecord, record_for
-from harness.runner import plan_draws, request_cache_key, request_content_key
+from harness.request_keys import request_cache_key, request_content_key
+from harness.runner import plan_draws
 from probes.variant import Variant
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 if TYPE_CHECKING:
-    from harness.runner import RunStats
+    from harness.run_options import RunStats
 
 __all__ = ["RichProgress", "describe"]
 

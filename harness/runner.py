@@ -26,21 +26,20 @@ clean-up.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
-import os
-import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from cases.models import Mode
 from harness.errors import ConfigError
 from harness.judges.base import ErrorKind, Judge, JudgeRequest, Status, Verdict
 from harness.ratelimit import AdaptiveConcurrency, RateLimiter
 from harness.records import DrawRecord, record_for
+from harness.request_keys import redact_secrets, request_cache_key, request_content_key
 from harness.retry import RetryPolicy, parse_retry_after
+from harness.run_options import ProgressSink, RunOptions, RunStats
+from harness.writer import DrawWriter
 from probes.variant import Relation, Variant
 
 if TYPE_CHECKING:
@@ -62,105 +61,6 @@ __all__ = [
 PlannedDraw = tuple[Variant, int, bool]
 """``(variant, draw index, placebo)``."""
 
-_SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL)", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """How hard and how patiently to call the judge."""
-
-    concurrency: int = 8
-    """Maximum calls in flight."""
-    rpm: float | None = None
-    """Maximum call starts per minute (``None``: no limit)."""
-    timeout_s: float = 60.0
-    """Timeout of one attempt, on top of the backend's own."""
-    max_retries: int = 4
-    """Retries of a retryable failure (timeouts, 429, 5xx, connection errors)."""
-    backoff_base_s: float = 0.5
-    """Ceiling of the first backoff wait; doubles per retry."""
-    backoff_max_s: float = 30.0
-    """Cap on any wait, ``Retry-After`` included."""
-    repeats: int = 1
-    """Draws per variant (``K``); base variants also get ``K`` placebo draws."""
-
-    def __post_init__(self) -> None:
-        problems = []
-        if self.concurrency < 1:
-            problems.append(f"concurrency={self.concurrency} (need >= 1)")
-        if self.rpm is not None and not self.rpm > 0:
-            problems.append(f"rpm={self.rpm} (need > 0, or None for no limit)")
-        if not self.timeout_s > 0:
-            problems.append(f"timeout_s={self.timeout_s} (need > 0)")
-        if self.max_retries < 0:
-            problems.append(f"max_retries={self.max_retries} (need >= 0)")
-        if self.backoff_base_s < 0 or self.backoff_max_s < 0:
-            problems.append(
-                f"backoff_base_s={self.backoff_base_s}, backoff_max_s={self.backoff_max_s} (need >= 0)"
-            )
-        if self.repeats < 1:
-            problems.append(f"repeats={self.repeats} (need >= 1)")
-        if problems:
-            raise ConfigError("invalid run options: " + "; ".join(problems))
-
-
-@dataclass
-class RunStats:
-    """What a run did. ``done == judged + unscored + errors + skipped``; cache hits are among them."""
-
-    planned: int = 0
-    """Draws planned (variants × repeats, plus placebo draws of base variants)."""
-    done: int = 0
-    """Draws that ended (from the cache or a call)."""
-    cache_hits: int = 0
-    """Draws answered from the store or by an identical request of this run (no call of their own)."""
-    deduplicated: int = 0
-    """Of the cache hits: draws answered by an identical request sent in this run."""
-    new_calls: int = 0
-    """Draws sent to the judge in this run."""
-    attempts: int = 0
-    """Judge calls made, retries included."""
-    retries: int = 0
-    """Attempts beyond the first."""
-    judged: int = 0
-    """Draws with a verdict."""
-    unscored: int = 0
-    """Draws whose reply could not be read as a verdict."""
-    errors: int = 0
-    """Draws with no usable reply after retries."""
-    skipped: int = 0
-    """Draws the judge does not support."""
-    errors_by_kind: dict[str, int] = field(default_factory=dict)
-    """Errored draws by error kind."""
-    concurrency_cuts: int = 0
-    """Times the connection limit was cut by rate limiting."""
-    elapsed_s: float = 0.0
-    """Wall time of the run."""
-    interrupted: bool = False
-    """The run was stopped (Ctrl-C) before every draw ended; finished draws are kept."""
-
-    @property
-    def rate(self) -> float:
-        """Draws ended per second."""
-        return self.done / self.elapsed_s if self.elapsed_s > 0 else 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {**asdict(self), "rate": self.rate}
-
-
-class ProgressSink(Protocol):
-    """Receives progress; the rich progress bar implements it (core code never imports rich)."""
-
-    def start(self, total: int) -> None:
-        """The run starts with ``total`` planned draws."""
-
-    def update(self, stats: RunStats) -> None:
-        """Counts changed (called at most every ~0.1 s, and once at the end)."""
-
-    def finish(self, stats: RunStats) -> None:
-        """The run ended (also when interrupted)."""
-
 
 def plan_draws(variants: Sequence[Variant], *, repeats: int) -> list[PlannedDraw]:
     """Every draw of a run: draws ``0..K-1`` per variant, and placebo draws ``K..2K-1`` of base variants."""
@@ -172,101 +72,6 @@ def plan_draws(variants: Sequence[Variant], *, repeats: int) -> list[PlannedDraw
         if variant.relation is Relation.BASE:
             plan.extend((variant, draw, True) for draw in range(repeats, 2 * repeats))
     return plan
-
-
-_REQUEST_FIELDS = tuple(f.name for f in fields(JudgeRequest))
-
-
-def request_content_key(request: JudgeRequest) -> str:
-    """Same value as ``request.content_key()``, without ``dataclasses.asdict``'s deep copy (~10× faster).
-
-    ``tests/harness/test_runner.py`` checks that the two agree.
-    """
-    payload = {name: getattr(request, name) for name in _REQUEST_FIELDS}
-    payload["mode"] = str(request.mode)
-    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
-def request_cache_key(judge_hash: str, request_key: str) -> str:
-    """Same value as ``request.cache_key(judge_hash)`` given ``request_key = request.content_key()``."""
-    return hashlib.sha256(f"{judge_hash}\x00{request_key}".encode()).hexdigest()[:32]
-
-
-def redact_secrets(text: str) -> str:
-    """Replace the values of secret-looking environment variables (``*_KEY``, ``*_TOKEN``, …) in ``text``."""
-    for name, value in os.environ.items():
-        if len(value) >= 8 and _SECRET_NAME.search(name) and value in text:
-            text = text.replace(value, f"<{name}>")
-    return text
-
-
-class _Writer:
-    """Journals finished draws once per event-loop tick, commits them to SQLite in bulk.
-
-    A journaled draw is safe from a killed process (see ``harness.journal``), so a call's permit is
-    released as soon as its draw is journaled; SQLite commits happen every ``COMMIT_EVERY_S`` seconds or
-    ``COMMIT_ROWS`` draws, whichever comes first, and at the end of the run.
-    """
-
-    COMMIT_ROWS = 500
-    COMMIT_EVERY_S = 0.25
-
-    def __init__(self, store: RunStore) -> None:
-        self._store = store
-        self._rows: list[tuple[DrawRecord, Verdict]] = []
-        self._waiters: list[asyncio.Future[None]] = []
-        self._scheduled = False
-        self._timer: asyncio.TimerHandle | None = None
-        self.error: BaseException | None = None
-
-    def write(self, record: DrawRecord, verdict: Verdict, *, wait: bool) -> asyncio.Future[None] | None:
-        self._rows.append((record, verdict))
-        future: asyncio.Future[None] | None = None
-        loop = asyncio.get_running_loop()
-        if wait:
-            future = loop.create_future()
-            self._waiters.append(future)
-        if not self._scheduled:
-            self._scheduled = True
-            loop.call_soon(self.flush)
-        return future
-
-    def flush(self) -> None:
-        """Journal the rows of this tick and wake their waiters."""
-        self._scheduled = False
-        rows, waiters = self._rows, self._waiters
-        self._rows, self._waiters = [], []
-        try:
-            self._store.journal_draws(rows)
-            if self._store.pending >= self.COMMIT_ROWS:
-                self.commit()
-            elif self._store.pending and self._timer is None:
-                self._timer = asyncio.get_running_loop().call_later(self.COMMIT_EVERY_S, self.commit)
-        except Exception as exc:
-            self.error = exc
-            for future in waiters:
-                if not future.done():
-                    future.set_exception(exc)
-            return
-        for future in waiters:
-            if not future.done():
-                future.set_result(None)
-
-    def commit(self) -> None:
-        """Commit journaled draws to SQLite."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        try:
-            self._store.flush()
-        except Exception as exc:
-            self.error = exc
-
-    def close(self) -> None:
-        """Journal and commit everything still queued (also after a cancellation)."""
-        self.flush()
-        self.commit()
 
 
 class _Run:
@@ -295,7 +100,7 @@ class _Run:
         self.limiter = AdaptiveConcurrency(limit, max_pause_s=options.backoff_max_s)
         self.rpm = RateLimiter(options.rpm) if options.rpm else None
         self.policy = RetryPolicy(options.max_retries, options.backoff_base_s, options.backoff_max_s)
-        self.writer = _Writer(store)
+        self.writer = DrawWriter(store)
         self.finished = store.finished_draws(self.judge_hash)
         self.known_keys = store.finished_keys()
         self.in_flight: dict[str, asyncio.Future[Verdict]] = {}

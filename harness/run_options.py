@@ -1,0 +1,110 @@
+"""What a run is asked to do and what it did: :class:`RunOptions`, :class:`RunStats`, and the
+:class:`ProgressSink` protocol through which the runner reports progress (the rich bar implements it, so core
+code never imports rich). Re-exported by :mod:`harness.runner`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from harness.errors import ConfigError
+
+__all__ = ["ProgressSink", "RunOptions", "RunStats"]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How hard and how patiently to call the judge."""
+
+    concurrency: int = 8
+    """Maximum calls in flight."""
+    rpm: float | None = None
+    """Maximum call starts per minute (``None``: no limit)."""
+    timeout_s: float = 60.0
+    """Timeout of one attempt, on top of the backend's own."""
+    max_retries: int = 4
+    """Retries of a retryable failure (timeouts, 429, 5xx, connection errors)."""
+    backoff_base_s: float = 0.5
+    """Ceiling of the first backoff wait; doubles per retry."""
+    backoff_max_s: float = 30.0
+    """Cap on any wait, ``Retry-After`` included."""
+    repeats: int = 1
+    """Draws per variant (``K``); base variants also get ``K`` placebo draws."""
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.concurrency < 1:
+            problems.append(f"concurrency={self.concurrency} (need >= 1)")
+        if self.rpm is not None and not self.rpm > 0:
+            problems.append(f"rpm={self.rpm} (need > 0, or None for no limit)")
+        if not self.timeout_s > 0:
+            problems.append(f"timeout_s={self.timeout_s} (need > 0)")
+        if self.max_retries < 0:
+            problems.append(f"max_retries={self.max_retries} (need >= 0)")
+        if self.backoff_base_s < 0 or self.backoff_max_s < 0:
+            problems.append(
+                f"backoff_base_s={self.backoff_base_s}, backoff_max_s={self.backoff_max_s} (need >= 0)"
+            )
+        if self.repeats < 1:
+            problems.append(f"repeats={self.repeats} (need >= 1)")
+        if problems:
+            raise ConfigError("invalid run options: " + "; ".join(problems))
+
+
+@dataclass
+class RunStats:
+    """What a run did. ``done == judged + unscored + errors + skipped``; cache hits are among them."""
+
+    planned: int = 0
+    """Draws planned (variants × repeats, plus placebo draws of base variants)."""
+    done: int = 0
+    """Draws that ended (from the cache or a call)."""
+    cache_hits: int = 0
+    """Draws answered from the store or by an identical request of this run (no call of their own)."""
+    deduplicated: int = 0
+    """Of the cache hits: draws answered by an identical request sent in this run."""
+    new_calls: int = 0
+    """Draws sent to the judge in this run."""
+    attempts: int = 0
+    """Judge calls made, retries included."""
+    retries: int = 0
+    """Attempts beyond the first."""
+    judged: int = 0
+    """Draws with a verdict."""
+    unscored: int = 0
+    """Draws whose reply could not be read as a verdict."""
+    errors: int = 0
+    """Draws with no usable reply after retries."""
+    skipped: int = 0
+    """Draws the judge does not support."""
+    errors_by_kind: dict[str, int] = field(default_factory=dict)
+    """Errored draws by error kind."""
+    concurrency_cuts: int = 0
+    """Times the connection limit was cut by rate limiting."""
+    elapsed_s: float = 0.0
+    """Wall time of the run."""
+    interrupted: bool = False
+    """The run was stopped (Ctrl-C) before every draw ended; finished draws are kept."""
+
+    @property
+    def rate(self) -> float:
+        """Draws ended per second."""
+        return self.done / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {**asdict(self), "rate": self.rate}
+
+
+class ProgressSink(Protocol):
+    """Receives progress; the rich progress bar implements it (core code never imports rich)."""
+
+    def start(self, total: int) -> None:
+        """The run starts with ``total`` planned draws."""
+
+    def update(self, stats: RunStats) -> None:
+        """Counts changed (called at most every ~0.1 s, and once at the end)."""
+
+    def finish(self, stats: RunStats) -> None:
+        """The run ended (also when interrupted)."""

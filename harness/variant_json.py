@@ -1,0 +1,63 @@
+"""Lossless JSON form of a :class:`~probes.variant.Variant`, as the run store keeps it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cases.models import Mode
+from probes.variant import Relation, Slot, Step, Variant
+
+__all__ = ["variant_from_json", "variant_to_json"]
+
+
+def variant_to_json(variant: Variant) -> str:
+    """Serialise a variant losslessly (:func:`variant_from_json` rebuilds it with the same id)."""
+    data = {
+        "id": variant.id,
+        "case_id": variant.case_id,
+        "unit_id": variant.unit_id,
+        "mode": str(variant.mode),
+        "question": variant.question,
+        "reference": variant.reference,
+        "answer_kind": variant.answer_kind,
+        "choices": variant.choices,
+        "slots": [[s.response_id, s.text] for s in variant.slots],
+        "chain": [[s.probe, s.params] for s in variant.chain],
+        "seed": variant.seed,
+        "relation": str(variant.relation),
+        "label": variant.label,
+        "family": variant.family,
+        "presentation": variant.presentation,
+        "dose": variant.dose,
+        "final_answer": variant.final_answer,
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _pairs(items: Any) -> tuple[tuple[Any, Any], ...]:
+    return tuple((a, b) for a, b in items)
+
+
+def variant_from_json(text: str) -> Variant:
+    """Inverse of :func:`variant_to_json`."""
+    data = json.loads(text)
+    return Variant(
+        case_id=data["case_id"],
+        unit_id=data["unit_id"],
+        mode=Mode(data["mode"]),
+        question=data["question"],
+        reference=data["reference"],
+        answer_kind=data["answer_kind"],
+        choices=_pairs(data["choices"]) if data["choices"] is not None else None,
+        slots=tuple(Slot(rid, text) for rid, text in data["slots"]),
+        chain=tuple(Step(probe, _pairs(params)) for probe, params in data["chain"]),
+        seed=data["seed"],
+        relation=Relation(data["relation"]),
+        label=data["label"],
+        family=data["family"],
+        presentation=_pairs(data["presentation"]),
+        dose=data["dose"],
+        final_answer=data["final_answer"],
+        id=data["id"],
+    )
