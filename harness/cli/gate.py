@@ -229,12 +229,20 @@ def _gate(opts: dict[str, Any]) -> None:
     from harness.gate.terminal import print_result
 
     print_result(console, result, run_dir=run_dir)
-    text = render_gate_markdown(result, run_dir=run_dir)
+    text = render_gate_markdown(result, run_dir=_shown(run_dir))
     if opts["markdown_path"] is not None:
         opts["markdown_path"].parent.mkdir(parents=True, exist_ok=True)
         opts["markdown_path"].write_text(text, encoding="utf-8")
     append_step_summary(text)
     sys.exit(0 if result.passed else 1)
+
+
+def _shown(path: Path) -> Path:
+    """``path`` relative to the current folder when it lies below it (shorter logs)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
 
 
 def _stats_settings(limit: float) -> Any:
@@ -301,7 +309,7 @@ def _gate_live(
     stats = suite.stats
     console.print(
         f"{stats.done} draws of {len(plan.variants)} variants ({stats.new_calls} judge calls, "
-        f"{stats.cache_hits} from the store); reports in {suite.run_dir}/"
+        f"{stats.cache_hits} from the store); reports in {_shown(suite.run_dir)}/"
     )
     result = gate_run(
         suite,

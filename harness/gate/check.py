@@ -81,7 +81,7 @@ def gate_frame(
         )
         write_baseline(baseline, new)
         notes.append(
-            f"baseline written to {baseline}: {counts.added} added, {counts.changed} changed, "
+            f"baseline written to {baseline.name}: {counts.added} added, {counts.changed} changed, "
             f"{counts.removed} removed, {counts.kept} kept"
         )
         return evaluate(
