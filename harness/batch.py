@@ -110,7 +110,7 @@ async def export_requests(judge: Judge, store: RunStore, out: TextIO, *, repeats
         captured.append((url, body))
         raise _Captured
 
-    known = store.finished_keys()
+    known = store.finished_keys(judge.config_hash)
     seen: set[str] = set()
     planned = finished = duplicates = unsupported = written = 0
     original = http.__dict__.get("post_json")

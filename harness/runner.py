@@ -102,7 +102,7 @@ class _Run:
         self.policy = RetryPolicy(options.max_retries, options.backoff_base_s, options.backoff_max_s)
         self.writer = DrawWriter(store)
         self.finished = store.finished_draws(self.judge_hash)
-        self.known_keys = store.finished_keys()
+        self.known_keys = store.finished_keys(self.judge_hash)
         self.in_flight: dict[str, asyncio.Future[Verdict]] = {}
         self.supported: dict[Mode, bool] = {}
         self.items = self._pending()

@@ -271,10 +271,14 @@ class RunStore:
         )
         return {(vid, draw): (key, bool(placebo), status) for vid, draw, key, placebo, status in rows}
 
-    def finished_keys(self) -> set[str]:
-        """Cache keys of every finished draw (any judge)."""
+    def finished_keys(self, judge_hash: str | None = None) -> set[str]:
+        """Cache keys of every finished draw (of one judge configuration, or of any)."""
         self.flush()
-        rows = self._db.execute(f"SELECT DISTINCT cache_key FROM draws WHERE {_FINISHED}")  # noqa: S608
+        query = f"SELECT DISTINCT cache_key FROM draws WHERE {_FINISHED}"  # noqa: S608 - constant filter
+        if judge_hash is None:
+            rows = self._db.execute(query)
+        else:
+            rows = self._db.execute(query + " AND judge_hash = ?", (judge_hash,))
         return {key for (key,) in rows}
 
     def put_draw(self, record: DrawRecord, verdict: Verdict) -> None:
