@@ -163,6 +163,7 @@ def run_suite(
     Rerunning with the same folder resumes: finished draws are read from the store, not requested again.
     """
     the_judge = load_judge(judge) if isinstance(judge, str) else judge
+    the_judge.preflight()
     run_dir = out if out is not None else default_out_dir(the_judge)
     run_dir.mkdir(parents=True, exist_ok=True)
     opts = options or RunOptions()

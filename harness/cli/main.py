@@ -13,7 +13,7 @@ import sys
 
 import click
 
-__all__ = ["cli", "main"]
+__all__ = ["UsageProblem", "cli", "main"]
 
 _COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("harness.cli.run", "Run the probe suite against a judge and report what flips."),
@@ -27,6 +27,12 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("harness.cli.diff", "Compare two judge configurations on the same variants."),
 }
 """Command name -> (module, one-line help). The module defines a click command named like the command."""
+
+
+class UsageProblem(click.ClickException):
+    """A usage, configuration, case-file or harness error: printed as ``Error: …``, exit status 2."""
+
+    exit_code = 2
 
 
 class _LazyGroup(click.Group):

@@ -13,6 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from harness.cli.main import UsageProblem
 from harness.errors import HarnessError
 from harness.runner import RunOptions
 from harness.stats.schema import Settings
@@ -100,7 +101,7 @@ def run(
             show_progress=not no_progress and sys.stderr.isatty(),
         )  # fmt: skip
     except (CaseError, HarnessError, ProbeError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise UsageProblem(str(exc)) from None
     from harness.report.terminal import render_summary
 
     if result.summary is not None:

@@ -211,6 +211,13 @@ class Judge(ABC):
     async def aclose(self) -> None:  # noqa: B027 - optional hook with a no-op default
         """Release connections or processes; called once by the runner at the end of a run."""
 
+    def preflight(self) -> None:  # noqa: B027 - optional hook with a no-op default
+        """Check the configuration once before the first call (e.g. that the API key variable is set).
+
+        Raises:
+            harness.errors.ConfigError: The judge cannot work as configured; the run does not start.
+        """
+
     def supports(self, mode: Mode) -> bool:
         """Whether this judge handles requests of ``mode`` (others are recorded as skipped)."""
         return True

@@ -159,6 +159,10 @@ class LLMJudge(Judge):
         self.config_hash = self.config.content_hash()
         self.name = self.config.display_name()
 
+    def preflight(self) -> None:
+        """Fail before the first call when the API key variable is configured but not set."""
+        read_api_key(self.config.api_key_env)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r}, config_hash={self.config_hash!r})"
 

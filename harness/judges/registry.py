@@ -187,9 +187,15 @@ def _ensure_loaded(name: str) -> None:
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         if ep.name == name:
             loaded = ep.load()
-            if name not in _REGISTRY and callable(loaded):
-                origin = f"entry point {ep.value}"
+            origin = f"entry point {ep.value}"
+            known = _REGISTRY.get(name)
+            if known is None and callable(loaded):
                 _REGISTRY[name] = BackendInfo(name=name, factory=loaded, description=ep.value, origin=origin)
+            elif known is not None and known.origin == "shipped":
+                # registered by the plugin's own decorator, which does not know where it came from
+                _REGISTRY[name] = BackendInfo(
+                    name=name, factory=known.factory, description=known.description, origin=origin
+                )
             return
 
 
