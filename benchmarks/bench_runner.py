@@ -15,6 +15,7 @@ Usage: ``python benchmarks/bench_runner.py [--quick] [--only server,mock,warm,me
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -71,8 +72,17 @@ class Counting(Judge):
         return await self.inner.judge(request)
 
 
-def bench_server(draws: int, latency: float, concurrency: int) -> tuple[float, float]:
-    """Wall time and its ratio to the ideal N·L/C against the fake server in a child process."""
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` (Linux ``/proc``; 0.0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bench_server(draws: int, latency: float, concurrency: int) -> tuple[float, float, float, float]:
+    """Wall time, its ratio to the ideal N·L/C, and client and server CPU ms per draw."""
     server = subprocess.Popen(
         [sys.executable, str(ROOT / "tests" / "harness" / "fakeserver.py"), "--latency", str(latency)],
         stdout=subprocess.PIPE,
@@ -85,21 +95,19 @@ def bench_server(draws: int, latency: float, concurrency: int) -> tuple[float, f
             assert reply.read() == b"ok"
         with tempfile.TemporaryDirectory() as tmp, RunStore(Path(tmp) / "store.sqlite") as store:
             judge = load_judge(f"openai:bench@{base_url}")
+            work = variants(draws)
+            options = RunOptions(concurrency=concurrency)
+            cpu_started, server_started = _cpu(), _proc_cpu(server.pid)
             started = time.perf_counter()
-            stats = run(
-                judge,
-                variants(draws),
-                store,
-                options=RunOptions(concurrency=concurrency),
-                show_progress=False,
-            )
+            stats = run(judge, work, store, options=options, show_progress=False)
             wall = time.perf_counter() - started
+            client_cpu, server_cpu = _cpu() - cpu_started, _proc_cpu(server.pid) - server_started
         assert stats.judged == draws, stats
     finally:
         server.terminate()
         server.wait(timeout=10)
     ideal = draws * latency / concurrency
-    return wall, wall / ideal
+    return wall, wall / ideal, client_cpu / draws * 1000, server_cpu / draws * 1000
 
 
 def _cpu() -> float:
@@ -180,9 +188,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if "server" in only:
         draws = 400 if quick else 2000
-        wall, ratio = bench_server(draws, latency=0.1, concurrency=32)
+        wall, ratio, client_ms, server_ms = bench_server(draws, latency=0.1, concurrency=32)
         print(
-            f"server: {draws} draws, 100 ms latency, 32 connections: {wall:.2f} s = {ratio:.3f} x ideal N*L/C"
+            f"server: {draws} draws, 100 ms latency, 32 connections: {wall:.2f} s = {ratio:.3f} x ideal "
+            f"N*L/C (CPU per draw: client {client_ms:.2f} ms, server {server_ms:.2f} ms; "
+            f"load {os.getloadavg()[0]:.1f})"
         )
         if ratio > 1.15:
             missed.append(f"server ratio {ratio:.3f} > 1.15")
@@ -195,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
             shown = ", ".join(f"{w:.3f}" for w in walls)
             print(
                 f"mock: {mock_draws} draws, concurrency {concurrency}: median {median:.3f} ms/draw wall "
-                f"({shown}); median {statistics.median(cpu):.3f} ms/draw CPU"
+                f"({shown}); median {statistics.median(cpu):.3f} ms/draw CPU; load {os.getloadavg()[0]:.1f}"
             )
             if concurrency == 8 and median >= 0.5:
                 missed.append(f"mock per-draw {median:.3f} ms >= 0.5 ms")
