@@ -106,10 +106,20 @@ def _collapse_spaces(text: str, *, math: bool) -> str:
     return text
 
 
+_CACHED_LENGTH = 4000
+"""Longer texts are normalised without caching (and without the markdown-emphasis rule, whose matching is
+not linear in the worst case)."""
+
+
 @lru_cache(maxsize=65536)
+def _normalize_cached(text: str, kind: AnswerKind | None) -> str:
+    return _normalize(text, kind)
+
+
 def _normalize(text: str, kind: AnswerKind | None) -> str:
     text = text.strip()
-    text = _BOLD.sub(r"\2", text)
+    if len(text) <= _CACHED_LENGTH:
+        text = _BOLD.sub(r"\2", text)
     text = _strip_outer_quotes(text)
     for _ in range(3):
         stripped = _PREFIX.sub("", text, count=1)
@@ -162,7 +172,10 @@ def normalize(text: str, *, kind: AnswerKind | str | None = None) -> str:
     Returns:
         The normalised string (possibly empty, e.g. for ``":"``).
     """
-    return _normalize(str(text), kind_of(kind))
+    text = str(text)
+    if len(text) <= _CACHED_LENGTH:
+        return _normalize_cached(text, kind_of(kind))
+    return _normalize(text, kind_of(kind))
 
 
 _ANSWER_LINE = re.compile(
@@ -173,13 +186,20 @@ _ANSWER_LINE = re.compile(
 _ANSWER_IS = re.compile(r"(?:final|correct)?\s*answer\s+is\s*:?\s*([^\n]+)", re.IGNORECASE)
 
 
+_BOXED_WINDOW = 4000
+_BOXED_TRIES = 20
+
+
 def _last_boxed(text: str) -> str | None:
+    """The content of the last complete ``\\boxed{…}`` (a bounded search: hostile input stays linear)."""
     start = text.rfind("\\boxed")
-    while start != -1:
+    tries = 0
+    while start != -1 and tries < _BOXED_TRIES:
+        tries += 1
         brace = text.find("{", start)
         if brace != -1 and not text[start + len("\\boxed") : brace].strip():
             depth = 0
-            for end in range(brace, len(text)):
+            for end in range(brace, min(len(text), brace + _BOXED_WINDOW)):
                 if text[end] == "{":
                     depth += 1
                 elif text[end] == "}":

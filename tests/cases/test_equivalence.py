@@ -351,3 +351,16 @@ def test_symmetric_on_expressions(a: str, b: str) -> None:
 @given(set_texts, set_texts)
 def test_symmetric_on_sets(a: str, b: str) -> None:
     assert equivalent(a, b, kind="set").decision is equivalent(b, a, kind="set").decision
+
+
+def test_large_powers_are_not_expanded_but_checked_numerically() -> None:
+    judgement = equivalent("(x+1)^999*(x-1)", "(x+1)^998*(x^2-1)", kind="expression")
+    assert judgement.decision is EQ
+    assert "random points" in judgement.reason
+    assert equivalent("(x+1)^999", "(x+1)^998", kind="expression").decision is DIFF
+
+
+def test_reasons_name_the_evidence() -> None:
+    assert "expands to 0" in equivalent("(x+1)^2", "x^2+2x+1", kind="expression").reason
+    assert "simplifies to 0" in equivalent("\\sin^2 x + \\cos^2 x", "1", kind="expression").reason
+    assert "values differ" in equivalent("x^2", "x^3", kind="expression").reason

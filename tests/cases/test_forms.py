@@ -143,3 +143,13 @@ def test_renderings_not_applicable(kind: str) -> None:
 def test_renderings_of_unparseable_answers_are_none() -> None:
     assert render_latex("9^9^9^9", kind="number") is None
     assert render_ascii("not a group at all", kind="group") is None
+
+
+def test_public_surface_matches_all() -> None:
+    import cases.answers as answers
+
+    public = {name for name in vars(answers) if not name.startswith("_")}
+    modules = {name for name in public if type(getattr(answers, name)).__name__ == "module"}
+    assert set(answers.__all__) == public - modules - {"annotations"}
+    for name in answers.__all__:
+        assert getattr(answers, name).__doc__ or isinstance(getattr(answers, name), (float, int))

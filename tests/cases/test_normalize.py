@@ -85,3 +85,13 @@ def test_extract_final_answer(response: str, expected: str) -> None:
 
 def test_extraction_handles_nested_braces_in_boxed() -> None:
     assert extract_final_answer("thus \\boxed{\\frac{1}{2}}") == "\\frac{1}{2}"
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["\\boxed{" * 50_000, "**a" * 100_000, "Answer:" * 50_000, "a\n" * 100_000],
+    ids=["open-boxes", "bold-markers", "answer-prefixes", "many-lines"],
+)
+def test_hostile_long_responses_are_handled(hostile: str) -> None:
+    assert isinstance(extract_final_answer(hostile), str)
+    assert isinstance(normalize(hostile, kind="text"), str)
