@@ -153,3 +153,23 @@ def test_public_surface_matches_all() -> None:
     assert set(answers.__all__) == public - modules - {"annotations"}
     for name in answers.__all__:
         assert getattr(answers, name).__doc__ or isinstance(getattr(answers, name), (float, int))
+
+
+def _library_grade_cases() -> list[object]:
+    from cases.loader import load_library
+    from cases.models import GradeCase
+
+    return [case for case in load_library().cases if isinstance(case, GradeCase)]
+
+
+@pytest.mark.parametrize("case", _library_grade_cases(), ids=lambda case: case.id)  # type: ignore[attr-defined]
+def test_library_reference_forms_are_equivalent(case: object) -> None:
+    from cases.models import GradeCase
+
+    assert isinstance(case, GradeCase)
+    for form in alternate_forms(case.reference, kind=case.answer_kind, choices=case.choices):
+        for left, right in ((case.reference, form), (form, case.reference)):
+            judgement = equivalent(
+                left, right, kind=case.answer_kind, choices=case.choices, tolerance=case.tolerance
+            )
+            assert judgement.decision is Decision.EQUIVALENT, (form, judgement.reason)
