@@ -162,7 +162,7 @@ def _library_grade_cases() -> list[object]:
     return [case for case in load_library().cases if isinstance(case, GradeCase)]
 
 
-@pytest.mark.parametrize("case", _library_grade_cases(), ids=lambda case: case.id)  # type: ignore[attr-defined]
+@pytest.mark.parametrize("case", _library_grade_cases(), ids=lambda case: case.id)
 def test_library_reference_forms_are_equivalent(case: object) -> None:
     from cases.models import GradeCase
 
