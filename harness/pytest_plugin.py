@@ -121,17 +121,22 @@ class _State:
         )
         self.update = bool(config.getoption("judgeprobe_update_baseline"))
         self._outcome: tuple[SuiteRun, GateResult] | BaseException | None = None
+        self._plan: Any = None
 
     def plan(self) -> Any:
+        """The suite's plan (made once: collection and the run share it)."""
         from harness.session import plan_suite
 
-        return plan_suite(
+        if self._plan is not None:
+            return self._plan
+        self._plan = plan_suite(
             case_dirs=self.case_dirs,
             include_builtin_cases=self.builtin,
             case_ids=self.case_ids,
             tags=self.tags,
             probes=self.probes,
         )
+        return self._plan
 
     def outcome(self) -> tuple[SuiteRun, GateResult]:
         """Run the suite and gate it (once per session)."""

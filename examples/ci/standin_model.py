@@ -21,6 +21,7 @@ Run it with ``python standin_model.py --port 8765``; point a judge at ``http://1
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import threading
@@ -42,7 +43,7 @@ def _plain(text: str) -> str:
 
 
 def decide(prompt: str) -> tuple[str, str]:
-    """The stand-in's verdict on a rendered pairwise prompt: ``(slot, reasoning)``, slot ``A``, ``B`` or ``tie``."""
+    """The verdict on a rendered pairwise prompt: ``(slot, reasoning)``, slot ``A``, ``B`` or ``tie``."""
     blocks = {label: body for label, body in _BLOCK.findall(prompt)}
     if "RESPONSE A" not in blocks or "RESPONSE B" not in blocks:
         return "", "This is not a pairwise comparison prompt."
@@ -82,7 +83,7 @@ def _reply(body: dict[str, Any]) -> dict[str, Any]:
 class _Handler(BaseHTTPRequestHandler):
     server: StandInServer
 
-    def do_POST(self) -> None:  # noqa: N802 - the http.server naming
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         try:
             body = json.loads(self.rfile.read(length) or b"{}")
@@ -101,7 +102,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the http.server signature
+    def log_message(self, format: str, *args: Any) -> None:
         """Quiet: no line per request."""
 
 
@@ -139,10 +140,8 @@ def main() -> None:
     print(
         f"stand-in judge model on {server.base_url} (not a real model; see the module docstring)", flush=True
     )
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from harness.gate.baseline import compare, entries_from_frame, read_baseline, updated, write_baseline
+from harness.gate.baseline import (
+    BaselineError,
+    compare,
+    entries_from_frame,
+    read_baseline,
+    updated,
+    write_baseline,
+)
 from harness.gate.rules import GateResult, evaluate
 from harness.gate.settings import GateSettings
 from harness.stats.schema import Summary
@@ -67,7 +74,12 @@ def gate_frame(
     current = entries_from_frame(frame)
     notes: list[str] = []
     if baseline is not None and update_baseline:
-        old = read_baseline(baseline) if baseline.is_file() else None
+        old = None
+        if baseline.is_file():
+            try:
+                old = read_baseline(baseline)
+            except BaselineError as exc:  # e.g. merge-conflict markers: rewrite it from this run
+                notes.append(f"the old baseline was unreadable and is rewritten from this run ({exc})")
         new, counts = updated(
             old,
             current,

@@ -122,3 +122,12 @@ def test_nothing_to_evaluate_is_a_failure() -> None:
     result = evaluate(None, pd.DataFrame(), GateSettings(), judge="j", judge_hash="h")
     assert rules(result.failures) == [("no-draws", None)]
     assert "no draws" in result.failures[0].message
+
+
+def test_update_rewrites_an_unreadable_baseline(run_judge: Callable[..., SuiteRun], tmp_path: Path) -> None:
+    path = tmp_path / "baseline.jsonl"
+    path.write_text("<<<<<<< HEAD\n=======\n>>>>>>> branch\n", encoding="utf-8")
+    result = gate_run(run_judge("fair"), GateSettings(), baseline=path, update_baseline=True)
+    assert result.passed
+    assert any("old baseline was unreadable" in note for note in result.notes)
+    assert path.read_text(encoding="utf-8").startswith('{"judgeprobe_baseline": 1')
