@@ -24,42 +24,54 @@ from probes.chain import Chain, apply_chain
 from probes.units import base_variants
 from probes.variant import ParamValue, Step, Variant
 
-__all__ = ["generate_suite", "unit_points"]
+__all__ = ["generate_suite", "unit_chosen", "unit_points"]
 
 
 def unit_points(info: ProbeInfo, case_id: str, unit_id: str) -> list[dict[str, ParamValue]]:
     """Parameter points the default suite applies ``info`` with on one unit (see module docstring)."""
-    return [dict(step.params) for step in _Plan(info).steps(case_id, unit_id)]
+    return [dict(step.params) for step in _Plan(info).steps(_unit_crc(case_id, unit_id))]
+
+
+def unit_chosen(info: ProbeInfo, case_id: str, unit_id: str) -> bool:
+    """Whether the default suite applies ``info`` to this unit at all (its ``share`` of units)."""
+    return _Plan(info).chosen(_unit_crc(case_id, unit_id))
+
+
+def _unit_crc(case_id: str, unit_id: str) -> int:
+    """CRC-32 of ``case NUL unit NUL``; a probe's picks continue it with ``zlib.crc32(suffix, start)``."""
+    return zlib.crc32(f"{case_id}\x00{unit_id}\x00".encode())
 
 
 class _Plan:
-    """One probe's per-unit step choice, with the Step objects built once per distinct point."""
+    """One probe's per-unit choices, with the Step objects built once per distinct point."""
 
     def __init__(self, info: ProbeInfo) -> None:
         self.info = info
-        self.rotated = [
-            key for key in sorted(info.params) if key != info.dose_param and len(info.params[key]) > 1
-        ]
-        self.fixed = {key: values[0] for key, values in info.params.items() if key not in self.rotated}
-        self.doses = info.params[info.dose_param] if info.dose_param is not None else None
+        rotated = [key for key in sorted(info.params) if key != info.dose_param and len(info.params[key]) > 1]
+        self.rotated = rotated
+        self.fixed = {key: values[0] for key, values in info.params.items() if key not in rotated}
+        self.suffixes = [(f"{info.name}\x00{key}".encode(), info.params[key]) for key in rotated]
+        self.share_suffix = f"{info.name}\x00share".encode()
         self.cache: dict[tuple[ParamValue, ...], list[Step]] = {}
 
-    def steps(self, case_id: str, unit_id: str) -> list[Step]:
-        values = self.info.params
-        picked = tuple(
-            values[key][
-                zlib.crc32(f"{case_id}\x00{unit_id}\x00{self.info.name}\x00{key}".encode()) % len(values[key])
-            ]
-            for key in self.rotated
-        )
+    def chosen(self, unit_crc: int) -> bool:
+        """Whether the unit is among the probe's share of units."""
+        if self.info.share >= 1:
+            return True
+        return zlib.crc32(self.share_suffix, unit_crc) % 10_000 < self.info.share * 10_000
+
+    def steps(self, unit_crc: int) -> list[Step]:
+        """The steps for the unit whose :func:`_unit_crc` is ``unit_crc``."""
+        picked = tuple(values[zlib.crc32(suffix, unit_crc) % len(values)] for suffix, values in self.suffixes)
         steps = self.cache.get(picked)
         if steps is None:
             point = {**self.fixed, **dict(zip(self.rotated, picked, strict=True))}
-            if self.doses is None or self.info.dose_param is None:
+            dose = self.info.dose_param
+            if dose is None:
                 steps = [Step.of(self.info.name, **point)]
             else:
                 steps = [
-                    Step.of(self.info.name, **{**point, self.info.dose_param: dose}) for dose in self.doses
+                    Step.of(self.info.name, **{**point, dose: value}) for value in self.info.params[dose]
                 ]
             self.cache[picked] = steps
         return steps
@@ -87,12 +99,8 @@ def generate_suite(
         contribute nothing.
     """
     selected = list_probes() if probes is None else list(probes)
-    full = (
-        {info.name: [Step.of(info.name, **p) for p in grid_points(info)] for info in selected}
-        if sweep
-        else {}
-    )
-    plans = {info.name: _Plan(info) for info in selected}
+    full = {info.name: [Step.of(info.name, **p) for p in grid_points(info)] for info in selected}
+    plans = [(info, _Plan(info)) for info in selected]
     bases = [(case, base_variants(case, seed=seed)) for case in cases]
     out: dict[str, Variant] = {}
     for _, units in bases:
@@ -100,10 +108,16 @@ def generate_suite(
             out.setdefault(base.id, base)
     for case, units in bases:
         for base in units:
-            for info in selected:
-                if base.mode not in info.modes or not _chosen(info, case.id, base.unit_id, sweep=sweep):
+            unit_crc = _unit_crc(case.id, base.unit_id)
+            for info, plan in plans:
+                if base.mode not in info.modes:
                     continue
-                steps = full[info.name] if sweep else plans[info.name].steps(case.id, base.unit_id)
+                if sweep:
+                    steps = full[info.name]
+                elif plan.chosen(unit_crc):
+                    steps = plan.steps(unit_crc)
+                else:
+                    continue
                 for step in steps:
                     for variant in apply_step(case, base, step, seed=seed):
                         out.setdefault(variant.id, variant)
@@ -113,11 +127,3 @@ def generate_suite(
                 for variant in apply_chain(case, base, chain, seed=seed):
                     out.setdefault(variant.id, variant)
     return list(out.values())
-
-
-def _chosen(info: ProbeInfo, case_id: str, unit_id: str, *, sweep: bool) -> bool:
-    """Whether the unit is among the probe's share of units (always, when sweeping)."""
-    if sweep or info.share >= 1:
-        return True
-    bucket = zlib.crc32(f"{case_id}\x00{unit_id}\x00{info.name}\x00share".encode()) % 10_000
-    return bucket < info.share * 10_000

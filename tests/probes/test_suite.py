@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -174,3 +177,26 @@ def test_extra_chains_follow_the_single_probes(library: Library) -> None:
         assert variant.chain == chain.steps and variant.relation is Relation.INVARIANT
         assert variant.family == "length" and variant.dose == 100
         assert "\\boxed{" in variant.slots[0].text
+
+
+def test_ids_do_not_depend_on_the_process(library: Library) -> None:
+    """Same variants and ids in a fresh interpreter with another string-hash seed."""
+    cases = [case.id for case in list(library)[:12]]
+    script = (
+        "import sys\n"
+        "from cases.loader import load_library\n"
+        "from probes.suite import generate_suite\n"
+        "lib = load_library()\n"
+        "ids = sys.argv[1].split(',')\n"
+        "print('\\n'.join(v.id for v in generate_suite([lib.by_id(i) for i in ids])))\n"
+    )
+    for hash_seed in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-c", script, ",".join(cases)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        )
+        here = [v.id for v in generate_suite([library.by_id(i) for i in cases])]
+        assert done.stdout.split() == here
