@@ -2,8 +2,8 @@
 
 Registered under ``pytest11``, so it is active wherever judgeprobe is installed, and it does nothing until a
 judge is named: ``pytest --judgeprobe-judge judge.toml`` (or ``judgeprobe_judge = judge.toml`` in the ini
-file) adds one test item per probe family — ``judgeprobe[position]``, ``judgeprobe[length]``, … — plus
-``judgeprobe[overall]`` (accuracy, unscored and errored draws, the baseline file), each failing with the
+file) adds one test item per probe family — ``judgeprobe::position``, ``judgeprobe::length``, … — plus
+``judgeprobe::overall`` (accuracy, unscored and errored draws, the baseline file), each failing with the
 gate's explanation (thresholds come from ``judgeprobe.toml`` or ``[tool.judgeprobe]`` as for
 ``judgeprobe gate``). ``--judgeprobe-per-case`` adds one item per (case, response, probe) as well.
 
@@ -206,8 +206,10 @@ class JudgeprobeItem(pytest.Item):
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        """Where the item comes from, for pytest's report."""
-        return self.config.rootpath, None, self.name
+        """Where the item comes from, for pytest's report: the judge's TOML file when there is one."""
+        judge = Path(self.config.stash[_STATE].judge)
+        source = judge if judge.suffix == ".toml" else Path("judgeprobe")
+        return self.config.rootpath / source, None, self.name
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -226,14 +228,30 @@ def pytest_collection_modifyitems(
         raise pytest.UsageError(f"judgeprobe: {exc}") from None
     families = sorted({v.family for v in plan.variants if str(v.relation) != "base"})
     added: list[pytest.Item] = [
-        JudgeprobeItem.from_parent(session, name=f"judgeprobe[{family}]", scope="family", key=(family,))
+        JudgeprobeItem.from_parent(
+            session,
+            name=f"judgeprobe[{family}]",
+            nodeid=f"judgeprobe::{family}",
+            scope="family",
+            key=(family,),
+        )
         for family in families
     ]
-    added.append(JudgeprobeItem.from_parent(session, name="judgeprobe[overall]", scope="overall"))
+    added.append(
+        JudgeprobeItem.from_parent(
+            session, name="judgeprobe[overall]", nodeid="judgeprobe::overall", scope="overall"
+        )
+    )
     if config.getoption("judgeprobe_per_case") or config.getini("judgeprobe_per_case"):
         keys = sorted({(v.case_id, v.unit_id, v.probe) for v in plan.variants if str(v.relation) != "base"})
         added.extend(
-            JudgeprobeItem.from_parent(session, name=f"judgeprobe[{'/'.join(key)}]", scope="case", key=key)
+            JudgeprobeItem.from_parent(
+                session,
+                name=f"judgeprobe[{'/'.join(key)}]",
+                nodeid=f"judgeprobe::{'/'.join(key)}",
+                scope="case",
+                key=key,
+            )
             for key in keys
         )
     items.extend(added)

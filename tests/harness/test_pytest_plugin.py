@@ -47,13 +47,13 @@ def test_help_lists_the_options_and_ini_keys(pytester: pytest.Pytester) -> None:
 
 def test_nothing_is_collected_without_a_judge(project: pytest.Pytester) -> None:
     result = project.runpytest("--collect-only", "-q", *SELECT)
-    assert "judgeprobe[" not in result.stdout.str()
+    assert "judgeprobe::" not in result.stdout.str()
     result.assert_outcomes()
 
 
 def test_a_clean_judge_passes_one_item_per_family(project: pytest.Pytester) -> None:
     result = project.runpytest("-v", "--judgeprobe-judge=mock:fair", *SELECT)
-    result.stdout.fnmatch_lines(["*judgeprobe[[]position[]] PASSED*", "*judgeprobe[[]overall[]] PASSED*"])
+    result.stdout.fnmatch_lines(["judgeprobe::position PASSED*", "judgeprobe::overall PASSED*"])
     result.assert_outcomes(passed=3)
 
 
@@ -62,7 +62,7 @@ def test_a_biased_judge_fails_with_the_gates_explanation(project: pytest.Pyteste
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*judgeprobe[[]position[]] FAILED*",
+            "judgeprobe::position FAILED*",
             "*[[]excess-flip-rate[]] position: excess flip rate 100.0%*",
             "*support-refund-window/pair position.swap: 1 of 1 draws flipped*",
         ]
@@ -74,7 +74,7 @@ def test_keyword_selection_and_per_case_items(project: pytest.Pytester) -> None:
     only = project.runpytest("-v", "--judgeprobe-judge=mock:first", "-k", "overall", *SELECT)
     only.assert_outcomes(passed=1, deselected=2)
     per_case = project.runpytest("-v", "--judgeprobe-judge=mock:first", "--judgeprobe-per-case", *SELECT)
-    per_case.stdout.fnmatch_lines(["*judgeprobe[[]support-https-port/pair/position.swap[]] FAILED*"])
+    per_case.stdout.fnmatch_lines(["judgeprobe::support-https-port/pair/position.swap FAILED*"])
     # 4 swaps flip (failed), 2 swapped-content controls are within the gate (passed), plus family items
     per_case.assert_outcomes(passed=4, failed=5)
 
@@ -94,7 +94,7 @@ def test_baseline_snapshot_through_the_plugin(project: pytest.Pytester) -> None:
     missing = project.runpytest(*args)
     missing.assert_outcomes(passed=2, failed=1)
     missing.stdout.fnmatch_lines(
-        ["*judgeprobe[[]overall[]] FAILED*", "*[[]baseline-missing[]] no baseline at*"]
+        ["judgeprobe::overall FAILED*", "*[[]baseline-missing[]] no baseline at*"]
     )
     project.runpytest(*args, "--judgeprobe-update-baseline").assert_outcomes(passed=3)
     assert (project.path / "judge-baseline.jsonl").is_file()
