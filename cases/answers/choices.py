@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from cases.answers.chemistry import canonical_species
 from cases.answers.normalize import normalize
 from cases.answers.safe_math import parse_answer
 
@@ -77,7 +78,12 @@ def _matches(answer_text: str, choice_text: str) -> bool:
     if len(answer_text) > 60 or len(choice_text) > 60:
         return False
     left, right = _number(answer_text), _number(choice_text)
-    return left is not None and right is not None and left == right
+    if left is not None and right is not None:
+        return bool(left == right)
+    if min(len(answer_text.strip()), len(choice_text.strip())) < 2:
+        return False
+    species = canonical_species(answer_text)  # "CO₂" names the choice "Carbon dioxide"
+    return species is not None and species == canonical_species(choice_text)
 
 
 def _by_text(text: str, choices: Choices) -> list[str]:

@@ -183,6 +183,12 @@ _ANSWER_LINE = re.compile(
     r"(?:\*\*)?[ \t]*([^\n]*)",
     re.IGNORECASE,
 )
+_JUDGE_FIELD = re.compile(
+    r"^(?:\W*(?:correct|confidence|reasoning|explanation|verdict|grade|score|rating|judge?ment)\W*\s*[:=]"
+    r"|\[[A-Za-z_ ]+\]\s*:|\{.*\}$|ignore (?:all |the )?(?:previous |above |prior )?instructions)",
+    re.IGNORECASE,
+)
+"""Lines that imitate a judge's own output fields or instructions; never taken as the final answer."""
 _ANSWER_IS = re.compile(r"(?:final|correct)?\s*answer\s+is\s*:?\s*([^\n]+)", re.IGNORECASE)
 
 
@@ -214,7 +220,8 @@ def extract_final_answer(response: str) -> str:
     """Best guess of the final answer inside a longer response.
 
     In order: the last ``Answer:`` / ``Final answer:`` line (or the next non-empty line when that line
-    is empty), the last ``\\boxed{…}``, the last ``the answer is …``, else the last non-empty line.
+    is empty), the last ``\\boxed{…}``, the last ``the answer is …``, else the last non-empty line that
+    does not imitate a judge field (``correct: yes``, ``[correct_answer]: …``, a JSON verdict, ``GRADE: C``).
     The result is not normalised; an empty response gives ``""``.
     """
     text = str(response)
@@ -236,4 +243,5 @@ def extract_final_answer(response: str) -> str:
     if said:
         return said[-1].group(1).strip()
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[-1] if lines else ""
+    answers = [line for line in lines if not _JUDGE_FIELD.match(line)]
+    return (answers or lines)[-1] if lines else ""

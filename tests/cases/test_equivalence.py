@@ -74,6 +74,15 @@ def test_hle_66f378a5_multiple_choice(answer: str, expected: Decision) -> None:
     assert equivalent("A", answer, kind="multiple_choice", choices=MC_CHOICES).decision is expected
 
 
+def test_choice_text_may_be_named_by_a_formula() -> None:
+    gases = {"A": "Oxygen", "B": "Carbon dioxide", "C": "Nitrogen"}
+    assert equivalent("B", "CO₂", kind="multiple_choice", choices=gases).decision is EQ
+    assert equivalent("B", "O2", kind="multiple_choice", choices=gases).decision is DIFF
+    assert equivalent("B", "Nitrogen (B)", kind="multiple_choice", choices=gases).decision is DIFF
+    assert equivalent("C", "Nitrogen (C)", kind="multiple_choice", choices=gases).decision is EQ
+    assert equivalent("C", "[C]", kind="multiple_choice", choices=gases).decision is EQ
+
+
 def test_choices_may_be_pairs() -> None:
     pairs = list(MC_CHOICES.items())
     assert equivalent("A", "A. 1", kind="multiple_choice", choices=pairs).decision is EQ
