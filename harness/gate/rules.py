@@ -326,7 +326,12 @@ def evaluate(
         )
     if comparison is not None:
         failures += _baseline_rules(comparison, settings.noise_tolerance)
-        if comparison.judge_changed:
+        if comparison.judge_changed and judge.startswith("replay:"):
+            all_notes.append(
+                f"answers replayed from a recording ({judge}); the baseline was recorded with judge "
+                f"configuration {comparison.baseline.judge_hash}"
+            )
+        elif comparison.judge_changed:
             all_notes.append(
                 f"the judge configuration changed since the baseline ({comparison.baseline.judge_hash} -> "
                 f"{judge_hash}); (case, probe) figures are compared as they are"
