@@ -142,7 +142,7 @@ async def export_requests(judge: Judge, store: RunStore, out: TextIO, *, repeats
             http.post_json = original
     if planned == 0:
         raise ConfigError(
-            f"the store {store.path} holds no variants; create them first (judgeprobe run --variants-only)"
+            f"the store {store.path} holds no variants; a run into this folder stores them (judgeprobe run)"
         )
     return ExportResult(written, planned, finished, duplicates, unsupported)
 
