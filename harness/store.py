@@ -288,14 +288,23 @@ class RunStore:
     def put_draws(self, items: Iterable[tuple[DrawRecord, Verdict]]) -> None:
         """Write several draws in one transaction (one commit)."""
         rows = [_draw_row(record, verdict) for record, verdict in items]
-        if rows:
+        if not rows:
+            return
+        try:
             with self._transaction():
                 self._db.executemany(_INSERT_DRAW, rows)
+        except UnicodeEncodeError:  # a lone surrogate in some reply: store it with a replacement mark
+            with self._transaction():
+                self._db.executemany(_INSERT_DRAW, _encodable(rows))
 
     def journal_draws(self, items: Iterable[tuple[DrawRecord, Verdict]]) -> None:
         """Make draws crash-safe now (one append to the side file) and commit them later (:meth:`flush`)."""
         rows = [_draw_row(record, verdict) for record, verdict in items]
-        self._journal.append(rows)
+        try:
+            self._journal.append(rows)
+        except UnicodeEncodeError:  # a lone surrogate in some reply: keep it with a replacement mark
+            rows = _encodable(rows)
+            self._journal.append(rows)
         self._pending.extend(rows)
 
     @property
@@ -372,6 +381,14 @@ _RECORD_VALUES = operator.attrgetter(*COLUMNS)
 def _draw_row(record: DrawRecord, verdict: Verdict) -> tuple[Any, ...]:
     meta = json.dumps(dict(verdict.meta), ensure_ascii=False, default=str) if verdict.meta else None
     return (*_RECORD_VALUES(record), verdict.reasoning, meta)
+
+
+def _encodable(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows whose texts can be written as UTF-8 (lone surrogates, e.g. from a judge's JSON, become ``?``)."""
+    return [
+        tuple(v.encode("utf-8", "replace").decode("utf-8") if isinstance(v, str) else v for v in row)
+        for row in rows
+    ]
 
 
 def _verdict_from_row(row: tuple[Any, ...]) -> Verdict:

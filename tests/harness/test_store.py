@@ -227,3 +227,12 @@ def test_reads_see_journaled_draws(store: RunStore) -> None:
     assert store.pending == 1
     assert store.lookup(record.cache_key) == verdict
     assert store.pending == 0
+
+
+def test_a_reply_with_a_lone_surrogate_is_stored_not_fatal(store: RunStore) -> None:
+    variant = _perturbed()
+    bad = Verdict.unscored("no verdict", raw_reply='{"correct": "\ud800"}')
+    store.journal_draws([(_record(store, variant, bad, draw=0), bad)])
+    store.put_draw(_record(store, variant, bad, draw=1), bad)
+    replies = [r.raw_reply for r in store.iter_records()]
+    assert replies == ['{"correct": "?"}', '{"correct": "?"}']
