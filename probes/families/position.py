@@ -197,7 +197,7 @@ def _move_answer(variant: Variant, ctx: ProbeContext, params: Params) -> list[Va
         new_text = "\n".join(lines)
     else:
         span = locate(text)
-        if span is None or len(content) != 1 or len(text.split()) > 8:
+        if span is None or len(content) != 1 or len(text.split()) > 4:
             return []
         sentences = [
             p for p in filler_text(_SURROUND_WORDS, zlib.crc32(variant.id.encode()) % len(FILLER)).split(". ")
