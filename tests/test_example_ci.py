@@ -104,6 +104,8 @@ def test_recorded_run_gates_again_through_replay_with_zero_judge_calls(example: 
     replay = f"replay:judgeprobe-out/ci?judge={recorded}"
     replayed = gate("--judge", replay, "--out", "judgeprobe-out/replayed")
     assert replayed.exit_code == 0, replayed.output
+    assert "(30 answered from the recording, no model called, 0 from the store)" in replayed.output
+    assert "answers replayed from a recording" in replayed.output
     assert server.calls == calls
 
     stale = gate(

@@ -307,9 +307,14 @@ def _gate_live(
         show_progress=progress and sys.stderr.isatty(),
     )
     stats = suite.stats
+    calls = (
+        f"{stats.new_calls} answered from the recording, no model called"
+        if suite.judge_name.startswith("replay:")
+        else f"{stats.new_calls} judge calls"
+    )
     console.print(
-        f"{stats.done} draws of {len(plan.variants)} variants ({stats.new_calls} judge calls, "
-        f"{stats.cache_hits} from the store); reports in {_shown(suite.run_dir)}/"
+        f"{stats.done} draws of {len(plan.variants)} variants ({calls}, {stats.cache_hits} from the store); "
+        f"reports in {_shown(suite.run_dir)}/"
     )
     result = gate_run(
         suite,

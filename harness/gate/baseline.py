@@ -36,6 +36,7 @@ __all__ = [
     "BaselineComparison",
     "BaselineEntry",
     "BaselineError",
+    "Key",
     "UpdateCounts",
     "compare",
     "entries_from_frame",
