@@ -33,7 +33,11 @@ def probes() -> None:
 @probes.command("list")
 @click.option("--family", "families", multiple=True, help="Show only this family; repeatable.")
 def list_command(families: tuple[str, ...]) -> None:
-    """Show every probe: name, family, relation, parameters (* marks the dose) and a one-line description."""
+    """Show every probe: name, family, relation, parameters (* marks the dose) and a one-line description.
+
+    The default suite sweeps a dose over its whole grid on every unit and takes one value of every other
+    parameter per unit (a stable hash picks it); paired controls go to a third of the units.
+    """
     known = list_families()
     unknown = [family for family in families if family not in known]
     if unknown:
