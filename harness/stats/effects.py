@@ -62,6 +62,24 @@ def _flip_classes(rows: pd.DataFrame, choices: Mapping[str, Mapping[str, str]]) 
     return counts
 
 
+def _reuse_design_effect(paired: pd.DataFrame, f: np.ndarray, p: np.ndarray) -> float:
+    """Variance inflation from one placebo draw serving as partner to several variant draws.
+
+    A unit's placebo draw ``j`` is paired with draw ``j`` of every perturbed variant of the unit, so its flip
+    is counted ``m`` times. Treating the flips as Bernoulli, the variance of the summed difference is
+    ``n v_f + sum(m_k**2) v_p`` against ``n (v_f + v_p)`` for independent pairs.
+    """
+    n = len(f)
+    if n == 0:
+        return 1.0
+    v_f = float(f.mean() * (1.0 - f.mean()))
+    v_p = float(p.mean() * (1.0 - p.mean()))
+    if v_f + v_p == 0.0:
+        return 1.0
+    shared = paired.groupby(["case_id", "unit_id", "pair_index"]).size().to_numpy(dtype=float)
+    return max(1.0, (n * v_f + float((shared**2).sum()) * v_p) / (n * (v_f + v_p)))
+
+
 def invariant_fields(
     rows: pd.DataFrame,
     *,
@@ -93,6 +111,7 @@ def invariant_fields(
     diff = f.astype(float) - p.astype(float)
     iid_var = float(np.var(diff)) / n if n else 0.0
     deff = max(1.0, boot_var / iid_var) if iid_var > 0 and not np.isnan(boot_var) else 1.0
+    deff = max(deff, _reuse_design_effect(paired, f, p))
     test = mcnemar(round(b / deff), round(c / deff))
     placebo_rate = (a + c) / n if n else 0.0
     return {

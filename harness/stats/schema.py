@@ -154,7 +154,8 @@ class InvariantResult(_Model):
     q: float | None
     """Benjamini–Hochberg q-value (scope: ``Summary.bh_scope``)."""
     design_effect: float
-    """Variance inflation from clustering by case (bootstrap variance / independent-pairs variance, >= 1)."""
+    """Variance inflation, at least 1: the larger of clustering by case (bootstrap variance over the variance
+    of independent pairs) and placebo reuse (one placebo draw partners every variant of its unit)."""
     mde: float | None
     """Minimum detectable excess at the realised pairs, placebo rate and design effect (``None``: none)."""
     verdict: Verdict
