@@ -8,7 +8,7 @@ placebo is not zero and the excess has to stand out from the judge's own noise. 
 judge: the share called biased there is the false-alarm rate. A second table runs the fair noisy judge over
 the whole planted suite (grade and pairwise, seven tests) and counts runs with *any* test called biased.
 
-Run: ``python benchmarks/power_table.py [--seeds 200] [--cases 30] [--noise 0.1]``.
+Run: ``python benchmarks/power_table.py [--seeds 200] [--cases 30] [--noise 0.1] [--alarm-seeds 50]``.
 """
 
 from __future__ import annotations
@@ -65,6 +65,9 @@ def main() -> None:
     parser.add_argument("--noise", type=float, default=0.1, help="random verdict flips of every judge")
     parser.add_argument("--effects", default="0,0.05,0.1,0.2,0.3", help="planted first-slot probabilities")
     parser.add_argument("--draws", default="1,3,5", help="draws per variant")
+    parser.add_argument(
+        "--alarm-seeds", type=int, default=50, help="runs of the fair judge over the full suite"
+    )
     args = parser.parse_args()
     effects = [float(x) for x in args.effects.split(",")]
     draws = [int(x) for x in args.draws.split(",")]
@@ -94,7 +97,7 @@ def main() -> None:
         alarms = 0
         tests = 0
         biased_tests = 0
-        seeds = max(1, args.seeds // 4)
+        seeds = args.alarm_seeds
         for seed in range(seeds):
             judge = planted.NoisyJudge(rate=noise, salt=f"alarm-{seed}")
             summary = build_summary(
