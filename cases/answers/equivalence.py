@@ -37,7 +37,7 @@ from cases.answers.safe_math import Parsed, parse_answer
 from cases.answers.units import TEMPERATURES, canonical_unit, kelvin, split_unit, to_si
 from cases.models import AnswerKind
 
-__all__ = ["DEFAULT_RELATIVE_TOLERANCE", "equivalent", "is_hedged"]
+__all__ = ["DEFAULT_RELATIVE_TOLERANCE", "equivalent", "is_hedged", "number_and_unit"]
 
 _HEDGE_WORDS = re.compile(r"(?:^|[\s,(])(?:or|either|and/or|maybe|perhaps)(?=$|[\s,)])", re.IGNORECASE)
 _AND = re.compile(r"(?:^|\s)and(?=\s)", re.IGNORECASE)
@@ -96,15 +96,25 @@ def _compare(va: object, vb: object, tolerance: float | None, limits: Limits) ->
         return undecided(f"comparison failed ({type(exc).__name__})")
 
 
-def _number_with_unit(text: str, limits: Limits) -> tuple[Parsed, str | None]:
+def number_and_unit(text: str, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Parsed, str | None]:
+    """A numeric answer and its trailing unit as written (``9.8 m/s^2`` -> 9.8 and ``m/s^2``).
+
+    The whole text is tried as a number first; then the rightmost split whose number part is a
+    symbol-free number. The unit is ``None`` when there is none.
+    """
     whole = parse_answer(text, kind=AnswerKind.NUMBER, limits=limits)
     if not whole.undecided and isinstance(whole.value, sympy.Expr) and not whole.value.free_symbols:
         return whole, None
     for number, unit in split_unit(normalize(text, kind=AnswerKind.NUMBER)):
         parsed = parse_answer(number, kind=AnswerKind.NUMBER, limits=limits)
         if not parsed.undecided and not getattr(parsed.value, "free_symbols", True):
-            return parsed, canonical_unit(unit)
+            return parsed, unit
     return whole, None
+
+
+def _number_with_unit(text: str, limits: Limits) -> tuple[Parsed, str | None]:
+    parsed, unit = number_and_unit(text, limits=limits)
+    return parsed, None if unit is None else canonical_unit(unit)
 
 
 def _unparsed(pa: Parsed, pb: Parsed) -> Judgement | None:

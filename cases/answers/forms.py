@@ -21,7 +21,7 @@ from cases.answers.chemistry import canonical_species, render_species, species_f
 from cases.answers.choices import Choices, freeze_choices, pick_letter
 from cases.answers.complexity import canonical_class, class_forms, render_class
 from cases.answers.dates import AMBIGUOUS, canonical_when, when_forms
-from cases.answers.equivalence import equivalent
+from cases.answers.equivalence import equivalent, number_and_unit
 from cases.answers.groups import canonical_group, group_forms, render_group
 from cases.answers.judgement import Decision
 from cases.answers.normalize import kind_of, normalize
@@ -38,6 +38,14 @@ _REWRITE_BUDGET_S = 0.5
 def _value(text: str, kind: AnswerKind) -> object | None:
     parsed = parse_answer(text, kind=kind)
     return None if parsed.undecided else parsed.value
+
+
+def _value_and_unit(text: str, kind: AnswerKind) -> tuple[object | None, str]:
+    """The parsed value and, for numbers, the trailing unit to write after every form (``" m/s"``)."""
+    if kind is not AnswerKind.NUMBER:
+        return _value(text, kind), ""
+    parsed, unit = number_and_unit(text)
+    return (None if parsed.undecided else parsed.value), (f" {unit}" if unit else "")
 
 
 def _decimal(value: sympy.Rational, digits: int | None = None) -> str | None:
@@ -63,9 +71,11 @@ def _number_forms(value: sympy.Basic, kind: AnswerKind) -> list[str]:
         if kind is AnswerKind.NUMBER and abs(n) >= 1000:
             forms.append(f"{n:,}")
         if n != 0 and abs(n) >= 10**5:
-            mantissa, exponent = f"{n:e}".split("e")
-            mantissa = mantissa.rstrip("0").rstrip(".")
-            forms += [f"{mantissa}e{int(exponent)}", f"{mantissa} \\times 10^{{{int(exponent)}}}"]
+            digits = str(abs(n))
+            exponent = len(digits) - 1
+            tail = digits[1:].rstrip("0")
+            mantissa = ("-" if n < 0 else "") + digits[0] + (f".{tail}" if tail else "")  # exact, no rounding
+            forms += [f"{mantissa}e{exponent}", f"{mantissa} \\times 10^{{{exponent}}}"]
     elif isinstance(value, sympy.Rational):
         p, q = int(value.p), int(value.q)
         forms += [f"\\frac{{{p}}}{{{q}}}" if p > 0 else f"-\\frac{{{-p}}}{{{q}}}", f"{p}/{q}"]
@@ -124,9 +134,13 @@ def _collection_forms(value: object) -> list[str]:
 
 
 def _math_forms(text: str, kind: AnswerKind) -> list[str]:
-    value = _value(text, kind)
+    value, unit = _value_and_unit(text, kind)
     if value is None:
         return []
+    if unit:
+        numbers = [render_value(value, s) for s in ("ascii", "latex", "unicode")]
+        numbers += _number_forms(value, kind) if isinstance(value, sympy.Basic) else []
+        return [f"{number}{unit}" for number in numbers if number and "%" not in number]
     forms = [f for f in (render_value(value, s) for s in ("ascii", "latex", "unicode")) if f]
     if isinstance(value, sympy.Basic) and not isinstance(value, sympy.Set):
         forms += _number_forms(value, kind)
@@ -206,8 +220,13 @@ def alternate_forms(
 @lru_cache(maxsize=16384)
 def _render(text: str, kind: AnswerKind, style: str) -> str | None:
     if kind in _MATH:
-        value = _value(text, kind)
-        return None if value is None else render_value(value, style)
+        value, unit = _value_and_unit(text, kind)
+        rendered = None if value is None else render_value(value, style)
+        if kind is AnswerKind.NUMBER and isinstance(value, sympy.Rational) and not value.is_integer:
+            decimal = _decimal(value)  # a decimal answer stays a decimal: 9.8 is not rendered 49/5
+            if decimal is not None and "." in normalize(text, kind=kind):
+                rendered = decimal.replace("-", "−") if style == "unicode" else decimal
+        return None if rendered is None else f"{rendered}{unit}"
     if kind is AnswerKind.GROUP:
         group = canonical_group(text)
         return None if group is None else render_group(group, style)

@@ -18,6 +18,8 @@ MC_CHOICES = {"A": "1", "B": "2", "C": "3", "D": "4", "E": "5", "F": "6"}
     [
         ("1/2", "number", {"0.5", "50%", "\\frac{1}{2}"}),
         ("1000000", "number", {"1,000,000", "1e6"}),
+        ("299792458 m/s", "number", {"299,792,458 m/s", "2.99792458e8 m/s"}),
+        ("0.5 kg", "number", {"1/2 kg", "\\frac{1}{2} kg"}),
         ("(x+1)^2", "expression", {"x^2 + 2*x + 1"}),
         ("x^2-1", "expression", {"(x - 1)*(x + 1)"}),
         ("{1, 2, 3}", "set", {"{3, 2, 1}", "\\{1, 2, 3\\}"}),
@@ -119,6 +121,8 @@ def test_alternate_forms_of_expressions_are_equivalent(text: str) -> None:
     ("text", "kind", "latex", "unicode", "ascii"),
     [
         ("1/2", "number", "\\frac{1}{2}", "1/2", "1/2"),
+        ("9.8 m/s^2", "number", "9.8 m/s^2", "9.8 m/s^2", "9.8 m/s^2"),
+        ("-0.25", "number", "-0.25", "−0.25", "-0.25"),
         ("x^2+1", "expression", "x^{2} + 1", "x² + 1", "x^2 + 1"),
         ("\\sqrt{2}", "number", "\\sqrt{2}", "√2", "sqrt(2)"),
         ("Z+Z+Z+Z+Z", "group", "\\mathbb{Z}^{5}", "ℤ⁵", "Z^5"),
