@@ -93,9 +93,7 @@ def test_baseline_snapshot_through_the_plugin(project: pytest.Pytester) -> None:
     args = ["-v", "--judgeprobe-judge=mock:fair", "--judgeprobe-baseline=judge-baseline.jsonl", *SELECT]
     missing = project.runpytest(*args)
     missing.assert_outcomes(passed=2, failed=1)
-    missing.stdout.fnmatch_lines(
-        ["judgeprobe::overall FAILED*", "*[[]baseline-missing[]] no baseline at*"]
-    )
+    missing.stdout.fnmatch_lines(["judgeprobe::overall FAILED*", "*[[]baseline-missing[]] no baseline at*"])
     project.runpytest(*args, "--judgeprobe-update-baseline").assert_outcomes(passed=3)
     assert (project.path / "judge-baseline.jsonl").is_file()
     project.runpytest(*args).assert_outcomes(passed=3)
