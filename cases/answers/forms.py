@@ -87,8 +87,8 @@ def _number_forms(value: sympy.Basic, kind: AnswerKind) -> list[str]:
                 if percent is not None:
                     forms.append(f"{percent}%")
             if abs(value) < sympy.Rational(1, 1000):
-                mantissa, exponent = f"{Decimal(p) / Decimal(q):e}".split("e")
-                forms += [f"{mantissa}e{int(exponent)}", f"{mantissa} \\times 10^{{{int(exponent)}}}"]
+                small, power = f"{Decimal(p) / Decimal(q):e}".split("e")
+                forms += [f"{small}e{int(power)}", f"{small} \\times 10^{{{int(power)}}}"]
         elif kind is AnswerKind.NUMBER:
             approx = _decimal(value, 10)
             if approx is not None:
