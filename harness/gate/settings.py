@@ -131,15 +131,18 @@ class ProjectSettings(_Model):
 
 def find_settings_file(start: Path) -> Path | None:
     """The first ``judgeprobe.toml``, or ``pyproject.toml`` with a ``[tool.judgeprobe]`` table, in ``start``
-    or a parent folder."""
+    or a parent folder. The search stops at the project's root: a folder holding ``pyproject.toml`` or
+    ``.git``, so settings of an unrelated enclosing folder are never picked up."""
     folder = start.resolve()
     for candidate in (folder, *folder.parents):
         own = candidate / "judgeprobe.toml"
         if own.is_file():
             return own
         project = candidate / "pyproject.toml"
-        if project.is_file() and "judgeprobe" in _read_toml(project).get("tool", {}):
-            return project
+        if project.is_file():
+            return project if "judgeprobe" in _read_toml(project).get("tool", {}) else None
+        if (candidate / ".git").exists():
+            return None
     return None
 
 

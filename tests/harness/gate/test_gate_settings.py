@@ -42,6 +42,18 @@ def test_judgeprobe_toml_with_relative_paths_and_family_limits(tmp_path: Path) -
     assert settings.gate.min_accuracy == 0.8
 
 
+def test_the_search_stops_at_the_project_root(tmp_path: Path) -> None:
+    (tmp_path / "judgeprobe.toml").write_text("[gate]\nmin_accuracy = 0.9\n", encoding="utf-8")
+    project = tmp_path / "project"
+    (project / "src").mkdir(parents=True)
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    assert find_settings_file(project / "src") is None
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    assert find_settings_file(repo) is None
+    assert find_settings_file(tmp_path / "elsewhere") == tmp_path / "judgeprobe.toml"
+
+
 def test_pyproject_tool_table(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "x"\n[tool.judgeprobe.gate]\nmax_control_miss_rate = 0.5\n', encoding="utf-8"
