@@ -200,3 +200,16 @@ def test_ids_do_not_depend_on_the_process(library: Library) -> None:
         )
         here = [v.id for v in generate_suite([library.by_id(i) for i in cases])]
         assert done.stdout.split() == here
+
+
+def test_sweep_applies_the_whole_grid(library: Library) -> None:
+    cases = [case for case in library if case.mode == "grade"][:3]
+    chosen = select_probes("identity.model_name,length.pad_control")
+    swept = generate_suite(cases, probes=chosen, sweep=True)
+    default = generate_suite(cases, probes=chosen)
+    units = sum(len(case.responses) for case in cases)
+    names = Counter(v.probe for v in swept)
+    assert names["identity.model_name"] == 4 * units  # every name on every unit
+    assert names["length.pad_control"] > 0
+    assert Counter(v.probe for v in default)["identity.model_name"] == units  # one name per unit
+    assert {v.id for v in default} <= {v.id for v in swept}
