@@ -4,8 +4,10 @@ Registered under ``pytest11``, so it is active wherever judgeprobe is installed,
 judge is named: ``pytest --judgeprobe-judge judge.toml`` (or ``judgeprobe_judge = judge.toml`` in the ini
 file) adds one test item per probe family — ``judgeprobe::position``, ``judgeprobe::length``, … — plus
 ``judgeprobe::overall`` (accuracy, unscored and errored draws, the baseline file), each failing with the
-gate's explanation (thresholds come from ``judgeprobe.toml`` or ``[tool.judgeprobe]`` as for
-``judgeprobe gate``). ``--judgeprobe-per-case`` adds one item per (case, response, probe) as well.
+gate's explanation. Thresholds come from ``judgeprobe.toml`` or ``[tool.judgeprobe]`` as for ``judgeprobe
+gate``, and so does the selection (``[run]``: cases, probes, repeats, baseline, run folder) wherever no
+``--judgeprobe-*`` option or ini key gives it. ``--judgeprobe-per-case`` adds one item per (case, response,
+probe) as well.
 
 The fixture ``judgeprobe_run`` is a session-scoped factory::
 
@@ -33,13 +35,13 @@ __all__ = ["JudgeprobeItem"]
 
 _OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("judge", "string", "Judge spec or judge TOML file; enables the judgeprobe test items."),
-    ("cases", "args", "Extra case folder(s), read besides the shipped library."),
+    ("cases", "args", "Extra case folder(s), read besides the shipped library (default: run.cases)."),
     ("case", "args", "Only these case ids."),
     ("tag", "args", "Only cases with these tags."),
-    ("probes", "string", "Probe families or names, comma-separated (default: all)."),
-    ("repeats", "string", "Draws per variant (default: 1)."),
-    ("baseline", "string", "Baseline file to compare with (snapshot semantics: a missing file fails)."),
-    ("out", "string", "Run folder (default: a temporary folder)."),
+    ("probes", "string", "Probe families or names, comma-separated (default: run.probes, else all)."),
+    ("repeats", "string", "Draws per variant (default: run.repeats, else 1)."),
+    ("baseline", "string", "Baseline file (default: run.baseline); a missing file fails unless updated."),
+    ("out", "string", "Run folder (default: run.out, else a temporary folder)."),
 )
 """(name, ini type, help) of the valued options: ``--judgeprobe-NAME`` and the ini key ``judgeprobe_NAME``."""
 
@@ -78,9 +80,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini(
         "judgeprobe_builtin_cases",
-        "Read the shipped case library (default: true).",
+        "Read the shipped case library (default: the settings file's run.builtin_cases, else true).",
         type="bool",
-        default=True,
+        default=None,
     )
     parser.addini(
         "judgeprobe_per_case", "Collect one item per (case, response, probe).", type="bool", default=False
@@ -100,25 +102,35 @@ class _State:
     """The one suite run of a test session, made on first use and shared by every item."""
 
     def __init__(self, config: pytest.Config, judge: str) -> None:
+        from harness.gate.settings import load_settings
+
         self.config = config
         self.judge = judge
         root = config.rootpath
-        self.case_dirs = tuple(root / p for p in (_value(config, "cases") or ()))
-        self.case_ids = tuple(_value(config, "case") or ())
-        self.tags = tuple(_value(config, "tag") or ())
-        self.probes = _value(config, "probes") or "all"
+        try:
+            self.settings = load_settings(start=root)
+            """Settings file of the project (``[run]`` fills what no option or ini key gives)."""
+        except ValueError as exc:
+            raise pytest.UsageError(f"judgeprobe: {exc}") from None
+        run = self.settings.run
+        cases = _value(config, "cases")
+        self.case_dirs = tuple(root / p for p in cases) if cases else run.cases
+        self.case_ids = tuple(_value(config, "case") or run.case_ids)
+        self.tags = tuple(_value(config, "tag") or run.tags)
+        self.modes = run.modes
+        self.probes = _value(config, "probes") or run.probes
         repeats = _value(config, "repeats")
         try:
-            self.repeats = int(repeats) if repeats is not None else 1
+            self.repeats = int(repeats) if repeats is not None else run.repeats
         except ValueError:
             raise pytest.UsageError(f"--judgeprobe-repeats must be a whole number, got {repeats!r}") from None
         baseline = _value(config, "baseline")
-        self.baseline = root / baseline if baseline else None
+        self.baseline = root / baseline if baseline else run.baseline
         out = _value(config, "out")
-        self.out = root / out if out else None
-        self.builtin = not config.getoption("judgeprobe_no_builtin_cases") and bool(
-            config.getini("judgeprobe_builtin_cases")
-        )
+        self.out = root / out if out else run.out
+        ini_builtin = config.getini("judgeprobe_builtin_cases")
+        builtin = run.builtin_cases if ini_builtin is None else bool(ini_builtin)
+        self.builtin = not config.getoption("judgeprobe_no_builtin_cases") and builtin
         self.update = bool(config.getoption("judgeprobe_update_baseline"))
         self._outcome: tuple[SuiteRun, GateResult] | BaseException | None = None
         self._plan: Any = None
@@ -134,6 +146,7 @@ class _State:
             include_builtin_cases=self.builtin,
             case_ids=self.case_ids,
             tags=self.tags,
+            modes=self.modes,
             probes=self.probes,
         )
         return self._plan
@@ -154,11 +167,9 @@ class _State:
         import tempfile
 
         from harness.gate.check import gate_run
-        from harness.gate.settings import load_settings
         from harness.runner import RunOptions
         from harness.session import run_suite
 
-        settings = load_settings(start=self.config.rootpath)
         out = self.out or Path(tempfile.mkdtemp(prefix="judgeprobe-pytest-"))
         suite = run_suite(
             self.plan(),
@@ -168,7 +179,7 @@ class _State:
             show_progress=False,
             write_reports=False,
         )
-        result = gate_run(suite, settings.gate, baseline=self.baseline, update_baseline=self.update)
+        result = gate_run(suite, self.settings.gate, baseline=self.baseline, update_baseline=self.update)
         return suite, result
 
 

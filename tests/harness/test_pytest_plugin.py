@@ -89,6 +89,18 @@ def test_ini_keys_configure_the_run(project: pytest.Pytester) -> None:
     assert "of 8 pairs" in result.stdout.str()  # 4 swaps x 2 repeats
 
 
+def test_the_settings_file_supplies_the_selection_and_the_limits(pytester: pytest.Pytester) -> None:
+    pytester.makefile(
+        ".toml",
+        judgeprobe=f'[run]\ncases = ["{CASES}"]\nbuiltin_cases = false\nprobes = "position"\n'
+        "[gate.max_excess_flip_rate_by_family]\nposition = 1.0\n[gate]\nmax_control_miss_rate = 1.0\n",
+    )
+    result = pytester.runpytest("-v", "--judgeprobe-judge=mock:first")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["judgeprobe::position PASSED*"])
+    assert "judgeprobe::length" not in result.stdout.str()
+
+
 def test_baseline_snapshot_through_the_plugin(project: pytest.Pytester) -> None:
     args = ["-v", "--judgeprobe-judge=mock:fair", "--judgeprobe-baseline=judge-baseline.jsonl", *SELECT]
     missing = project.runpytest(*args)
