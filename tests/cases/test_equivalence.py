@@ -9,6 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cases.answers import DEFAULT_RELATIVE_TOLERANCE, Decision, Limits, equivalent, is_hedged
+from cases.models import AnswerKind
 
 EQ, DIFF, UND = Decision.EQUIVALENT, Decision.DIFFERENT, Decision.UNDECIDED
 MC_CHOICES = {"A": "1", "B": "2", "C": "3", "D": "4", "E": "5", "F": "6"}
@@ -373,3 +374,21 @@ def test_reasons_name_the_evidence() -> None:
     assert "expands to 0" in equivalent("(x+1)^2", "x^2+2x+1", kind="expression").reason
     assert "simplifies to 0" in equivalent("\\sin^2 x + \\cos^2 x", "1", kind="expression").reason
     assert "values differ" in equivalent("x^2", "x^3", kind="expression").reason
+
+
+_FRAGMENTS = st.sampled_from(
+    [*"0123456789+-*/^()[]{},.xyzZ=<>!%|_ $ℤ⁵⊕×·−√π", "\\frac", "\\sqrt", "\\sin", " or ", "\\{", "\\}",
+     "\\cup", "°C", " m/s", "A.", "(B)", "yes", "TC^0", "H2O", "2024-03-05", "±", "\\boxed{", "}", "Answer: "]
+)  # fmt: skip
+"""Pieces of answer notation; joined at random they make plausible and broken answers alike."""
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_FRAGMENTS, max_size=10).map("".join), st.lists(_FRAGMENTS, max_size=10).map("".join),
+       st.sampled_from(list(AnswerKind)))  # fmt: skip
+def test_arbitrary_notation_never_raises_and_stays_symmetric(a: str, b: str, kind: AnswerKind) -> None:
+    choices = MC_CHOICES if kind is AnswerKind.MULTIPLE_CHOICE else None
+    forward = equivalent(a, b, kind=kind, choices=choices)
+    backward = equivalent(b, a, kind=kind, choices=choices)
+    assert forward.reason and backward.reason
+    assert {forward.decision, backward.decision} != {EQ, DIFF}
