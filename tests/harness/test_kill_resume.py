@@ -85,3 +85,31 @@ def test_sigkill_half_way_then_resume_repeats_at_most_concurrency_calls(tmp_path
     with RunStore(out / "store.sqlite") as store:
         assert store.counts() == {"judged": DRAWS, "unscored": 0, "error": 0, "skipped": 0}
         assert len(list(store.iter_records())) == DRAWS
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_cleanly_keeps_finished_draws_and_the_rerun_resumes(tmp_path: Path) -> None:
+    script = tmp_path / "child.py"
+    script.write_text(CHILD)
+    out = tmp_path / "out"
+    with FakeOpenAIServer(faults=Faults(latency_s=0.03)) as server:
+        child = _start(script, server.base_url, out)
+        deadline = time.monotonic() + 120
+        while server.calls < DRAWS // 3:
+            assert child.poll() is None, child.communicate()
+            assert time.monotonic() < deadline, "the child made no progress"
+            time.sleep(0.005)
+        child.send_signal(signal.SIGINT)
+        stdout, stderr = child.communicate(timeout=60)
+        assert child.returncode == 0, stderr  # run() returns the statistics of an interrupted run
+        assert "Traceback" not in stderr
+        done = int(stdout.split("done=")[1].split()[0])
+        assert 0 < done < DRAWS
+        assert not (out / "store.sqlite-pending").exists()  # everything finished was committed on the way out
+        with RunStore(out / "store.sqlite") as store:
+            assert store.counts()["judged"] == done
+
+        second = _start(script, server.base_url, out)
+        stdout, _ = second.communicate(timeout=120)
+        assert f"done={DRAWS} hits={done}" in stdout
+        assert server.calls - DRAWS <= CONCURRENCY  # only the calls cut off in flight were repeated
