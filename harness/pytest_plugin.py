@@ -98,6 +98,21 @@ def _value(config: pytest.Config, name: str) -> Any:
     return value if value not in ("", []) else None
 
 
+def _paths(config: pytest.Config, name: str) -> list[Path] | None:
+    """Path values of ``--judgeprobe-NAME`` (relative to where pytest was started) or of the ini key
+    ``judgeprobe_NAME`` (relative to the ini file's folder); ``None`` when neither is given."""
+    given = config.getoption(f"judgeprobe_{name}")
+    if given not in (None, []):
+        base = config.invocation_params.dir
+    else:
+        given = config.getini(f"judgeprobe_{name}")
+        if given in (None, "", []):
+            return None
+        base = config.inipath.parent if config.inipath is not None else config.rootpath
+    values = given if isinstance(given, list) else [given]
+    return [base / str(value) for value in values]
+
+
 class _State:
     """The one suite run of a test session, made on first use and shared by every item."""
 
@@ -106,15 +121,14 @@ class _State:
 
         self.config = config
         self.judge = judge
-        root = config.rootpath
         try:
-            self.settings = load_settings(start=root)
+            self.settings = load_settings(start=config.invocation_params.dir)
             """Settings file of the project (``[run]`` fills what no option or ini key gives)."""
         except ValueError as exc:
             raise pytest.UsageError(f"judgeprobe: {exc}") from None
         run = self.settings.run
-        cases = _value(config, "cases")
-        self.case_dirs = tuple(root / p for p in cases) if cases else run.cases
+        cases = _paths(config, "cases")
+        self.case_dirs = tuple(cases) if cases else run.cases
         self.case_ids = tuple(_value(config, "case") or run.case_ids)
         self.tags = tuple(_value(config, "tag") or run.tags)
         self.modes = run.modes
@@ -124,10 +138,10 @@ class _State:
             self.repeats = int(repeats) if repeats is not None else run.repeats
         except ValueError:
             raise pytest.UsageError(f"--judgeprobe-repeats must be a whole number, got {repeats!r}") from None
-        baseline = _value(config, "baseline")
-        self.baseline = root / baseline if baseline else run.baseline
-        out = _value(config, "out")
-        self.out = root / out if out else run.out
+        baseline = _paths(config, "baseline")
+        self.baseline = baseline[0] if baseline else run.baseline
+        out = _paths(config, "out")
+        self.out = out[0] if out else run.out
         ini_builtin = config.getini("judgeprobe_builtin_cases")
         builtin = run.builtin_cases if ini_builtin is None else bool(ini_builtin)
         self.builtin = not config.getoption("judgeprobe_no_builtin_cases") and builtin
@@ -302,9 +316,7 @@ def judgeprobe_run(
             pytest.fail(
                 "judgeprobe_run needs a judge: judgeprobe_run(judge=...) or --judgeprobe-judge", pytrace=False
             )
-        dirs = tuple(Path(p) for p in case_dirs) or tuple(
-            config.rootpath / p for p in (_value(config, "cases") or ())
-        )
+        dirs = tuple(Path(p) for p in case_dirs) or tuple(_paths(config, "cases") or ())
         draws = repeats if repeats is not None else int(_value(config, "repeats") or 1)
         selector = probes or _value(config, "probes") or "all"
         key = (
