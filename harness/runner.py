@@ -291,7 +291,7 @@ async def run_async(
     stats = stats if stats is not None else RunStats()
     started = time.perf_counter()
     store.put_variants(variants, reference_doubt=doubt)
-    store.set_meta("judge", {"name": judge.name, "hash": judge.config_hash})
+    store.set_meta("judge", {"name": judge.name, "config_hash": judge.config_hash})
     store.set_meta("repeats", options.repeats)
     plan = plan_draws(variants, repeats=options.repeats)
     stats.planned = len(plan)

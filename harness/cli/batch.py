@@ -44,7 +44,8 @@ def export_cmd(judge_spec: str, run_dir: Path, repeats: int | None, file: Path) 
             with file.open("w", encoding="utf-8") as out:
                 result = asyncio.run(export_requests(judge, store, out, repeats=k))
             config_data = getattr(judge, "config", config).model_dump(mode="json")
-            store.set_meta("batch", {"judge": judge.name, "hash": judge.config_hash, "config": config_data})
+            exported = {"name": judge.name, "config_hash": judge.config_hash, "config": config_data}
+            store.set_meta("batch", exported)
             store.set_meta("repeats", k)
     except HarnessError as exc:
         raise click.ClickException(str(exc)) from None
@@ -77,10 +78,10 @@ def import_cmd(run_dir: Path, results: Path, judge_spec: str | None) -> None:
                 judge = load_judge(JudgeConfig(**exported["config"]))
             else:
                 raise click.UsageError("this run has no batch export on record; pass --judge SPEC")
-            if exported.get("hash") and exported["hash"] != judge.config_hash:
+            if exported.get("config_hash") and exported["config_hash"] != judge.config_hash:
                 click.echo(
                     f"warning: judge {judge.name} ({judge.config_hash}) differs from the exported one "
-                    f"({exported['hash']}); only lines whose ids match this judge are imported",
+                    f"({exported['config_hash']}); only lines whose ids match this judge are imported",
                     err=True,
                 )
             k = int(store.get_meta("repeats") or 1)
