@@ -1,6 +1,49 @@
-"""Perturbation probes: variants, the probe contract, families, chains and strategies (design §4)."""
+"""Perturbation probes: variants, the probe contract, families, chains and strategies (design §4).
 
+Hypothesis strategies live in ``probes.strategies`` (imported on demand: it imports Hypothesis).
+"""
+
+from probes.base import (
+    FAMILY_ORDER,
+    ProbeContext,
+    ProbeInfo,
+    apply_step,
+    get_probe,
+    grid_points,
+    list_families,
+    list_probes,
+    register_probe,
+    select_probes,
+)
+from probes.chain import Chain, apply_chain, parse_chain
+from probes.errors import ChainSyntaxError, ProbeError, UnknownProbe
+from probes.suite import generate_suite
 from probes.units import PAIR_UNIT, base_variants
 from probes.variant import Relation, Slot, Step, Variant, chain_name
 
-__all__ = ["PAIR_UNIT", "Relation", "Slot", "Step", "Variant", "base_variants", "chain_name"]
+__all__ = [
+    "FAMILY_ORDER",
+    "PAIR_UNIT",
+    "Chain",
+    "ChainSyntaxError",
+    "ProbeContext",
+    "ProbeError",
+    "ProbeInfo",
+    "Relation",
+    "Slot",
+    "Step",
+    "UnknownProbe",
+    "Variant",
+    "apply_chain",
+    "apply_step",
+    "base_variants",
+    "chain_name",
+    "generate_suite",
+    "get_probe",
+    "grid_points",
+    "list_families",
+    "list_probes",
+    "parse_chain",
+    "register_probe",
+    "select_probes",
+]
