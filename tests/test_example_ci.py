@@ -76,7 +76,8 @@ def test_prompt_edit_that_adds_position_bias_fails_the_gate_and_reverting_passes
     shipped = gate()
     assert shipped.exit_code == 0, shipped.output
     assert "PASSED" in shipped.output and "not in the baseline yet" not in shipped.output
-    assert server.calls == 30
+    first = server.calls
+    assert first > 0
 
     prompt = folder / "prompt.txt"
     original = prompt.read_text(encoding="utf-8")
@@ -88,12 +89,12 @@ def test_prompt_edit_that_adds_position_bias_fails_the_gate_and_reverting_passes
     assert "support-password-length/pair position.swap: flips 0/1 -> 1/1" in edited.output
     assert "support-export-format/pair position.swap: 1 of 1 draws flipped" in edited.output
     assert "| position | 4 | 50.0% | 0.0% | 50.0%" in (folder / "gate.md").read_text(encoding="utf-8")
-    assert server.calls == 60  # a changed prompt is a new judge: every variant is asked again
+    assert server.calls == 2 * first  # a changed prompt is a new judge: every variant is asked again
 
     prompt.write_text(original, encoding="utf-8")
     reverted = gate()
     assert reverted.exit_code == 0, reverted.output
-    assert server.calls == 60  # the shipped prompt's answers come from the run store
+    assert server.calls == 2 * first  # the shipped prompt's answers come from the run store
 
 
 def test_recorded_run_gates_again_through_replay_with_zero_judge_calls(example: tuple[Path, Any]) -> None:
@@ -104,7 +105,7 @@ def test_recorded_run_gates_again_through_replay_with_zero_judge_calls(example: 
     replay = f"replay:judgeprobe-out/ci?judge={recorded}"
     replayed = gate("--judge", replay, "--out", "judgeprobe-out/replayed")
     assert replayed.exit_code == 0, replayed.output
-    assert "(30 answered from the recording, no model called, 0 from the store)" in replayed.output
+    assert f"({calls} answered from the recording, no model called, 0 from the store)" in replayed.output
     assert "answers replayed from a recording" in replayed.output
     assert server.calls == calls
 
