@@ -13,7 +13,6 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
 from cases.models import Mode
 
@@ -121,24 +120,40 @@ class Variant:
             object.__setattr__(self, "id", self.content_hash())
 
     def content_hash(self) -> str:
-        """Hash of the variant's content and chain, independent of process, machine and dict order."""
-        payload: dict[str, Any] = {
-            "case": self.case_id,
-            "unit": self.unit_id,
-            "mode": str(self.mode),
-            "q": self.question,
-            "ref": self.reference,
-            "kind": self.answer_kind,
-            "choices": self.choices,
-            "slots": [(s.response_id, s.text) for s in self.slots],
-            "chain": [(s.probe, s.params) for s in self.chain],
-            "seed": self.seed,
-            "rel": str(self.relation),
-            "label": self.label,
-            "pres": self.presentation,
-        }
-        blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+        """Hash of the variant's content and chain, independent of process, machine and dict order.
+
+        Each field is fed to SHA-256 as a length-prefixed UTF-8 string (``None`` and ``""`` differ), with
+        structured fields in their ``repr`` (tuples of str/int/float/bool/None, whose ``repr`` is the same
+        on every CPython). Cheaper than canonical JSON: texts are not escaped.
+        """
+        digest = hashlib.sha256()
+        parts: list[str | None] = [
+            self.case_id,
+            self.unit_id,
+            str(self.mode),
+            self.question,
+            self.reference,
+            self.answer_kind,
+            repr(self.choices),
+            str(len(self.slots)),
+        ]
+        for slot in self.slots:
+            parts.append(slot.response_id)
+            parts.append(slot.text)
+        parts.extend(
+            (
+                repr([(step.probe, step.params) for step in self.chain]),
+                str(self.seed),
+                str(self.relation),
+                self.label,
+                repr(self.presentation),
+            )
+        )
+        for part in parts:
+            data = b"\x00" if part is None else b"\x01" + part.encode()
+            digest.update(len(data).to_bytes(8, "big"))
+            digest.update(data)
+        return digest.hexdigest()[:16]
 
     @property
     def chain_name(self) -> str:
