@@ -5,6 +5,12 @@ the draws themselves. The runner instead appends finished draws here (one ``writ
 tick: once it returns, the bytes are in the kernel and survive the process being killed) and commits them
 to SQLite in bulk. Opening a store replays whatever a killed process left here.
 
+The process that writes the file holds an exclusive ``flock`` on it for as long as it has it open; the
+kernel drops the lock when that process dies. So a file whose lock can be taken was left by a dead writer
+and is replayed, while a file whose lock is held belongs to a live run and is left alone (a report or a
+replay reading the folder meanwhile does not disturb it), and a second run writing into the same folder
+at the same time is refused. (Without ``fcntl``, on Windows, there is no such guard.)
+
 Format: one JSON array per line, the values of one ``draws`` row in column order.
 """
 
@@ -16,13 +22,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from harness.errors import StoreError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
 __all__ = ["Journal"]
 
 Row = tuple[Any, ...]
 
 
 class Journal:
-    """An append-only file of rows of a fixed width.
+    """An append-only file of rows of a fixed width, owned by one process at a time.
 
     Args:
         path: The side file (created on the first append).
@@ -34,14 +47,41 @@ class Journal:
         self.width = width
         self._fd: int | None = None
 
+    def _take(self, *, create: bool) -> bool:
+        """Open the file and take its lock; ``False`` when another live process holds it."""
+        if self._fd is not None:
+            return True
+        flags = os.O_RDWR | os.O_APPEND | (os.O_CREAT if create else 0)
+        try:
+            fd = os.open(self.path, flags, 0o600)
+        except FileNotFoundError:
+            return False
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                return False
+        self._fd = fd
+        return True
+
     def append(self, rows: Sequence[Row]) -> None:
-        """Write ``rows`` with one ``write`` call (repeated only if the kernel takes part of it)."""
+        """Write ``rows`` with one ``write`` call (repeated only if the kernel takes part of it).
+
+        Raises:
+            StoreError: Another live process is writing this store.
+        """
         if not rows:
             return
-        if self._fd is None:
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         text = "".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n" for row in rows)
-        view = memoryview(text.encode())
+        data = text.encode()
+        if not self._take(create=True):
+            raise StoreError(
+                f"another judgeprobe process is writing {self.path.parent}; wait for it to finish or "
+                "write to another output folder"
+            )
+        assert self._fd is not None
+        view = memoryview(data)
         while view:
             view = view[os.write(self._fd, view) :]
 
@@ -51,8 +91,11 @@ class Journal:
             os.ftruncate(self._fd, 0)
 
     def recover(self) -> list[Row]:
-        """Rows left by a previous process; a line cut off by a kill (and anything after it) is dropped."""
-        if not self.path.exists():
+        """Rows left by a dead process (their file is then ours); a line cut off by a kill ends them.
+
+        Returns nothing when there is no file, or when a live process owns it.
+        """
+        if not self.path.exists() or not self._take(create=False):
             return []
         rows: list[Row] = []
         with self.path.open("rb") as lines:
@@ -67,8 +110,8 @@ class Journal:
         return rows
 
     def close(self) -> None:
-        """Close and remove the file (call only once its rows are committed)."""
+        """Remove the file if this process owns it (its rows must be committed), and release it."""
         if self._fd is not None:
+            self.path.unlink(missing_ok=True)
             os.close(self._fd)
             self._fd = None
-        self.path.unlink(missing_ok=True)

@@ -12,7 +12,8 @@ resumes. Two ways in:
   handful keeps the per-draw cost low (SQLite rewrites whole pages on every commit).
 
 The SQLite file uses WAL journaling with ``synchronous=NORMAL``: a commit survives a killed process (only a
-power loss can roll back the last commits) and costs no ``fsync``. One writing process per store.
+power loss can roll back the last commits) and costs no ``fsync``. One writing process per store (a second
+one is refused, see :mod:`harness.journal`); any number may read.
 
 Tables (schema version :data:`SCHEMA_VERSION`, kept in ``PRAGMA user_version``):
 
@@ -149,7 +150,7 @@ class RunStore:
         if recovered:  # draws a killed process journaled but never committed
             with self._transaction():
                 self._db.executemany(_INSERT_DRAW, recovered)
-            self._journal.close()
+            self._journal.truncate()
         run_id = self.get_meta("run_id")
         if run_id is None:
             run_id = uuid.uuid4().hex[:12]

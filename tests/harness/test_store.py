@@ -236,3 +236,21 @@ def test_a_reply_with_a_lone_surrogate_is_stored_not_fatal(store: RunStore) -> N
     store.put_draw(_record(store, variant, bad, draw=1), bad)
     replies = [r.raw_reply for r in store.iter_records()]
     assert replies == ['{"correct": "?"}', '{"correct": "?"}']
+
+
+def test_a_live_writers_journal_is_left_alone_and_a_second_writer_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    pending = path.with_name("store.sqlite-pending")
+    variant = _perturbed()
+    verdict = Verdict.judged("correct")
+    with RunStore(path) as writer:
+        record = _record(writer, variant, verdict)
+        writer.journal_draws([(record, verdict)])
+        with RunStore(path) as reader:  # e.g. a report rebuilt while the run goes on
+            assert reader.lookup(record.cache_key) is None  # not committed yet, and not taken over
+            with pytest.raises(StoreError, match="another judgeprobe process is writing"):
+                reader.journal_draws([(record, verdict)])
+        assert pending.exists()  # the reader did not remove the writer's journal
+    assert not pending.exists()
+    with RunStore(path) as store:
+        assert store.lookup(record.cache_key) == verdict
