@@ -7,6 +7,19 @@ is ever interpreted by one. One process per draw; it inherits the environment (s
 key). A program that runs longer than ``timeout_s`` is killed (error ``timeout``); a non-zero exit is an
 error ``crash`` with the tail of its stderr; stdout that is not a JSON object is unscored with the stdout
 kept as the raw reply.
+
+**Relative files.** A configuration read from a TOML file finds relative files named in its command next
+to that file: the program, when it is written as a path (``./judge.sh``, ``bin/judge``), and any argument
+(not starting with ``-``) that names an existing file there. So ``target = "python standin_judge.py"``
+works from any working directory. A bare program name (``python``) is looked up on ``PATH``; a spec string
+resolves against the working directory. The target is hashed as written, so the judge's hash does not
+depend on where the repository is checked out.
+
+**Prompt.** When the configuration names a ``template``, each request is rendered through
+:mod:`harness.templating` and the prompt travels in the request's extra ``"prompt"`` field; the template
+text is part of the configuration hash, and requests of other modes than the template's are skipped (see
+:mod:`harness.judges.configured_template`). Without a template the field is absent. The rendered prompt is
+recorded in ``Verdict.prompt`` for audit.
 """
 
 from __future__ import annotations
@@ -21,8 +34,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from cases.models import Mode
 from harness.errors import ConfigError
 from harness.judges.base import ErrorKind, Judge, JudgeRequest, Verdict
+from harness.judges.configured_template import ConfiguredTemplate
 from harness.judges.contract import request_payload, verdict_from_answer
 from harness.judges.registry import JudgeConfig, register_backend
 
@@ -35,16 +50,17 @@ class CommandJudge(Judge):
     """A judge that runs a program per draw and speaks JSON over its stdin and stdout."""
 
     def __init__(self, config: JudgeConfig) -> None:
-        """Split the command line and check that the program exists."""
+        """Split the command line, find its files, check that the program exists, load the template."""
         try:
-            argv = shlex.split(config.target)
+            words = shlex.split(config.target)
         except ValueError as exc:
             raise ConfigError(f"command judge {config.target!r} cannot be split into words: {exc}") from None
-        if not argv:
+        if not words:
             raise ConfigError("the command backend needs a program: command:PROGRAM ARG...")
-        program = argv[0]
+        argv = _resolve_files(words, config.base_dir)
+        program = words[0]
         found = (
-            shutil.which(program) if "/" not in program else (program if Path(program).is_file() else None)
+            shutil.which(argv[0]) if "/" not in argv[0] else (argv[0] if Path(argv[0]).is_file() else None)
         )
         if found is None:
             raise ConfigError(
@@ -57,16 +73,31 @@ class CommandJudge(Judge):
             )
         self.argv = argv
         self.timeout_s = config.timeout_s
-        self.config = config
-        self.config_hash = config.content_hash()
-        self.name = config.display_name()
+        self.prompting = ConfiguredTemplate.resolve(config)
+        self.config = self.prompting.config
+        self.config_hash = self.config.content_hash()
+        self.name = self.config.display_name()
+
+    def supports(self, mode: Mode) -> bool:
+        """Every mode, or only the configured template's mode."""
+        return self.prompting.supports(mode)
 
     def __repr__(self) -> str:
         return f"CommandJudge(argv={self.argv!r})"
 
     async def judge(self, request: JudgeRequest) -> Verdict:
-        """Run the program once on ``request``."""
-        data = (json.dumps(request_payload(request), ensure_ascii=False) + "\n").encode()
+        """Run the program once on ``request``; the rendered prompt, if any, is kept on the verdict."""
+        if not self.supports(request.mode):
+            return self.prompting.skipped(request, self.name)
+        prompt = self.prompting.render(request)
+        verdict = await self._call(request, prompt)
+        return verdict if prompt is None else replace(verdict, prompt=prompt)
+
+    async def _call(self, request: JudgeRequest, prompt: str | None) -> Verdict:
+        payload = request_payload(request)
+        if prompt is not None:
+            payload["prompt"] = prompt
+        data = (json.dumps(payload, ensure_ascii=False) + "\n").encode()
         started = time.perf_counter()
         try:
             proc = await asyncio.create_subprocess_exec(
@@ -109,6 +140,25 @@ class CommandJudge(Judge):
             return Verdict.unscored(reason, raw_reply=stdout, latency_s=latency)
         verdict = verdict_from_answer(answer, request, raw=stdout)
         return replace(verdict, latency_s=latency, raw_reply=verdict.raw_reply or stdout)
+
+
+def _resolve_files(words: list[str], base_dir: Path | None) -> list[str]:
+    """``words`` with relative files that exist in ``base_dir`` (the TOML's folder) given as full paths."""
+    if base_dir is None:
+        return list(words)
+    resolved = []
+    for index, word in enumerate(words):
+        path = Path(word)
+        is_candidate = (
+            bool(word)
+            and not word.startswith("-")
+            and not path.is_absolute()
+            and (index > 0 or "/" in word)  # a bare program name is looked up on PATH
+        )
+        if is_candidate and (base_dir / path).is_file():
+            word = str(base_dir / path)
+        resolved.append(word)
+    return resolved
 
 
 def _read_answer(stdout: str) -> dict[str, Any] | None:

@@ -7,6 +7,15 @@ as a ``dict``/``Mapping``, the request's JSON form (see ``docs/judge-contract.md
 (``correct``/``incorrect``, ``A``/``B``/``tie`` or a response id, a score). It may be ``async def``;
 a plain function runs in a worker thread so that it cannot stall the event loop. Any exception it raises
 becomes an error verdict of kind ``crash``.
+
+**Prompt.** When the configuration names a ``template`` (TOML ``template = "prompt.txt"``), each request is
+rendered through :mod:`harness.templating` and the callable receives the prompt in one of two ways: the
+dict form of the request carries it in an extra ``"prompt"`` field (as the ``command`` backend's stdin
+does), and a callable with a parameter named ``prompt`` (or ``**kwargs``) gets it as the keyword argument
+``prompt=``. A callable that can take it neither way is refused when the judge is loaded. The template text
+is part of the configuration hash, so editing the prompt makes a new judge; requests of other modes than
+the template's are skipped; the rendered prompt is recorded in ``Verdict.prompt``. Without a template no
+prompt is passed (no ``"prompt"`` field, no ``prompt=`` argument) and the hash is unchanged.
 """
 
 from __future__ import annotations
@@ -20,8 +29,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from cases.models import Mode
 from harness.errors import ConfigError
 from harness.judges.base import ErrorKind, Judge, JudgeRequest, Status, Verdict
+from harness.judges.configured_template import ConfiguredTemplate
 from harness.judges.contract import request_payload, verdict_from_answer
 from harness.judges.registry import JudgeConfig, register_backend
 
@@ -68,6 +79,23 @@ def _wants_dict(fn: Callable[..., Any]) -> bool:
     return isinstance(origin, type) and issubclass(origin, Mapping)
 
 
+def _takes_prompt(fn: Callable[..., Any]) -> bool:
+    """Whether ``fn`` accepts a keyword argument ``prompt`` (a parameter of that name, or ``**kwargs``)."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    for param in params:
+        if param.kind is inspect.Parameter.VAR_KEYWORD:
+            return True
+        if param.name == "prompt" and param.kind in (
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            inspect.Parameter.KEYWORD_ONLY,
+        ):
+            return True
+    return False
+
+
 class PythonJudge(Judge):
     """A judge that calls a Python function."""
 
@@ -76,22 +104,44 @@ class PythonJudge(Judge):
         self.fn = _resolve(config.target)
         self.as_dict = _wants_dict(self.fn)
         self.is_async = inspect.iscoroutinefunction(self.fn)
-        self.config = config
-        self.config_hash = config.content_hash()
-        self.name = config.display_name()
+        self.prompting = ConfiguredTemplate.resolve(config)
+        self.prompt_keyword = self.prompting.template is not None and _takes_prompt(self.fn)
+        if self.prompting.template is not None and not (self.as_dict or self.prompt_keyword):
+            raise ConfigError(
+                f"python judge {config.target!r} has a template but cannot receive the prompt: give it "
+                "a 'prompt' parameter, or annotate its first parameter as a dict to get the request's "
+                "JSON form with a 'prompt' field"
+            )
+        self.config = self.prompting.config
+        self.config_hash = self.config.content_hash()
+        self.name = self.config.display_name()
+
+    def supports(self, mode: Mode) -> bool:
+        """Every mode, or only the configured template's mode."""
+        return self.prompting.supports(mode)
 
     def __repr__(self) -> str:
         return f"PythonJudge(target={self.config.target!r})"
 
     async def judge(self, request: JudgeRequest) -> Verdict:
-        """Call the function once on ``request``."""
+        """Call the function once on ``request``; the rendered prompt, if any, is kept on the verdict."""
+        if not self.supports(request.mode):
+            return self.prompting.skipped(request, self.name)
+        prompt = self.prompting.render(request)
+        verdict = await self._call(request, prompt)
+        return verdict if prompt is None else replace(verdict, prompt=prompt)
+
+    async def _call(self, request: JudgeRequest, prompt: str | None) -> Verdict:
         argument: Any = request_payload(request) if self.as_dict else request
+        if prompt is not None and self.as_dict:
+            argument["prompt"] = prompt
+        kwargs: dict[str, Any] = {"prompt": prompt} if prompt is not None and self.prompt_keyword else {}
         started = time.perf_counter()
         try:
             if self.is_async:
-                result = await self.fn(argument)
+                result = await self.fn(argument, **kwargs)
             else:
-                result = await asyncio.to_thread(self.fn, argument)
+                result = await asyncio.to_thread(self.fn, argument, **kwargs)
                 if inspect.isawaitable(result):
                     result = await result
         except Exception as exc:  # a crashing judge is a verdict, not a crash of the run

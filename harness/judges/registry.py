@@ -15,7 +15,8 @@ Spec strings (one line, for the command line)::
     replay:RUN_DIR               answers recorded in a previous run's store
     mock:SCRIPT                  the scripted mock (tests)
 
-A TOML file (``judge.toml``) holds the same fields as :class:`JudgeConfig`.
+A TOML file (``judge.toml``) holds the same fields as :class:`JudgeConfig`. A relative ``template`` path,
+and a relative file named in a ``command`` target, are found next to the TOML file.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from harness.errors import ConfigError
 from harness.judges.base import Judge
@@ -78,7 +79,9 @@ class BackendInfo:
 _REGISTRY: dict[str, BackendInfo] = {}
 
 
-def register_backend(name: str, *, description: str, origin: str = "shipped") -> Callable[[BackendFactory], BackendFactory]:
+def register_backend(
+    name: str, *, description: str, origin: str = "shipped"
+) -> Callable[[BackendFactory], BackendFactory]:
     """Decorator registering a backend factory under ``name``."""
 
     def decorate(factory: BackendFactory) -> BackendFactory:
@@ -118,6 +121,15 @@ class JudgeConfig(BaseModel):
     """Per-attempt timeout in seconds."""
     params: dict[str, Any] = Field(default_factory=dict)
     """Extra backend parameters (sent as-is to model APIs, e.g. ``top_p``, ``seed``)."""
+    _base_dir: Path | None = PrivateAttr(default=None)
+    # The folder of the TOML file the configuration was read from (``None`` for a spec string). Relative
+    # files named in a ``command`` target are looked up there. Not a field: it is not hashed, so the same
+    # judge has the same hash wherever the repository is checked out.
+
+    @property
+    def base_dir(self) -> Path | None:
+        """The folder of the TOML file this configuration was read from (``None`` for a spec string)."""
+        return self._base_dir
 
     def content_hash(self) -> str:
         """Stable hash over every field that changes what the judge does (template text included)."""
@@ -166,13 +178,15 @@ def load_config(spec_or_path: str) -> JudgeConfig:
             config = JudgeConfig(**data)
         except ValidationError as exc:
             problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors(include_url=False)
+                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+                for err in exc.errors(include_url=False)
             )
             raise ConfigError(f"{path}: invalid judge configuration: {problems}") from None
         if config.template and not Path(config.template).is_absolute():
             candidate = path.parent / config.template
             if candidate.exists():
                 config = config.model_copy(update={"template": str(candidate)})
+        config._base_dir = path.absolute().parent
         return config
     return parse_spec(spec_or_path)
 

@@ -185,3 +185,92 @@ def test_example_javascript_judge() -> None:
     assert (right.outcome, right.extracted_answer, wrong.outcome) == ("correct", "7.", "incorrect")
     assert first.outcome == second.outcome == "id-1"  # the same response wins in both orders
     assert score.outcome == "10"
+
+
+RECORDER = textwrap.dedent(
+    """
+    import json, sys
+    request = json.loads(sys.stdin.read())
+    with open(sys.argv[1], "w") as f:
+        json.dump(request, f)
+    print(json.dumps({"outcome": "correct" if "STRICT" not in request.get("prompt", "") else "incorrect"}))
+    """
+)
+
+GRADE_TEMPLATE = "{{#mode grade}}\nIs this right? {{question}}\n{{response}}\n{{reference}}\n"
+
+
+def _toml_judge(folder: Path, template: str | None, *, out: str | None = None) -> tuple[CommandJudge, Path]:
+    """A judge.toml in ``folder`` running recorder.py (named relative to the TOML) with ``template``.
+
+    The recorder writes the request it read to ``folder/seen.json`` (an absolute path: only files that
+    exist next to the TOML are resolved there).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    seen = folder / "seen.json"
+    (folder / "recorder.py").write_text(RECORDER, encoding="utf-8")
+    lines = [
+        "[judge]",
+        'backend = "command"',
+        f"target = {json.dumps(shlex.join([sys.executable, 'recorder.py', out or str(seen)]))}",
+    ]
+    if template is not None:
+        (folder / "prompt.txt").write_text(template, encoding="utf-8")
+        lines.append('template = "prompt.txt"')
+    (folder / "judge.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    judge = load_judge(str(folder / "judge.toml"))
+    assert isinstance(judge, CommandJudge)
+    return judge, seen
+
+
+def test_a_configured_template_renders_the_prompt_into_the_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    judge, _ = _toml_judge(tmp_path / "judge", GRADE_TEMPLATE)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # recorder.py and seen.json are found next to judge.toml, not in the cwd
+    request = _request("What is 3 + 4?")
+    (verdict,) = _run(judge, request)
+    seen = json.loads((tmp_path / "judge" / "seen.json").read_text(encoding="utf-8"))
+    expected = "Is this right? <<<BEGIN QUESTION>>>\nWhat is 3 + 4?\n<<<END QUESTION>>>\n"
+    assert seen["prompt"].startswith(expected)
+    assert "<<<BEGIN CORRECT ANSWER>>>\n7\n<<<END CORRECT ANSWER>>>" in seen["prompt"]
+    assert {k: v for k, v in seen.items() if k != "prompt"} == request_payload(request)
+    assert (verdict.status, verdict.outcome, verdict.prompt) == (Status.JUDGED, "correct", seen["prompt"])
+    assert judge.config.template_text == GRADE_TEMPLATE
+    assert not list(elsewhere.iterdir())
+
+
+def test_the_prompt_decides_the_verdict_and_its_text_the_hash(tmp_path: Path) -> None:
+    fair, _ = _toml_judge(tmp_path / "fair", GRADE_TEMPLATE)
+    strict, _ = _toml_judge(tmp_path / "strict", "STRICT " + GRADE_TEMPLATE)
+    assert fair.config_hash != strict.config_hash  # an edited prompt is a new judge
+    here, _ = _toml_judge(tmp_path / "here", GRADE_TEMPLATE, out="seen.json")
+    moved, _ = _toml_judge(tmp_path / "moved" / "here", GRADE_TEMPLATE, out="seen.json")
+    assert here.config_hash == moved.config_hash  # where the checkout sits is not part of the hash
+    assert here.argv[1] == str(tmp_path / "here" / "recorder.py")
+    ((fair_verdict,), (strict_verdict,)) = _run(fair, _request("q")), _run(strict, _request("q"))
+    assert (fair_verdict.outcome, strict_verdict.outcome) == ("correct", "incorrect")
+
+
+def test_without_a_template_there_is_no_prompt_field_and_the_hash_is_unchanged(tmp_path: Path) -> None:
+    judge, seen_file = _toml_judge(tmp_path / "plain", None)
+    (verdict,) = _run(judge, _request("q"))
+    seen = json.loads(seen_file.read_text(encoding="utf-8"))
+    assert "prompt" not in seen and verdict.prompt is None
+    assert judge.config.template_text is None
+    assert judge.config_hash == JudgeConfig(backend="command", target=judge.config.target).content_hash()
+
+
+def test_other_modes_than_the_templates_are_skipped_without_running_the_program(tmp_path: Path) -> None:
+    judge, seen_file = _toml_judge(tmp_path / "judge", GRADE_TEMPLATE)
+    assert judge.supports(Mode.GRADE) and not judge.supports(Mode.PAIRWISE)
+    (verdict,) = _run(judge, _request("q", Mode.PAIRWISE, ("a", "b")))
+    assert verdict.status is Status.SKIPPED and "template for grade only" in (verdict.reason or "")
+    assert not seen_file.exists()
+
+
+def test_a_broken_template_fails_at_load(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="unknown tag"):
+        _toml_judge(tmp_path / "judge", "{{nonsense}}")

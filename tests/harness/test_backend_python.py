@@ -73,6 +73,21 @@ MODULE = textwrap.dedent(
 
     def no_args() -> bool:
         return True
+
+
+    def with_prompt(request: JudgeRequest, prompt: str | None = None) -> str:
+        seen.append(prompt)
+        return "incorrect" if prompt and "STRICT" in prompt else "correct"
+
+
+    async def with_kwargs(request: JudgeRequest, **extra: Any) -> str:
+        seen.append(extra)
+        return "correct"
+
+
+    def dict_prompt(request: Mapping[str, Any]) -> str:
+        seen.append(request)
+        return "correct"
     """
 )
 
@@ -146,3 +161,63 @@ def test_bad_targets_fail_at_load(module: str, target: str, message: str) -> Non
     with pytest.raises(ConfigError, match="python judge") as info:
         load_judge("python:" + target.format(module=module))
     assert message in str(info.value)
+
+
+TEMPLATE = "{{#mode grade}}\nGrade it. {{response}}\n{{reference}}\n"
+
+
+def _configured(module: str, function: str, folder: Path, template: str | None) -> PythonJudge:
+    """A judge.toml in ``folder`` naming ``module:function`` and, if given, a prompt.txt with ``template``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["[judge]", 'backend = "python"', f'target = "{module}:{function}"']
+    if template is not None:
+        (folder / "prompt.txt").write_text(template, encoding="utf-8")
+        lines.append('template = "prompt.txt"')
+    (folder / "judge.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    judge = load_judge(str(folder / "judge.toml"))
+    assert isinstance(judge, PythonJudge)
+    return judge
+
+
+def test_a_configured_template_reaches_a_prompt_parameter(module: str, tmp_path: Path) -> None:
+    judge = _configured(module, "with_prompt", tmp_path / "fair", TEMPLATE)
+    verdict = asyncio.run(judge.judge(GRADE))
+    prompt = importlib.import_module(module).seen[-1]
+    blocks = (
+        "<<<BEGIN RESPONSE>>>\n7\n<<<END RESPONSE>>>\n<<<BEGIN CORRECT ANSWER>>>\n7\n<<<END CORRECT ANSWER>>>"
+    )
+    assert prompt == f"Grade it. {blocks}\n"
+    assert (verdict.outcome, verdict.prompt) == ("correct", prompt)
+    strict = _configured(module, "with_prompt", tmp_path / "strict", "STRICT " + TEMPLATE)
+    assert asyncio.run(strict.judge(GRADE)).outcome == "incorrect"  # the prompt text decides
+    assert judge.config_hash != strict.config_hash  # and is part of the judge's identity
+    assert judge.config.template_text == TEMPLATE
+
+
+def test_the_prompt_reaches_kwargs_and_the_dict_form(module: str, tmp_path: Path) -> None:
+    seen = importlib.import_module(module).seen
+    asyncio.run(_configured(module, "with_kwargs", tmp_path / "kw", TEMPLATE).judge(GRADE))
+    assert set(seen[-1]) == {"prompt"} and "Grade it." in seen[-1]["prompt"]
+    asyncio.run(_configured(module, "dict_prompt", tmp_path / "dict", TEMPLATE).judge(GRADE))
+    assert seen[-1]["prompt"].startswith("Grade it.") and seen[-1]["responses"] == ["7"]
+
+
+def test_without_a_template_no_prompt_is_passed(module: str, tmp_path: Path) -> None:
+    seen = importlib.import_module(module).seen
+    judge = _configured(module, "with_prompt", tmp_path / "plain", None)
+    verdict = asyncio.run(judge.judge(GRADE))
+    assert seen[-1] is None and verdict.prompt is None and judge.config.template_text is None
+    asyncio.run(_configured(module, "with_kwargs", tmp_path / "kw", None).judge(GRADE))
+    assert seen[-1] == {}
+    asyncio.run(_configured(module, "dict_prompt", tmp_path / "dict", None).judge(GRADE))
+    payload = seen[-1]
+    assert isinstance(payload, dict) and "prompt" not in payload
+    assert judge.config_hash == load_judge(f"python:{module}:with_prompt").config_hash
+
+
+def test_template_modes_and_callables_that_cannot_take_the_prompt(module: str, tmp_path: Path) -> None:
+    judge = _configured(module, "with_prompt", tmp_path / "grade", TEMPLATE)
+    skipped = asyncio.run(judge.judge(PAIR))
+    assert skipped.status is Status.SKIPPED and "template for grade only" in (skipped.reason or "")
+    with pytest.raises(ConfigError, match="cannot receive the prompt"):
+        _configured(module, "exact", tmp_path / "exact", TEMPLATE)
