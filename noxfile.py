@@ -58,3 +58,10 @@ def bench(session: nox.Session) -> None:
     for script in scripts:
         session.log(f"benchmark: {script.relative_to(ROOT)}")
         session.run("python", str(script), *session.posargs)
+
+
+@nox.session
+def power(session: nox.Session) -> None:
+    """Print the power table of the flip statistics on planted judges (pass e.g. -- --seeds 100)."""
+    install(session, extra="test")
+    session.run("python", str(ROOT / "benchmarks" / "power_table.py"), *(session.posargs or ["--seeds", "20"]))
