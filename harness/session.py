@@ -116,7 +116,11 @@ def plan_suite(
         seed: Seed of the probes' random draws.
         library: An already loaded library (skips loading).
     """
-    lib = library if library is not None else load_library(list(case_dirs), include_builtin=include_builtin_cases)
+    lib = (
+        library
+        if library is not None
+        else load_library(list(case_dirs), include_builtin=include_builtin_cases)
+    )
     selected = tuple(lib.select(ids=case_ids, tags=tags, kinds=kinds, modes=modes))
     unknown = sorted(set(case_ids) - {c.id for c in selected})
     if unknown:
@@ -168,9 +172,7 @@ def run_suite(
     run_dir.mkdir(parents=True, exist_ok=True)
     opts = options or RunOptions()
     with RunStore(store_path(run_dir)) as store:
-        store.set_meta(
-            "judge", {"name": the_judge.name, "config_hash": the_judge.config_hash}
-        )
+        store.set_meta("judge", {"name": the_judge.name, "config_hash": the_judge.config_hash})
         store.set_meta("repeats", opts.repeats)
         store.set_meta("seed", plan.seed)
         store.put_variants(plan.variants, reference_doubt=plan.reference_doubt)

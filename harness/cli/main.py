@@ -12,8 +12,9 @@ import importlib.util
 import sys
 
 import click
+from rich.console import Console
 
-__all__ = ["UsageProblem", "cli", "main"]
+__all__ = ["UsageProblem", "cli", "console", "main"]
 
 _COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("harness.cli.run", "Run the probe suite against a judge and report what flips."),
@@ -27,6 +28,13 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("harness.cli.diff", "Compare two judge configurations on the same variants."),
 }
 """Command name -> (module, one-line help). The module defines a click command named like the command."""
+
+
+def console(*, min_width: int = 120) -> Console:
+    """The console commands print to: at least ``min_width`` columns when output goes to a pipe or file
+    (rich would assume 80 and fold the tables), the terminal's own width otherwise."""
+    probe = Console()
+    return Console(highlight=False, width=None if probe.is_terminal else max(min_width, probe.width))
 
 
 class UsageProblem(click.ClickException):

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.cli.main import UsageProblem
+from harness.cli.main import console as make_console
 from harness.errors import HarnessError
 from harness.runner import RunOptions
 from harness.stats.schema import Settings
@@ -23,34 +24,85 @@ __all__ = ["run"]
 
 
 @click.command("run")
-@click.option("--judge", "judge_spec", default="builtin:reference", show_default=True,
-              help="Judge spec (builtin:reference, openai:MODEL@URL, command:…, python:mod:fn, replay:DIR) or a .toml file.")
-@click.option("--cases", "case_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Extra case folder (repeatable); read besides the shipped library.")
-@click.option("--no-builtin-cases", is_flag=True, help="Do not read the shipped library (only --cases folders).")
+@click.option(
+    "--judge",
+    "judge_spec",
+    default="builtin:reference",
+    show_default=True,
+    help="Judge spec (builtin:reference, openai:MODEL@URL, command:…, python:mod:fn, replay:DIR) "
+    "or a .toml file.",
+)
+@click.option(
+    "--cases",
+    "case_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Extra case folder (repeatable); read besides the shipped library.",
+)
+@click.option(
+    "--no-builtin-cases", is_flag=True, help="Do not read the shipped library (only --cases folders)."
+)
 @click.option("--case", "case_ids", multiple=True, help="Only this case id (repeatable).")
 @click.option("--tag", "tags", multiple=True, help="Only cases with this tag (repeatable).")
 @click.option("--kind", "kinds", multiple=True, help="Only grade cases of this answer kind (repeatable).")
-@click.option("--mode", "modes", multiple=True, type=click.Choice(["grade", "pairwise", "score"]),
-              help="Only cases of this mode (repeatable).")
-@click.option("--probes", "probe_selector", default="all", show_default=True,
-              help="Probe families or names, comma-separated; 'none' judges the unperturbed responses only.")
+@click.option(
+    "--mode",
+    "modes",
+    multiple=True,
+    type=click.Choice(["grade", "pairwise", "score"]),
+    help="Only cases of this mode (repeatable).",
+)
+@click.option(
+    "--probes",
+    "probe_selector",
+    default="all",
+    show_default=True,
+    help="Probe families or names, comma-separated; 'none' judges the unperturbed responses only.",
+)
 @click.option("--seed", default=0, show_default=True, help="Seed of the probes' random draws.")
-@click.option("--repeats", default=1, show_default=True, type=click.IntRange(min=1),
-              help="Draws per variant; the unperturbed responses get as many placebo draws again.")
-@click.option("--concurrency", default=8, show_default=True, type=click.IntRange(min=1), help="Judge calls in flight.")
-@click.option("--rpm", default=None, type=click.FloatRange(min=0, min_open=True), help="Requests-per-minute limit.")
-@click.option("--timeout", "timeout_s", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
-              help="Seconds per attempt.")
-@click.option("--max-retries", default=4, show_default=True, type=click.IntRange(min=0), help="Retries per draw.")
-@click.option("--threshold", default=DEFAULT_SETTINGS.threshold, show_default=True,
-              type=click.FloatRange(min=0, max=1, min_open=True),
-              help="Practical threshold: an excess flip rate at or above it counts as bias.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Run folder (default: judgeprobe-out/<judge>-<config hash>).")
+@click.option(
+    "--repeats",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Draws per variant; the unperturbed responses get as many placebo draws again.",
+)
+@click.option(
+    "--concurrency", default=8, show_default=True, type=click.IntRange(min=1), help="Judge calls in flight."
+)
+@click.option(
+    "--rpm", default=None, type=click.FloatRange(min=0, min_open=True), help="Requests-per-minute limit."
+)
+@click.option(
+    "--timeout",
+    "timeout_s",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds per attempt.",
+)
+@click.option(
+    "--max-retries", default=4, show_default=True, type=click.IntRange(min=0), help="Retries per draw."
+)
+@click.option(
+    "--threshold",
+    default=DEFAULT_SETTINGS.threshold,
+    show_default=True,
+    type=click.FloatRange(min=0, max=1, min_open=True),
+    help="Practical threshold: an excess flip rate at or above it counts as bias.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Run folder (default: judgeprobe-out/<judge>-<config hash>).",
+)
 @click.option("--dry-run", is_flag=True, help="List the variants with counts per family; call no judge.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
-@click.option("--top", default=5, show_default=True, type=click.IntRange(min=0), help="Flipped cases shown in full.")
+@click.option(
+    "--top", default=5, show_default=True, type=click.IntRange(min=0), help="Flipped cases shown in full."
+)
 def run(
     judge_spec: str,
     case_dirs: tuple[Path, ...],
@@ -81,7 +133,7 @@ def run(
     from harness.session import plan_suite, run_suite
     from probes.errors import ProbeError
 
-    console = Console(stderr=False)
+    console = make_console()
     try:
         plan = plan_suite(
             case_dirs=case_dirs, include_builtin_cases=not no_builtin_cases, case_ids=case_ids, tags=tags,
@@ -110,8 +162,9 @@ def run(
         _print_disagreements(console, result)
     stats = result.stats
     console.print(
-        f"{stats.done} of {stats.planned} draws ended ({stats.new_calls} judge calls, {stats.cache_hits} from the "
-        f"store): {stats.judged} judged, {stats.unscored} unscored, {stats.errors} errors, {stats.skipped} skipped."
+        f"{stats.done} of {stats.planned} draws ended ({stats.new_calls} judge calls, "
+        f"{stats.cache_hits} from the store): {stats.judged} judged, {stats.unscored} unscored, "
+        f"{stats.errors} errors, {stats.skipped} skipped."
     )
     if result.paths:
         console.print(f"Reports in {result.run_dir}/: " + ", ".join(p.name for p in result.paths))

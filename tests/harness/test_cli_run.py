@@ -22,7 +22,16 @@ def invoke(*args: str) -> tuple[int, str]:
 def test_run_without_probes_reports_accuracy_and_disagreements(tmp_path: Path) -> None:
     out = tmp_path / "run"
     code, text = invoke(
-        "run", "--probes", "none", "--tag", "hle-seed", "--tag", "master-key", "--out", str(out), "--no-progress"
+        "run",
+        "--probes",
+        "none",
+        "--tag",
+        "hle-seed",
+        "--tag",
+        "master-key",
+        "--out",
+        str(out),
+        "--no-progress",
     )
     assert code == 0, text
     assert "Accuracy against the adjudicated labels" in text
@@ -37,7 +46,16 @@ def test_run_without_probes_reports_accuracy_and_disagreements(tmp_path: Path) -
 
 
 def test_rerun_resumes_from_the_store_with_no_new_calls(tmp_path: Path) -> None:
-    args = ("run", "--case", "hle-tc0-notation", "--probes", "formatting", "--out", str(tmp_path), "--no-progress")
+    args = (
+        "run",
+        "--case",
+        "hle-tc0-notation",
+        "--probes",
+        "formatting",
+        "--out",
+        str(tmp_path),
+        "--no-progress",
+    )
     code, first = invoke(*args)
     assert code == 0, first
     assert " 0 from the store" in first
@@ -47,7 +65,9 @@ def test_rerun_resumes_from_the_store_with_no_new_calls(tmp_path: Path) -> None:
 
 
 def test_probe_selection_and_dry_run_call_no_judge(tmp_path: Path) -> None:
-    code, text = invoke("run", "--case", "hle-mc-letter-text", "--probes", "position", "--dry-run", "--out", str(tmp_path))
+    code, text = invoke(
+        "run", "--case", "hle-mc-letter-text", "--probes", "position", "--dry-run", "--out", str(tmp_path)
+    )
     assert code == 0, text
     assert "position" in text and "base" in text
     assert "formatting" not in text
@@ -68,7 +88,9 @@ def test_missing_api_key_stops_before_any_call(tmp_path: Path) -> None:
     config.write_text(
         f'backend = "openai"\nmodel = "m"\nbase_url = "http://127.0.0.1:9/v1"\napi_key_env = "{env_name}"\n'
     )
-    code, text = invoke("run", "--judge", str(config), "--case", "hle-tc0-notation", "--out", str(tmp_path / "o"))
+    code, text = invoke(
+        "run", "--judge", str(config), "--case", "hle-tc0-notation", "--out", str(tmp_path / "o")
+    )
     assert code == 2
     assert env_name in text
     assert not (tmp_path / "o" / "store.sqlite").exists()
