@@ -21,7 +21,7 @@ Tables (schema version :data:`SCHEMA_VERSION`, kept in ``PRAGMA user_version``):
 * ``variants``: every variant of the run, in insertion order, with its ``reference_doubt`` flag;
 * ``draws``: one row per (judge configuration, variant, draw). A later attempt replaces the earlier row,
   so an errored draw that succeeds on a rerun leaves only the success. ``seq`` grows with every write.
-  Indexed by cache key; the request-key index that replay uses is built on its first lookup.
+  Indexed by cache key; the request-key index that replay uses is built when the store is closed.
 
 Finished draws (judged, unscored, skipped) are the cache: :meth:`RunStore.lookup` finds them by the judge's
 cache key and :meth:`RunStore.lookup_request` by the judge-independent request key (replay). Errors are
@@ -30,6 +30,7 @@ stored, so reports can count them, but never served from the cache.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import operator
 import sqlite3
@@ -87,8 +88,8 @@ CREATE INDEX IF NOT EXISTS draws_cache_key ON draws (cache_key);
 """
 
 _REQUEST_INDEX = "CREATE INDEX IF NOT EXISTS draws_request_key ON draws (request_key)"
-"""Created on the first :meth:`RunStore.lookup_request` (replay reads a finished store), so that runs do not
-pay for maintaining an index only replay uses."""
+"""Built when a store is closed (or on the first :meth:`RunStore.lookup_request`), so that a first run does
+not pay for maintaining an index only replay uses."""
 
 _FINISHED = f"status != '{Status.ERROR}'"
 
@@ -115,59 +116,89 @@ class RunStore:
     """One run's SQLite store. Use from one thread (the runner's event loop); open one per process.
 
     Args:
-        path: The SQLite file (created with its parent folder if missing).
+        path: The SQLite file (created with its parent folder if missing, unless ``read_only``).
+        read_only: Open an existing store for reading only (replay of a recording that may sit in a
+            read-only checkout); nothing is written, not even a side file.
 
     Raises:
-        StoreError: The file is not a store, or was written with an incompatible schema version.
+        StoreError: The file is not a store, was written with an incompatible schema version, or (read
+            only) does not exist.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            version = self._db.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, SCHEMA_VERSION):
-                raise StoreError(
-                    f"{self.path}: store schema version {version}, this judgeprobe reads version "
-                    f"{SCHEMA_VERSION}; use a new output folder or the judgeprobe version that wrote it"
-                )
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA busy_timeout=10000")
-            self._db.executescript(f"BEGIN; {_SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
-        except sqlite3.DatabaseError as exc:
-            if hasattr(self, "_db"):
-                self._db.close()
-            raise StoreError(f"{self.path}: not a judgeprobe store ({exc})") from None
-        except StoreError:
-            self._db.close()
-            raise
+        self.read_only = read_only
+        """Whether this handle refuses writes."""
+        self._db = self._connect()
         self._request_index = False
+        self._by_request: dict[str, list[tuple[str, int]]] | None = None
         self._pending: list[tuple[Any, ...]] = []
         self._journal = Journal(self.path.with_name(self.path.name + "-pending"), width=len(_DRAW_COLUMNS))
-        recovered = self._journal.recover()
-        if recovered:  # draws a killed process journaled but never committed
-            with self._transaction():
-                self._db.executemany(_INSERT_DRAW, recovered)
-            self._journal.truncate()
+        if not read_only:
+            recovered = self._journal.recover()
+            if recovered:  # draws a killed process journaled but never committed
+                with self._transaction():
+                    self._db.executemany(_INSERT_DRAW, recovered)
+                self._journal.truncate()
         run_id = self.get_meta("run_id")
-        if run_id is None:
+        if run_id is None and not read_only:
             run_id = uuid.uuid4().hex[:12]
             self._db.execute("INSERT OR IGNORE INTO meta VALUES ('run_id', ?)", (json.dumps(run_id),))
             run_id = self.get_meta("run_id")
         self.run_id: str = str(run_id)
         """Stable id of this store (generated when the file is created)."""
 
+    def _connect(self) -> sqlite3.Connection:
+        if self.read_only:
+            if not self.path.is_file():
+                raise StoreError(f"{self.path}: no run store here")
+            target, uri = f"{self.path.resolve().as_uri()}?mode=ro", True
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            target, uri = str(self.path), False
+        db: sqlite3.Connection | None = None
+        try:
+            db = sqlite3.connect(target, uri=uri, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA busy_timeout=10000")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version not in ((SCHEMA_VERSION,) if self.read_only else (0, SCHEMA_VERSION)):
+                raise StoreError(
+                    f"{self.path}: store schema version {version}, this judgeprobe reads version "
+                    f"{SCHEMA_VERSION}; use a new output folder or the judgeprobe version that wrote it"
+                )
+            if not self.read_only:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                if version == 0:
+                    db.executescript(f"BEGIN; {_SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+        except sqlite3.DatabaseError as exc:
+            if db is not None:
+                db.close()
+            raise StoreError(f"{self.path}: not a judgeprobe store ({exc})") from None
+        except StoreError:
+            if db is not None:
+                db.close()
+            raise
+        return db
+
     # -- lifecycle -------------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Commit journaled draws and close (idempotent)."""
+        """Commit journaled draws and close (idempotent).
+
+        The file is left in rollback-journal mode, one self-contained file that can be copied, committed
+        or read from a read-only place (the next writer switches it back to WAL).
+        """
         try:
             self.flush()
         except sqlite3.ProgrammingError:  # already closed
             return
         self._journal.close()
+        if not self.read_only:
+            self._db.execute(_REQUEST_INDEX)  # built once, after the run, for replays of this store
+            self._db.execute("PRAGMA busy_timeout=0")
+            with contextlib.suppress(sqlite3.OperationalError):  # another connection still has it open
+                self._db.execute("PRAGMA journal_mode=DELETE")
         self._db.close()
 
     def __enter__(self) -> RunStore:
@@ -182,6 +213,7 @@ class RunStore:
 
     def set_meta(self, key: str, value: JSON) -> None:
         """Store a JSON value under ``key`` (replacing any earlier value). Never pass secrets."""
+        self._writable()
         blob = json.dumps(value, ensure_ascii=False)
         self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, blob))
 
@@ -201,6 +233,7 @@ class RunStore:
             variants: Variants in run order.
             reference_doubt: Case id -> whether the case's reference is disputed (default: not disputed).
         """
+        self._writable()
         doubt = reference_doubt or {}
         known = {row[0] for row in self._db.execute("SELECT id FROM variants")}
         rows = []
@@ -251,9 +284,23 @@ class RunStore:
     def lookup_request(self, request_key: str, *, judge_hash: str | None = None) -> Verdict | None:
         """The latest finished verdict for a request's content key, from any judge (or ``judge_hash``)."""
         self.flush()
-        if not self._request_index:
-            self._db.execute(_REQUEST_INDEX)
-            self._request_index = True
+        if not self._request_index and self._by_request is None:
+            try:
+                self._db.execute(_REQUEST_INDEX)
+                self._request_index = True
+            except sqlite3.OperationalError:  # read-only and never indexed (killed run): one scan instead
+                self._by_request = {}
+                rows = self._db.execute(f"SELECT request_key, judge_hash, seq FROM draws WHERE {_FINISHED}")  # noqa: S608
+                for key, owner, seq in rows:
+                    self._by_request.setdefault(key, []).append((owner, seq))
+        if self._by_request is not None:
+            seqs = [
+                seq for owner, seq in self._by_request.get(request_key, ()) if judge_hash in (None, owner)
+            ]
+            if not seqs:
+                return None
+            found = self._db.execute(f"SELECT {_VERDICT_COLUMNS} FROM draws WHERE seq = ?", (max(seqs),))  # noqa: S608
+            return _verdict_from_row(found.fetchone())
         query = f"SELECT {_VERDICT_COLUMNS} FROM draws WHERE request_key = ? AND {_FINISHED}"  # noqa: S608
         params: tuple[str, ...] = (request_key,)
         if judge_hash is not None:
@@ -288,6 +335,7 @@ class RunStore:
 
     def put_draws(self, items: Iterable[tuple[DrawRecord, Verdict]]) -> None:
         """Write several draws in one transaction (one commit)."""
+        self._writable()
         rows = [_draw_row(record, verdict) for record, verdict in items]
         if not rows:
             return
@@ -300,6 +348,7 @@ class RunStore:
 
     def journal_draws(self, items: Iterable[tuple[DrawRecord, Verdict]]) -> None:
         """Make draws crash-safe now (one append to the side file) and commit them later (:meth:`flush`)."""
+        self._writable()
         rows = [_draw_row(record, verdict) for record, verdict in items]
         try:
             self._journal.append(rows)
@@ -356,6 +405,10 @@ class RunStore:
         return result
 
     # -- internals -------------------------------------------------------------------------------------
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only")
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)

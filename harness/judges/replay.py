@@ -83,7 +83,7 @@ class ReplayJudge(Judge):
 
     def _open(self) -> RunStore:
         if self._store is None:
-            self._store = RunStore(self.path)
+            self._store = RunStore(self.path, read_only=True)
         return self._store
 
     async def judge(self, request: JudgeRequest) -> Verdict:

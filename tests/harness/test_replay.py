@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cases.models import Mode
-from harness.errors import ConfigError
+from harness.errors import ConfigError, StoreError
 from harness.judges.base import Judge, JudgeRequest, Verdict
 from harness.judges.registry import load_judge
 from harness.runner import RunOptions, run
@@ -105,3 +105,20 @@ def test_replay_configuration_errors_name_the_problem(tmp_path: Path) -> None:
         load_judge(f"replay:{tmp_path}?strikt=0")
     with pytest.raises(ConfigError, match=r"strict=.maybe. is not a yes/no value"):
         load_judge(f"replay:{tmp_path}?strict=maybe")
+
+
+def test_replay_reads_the_recording_without_changing_it(
+    recorded: tuple[Path, list[Variant]], tmp_path: Path
+) -> None:
+    run_dir, variants = recorded
+    store_file = store_path(run_dir)
+    assert sorted(p.name for p in run_dir.iterdir()) == ["store.sqlite"]  # one self-contained file
+    before = store_file.read_bytes()
+    judge = load_judge(f"replay:{run_dir}")
+    with RunStore(tmp_path / "replayed" / "store.sqlite") as store:
+        stats = run(judge, variants, store, options=RunOptions(repeats=2), show_progress=False)
+    assert stats.judged == 12
+    assert store_file.read_bytes() == before
+    assert sorted(p.name for p in run_dir.iterdir()) == ["store.sqlite"]
+    with RunStore(store_file, read_only=True) as readonly, pytest.raises(StoreError, match="read-only"):
+        readonly.set_meta("x", 1)

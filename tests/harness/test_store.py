@@ -254,3 +254,25 @@ def test_a_live_writers_journal_is_left_alone_and_a_second_writer_is_refused(tmp
     assert not pending.exists()
     with RunStore(path) as store:
         assert store.lookup(record.cache_key) == verdict
+
+
+def test_read_only_lookups_by_request_work_with_and_without_the_index(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    variant = _perturbed()
+    first, second = Verdict.judged("correct"), Verdict.judged("incorrect")
+    with RunStore(path) as store:
+        store.put_draw(_record(store, variant, first, judge_hash="old"), first)
+        store.put_draw(_record(store, variant, second, judge_hash="new"), second)
+        request_key = _record(store, variant, first).request_key
+    for indexed in (True, False):
+        if not indexed:  # a store whose run was killed never got the index
+            db = sqlite3.connect(path)
+            db.execute("DROP INDEX draws_request_key")
+            db.commit()
+            db.close()
+        with RunStore(path, read_only=True) as readonly:
+            assert readonly.lookup_request(request_key) == second
+            assert readonly.lookup_request(request_key, judge_hash="old") == first
+            assert readonly.lookup_request("missing") is None
+    with pytest.raises(StoreError, match="no run store"):
+        RunStore(tmp_path / "absent.sqlite", read_only=True)
