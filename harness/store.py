@@ -32,18 +32,24 @@ from __future__ import annotations
 
 import contextlib
 import json
-import operator
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import fields
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from harness.draw_rows import (
+    DRAW_COLUMNS,
+    VERDICT_COLUMNS,
+    draw_row,
+    encodable,
+    record_from_row,
+    verdict_from_row,
+)
 from harness.errors import StoreError
 from harness.journal import Journal
-from harness.judges.base import ErrorKind, Status, Verdict
+from harness.judges.base import Status, Verdict
 from harness.records import COLUMNS, DrawRecord
 from harness.variant_json import variant_from_json, variant_to_json
 from probes.variant import Variant
@@ -66,11 +72,6 @@ STORE_FILENAME = "store.sqlite"
 JSON = Any
 """A JSON-serialisable value."""
 
-_EXTRA_COLUMNS = ("reasoning", "meta")
-"""Verdict fields that a :class:`DrawRecord` does not carry but a cached verdict needs."""
-
-_DRAW_COLUMNS = (*COLUMNS, *_EXTRA_COLUMNS)
-
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS variants (
@@ -81,7 +82,7 @@ CREATE TABLE IF NOT EXISTS variants (
 );
 CREATE TABLE IF NOT EXISTS draws (
     seq INTEGER PRIMARY KEY,
-    {", ".join(_DRAW_COLUMNS)},
+    {", ".join(DRAW_COLUMNS)},
     UNIQUE (judge_hash, variant_id, draw)
 );
 CREATE INDEX IF NOT EXISTS draws_cache_key ON draws (cache_key);
@@ -95,16 +96,9 @@ _FINISHED = f"status != '{Status.ERROR}'"
 
 # Queries are assembled from the module's own column names only; values always go through ``?`` parameters.
 _INSERT_DRAW = (
-    f"INSERT OR REPLACE INTO draws ({', '.join(_DRAW_COLUMNS)}) "  # noqa: S608 - constant column names
-    f"VALUES ({', '.join('?' * len(_DRAW_COLUMNS))})"
+    f"INSERT OR REPLACE INTO draws ({', '.join(DRAW_COLUMNS)}) "  # noqa: S608 - constant column names
+    f"VALUES ({', '.join('?' * len(DRAW_COLUMNS))})"
 )
-
-_VERDICT_COLUMNS = (
-    "status, outcome, score, extracted_answer, confidence, reasoning, reason, error_kind, raw_reply, prompt, "
-    "latency_s, attempts, input_tokens, output_tokens, meta"
-)
-
-_BOOL_COLUMNS = frozenset(f.name for f in fields(DrawRecord) if f.type in ("bool", bool))
 
 
 def store_path(run_dir: Path) -> Path:
@@ -133,7 +127,7 @@ class RunStore:
         self._request_index = False
         self._by_request: dict[str, list[tuple[str, int]]] | None = None
         self._pending: list[tuple[Any, ...]] = []
-        self._journal = Journal(self.path.with_name(self.path.name + "-pending"), width=len(_DRAW_COLUMNS))
+        self._journal = Journal(self.path.with_name(self.path.name + "-pending"), width=len(DRAW_COLUMNS))
         if not read_only:
             recovered = self._journal.recover()
             if recovered:  # draws a killed process journaled but never committed
@@ -275,11 +269,11 @@ class RunStore:
         """The finished verdict stored under a judge's cache key (errors are never returned)."""
         self.flush()
         row = self._db.execute(
-            f"SELECT {_VERDICT_COLUMNS} FROM draws "  # noqa: S608 - constant column names
+            f"SELECT {VERDICT_COLUMNS} FROM draws "  # noqa: S608 - constant column names
             f"WHERE cache_key = ? AND {_FINISHED} ORDER BY seq DESC LIMIT 1",
             (cache_key,),
         ).fetchone()
-        return None if row is None else _verdict_from_row(row)
+        return None if row is None else verdict_from_row(row)
 
     def lookup_request(self, request_key: str, *, judge_hash: str | None = None) -> Verdict | None:
         """The latest finished verdict for a request's content key, from any judge (or ``judge_hash``)."""
@@ -299,15 +293,15 @@ class RunStore:
             ]
             if not seqs:
                 return None
-            found = self._db.execute(f"SELECT {_VERDICT_COLUMNS} FROM draws WHERE seq = ?", (max(seqs),))  # noqa: S608
-            return _verdict_from_row(found.fetchone())
-        query = f"SELECT {_VERDICT_COLUMNS} FROM draws WHERE request_key = ? AND {_FINISHED}"  # noqa: S608
+            found = self._db.execute(f"SELECT {VERDICT_COLUMNS} FROM draws WHERE seq = ?", (max(seqs),))  # noqa: S608
+            return verdict_from_row(found.fetchone())
+        query = f"SELECT {VERDICT_COLUMNS} FROM draws WHERE request_key = ? AND {_FINISHED}"  # noqa: S608
         params: tuple[str, ...] = (request_key,)
         if judge_hash is not None:
             query += " AND judge_hash = ?"
             params = (request_key, judge_hash)
         row = self._db.execute(query + " ORDER BY seq DESC LIMIT 1", params).fetchone()
-        return None if row is None else _verdict_from_row(row)
+        return None if row is None else verdict_from_row(row)
 
     def finished_draws(self, judge_hash: str) -> dict[tuple[str, int], tuple[str, bool, str]]:
         """(variant id, draw) -> (cache key, placebo, status) of each finished draw of one judge."""
@@ -336,7 +330,7 @@ class RunStore:
     def put_draws(self, items: Iterable[tuple[DrawRecord, Verdict]]) -> None:
         """Write several draws in one transaction (one commit)."""
         self._writable()
-        rows = [_draw_row(record, verdict) for record, verdict in items]
+        rows = [draw_row(record, verdict) for record, verdict in items]
         if not rows:
             return
         try:
@@ -344,16 +338,16 @@ class RunStore:
                 self._db.executemany(_INSERT_DRAW, rows)
         except UnicodeEncodeError:  # a lone surrogate in some reply: store it with a replacement mark
             with self._transaction():
-                self._db.executemany(_INSERT_DRAW, _encodable(rows))
+                self._db.executemany(_INSERT_DRAW, encodable(rows))
 
     def journal_draws(self, items: Iterable[tuple[DrawRecord, Verdict]]) -> None:
         """Make draws crash-safe now (one append to the side file) and commit them later (:meth:`flush`)."""
         self._writable()
-        rows = [_draw_row(record, verdict) for record, verdict in items]
+        rows = [draw_row(record, verdict) for record, verdict in items]
         try:
             self._journal.append(rows)
         except UnicodeEncodeError:  # a lone surrogate in some reply: keep it with a replacement mark
-            rows = _encodable(rows)
+            rows = encodable(rows)
             self._journal.append(rows)
         self._pending.extend(rows)
 
@@ -385,10 +379,7 @@ class RunStore:
             f"(SELECT MAX(seq) FROM draws {where} GROUP BY variant_id, draw) ORDER BY seq"
         )
         for row in self._db.execute(query, params):
-            values = dict(zip(COLUMNS, row, strict=True))
-            for name in _BOOL_COLUMNS:
-                values[name] = bool(values[name])
-            yield DrawRecord(**values)
+            yield record_from_row(row)
 
     def counts(self, *, judge_hash: str | None = None) -> dict[str, int]:
         """Number of draws by status (over :meth:`iter_records`' rows); every status is present."""
@@ -427,41 +418,3 @@ class _Transaction:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._db.execute("ROLLBACK" if exc_type is not None else "COMMIT")
-
-
-_RECORD_VALUES = operator.attrgetter(*COLUMNS)
-
-
-def _draw_row(record: DrawRecord, verdict: Verdict) -> tuple[Any, ...]:
-    meta = json.dumps(dict(verdict.meta), ensure_ascii=False, default=str) if verdict.meta else None
-    return (*_RECORD_VALUES(record), verdict.reasoning, meta)
-
-
-def _encodable(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """Rows whose texts can be written as UTF-8 (lone surrogates, e.g. from a judge's JSON, become ``?``)."""
-    return [
-        tuple(v.encode("utf-8", "replace").decode("utf-8") if isinstance(v, str) else v for v in row)
-        for row in rows
-    ]
-
-
-def _verdict_from_row(row: tuple[Any, ...]) -> Verdict:
-    (status, outcome, score, extracted, confidence, reasoning, reason, kind, raw, prompt, latency, attempts,
-     tokens_in, tokens_out, meta) = row  # fmt: skip
-    return Verdict(
-        status=Status(status),
-        outcome=outcome,
-        score=score,
-        extracted_answer=extracted,
-        confidence=confidence,
-        reasoning=reasoning,
-        reason=reason,
-        error_kind=ErrorKind(kind) if kind else None,
-        raw_reply=raw,
-        prompt=prompt,
-        latency_s=latency,
-        attempts=attempts,
-        input_tokens=tokens_in,
-        output_tokens=tokens_out,
-        meta=json.loads(meta) if meta else {},
-    )
