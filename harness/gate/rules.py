@@ -182,6 +182,7 @@ def _accuracy_rule(summary: Summary, frame: pd.DataFrame, minimum: float) -> Fai
         return None
     base = frame[(frame["relation"] == "base") & (~frame["placebo"].astype(bool)) & frame["judged"]]
     wrong = base[(base["agrees_with_label"] == False) & (~base["reference_doubt"].astype(bool))]  # noqa: E712
+    wrong = wrong.sort_values(["case_id", "unit_id", "draw"], kind="stable")
     lines = [
         f"{row.case_id}/{row.unit_id}: judge said {row.outcome!r}, label {row.label!r}"
         for row in wrong.drop_duplicates(["case_id", "unit_id"]).itertuples()
