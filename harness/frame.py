@@ -63,11 +63,13 @@ def records_frame(records: Iterable[DrawRecord]) -> pd.DataFrame:
     return frame
 
 
-def load_run(run_dir: str | Path) -> pd.DataFrame:
-    """Every draw of a run, one row per draw (see the module docstring for the columns).
+def load_run(run_dir: str | Path, *, judge_hash: str | None = None) -> pd.DataFrame:
+    """Every draw of a run, one row per draw (see the module docstring for the columns), sorted by case,
+    unit, variant and draw so that the same store always gives the same frame.
 
     Args:
         run_dir: The run's output folder (or the store file itself).
+        judge_hash: Only the draws of this judge configuration (a folder may hold several judges' draws).
     """
     from harness.store import RunStore, store_path
 
@@ -78,4 +80,6 @@ def load_run(run_dir: str | Path) -> pd.DataFrame:
             f"{path} holds no run store ({store_file.name}); run 'judgeprobe run' with this output folder"
         )
     with RunStore(store_file) as store:
-        return records_frame(store.iter_records())
+        frame = records_frame(store.iter_records(judge_hash=judge_hash))
+    order = ["case_id", "unit_id", "variant_id", "draw", "judge_hash"]
+    return frame.sort_values(order, kind="stable").reset_index(drop=True)

@@ -180,7 +180,9 @@ def run_suite(
             the_judge, plan.variants, store, options=opts, show_progress=show_progress,
             reference_doubt=plan.reference_doubt,
         )  # fmt: skip
-    frame = _this_run(load_run(run_dir), the_judge.config_hash, plan, opts.repeats)
+    frame = _this_run(
+        load_run(run_dir, judge_hash=the_judge.config_hash), the_judge.config_hash, plan, opts.repeats
+    )
     summary = build_summary(frame, variants=plan.variants, settings=settings) if not frame.empty else None
     result = SuiteRun(
         run_dir=run_dir, judge_name=the_judge.name, judge_hash=the_judge.config_hash, plan=plan,

@@ -366,17 +366,17 @@ class RunStore:
         self._journal.truncate()
 
     def iter_records(self, *, judge_hash: str | None = None) -> Iterator[DrawRecord]:
-        """One record per (variant, draw), the latest write winning, in write order.
+        """One record per (judge configuration, variant, draw), the latest write winning, in write order.
 
         Args:
-            judge_hash: Only draws of this judge configuration (default: any; the latest wins).
+            judge_hash: Only draws of this judge configuration (default: every judge's).
         """
         self.flush()
         where = "WHERE judge_hash = ?" if judge_hash is not None else ""
         params: tuple[str, ...] = (judge_hash,) if judge_hash is not None else ()
         query = (
             f"SELECT {', '.join(COLUMNS)} FROM draws WHERE seq IN "  # noqa: S608 - constant names
-            f"(SELECT MAX(seq) FROM draws {where} GROUP BY variant_id, draw) ORDER BY seq"
+            f"(SELECT MAX(seq) FROM draws {where} GROUP BY judge_hash, variant_id, draw) ORDER BY seq"
         )
         for row in self._db.execute(query, params):
             yield record_from_row(row)
@@ -388,7 +388,7 @@ class RunStore:
         params: tuple[str, ...] = (judge_hash,) if judge_hash is not None else ()
         rows = self._db.execute(
             "SELECT status, COUNT(*) FROM draws WHERE seq IN "  # noqa: S608 - constant filter
-            f"(SELECT MAX(seq) FROM draws {where} GROUP BY variant_id, draw) GROUP BY status",
+            f"(SELECT MAX(seq) FROM draws {where} GROUP BY judge_hash, variant_id, draw) GROUP BY status",
             params,
         )
         result = {str(status): 0 for status in Status}

@@ -38,11 +38,14 @@ def rebuild_reports(run_dir: str | Path, *, settings: Settings = DEFAULT_SETTING
     folder = Path(run_dir)
     if not store_path(folder).is_file():
         raise StoreError(f"{folder} holds no run store; pass the output folder of a 'judgeprobe run'")
-    frame = load_run(folder)
-    if frame.empty:
-        raise StoreError(f"{folder}: the run store holds no draws yet; run 'judgeprobe run' first")
     with RunStore(store_path(folder)) as store:
         variants = {v.id: v for v in store.iter_variants()}
+        judge = store.get_meta("judge")
+    # a folder can hold several judges' draws: the report is about the judge of the latest run
+    judge_hash = judge.get("config_hash") if isinstance(judge, dict) else None
+    frame = load_run(folder, judge_hash=judge_hash if isinstance(judge_hash, str) else None)
+    if frame.empty:
+        raise StoreError(f"{folder}: the run store holds no draws yet; run 'judgeprobe run' first")
     summary = build_summary(frame, variants=variants.values(), settings=settings)
     paths = write_reports(folder, summary=summary, frame=frame, variants=variants)
     return RebuiltReports(summary=summary, variants=variants, paths=paths)

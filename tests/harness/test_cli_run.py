@@ -106,3 +106,20 @@ def test_console_script_runs_as_a_process(tmp_path: Path) -> None:
     assert "Families" in proc.stdout
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert {f["family"] for f in summary["families"]} >= {"formatting", "position"}
+
+
+def test_two_judges_sharing_a_folder_keep_their_own_draws(tmp_path: Path) -> None:
+    from harness.frame import load_run
+    from harness.judges.registry import load_judge
+
+    common = ("--tag", "hle-seed", "--probes", "formatting", "--out", str(tmp_path), "--no-progress")
+    assert invoke("run", "--judge", "builtin:reference", *common)[0] == 0
+    first = load_run(tmp_path, judge_hash=load_judge("builtin:reference").config_hash)
+    assert invoke("run", "--judge", "builtin:exact", *common)[0] == 0
+    second = load_run(tmp_path, judge_hash=load_judge("builtin:exact").config_hash)
+    both = load_run(tmp_path)
+    assert len(first) == len(second) > 0
+    assert len(both) == len(first) + len(second)
+    again = load_run(tmp_path, judge_hash=load_judge("builtin:reference").config_hash)
+    assert again["cache_key"].tolist() == first["cache_key"].tolist()  # nothing of the first judge was lost
+    assert json.loads((tmp_path / "summary.json").read_text())["run"]["judge"] == "builtin:exact"

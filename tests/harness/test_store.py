@@ -130,16 +130,21 @@ def test_errors_are_stored_but_not_cached_and_the_latest_attempt_wins(store: Run
     assert store.finished_keys() == {record.cache_key}
 
 
-def test_iter_records_one_per_variant_and_draw_and_filter_by_judge(store: RunStore) -> None:
+def test_iter_records_one_per_judge_variant_and_draw_and_filter_by_judge(store: RunStore) -> None:
     variants = base_variants(_case())
     for judge_hash in ("j1", "j2"):
         for variant in variants:
             for draw in (0, 1):
                 verdict = Verdict.unscored("no verdict field", raw_reply="hmm")
                 store.put_draw(_record(store, variant, verdict, draw=draw, judge_hash=judge_hash), verdict)
-    assert len(list(store.iter_records())) == 4
-    assert {r.judge_hash for r in store.iter_records()} == {"j2"}
+    # a folder shared by two judge configurations keeps both judges' draws
+    assert len(list(store.iter_records())) == 8
+    assert {r.judge_hash for r in store.iter_records()} == {"j1", "j2"}
     assert len(list(store.iter_records(judge_hash="j1"))) == 4
+    verdict = Verdict.judged("correct")
+    store.put_draw(_record(store, variants[0], verdict, draw=0, judge_hash="j1"), verdict)
+    latest = [r for r in store.iter_records(judge_hash="j1") if r.variant_id == variants[0].id and r.draw == 0]
+    assert [r.status for r in latest] == ["judged"]  # the latest write of a (judge, variant, draw) wins
     assert store.counts(judge_hash="j1")["unscored"] == 4
     record = next(store.iter_records())
     assert isinstance(record.placebo, bool) and isinstance(record.cached, bool)
