@@ -11,7 +11,7 @@ import hashlib
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -98,8 +98,11 @@ class JudgeRequest:
         )
 
     def content_key(self) -> str:
-        """Hash of the request content including the draw index (not the judge; see :meth:`cache_key`)."""
-        payload = asdict(self)
+        """Hash of the request content including the draw index (not the judge; see :meth:`cache_key`).
+
+        Canonical JSON of every field (no ``asdict`` deep copy: this is on the runner's hot path).
+        """
+        payload = {f.name: getattr(self, f.name) for f in fields(self)}
         payload["mode"] = str(self.mode)
         blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()
