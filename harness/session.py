@@ -32,7 +32,15 @@ from probes.base import ProbeInfo, select_probes
 from probes.suite import generate_suite
 from probes.variant import Variant
 
-__all__ = ["DEFAULT_OUT_ROOT", "SuitePlan", "SuiteRun", "default_out_dir", "plan_suite", "run_suite"]
+__all__ = [
+    "DEFAULT_OUT_ROOT",
+    "SuitePlan",
+    "SuiteRun",
+    "default_out_dir",
+    "plan_suite",
+    "run_suite",
+    "save_plan",
+]
 
 AnyCase = GradeCase | PairwiseCase | ScoreCase
 
@@ -150,6 +158,23 @@ def default_out_dir(judge: Judge) -> Path:
     same command resumes and a changed prompt starts a new folder."""
     slug = _SLUG.sub("-", judge.name).strip("-")[:60] or "judge"
     return DEFAULT_OUT_ROOT / f"{slug}-{judge.config_hash[:8]}"
+
+
+def save_plan(plan: SuitePlan, *, judge: Judge | str, out: Path | None = None, repeats: int = 1) -> Path:
+    """Write the plan's variants into a run folder's store without calling the judge (for ``batch export``).
+
+    Returns:
+        The run folder.
+    """
+    the_judge = load_judge(judge) if isinstance(judge, str) else judge
+    run_dir = out if out is not None else default_out_dir(the_judge)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    with RunStore(store_path(run_dir)) as store:
+        store.set_meta("judge", {"name": the_judge.name, "config_hash": the_judge.config_hash})
+        store.set_meta("repeats", repeats)
+        store.set_meta("seed", plan.seed)
+        store.put_variants(plan.variants, reference_doubt=plan.reference_doubt)
+    return run_dir
 
 
 def run_suite(

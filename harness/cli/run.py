@@ -99,6 +99,11 @@ __all__ = ["run"]
     help="Run folder (default: judgeprobe-out/<judge>-<config hash>).",
 )
 @click.option("--dry-run", is_flag=True, help="List the variants with counts per family; call no judge.")
+@click.option(
+    "--plan-only",
+    is_flag=True,
+    help="Write the variants into the run folder's store and stop (then 'judgeprobe batch export').",
+)
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option(
     "--top", default=5, show_default=True, type=click.IntRange(min=0), help="Flipped cases shown in full."
@@ -121,6 +126,7 @@ def run(
     threshold: float,
     out_dir: Path | None,
     dry_run: bool,
+    plan_only: bool,
     no_progress: bool,
     top: int,
 ) -> None:
@@ -130,7 +136,7 @@ def run(
     error, 130 when interrupted (finished draws are kept; rerun to resume).
     """
     from cases.errors import CaseError
-    from harness.session import plan_suite, run_suite
+    from harness.session import plan_suite, run_suite, save_plan
     from probes.errors import ProbeError
 
     console = make_console()
@@ -143,6 +149,13 @@ def run(
             raise click.UsageError("no case matches the selection; see 'judgeprobe cases list'")
         if dry_run:
             _print_dry_run(console, plan)
+            return
+        if plan_only:
+            folder = save_plan(plan, judge=judge_spec, out=out_dir, repeats=repeats)
+            console.print(
+                f"{len(plan.variants)} variants written to {folder}/; no judge was called. Next: "
+                f"judgeprobe batch export --judge {judge_spec} --out {folder} requests.jsonl"
+            )
             return
         options = RunOptions(
             concurrency=concurrency, rpm=rpm, timeout_s=timeout_s, max_retries=max_retries, repeats=repeats

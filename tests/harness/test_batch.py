@@ -168,3 +168,29 @@ def test_batch_needs_an_http_backend_and_a_store(tmp_path: Path) -> None:
         cli, ["batch", "export", "--judge", "mock:yes", "--out", str(tmp_path / "x"), str(out)]
     )
     assert missing.exit_code == 2 and "has no run store" in missing.output
+
+
+def test_user_flow_plan_export_engine_import_then_run_makes_no_calls(tmp_path: Path) -> None:
+    with FakeOpenAIServer() as server:
+        spec = f"openai:fake-judge@{server.base_url}"
+        run_dir, requests, results = tmp_path / "run", tmp_path / "requests.jsonl", tmp_path / "results.jsonl"
+        runner = CliRunner()
+        selection = ["--case", "hle-tc0-notation", "--probes", "formatting", "--out", str(run_dir)]
+        planned = runner.invoke(cli, ["run", "--judge", spec, "--plan-only", *selection])
+        assert planned.exit_code == 0, planned.output
+        assert "no judge was called" in planned.output and server.calls == 0
+        exported = runner.invoke(
+            cli, ["batch", "export", "--judge", spec, "--out", str(run_dir), str(requests)]
+        )
+        assert exported.exit_code == 0, exported.output
+        n = len(requests.read_text().splitlines())
+        assert n > 10 and server.calls == 0
+        _engine(tmp_path, requests, results, server.base_url)
+        assert server.calls == n
+        imported = runner.invoke(cli, ["batch", "import", str(run_dir), str(results)])
+        assert imported.exit_code == 0, imported.output
+        finished = runner.invoke(cli, ["run", "--judge", spec, "--no-progress", *selection])
+        assert finished.exit_code == 0, finished.output
+        assert server.calls == n  # every draw came from the imported results
+        assert "(0 judge calls," in finished.output
+        assert (run_dir / "report.html").is_file()
