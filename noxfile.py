@@ -64,4 +64,6 @@ def bench(session: nox.Session) -> None:
 def power(session: nox.Session) -> None:
     """Print the power table of the flip statistics on planted judges (pass e.g. -- --seeds 100)."""
     install(session, extra="test")
-    session.run("python", str(ROOT / "benchmarks" / "power_table.py"), *(session.posargs or ["--seeds", "20"]))
+    session.run(
+        "python", str(ROOT / "benchmarks" / "power_table.py"), *(session.posargs or ["--seeds", "20"])
+    )

@@ -125,7 +125,9 @@ class ScoreResponse(_ResponseBase):
     def _range(cls, value: tuple[int, int]) -> tuple[int, int]:
         low, high = value
         if not (1 <= low <= high <= 10):
-            raise ValueError(f"expected a score range [low, high] with 1 <= low <= high <= 10, got {list(value)}")
+            raise ValueError(
+                f"expected a score range [low, high] with 1 <= low <= high <= 10, got {list(value)}"
+            )
         return value
 
 
@@ -153,7 +155,9 @@ class CaseBase(_Frozen):
     @model_validator(mode="after")
     def _doubt_needs_reason(self) -> CaseBase:
         if self.reference_doubt and not self.doubt_reason:
-            raise ValueError("reference_doubt is true but doubt_reason is missing; say why the reference is doubted")
+            raise ValueError(
+                "reference_doubt is true but doubt_reason is missing; say why the reference is doubted"
+            )
         return self
 
 
@@ -169,7 +173,7 @@ class GradeCase(CaseBase):
     choices: dict[str, str] | None = None
     """Multiple choice only: letter -> choice text, in display order (``{A: '1', B: '2'}``)."""
     tolerance: float | None = Field(default=None, ge=0)
-    """Number kinds only: relative tolerance for equivalence; ``None`` means the default of ``cases.answers``."""
+    """Number kinds only: relative tolerance for equivalence (``None``: the default of ``cases.answers``)."""
     equivalents: tuple[str, ...] = ()
     """Other surface forms of the reference that the author asserts mean the same answer."""
     non_equivalents: tuple[str, ...] = ()
@@ -187,7 +191,9 @@ class GradeCase(CaseBase):
                     f"reference {self.reference!r} is not one of the choice letters {sorted(self.choices)}"
                 )
         elif self.choices is not None:
-            raise ValueError(f"choices are only allowed for multiple_choice, not answer_kind {self.answer_kind}")
+            raise ValueError(
+                f"choices are only allowed for multiple_choice, not answer_kind {self.answer_kind}"
+            )
         if self.tolerance is not None and self.answer_kind is not AnswerKind.NUMBER:
             raise ValueError("tolerance is only allowed for answer_kind number")
         _unique_response_ids(self.responses)

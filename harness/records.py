@@ -60,7 +60,7 @@ class DrawRecord:
     cache_key: str
     """Key of the request for this judge (identical keys are sent once)."""
     request_key: str
-    """Hash of the request content alone (draw index included, judge excluded); replay looks answers up by it."""
+    """Hash of the request content alone (draw index included, judge excluded); replay looks it up."""
     cached: bool
     """True when the draw was served from the store rather than a new judge call in this invocation."""
     status: str

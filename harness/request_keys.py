@@ -12,6 +12,7 @@ __all__ = ["redact_secrets", "request_cache_key", "request_content_key"]
 
 _SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL)", re.IGNORECASE)
 
+
 def request_content_key(request: JudgeRequest) -> str:
     """The request's judge-independent key (``request.content_key()``)."""
     return request.content_key()

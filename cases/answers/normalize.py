@@ -185,7 +185,8 @@ _ANSWER_LINE = re.compile(
 )
 _JUDGE_FIELD = re.compile(
     r"^(?:\W*(?:correct|confidence|reasoning|explanation|verdict|grade|score|rating|judge?ment)\W*\s*[:=]"
-    r"|\[[A-Za-z_ ]+\]\s*:|\{\s*\"[^\"]+\"\s*:.*\}$|ignore (?:all |the )?(?:previous |above |prior )?instructions)",
+    r"|\[[A-Za-z_ ]+\]\s*:|\{\s*\"[^\"]+\"\s*:.*\}$"
+    r"|ignore (?:all |the )?(?:previous |above |prior )?instructions)",
     re.IGNORECASE,
 )
 """Lines that imitate a judge's own output fields or instructions; never taken as the final answer."""

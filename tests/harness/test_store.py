@@ -143,7 +143,9 @@ def test_iter_records_one_per_judge_variant_and_draw_and_filter_by_judge(store: 
     assert len(list(store.iter_records(judge_hash="j1"))) == 4
     verdict = Verdict.judged("correct")
     store.put_draw(_record(store, variants[0], verdict, draw=0, judge_hash="j1"), verdict)
-    latest = [r for r in store.iter_records(judge_hash="j1") if r.variant_id == variants[0].id and r.draw == 0]
+    latest = [
+        r for r in store.iter_records(judge_hash="j1") if r.variant_id == variants[0].id and r.draw == 0
+    ]
     assert [r.status for r in latest] == ["judged"]  # the latest write of a (judge, variant, draw) wins
     assert store.counts(judge_hash="j1")["unscored"] == 3
     assert store.counts(judge_hash="j1")["judged"] == 1
