@@ -136,13 +136,14 @@ def render_html(summary: Summary, *, variants: Mapping[str, Variant] | None = No
     if summary.controls:
         rows = [
             "<tr>" + _td(c.family) + _td(c.probe or "(all)") + _td(rate_text(c.misses), num=True)
-            + _td(rate_text(c.label_agreement), num=True) + "</tr>"
+            + _td(rate_text(c.label_agreement), num=True) + _td(str(c.excluded), num=True) + "</tr>"
             for c in summary.controls
         ]  # fmt: skip
         parts += [
             '<h2 id="controls">Controls</h2>',
-            "<p>A miss: the meaning was broken on purpose and the verdict did not change.</p>",
-            _table(["family", "probe", "miss rate (n) [95% CI]", "agrees with new label"], rows),
+            "<p>A miss: the meaning was broken on purpose and the verdict did not change. Only units whose "
+            "unperturbed verdict was right count; <em>left out</em> counts the others.</p>",
+            _table(["family", "probe", "miss rate (n) [95% CI]", "agrees with new label", "left out"], rows),
         ]
     if summary.doses:
         parts.append('<h2 id="doses">Dose curves</h2><div class="plots">')

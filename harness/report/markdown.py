@@ -81,13 +81,20 @@ def render_markdown(summary: Summary, *, variants: Mapping[str, Variant] | None 
         lines += [
             "## Controls",
             "",
-            "A miss: the meaning was broken on purpose and the verdict did not change.",
+            "A miss: the meaning was broken on purpose and the verdict did not change. Only units whose "
+            "unperturbed verdict was right count; the others are left out.",
             "",
         ]
         lines += _table(
-            ["family", "probe", "miss rate (n) [95% CI]", "agrees with new label"],
+            ["family", "probe", "miss rate (n) [95% CI]", "agrees with new label", "left out"],
             [
-                [c.family, c.probe or "(all)", rate_text(c.misses), rate_text(c.label_agreement)]
+                [
+                    c.family,
+                    c.probe or "(all)",
+                    rate_text(c.misses),
+                    rate_text(c.label_agreement),
+                    str(c.excluded),
+                ]
                 for c in summary.controls
             ],
         )

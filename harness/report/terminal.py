@@ -66,10 +66,16 @@ def _control_table(rows: Sequence[ControlResult]) -> Table:
     table.add_column("family / probe")
     table.add_column("miss rate (n) [95% CI]", justify="right")
     table.add_column("agrees with new label", justify="right")
+    table.add_column("left out", justify="right")
     for c in rows:
         name = c.family if c.level == "family" else f"  {c.probe}"
         style = "bold red" if (c.misses.rate or 0) >= 0.5 else ""
-        table.add_row(name, Text(rate_text(c.misses), style=style), pct(c.label_agreement.rate))
+        table.add_row(
+            name, Text(rate_text(c.misses), style=style), pct(c.label_agreement.rate), str(c.excluded)
+        )
+    table.caption = (
+        "left out: draws of units whose unperturbed verdict was already wrong (not counted as misses)"
+    )
     return table
 
 

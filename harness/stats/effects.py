@@ -185,9 +185,15 @@ def decide(fields: dict[str, Any], q: float | None, settings: Settings) -> Invar
 def control_result(
     rows: pd.DataFrame, *, level: str, family: str, probe: str | None, settings: Settings
 ) -> ControlResult:
-    """Miss rate of a control group (the verdict stayed although the meaning changed)."""
-    usable = rows[rows["judged"] & rows["has_base"]]
+    """Miss rate of a control group (the verdict stayed although the meaning changed).
+
+    Only units whose unperturbed verdict was right count: where the judge already got the original wrong,
+    an unchanged verdict after a meaning change says nothing about whether it follows meaning (it is often
+    the right verdict for the new label). Those draws are counted in ``excluded``.
+    """
     judged = rows[rows["judged"]]
+    usable = rows[rows["judged"] & rows["has_base"] & rows["base_right"].astype(bool)]
+    excluded = int((rows["judged"] & rows["has_base"] & ~rows["base_right"].astype(bool)).sum())
     agree = judged["agrees_with_label"].fillna(False).astype(bool)
     return ControlResult(
         level=level,
@@ -201,6 +207,7 @@ def control_result(
             int((~usable["changed"].astype(bool)).sum()), len(usable), confidence=settings.confidence
         ),
         label_agreement=rate(int(agree.sum()), len(judged), confidence=settings.confidence),
+        excluded=excluded,
         few_clusters=int(usable["case_id"].nunique()) < settings.min_clusters,
     )
 

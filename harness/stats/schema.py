@@ -192,9 +192,12 @@ class ControlResult(_Model):
     draws: DrawCounts
     """The variants' draws by status."""
     misses: Rate
-    """Judged draws (of units with a base verdict) whose outcome equals the base verdict."""
+    """Judged draws whose outcome equals the base verdict, over units whose base verdict agreed with their
+    label (the judge understood the original, so an unchanged verdict means it ignored the change)."""
     label_agreement: Rate
     """Judged draws whose outcome matches the control's new label."""
+    excluded: int = 0
+    """Judged draws left out of ``misses``: the unit's base verdict already disagreed with its label."""
     few_clusters: bool
     """Fewer cases than ``Settings.min_clusters``."""
 

@@ -145,7 +145,8 @@ def _doses(pairs: pd.DataFrame, settings: Settings) -> list[DoseCurve]:
 
 
 def _grid(pairs: pd.DataFrame) -> list[GridCell]:
-    usable = pairs[pairs["paired"] | ((pairs["relation"] == "control") & pairs["judged"] & pairs["has_base"])]
+    control = (pairs["relation"] == "control") & pairs["judged"] & pairs["has_base"] & pairs["base_right"]
+    usable = pairs[pairs["paired"] | control]
     if usable.empty:
         return []
     changed = usable["changed"].astype(bool)
@@ -165,7 +166,7 @@ def _text(value: object) -> str | None:
 
 def _flipped(pairs: pd.DataFrame, choices: Mapping[str, Mapping[str, str]]) -> list[FlippedVariant]:
     inv = pairs[(pairs["relation"] == "invariant") & pairs["paired"]]
-    ctl = pairs[(pairs["relation"] == "control") & pairs["judged"] & pairs["has_base"]]
+    ctl = pairs[(pairs["relation"] == "control") & pairs["judged"] & pairs["has_base"] & pairs["base_right"]]
     found: list[tuple[float, FlippedVariant]] = []
     for rows, relation in ((inv, "invariant"), (ctl, "control")):
         if rows.empty:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from harness.frame import agrees_with_label
+
 __all__ = ["PAIR_COLUMNS", "base_verdicts", "draw_pairs"]
 
 PAIR_COLUMNS: tuple[str, ...] = (
@@ -47,14 +49,16 @@ PAIR_COLUMNS: tuple[str, ...] = (
     "placebo_status",
     "placebo_outcome",
     "has_base",
+    "base_right",
     "judged",
     "changed",
     "placebo_changed",
     "paired",
 )
 """Columns of :func:`draw_pairs`: the variant draw's own fields, its unit's base verdict, its placebo partner,
-and ``changed`` (outcome differs from the base verdict; a flip for invariants, a followed change for
-controls), ``placebo_changed`` and ``paired`` (both sides usable)."""
+``base_right`` (the base verdict agrees with the unit's own label), and ``changed`` (outcome differs from the
+base verdict; a flip for invariants, a followed change for controls), ``placebo_changed`` and ``paired``
+(both sides usable)."""
 
 _UNIT = ["case_id", "unit_id"]
 
@@ -111,6 +115,12 @@ def draw_pairs(frame: pd.DataFrame) -> pd.DataFrame:
     judged = merged["status"] == "judged"
     placebo_judged = merged["placebo_status"] == "judged"
     merged["has_base"] = has_base
+    merged["base_right"] = [
+        bool(agrees_with_label(mode, label, outcome, None)) if isinstance(outcome, str) else False
+        for mode, label, outcome in zip(
+            merged["mode"], merged["base_label"], merged["base_outcome"], strict=True
+        )
+    ]
     merged["judged"] = judged
     merged["changed"] = judged & has_base & (merged["outcome"] != merged["base_outcome"])
     if placebo_present:

@@ -51,7 +51,8 @@ def test_missed_controls_and_accuracy(run_judge: Callable[..., SuiteRun]) -> Non
         ("excess-flip-rate", "position"), ("control-miss-rate", "position"), ("accuracy", None)
     ]  # fmt: skip
     control = result.failures[1]
-    assert "controls missed 2 of 2 (100.0%)" in control.message
+    # one of the two swapped pairs was judged wrong unperturbed, so only the other counts as a miss
+    assert "controls missed 1 of 1 (100.0%)" in control.message
     assert any("position.swap_content" in line for line in control.cases)
     accuracy = result.failures[2]
     assert accuracy.figures["accuracy"] == 0.25

@@ -146,3 +146,15 @@ def test_a_family_with_a_biased_probe_is_biased() -> None:
         escalated.verdict == "biased" and "formatting.latex" in escalated.note and "clean" in escalated.note
     )
     assert _escalate(family, [probe.model_copy(update={"verdict": "clean"})]).verdict == "clean"
+
+
+def test_control_misses_count_only_units_the_judge_got_right_unperturbed() -> None:
+    wrong_base = replace(BASE, unit_id="r2", slots=(Slot("r2", "4"),), id="")
+    wrong_ctl = replace(CTL, unit_id="r2", slots=(Slot("r2", "5"),), id="")
+    draws = [rec(BASE, 0, ok("correct")), rec(CTL, 0, ok("correct"))]  # understood, then ignored the change
+    draws += [rec(wrong_base, 0, ok("incorrect")), rec(wrong_ctl, 0, ok("incorrect"))]  # wrong from the start
+    summary = build_summary(records_frame(draws), variants=[BASE, CTL, wrong_base, wrong_ctl])
+    control = summary.controls[0]
+    assert (control.misses.events, control.misses.n) == (1, 1)
+    assert control.excluded == 1
+    assert control.label_agreement.n == 2 and control.label_agreement.events == 1

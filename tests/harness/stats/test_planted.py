@@ -51,7 +51,11 @@ def biased_probes(summary: Summary) -> set[str]:
 
 
 def misses(summary: Summary) -> dict[str, float]:
-    return {c.family: c.misses.rate or 0.0 for c in summary.controls if c.level == "family"}
+    """Miss rate per control family (families with no usable draw, e.g. controls that only apply where the
+    judge was already wrong unperturbed, are left out)."""
+    return {
+        c.family: c.misses.rate for c in summary.controls if c.level == "family" and c.misses.rate is not None
+    }
 
 
 def test_every_draw_is_analysed(summaries: dict[str, Summary], suite: list[planted.Variant]) -> None:
@@ -95,7 +99,9 @@ def test_latex_rejection_is_a_formatting_bias(summaries: dict[str, Summary]) -> 
 def test_yes_sayer_misses_every_control_and_looks_unbiased(summaries: dict[str, Summary]) -> None:
     summary = summaries["yes_sayer"]
     assert set(misses(summary).values()) == {1.0}
-    assert all(c.misses.ci[0] > 0.9 for c in summary.controls)
+    measured = [c for c in summary.controls if c.misses.n]
+    assert measured and all(c.misses.ci[0] > 0.9 for c in measured if c.level == "family")
+    assert all(c.misses.events == c.misses.n for c in measured)
     assert not biased_probes(summary)  # flips alone would call it robust: the controls are what expose it
 
 
