@@ -57,13 +57,13 @@ def _run(tmp_path: Path, faults: Faults, options: RunOptions = OPTIONS) -> tuple
     return stats, store, calls
 
 
-def _check_complete(stats: RunStats, store: RunStore) -> None:
+def _check_complete(stats: RunStats, store: RunStore, judge_hash: str | None = None) -> None:
     assert not stats.interrupted
     assert stats.done == stats.planned == DRAWS
     assert stats.judged + stats.unscored + stats.errors + stats.skipped == DRAWS
-    records = list(store.iter_records())
+    records = list(store.iter_records(judge_hash=judge_hash))
     assert len(records) == DRAWS and len({r.variant_id for r in records}) == DRAWS
-    counts = store.counts()
+    counts = store.counts(judge_hash=judge_hash)
     assert (counts["judged"], counts["unscored"], counts["error"]) == (
         stats.judged,
         stats.unscored,
@@ -132,15 +132,10 @@ def test_persistent_faults_end_as_errors_with_their_kind(tmp_path: Path, faults:
     store.close()
     # Errors are not cached: a rerun against a healthy server asks again and finishes.
     with FakeOpenAIServer() as server, RunStore(tmp_path / "out" / "store.sqlite") as again:
-        stats = run(
-            load_judge(f"openai:fake@{server.base_url}"),
-            _variants(),
-            again,
-            options=options,
-            show_progress=False,
-        )
+        healthy = load_judge(f"openai:fake@{server.base_url}")
+        stats = run(healthy, _variants(), again, options=options, show_progress=False)
         assert server.calls == DRAWS and stats.judged == DRAWS
-        _check_complete(stats, again)
+        _check_complete(stats, again, judge_hash=healthy.config_hash)
 
 
 def test_the_api_key_appears_nowhere_in_the_output_folder_or_errors(
