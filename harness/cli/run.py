@@ -172,7 +172,7 @@ def run(
     if result.summary is not None:
         render_summary(result.summary, console, variants=result.variants_by_id, top=top)
         _print_accuracy(console, result.summary)
-        _print_disagreements(console, result)
+        _print_disagreements(console, result.summary)
     stats = result.stats
     console.print(
         f"{stats.done} of {stats.planned} draws ended ({stats.new_calls} judge calls, "
@@ -227,24 +227,22 @@ def _print_accuracy(console: Console, summary: object) -> None:
     console.print(table)
 
 
-def _print_disagreements(console: Console, result: object, limit: int = 30) -> None:
+def _print_disagreements(console: Console, summary: object, limit: int = 30) -> None:
     """Unperturbed responses whose modal verdict disagrees with the adjudicated label."""
-    from harness.session import SuiteRun
+    from harness.stats.schema import Summary
 
-    assert isinstance(result, SuiteRun)
-    frame = result.frame
-    base = frame[(frame["relation"] == "base") & (~frame["placebo"].astype(bool)) & frame["judged"]]
-    wrong = base[base["agrees_with_label"] == False]  # noqa: E712 - pandas nullable boolean
-    if wrong.empty:
+    assert isinstance(summary, Summary)
+    rows = summary.disagreements
+    if not rows:
         return
-    table = Table(title=f"Disagreements with the adjudicated labels ({len(wrong)} draws)")
+    table = Table(title=f"Disagreements with the adjudicated labels ({len(rows)} unperturbed responses)")
     for column in ("case", "response", "kind", "label", "judge said", "extracted", "doubt"):
         table.add_column(column, overflow="fold")
-    for row in wrong.head(limit).itertuples():
+    for row in rows[:limit]:
         table.add_row(
-            str(row.case_id), str(row.unit_id), str(row.answer_kind or row.mode), str(row.label),
-            str(row.outcome), str(row.extracted_answer or "")[:40], "yes" if row.reference_doubt else "",
+            row.case_id, row.unit_id, row.answer_kind, row.label, row.outcome,
+            (row.extracted_answer or "")[:40], "yes" if row.reference_doubt else "",
         )  # fmt: skip
     console.print(table)
-    if len(wrong) > limit:
-        console.print(f"… and {len(wrong) - limit} more in report.md")
+    if len(rows) > limit:
+        console.print(f"… and {len(rows) - limit} more in report.md")

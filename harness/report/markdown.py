@@ -113,6 +113,22 @@ def render_markdown(summary: Summary, *, variants: Mapping[str, Variant] | None 
             [[a.stage, a.answer_kind, "yes" if a.reference_doubt else "no", rate_text(a.agreement)]
              for a in summary.accuracy],
         )  # fmt: skip
+    if summary.disagreements:
+        lines += [
+            f"## Disagreements with the labels ({len(summary.disagreements)} unperturbed responses)",
+            "",
+            "The judge's modal verdict on the unperturbed response differs from the adjudicated label. "
+            "Where the reference is disputed, the judge may be right.",
+            "",
+        ]
+        lines += _table(
+            ["case", "response", "answer kind", "label", "judge said", "extracted", "reference disputed"],
+            [
+                [d.case_id, d.unit_id, d.answer_kind, d.label, d.outcome, d.extracted_answer or "–",
+                 "yes" if d.reference_doubt else "no"]
+                for d in summary.disagreements
+            ],
+        )  # fmt: skip
     if summary.hle:
         lines += ["## HLE-style metrics (grade mode)", ""]
         lines += _table(

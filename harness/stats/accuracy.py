@@ -6,13 +6,23 @@ judge being right against a wrong reference, so it is not counted as a judge err
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from typing import Any
+
 import pandas as pd
 
 from harness.stats.calibration import rms_calibration_error
 from harness.stats.effects import draw_counts, rate
-from harness.stats.schema import AccuracyRow, CalibrationBinModel, CalibrationModel, HleMetrics, Settings
+from harness.stats.schema import (
+    AccuracyRow,
+    CalibrationBinModel,
+    CalibrationModel,
+    Disagreement,
+    HleMetrics,
+    Settings,
+)
 
-__all__ = ["accuracy_rows", "hle_metrics", "stage_rows"]
+__all__ = ["accuracy_rows", "disagreements", "hle_metrics", "stage_rows"]
 
 
 def stage_rows(frame: pd.DataFrame, stage: str) -> pd.DataFrame:
@@ -91,3 +101,42 @@ def hle_metrics(frame: pd.DataFrame, settings: Settings) -> list[HleMetrics]:
             )
         )
     return out
+
+
+def disagreements(frame: pd.DataFrame) -> list[Disagreement]:
+    """Units whose modal unperturbed verdict disagrees with their label, sorted by (doubt, case, unit)."""
+    from harness.frame import agrees_with_label
+    from harness.stats.units import base_verdicts
+
+    verdicts = base_verdicts(frame)
+    if verdicts.empty:
+        return []
+    base = stage_rows(frame, "before")
+    first: dict[tuple[str, str, str], dict[Hashable, Any]] = {}
+    for record in base[base["judged"]].to_dict("records"):
+        first.setdefault((str(record["case_id"]), str(record["unit_id"]), str(record["outcome"])), record)
+    out: list[Disagreement] = []
+    for case_id, unit_id, outcome, label in zip(
+        verdicts["case_id"],
+        verdicts["unit_id"],
+        verdicts["base_outcome"],
+        verdicts["base_label"],
+        strict=True,
+    ):
+        draw = first[(str(case_id), str(unit_id), str(outcome))]
+        mode = str(draw["mode"])
+        if agrees_with_label(mode, str(label), str(outcome), None):
+            continue
+        extracted = draw["extracted_answer"]
+        out.append(
+            Disagreement(
+                case_id=str(case_id),
+                unit_id=str(unit_id),
+                answer_kind=_kind(mode, draw["answer_kind"]),
+                label=str(label),
+                outcome=str(outcome),
+                extracted_answer=extracted if isinstance(extracted, str) else None,
+                reference_doubt=bool(draw["reference_doubt"]),
+            )
+        )
+    return sorted(out, key=lambda d: (d.reference_doubt, d.case_id, d.unit_id))

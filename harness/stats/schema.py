@@ -330,6 +330,25 @@ class FlippedVariant(_Model):
     """The case's reference is disputed."""
 
 
+class Disagreement(_Model):
+    """An unperturbed response whose modal verdict disagrees with its adjudicated label."""
+
+    case_id: str
+    """Case."""
+    unit_id: str
+    """Unit (response id; ``pair`` for pairwise)."""
+    answer_kind: str
+    """Answer kind (``pairwise`` / ``score`` for those modes)."""
+    label: str
+    """Adjudicated label."""
+    outcome: str
+    """The judge's modal verdict on the unperturbed response."""
+    extracted_answer: str | None
+    """The answer the judge says it extracted (first draw with the modal verdict)."""
+    reference_doubt: bool
+    """The case's reference is disputed: the judge may be right against the reference."""
+
+
 class Summary(_Model):
     """Everything the reports show, computed once from a run's draws."""
 
@@ -363,3 +382,5 @@ class Summary(_Model):
     """Case × family grid."""
     flipped: tuple[FlippedVariant, ...]
     """Variants with flips or misses, most telling first."""
+    disagreements: tuple[Disagreement, ...] = ()
+    """Unperturbed responses the judge got wrong against the labels (disputed references last)."""

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from harness.stats.accuracy import accuracy_rows, hle_metrics
+from harness.stats.accuracy import accuracy_rows, disagreements, hle_metrics
 from harness.stats.classify import CLASSES, classify_flip
 from harness.stats.effects import control_result, decide, dose_curve, draw_counts, invariant_fields
 from harness.stats.fdr import benjamini_hochberg
@@ -294,4 +294,5 @@ def build_summary(
         flip_classes=classes,
         grid=tuple(_grid(pairs)),
         flipped=tuple(_flipped(pairs, choices)),
+        disagreements=tuple(disagreements(frame)),
     )

@@ -158,3 +158,13 @@ def test_control_misses_count_only_units_the_judge_got_right_unperturbed() -> No
     assert (control.misses.events, control.misses.n) == (1, 1)
     assert control.excluded == 1
     assert control.label_agreement.n == 2 and control.label_agreement.events == 1
+
+
+def test_disagreements_list_units_whose_modal_verdict_misses_the_label() -> None:
+    wrong = replace(BASE, unit_id="r2", slots=(Slot("r2", "four"),), id="")
+    draws = [rec(BASE, 0, ok("correct")), rec(wrong, 0, ok("incorrect", extracted="four"))]
+    draws += [rec(wrong, 1, ok("incorrect"), placebo=True)]
+    summary = build_summary(records_frame(draws), variants=[BASE, wrong])
+    assert [
+        (d.case_id, d.unit_id, d.label, d.outcome, d.extracted_answer) for d in summary.disagreements
+    ] == [("c1", "r2", "correct", "incorrect", "four")]
