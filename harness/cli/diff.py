@@ -17,6 +17,8 @@ from typing import Any
 
 import click
 
+from harness.cli.options import selection_options
+
 __all__ = ["diff"]
 
 
@@ -45,24 +47,7 @@ class DiffUsageError(click.ClickException):
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Settings file for the selection (default: found from the current folder).",
 )
-@click.option(
-    "--cases",
-    "case_dirs",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Extra case folder (repeatable).",
-)
-@click.option("--no-builtin-cases", is_flag=True, default=None, help="Do not read the shipped library.")
-@click.option("--case", "case_ids", multiple=True, help="Only this case id (repeatable).")
-@click.option("--tag", "tags", multiple=True, help="Only cases with this tag (repeatable).")
-@click.option(
-    "--mode",
-    "modes",
-    multiple=True,
-    type=click.Choice(["grade", "pairwise", "score"]),
-    help="Only cases of this mode (repeatable).",
-)
-@click.option("--probes", "probe_selector", default=None, help="Probe families or names, comma-separated.")
+@selection_options(from_settings=True)
 @click.option("--repeats", type=click.IntRange(min=1), default=None, help="Draws per variant.")
 @click.option(
     "--out",
@@ -100,6 +85,7 @@ def diff(
     no_builtin_cases: bool | None,
     case_ids: tuple[str, ...],
     tags: tuple[str, ...],
+    kinds: tuple[str, ...],
     modes: tuple[str, ...],
     probe_selector: str | None,
     repeats: int | None,
@@ -164,6 +150,7 @@ def _run_both(opts: dict[str, Any]) -> list[tuple[Any, str, str]]:
             "builtin_cases": False if opts["no_builtin_cases"] else None,
             "case_ids": opts["case_ids"] or None,
             "tags": opts["tags"] or None,
+            "kinds": opts["kinds"] or None,
             "modes": opts["modes"] or None,
             "probes": opts["probe_selector"],
             "repeats": opts["repeats"],

@@ -15,6 +15,8 @@ from typing import Any
 
 import click
 
+from harness.cli.options import selection_options
+
 __all__ = ["gate"]
 
 
@@ -61,25 +63,7 @@ _SHARE = click.FloatRange(min=0, max=1)
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Gate an existing run folder instead of running the suite.",
 )
-@click.option(
-    "--cases",
-    "case_dirs",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Extra case folder (repeatable).",
-)
-@click.option("--no-builtin-cases", is_flag=True, default=None, help="Do not read the shipped library.")
-@click.option("--case", "case_ids", multiple=True, help="Only this case id (repeatable).")
-@click.option("--tag", "tags", multiple=True, help="Only cases with this tag (repeatable).")
-@click.option("--kind", "kinds", multiple=True, help="Only grade cases of this answer kind (repeatable).")
-@click.option(
-    "--mode",
-    "modes",
-    multiple=True,
-    type=click.Choice(["grade", "pairwise", "score"]),
-    help="Only cases of this mode (repeatable).",
-)
-@click.option("--probes", "probe_selector", default=None, help="Probe families or names, comma-separated.")
+@selection_options(from_settings=True)
 @click.option("--repeats", type=click.IntRange(min=1), default=None, help="Draws per variant.")
 @click.option("--seed", type=int, default=None, help="Seed of the probes' random draws.")
 @click.option("--concurrency", type=click.IntRange(min=1), default=None, help="Judge calls in flight.")

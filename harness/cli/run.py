@@ -15,6 +15,7 @@ from rich.table import Table
 
 from harness.cli.main import UsageProblem
 from harness.cli.main import console as make_console
+from harness.cli.options import selection_options
 from harness.errors import HarnessError
 from harness.runner import RunOptions
 from harness.stats.schema import Settings
@@ -32,33 +33,7 @@ __all__ = ["run"]
     help="Judge spec (builtin:reference, openai:MODEL@URL, command:…, python:mod:fn, replay:DIR) "
     "or a .toml file.",
 )
-@click.option(
-    "--cases",
-    "case_dirs",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Extra case folder (repeatable); read besides the shipped library.",
-)
-@click.option(
-    "--no-builtin-cases", is_flag=True, help="Do not read the shipped library (only --cases folders)."
-)
-@click.option("--case", "case_ids", multiple=True, help="Only this case id (repeatable).")
-@click.option("--tag", "tags", multiple=True, help="Only cases with this tag (repeatable).")
-@click.option("--kind", "kinds", multiple=True, help="Only grade cases of this answer kind (repeatable).")
-@click.option(
-    "--mode",
-    "modes",
-    multiple=True,
-    type=click.Choice(["grade", "pairwise", "score"]),
-    help="Only cases of this mode (repeatable).",
-)
-@click.option(
-    "--probes",
-    "probe_selector",
-    default="all",
-    show_default=True,
-    help="Probe families or names, comma-separated; 'none' judges the unperturbed responses only.",
-)
+@selection_options(from_settings=False)
 @click.option("--seed", default=0, show_default=True, help="Seed of the probes' random draws.")
 @click.option(
     "--repeats",
