@@ -73,7 +73,11 @@ __all__ = ["run"]
     default=None,
     help="Run folder (default: judgeprobe-out/<judge>-<config hash>).",
 )
-@click.option("--dry-run", is_flag=True, help="List the variants with counts per family; call no judge.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="List the variants (id, case/unit, relation, label, chain) and counts per family; call no judge.",
+)
 @click.option(
     "--plan-only",
     is_flag=True,
@@ -165,6 +169,12 @@ def _print_dry_run(console: Console, plan: object) -> None:
     from harness.session import SuitePlan
 
     assert isinstance(plan, SuitePlan)
+    # one plain line per variant (greppable, pipeable), then the counts
+    for variant in plan.variants:
+        click.echo(
+            f"{variant.id}  {variant.case_id}/{variant.unit_id}  {variant.relation}  "
+            f"label={variant.label}  {variant.chain_name}"
+        )
     table = Table(title=f"Variants by family ({len(plan.cases)} cases, seed {plan.seed})")
     table.add_column("family")
     table.add_column("invariant", justify="right")

@@ -73,6 +73,10 @@ def test_probe_selection_and_dry_run_call_no_judge(tmp_path: Path) -> None:
     assert "formatting" not in text
     assert "no judge was called" in text
     assert not (tmp_path / "store.sqlite").exists()
+    listed = [line.split() for line in text.splitlines() if line.startswith(tuple("0123456789abcdef"))]
+    assert listed and all(len(parts[0]) == 16 for parts in listed)  # one line per variant, id first
+    chains = {parts[-1] for parts in listed}
+    assert "base" in chains and any(chain.startswith("position.") for chain in chains)
 
 
 def test_usage_errors_exit_2(tmp_path: Path, monkeypatch: object) -> None:
