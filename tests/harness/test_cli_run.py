@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -73,8 +74,8 @@ def test_probe_selection_and_dry_run_call_no_judge(tmp_path: Path) -> None:
     assert "formatting" not in text
     assert "no judge was called" in text
     assert not (tmp_path / "store.sqlite").exists()
-    listed = [line.split() for line in text.splitlines() if line.startswith(tuple("0123456789abcdef"))]
-    assert listed and all(len(parts[0]) == 16 for parts in listed)  # one line per variant, id first
+    listed = [line.split() for line in text.splitlines() if re.match(r"[0-9a-f]{16}  \S+/\S+  ", line)]
+    assert len(listed) == int(re.findall(r"all\s+│\s+│\s+│\s+(\d+)", text)[0])  # one line per variant
     chains = {parts[-1] for parts in listed}
     assert "base" in chains and any(chain.startswith("position.") for chain in chains)
 
