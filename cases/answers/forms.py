@@ -25,7 +25,7 @@ from cases.answers.equivalence import equivalent, number_and_unit
 from cases.answers.groups import canonical_group, group_forms, render_group
 from cases.answers.judgement import Decision
 from cases.answers.normalize import kind_of, normalize
-from cases.answers.printing import render_value
+from cases.answers.printing import canonical_order, render_value
 from cases.answers.safe_math import parse_answer
 from cases.models import AnswerKind
 
@@ -127,7 +127,9 @@ def _collection_forms(value: object) -> list[str]:
         if None not in inner:
             forms += [", ".join(str(v) for v in inner), "[" + ", ".join(str(v) for v in inner) + "]"]
     if isinstance(value, frozenset) and len(value) > 1:
-        ordered = [render_value(v, "ascii") for v in value]
+        # the same elements in reverse canonical order (never frozenset iteration order: it varies with the
+        # process's hash seed, and variants must be the same in every process)
+        ordered = [render_value(v, "ascii") for v in canonical_order(value)]
         if None not in ordered:
             forms.append("{" + ", ".join(str(v) for v in reversed(ordered)) + "}")
     return forms

@@ -9,7 +9,7 @@ from sympy.printing.str import StrPrinter
 
 from cases.answers.unicode import GREEK, to_superscript
 
-__all__ = ["value_ascii", "value_latex", "value_unicode"]
+__all__ = ["canonical_order", "value_ascii", "value_latex", "value_unicode"]
 
 _GREEK_CHAR = {name: char for char, name in GREEK.items()}
 
@@ -51,7 +51,8 @@ def render_value(value: object, style: str) -> str | None:
     return value_latex(value)
 
 
-def _sorted(items: frozenset[object]) -> list[object]:
+def canonical_order(items: frozenset[object]) -> list[object]:
+    """A set's elements in a fixed order (sympy's default sort key), the same in every process."""
     return sorted(
         items, key=lambda v: str(sympy.default_sort_key(v)) if isinstance(v, sympy.Basic) else str(v)
     )
@@ -63,7 +64,7 @@ def value_ascii(value: object) -> str | None:
         parts = [value_ascii(v) for v in value]
         return None if None in parts else "(" + ", ".join(p for p in parts if p is not None) + ")"
     if isinstance(value, frozenset):
-        parts = [value_ascii(v) for v in _sorted(value)]
+        parts = [value_ascii(v) for v in canonical_order(value)]
         return None if None in parts else "{" + ", ".join(p for p in parts if p is not None) + "}"
     if isinstance(value, sympy.Interval):
         return _interval(value, "ascii")
@@ -98,7 +99,7 @@ def value_latex(value: object) -> str | None:
             None if None in parts else "\\left(" + ", ".join(p for p in parts if p is not None) + "\\right)"
         )
     if isinstance(value, frozenset):
-        parts = [value_latex(v) for v in _sorted(value)]
+        parts = [value_latex(v) for v in canonical_order(value)]
         return None if None in parts else "\\{" + ", ".join(p for p in parts if p is not None) + "\\}"
     if isinstance(value, sympy.Interval):
         left = "(" if value.left_open else "["

@@ -180,8 +180,9 @@ def test_extra_chains_follow_the_single_probes(library: Library) -> None:
 
 
 def test_ids_do_not_depend_on_the_process(library: Library) -> None:
-    """Same variants and ids in a fresh interpreter with another string-hash seed."""
-    cases = [case.id for case in list(library)[:12]]
+    """Same variants and ids in a fresh interpreter with another string-hash seed, over the whole library
+    (set answers once came out in hash order under some seeds: `x = ±i` gained a `{i, -i}` form)."""
+    cases = [case.id for case in library]
     script = (
         "import sys\n"
         "from cases.loader import load_library\n"
@@ -190,7 +191,7 @@ def test_ids_do_not_depend_on_the_process(library: Library) -> None:
         "ids = sys.argv[1].split(',')\n"
         "print('\\n'.join(v.id for v in generate_suite([lib.by_id(i) for i in ids])))\n"
     )
-    for hash_seed in ("1", "2"):
+    for hash_seed in ("1", "5"):
         done = subprocess.run(
             [sys.executable, "-c", script, ",".join(cases)],
             capture_output=True,
