@@ -116,6 +116,7 @@ def search(
     try:
         selected = select_probes(probe_selector)
         judge = load_judge(judge_spec)
+        judge.preflight()
         result = search_flip(
             judge, case, unit=unit, budget=budget, seed=seed, max_steps=max_steps, probes=selected
         )
