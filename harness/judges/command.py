@@ -34,10 +34,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from cases.models import Mode
 from harness.errors import ConfigError
 from harness.judges.base import ErrorKind, Judge, JudgeRequest, Verdict
-from harness.judges.configured_template import ConfiguredTemplate
+from harness.judges.configured_template import ConfiguredTemplate, PromptingJudge
 from harness.judges.contract import request_payload, verdict_from_answer
 from harness.judges.registry import JudgeConfig, register_backend
 
@@ -46,7 +45,7 @@ __all__ = ["CommandJudge"]
 _STDERR_TAIL = 500
 
 
-class CommandJudge(Judge):
+class CommandJudge(PromptingJudge):
     """A judge that runs a program per draw and speaks JSON over its stdin and stdout."""
 
     def __init__(self, config: JudgeConfig) -> None:
@@ -78,20 +77,8 @@ class CommandJudge(Judge):
         self.config_hash = self.config.content_hash()
         self.name = self.config.display_name()
 
-    def supports(self, mode: Mode) -> bool:
-        """Every mode, or only the configured template's mode."""
-        return self.prompting.supports(mode)
-
     def __repr__(self) -> str:
         return f"CommandJudge(argv={self.argv!r})"
-
-    async def judge(self, request: JudgeRequest) -> Verdict:
-        """Run the program once on ``request``; the rendered prompt, if any, is kept on the verdict."""
-        if not self.supports(request.mode):
-            return self.prompting.skipped(request, self.name)
-        prompt = self.prompting.render(request)
-        verdict = await self._call(request, prompt)
-        return verdict if prompt is None else replace(verdict, prompt=prompt)
 
     async def _call(self, request: JudgeRequest, prompt: str | None) -> Verdict:
         payload = request_payload(request)

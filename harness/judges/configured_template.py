@@ -11,14 +11,15 @@ are skipped. Without a template nothing changes: no prompt, and the hash is what
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from abc import abstractmethod
+from dataclasses import dataclass, replace
 
 from cases.models import Mode
-from harness.judges.base import JudgeRequest, Verdict
+from harness.judges.base import Judge, JudgeRequest, Verdict
 from harness.judges.registry import JudgeConfig
 from harness.templating import Template
 
-__all__ = ["ConfiguredTemplate"]
+__all__ = ["ConfiguredTemplate", "PromptingJudge"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,3 +55,29 @@ class ConfiguredTemplate:
         """The verdict for a request whose mode the template does not ask about."""
         mode = self.template.mode if self.template is not None else request.mode
         return Verdict.skipped(f"judge {name} has a template for {mode} only, not {request.mode}")
+
+
+class PromptingJudge(Judge):
+    """Base of judges that may render a configured template before calling out (``command``, ``python``).
+
+    Subclasses set ``prompting`` in their constructor and implement :meth:`_call`; requests of a mode the
+    template does not cover are skipped without a call, and the rendered prompt is kept on the verdict.
+    """
+
+    prompting: ConfiguredTemplate
+
+    def supports(self, mode: Mode) -> bool:
+        """Every mode, or only the configured template's mode."""
+        return self.prompting.supports(mode)
+
+    async def judge(self, request: JudgeRequest) -> Verdict:
+        """Render the prompt (if a template is configured), call once, keep the prompt on the verdict."""
+        if not self.supports(request.mode):
+            return self.prompting.skipped(request, self.name)
+        prompt = self.prompting.render(request)
+        verdict = await self._call(request, prompt)
+        return verdict if prompt is None else replace(verdict, prompt=prompt)
+
+    @abstractmethod
+    async def _call(self, request: JudgeRequest, prompt: str | None) -> Verdict:
+        """One call of the judge on ``request`` (with the rendered prompt, or ``None`` without a template)."""

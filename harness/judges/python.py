@@ -29,10 +29,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from cases.models import Mode
 from harness.errors import ConfigError
 from harness.judges.base import ErrorKind, Judge, JudgeRequest, Status, Verdict
-from harness.judges.configured_template import ConfiguredTemplate
+from harness.judges.configured_template import ConfiguredTemplate, PromptingJudge
 from harness.judges.contract import request_payload, verdict_from_answer
 from harness.judges.registry import JudgeConfig, register_backend
 
@@ -96,7 +95,7 @@ def _takes_prompt(fn: Callable[..., Any]) -> bool:
     return False
 
 
-class PythonJudge(Judge):
+class PythonJudge(PromptingJudge):
     """A judge that calls a Python function."""
 
     def __init__(self, config: JudgeConfig) -> None:
@@ -116,20 +115,8 @@ class PythonJudge(Judge):
         self.config_hash = self.config.content_hash()
         self.name = self.config.display_name()
 
-    def supports(self, mode: Mode) -> bool:
-        """Every mode, or only the configured template's mode."""
-        return self.prompting.supports(mode)
-
     def __repr__(self) -> str:
         return f"PythonJudge(target={self.config.target!r})"
-
-    async def judge(self, request: JudgeRequest) -> Verdict:
-        """Call the function once on ``request``; the rendered prompt, if any, is kept on the verdict."""
-        if not self.supports(request.mode):
-            return self.prompting.skipped(request, self.name)
-        prompt = self.prompting.render(request)
-        verdict = await self._call(request, prompt)
-        return verdict if prompt is None else replace(verdict, prompt=prompt)
 
     async def _call(self, request: JudgeRequest, prompt: str | None) -> Verdict:
         argument: Any = request_payload(request) if self.as_dict else request
