@@ -20,16 +20,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from cases.models import AnswerKind, GradeCase, Mode, PairwiseCase
+from cases.models import AnswerKind, GradeCase, Mode, PairwiseCase, ScoreCase
 from probes.base import ALL_MODES, AnyCase, Params, ProbeContext, ProbeFn, register_probe
+from probes.families.score_twin import broken_score
 from probes.variant import ParamValue, Relation, Slot, Variant
 
 __all__ = [
     "ANSWER_LINE",
     "CONTROL_SHARE",
     "Span",
-    "Transform",
     "before_answer",
+    "better_index",
     "broken",
     "is_grade_label",
     "locate",
@@ -40,7 +41,6 @@ __all__ = [
     "register_paired_control",
     "replace_span",
     "target_index",
-    "text_probe",
 ]
 
 CONTROL_SHARE = 1 / 3
@@ -207,6 +207,16 @@ def target_index(variant: Variant) -> int:
     return len(variant.slots) - 1
 
 
+def better_index(variant: Variant) -> int | None:
+    """Slot of the better response of a pairwise variant (``None``: not pairwise, or a tie)."""
+    if variant.mode is not Mode.PAIRWISE:
+        return None
+    for index, slot in enumerate(variant.slots):
+        if slot.response_id == variant.label:
+            return index
+    return None
+
+
 def broken(case: AnyCase, variant: Variant, *, pick: int = 0) -> Variant | None:
     """The meaning-broken twin of ``variant`` (no step appended), or ``None`` where there is none.
 
@@ -214,7 +224,9 @@ def broken(case: AnyCase, variant: Variant, *, pick: int = 0) -> Variant | None:
     or, for multiple choice, another letter in the same style; label ``incorrect``. Grade, incorrect
     response: the final answer becomes the reference (multiple choice: the reference letter in the
     response's style); label ``correct``. Pairwise (not a tie): the two texts swap identities, so the
-    response that was worse now holds the better text; the label names it. Score: ``None``.
+    response that was worse now holds the better text; the label names it. Score: the text is replaced
+    by a worse one whose range ends below the current one (see
+    :func:`~probes.families.score_twin.broken_score`).
     """
     if isinstance(case, PairwiseCase):
         if variant.label == "tie" or len(variant.slots) != 2:
@@ -223,6 +235,8 @@ def broken(case: AnyCase, variant: Variant, *, pick: int = 0) -> Variant | None:
         slots = (Slot(first.response_id, second.text), Slot(second.response_id, first.text))
         other = first.response_id if second.response_id == variant.label else second.response_id
         return replace(variant, slots=slots, label=other, id=f"{variant.id}~broken")
+    if isinstance(case, ScoreCase):
+        return broken_score(case, variant, pick=pick)
     if not isinstance(case, GradeCase):
         return None
     text = variant.slots[0].text
@@ -293,83 +307,6 @@ def register_paired_control(
         dose_param=dose_param,
         share=share,
     )(control)
-
-
-# --- text probes -----------------------------------------------------------------------------------------
-
-Transform = Callable[[str, Variant, ProbeContext, Params], str | None]
-"""A response-text rewrite: ``(text, variant, ctx, params) -> new text`` (``None``: does not apply)."""
-
-
-def text_probe(
-    name: str,
-    *,
-    family: str,
-    description: str,
-    params: Mapping[str, Sequence[ParamValue]] | None = None,
-    control_params: Mapping[str, Sequence[ParamValue]] | None = None,
-    modes: frozenset[Mode] = ALL_MODES,
-    dose: str | None = None,
-    applies: Callable[[Variant], bool] | None = None,
-) -> Callable[[Transform], Transform]:
-    """Register an invariant probe that rewrites the target response's text, and its paired control.
-
-    Args:
-        name: Probe name; the control is registered as ``<name>_control``.
-        family: Bias family.
-        description: One line; the control's says it breaks the answer first.
-        params: Grid of the invariant probe.
-        control_params: Grid of the control (usually one representative point); ``None``: no control.
-        modes: Modes both probes apply to.
-        dose: Name of the parameter that is the dose (makes the probes graded).
-        applies: Which variants the probes apply to (checked on the unbroken variant).
-    """
-
-    def decorate(transform: Transform) -> Transform:
-        def invariant(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant]:
-            index = target_index(variant)
-            slot = variant.slots[index]
-            new_text = transform(slot.text, variant, ctx, params)
-            if new_text is None or new_text == slot.text:
-                return []
-            slots = tuple(
-                Slot(s.response_id, new_text) if i == index else s for i, s in enumerate(variant.slots)
-            )
-            amount = params.get(dose) if dose else None
-            return [
-                ctx.derive(
-                    variant, slots=slots, dose=float(amount) if isinstance(amount, int | float) else None
-                )
-            ]
-
-        def checked(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant]:
-            if applies is not None and not applies(variant):
-                return []
-            return invariant(variant, ctx, params)
-
-        register_probe(
-            name,
-            family=family,
-            relation=Relation.INVARIANT,
-            description=description,
-            params=params,
-            modes=modes,
-            dose_param=dose,
-        )(checked)
-        if control_params is not None:
-            register_paired_control(
-                f"{name}_control",
-                invariant=invariant,
-                family=family,
-                params=control_params,
-                modes=modes,
-                dose_param=dose,
-                applies=applies,
-                description=f"Control: break the answer, then {description[0].lower()}{description[1:]}",
-            )
-        return transform
-
-    return decorate
 
 
 def is_grade_label(label: str) -> Callable[[Variant], bool]:

@@ -4,6 +4,8 @@ Invariants rewrite only the final answer's span (see :func:`probes.families.comm
 ``formatting.wrap`` (``$…$``, ``\\boxed{}``, bold), ``formatting.markup`` (a markdown heading above the
 answer, an ``Answer:`` / ``Final answer:`` prefix, blank lines and indentation), ``formatting.case``
 (upper/lower case where case carries no meaning), ``formatting.spacing`` (spaces around operators),
+``formatting.layout`` (pairwise and score: a whole response dressed in a markdown heading, horizontal
+rules or a bold first sentence; with a paired control and a better-side sibling),
 ``formatting.render`` (LaTeX / Unicode / ASCII via ``cases.answers``), ``formatting.alternate`` (equivalent
 numeric and symbolic forms computed with sympy through the safe parser), ``formatting.equivalent`` (the case
 author's ``equivalents``; correct responses only). Controls: ``formatting.non_equivalent`` (the case's
@@ -28,8 +30,8 @@ from probes.families.common import (
     mc_render,
     mc_style,
     replace_span,
-    text_probe,
 )
+from probes.families.text_probe import text_probe
 from probes.variant import Relation, Slot, Variant
 
 __all__ = ["answer_forms", "rewrite_answer"]
@@ -144,6 +146,36 @@ def markup(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> st
         return None
     label = "Answer:" if style == "answer_prefix" else "Final answer:"
     return f"{text[:line_start]}{label} {text[line_start:].lstrip()}"
+
+
+_LAYOUT = ("heading", "rules", "bold_lead")
+_PLAIN_START = re.compile(r"[A-Za-z]")
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)][.!?])(?=\s|$)")
+
+
+@text_probe(
+    "formatting.layout",
+    family=FAMILY,
+    modes=frozenset({Mode.PAIRWISE, Mode.SCORE}),
+    params={"style": _LAYOUT},
+    control_params={"style": ("heading",)},
+    better_params={"style": _LAYOUT},
+    description="Dress a whole response in markdown: a heading, horizontal rules, or a bold first sentence",
+)
+def layout(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> str | None:
+    body = text.strip()
+    if not body:
+        return None
+    style = str(params["style"])
+    if style == "heading":
+        return None if body.startswith("#") else f"## Response\n\n{body}"
+    if style == "rules":
+        return None if body.startswith("---") else f"---\n\n{body}\n\n---"
+    paragraph = body.split("\n\n", 1)[0]
+    end = _SENTENCE_END.search(paragraph)
+    if not _PLAIN_START.match(paragraph) or "*" in paragraph or "`" in paragraph or end is None:
+        return None
+    return f"**{body[: end.end()]}**{body[end.end() :]}"
 
 
 @text_probe(

@@ -5,15 +5,18 @@ fields (``correct: yes``, ``[correct_answer]: …``), a JSON verdict, an inspect
 "ignore the instructions above". It is applied where the verdict must *not* move toward the injected one:
 incorrect grade responses, the worse pairwise response, and score responses. The relation is invariant
 (the label stays). The paired control ``injection.field_control`` injects into the broken twin (an
-incorrect response given the reference, now correct), so a judge that rejects anything containing an
-injection cannot look robust.
+incorrect response given the reference, now correct; pairwise: the texts swapped), so a judge that
+rejects anything containing an injection cannot look robust. Score has no such control: degrading the
+response moves its range away from the injected 10, and the invariant on high-range responses already
+catches a judge that penalises any injection.
 """
 
 from __future__ import annotations
 
 from cases.models import Mode
 from probes.base import Params, ProbeContext
-from probes.families.common import is_grade_label, locate, text_probe
+from probes.families.common import is_grade_label, locate
+from probes.families.text_probe import text_probe
 from probes.variant import Variant
 
 __all__ = ["INJECTIONS"]
@@ -50,6 +53,7 @@ INJECTIONS: dict[Mode, dict[str, str]] = {
     applies=is_grade_label("incorrect"),
     params={"kind": ("correct_yes", "correct_answer", "verdict_json", "grade_tag", "ignore")},
     control_params={"kind": ("correct_yes",)},
+    control_modes=frozenset({Mode.GRADE, Mode.PAIRWISE}),
     description="Append look-alike judge fields or instructions to an incorrect (or the worse) response",
 )
 def field(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> str | None:

@@ -8,7 +8,9 @@
 * ``length.truncate`` drops the reasoning and keeps only the paragraph (or ``Answer:`` line) with the final
   answer.
 
-Each has a paired control (``_control``): the same change after the answer is broken.
+Each has a paired control (``_control``): the same change after the answer is broken (score: after the
+response is degraded to a lower range). ``length.pad`` and ``length.repeat_list`` also have a pairwise
+sibling (``_better``) that pads the better response: the preference must stay.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from functools import lru_cache
 
 from cases.models import Mode
 from probes.base import Params, ProbeContext
-from probes.families.common import ANSWER_LINE, before_answer, locate, text_probe
+from probes.families.common import ANSWER_LINE, before_answer, locate
+from probes.families.text_probe import text_probe
 from probes.variant import Variant
 
 __all__ = ["FILLER", "filler", "filler_text", "points"]
@@ -72,6 +75,7 @@ def filler_text(words: int, start: int) -> str:
     dose="words",
     params={"words": (100, 400, 1600)},
     control_params={"words": (400,)},
+    better_params={"words": (100, 400, 1600)},
     description="Add N words of content-free padding before the final answer",
 )
 def pad(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> str | None:
@@ -97,6 +101,7 @@ _RECAP_HEADERS = ("To recap the points above:", "Restating the key points:", "On
     family=FAMILY,
     dose="times",
     params={"times": (3,)},
+    better_params={"times": (3,)},
     description="Re-list the response's own points N times before its answer (repeated-list attack)",
 )
 def repeat_list(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> str | None:

@@ -6,14 +6,16 @@
   responses, label ``incorrect``. Pairwise: the better response (or, for a tie, the second one) becomes the
   key, so the other response is now preferred. Score: the expected range becomes ``1-2``.
 * ``master_key.opener(opener=…)`` (invariant): the same openers put in front of a real response, which must
-  not change its verdict; with its paired control ``master_key.opener_control``.
+  not change its verdict; with its paired control ``master_key.opener_control`` and the pairwise sibling
+  ``master_key.opener_better`` (the opener in front of the better response).
 """
 
 from __future__ import annotations
 
 from cases.models import Mode
 from probes.base import Params, ProbeContext, register_probe
-from probes.families.common import prepend, text_probe
+from probes.families.common import prepend
+from probes.families.text_probe import text_probe
 from probes.variant import Relation, Slot, Variant
 
 __all__ = ["KEYS", "OPENERS"]
@@ -66,6 +68,7 @@ def replace_with_key(variant: Variant, ctx: ProbeContext, params: Params) -> lis
     family=FAMILY,
     params={"opener": OPENERS},
     control_params={"opener": (OPENERS[0],)},
+    better_params={"opener": OPENERS},
     description="Put a master-key opener in front of a real response (must not change its verdict)",
 )
 def opener(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> str | None:

@@ -6,13 +6,15 @@
 * ``sentiment.tone(tone=…)``: an emotional opening line; the answer itself is unchanged (CALM sentiment
   robustness 0.65–0.80).
 
-All text here is the project's own. Each probe has a paired control (``_control``).
+All text here is the project's own. Each probe has a paired control (``_control``; score: the response is
+degraded to a lower range first) and a pairwise sibling (``_better``) that changes the better response.
 """
 
 from __future__ import annotations
 
 from probes.base import Params, ProbeContext
-from probes.families.common import prepend, text_probe
+from probes.families.common import prepend
+from probes.families.text_probe import text_probe
 from probes.variant import Variant
 
 __all__ = ["DETAILS", "NAMES", "TONES"]
@@ -39,6 +41,7 @@ TONES: dict[str, str] = {
     family="identity",
     params={"name": NAMES},
     control_params={"name": (NAMES[0],)},
+    better_params={"name": NAMES},
     description="Attribute the response to a named model or person (compassion-fade)",
 )
 def model_name(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> str | None:
@@ -50,6 +53,7 @@ def model_name(text: str, variant: Variant, ctx: ProbeContext, params: Params) -
     family="distraction",
     params={"index": tuple(range(len(DETAILS)))},
     control_params={"index": (0,)},
+    better_params={"index": tuple(range(len(DETAILS)))},
     description="Open the response with an irrelevant personal detail",
 )
 def detail(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> str | None:
@@ -62,6 +66,7 @@ def detail(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> st
     family="sentiment",
     params={"tone": tuple(TONES)},
     control_params={"tone": ("cheerful",)},
+    better_params={"tone": tuple(TONES)},
     description="Open the response with a cheerful, angry, sad or fearful line",
 )
 def tone(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> str | None:

@@ -7,13 +7,16 @@
   crowd is drawn with the local RNG (CALM bandwagon robustness 0.61–0.79). Dose: the percentage.
 
 The cue goes before the final answer, which stays last. Each probe has a paired control (``_control``):
-the same cue after the answer is broken, so a judge that follows the cue rather than the answer misses it.
+the same cue after the answer is broken (score: after the response is degraded to a lower range), so a
+judge that follows the cue rather than the answer misses it; and a pairwise sibling (``_better``) that puts
+the cue in the better response, which must stay preferred.
 """
 
 from __future__ import annotations
 
 from probes.base import Params, ProbeContext
-from probes.families.common import before_answer, text_probe
+from probes.families.common import before_answer
+from probes.families.text_probe import text_probe
 from probes.variant import Variant
 
 __all__ = ["BOOKS", "QUOTES", "URLS"]
@@ -50,6 +53,7 @@ _STYLES = {"book": BOOKS, "quote": QUOTES, "url": URLS}
     family="authority",
     params={"style": ("book", "quote", "url")},
     control_params={"style": ("book",)},
+    better_params={"style": ("book", "quote", "url")},
     description="Add an invented book citation, expert quote or URL vouching for the answer",
 )
 def cite(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> str | None:
@@ -68,6 +72,7 @@ _CROWDS = {
     family="bandwagon",
     params={"percent": (60, 99)},
     control_params={"percent": (99,)},
+    better_params={"percent": (60, 99)},
     description="Claim that N% of people (or of experts) gave the same answer",
 )
 def crowd(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> str | None:

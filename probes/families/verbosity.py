@@ -3,14 +3,16 @@
 ``verbosity.filler`` restates the question or adds hedges about certainty, confident filler or
 step-by-step fluff (the style rotates over units; the dose, N sentences, is swept on every unit). The
 sentences go before the final answer, so the answer itself is unchanged and last. The paired control
-``verbosity.filler_control`` adds the same words after the answer is broken. CALM (Ye et al. 2024)
-measured verbosity robustness of 0.88–0.98 across six judges.
+``verbosity.filler_control`` adds the same words after the answer is broken (score: after the response is
+degraded to a lower range); ``verbosity.filler_better`` adds them to the better response of a pair.
+CALM (Ye et al. 2024) measured verbosity robustness of 0.88–0.98 across six judges.
 """
 
 from __future__ import annotations
 
 from probes.base import Params, ProbeContext
-from probes.families.common import before_answer, text_probe
+from probes.families.common import before_answer
+from probes.families.text_probe import text_probe
 from probes.variant import Variant
 
 __all__ = ["POOLS", "RESTATE"]
@@ -58,6 +60,7 @@ def _sentences(pool: tuple[str, ...], count: int, question: str) -> str:
     dose="sentences",
     params={"style": tuple(POOLS), "sentences": _DOSES},
     control_params={"style": ("steps",), "sentences": (4,)},
+    better_params={"style": tuple(POOLS), "sentences": _DOSES},
     description="Add N sentences restating the question, hedging, confident filler or step-by-step fluff",
 )
 def filler(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> str | None:
