@@ -8,6 +8,11 @@ same answer, and the tests are deterministic.
 The suite (:func:`build_suite`) has grade cases ``What is n + 1?`` with one correct and one incorrect
 response, length padding doses, LaTeX reformatting, answer-changing controls, and pairwise cases with an
 order swap.
+
+Two more judges are for the confounded case (``test_confounded.py``), where the better responses are also the
+longer ones: :class:`QualityJudge` judges only what the response says, :class:`LengthLovingJudge` only how
+long it is. On unperturbed confounded cases they give the same verdicts; only probes that change length while
+keeping the meaning tell them apart.
 """
 
 from __future__ import annotations
@@ -24,18 +29,23 @@ from harness.records import DrawRecord, record_for
 from probes.variant import Relation, Slot, Step, Variant
 
 __all__ = [
+    "CONFOUNDED",
     "DOSES",
     "PLANTED",
     "Callable",
     "FirstSlotJudge",
     "JudgeRequest",
     "LatexRejectingJudge",
+    "LengthLovingJudge",
     "LongWrongJudge",
     "NoisyJudge",
+    "QualityJudge",
     "Variant",
     "Verdict",
     "build_suite",
     "run_direct",
+    "stated_answer",
+    "word_count",
     "yes_sayer",
 ]
 
@@ -186,6 +196,80 @@ PLANTED: dict[str, Callable[[JudgeRequest], Verdict]] = {
     "noisy": noisy,
 }
 """The planted judges by name (module attribute names, for ``python:`` specs)."""
+
+_ANSWER_LINE = re.compile(r"(?im)^[ \t]*answer[ \t]*:[ \t]*(-?\d+)[ \t.]*$")
+
+
+def stated_answer(text: str) -> str | None:
+    """The number on a response's last ``Answer: N`` line (padding, restated questions and recaps added by
+    probes never read as one)."""
+    found = _ANSWER_LINE.findall(text)
+    return found[-1] if found else None
+
+
+def word_count(text: str) -> int:
+    """Words in a response (whitespace-separated)."""
+    return len(text.split())
+
+
+@dataclass(frozen=True)
+class QualityJudge:
+    """Judges quality only, never length. Grade: ``correct`` when the stated answer equals the reference.
+    Pairwise: prefers the one response whose stated answer equals the reference (``tie`` otherwise). Each
+    draw's verdict is replaced by the other one with probability ``rate`` (noise that ignores length too)."""
+
+    rate: float = 0.0
+    salt: str = "quality"
+
+    def __call__(self, request: JudgeRequest) -> Verdict:
+        reference = (request.reference or "").strip()
+        flip = self.rate > 0 and rng_for(request, self.salt).random() < self.rate
+        if request.mode is Mode.PAIRWISE:
+            hits = [
+                rid
+                for rid, text in zip(request.response_ids, request.responses, strict=True)
+                if stated_answer(text) == reference
+            ]
+            choice = hits[0] if len(hits) == 1 else "tie"
+            if flip:
+                others = [rid for rid in request.response_ids if rid != choice]
+                choice = others[0]
+            return Verdict.judged(choice, raw_reply=f"[[{choice}]]")
+        extracted = stated_answer(request.responses[0])
+        return _grade((extracted is not None and extracted == reference) != flip, extracted)
+
+
+@dataclass(frozen=True)
+class LengthLovingJudge:
+    """Judges length only, never quality. Grade: ``correct`` when the response has at least ``long_words``
+    words. Pairwise: prefers the response with more words (``tie`` when equal)."""
+
+    long_words: int = 30
+
+    def __call__(self, request: JudgeRequest) -> Verdict:
+        if request.mode is Mode.PAIRWISE:
+            counts = [word_count(text) for text in request.responses]
+            longest = max(counts)
+            winners = [rid for rid, n in zip(request.response_ids, counts, strict=True) if n == longest]
+            choice = winners[0] if len(winners) == 1 else "tie"
+            return Verdict.judged(choice, raw_reply=f"[[{choice}]]")
+        long = word_count(request.responses[0]) >= self.long_words
+        return _grade(long, stated_answer(request.responses[0]))
+
+
+quality = QualityJudge()
+"""Grades the stated answer only."""
+noisy_quality = QualityJudge(rate=0.15)
+"""Grades the stated answer only, flipping 15 % of verdicts at random."""
+length_loving = LengthLovingJudge()
+"""Grades length only: 30 words or more is correct; the longer response wins."""
+
+CONFOUNDED: dict[str, Callable[[JudgeRequest], Verdict]] = {
+    "quality": quality,
+    "noisy_quality": noisy_quality,
+    "length_loving": length_loving,
+}
+"""The judges of the confounded-case validation by name (module attribute names)."""
 
 DOSES: tuple[int, ...] = (8, 24, 64)
 """Padding doses in words: the first keeps responses short, the last makes them long."""
