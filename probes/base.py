@@ -105,8 +105,9 @@ class ProbeInfo:
     dose_param: str | None = None
     """Name of the parameter that is the dose (graded probes); the default suite sweeps it on every unit."""
     share: float = 1.0
-    """Share of units the default suite applies the probe to (a stable hash picks them); paired controls
-    use a third, which is plenty to measure a miss rate and keeps the suite small."""
+    """Share of grade units the default suite applies the probe to (a stable hash picks them); paired
+    controls use a third, which is plenty to measure a miss rate and keeps the suite small. Pairwise and
+    score units, a few dozen per library, always get the probe."""
 
 
 class _Keep(Enum):
@@ -230,7 +231,8 @@ def register_probe(
         modes: Judging modes the probe applies to.
         graded: Whether the parameter is a dose (implied by ``dose_param``).
         dose_param: The parameter that is the dose; it must be in ``params``.
-        share: Share of units the default suite applies the probe to (0 < share <= 1).
+        share: Share of grade units the default suite applies the probe to (0 < share <= 1); pairwise
+            and score units always get it.
     """
     if relation is Relation.BASE:
         raise ValueError(f"probe {name!r}: relation must be invariant or control, not base")

@@ -10,8 +10,9 @@ unit (so a report can draw dose → flip rate within units); every other paramet
 grid per unit, picked by a stable hash of (case id, unit id, probe, parameter). Across the library every
 value is covered, the suite stays a few variants per probe and unit, and adding a case never changes the
 variants of another. :func:`unit_points` states the rule. A probe with ``share < 1`` (the paired
-controls) is applied to that share of units, again picked by a stable hash. Pass ``sweep=True`` for the
-full grid on every unit.
+controls) is applied to that share of grade units, again picked by a stable hash; pairwise and score units
+are few (a few dozen per library), so they get every probe, which keeps their miss rates measurable. Pass
+``sweep=True`` for the full grid on every unit.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Sequence
 
+from cases.models import Mode
 from probes.base import AnyCase, ProbeInfo, apply_step, grid_points, list_probes
 from probes.chain import Chain, apply_chain
 from probes.units import base_variants
@@ -32,9 +34,10 @@ def unit_points(info: ProbeInfo, case_id: str, unit_id: str) -> list[dict[str, P
     return [dict(step.params) for step in _Plan(info).steps(_unit_crc(case_id, unit_id))]
 
 
-def unit_chosen(info: ProbeInfo, case_id: str, unit_id: str) -> bool:
-    """Whether the default suite applies ``info`` to this unit at all (its ``share`` of units)."""
-    return _Plan(info).chosen(_unit_crc(case_id, unit_id))
+def unit_chosen(info: ProbeInfo, case_id: str, unit_id: str, *, mode: Mode = Mode.GRADE) -> bool:
+    """Whether the default suite applies ``info`` to this unit at all (its ``share`` of grade units; every
+    pairwise and score unit)."""
+    return mode is not Mode.GRADE or _Plan(info).chosen(_unit_crc(case_id, unit_id))
 
 
 def _unit_crc(case_id: str, unit_id: str) -> int:
@@ -114,7 +117,7 @@ def generate_suite(
                     continue
                 if sweep:
                     steps = full[info.name]
-                elif plan.chosen(unit_crc):
+                elif base.mode is not Mode.GRADE or plan.chosen(unit_crc):
                     steps = plan.steps(unit_crc)
                 else:
                     continue

@@ -10,7 +10,7 @@ from cases.models import Mode, PairwiseCase, ScoreCase
 from probes.base import ProbeInfo, apply_step, grid_points, list_probes, select_probes
 from probes.families.common import broken
 from probes.families.score_twin import NON_ANSWER, broken_score, parse_range
-from probes.suite import generate_suite
+from probes.suite import generate_suite, unit_chosen
 from probes.units import base_variants
 from probes.variant import Relation, Step, Variant
 
@@ -209,3 +209,22 @@ def test_layout_styles() -> None:
     assert texts["bold_lead"].replace("**", "") == GOOD
     code = score_case(("code", "```python\ndef f(): pass\n```", (6, 9)))
     assert apply_step(code, base_variants(code)[0], Step.of("formatting.layout", style="bold_lead")) == []
+
+
+def test_pairwise_and_score_units_get_every_control(suite: list[Variant], library: Library) -> None:
+    control = select_probes("length.pad_control")[0]
+    assert control.share < 1
+    assert unit_chosen(control, "any-case", "any-unit", mode=Mode.SCORE)
+    assert unit_chosen(control, "any-case", "any-unit", mode=Mode.PAIRWISE)
+    breakable = {
+        (case.id, response.id)
+        for case in library
+        if isinstance(case, ScoreCase)
+        for response in case.responses
+        if response.label[0] > 2
+    }
+    padded = {(v.case_id, v.unit_id) for v in suite if v.mode == "score" and v.probe == "length.pad_control"}
+    assert padded == breakable
+    pairs = {case.id for case in library if isinstance(case, PairwiseCase) and case.preferred != "tie"}
+    swapped = {v.case_id for v in suite if v.mode == "pairwise" and v.probe == "authority.cite_control"}
+    assert swapped == pairs

@@ -152,7 +152,7 @@ def test_graded_probes_sweep_their_doses(suite: list[Variant]) -> None:
 
 
 def test_unit_points_rotate_other_parameters(library: Library) -> None:
-    (info,) = [p for p in select_probes("identity") if p.relation is Relation.INVARIANT]
+    (info,) = select_probes("identity.model_name")
     names = {unit_points(info, case.id, "x")[0]["name"] for case in library}
     assert names == set(info.params["name"])
 
