@@ -16,7 +16,8 @@ __all__ = ["param_text", "probes"]
 
 def param_text(info: ProbeInfo) -> str:
     """Parameters of the default suite's grid, ``words=100|400|1600`` (dose parameters marked ``*``), and the
-    share of units the default suite applies the probe to when it is not all of them."""
+    share of grade units the default suite applies the probe to when it is not all of them (pairwise and
+    score units get every probe)."""
     parts = []
     for key, values in sorted(info.params.items()):
         mark = "*" if key == info.dose_param else ""
@@ -24,7 +25,7 @@ def param_text(info: ProbeInfo) -> str:
             f"{key}{mark}=" + "|".join(str(v) if not isinstance(v, str) else repr(v) for v in values)
         )
     if info.share < 1:
-        parts.append(f"({info.share:.0%} of units)")
+        parts.append(f"({info.share:.0%} of grade units)")
     return " ".join(parts) or "-"
 
 

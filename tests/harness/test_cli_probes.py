@@ -44,4 +44,4 @@ def test_unknown_family_is_a_usage_error() -> None:
 def test_param_text() -> None:
     assert param_text(get_probe("length.truncate")) == "-"
     assert param_text(get_probe("formatting.wrap")) == "style='dollar'|'boxed'|'bold'"
-    assert param_text(get_probe("length.pad_control")) == "words*=400 (33% of units)"
+    assert param_text(get_probe("length.pad_control")) == "words*=400 (33% of grade units)"
