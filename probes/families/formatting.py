@@ -248,6 +248,21 @@ def _grade_case(ctx: ProbeContext) -> GradeCase | None:
     return ctx.case if isinstance(ctx.case, GradeCase) else None
 
 
+def _authored_form(variant: Variant, ctx: ProbeContext, params: Params, *, equivalents: bool) -> str | None:
+    """The case's ``index``-th equivalent (or non-equivalent), for a correct response whose reference is still
+    the case's own (once the reference was rewritten or re-lettered, the authored forms no longer apply)."""
+    case = _grade_case(ctx)
+    index = int(params["index"] or 0)
+    if case is None or variant.label != "correct":
+        return None
+    forms = case.equivalents if equivalents else case.non_equivalents
+    if index >= len(forms):
+        return None
+    if variant.reference is not None and variant.reference.strip() != case.reference.strip():
+        return None
+    return forms[index]
+
+
 @register_probe(
     "formatting.equivalent",
     family=FAMILY,
@@ -257,13 +272,8 @@ def _grade_case(ctx: ProbeContext) -> GradeCase | None:
     description="Replace a correct response's answer by one of the case's author-asserted equivalents",
 )
 def equivalent(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant]:
-    case = _grade_case(ctx)
-    index = int(params["index"] or 0)
-    if case is None or variant.label != "correct" or index >= len(case.equivalents):
-        return []
-    if variant.reference is not None and variant.reference.strip() != case.reference.strip():
-        return []  # the reference was rewritten or re-lettered; the case's equivalents no longer apply
-    return rewrite_answer(variant, ctx, case.equivalents[index])
+    form = _authored_form(variant, ctx, params, equivalents=True)
+    return [] if form is None else rewrite_answer(variant, ctx, form)
 
 
 @register_probe(
@@ -275,13 +285,8 @@ def equivalent(variant: Variant, ctx: ProbeContext, params: Params) -> list[Vari
     description="Control: replace a correct response's answer by one of the case's non-equivalents",
 )
 def non_equivalent(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant]:
-    case = _grade_case(ctx)
-    index = int(params["index"] or 0)
-    if case is None or variant.label != "correct" or index >= len(case.non_equivalents):
-        return []
-    if variant.reference is not None and variant.reference.strip() != case.reference.strip():
-        return []
-    return rewrite_answer(variant, ctx, case.non_equivalents[index], label="incorrect")
+    form = _authored_form(variant, ctx, params, equivalents=False)
+    return [] if form is None else rewrite_answer(variant, ctx, form, label="incorrect")
 
 
 @register_probe(
