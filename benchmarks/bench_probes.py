@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cases.loader import load_library  # noqa: E402
-from probes.base import FAMILY_ORDER, list_probes  # noqa: E402
-from probes.suite import generate_suite  # noqa: E402
-from probes.variant import Relation, Variant  # noqa: E402
+from judgeprobe.cases.loader import load_library  # noqa: E402
+from judgeprobe.probes.base import FAMILY_ORDER, list_probes  # noqa: E402
+from judgeprobe.probes.suite import generate_suite  # noqa: E402
+from judgeprobe.probes.variant import Relation, Variant  # noqa: E402
 
 TARGET_WARM_S = 2.0
 """Warm generation of the whole default suite must take less CPU time than this."""

@@ -29,12 +29,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cases.models import Mode  # noqa: E402
-from harness.judges.base import Judge, JudgeRequest, Verdict  # noqa: E402
-from harness.judges.registry import load_judge  # noqa: E402
-from harness.runner import RunOptions, run  # noqa: E402
-from harness.store import RunStore  # noqa: E402
-from probes.variant import Relation, Slot, Variant  # noqa: E402
+from judgeprobe.cases.models import Mode  # noqa: E402
+from judgeprobe.harness.core.request import JudgeRequest  # noqa: E402
+from judgeprobe.harness.core.verdict import Verdict  # noqa: E402
+from judgeprobe.harness.judges.base import Judge  # noqa: E402
+from judgeprobe.harness.judges.registry import load_judge  # noqa: E402
+from judgeprobe.harness.run.runner import RunOptions, run  # noqa: E402
+from judgeprobe.harness.store import RunStore  # noqa: E402
+from judgeprobe.probes.variant import Relation, Slot, Variant  # noqa: E402
 
 
 def variants(n: int) -> list[Variant]:
@@ -148,9 +150,9 @@ MEMORY_CHILD = textwrap.dedent(
     from pathlib import Path
     sys.path.insert(0, sys.argv[2])
     from benchmarks.bench_runner import variants
-    from harness.judges.registry import load_judge
-    from harness.runner import RunOptions, run
-    from harness.store import RunStore
+    from judgeprobe.harness.judges.registry import load_judge
+    from judgeprobe.harness.run.runner import RunOptions, run
+    from judgeprobe.harness.store import RunStore
     draws = int(sys.argv[1])
     with tempfile.TemporaryDirectory() as tmp, RunStore(Path(tmp) / "store.sqlite") as store:
         started = time.perf_counter()

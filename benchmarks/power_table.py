@@ -25,10 +25,11 @@ sys.path.insert(0, str(ROOT))
 
 import planted  # noqa: E402
 
-from cases.models import Mode  # noqa: E402
-from harness.frame import records_frame  # noqa: E402
-from harness.judges.base import JudgeRequest, Verdict  # noqa: E402
-from harness.stats import DEFAULT_SETTINGS, build_summary  # noqa: E402
+from judgeprobe.cases.models import Mode  # noqa: E402
+from judgeprobe.harness.core.request import JudgeRequest  # noqa: E402
+from judgeprobe.harness.core.verdict import Verdict  # noqa: E402
+from judgeprobe.harness.stats import DEFAULT_SETTINGS, build_summary  # noqa: E402
+from judgeprobe.harness.store.frame import records_frame  # noqa: E402
 
 SETTINGS = DEFAULT_SETTINGS.model_copy(update={"bootstrap_resamples": 1000})
 

@@ -1,9 +1,9 @@
 """The case library: schema, loader, lint, and the answer forms everyone uses (design §2, §3)."""
 
-from cases.errors import CaseError, CaseFileError, DuplicateCaseId
-from cases.lint import LintIssue, Severity, lint_library
-from cases.loader import Library, load_file, load_library, load_library_report
-from cases.models import (
+from judgeprobe.cases.errors import CaseError, CaseFileError, DuplicateCaseId
+from judgeprobe.cases.lint import LintIssue, Severity, lint_library
+from judgeprobe.cases.loader import Library, load_file, load_library, load_library_report
+from judgeprobe.cases.models import (
     AnswerKind,
     Case,
     GradeCase,

@@ -6,7 +6,8 @@ Hierarchy::
     └── CaseFileError (ValueError)    a case file is malformed; names file, line and field
         └── DuplicateCaseId           the same case id appears twice (possibly across files)
 
-Answer parsing never raises for bad input: it returns an "undecided" result (see ``cases.answers``).
+Answer parsing never raises for bad input: it returns an "undecided" result (see
+``judgeprobe.cases.answers``).
 """
 
 from __future__ import annotations

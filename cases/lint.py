@@ -1,6 +1,7 @@
 """The library lints itself: rules a loaded case must meet beyond the schema (design §3).
 
-The schema (:mod:`cases.models`) decides whether a case *can* be read; these rules decide whether it is
+The schema (:mod:`judgeprobe.cases.models`) decides whether a case *can* be read; these rules decide whether
+it is
 *useful*: a grade case needs a right and a wrong response, something a probe may rewrite without changing the
 answer (an invariant target) and something that must change the verdict (a control); descriptions stay short
 so reports stay readable. :func:`lint_library` with ``require_coverage=True`` also checks that the shipped
@@ -20,8 +21,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from cases.loader import AnyCase, FieldPath, Library, format_path
-from cases.models import AnswerKind, GradeCase, Mode, PairwiseCase, ScoreCase
+from judgeprobe.cases.loader import AnyCase, FieldPath, Library, format_path
+from judgeprobe.cases.models import AnswerKind, GradeCase, Mode, PairwiseCase, ScoreCase
 
 __all__ = [
     "MAX_NOTE_CHARS",

@@ -1,7 +1,7 @@
 """Read case files into a :class:`Library`, with errors that name the file, the line and the field.
 
 A case file is a YAML mapping with one key, ``cases``, holding a list of case mappings (see
-:mod:`cases.models`). The loader is strict and safe:
+:mod:`judgeprobe.cases.models`). The loader is strict and safe:
 
 * YAML is composed with the safe loader (libyaml's ``CSafeLoader`` when PyYAML has it, else ``SafeLoader``;
   both only compose plain nodes, nothing is constructed) into a node tree; Python values are built here,
@@ -32,8 +32,8 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from cases.errors import CaseFileError, DuplicateCaseId
-from cases.models import AnswerKind, Case, GradeCase, Mode, PairwiseCase, ScoreCase
+from judgeprobe.cases.errors import CaseFileError, DuplicateCaseId
+from judgeprobe.cases.models import AnswerKind, Case, GradeCase, Mode, PairwiseCase, ScoreCase
 
 __all__ = [
     "AnyCase",
@@ -416,7 +416,7 @@ class Library:
 
 def builtin_library_dir() -> Path:
     """The folder of the shipped case files (works from a checkout and from an installed wheel)."""
-    return Path(str(importlib.resources.files("cases") / "library"))
+    return Path(str(importlib.resources.files("judgeprobe.cases") / "library"))
 
 
 def _yaml_files(folder: Path) -> list[Path]:

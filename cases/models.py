@@ -47,7 +47,8 @@ class Mode(StrEnum):
 
 
 class AnswerKind(StrEnum):
-    """What a grade case's reference *is*; decides normalisation and equivalence (see ``cases.answers``)."""
+    """What a grade case's reference *is*; decides normalisation and equivalence (see
+    ``judgeprobe.cases.answers``)."""
 
     MULTIPLE_CHOICE = "multiple_choice"
     """A letter among ``choices``; the choice text names the same answer."""
@@ -173,7 +174,8 @@ class GradeCase(CaseBase):
     choices: dict[str, str] | None = None
     """Multiple choice only: letter -> choice text, in display order (``{A: '1', B: '2'}``)."""
     tolerance: float | None = Field(default=None, ge=0)
-    """Number kinds only: relative tolerance for equivalence (``None``: the default of ``cases.answers``)."""
+    """Number kinds only: relative tolerance for equivalence (``None``: the default of
+    ``judgeprobe.cases.answers``)."""
     equivalents: tuple[str, ...] = ()
     """Other surface forms of the reference that the author asserts mean the same answer."""
     non_equivalents: tuple[str, ...] = ()

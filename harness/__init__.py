@@ -1,6 +1,7 @@
 """The harness: judges, templates, runner, store, statistics, reports, gate, CLI (design §5–§8).
 
-The names below are the public surface; submodules (``harness.stats``, ``harness.report``, ``harness.gate``)
+The names below are the public surface; submodules (``judgeprobe.harness.stats``,
+``judgeprobe.harness.report``, ``judgeprobe.harness.gate``)
 have their own. Heavy parts (pandas, the runner, the statistics) are imported on first use of their names,
 so ``judgeprobe cases list`` does not pay for them.
 """
@@ -10,28 +11,36 @@ from __future__ import annotations
 import importlib
 import typing as _typing
 
-from harness.errors import BackendUnavailable, ConfigError, HarnessError, ReplayMissing, StoreError
-from harness.judges.base import ErrorKind, Judge, JudgeRequest, Status, Verdict
-from harness.judges.registry import JudgeConfig, load_judge, register_backend
-from harness.records import DrawRecord
+from judgeprobe.harness.core.errors import (
+    BackendUnavailable,
+    ConfigError,
+    HarnessError,
+    ReplayMissing,
+    StoreError,
+)
+from judgeprobe.harness.core.records import DrawRecord
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import ErrorKind, Status, Verdict
+from judgeprobe.harness.judges.base import Judge
+from judgeprobe.harness.judges.registry import JudgeConfig, load_judge, register_backend
 
 if _typing.TYPE_CHECKING:
-    from harness.frame import load_run
-    from harness.runner import RunOptions, RunStats, run, run_async
-    from harness.session import SuitePlan, SuiteRun, plan_suite, run_suite
-    from harness.store import RunStore
+    from judgeprobe.harness.run.runner import RunOptions, RunStats, run, run_async
+    from judgeprobe.harness.session import SuitePlan, SuiteRun, plan_suite, run_suite
+    from judgeprobe.harness.store import RunStore
+    from judgeprobe.harness.store.frame import load_run
 
 _LAZY: dict[str, str] = {
-    "load_run": "harness.frame",
-    "RunOptions": "harness.runner",
-    "RunStats": "harness.runner",
-    "run": "harness.runner",
-    "run_async": "harness.runner",
-    "SuitePlan": "harness.session",
-    "SuiteRun": "harness.session",
-    "plan_suite": "harness.session",
-    "run_suite": "harness.session",
-    "RunStore": "harness.store",
+    "load_run": "judgeprobe.harness.store.frame",
+    "RunOptions": "judgeprobe.harness.run.runner",
+    "RunStats": "judgeprobe.harness.run.runner",
+    "run": "judgeprobe.harness.run.runner",
+    "run_async": "judgeprobe.harness.run.runner",
+    "SuitePlan": "judgeprobe.harness.session",
+    "SuiteRun": "judgeprobe.harness.session",
+    "plan_suite": "judgeprobe.harness.session",
+    "run_suite": "judgeprobe.harness.session",
+    "RunStore": "judgeprobe.harness.store",
 }
 
 

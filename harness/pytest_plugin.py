@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from harness.gate.rules import GateResult
-    from harness.session import SuiteRun
+    from judgeprobe.harness.gate.rules import GateResult
+    from judgeprobe.harness.session import SuiteRun
 
 __all__ = ["JudgeprobeItem"]
 
@@ -117,7 +117,7 @@ class _State:
     """The one suite run of a test session, made on first use and shared by every item."""
 
     def __init__(self, config: pytest.Config, judge: str) -> None:
-        from harness.gate.settings import load_settings
+        from judgeprobe.harness.gate.settings import load_settings
 
         self.config = config
         self.judge = judge
@@ -151,7 +151,7 @@ class _State:
 
     def plan(self) -> Any:
         """The suite's plan (made once: collection and the run share it)."""
-        from harness.session import plan_suite
+        from judgeprobe.harness.session import plan_suite
 
         if self._plan is not None:
             return self._plan
@@ -180,9 +180,9 @@ class _State:
     def _run(self) -> tuple[SuiteRun, GateResult]:
         import tempfile
 
-        from harness.gate.check import gate_run
-        from harness.runner import RunOptions
-        from harness.session import run_suite
+        from judgeprobe.harness.gate.check import gate_run
+        from judgeprobe.harness.run.runner import RunOptions
+        from judgeprobe.harness.session import run_suite
 
         out = self.out or Path(tempfile.mkdtemp(prefix="judgeprobe-pytest-"))
         suite = run_suite(
@@ -286,7 +286,7 @@ def pytest_collection_modifyitems(
 def judgeprobe_run(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Callable[..., SuiteRun]]:
-    """A factory that runs a probe suite and returns the :class:`~harness.session.SuiteRun`.
+    """A factory that runs a probe suite and returns the :class:`~judgeprobe.harness.session.SuiteRun`.
 
     Call it as ``judgeprobe_run(judge=None, *, probes=None, case_dirs=(), case_ids=(), tags=(), modes=(),
     repeats=None, seed=0, builtin_cases=True, out=None)``; unset arguments fall back to the ``--judgeprobe-*``
@@ -308,8 +308,8 @@ def judgeprobe_run(
         builtin_cases: bool = True,
         out: str | Path | None = None,
     ) -> SuiteRun:
-        from harness.runner import RunOptions
-        from harness.session import plan_suite, run_suite
+        from judgeprobe.harness.run.runner import RunOptions
+        from judgeprobe.harness.session import plan_suite, run_suite
 
         spec = judge or _value(config, "judge")
         if not spec:

@@ -1,9 +1,9 @@
 """Perturbation probes: variants, the probe contract, families, chains and strategies (design §4).
 
-Hypothesis strategies live in ``probes.strategies`` (imported on demand: it imports Hypothesis).
+Hypothesis strategies live in ``judgeprobe.probes.strategies`` (imported on demand: it imports Hypothesis).
 """
 
-from probes.base import (
+from judgeprobe.probes.base import (
     FAMILY_ORDER,
     ProbeContext,
     ProbeInfo,
@@ -15,11 +15,11 @@ from probes.base import (
     register_probe,
     select_probes,
 )
-from probes.chain import Chain, apply_chain, parse_chain
-from probes.errors import ChainSyntaxError, ProbeError, UnknownProbe
-from probes.suite import generate_suite
-from probes.units import PAIR_UNIT, base_variants
-from probes.variant import Relation, Slot, Step, Variant, chain_name
+from judgeprobe.probes.chain import Chain, apply_chain, parse_chain
+from judgeprobe.probes.errors import ChainSyntaxError, ProbeError, UnknownProbe
+from judgeprobe.probes.suite import generate_suite
+from judgeprobe.probes.units import PAIR_UNIT, base_variants
+from judgeprobe.probes.variant import Relation, Slot, Step, Variant, chain_name
 
 __all__ = [
     "FAMILY_ORDER",

@@ -32,9 +32,9 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Protocol, TypeAlias
 
-from cases.models import GradeCase, Mode, PairwiseCase, ScoreCase
-from probes.errors import UnknownProbe
-from probes.variant import ParamValue, Relation, Slot, Step, Variant
+from judgeprobe.cases.models import GradeCase, Mode, PairwiseCase, ScoreCase
+from judgeprobe.probes.errors import UnknownProbe
+from judgeprobe.probes.variant import ParamValue, Relation, Slot, Step, Variant
 
 __all__ = [
     "FAMILY_ORDER",
@@ -64,7 +64,7 @@ Params: TypeAlias = Mapping[str, ParamValue]
 ALL_MODES: frozenset[Mode] = frozenset(Mode)
 """Every judging mode."""
 
-_FAMILY_MODULES = "probes.families"
+_FAMILY_MODULES = "judgeprobe.probes.families"
 """Package whose import registers the shipped probes."""
 FAMILY_ORDER: tuple[str, ...] = (
     "position",
@@ -159,7 +159,8 @@ class ProbeContext:
         """A new variant: ``variant`` with the given fields replaced and this step appended.
 
         Relation: a control step makes the variant a control (its new label is ``label``, or the label
-        already set on ``variant`` by :func:`probes.families.common.broken`); an invariant step keeps the
+        already set on ``variant`` by :func:`judgeprobe.probes.families.common.broken`); an invariant step
+        keeps the
         relation of the variant it starts from (a control stays a control). Family: that of the deciding
         step (the last control step if any, else this step). The label changes only where a control gives
         a new one.
@@ -290,7 +291,8 @@ def list_families() -> list[str]:
 
 
 def get_probe(name: str) -> ProbeInfo:
-    """The registered probe ``name``; :class:`~probes.errors.UnknownProbe` with a suggestion otherwise."""
+    """The registered probe ``name``; :class:`~judgeprobe.probes.errors.UnknownProbe` with a suggestion
+    otherwise."""
     _ensure_loaded()
     entry = _REGISTRY.get(name)
     if entry is None:
@@ -319,8 +321,9 @@ def grid_points(info: ProbeInfo) -> list[dict[str, ParamValue]]:
 
 
 def check_params(info: ProbeInfo, params: Params) -> None:
-    """Raise :class:`~probes.errors.ProbeError` unless ``params`` names exactly the probe's parameters."""
-    from probes.errors import ProbeError
+    """Raise :class:`~judgeprobe.probes.errors.ProbeError` unless ``params`` names exactly the probe's
+    parameters."""
+    from judgeprobe.probes.errors import ProbeError
 
     missing = sorted(set(info.params) - set(params))
     extra = sorted(set(params) - set(info.params))
@@ -354,7 +357,8 @@ def apply_step(case: AnyCase, variant: Variant, step: Step, *, seed: int = 0) ->
 
 
 def select_probes(selector: str | None) -> list[ProbeInfo]:
-    """Probes named by a selector (see :func:`probes.selector.select_probes`, which this delegates to)."""
-    from probes.selector import select_probes as select
+    """Probes named by a selector (see :func:`judgeprobe.probes.selector.select_probes`, which this delegates
+    to)."""
+    from judgeprobe.probes.selector import select_probes as select
 
     return select(selector)

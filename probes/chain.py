@@ -15,9 +15,9 @@ import json
 import re
 from dataclasses import dataclass
 
-from probes.base import AnyCase, apply_step, check_params, get_probe
-from probes.errors import ChainSyntaxError
-from probes.variant import ParamValue, Relation, Step, Variant, chain_name
+from judgeprobe.probes.base import AnyCase, apply_step, check_params, get_probe
+from judgeprobe.probes.errors import ChainSyntaxError
+from judgeprobe.probes.variant import ParamValue, Relation, Step, Variant, chain_name
 
 __all__ = ["Chain", "apply_chain", "parse_chain"]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from probes.base import ProbeInfo, list_families, list_probes, unknown_message
-from probes.errors import UnknownProbe
+from judgeprobe.probes.base import ProbeInfo, list_families, list_probes, unknown_message
+from judgeprobe.probes.errors import UnknownProbe
 
 __all__ = ["select_probes"]
 

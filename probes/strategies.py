@@ -6,7 +6,8 @@ shrinks them in a known direction:
 
 * a parameter shrinks toward the *first* value of its grid, and grids list the smallest dose first (fewest
   padding words, fewest sentences, lowest percentage), so shrinking lowers doses;
-* a step shrinks toward the earlier probes of the list (families in :data:`probes.base.FAMILY_ORDER`);
+* a step shrinks toward the earlier probes of the list (families in
+:data:`judgeprobe.probes.base.FAMILY_ORDER`);
 * a chain shrinks toward *fewer* steps (``st.lists`` deletes elements first), so a found flip shrinks to the
   shortest chain that still flips, then to the lowest doses.
 """
@@ -17,11 +18,11 @@ from collections.abc import Sequence
 
 from hypothesis import strategies as st
 
-from cases.models import Mode
-from probes.base import AnyCase, ProbeInfo, list_probes
-from probes.chain import Chain, apply_chain
-from probes.units import base_variants
-from probes.variant import Relation, Step, Variant
+from judgeprobe.cases.models import Mode
+from judgeprobe.probes.base import AnyCase, ProbeInfo, list_probes
+from judgeprobe.probes.chain import Chain, apply_chain
+from judgeprobe.probes.units import base_variants
+from judgeprobe.probes.variant import Relation, Step, Variant
 
 __all__ = ["chains", "probe_steps", "step_of", "variants"]
 

@@ -20,11 +20,11 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Sequence
 
-from cases.models import Mode
-from probes.base import AnyCase, ProbeInfo, apply_step, grid_points, list_probes
-from probes.chain import Chain, apply_chain
-from probes.units import base_variants
-from probes.variant import ParamValue, Step, Variant
+from judgeprobe.cases.models import Mode
+from judgeprobe.probes.base import AnyCase, ProbeInfo, apply_step, grid_points, list_probes
+from judgeprobe.probes.chain import Chain, apply_chain
+from judgeprobe.probes.units import base_variants
+from judgeprobe.probes.variant import ParamValue, Step, Variant
 
 __all__ = ["generate_suite", "unit_chosen", "unit_points"]
 
@@ -91,8 +91,8 @@ def generate_suite(
     """Every variant of the suite: base variants first, then each probe's variants per unit.
 
     Args:
-        cases: The cases (e.g. ``cases.loader.load_library()``).
-        probes: Probes to apply (default: all registered, see :func:`probes.base.select_probes`).
+        cases: The cases (e.g. ``judgeprobe.cases.loader.load_library()``).
+        probes: Probes to apply (default: all registered, see :func:`judgeprobe.probes.base.select_probes`).
         seed: Seed every probe's local RNG derives from; part of every variant id.
         chains: Extra chains applied to every base variant after the single probes.
         sweep: Apply every point of every probe's grid to every unit (much larger).

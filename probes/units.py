@@ -7,8 +7,8 @@ and the placebo (the judge's noise floor).
 
 from __future__ import annotations
 
-from cases.models import GradeCase, PairwiseCase, ScoreCase
-from probes.variant import Relation, Slot, Variant
+from judgeprobe.cases.models import GradeCase, PairwiseCase, ScoreCase
+from judgeprobe.probes.variant import Relation, Slot, Variant
 
 __all__ = ["PAIR_UNIT", "base_variants"]
 

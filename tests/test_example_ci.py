@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from harness.cli.main import cli
-from harness.judges.registry import load_judge
+from judgeprobe.harness.cli.main import cli
+from judgeprobe.harness.judges.registry import load_judge
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "ci"

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("cases", "probes", "harness")
+FOLDERS = ("cases", "probes", "harness")
+"""The top-level folders; each installs as ``judgeprobe.<folder>``."""
 
 pytestmark = pytest.mark.slow
 
@@ -88,36 +89,61 @@ def _committed(tree: Path, pattern: str) -> set[str]:
 def test_wheel_ships_the_case_library(tree: Path, wheel: Path) -> None:
     library = _committed(tree, "cases/library/*.yaml")
     assert library, "no case files are committed under cases/library/"
-    assert library <= _names(wheel)
+    assert {f"judgeprobe/{name}" for name in library} <= _names(wheel)
 
 
 def test_wheel_ships_the_prompt_templates(tree: Path, wheel: Path) -> None:
     templates = _committed(tree, "harness/templates/*.txt")
     if not templates:
         pytest.skip("no prompt templates are committed under harness/templates/ yet")
-    assert templates <= _names(wheel)
+    assert {f"judgeprobe/{name}" for name in templates} <= _names(wheel)
 
 
 def test_wheel_is_typed_and_has_the_console_script(wheel: Path) -> None:
     names = _names(wheel)
-    assert {f"{package}/py.typed" for package in PACKAGES} <= names
-    assert not any(name.startswith("tests/") for name in names), "the test suite leaked into the wheel"
+    assert {f"judgeprobe/{folder}/py.typed" for folder in FOLDERS} <= names
+    assert not any(name.split("/")[0] in (*FOLDERS, "tests") for name in names), (
+        "a top-level cases/probes/harness/tests package leaked into the wheel (they belong under judgeprobe/)"
+    )
     (entry_points,) = [name for name in names if name.endswith(".dist-info/entry_points.txt")]
     with zipfile.ZipFile(wheel) as archive:
         text = archive.read(entry_points).decode()
     assert "[console_scripts]" in text
-    assert "judgeprobe = harness.cli.main:main" in text
+    assert "judgeprobe = judgeprobe.harness.cli.main:main" in text
+    assert "judgeprobe = judgeprobe.harness.pytest_plugin" in text
+
+
+def test_every_package_folder_is_in_the_wheel(tree: Path, wheel: Path) -> None:
+    folders = {
+        p.parent.relative_to(tree).as_posix() for f in FOLDERS for p in tree.glob(f"{f}/**/__init__.py")
+    }
+    shipped = {name.rsplit("/", 1)[0] for name in _names(wheel) if name.endswith("/__init__.py")}
+    assert {f"judgeprobe/{folder}" for folder in folders} <= shipped
+
+
+def _dependency_paths() -> list[str]:
+    """The folders this interpreter imports installed packages from (its venv's too, when it runs in one).
+
+    ``venv --system-site-packages`` would not do: made from inside a virtual environment, it sees the base
+    interpreter's packages, not the environment's.
+    """
+    return [p for p in sys.path if Path(p).is_dir() and Path(p).name in ("site-packages", "dist-packages")]
 
 
 @pytest.fixture(scope="module")
 def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A virtual environment with the wheel installed (dependencies come from this interpreter)."""
+    """A virtual environment with the wheel installed; its dependencies come from this interpreter's
+    package folders, added as plain paths (their ``.pth`` files, such as an editable install's import
+    hook, are not run, so the wheel is what gets imported)."""
     venv = tmp_path_factory.mktemp("venv")
-    created = _run(sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", venv)
+    created = _run(sys.executable, "-m", "venv", "--without-pip", venv)
     assert created.returncode == 0, created.stderr
     python = venv / "bin" / "python"
     if not python.exists():
         pytest.skip("venv layout without bin/python (not a POSIX platform)")
+    own = _run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])")
+    assert own.returncode == 0, own.stderr
+    Path(own.stdout.strip(), "outer_dependencies.pth").write_text("\n".join(_dependency_paths()) + "\n")
     result = _run(
         sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index", wheel
     )
@@ -127,7 +153,9 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 def test_installed_wheel_reads_its_own_library(installed: Path, tmp_path: Path) -> None:
     python, script = installed / "bin" / "python", installed / "bin" / "judgeprobe"
-    probe = _run(python, "-c", "import cases.loader as l; print(l.builtin_library_dir())", cwd=tmp_path)
+    probe = _run(
+        python, "-c", "import judgeprobe.cases.loader as l; print(l.builtin_library_dir())", cwd=tmp_path
+    )
     assert probe.returncode == 0, probe.stderr
     library = Path(probe.stdout.strip())
     assert library.is_relative_to(installed), f"imported from {library}, not from the installed wheel"

@@ -6,17 +6,17 @@ through a whitelisting tokenizer and a recursive-descent parser that builds symp
 :class:`Limits` and a time budget.
 """
 
-from cases.answers.compare import (
+from judgeprobe.cases.answers.compare import (
     DEFAULT_ABSOLUTE_TOLERANCE,
     DEFAULT_EXPRESSION_TOLERANCE,
     DEFAULT_RELATIVE_TOLERANCE,
 )
-from cases.answers.equivalence import equivalent, is_hedged
-from cases.answers.forms import alternate_forms, render_ascii, render_latex, render_unicode
-from cases.answers.judgement import Decision, Judgement
-from cases.answers.limits import DEFAULT_LIMITS, Limits
-from cases.answers.normalize import extract_final_answer, normalize
-from cases.answers.safe_math import Parsed, parse_answer, parse_math
+from judgeprobe.cases.answers.equivalence import equivalent, is_hedged
+from judgeprobe.cases.answers.forms import alternate_forms, render_ascii, render_latex, render_unicode
+from judgeprobe.cases.answers.judgement import Decision, Judgement
+from judgeprobe.cases.answers.limits import DEFAULT_LIMITS, Limits
+from judgeprobe.cases.answers.normalize import extract_final_answer, normalize
+from judgeprobe.cases.answers.safe_math import Parsed, parse_answer, parse_math
 
 __all__ = [
     "DEFAULT_ABSOLUTE_TOLERANCE",

@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cases.answers.chemistry import canonical_species
-from cases.answers.normalize import normalize
-from cases.answers.safe_math import parse_answer
+from judgeprobe.cases.answers.chemistry import canonical_species
+from judgeprobe.cases.answers.normalize import normalize
+from judgeprobe.cases.answers.safe_math import parse_answer
 
 __all__ = ["Choices", "Pick", "freeze_choices", "pick_letter"]
 

@@ -17,8 +17,8 @@ from fractions import Fraction
 import mpmath  # type: ignore[import-untyped]
 import sympy
 
-from cases.answers.budget import BudgetExceeded, Deadline, run_with_budget
-from cases.answers.judgement import Decision, Judgement, different, same, undecided
+from judgeprobe.cases.answers.budget import BudgetExceeded, Deadline, run_with_budget
+from judgeprobe.cases.answers.judgement import Decision, Judgement, different, same, undecided
 
 __all__ = [
     "DEFAULT_ABSOLUTE_TOLERANCE",
@@ -227,7 +227,7 @@ def _match_all(left: frozenset[object], right: frozenset[object], tolerance: flo
 
 
 def compare_values(a: object, b: object, *, tolerance: float | None, deadline: Deadline) -> Judgement:
-    """Compare two parsed values (see :class:`cases.answers.safe_math.Parsed`)."""
+    """Compare two parsed values (see :class:`judgeprobe.cases.answers.safe_math.Parsed`)."""
     if deadline.expired():
         return undecided("comparison budget exceeded")
     if isinstance(a, tuple) and isinstance(b, tuple):

@@ -8,7 +8,7 @@ Every kind first compares the normalised strings (identical means equivalent) an
   sides is compared by number, different units or a unit on one side only are undecided (no conversion).
 - ``expression``: symbolic difference, numeric spot-check, expand/simplify under the time budget.
 - ``set`` (unordered), ``tuple`` (ordered), ``interval`` (open/closed ends, unions, inequalities).
-- ``multiple_choice``: the letter each answer picks (see :mod:`cases.answers.choices`).
+- ``multiple_choice``: the letter each answer picks (see :mod:`judgeprobe.cases.answers.choices`).
 - ``group``, ``complexity_class``, ``chemistry``, ``date``, ``boolean``: canonical notation forms.
 - ``text``: normalised string equality (case, whitespace, leading article, trailing punctuation).
 """
@@ -21,21 +21,21 @@ from functools import lru_cache
 
 import sympy
 
-from cases.answers.booleans import HEDGED, canonical_boolean
-from cases.answers.budget import BudgetExceeded, Deadline, run_with_budget
-from cases.answers.chemistry import canonical_species
-from cases.answers.choices import Choices, freeze_choices, pick_letter
-from cases.answers.compare import DEFAULT_RELATIVE_TOLERANCE, compare_values
-from cases.answers.complexity import canonical_class
-from cases.answers.dates import AMBIGUOUS, canonical_when
-from cases.answers.groups import canonical_group
-from cases.answers.judgement import Decision, Judgement, different, same, undecided
-from cases.answers.limits import DEFAULT_LIMITS, Limits
-from cases.answers.normalize import kind_of, normalize
-from cases.answers.numwords import words_to_number
-from cases.answers.safe_math import Parsed, parse_answer
-from cases.answers.units import TEMPERATURES, canonical_unit, kelvin, split_unit, to_si
-from cases.models import AnswerKind
+from judgeprobe.cases.answers.booleans import HEDGED, canonical_boolean
+from judgeprobe.cases.answers.budget import BudgetExceeded, Deadline, run_with_budget
+from judgeprobe.cases.answers.chemistry import canonical_species
+from judgeprobe.cases.answers.choices import Choices, freeze_choices, pick_letter
+from judgeprobe.cases.answers.compare import DEFAULT_RELATIVE_TOLERANCE, compare_values
+from judgeprobe.cases.answers.complexity import canonical_class
+from judgeprobe.cases.answers.dates import AMBIGUOUS, canonical_when
+from judgeprobe.cases.answers.groups import canonical_group
+from judgeprobe.cases.answers.judgement import Decision, Judgement, different, same, undecided
+from judgeprobe.cases.answers.limits import DEFAULT_LIMITS, Limits
+from judgeprobe.cases.answers.normalize import kind_of, normalize
+from judgeprobe.cases.answers.numwords import words_to_number
+from judgeprobe.cases.answers.safe_math import Parsed, parse_answer
+from judgeprobe.cases.answers.units import TEMPERATURES, canonical_unit, kelvin, split_unit, to_si
+from judgeprobe.cases.models import AnswerKind
 
 __all__ = ["DEFAULT_RELATIVE_TOLERANCE", "equivalent", "is_hedged", "number_and_unit"]
 

@@ -21,8 +21,8 @@ import math
 
 import sympy
 
-from cases.answers.limits import Limits
-from cases.answers.tokens import Tok, Token
+from judgeprobe.cases.answers.limits import Limits
+from judgeprobe.cases.answers.tokens import Tok, Token
 
 __all__ = ["ParseError", "build_expression"]
 

@@ -1,10 +1,12 @@
 """Other surface forms of one answer, computed, checked and cached: what the formatting probes rewrite
 an answer into.
 
-Numbers and expressions go through :func:`cases.answers.safe_math.parse_answer` and sympy (``1/2`` ->
+Numbers and expressions go through :func:`judgeprobe.cases.answers.safe_math.parse_answer` and sympy (``1/2``
+->
 ``0.5``, ``50%``, ``\\frac{1}{2}``; expanded <-> factored; LaTeX / Unicode / ASCII); notation kinds go
 through their canonical forms (``Z^5`` -> ``Z⊕Z⊕Z⊕Z⊕Z``). Every form returned is checked to be
-:func:`cases.answers.equivalence.equivalent` to the input, so a probe built on it is truly invariant.
+:func:`judgeprobe.cases.answers.equivalence.equivalent` to the input, so a probe built on it is truly
+invariant.
 """
 
 from __future__ import annotations
@@ -15,19 +17,19 @@ from functools import lru_cache
 
 import sympy
 
-from cases.answers.booleans import boolean_forms, canonical_boolean
-from cases.answers.budget import BudgetExceeded, run_with_budget
-from cases.answers.chemistry import canonical_species, render_species, species_forms
-from cases.answers.choices import Choices, freeze_choices, pick_letter
-from cases.answers.complexity import canonical_class, class_forms, render_class
-from cases.answers.dates import AMBIGUOUS, canonical_when, when_forms
-from cases.answers.equivalence import equivalent, number_and_unit
-from cases.answers.groups import canonical_group, group_forms, render_group
-from cases.answers.judgement import Decision
-from cases.answers.normalize import kind_of, normalize
-from cases.answers.printing import canonical_order, render_value
-from cases.answers.safe_math import parse_answer
-from cases.models import AnswerKind
+from judgeprobe.cases.answers.booleans import boolean_forms, canonical_boolean
+from judgeprobe.cases.answers.budget import BudgetExceeded, run_with_budget
+from judgeprobe.cases.answers.chemistry import canonical_species, render_species, species_forms
+from judgeprobe.cases.answers.choices import Choices, freeze_choices, pick_letter
+from judgeprobe.cases.answers.complexity import canonical_class, class_forms, render_class
+from judgeprobe.cases.answers.dates import AMBIGUOUS, canonical_when, when_forms
+from judgeprobe.cases.answers.equivalence import equivalent, number_and_unit
+from judgeprobe.cases.answers.groups import canonical_group, group_forms, render_group
+from judgeprobe.cases.answers.judgement import Decision
+from judgeprobe.cases.answers.normalize import kind_of, normalize
+from judgeprobe.cases.answers.printing import canonical_order, render_value
+from judgeprobe.cases.answers.safe_math import parse_answer
+from judgeprobe.cases.models import AnswerKind
 
 __all__ = ["alternate_forms", "render_ascii", "render_latex", "render_unicode"]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from cases.answers.unicode import BLACKBOARD, GREEK, SYMBOLS, VULGAR_FRACTIONS, replace_scripts
-from cases.models import AnswerKind
+from judgeprobe.cases.answers.unicode import BLACKBOARD, GREEK, SYMBOLS, VULGAR_FRACTIONS, replace_scripts
+from judgeprobe.cases.models import AnswerKind
 
 __all__ = ["MATH_KINDS", "extract_final_answer", "kind_of", "normalize", "unwrap_command"]
 

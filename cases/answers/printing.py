@@ -7,7 +7,7 @@ import re
 import sympy
 from sympy.printing.str import StrPrinter
 
-from cases.answers.unicode import GREEK, to_superscript
+from judgeprobe.cases.answers.unicode import GREEK, to_superscript
 
 __all__ = ["canonical_order", "value_ascii", "value_latex", "value_unicode"]
 
@@ -43,7 +43,7 @@ def _interval(value: sympy.Interval, render: str) -> str:
 
 
 def render_value(value: object, style: str) -> str | None:
-    """Render a parsed value (see :class:`cases.answers.safe_math.Parsed`) in ``style``."""
+    """Render a parsed value (see :class:`judgeprobe.cases.answers.safe_math.Parsed`) in ``style``."""
     if style == "ascii":
         return value_ascii(value)
     if style == "unicode":

@@ -2,9 +2,10 @@
 :func:`parse_answer`.
 
 Pipeline: length check, normalisation, top-level shape (set, tuple, interval, union, or one expression),
-whitelisting tokenizer (:mod:`cases.answers.tokens`), recursive-descent builder
-(:mod:`cases.answers.expression_parser`). The building step runs off the calling thread under
-``Limits.time_budget_s`` (:mod:`cases.answers.budget`). Results are cached per (text, kind, limits); a
+whitelisting tokenizer (:mod:`judgeprobe.cases.answers.tokens`), recursive-descent builder
+(:mod:`judgeprobe.cases.answers.expression_parser`). The building step runs off the calling thread under
+``Limits.time_budget_s`` (:mod:`judgeprobe.cases.answers.budget`). Results are cached per (text, kind,
+limits); a
 time-out is not cached. Bad input never raises: it yields ``Parsed(value=None, undecided=True, reason=…)``.
 """
 
@@ -16,13 +17,21 @@ from functools import lru_cache
 
 import sympy
 
-from cases.answers.budget import BudgetExceeded, run_with_budget
-from cases.answers.expression_parser import ParseError, build_expression
-from cases.answers.limits import DEFAULT_LIMITS, Limits
-from cases.answers.normalize import kind_of, normalize
-from cases.answers.numwords import words_to_number
-from cases.answers.tokens import CONSTANTS, FUNCTIONS, GREEK_NAMES, Tok, Token, TokenizeError, tokenize
-from cases.models import AnswerKind
+from judgeprobe.cases.answers.budget import BudgetExceeded, run_with_budget
+from judgeprobe.cases.answers.expression_parser import ParseError, build_expression
+from judgeprobe.cases.answers.limits import DEFAULT_LIMITS, Limits
+from judgeprobe.cases.answers.normalize import kind_of, normalize
+from judgeprobe.cases.answers.numwords import words_to_number
+from judgeprobe.cases.answers.tokens import (
+    CONSTANTS,
+    FUNCTIONS,
+    GREEK_NAMES,
+    Tok,
+    Token,
+    TokenizeError,
+    tokenize,
+)
+from judgeprobe.cases.models import AnswerKind
 
 __all__ = ["Parsed", "parse_answer", "parse_math"]
 

@@ -1,1 +1,1 @@
-"""The command-line interface; see ``harness.cli.main``."""
+"""The command-line interface; see ``judgeprobe.harness.cli.main``."""

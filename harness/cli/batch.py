@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from harness.errors import HarnessError
+from judgeprobe.harness.core.errors import HarnessError
 
 __all__ = ["batch"]
 
@@ -30,9 +30,9 @@ def batch() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def export_cmd(judge_spec: str, run_dir: Path, repeats: int | None, file: Path) -> None:
     """Write the requests of the run in --out that have no answer yet to FILE (JSONL, one per line)."""
-    from harness.batch import export_requests
-    from harness.judges.registry import load_config, load_judge
-    from harness.store import RunStore, store_path
+    from judgeprobe.harness.judges.registry import load_config, load_judge
+    from judgeprobe.harness.run.batch import export_requests
+    from judgeprobe.harness.store import RunStore, store_path
 
     try:
         if not store_path(run_dir).is_file():
@@ -63,9 +63,9 @@ def export_cmd(judge_spec: str, run_dir: Path, repeats: int | None, file: Path) 
 )
 def import_cmd(run_dir: Path, results: Path, judge_spec: str | None) -> None:
     """Read the batch engine's RESULTS (JSONL) into RUN_DIR's store."""
-    from harness.batch import import_results
-    from harness.judges.registry import JudgeConfig, load_judge
-    from harness.store import RunStore, store_path
+    from judgeprobe.harness.judges.registry import JudgeConfig, load_judge
+    from judgeprobe.harness.run.batch import import_results
+    from judgeprobe.harness.store import RunStore, store_path
 
     try:
         if not store_path(run_dir).is_file():

@@ -19,9 +19,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cases.lint import Severity, lint_library
-from cases.loader import AnyCase, Library, load_library_report
-from cases.models import AnswerKind, Case, GradeCase, Mode
+from judgeprobe.cases.lint import Severity, lint_library
+from judgeprobe.cases.loader import AnyCase, Library, load_library_report
+from judgeprobe.cases.models import AnswerKind, Case, GradeCase, Mode
 
 __all__ = ["case_file_schema", "cases"]
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from harness.cli.options import selection_options
+from judgeprobe.harness.cli.options import selection_options
 
 __all__ = ["diff"]
 
@@ -95,9 +95,9 @@ def diff(
     alpha: float,
 ) -> None:
     """Compare two judge configurations (OLD and NEW specs or TOML files) on the same variants."""
-    from cases.errors import CaseError
-    from harness.errors import HarnessError
-    from probes.errors import ProbeError
+    from judgeprobe.cases.errors import CaseError
+    from judgeprobe.harness.core.errors import HarnessError
+    from judgeprobe.probes.errors import ProbeError
 
     recorded = old_run is not None or new_run is not None
     if recorded and (old_run is None or new_run is None or old or new):
@@ -110,7 +110,7 @@ def diff(
         raise DiffUsageError(str(exc)) from None
     from rich.console import Console
 
-    from harness.diff import render_diff_markdown, render_diff_terminal
+    from judgeprobe.harness.gate.diff import render_diff_markdown, render_diff_terminal
 
     render_diff_terminal(result, Console(width=max(100, Console().width)))
     if markdown_path is not None:
@@ -123,8 +123,8 @@ def diff(
 
 
 def _compare(opts: dict[str, Any]) -> Any:
-    from harness.diff import diff_frames
-    from harness.gate.check import load_recorded
+    from judgeprobe.harness.gate.check import load_recorded
+    from judgeprobe.harness.gate.diff import diff_frames
 
     if opts["old_run"] is not None:
         old_frame, old_name, old_hash, _ = load_recorded(opts["old_run"])
@@ -137,11 +137,11 @@ def _compare(opts: dict[str, Any]) -> Any:
 
 
 def _run_both(opts: dict[str, Any]) -> list[tuple[Any, str, str]]:
-    from harness.gate.check import judge_frame
-    from harness.gate.settings import load_settings, with_overrides
-    from harness.judges.registry import load_judge
-    from harness.runner import RunOptions
-    from harness.session import DEFAULT_OUT_ROOT, default_out_dir, plan_suite, run_suite
+    from judgeprobe.harness.gate.check import judge_frame
+    from judgeprobe.harness.gate.settings import load_settings, with_overrides
+    from judgeprobe.harness.judges.registry import load_judge
+    from judgeprobe.harness.run.runner import RunOptions
+    from judgeprobe.harness.session import DEFAULT_OUT_ROOT, default_out_dir, plan_suite, run_suite
 
     settings = with_overrides(
         load_settings(opts["config_path"]),

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from harness.cli.options import selection_options
+from judgeprobe.harness.cli.options import selection_options
 
 __all__ = ["gate"]
 
@@ -148,9 +148,9 @@ def gate(
 
     Exit status 2 on a usage, configuration, case-file or harness error.
     """
-    from cases.errors import CaseError
-    from harness.errors import HarnessError
-    from probes.errors import ProbeError
+    from judgeprobe.cases.errors import CaseError
+    from judgeprobe.harness.core.errors import HarnessError
+    from judgeprobe.probes.errors import ProbeError
 
     try:
         _gate(locals())
@@ -168,8 +168,8 @@ def gate(
 def _gate(opts: dict[str, Any]) -> None:
     from rich.console import Console
 
-    from harness.gate.markdown import append_step_summary, render_gate_markdown
-    from harness.gate.settings import load_settings, with_overrides
+    from judgeprobe.harness.gate.markdown import append_step_summary, render_gate_markdown
+    from judgeprobe.harness.gate.settings import load_settings, with_overrides
 
     settings = load_settings(opts["config_path"])
     run_over = {
@@ -210,7 +210,7 @@ def _gate(opts: dict[str, Any]) -> None:
         result, run_dir = _gate_live(
             settings, baseline, opts["update_baseline"], not opts["no_progress"], console
         )
-    from harness.gate.terminal import print_result
+    from judgeprobe.harness.gate.terminal import print_result
 
     print_result(console, result, run_dir=run_dir)
     text = render_gate_markdown(result, run_dir=_shown(run_dir))
@@ -230,8 +230,8 @@ def _shown(path: Path) -> Path:
 
 
 def _stats_settings(limit: float) -> Any:
-    from harness.stats.schema import Settings
-    from harness.stats.summary import DEFAULT_SETTINGS
+    from judgeprobe.harness.stats.schema import Settings
+    from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS
 
     if limit <= 0:
         return DEFAULT_SETTINGS
@@ -239,8 +239,8 @@ def _stats_settings(limit: float) -> Any:
 
 
 def _gate_recorded(run_dir: Path, settings: Any, baseline: Path | None, update: bool) -> tuple[Any, Path]:
-    from harness.gate.check import gate_frame, load_recorded, registered_probe_names
-    from harness.stats.summary import build_summary
+    from judgeprobe.harness.gate.check import gate_frame, load_recorded, registered_probe_names
+    from judgeprobe.harness.stats.summary import build_summary
 
     frame, name, judge_hash, repeats = load_recorded(run_dir)
     summary = build_summary(frame, settings=_stats_settings(settings.gate.max_excess_flip_rate))
@@ -264,10 +264,10 @@ def _gate_recorded(run_dir: Path, settings: Any, baseline: Path | None, update: 
 def _gate_live(
     settings: Any, baseline: Path | None, update: bool, progress: bool, console: Any
 ) -> tuple[Any, Path]:
-    from cases.loader import load_library
-    from harness.gate.check import gate_run
-    from harness.runner import RunOptions
-    from harness.session import plan_suite, run_suite
+    from judgeprobe.cases.loader import load_library
+    from judgeprobe.harness.gate.check import gate_run
+    from judgeprobe.harness.run.runner import RunOptions
+    from judgeprobe.harness.session import plan_suite, run_suite
 
     run = settings.run
     library = load_library(list(run.cases), include_builtin=run.builtin_cases)

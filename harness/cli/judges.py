@@ -6,8 +6,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from harness.errors import HarnessError
-from harness.judges.registry import available_backends, load_config, load_judge
+from judgeprobe.harness.core.errors import HarnessError
+from judgeprobe.harness.judges.registry import available_backends, load_config, load_judge
 
 __all__ = ["judges"]
 

@@ -17,15 +17,21 @@ from rich.console import Console
 __all__ = ["UsageProblem", "cli", "console", "main"]
 
 _COMMANDS: dict[str, tuple[str, str]] = {
-    "run": ("harness.cli.run", "Run the probe suite against a judge and report what flips."),
-    "cases": ("harness.cli.cases", "Inspect and lint the case library."),
-    "probes": ("harness.cli.probes", "List the registered probes."),
-    "judges": ("harness.cli.judges", "List the judge backends."),
-    "search": ("harness.cli.search", "Search for a minimal probe chain that flips a judge on one case."),
-    "report": ("harness.cli.report", "Rebuild the reports of a run from its store."),
-    "batch": ("harness.cli.batch", "Export pending requests as batch JSONL and import the results."),
-    "gate": ("harness.cli.gate", "Gate a run against thresholds and a committed baseline (CI)."),
-    "diff": ("harness.cli.diff", "Compare two judge configurations on the same variants."),
+    "run": ("judgeprobe.harness.cli.run", "Run the probe suite against a judge and report what flips."),
+    "cases": ("judgeprobe.harness.cli.cases", "Inspect and lint the case library."),
+    "probes": ("judgeprobe.harness.cli.probes", "List the registered probes."),
+    "judges": ("judgeprobe.harness.cli.judges", "List the judge backends."),
+    "search": (
+        "judgeprobe.harness.cli.search",
+        "Search for a minimal probe chain that flips a judge on one case.",
+    ),
+    "report": ("judgeprobe.harness.cli.report", "Rebuild the reports of a run from its store."),
+    "batch": (
+        "judgeprobe.harness.cli.batch",
+        "Export pending requests as batch JSONL and import the results.",
+    ),
+    "gate": ("judgeprobe.harness.cli.gate", "Gate a run against thresholds and a committed baseline (CI)."),
+    "diff": ("judgeprobe.harness.cli.diff", "Compare two judge configurations on the same variants."),
 }
 """Command name -> (module, one-line help). The module defines a click command named like the command."""
 

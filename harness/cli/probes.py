@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from probes.base import ProbeInfo, list_families, list_probes
+from judgeprobe.probes.base import ProbeInfo, list_families, list_probes
 
 __all__ = ["param_text", "probes"]
 

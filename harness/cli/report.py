@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from harness.errors import HarnessError
+from judgeprobe.harness.core.errors import HarnessError
 
 __all__ = ["report"]
 
@@ -33,8 +33,8 @@ __all__ = ["report"]
 @click.option("--quiet", is_flag=True, help="Write the files without printing the summary.")
 def report(run_dir: Path, threshold: float, alpha: float, top: int, quiet: bool) -> None:
     """Rebuild results.jsonl, summary.json, report.md, report.html and junit.xml from RUN_DIR's store."""
-    from harness.report.rebuild import rebuild_reports
-    from harness.stats.summary import DEFAULT_SETTINGS
+    from judgeprobe.harness.report.rebuild import rebuild_reports
+    from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS
 
     if not run_dir.is_dir():
         raise click.BadParameter(
@@ -46,7 +46,7 @@ def report(run_dir: Path, threshold: float, alpha: float, top: int, quiet: bool)
     except (HarnessError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
     if not quiet:
-        from harness.report.terminal import print_summary
+        from judgeprobe.harness.report.terminal import print_summary
 
         print_summary(built.summary, variants=built.variants, top=top)
     for path in built.paths:

@@ -13,13 +13,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from harness.cli.main import UsageProblem
-from harness.cli.main import console as make_console
-from harness.cli.options import selection_options
-from harness.errors import HarnessError
-from harness.runner import RunOptions
-from harness.stats.schema import Settings
-from harness.stats.summary import DEFAULT_SETTINGS
+from judgeprobe.harness.cli.main import UsageProblem
+from judgeprobe.harness.cli.main import console as make_console
+from judgeprobe.harness.cli.options import selection_options
+from judgeprobe.harness.core.errors import HarnessError
+from judgeprobe.harness.run.runner import RunOptions
+from judgeprobe.harness.stats.schema import Settings
+from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS
 
 __all__ = ["run"]
 
@@ -114,9 +114,9 @@ def run(
     Exit status: 0 when the run finished (whatever it found), 2 on a usage, configuration or case-file
     error, 130 when interrupted (finished draws are kept; rerun to resume).
     """
-    from cases.errors import CaseError
-    from harness.session import plan_suite, run_suite, save_plan
-    from probes.errors import ProbeError
+    from judgeprobe.cases.errors import CaseError
+    from judgeprobe.harness.session import plan_suite, run_suite, save_plan
+    from judgeprobe.probes.errors import ProbeError
 
     console = make_console()
     try:
@@ -146,7 +146,7 @@ def run(
         )  # fmt: skip
     except (CaseError, HarnessError, ProbeError) as exc:
         raise UsageProblem(str(exc)) from None
-    from harness.report.terminal import render_summary
+    from judgeprobe.harness.report.terminal import render_summary
 
     if result.summary is not None:
         render_summary(result.summary, console, variants=result.variants_by_id, top=top)
@@ -166,7 +166,7 @@ def run(
 
 
 def _print_dry_run(console: Console, plan: object) -> None:
-    from harness.session import SuitePlan
+    from judgeprobe.harness.session import SuitePlan
 
     assert isinstance(plan, SuitePlan)
     # one plain line per variant (greppable, pipeable), then the counts
@@ -193,7 +193,7 @@ def _print_dry_run(console: Console, plan: object) -> None:
 
 def _print_accuracy(console: Console, summary: object) -> None:
     """Agreement of the unperturbed verdicts with the adjudicated labels, by answer kind."""
-    from harness.stats.schema import Summary
+    from judgeprobe.harness.stats.schema import Summary
 
     assert isinstance(summary, Summary)
     rows = [row for row in summary.accuracy if row.stage == "before"]
@@ -214,7 +214,7 @@ def _print_accuracy(console: Console, summary: object) -> None:
 
 def _print_disagreements(console: Console, summary: object, limit: int = 30) -> None:
     """Unperturbed responses whose modal verdict disagrees with the adjudicated label."""
-    from harness.stats.schema import Summary
+    from judgeprobe.harness.stats.schema import Summary
 
     assert isinstance(summary, Summary)
     rows = summary.disagreements

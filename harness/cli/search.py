@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
-from harness.judges.base import Verdict
-from harness.search import SearchResult, search_flip
+from judgeprobe.harness.core.verdict import Verdict
+from judgeprobe.harness.run.search import SearchResult, search_flip
 
 __all__ = ["search"]
 
@@ -97,12 +97,12 @@ def search(
     probe_selector: str,
 ) -> None:
     """Search for a minimal chain of invariant probes that changes the judge's verdict on one case."""
-    from cases.errors import CaseError
-    from cases.loader import load_library
-    from harness.errors import ConfigError
-    from harness.judges.registry import load_judge
-    from probes.base import select_probes
-    from probes.errors import ProbeError
+    from judgeprobe.cases.errors import CaseError
+    from judgeprobe.cases.loader import load_library
+    from judgeprobe.harness.core.errors import ConfigError
+    from judgeprobe.harness.judges.registry import load_judge
+    from judgeprobe.probes.base import select_probes
+    from judgeprobe.probes.errors import ProbeError
 
     try:
         library = load_library(case_dirs)

@@ -1,6 +1,6 @@
 """Gating judge changes in CI: settings, the committed baseline, the rules, and the markdown summary."""
 
-from harness.gate.baseline import (
+from judgeprobe.harness.gate.baseline import (
     Baseline,
     BaselineComparison,
     BaselineEntry,
@@ -8,10 +8,16 @@ from harness.gate.baseline import (
     read_baseline,
     write_baseline,
 )
-from harness.gate.check import gate_frame, gate_run, load_recorded
-from harness.gate.markdown import append_step_summary, render_gate_markdown
-from harness.gate.rules import FailedRule, GateResult, evaluate
-from harness.gate.settings import GateSettings, ProjectSettings, RunSettings, load_settings, with_overrides
+from judgeprobe.harness.gate.check import gate_frame, gate_run, load_recorded
+from judgeprobe.harness.gate.markdown import append_step_summary, render_gate_markdown
+from judgeprobe.harness.gate.rules import FailedRule, GateResult, evaluate
+from judgeprobe.harness.gate.settings import (
+    GateSettings,
+    ProjectSettings,
+    RunSettings,
+    load_settings,
+    with_overrides,
+)
 
 __all__ = [
     "Baseline",

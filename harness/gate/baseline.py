@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from harness.errors import ConfigError
+from judgeprobe.harness.core.errors import ConfigError
 
 __all__ = [
     "BASELINE_VERSION",
@@ -137,8 +137,9 @@ class Baseline:
 
 
 def entries_from_frame(frame: pd.DataFrame) -> dict[Key, BaselineEntry]:
-    """Per-(case, unit, probe) summaries of one judge's draws (a frame as from ``harness.frame.load_run``)."""
-    from harness.stats.units import base_verdicts, draw_pairs
+    """Per-(case, unit, probe) summaries of one judge's draws (a frame as from
+    ``judgeprobe.harness.store.frame.load_run``)."""
+    from judgeprobe.harness.stats.units import base_verdicts, draw_pairs
 
     entries: dict[Key, BaselineEntry] = {}
     if frame.empty:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from harness.gate.baseline import (
+from judgeprobe.harness.gate.baseline import (
     BaselineError,
     compare,
     entries_from_frame,
@@ -19,19 +19,19 @@ from harness.gate.baseline import (
     updated,
     write_baseline,
 )
-from harness.gate.rules import GateResult, evaluate
-from harness.gate.settings import GateSettings
-from harness.stats.schema import Summary
+from judgeprobe.harness.gate.rules import GateResult, evaluate
+from judgeprobe.harness.gate.settings import GateSettings
+from judgeprobe.harness.stats.schema import Summary
 
 if TYPE_CHECKING:
-    from harness.session import SuiteRun
+    from judgeprobe.harness.session import SuiteRun
 
 __all__ = ["gate_frame", "gate_run", "judge_frame", "load_recorded", "registered_probe_names"]
 
 
 def registered_probe_names() -> list[str]:
     """Names of every registered probe (entries for other probes are pruned on update)."""
-    from probes.base import select_probes
+    from judgeprobe.probes.base import select_probes
 
     return [info.name for info in select_probes(None)]
 
@@ -124,9 +124,9 @@ def gate_run(
     update_baseline: bool = False,
     known_cases: Iterable[str] | None = None,
 ) -> GateResult:
-    """Gate a finished :class:`~harness.session.SuiteRun` (see :func:`gate_frame`)."""
-    from harness.stats.summary import DEFAULT_SETTINGS, build_summary
-    from harness.store import RunStore, store_path
+    """Gate a finished :class:`~judgeprobe.harness.session.SuiteRun` (see :func:`gate_frame`)."""
+    from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS, build_summary
+    from judgeprobe.harness.store import RunStore, store_path
 
     with RunStore(store_path(suite.run_dir)) as store:
         stored = store.get_meta("repeats")
@@ -161,8 +161,8 @@ def judge_frame(
 
     Reads the store per judge: a folder that several judge configurations shared keeps each one's draws.
     """
-    from harness.frame import records_frame
-    from harness.store import RunStore, store_path
+    from judgeprobe.harness.store import RunStore, store_path
+    from judgeprobe.harness.store.frame import records_frame
 
     with RunStore(store_path(run_dir)) as store:
         frame = records_frame(store.iter_records(judge_hash=judge_hash))
@@ -184,8 +184,8 @@ def load_recorded(run_dir: Path, *, judge_hash: str | None = None) -> tuple[pd.D
     Raises:
         StoreError: No store in the folder, or no draws of that judge.
     """
-    from harness.errors import StoreError
-    from harness.store import RunStore, store_path
+    from judgeprobe.harness.core.errors import StoreError
+    from judgeprobe.harness.store import RunStore, store_path
 
     if not store_path(run_dir).is_file():
         raise StoreError(

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from harness.gate.rules import CASES_SHOWN, GateResult
+from judgeprobe.harness.gate.rules import CASES_SHOWN, GateResult
 
 __all__ = ["append_step_summary", "render_gate_markdown"]
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from harness.gate.baseline import BaselineChange, BaselineComparison, Key, UpdateCounts
-from harness.gate.settings import GateSettings
-from harness.stats.schema import Summary
+from judgeprobe.harness.gate.baseline import BaselineChange, BaselineComparison, Key, UpdateCounts
+from judgeprobe.harness.gate.settings import GateSettings
+from judgeprobe.harness.stats.schema import Summary
 
 __all__ = ["FailedRule", "GateResult", "evaluate"]
 

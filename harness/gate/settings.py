@@ -38,7 +38,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from harness.errors import ConfigError
+from judgeprobe.harness.core.errors import ConfigError
 
 __all__ = [
     "GateSettings",

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from harness.gate.rules import GateResult
+from judgeprobe.harness.gate.rules import GateResult
 
 __all__ = ["print_result"]
 

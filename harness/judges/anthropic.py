@@ -12,11 +12,13 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from harness.errors import ConfigError
-from harness.judges.base import ErrorKind, Judge, JudgeRequest
-from harness.judges.http import HttpJudge
-from harness.judges.llm import AttemptFailed, Completion, read_api_key
-from harness.judges.registry import JudgeConfig, register_backend
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import ErrorKind
+from judgeprobe.harness.judges.base import Judge
+from judgeprobe.harness.judges.http import HttpJudge
+from judgeprobe.harness.judges.llm import AttemptFailed, Completion, read_api_key
+from judgeprobe.harness.judges.registry import JudgeConfig, register_backend
 
 __all__ = ["AnthropicJudge"]
 

@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import hashlib
 
-from cases.answers import Decision, Judgement, equivalent, extract_final_answer, normalize
-from cases.models import AnswerKind, Mode
-from harness.errors import ConfigError
-from harness.judges.base import ErrorKind, Judge, JudgeRequest, Verdict
-from harness.judges.registry import JudgeConfig, register_backend
+from judgeprobe.cases.answers import Decision, Judgement, equivalent, extract_final_answer, normalize
+from judgeprobe.cases.models import AnswerKind, Mode
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import ErrorKind, Verdict
+from judgeprobe.harness.judges.base import Judge
+from judgeprobe.harness.judges.registry import JudgeConfig, register_backend
 
 __all__ = ["GRADERS", "GRADER_VERSION", "BuiltinJudge", "builtin_backend"]
 

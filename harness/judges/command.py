@@ -16,9 +16,11 @@ resolves against the working directory. The target is hashed as written, so the 
 depend on where the repository is checked out.
 
 **Prompt.** When the configuration names a ``template``, each request is rendered through
-:mod:`harness.templating` and the prompt travels in the request's extra ``"prompt"`` field; the template
+:mod:`judgeprobe.harness.judges.templating` and the prompt travels in the request's extra ``"prompt"`` field;
+the template
 text is part of the configuration hash, and requests of other modes than the template's are skipped (see
-:mod:`harness.judges.configured_template`). Without a template the field is absent. The rendered prompt is
+:mod:`judgeprobe.harness.judges.configured_template`). Without a template the field is absent. The rendered
+prompt is
 recorded in ``Verdict.prompt`` for audit.
 """
 
@@ -34,11 +36,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from harness.errors import ConfigError
-from harness.judges.base import ErrorKind, Judge, JudgeRequest, Verdict
-from harness.judges.configured_template import ConfiguredTemplate, PromptingJudge
-from harness.judges.contract import request_payload, verdict_from_answer
-from harness.judges.registry import JudgeConfig, register_backend
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import ErrorKind, Verdict
+from judgeprobe.harness.judges.base import Judge
+from judgeprobe.harness.judges.configured_template import ConfiguredTemplate, PromptingJudge
+from judgeprobe.harness.judges.contract import request_payload, verdict_from_answer
+from judgeprobe.harness.judges.registry import JudgeConfig, register_backend
 
 __all__ = ["CommandJudge"]
 

@@ -4,8 +4,10 @@ Judges of these two backends decide for themselves what to do with a request; th
 configuration that names a ``template`` (TOML ``template = "prompt.txt"``, found next to the TOML file)
 gives them one anyway: the template is loaded once, its text is written into
 ``JudgeConfig.template_text`` before the configuration is hashed (so editing the prompt makes a new judge,
-exactly as for the model backends in :mod:`harness.judges.llm`), and each request is rendered through
-:mod:`harness.templating` for the judge to read. A template asks about one mode; requests of other modes
+exactly as for the model backends in :mod:`judgeprobe.harness.judges.llm`), and each request is rendered
+through
+:mod:`judgeprobe.harness.judges.templating` for the judge to read. A template asks about one mode; requests
+of other modes
 are skipped. Without a template nothing changes: no prompt, and the hash is what it always was.
 """
 
@@ -14,10 +16,12 @@ from __future__ import annotations
 from abc import abstractmethod
 from dataclasses import dataclass, replace
 
-from cases.models import Mode
-from harness.judges.base import Judge, JudgeRequest, Verdict
-from harness.judges.registry import JudgeConfig
-from harness.templating import Template
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import Verdict
+from judgeprobe.harness.judges.base import Judge
+from judgeprobe.harness.judges.registry import JudgeConfig
+from judgeprobe.harness.judges.templating import Template
 
 __all__ = ["ConfiguredTemplate", "PromptingJudge"]
 

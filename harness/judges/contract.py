@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from cases.models import Mode
-from harness.judges.base import ErrorKind, JudgeRequest, Status, Verdict
-from harness.judges.parsing import parse_reply
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import ErrorKind, Status, Verdict
+from judgeprobe.harness.judges.parsing import parse_reply
 
 __all__ = ["outcome_from_value", "request_payload", "verdict_from_answer"]
 

@@ -3,7 +3,7 @@
 Two routes, chosen once per event loop from the base URL:
 
 * ``http://`` without a proxy (local inference servers, where a run sends thousands of requests at high
-  concurrency): the lean keep-alive client of :mod:`harness.judges.wire`;
+  concurrency): the lean keep-alive client of :mod:`judgeprobe.harness.judges.wire`;
 * everything else (``https://`` APIs, proxies from ``HTTPS_PROXY``/``NO_PROXY``…): httpx, used as a free
   list of single-connection transports rather than one ``httpx.AsyncClient`` with a large pool.
 
@@ -29,11 +29,11 @@ from typing import Any
 
 import httpx
 
-from harness.errors import ConfigError
-from harness.judges.base import ErrorKind
-from harness.judges.llm import AttemptFailed, LLMJudge
-from harness.judges.registry import JudgeConfig
-from harness.judges.wire import PlainHttpPool, WireError
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.verdict import ErrorKind
+from judgeprobe.harness.judges.llm import AttemptFailed, LLMJudge
+from judgeprobe.harness.judges.registry import JudgeConfig
+from judgeprobe.harness.judges.wire import PlainHttpPool, WireError
 
 __all__ = ["HttpJudge"]
 
@@ -126,7 +126,8 @@ class HttpJudge(LLMJudge):
         self._urls: dict[str, httpx.URL] = {}
 
     use_plain_http: bool = True
-    """Send ``http://`` requests that need no proxy through the lean client of :mod:`harness.judges.wire`
+    """Send ``http://`` requests that need no proxy through the lean client of
+    :mod:`judgeprobe.harness.judges.wire`
     (``False``: everything through httpx)."""
 
     def _connections(self) -> _TransportPool | PlainHttpPool:

@@ -2,11 +2,12 @@
 
 A subclass implements :meth:`LLMJudge.complete` (one HTTP call, one subprocess, one scripted reply) and
 raises :class:`AttemptFailed` when the attempt produced no reply. Everything else — choosing the template
-for the request's mode, rendering it, timing, parsing the reply through :mod:`harness.judges.parsing`,
+for the request's mode, rendering it, timing, parsing the reply through
+:mod:`judgeprobe.harness.judges.parsing`,
 attaching the prompt, raw reply and token usage — happens here, identically for every backend.
 
 **One attempt per call.** Retries, backoff, concurrency limits and ``Retry-After`` belong to the runner
-(:mod:`harness.runner`, :mod:`harness.retry`). A failed attempt comes back as
+(:mod:`judgeprobe.harness.run.runner`, :mod:`judgeprobe.harness.run.retry`). A failed attempt comes back as
 ``Verdict.error(kind, reason, meta={"retry_after": seconds or None, "status": http_status or None})``.
 Which kinds are worth another attempt::
 
@@ -18,7 +19,7 @@ Which kinds are worth another attempt::
     CLIENT         no          other 4xx: bad request, unauthorised, unknown model
     CRASH          no          the backend itself failed (a bug, a crashed judge program)
 
-:func:`retryable` answers the same question in code (it is :data:`harness.retry.RETRYABLE`).
+:func:`retryable` answers the same question in code (it is :data:`judgeprobe.harness.core.verdict.RETRYABLE`).
 
 **Templates and the configuration hash.** A judge configured with ``template`` uses that template for its
 mode only (other modes are skipped); without one it uses the shipped template of each mode. The text of the
@@ -38,13 +39,15 @@ from abc import abstractmethod
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from cases.models import Mode
-from harness.errors import ConfigError
-from harness.judges.base import ErrorKind, Judge, JudgeRequest, Verdict
-from harness.judges.parsing import parse_reply
-from harness.judges.registry import JudgeConfig
-from harness.retry import RETRYABLE, parse_retry_after
-from harness.templating import SHIPPED_TEMPLATES, Template
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.retry_after import parse_retry_after
+from judgeprobe.harness.core.verdict import RETRYABLE, ErrorKind, Verdict
+from judgeprobe.harness.judges.base import Judge
+from judgeprobe.harness.judges.parsing import parse_reply
+from judgeprobe.harness.judges.registry import JudgeConfig
+from judgeprobe.harness.judges.templating import SHIPPED_TEMPLATES, Template
 
 __all__ = ["AttemptFailed", "Completion", "LLMJudge", "kind_for_status", "read_api_key", "retryable", "scrub"]
 

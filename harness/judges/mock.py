@@ -1,6 +1,7 @@
 """The ``mock`` backend: a scripted chat judge for tests and benchmarks, registered like any other.
 
-It is an :class:`~harness.judges.llm.LLMJudge`: it renders the real template for every request and reads its
+It is an :class:`~judgeprobe.harness.judges.llm.LLMJudge`: it renders the real template for every request and
+reads its
 scripted raw reply through the real parsers, so a draw costs what rendering and parsing cost and nothing
 else. Spec ``mock:SCRIPT[:key=value...]``. Built-in scripts (each replies in the template's text contract):
 
@@ -34,11 +35,13 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from cases.models import Mode
-from harness.errors import ConfigError
-from harness.judges.base import ErrorKind, Judge, JudgeRequest
-from harness.judges.llm import AttemptFailed, Completion, LLMJudge
-from harness.judges.registry import JudgeConfig, register_backend
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import ErrorKind
+from judgeprobe.harness.judges.base import Judge
+from judgeprobe.harness.judges.llm import AttemptFailed, Completion, LLMJudge
+from judgeprobe.harness.judges.registry import JudgeConfig, register_backend
 
 __all__ = ["SCRIPTS", "MockJudge"]
 

@@ -6,7 +6,8 @@ and the key is read from ``OPENAI_API_KEY`` unless ``api_key_env`` names another
 without ``api_key_env`` sends no key (local servers).
 
 Structured output: the first request asks for ``response_format: {"type": "json_schema", ...}`` with the
-mode's schema (:func:`harness.judges.parsing.response_schema`). A server that rejects it with 400 or 422 is
+mode's schema (:func:`judgeprobe.harness.judges.parsing.response_schema`). A server that rejects it with 400
+or 422 is
 asked again in the same attempt without it, and if that succeeds the judge sends plain text requests for the
 rest of its life (the reply is then read through the text contract). A ``response_format`` in ``params``
 replaces ours. ``params`` are sent as-is (``top_p``, ``seed``, ``reasoning_effort``, …).
@@ -17,12 +18,14 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from harness.errors import ConfigError
-from harness.judges.base import ErrorKind, Judge, JudgeRequest
-from harness.judges.http import HttpJudge
-from harness.judges.llm import AttemptFailed, Completion, read_api_key
-from harness.judges.parsing import response_schema
-from harness.judges.registry import JudgeConfig, register_backend
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import ErrorKind
+from judgeprobe.harness.judges.base import Judge
+from judgeprobe.harness.judges.http import HttpJudge
+from judgeprobe.harness.judges.llm import AttemptFailed, Completion, read_api_key
+from judgeprobe.harness.judges.parsing import response_schema
+from judgeprobe.harness.judges.registry import JudgeConfig, register_backend
 
 __all__ = ["OpenAIJudge"]
 

@@ -1,6 +1,7 @@
 """Reading a judge's reply as a verdict: structured JSON, JSON in a fenced block, or the text contract.
 
-Every parser returns a :class:`~harness.judges.base.Verdict` that is either judged or unscored with a
+Every parser returns a :class:`~judgeprobe.harness.core.verdict.Verdict` that is either judged or unscored
+with a
 reason, and always keeps the raw reply. Rules shared by the three modes:
 
 * **Bind to the judge's own, final verdict.** A reply may echo the material it judged (a response that
@@ -22,8 +23,9 @@ import json
 import re
 from typing import Any
 
-from cases.models import Mode
-from harness.judges.base import JudgeRequest, Verdict
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import Verdict
 
 __all__ = [
     "parse_grade_reply",

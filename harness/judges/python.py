@@ -1,15 +1,18 @@
 """The ``python`` backend: a Python callable as a judge.
 
 Spec ``python:MODULE:FUNCTION`` (``FUNCTION`` may be dotted, e.g. ``Grader.grade`` on a class attribute).
-The callable takes the :class:`~harness.judges.base.JudgeRequest` — or, if its first parameter is annotated
+The callable takes the :class:`~judgeprobe.harness.core.request.JudgeRequest` — or, if its first parameter is
+annotated
 as a ``dict``/``Mapping``, the request's JSON form (see ``docs/judge-contract.md``) — and returns a
-:class:`~harness.judges.base.Verdict`, a contract dict, a bool (grade: correct or not) or an outcome string
+:class:`~judgeprobe.harness.core.verdict.Verdict`, a contract dict, a bool (grade: correct or not) or an
+outcome string
 (``correct``/``incorrect``, ``A``/``B``/``tie`` or a response id, a score). It may be ``async def``;
 a plain function runs in a worker thread so that it cannot stall the event loop. Any exception it raises
 becomes an error verdict of kind ``crash``.
 
 **Prompt.** When the configuration names a ``template`` (TOML ``template = "prompt.txt"``), each request is
-rendered through :mod:`harness.templating` and the callable receives the prompt in one of two ways: the
+rendered through :mod:`judgeprobe.harness.judges.templating` and the callable receives the prompt in one of
+two ways: the
 dict form of the request carries it in an extra ``"prompt"`` field (as the ``command`` backend's stdin
 does), and a callable with a parameter named ``prompt`` (or ``**kwargs``) gets it as the keyword argument
 ``prompt=``. A callable that can take it neither way is refused when the judge is loaded. The template text
@@ -29,11 +32,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from harness.errors import ConfigError
-from harness.judges.base import ErrorKind, Judge, JudgeRequest, Status, Verdict
-from harness.judges.configured_template import ConfiguredTemplate, PromptingJudge
-from harness.judges.contract import request_payload, verdict_from_answer
-from harness.judges.registry import JudgeConfig, register_backend
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import ErrorKind, Status, Verdict
+from judgeprobe.harness.judges.base import Judge
+from judgeprobe.harness.judges.configured_template import ConfiguredTemplate, PromptingJudge
+from judgeprobe.harness.judges.contract import request_payload, verdict_from_answer
+from judgeprobe.harness.judges.registry import JudgeConfig, register_backend
 
 __all__ = ["PythonJudge"]
 

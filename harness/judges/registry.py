@@ -33,8 +33,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
-from harness.errors import ConfigError
-from harness.judges.base import Judge
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.judges.base import Judge
 
 __all__ = [
     "BackendInfo",
@@ -51,13 +51,13 @@ ENTRY_POINT_GROUP = "judgeprobe.judges"
 BackendFactory = Callable[["JudgeConfig"], Judge]
 
 _SHIPPED: dict[str, str] = {
-    "builtin": "harness.judges.builtin",
-    "openai": "harness.judges.openai",
-    "anthropic": "harness.judges.anthropic",
-    "command": "harness.judges.command",
-    "python": "harness.judges.python",
-    "replay": "harness.judges.replay",
-    "mock": "harness.judges.mock",
+    "builtin": "judgeprobe.harness.judges.builtin",
+    "openai": "judgeprobe.harness.judges.openai",
+    "anthropic": "judgeprobe.harness.judges.anthropic",
+    "command": "judgeprobe.harness.judges.command",
+    "python": "judgeprobe.harness.judges.python",
+    "replay": "judgeprobe.harness.judges.replay",
+    "mock": "judgeprobe.harness.judges.mock",
 }
 """Backend name -> module that registers it (imported lazily)."""
 

@@ -1,7 +1,8 @@
 """The ``replay`` backend: answers recorded in a previous run's store, for offline, free, deterministic CI.
 
 Spec ``replay:RUN_DIR`` (or the store file itself). Each request is looked up by its content key
-(:meth:`~harness.judges.base.JudgeRequest.content_key`: question, reference, response texts, presentation,
+(:meth:`~judgeprobe.harness.core.request.JudgeRequest.content_key`: question, reference, response texts,
+presentation,
 draw index; the judge excluded). Replay is therefore *not* body-blind: two different requests never share
 an answer, and the Nth repeat of a request replays the Nth recorded draw.
 
@@ -19,10 +20,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-from harness.errors import ConfigError
-from harness.judges.base import ErrorKind, Judge, JudgeRequest, Verdict
-from harness.judges.registry import JudgeConfig, register_backend
-from harness.store import RunStore, store_path
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import ErrorKind, Verdict
+from judgeprobe.harness.judges.base import Judge
+from judgeprobe.harness.judges.registry import JudgeConfig, register_backend
+from judgeprobe.harness.store import RunStore, store_path
 
 __all__ = ["ReplayJudge"]
 

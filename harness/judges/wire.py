@@ -7,7 +7,7 @@ latency): httpx spent ~1.3 ms of CPU per request even on single-connection trans
 It speaks exactly what a JSON POST needs — one write per request, ``Content-Length`` or chunked replies,
 keep-alive with a free list of connections — and nothing else: no TLS, no proxies, no redirects, no
 cookies. Everything else (``https://``, proxies from the environment) goes through httpx
-(:mod:`harness.judges.http`).
+(:mod:`judgeprobe.harness.judges.http`).
 
 Every call sends exactly one request (one attempt; retrying is the runner's business). An idle connection
 that the server has closed is noticed before it is used and replaced. A connection whose request failed or

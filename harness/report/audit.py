@@ -6,8 +6,8 @@ import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from harness.stats.schema import FlippedVariant, Summary
-from probes.variant import Relation, Variant
+from judgeprobe.harness.stats.schema import FlippedVariant, Summary
+from judgeprobe.probes.variant import Relation, Variant
 
 __all__ = ["FlipAudit", "audits", "request_text", "variant_index"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.stats.schema import InvariantResult, Rate
+from judgeprobe.harness.stats.schema import InvariantResult, Rate
 
 __all__ = ["ci", "pct", "pts", "q_text", "rate_text", "verdict_mark"]
 

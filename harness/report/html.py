@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 
-from harness.report.audit import FlipAudit, audits
-from harness.report.fmt import ci, pct, pts, q_text, rate_text
-from harness.report.svg import dose_chart, family_bars, forest_plot, grid_chart
-from harness.stats.schema import InvariantResult, Summary
-from probes.variant import Variant
+from judgeprobe.harness.report.audit import FlipAudit, audits
+from judgeprobe.harness.report.fmt import ci, pct, pts, q_text, rate_text
+from judgeprobe.harness.report.svg import dose_chart, family_bars, forest_plot, grid_chart
+from judgeprobe.harness.stats.schema import InvariantResult, Summary
+from judgeprobe.probes.variant import Variant
 
 __all__ = ["render_html"]
 

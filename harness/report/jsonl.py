@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from harness.records import COLUMNS
+from judgeprobe.harness.core.records import COLUMNS
 
 __all__ = ["write_results_jsonl"]
 
@@ -25,7 +25,8 @@ def _plain(value: Any) -> Any:
 
 
 def write_results_jsonl(path: Path, frame: pd.DataFrame) -> Path:
-    """Write one line per draw (columns :data:`harness.records.COLUMNS`) and return the path."""
+    """Write one line per draw (columns :data:`judgeprobe.harness.core.records.COLUMNS`) and return the
+    path."""
     with path.open("w", encoding="utf-8") as out:
         for row in frame[list(COLUMNS)].itertuples(index=False, name=None):
             record = {name: _plain(value) for name, value in zip(COLUMNS, row, strict=True)}

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from harness.report.fmt import ci, pct, pts, q_text, rate_text
-from harness.stats.schema import InvariantResult, Summary
+from judgeprobe.harness.report.fmt import ci, pct, pts, q_text, rate_text
+from judgeprobe.harness.stats.schema import InvariantResult, Summary
 
 __all__ = ["render_junit"]
 

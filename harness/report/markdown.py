@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from harness.report.audit import audits
-from harness.report.fmt import ci, pct, pts, q_text, rate_text
-from harness.stats.schema import InvariantResult, Summary
-from probes.variant import Variant
+from judgeprobe.harness.report.audit import audits
+from judgeprobe.harness.report.fmt import ci, pct, pts, q_text, rate_text
+from judgeprobe.harness.stats.schema import InvariantResult, Summary
+from judgeprobe.probes.variant import Variant
 
 __all__ = ["render_markdown"]
 

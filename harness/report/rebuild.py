@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.errors import StoreError
-from harness.frame import load_run
-from harness.report.writer import write_reports
-from harness.stats.schema import Settings, Summary
-from harness.stats.summary import DEFAULT_SETTINGS, build_summary
-from harness.store import RunStore, store_path
-from probes.variant import Variant
+from judgeprobe.harness.core.errors import StoreError
+from judgeprobe.harness.report.writer import write_reports
+from judgeprobe.harness.stats.schema import Settings, Summary
+from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS, build_summary
+from judgeprobe.harness.store import RunStore, store_path
+from judgeprobe.harness.store.frame import load_run
+from judgeprobe.probes.variant import Variant
 
 __all__ = ["RebuiltReports", "rebuild_reports"]
 

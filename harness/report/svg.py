@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from html import escape
 
-from harness.stats.schema import DoseCurve, GridCell, InvariantResult
+from judgeprobe.harness.stats.schema import DoseCurve, GridCell, InvariantResult
 
 __all__ = ["dose_chart", "family_bars", "forest_plot", "grid_chart"]
 

@@ -11,10 +11,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from harness.report.audit import FlipAudit, audits
-from harness.report.fmt import pct, pts, q_text, rate_text
-from harness.stats.schema import ControlResult, InvariantResult, Summary
-from probes.variant import Variant
+from judgeprobe.harness.report.audit import FlipAudit, audits
+from judgeprobe.harness.report.fmt import pct, pts, q_text, rate_text
+from judgeprobe.harness.stats.schema import ControlResult, InvariantResult, Summary
+from judgeprobe.probes.variant import Variant
 
 __all__ = ["print_summary", "render_summary"]
 

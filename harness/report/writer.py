@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from harness.report.html import render_html
-from harness.report.jsonl import write_results_jsonl
-from harness.report.junit import render_junit
-from harness.report.markdown import render_markdown
-from harness.stats.schema import Summary
-from probes.variant import Variant
+from judgeprobe.harness.report.html import render_html
+from judgeprobe.harness.report.jsonl import write_results_jsonl
+from judgeprobe.harness.report.junit import render_junit
+from judgeprobe.harness.report.markdown import render_markdown
+from judgeprobe.harness.stats.schema import Summary
+from judgeprobe.probes.variant import Variant
 
 __all__ = ["REPORT_FILES", "write_reports"]
 
@@ -31,8 +31,8 @@ def write_reports(
 
     Args:
         run_dir: The run's output folder (created if missing).
-        summary: The run's summary (:func:`harness.stats.build_summary`).
-        frame: The run's per-draw DataFrame (:func:`harness.frame.load_run`).
+        summary: The run's summary (:func:`judgeprobe.harness.stats.build_summary`).
+        frame: The run's per-draw DataFrame (:func:`judgeprobe.harness.store.frame.load_run`).
         variants: The run's variants (by id, or any iterable), for the before/after texts of flipped cases.
 
     Returns:

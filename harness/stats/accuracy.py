@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from harness.stats.calibration import rms_calibration_error
-from harness.stats.effects import draw_counts, rate
-from harness.stats.schema import (
+from judgeprobe.harness.stats.calibration import rms_calibration_error
+from judgeprobe.harness.stats.effects import draw_counts, rate
+from judgeprobe.harness.stats.schema import (
     AccuracyRow,
     CalibrationBinModel,
     CalibrationModel,
@@ -105,8 +105,8 @@ def hle_metrics(frame: pd.DataFrame, settings: Settings) -> list[HleMetrics]:
 
 def disagreements(frame: pd.DataFrame) -> list[Disagreement]:
     """Units whose modal unperturbed verdict disagrees with their label, sorted by (doubt, case, unit)."""
-    from harness.frame import agrees_with_label
-    from harness.stats.units import base_verdicts
+    from judgeprobe.harness.stats.units import base_verdicts
+    from judgeprobe.harness.store.frame import agrees_with_label
 
     verdicts = base_verdicts(frame)
     if verdicts.empty:

@@ -9,7 +9,7 @@
   two cannot be compared with confidence.
 
 Extracted and stated answers are compared first as normalised text, then with
-``cases.answers.equivalent`` for the case's answer kind.
+``judgeprobe.cases.answers.equivalent`` for the case's answer kind.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def same_answer(
     if _plain(extracted) == _plain(stated):
         return True
     try:
-        from cases.answers import Decision, equivalent
+        from judgeprobe.cases.answers import Decision, equivalent
     except ImportError:
         return None
     try:

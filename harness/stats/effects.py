@@ -1,6 +1,6 @@
 """Per-group statistics: flips against placebo for invariants, misses for controls, dose curves.
 
-A group is one probe or one family. The inputs are rows of :func:`harness.stats.units.draw_pairs`.
+A group is one probe or one family. The inputs are rows of :func:`judgeprobe.harness.stats.units.draw_pairs`.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from harness.stats.classify import CLASSES, classify_flip
-from harness.stats.exact import mcnemar
-from harness.stats.intervals import cluster_bootstrap_difference, newcombe_paired, wilson
-from harness.stats.power import minimum_detectable_effect, pairs_to_decide
-from harness.stats.schema import (
+from judgeprobe.harness.stats.classify import CLASSES, classify_flip
+from judgeprobe.harness.stats.exact import mcnemar
+from judgeprobe.harness.stats.intervals import cluster_bootstrap_difference, newcombe_paired, wilson
+from judgeprobe.harness.stats.power import minimum_detectable_effect, pairs_to_decide
+from judgeprobe.harness.stats.schema import (
     ControlResult,
     DoseCurve,
     DosePoint,

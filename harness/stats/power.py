@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from statistics import NormalDist
 
-from harness.stats.intervals import z_value
+from judgeprobe.harness.stats.intervals import z_value
 
 __all__ = ["minimum_detectable_effect", "pair_variance", "pairs_to_decide"]
 

@@ -249,7 +249,7 @@ class CalibrationBinModel(_Model):
 
 
 class CalibrationModel(_Model):
-    """RMS calibration error with its bins (see ``harness.stats.calibration``)."""
+    """RMS calibration error with its bins (see ``judgeprobe.harness.stats.calibration``)."""
 
     rms: float
     """RMS calibration error (proportion; HLE prints it times 100)."""

@@ -17,11 +17,11 @@ from typing import Any
 
 import pandas as pd
 
-from harness.stats.accuracy import accuracy_rows, disagreements, hle_metrics
-from harness.stats.classify import CLASSES, classify_flip
-from harness.stats.effects import control_result, decide, dose_curve, draw_counts, invariant_fields
-from harness.stats.fdr import benjamini_hochberg
-from harness.stats.schema import (
+from judgeprobe.harness.stats.accuracy import accuracy_rows, disagreements, hle_metrics
+from judgeprobe.harness.stats.classify import CLASSES, classify_flip
+from judgeprobe.harness.stats.effects import control_result, decide, dose_curve, draw_counts, invariant_fields
+from judgeprobe.harness.stats.fdr import benjamini_hochberg
+from judgeprobe.harness.stats.schema import (
     SCHEMA_VERSION,
     ControlResult,
     DoseCurve,
@@ -32,8 +32,8 @@ from harness.stats.schema import (
     Settings,
     Summary,
 )
-from harness.stats.units import draw_pairs
-from probes.variant import Variant
+from judgeprobe.harness.stats.units import draw_pairs
+from judgeprobe.probes.variant import Variant
 
 __all__ = ["DEFAULT_SETTINGS", "build_summary"]
 
@@ -256,7 +256,8 @@ def build_summary(
     """Compute the summary of a run.
 
     Args:
-        frame: Per-draw DataFrame (:func:`harness.frame.load_run` or :func:`harness.frame.records_frame`).
+        frame: Per-draw DataFrame (:func:`judgeprobe.harness.store.frame.load_run` or
+        :func:`judgeprobe.harness.store.frame.records_frame`).
         variants: The run's variants; used for multiple-choice options when classifying flips.
         settings: Analysis settings (threshold, alpha, …).
     """

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from harness.frame import agrees_with_label
+from judgeprobe.harness.store.frame import agrees_with_label
 
 __all__ = ["PAIR_COLUMNS", "base_verdicts", "draw_pairs"]
 
@@ -91,7 +91,8 @@ def base_verdicts(frame: pd.DataFrame) -> pd.DataFrame:
 def draw_pairs(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per draw of an invariant or control variant, with its base verdict and placebo partner.
 
-    ``frame`` is a per-draw DataFrame as from :func:`harness.frame.load_run`. The result carries
+    ``frame`` is a per-draw DataFrame as from :func:`judgeprobe.harness.store.frame.load_run`. The result
+    carries
     ``attrs["placebo_present"]``: whether the run has any placebo draws. Without any, a deterministic judge is
     assumed (the placebo never changes) and the report warns that the noise floor was not measured.
     """

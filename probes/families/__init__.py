@@ -5,7 +5,7 @@ multiple-choice styles), reference_form, authority and bandwagon (``social``), i
 sentiment (``persona``), master_key, injection.
 """
 
-from probes.families import (
+from judgeprobe.probes.families import (
     choice_style,
     formatting,
     injection,

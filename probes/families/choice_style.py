@@ -10,11 +10,11 @@ the other way round) and ``formatting.mc_hedge`` (``A or B``).
 
 from __future__ import annotations
 
-from cases.models import Mode
-from probes.base import Params, ProbeContext, register_probe
-from probes.families.common import locate, mc_letter, mc_render, mc_style
-from probes.families.formatting import rewrite_answer
-from probes.variant import Relation, Variant
+from judgeprobe.cases.models import Mode
+from judgeprobe.probes.base import Params, ProbeContext, register_probe
+from judgeprobe.probes.families.common import locate, mc_letter, mc_render, mc_style
+from judgeprobe.probes.families.formatting import rewrite_answer
+from judgeprobe.probes.variant import Relation, Variant
 
 __all__ = ["STYLES"]
 

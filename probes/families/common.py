@@ -1,7 +1,8 @@
 """Shared machinery of the probe families: where the answer sits, breaking an answer, text probes.
 
 * :func:`locate` finds the span of the final answer inside a response (the last ``\\boxed{}``, else the
-  last ``Answer:`` line, else the last non-empty line — the rule of ``cases.answers.extract_final_answer``)
+  last ``Answer:`` line, else the last non-empty line — the rule of
+  ``judgeprobe.cases.answers.extract_final_answer``)
   so rewrites replace exactly that span and padding goes before it (the answer stays last).
 * :func:`broken` turns a variant into its meaning-broken twin (grade: a correct answer becomes a case
   ``non_equivalent`` or a wrong letter, an incorrect one becomes the reference; pairwise: the two texts swap
@@ -20,10 +21,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from cases.models import AnswerKind, GradeCase, Mode, PairwiseCase, ScoreCase
-from probes.base import ALL_MODES, AnyCase, Params, ProbeContext, ProbeFn, register_probe
-from probes.families.score_twin import broken_score
-from probes.variant import ParamValue, Relation, Slot, Variant
+from judgeprobe.cases.models import AnswerKind, GradeCase, Mode, PairwiseCase, ScoreCase
+from judgeprobe.probes.base import ALL_MODES, AnyCase, Params, ProbeContext, ProbeFn, register_probe
+from judgeprobe.probes.families.score_twin import broken_score
+from judgeprobe.probes.variant import ParamValue, Relation, Slot, Variant
 
 __all__ = [
     "ANSWER_LINE",
@@ -44,7 +45,8 @@ __all__ = [
 ]
 
 CONTROL_SHARE = 1 / 3
-"""Share of units the default suite gives a paired control (see :attr:`probes.base.ProbeInfo.share`)."""
+"""Share of units the default suite gives a paired control (see
+:attr:`judgeprobe.probes.base.ProbeInfo.share`)."""
 _BOXED = "\\boxed{"
 ANSWER_LINE = re.compile(r"(?im)^[ \t>*_#-]*(?:final\s+answer|answer)[*_]*\s*[:：][ \t*_]*(\S.*?)[ \t*_]*$")
 _WRAPPERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("**", "**"), ("`", "`"))
@@ -226,7 +228,7 @@ def broken(case: AnyCase, variant: Variant, *, pick: int = 0) -> Variant | None:
     response's style); label ``correct``. Pairwise (not a tie): the two texts swap identities, so the
     response that was worse now holds the better text; the label names it. Score: the text is replaced
     by a worse one whose range ends below the current one (see
-    :func:`~probes.families.score_twin.broken_score`).
+    :func:`~judgeprobe.probes.families.score_twin.broken_score`).
     """
     if isinstance(case, PairwiseCase):
         if variant.label == "tie" or len(variant.slots) != 2:

@@ -1,17 +1,18 @@
 """Formatting probes: the same answer in another surface form, and the case's own equivalents.
 
-Invariants rewrite only the final answer's span (see :func:`probes.families.common.locate`):
+Invariants rewrite only the final answer's span (see :func:`judgeprobe.probes.families.common.locate`):
 ``formatting.wrap`` (``$…$``, ``\\boxed{}``, bold), ``formatting.markup`` (a markdown heading above the
 answer, an ``Answer:`` / ``Final answer:`` prefix, blank lines and indentation), ``formatting.case``
 (upper/lower case where case carries no meaning), ``formatting.spacing`` (spaces around operators),
 ``formatting.layout`` (pairwise and score: a whole response dressed in a markdown heading, horizontal
 rules or a bold first sentence; with a paired control and a better-side sibling),
-``formatting.render`` (LaTeX / Unicode / ASCII via ``cases.answers``), ``formatting.alternate`` (equivalent
+``formatting.render`` (LaTeX / Unicode / ASCII via ``judgeprobe.cases.answers``), ``formatting.alternate``
+(equivalent
 numeric and symbolic forms computed with sympy through the safe parser), ``formatting.equivalent`` (the case
 author's ``equivalents``; correct responses only). Controls: ``formatting.non_equivalent`` (the case's
 ``non_equivalents``), ``formatting.fix`` (an incorrect response given the reference),
 ``formatting.hedge_or`` (``X or Y``), and ``formatting.wrap_control``. Multiple-choice styles live in
-:mod:`probes.families.choice_style`.
+:mod:`judgeprobe.probes.families.choice_style`.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from cases.answers import alternate_forms, is_hedged, render_ascii, render_latex, render_unicode
-from cases.models import AnswerKind, GradeCase, Mode
-from probes.base import Params, ProbeContext, register_probe
-from probes.families.common import (
+from judgeprobe.cases.answers import alternate_forms, is_hedged, render_ascii, render_latex, render_unicode
+from judgeprobe.cases.models import AnswerKind, GradeCase, Mode
+from judgeprobe.probes.base import Params, ProbeContext, register_probe
+from judgeprobe.probes.families.common import (
     ANSWER_LINE,
     locate,
     mc_letter,
@@ -31,8 +32,8 @@ from probes.families.common import (
     mc_style,
     replace_span,
 )
-from probes.families.text_probe import text_probe
-from probes.variant import Relation, Slot, Variant
+from judgeprobe.probes.families.text_probe import text_probe
+from judgeprobe.probes.variant import Relation, Slot, Variant
 
 __all__ = ["answer_forms", "rewrite_answer"]
 
@@ -230,7 +231,7 @@ text_probe(
     family=FAMILY,
     modes=_GRADE,
     params={"form": ("unicode", "latex", "ascii")},
-    description="Write the final answer in LaTeX, Unicode or ASCII notation (cases.answers renderers)",
+    description="Write the final answer in LaTeX, Unicode or ASCII notation (the answer kinds' renderers)",
 )(_computed("form"))
 text_probe(
     "formatting.alternate",

@@ -13,11 +13,11 @@ catches a judge that penalises any injection.
 
 from __future__ import annotations
 
-from cases.models import Mode
-from probes.base import Params, ProbeContext
-from probes.families.common import is_grade_label, locate
-from probes.families.text_probe import text_probe
-from probes.variant import Variant
+from judgeprobe.cases.models import Mode
+from judgeprobe.probes.base import Params, ProbeContext
+from judgeprobe.probes.families.common import is_grade_label, locate
+from judgeprobe.probes.families.text_probe import text_probe
+from judgeprobe.probes.variant import Variant
 
 __all__ = ["INJECTIONS"]
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from cases.models import Mode
-from probes.base import Params, ProbeContext
-from probes.families.common import ANSWER_LINE, before_answer, locate
-from probes.families.text_probe import text_probe
-from probes.variant import Variant
+from judgeprobe.cases.models import Mode
+from judgeprobe.probes.base import Params, ProbeContext
+from judgeprobe.probes.families.common import ANSWER_LINE, before_answer, locate
+from judgeprobe.probes.families.text_probe import text_probe
+from judgeprobe.probes.variant import Variant
 
 __all__ = ["FILLER", "filler", "filler_text", "points"]
 

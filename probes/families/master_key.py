@@ -12,11 +12,11 @@
 
 from __future__ import annotations
 
-from cases.models import Mode
-from probes.base import Params, ProbeContext, register_probe
-from probes.families.common import prepend
-from probes.families.text_probe import text_probe
-from probes.variant import Relation, Slot, Variant
+from judgeprobe.cases.models import Mode
+from judgeprobe.probes.base import Params, ProbeContext, register_probe
+from judgeprobe.probes.families.common import prepend
+from judgeprobe.probes.families.text_probe import text_probe
+from judgeprobe.probes.variant import Relation, Slot, Variant
 
 __all__ = ["KEYS", "OPENERS"]
 

@@ -12,10 +12,10 @@ degraded to a lower range first) and a pairwise sibling (``_better``) that chang
 
 from __future__ import annotations
 
-from probes.base import Params, ProbeContext
-from probes.families.common import prepend
-from probes.families.text_probe import text_probe
-from probes.variant import Variant
+from judgeprobe.probes.base import Params, ProbeContext
+from judgeprobe.probes.families.common import prepend
+from judgeprobe.probes.families.text_probe import text_probe
+from judgeprobe.probes.variant import Variant
 
 __all__ = ["DETAILS", "NAMES", "TONES"]
 

@@ -17,9 +17,9 @@ import random
 import re
 import zlib
 
-from cases.models import Mode
-from probes.base import Params, ProbeContext, register_probe
-from probes.families.common import (
+from judgeprobe.cases.models import Mode
+from judgeprobe.probes.base import Params, ProbeContext, register_probe
+from judgeprobe.probes.families.common import (
     ANSWER_LINE,
     broken,
     locate,
@@ -29,8 +29,8 @@ from probes.families.common import (
     register_paired_control,
     replace_span,
 )
-from probes.families.length import FILLER, filler_text
-from probes.variant import Relation, Slot, Variant
+from judgeprobe.probes.families.length import FILLER, filler_text
+from judgeprobe.probes.variant import Relation, Slot, Variant
 
 __all__ = ["permutation"]
 

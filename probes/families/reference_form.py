@@ -1,4 +1,5 @@
-"""Reference-form probes: the rewrites of :mod:`probes.families.formatting` applied to the *reference*.
+"""Reference-form probes: the rewrites of :mod:`judgeprobe.probes.families.formatting` applied to the
+*reference*.
 
 Invariants: ``reference_form.render`` (LaTeX / Unicode / ASCII), ``reference_form.wrap`` (``$…$``,
 ``\\boxed{}``), ``reference_form.alternate`` (sympy-computed equivalent forms), ``reference_form.equivalent``
@@ -12,12 +13,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from cases.answers import normalize
-from cases.models import AnswerKind, GradeCase, Mode
-from probes.base import Params, ProbeContext, register_probe
-from probes.families.common import locate, mc_letter, register_paired_control, replace_span
-from probes.families.formatting import answer_forms
-from probes.variant import Relation, Slot, Variant
+from judgeprobe.cases.answers import normalize
+from judgeprobe.cases.models import AnswerKind, GradeCase, Mode
+from judgeprobe.probes.base import Params, ProbeContext, register_probe
+from judgeprobe.probes.families.common import locate, mc_letter, register_paired_control, replace_span
+from judgeprobe.probes.families.formatting import answer_forms
+from judgeprobe.probes.variant import Relation, Slot, Variant
 
 __all__ = ["same_answer"]
 
@@ -28,7 +29,8 @@ _MC = str(AnswerKind.MULTIPLE_CHOICE)
 
 @lru_cache(maxsize=16384)
 def same_answer(a: str, b: str, kind: str) -> bool:
-    """Whether two answers normalise to the same text under ``cases.answers.normalize`` (cheap and sure:
+    """Whether two answers normalise to the same text under ``judgeprobe.cases.answers.normalize`` (cheap and
+    sure:
     no sympy; used where a control needs certainty that the label flips)."""
     return normalize(a, kind=kind) == normalize(b, kind=kind)
 

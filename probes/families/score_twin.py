@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from cases.models import ScoreCase
-from probes.variant import Slot, Variant
+from judgeprobe.cases.models import ScoreCase
+from judgeprobe.probes.variant import Slot, Variant
 
 __all__ = ["NON_ANSWER", "NON_ANSWER_RANGE", "broken_score", "parse_range"]
 

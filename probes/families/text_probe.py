@@ -3,9 +3,9 @@
 :func:`text_probe` registers, from one text transform,
 
 * the invariant ``<name>``: the transform applied to the target response (the only one in grade and score
-  mode, the worse one of a pair — see :func:`probes.families.common.target_index`);
+  mode, the worse one of a pair — see :func:`judgeprobe.probes.families.common.target_index`);
 * its paired control ``<name>_control``: the same transform applied to the meaning-broken twin
-  (:func:`probes.families.common.broken`), so the pair differs only in the answer;
+  (:func:`judgeprobe.probes.families.common.broken`), so the pair differs only in the answer;
 * on request, the pairwise invariant ``<name>_better``: the transform applied to the better response
   instead (adding padding or a fake citation to the better answer must not change the preference either).
 """
@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from cases.models import Mode
-from probes.base import ALL_MODES, Params, ProbeContext, register_probe
-from probes.families.common import better_index, register_paired_control, target_index
-from probes.variant import ParamValue, Relation, Slot, Variant
+from judgeprobe.cases.models import Mode
+from judgeprobe.probes.base import ALL_MODES, Params, ProbeContext, register_probe
+from judgeprobe.probes.families.common import better_index, register_paired_control, target_index
+from judgeprobe.probes.variant import ParamValue, Relation, Slot, Variant
 
 __all__ = ["Transform", "text_probe"]
 

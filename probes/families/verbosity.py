@@ -10,10 +10,10 @@ CALM (Ye et al. 2024) measured verbosity robustness of 0.88–0.98 across six ju
 
 from __future__ import annotations
 
-from probes.base import Params, ProbeContext
-from probes.families.common import before_answer
-from probes.families.text_probe import text_probe
-from probes.variant import Variant
+from judgeprobe.probes.base import Params, ProbeContext
+from judgeprobe.probes.families.common import before_answer
+from judgeprobe.probes.families.text_probe import text_probe
+from judgeprobe.probes.variant import Variant
 
 __all__ = ["POOLS", "RESTATE"]
 

@@ -1,4 +1,5 @@
-"""Equivalence of answers by kind, the HLE seed facts, and property tests (cases.answers.equivalence)."""
+"""Equivalence of answers by kind, the HLE seed facts, and property tests
+(judgeprobe.cases.answers.equivalence)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from cases.answers import DEFAULT_RELATIVE_TOLERANCE, Decision, Limits, equivalent, is_hedged
-from cases.models import AnswerKind
+from judgeprobe.cases.answers import DEFAULT_RELATIVE_TOLERANCE, Decision, Limits, equivalent, is_hedged
+from judgeprobe.cases.models import AnswerKind
 
 EQ, DIFF, UND = Decision.EQUIVALENT, Decision.DIFFERENT, Decision.UNDECIDED
 MC_CHOICES = {"A": "1", "B": "2", "C": "3", "D": "4", "E": "5", "F": "6"}

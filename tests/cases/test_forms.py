@@ -1,4 +1,4 @@
-"""Alternate surface forms and renderings (cases.answers.forms)."""
+"""Alternate surface forms and renderings (judgeprobe.cases.answers.forms)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from cases.answers import Decision, alternate_forms, equivalent, render_ascii, render_latex, render_unicode
+from judgeprobe.cases.answers import (
+    Decision,
+    alternate_forms,
+    equivalent,
+    render_ascii,
+    render_latex,
+    render_unicode,
+)
 
 MC_CHOICES = {"A": "1", "B": "2", "C": "3", "D": "4", "E": "5", "F": "6"}
 
@@ -150,7 +157,7 @@ def test_renderings_of_unparseable_answers_are_none() -> None:
 
 
 def test_public_surface_matches_all() -> None:
-    import cases.answers as answers
+    import judgeprobe.cases.answers as answers
 
     public = {name for name in vars(answers) if not name.startswith("_")}
     modules = {name for name in public if type(getattr(answers, name)).__name__ == "module"}
@@ -160,15 +167,15 @@ def test_public_surface_matches_all() -> None:
 
 
 def _library_grade_cases() -> list[object]:
-    from cases.loader import load_library
-    from cases.models import GradeCase
+    from judgeprobe.cases.loader import load_library
+    from judgeprobe.cases.models import GradeCase
 
     return [case for case in load_library().cases if isinstance(case, GradeCase)]
 
 
 @pytest.mark.parametrize("case", _library_grade_cases(), ids=lambda case: case.id)
 def test_library_reference_forms_are_equivalent(case: object) -> None:
-    from cases.models import GradeCase
+    from judgeprobe.cases.models import GradeCase
 
     assert isinstance(case, GradeCase)
     for form in alternate_forms(case.reference, kind=case.answer_kind, choices=case.choices):

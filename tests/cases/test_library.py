@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from cases.lint import (
+from judgeprobe.cases.lint import (
     MIN_CASES,
     MIN_PAIRWISE,
     MIN_SCORE,
@@ -19,7 +19,7 @@ from cases.lint import (
     lint_case,
     lint_library,
 )
-from cases.loader import builtin_library_dir, load_library_report
+from judgeprobe.cases.loader import builtin_library_dir, load_library_report
 
 LIBRARY, ERRORS = load_library_report()
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from cases.lint import (
+from judgeprobe.cases.lint import (
     MIN_CASES,
     SEED_CASES,
     LintIssue,
@@ -15,8 +15,8 @@ from cases.lint import (
     lint_case,
     lint_library,
 )
-from cases.loader import Library, load_library
-from cases.models import GradeCase, PairwiseCase, ScoreCase
+from judgeprobe.cases.loader import Library, load_library
+from judgeprobe.cases.models import GradeCase, PairwiseCase, ScoreCase
 
 
 def grade(**overrides: Any) -> GradeCase:

@@ -12,10 +12,10 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cases import loader
-from cases.errors import CaseFileError, DuplicateCaseId
-from cases.loader import Library, builtin_library_dir, load_file, load_library, load_library_report
-from cases.models import AnswerKind, GradeCase, Mode, PairwiseCase, ScoreCase
+from judgeprobe.cases import loader
+from judgeprobe.cases.errors import CaseFileError, DuplicateCaseId
+from judgeprobe.cases.loader import Library, builtin_library_dir, load_file, load_library, load_library_report
+from judgeprobe.cases.models import AnswerKind, GradeCase, Mode, PairwiseCase, ScoreCase
 
 GOOD = """\
 cases:

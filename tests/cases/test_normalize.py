@@ -1,10 +1,10 @@
-"""Normalisation and final-answer extraction (cases.answers.normalize)."""
+"""Normalisation and final-answer extraction (judgeprobe.cases.answers.normalize)."""
 
 from __future__ import annotations
 
 import pytest
 
-from cases.answers import extract_final_answer, normalize
+from judgeprobe.cases.answers import extract_final_answer, normalize
 
 NORMALISED = [
     # (text, kind, expected)

@@ -1,4 +1,5 @@
-"""The whitelisting math parser: what it builds, what it refuses, and its limits (cases.answers.safe_math)."""
+"""The whitelisting math parser: what it builds, what it refuses, and its limits
+(judgeprobe.cases.answers.safe_math)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import time
 import pytest
 import sympy
 
-from cases.answers import DEFAULT_LIMITS, Limits, parse_answer, parse_math
-from cases.answers.budget import BudgetExceeded, run_with_budget
+from judgeprobe.cases.answers import DEFAULT_LIMITS, Limits, parse_answer, parse_math
+from judgeprobe.cases.answers.budget import BudgetExceeded, run_with_budget
 
 x, y, r = sympy.symbols("x y r")
 

@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from fakeserver import FakeOpenAIServer, Faults
 
-from cases.models import Mode
-from harness.errors import ConfigError
-from harness.judges.anthropic import API_VERSION, AnthropicJudge
-from harness.judges.base import ErrorKind, JudgeRequest, Status, Verdict
-from harness.judges.http import HttpJudge
-from harness.judges.registry import JudgeConfig, load_judge
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import ErrorKind, Status, Verdict
+from judgeprobe.harness.judges.anthropic import API_VERSION, AnthropicJudge
+from judgeprobe.harness.judges.http import HttpJudge
+from judgeprobe.harness.judges.registry import JudgeConfig, load_judge
 
 GRADE = JudgeRequest(
     mode=Mode.GRADE, question="q", reference="TC^0", responses=("TC^0",), response_ids=("r",)

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from cases.models import Mode
-from harness.errors import ConfigError
-from harness.judges.base import ErrorKind, JudgeRequest, Status, Verdict
-from harness.judges.command import CommandJudge
-from harness.judges.contract import request_payload
-from harness.judges.registry import JudgeConfig, load_judge
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import ErrorKind, Status, Verdict
+from judgeprobe.harness.judges.command import CommandJudge
+from judgeprobe.harness.judges.contract import request_payload
+from judgeprobe.harness.judges.registry import JudgeConfig, load_judge
 
 ROOT = Path(__file__).resolve().parents[2]
 JUDGE_JS = ROOT / "examples" / "judges" / "judge.js"

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from cases.models import Mode
-from harness.errors import ConfigError
-from harness.judges.base import ErrorKind, JudgeRequest, Status, Verdict
-from harness.judges.mock import MockJudge
-from harness.judges.registry import load_judge
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import ErrorKind, Status, Verdict
+from judgeprobe.harness.judges.mock import MockJudge
+from judgeprobe.harness.judges.registry import load_judge
 
 RIGHT = JudgeRequest(
     mode=Mode.GRADE, question="q", reference="TC^0", responses=("$TC^0$",), response_ids=("r",)

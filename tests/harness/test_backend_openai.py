@@ -16,13 +16,14 @@ import fakeserver
 import pytest
 from fakeserver import FakeOpenAIServer, Faults
 
-from cases.models import Mode
-from harness.errors import ConfigError
-from harness.judges.base import ErrorKind, JudgeRequest, Status, Verdict
-from harness.judges.http import HttpJudge
-from harness.judges.llm import retryable
-from harness.judges.openai import OpenAIJudge
-from harness.judges.registry import JudgeConfig, load_judge
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import ErrorKind, Status, Verdict
+from judgeprobe.harness.judges.http import HttpJudge
+from judgeprobe.harness.judges.llm import retryable
+from judgeprobe.harness.judges.openai import OpenAIJudge
+from judgeprobe.harness.judges.registry import JudgeConfig, load_judge
 
 fake_server = fakeserver.fake_server
 
@@ -41,7 +42,7 @@ SECRET = "sk-test-0123456789abcdef-SECRET"
 
 @pytest.fixture(autouse=True, params=["lean-http", "httpx"])
 def _route(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test runs over both HTTP routes (see harness.judges.http)."""
+    """Every test runs over both HTTP routes (see judgeprobe.harness.judges.http)."""
     monkeypatch.setattr(HttpJudge, "use_plain_http", request.param == "lean-http")
 
 
@@ -324,7 +325,7 @@ def test_bad_http_configurations(config: dict[str, Any], message: str) -> None:
 def test_proxies_follow_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     import httpx
 
-    from harness.judges.http import _proxy_for
+    from judgeprobe.harness.judges.http import _proxy_for
 
     for name in (
         "http_proxy",

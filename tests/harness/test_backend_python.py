@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from cases.models import Mode
-from harness.errors import ConfigError
-from harness.judges.base import ErrorKind, JudgeRequest, Status, Verdict
-from harness.judges.python import PythonJudge
-from harness.judges.registry import load_judge
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import ErrorKind, Status, Verdict
+from judgeprobe.harness.judges.python import PythonJudge
+from judgeprobe.harness.judges.registry import load_judge
 
 MODULE = textwrap.dedent(
     """
@@ -22,7 +23,8 @@ MODULE = textwrap.dedent(
     import asyncio
     from typing import Any, Mapping
 
-    from harness.judges.base import JudgeRequest, Verdict
+    from judgeprobe.harness.core.request import JudgeRequest
+    from judgeprobe.harness.core.verdict import Verdict
 
     seen: list[object] = []
 

@@ -11,13 +11,13 @@ from pathlib import Path
 from click.testing import CliRunner
 from fakeserver import FakeOpenAIServer
 
-from cases.models import GradeCase, GradeResponse, PairwiseCase, PairwiseResponse
-from harness.cli.main import cli
-from harness.judges.registry import load_judge
-from harness.runner import RunOptions, run
-from harness.store import RunStore, store_path
-from probes.units import base_variants
-from probes.variant import Variant
+from judgeprobe.cases.models import GradeCase, GradeResponse, PairwiseCase, PairwiseResponse
+from judgeprobe.harness.cli.main import cli
+from judgeprobe.harness.judges.registry import load_judge
+from judgeprobe.harness.run.runner import RunOptions, run
+from judgeprobe.harness.store import RunStore, store_path
+from judgeprobe.probes.units import base_variants
+from judgeprobe.probes.variant import Variant
 
 ENGINE = textwrap.dedent(
     """

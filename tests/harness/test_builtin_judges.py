@@ -1,4 +1,4 @@
-"""The built-in reference graders, end to end through the registry (harness.judges.builtin)."""
+"""The built-in reference graders, end to end through the registry (judgeprobe.harness.judges.builtin)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import dataclasses
 
 import pytest
 
-from cases.models import Mode
-from harness.errors import ConfigError
-from harness.judges.base import JudgeRequest, Status, Verdict
-from harness.judges.registry import load_judge
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import Status, Verdict
+from judgeprobe.harness.judges.registry import load_judge
 
 MC = tuple((letter, str(i + 1)) for i, letter in enumerate("ABCDEF"))
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from cases.loader import load_library_report
-from harness.cli.main import cli
+from judgeprobe.cases.loader import load_library_report
+from judgeprobe.harness.cli.main import cli
 
 CASES = """\
 cases:
@@ -215,7 +215,7 @@ def test_schema_is_a_case_file_schema(tmp_path: Path) -> None:
 
 
 def _run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-c", "from harness.cli.main import main; main()", *map(str, args)]
+    command = [sys.executable, "-c", "from judgeprobe.harness.cli.main import main; main()", *map(str, args)]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from click.testing import CliRunner, Result
 
-from harness.cli.main import cli
-from harness.cli.probes import param_text
-from probes.base import FAMILY_ORDER, get_probe, list_probes
+from judgeprobe.harness.cli.main import cli
+from judgeprobe.harness.cli.probes import param_text
+from judgeprobe.probes.base import FAMILY_ORDER, get_probe, list_probes
 
 
 def invoke(*args: str) -> Result:

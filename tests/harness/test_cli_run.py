@@ -10,7 +10,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from harness.cli.main import cli
+from judgeprobe.harness.cli.main import cli
 
 REPORTS = ("results.jsonl", "summary.json", "report.md", "report.html", "junit.xml")
 
@@ -103,8 +103,8 @@ def test_missing_api_key_stops_before_any_call(tmp_path: Path) -> None:
 
 def test_console_script_runs_as_a_process(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-c", "from harness.cli.main import main; main()", "run", "--tag", "hle-seed",
-         "--probes", "formatting,position", "--out", str(tmp_path), "--no-progress"],
+        [sys.executable, "-c", "from judgeprobe.harness.cli.main import main; main()", "run",
+         "--tag", "hle-seed", "--probes", "formatting,position", "--out", str(tmp_path), "--no-progress"],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
@@ -114,8 +114,8 @@ def test_console_script_runs_as_a_process(tmp_path: Path) -> None:
 
 
 def test_two_judges_sharing_a_folder_keep_their_own_draws(tmp_path: Path) -> None:
-    from harness.frame import load_run
-    from harness.judges.registry import load_judge
+    from judgeprobe.harness.judges.registry import load_judge
+    from judgeprobe.harness.store.frame import load_run
 
     common = ("--tag", "hle-seed", "--probes", "formatting", "--out", str(tmp_path), "--no-progress")
     assert invoke("run", "--judge", "builtin:reference", *common)[0] == 0

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from harness.cli.main import cli
-from harness.diff import JudgeDiff, diff_frames, render_diff_markdown
-from harness.gate.check import load_recorded
-from harness.runner import RunOptions
-from harness.session import plan_suite, run_suite
+from judgeprobe.harness.cli.main import cli
+from judgeprobe.harness.gate.check import load_recorded
+from judgeprobe.harness.gate.diff import JudgeDiff, diff_frames, render_diff_markdown
+from judgeprobe.harness.run.runner import RunOptions
+from judgeprobe.harness.session import plan_suite, run_suite
 
 CASES = Path(__file__).resolve().parents[2] / "examples" / "ci" / "cases"
 

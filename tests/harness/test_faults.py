@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from fakeserver import FakeOpenAIServer, Faults
 
-from cases.models import Mode
-from harness.judges.registry import load_judge
-from harness.runner import RunOptions, RunStats, run
-from harness.store import RunStore
-from probes.variant import Relation, Slot, Variant
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.judges.registry import load_judge
+from judgeprobe.harness.run.runner import RunOptions, RunStats, run
+from judgeprobe.harness.store import RunStore
+from judgeprobe.probes.variant import Relation, Slot, Variant
 
 DRAWS = 24
 # Faults hit every Nth call of the server, whichever draw makes it, so one draw can be hit several times

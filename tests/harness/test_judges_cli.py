@@ -15,7 +15,7 @@ def _cli(*args: str, extra_path: Path | None = None) -> subprocess.CompletedProc
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     if extra_path is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(extra_path), env.get("PYTHONPATH", "")])
-    code = "from harness.cli.main import main; main()"
+    code = "from judgeprobe.harness.cli.main import main; main()"
     return subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
     )
@@ -26,8 +26,8 @@ def _plugin(tmp_path: Path) -> Path:
     (tmp_path / "jp_plugin_judge.py").write_text(
         textwrap.dedent(
             """
-            from harness.judges.registry import register_backend
-            from harness.judges.mock import MockJudge
+            from judgeprobe.harness.judges.registry import register_backend
+            from judgeprobe.harness.judges.mock import MockJudge
 
             @register_backend("always", description="plugin judge that always agrees", origin="jp-plugin 0.1")
             def factory(config):

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from fakeserver import FakeOpenAIServer, Faults
 
-from harness.store import RunStore
+from judgeprobe.harness.store import RunStore
 
 ROOT = Path(__file__).resolve().parents[2]
 DRAWS = 240
@@ -28,11 +28,11 @@ CHILD = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from cases.models import Mode
-    from harness.judges.registry import load_judge
-    from harness.runner import RunOptions, run
-    from harness.store import RunStore
-    from probes.variant import Relation, Slot, Variant
+    from judgeprobe.cases.models import Mode
+    from judgeprobe.harness.judges.registry import load_judge
+    from judgeprobe.harness.run.runner import RunOptions, run
+    from judgeprobe.harness.store import RunStore
+    from judgeprobe.probes.variant import Relation, Slot, Variant
 
     base_url, out, draws, concurrency = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     variants = [

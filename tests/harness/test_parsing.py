@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cases.models import Mode
-from harness.judges.base import JudgeRequest, Status
-from harness.judges.parsing import (
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import Status
+from judgeprobe.harness.judges.parsing import (
     parse_grade_reply,
     parse_pairwise_reply,
     parse_reply,

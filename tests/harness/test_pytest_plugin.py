@@ -9,9 +9,9 @@ import pytest
 
 # The inner sessions run in this process and pytester drops the modules they import afterwards; numpy cannot
 # be imported twice in one process, so everything that pulls it in is imported here, once, for all of them.
-import harness.gate.check
-import harness.judges.mock
-import harness.session  # noqa: F401
+import judgeprobe.harness.gate.check
+import judgeprobe.harness.judges.mock
+import judgeprobe.harness.session  # noqa: F401
 
 pytest_plugins = ["pytester"]
 

@@ -7,8 +7,8 @@ import asyncio
 
 import pytest
 
-from harness.errors import ConfigError
-from harness.ratelimit import AdaptiveConcurrency, RateLimiter
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.run.ratelimit import AdaptiveConcurrency, RateLimiter
 
 
 class FakeClock:

@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from cases.models import Mode
-from harness.errors import ConfigError, StoreError
-from harness.judges.base import Judge, JudgeRequest, Verdict
-from harness.judges.registry import load_judge
-from harness.runner import RunOptions, run
-from harness.store import RunStore, store_path
-from probes.variant import Relation, Slot, Variant
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.errors import ConfigError, StoreError
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import Verdict
+from judgeprobe.harness.judges.base import Judge
+from judgeprobe.harness.judges.registry import load_judge
+from judgeprobe.harness.run.runner import RunOptions, run
+from judgeprobe.harness.store import RunStore, store_path
+from judgeprobe.probes.variant import Relation, Slot, Variant
 
 
 def variant(i: int, text: str) -> Variant:

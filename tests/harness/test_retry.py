@@ -8,9 +8,10 @@ from email.utils import format_datetime
 
 import pytest
 
-from harness.errors import ConfigError
-from harness.judges.base import ErrorKind, Verdict
-from harness.retry import RETRYABLE, RetryPolicy, is_retryable, parse_retry_after
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.retry_after import parse_retry_after
+from judgeprobe.harness.core.verdict import RETRYABLE, ErrorKind, Verdict, is_retryable
+from judgeprobe.harness.run.retry import RetryPolicy
 
 NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
 

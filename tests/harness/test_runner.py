@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from cases.models import Mode
-from harness.errors import ConfigError
-from harness.judges.base import ErrorKind, Judge, JudgeRequest, Verdict
-from harness.runner import (
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import ErrorKind, Verdict
+from judgeprobe.harness.judges.base import Judge
+from judgeprobe.harness.run.runner import (
     RunOptions,
     RunStats,
     plan_draws,
@@ -22,8 +24,8 @@ from harness.runner import (
     run,
     run_async,
 )
-from harness.store import RunStore
-from probes.variant import Relation, Slot, Step, Variant
+from judgeprobe.harness.store import RunStore
+from judgeprobe.probes.variant import Relation, Slot, Step, Variant
 
 FAST = RunOptions(concurrency=4, backoff_base_s=0.0, backoff_max_s=0.0)
 
@@ -298,7 +300,7 @@ def test_rich_progress_shows_done_total_cache_hits_unscored_errors_and_rate(stor
 
     from rich.console import Console
 
-    from harness.progress import RichProgress
+    from judgeprobe.harness.run.progress import RichProgress
 
     def mixed(request: JudgeRequest, n: int) -> Verdict:
         if n % 4 == 0:

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from cases.models import GradeCase
-from harness.cli.main import cli
-from harness.errors import ConfigError
-from harness.judges.base import Judge, JudgeRequest, Verdict
-from harness.search import search_flip
-from probes.base import select_probes
-from probes.variant import Relation
+from judgeprobe.cases.models import GradeCase
+from judgeprobe.harness.cli.main import cli
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import Verdict
+from judgeprobe.harness.judges.base import Judge
+from judgeprobe.harness.run.search import search_flip
+from judgeprobe.probes.base import select_probes
+from judgeprobe.probes.variant import Relation
 
 CASE = GradeCase(
     id="seven-eights",
@@ -156,10 +158,8 @@ def test_search_command_unknown_case_is_a_usage_error() -> None:
 
 
 def test_search_command_as_a_process() -> None:
-    judgeprobe = shutil.which("judgeprobe")
-    assert judgeprobe is not None, "the project is installed with pip install -e; judgeprobe is on PATH"
     done = subprocess.run(
-        [judgeprobe, "search", "--case", "no-such-case"],
+        [sys.executable, "-m", "judgeprobe.harness.cli", "search", "--case", "no-such-case"],
         capture_output=True,
         text=True,
         check=False,

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from cases.models import GradeCase, GradeResponse, Mode
-from harness.errors import StoreError
-from harness.judges.base import ErrorKind, JudgeRequest, Verdict
-from harness.records import DrawRecord, record_for
-from harness.store import RunStore, variant_from_json, variant_to_json
-from probes.units import base_variants
-from probes.variant import Relation, Slot, Step, Variant
+from judgeprobe.cases.models import GradeCase, GradeResponse, Mode
+from judgeprobe.harness.core.errors import StoreError
+from judgeprobe.harness.core.records import DrawRecord, record_for
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import ErrorKind, Verdict
+from judgeprobe.harness.store import RunStore, variant_from_json, variant_to_json
+from judgeprobe.probes.units import base_variants
+from judgeprobe.probes.variant import Relation, Slot, Step, Variant
 
 
 def _case() -> GradeCase:
@@ -184,8 +185,8 @@ def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
 KILLED_WRITER = """
 import os, signal, sys
 sys.path.insert(0, sys.argv[2])
-from harness.judges.base import Verdict
-from harness.store import RunStore
+from judgeprobe.harness.core.verdict import Verdict
+from judgeprobe.harness.store import RunStore
 from test_store import _perturbed, _record
 store = RunStore(sys.argv[1])
 verdicts = [Verdict.judged("correct", raw_reply=f"reply {draw}") for draw in range(3)]

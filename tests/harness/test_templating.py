@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cases.models import Mode
-from harness.errors import ConfigError
-from harness.judges.base import JudgeRequest
-from harness.templating import BLOCK_LABELS, Template, neutralise
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.judges.templating import BLOCK_LABELS, Template, neutralise
 
 GRADE = JudgeRequest(
     mode=Mode.GRADE,

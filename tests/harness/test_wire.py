@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import pytest
 
-from harness.judges.wire import PlainHttpPool, WireError, WireResponse
+from judgeprobe.harness.judges.wire import PlainHttpPool, WireError, WireResponse
 
 T = TypeVar("T")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cases.loader import Library, load_library
-from probes.suite import generate_suite
-from probes.variant import Relation, Variant
+from judgeprobe.cases.loader import Library, load_library
+from judgeprobe.probes.suite import generate_suite
+from judgeprobe.probes.variant import Relation, Variant
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cases.loader import AnyCase
-from cases.models import GradeCase, PairwiseCase
-from probes.units import base_variants
-from probes.variant import Variant
+from judgeprobe.cases.loader import AnyCase
+from judgeprobe.cases.models import GradeCase, PairwiseCase
+from judgeprobe.probes.units import base_variants
+from judgeprobe.probes.variant import Variant
 
 
 def grade_case(

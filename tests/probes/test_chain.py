@@ -7,11 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from probe_builders import grade_case
 
-from probes.chain import Chain, apply_chain, parse_chain
-from probes.errors import ChainSyntaxError, ProbeError, UnknownProbe
-from probes.strategies import chains, variants
-from probes.units import base_variants
-from probes.variant import Relation, Step
+from judgeprobe.probes.chain import Chain, apply_chain, parse_chain
+from judgeprobe.probes.errors import ChainSyntaxError, ProbeError, UnknownProbe
+from judgeprobe.probes.strategies import chains, variants
+from judgeprobe.probes.units import base_variants
+from judgeprobe.probes.variant import Relation, Step
 
 CASE = grade_case(
     "56",

@@ -7,15 +7,15 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from probe_builders import grade_case, pairwise_case
 
-from cases.answers import Decision, equivalent, extract_final_answer
-from cases.models import GradeCase, Mode
-from probes.base import apply_step, select_probes
-from probes.families.common import locate, mc_letter
-from probes.families.injection import INJECTIONS
-from probes.families.master_key import KEYS
-from probes.strategies import probe_steps
-from probes.units import base_variants
-from probes.variant import Relation, Step, Variant
+from judgeprobe.cases.answers import Decision, equivalent, extract_final_answer
+from judgeprobe.cases.models import GradeCase, Mode
+from judgeprobe.probes.base import apply_step, select_probes
+from judgeprobe.probes.families.common import locate, mc_letter
+from judgeprobe.probes.families.injection import INJECTIONS
+from judgeprobe.probes.families.master_key import KEYS
+from judgeprobe.probes.strategies import probe_steps
+from judgeprobe.probes.units import base_variants
+from judgeprobe.probes.variant import Relation, Step, Variant
 
 SIX = {letter: str(i) for i, letter in enumerate("ABCDEF", 1)}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cases.models import Mode
-from probes.base import (
+from judgeprobe.cases.models import Mode
+from judgeprobe.probes.base import (
     FAMILY_ORDER,
     get_probe,
     grid_points,
@@ -14,8 +14,8 @@ from probes.base import (
     register_probe,
     select_probes,
 )
-from probes.errors import ProbeError, UnknownProbe
-from probes.variant import Relation
+from judgeprobe.probes.errors import ProbeError, UnknownProbe
+from judgeprobe.probes.variant import Relation
 
 
 def test_every_shipped_family_is_registered() -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from probe_builders import pairwise_case
 
-from cases.loader import Library
-from cases.models import Mode, PairwiseCase, ScoreCase
-from probes.base import ProbeInfo, apply_step, grid_points, list_probes, select_probes
-from probes.families.common import broken
-from probes.families.score_twin import NON_ANSWER, broken_score, parse_range
-from probes.suite import generate_suite, unit_chosen
-from probes.units import base_variants
-from probes.variant import Relation, Step, Variant
+from judgeprobe.cases.loader import Library
+from judgeprobe.cases.models import Mode, PairwiseCase, ScoreCase
+from judgeprobe.probes.base import ProbeInfo, apply_step, grid_points, list_probes, select_probes
+from judgeprobe.probes.families.common import broken
+from judgeprobe.probes.families.score_twin import NON_ANSWER, broken_score, parse_range
+from judgeprobe.probes.suite import generate_suite, unit_chosen
+from judgeprobe.probes.units import base_variants
+from judgeprobe.probes.variant import Relation, Step, Variant
 
 GOOD = (
     "Photosynthesis is the process by which plants use light energy to turn carbon dioxide and water "

@@ -6,11 +6,11 @@ import pytest
 from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
-from cases.models import Mode
-from probes.base import list_probes, select_probes
-from probes.chain import Chain
-from probes.strategies import chains, probe_steps, step_of
-from probes.variant import Relation, Step
+from judgeprobe.cases.models import Mode
+from judgeprobe.probes.base import list_probes, select_probes
+from judgeprobe.probes.chain import Chain
+from judgeprobe.probes.strategies import chains, probe_steps, step_of
+from judgeprobe.probes.variant import Relation, Step
 
 _FIND = settings(database=None, max_examples=300, suppress_health_check=list(HealthCheck))
 

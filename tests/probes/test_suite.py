@@ -9,13 +9,13 @@ from collections import Counter
 
 import pytest
 
-from cases.answers import Decision, equivalent, extract_final_answer
-from cases.loader import Library
-from probes.base import FAMILY_ORDER, select_probes
-from probes.chain import apply_chain, parse_chain
-from probes.families.common import mc_letter
-from probes.suite import generate_suite, unit_points
-from probes.variant import Relation, Variant
+from judgeprobe.cases.answers import Decision, equivalent, extract_final_answer
+from judgeprobe.cases.loader import Library
+from judgeprobe.probes.base import FAMILY_ORDER, select_probes
+from judgeprobe.probes.chain import apply_chain, parse_chain
+from judgeprobe.probes.families.common import mc_letter
+from judgeprobe.probes.suite import generate_suite, unit_points
+from judgeprobe.probes.variant import Relation, Variant
 
 COMPUTED_FORMATTING = {
     "formatting.wrap",
@@ -185,8 +185,8 @@ def test_ids_do_not_depend_on_the_process(library: Library) -> None:
     cases = [case.id for case in library]
     script = (
         "import sys\n"
-        "from cases.loader import load_library\n"
-        "from probes.suite import generate_suite\n"
+        "from judgeprobe.cases.loader import load_library\n"
+        "from judgeprobe.probes.suite import generate_suite\n"
         "lib = load_library()\n"
         "ids = sys.argv[1].split(',')\n"
         "print('\\n'.join(v.id for v in generate_suite([lib.by_id(i) for i in ids])))\n"

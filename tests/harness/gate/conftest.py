@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.runner import RunOptions
-from harness.session import SuiteRun, plan_suite, run_suite
+from judgeprobe.harness.run.runner import RunOptions
+from judgeprobe.harness.session import SuiteRun, plan_suite, run_suite
 
 EXAMPLE_CASES = Path(__file__).resolve().parents[3] / "examples" / "ci" / "cases"
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from harness.judges.base import JudgeRequest
+from judgeprobe.harness.core.request import JudgeRequest
 
 
 def _states(request: JudgeRequest) -> list[bool]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.gate.baseline import (
+from judgeprobe.harness.gate.baseline import (
     Baseline,
     BaselineEntry,
     BaselineError,
@@ -18,7 +18,7 @@ from harness.gate.baseline import (
     updated,
     write_baseline,
 )
-from harness.session import SuiteRun
+from judgeprobe.harness.session import SuiteRun
 
 _LINE = (
     json.dumps(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from harness.cli.main import cli
+from judgeprobe.harness.cli.main import cli
 
 HERE = Path(__file__).resolve().parent
 
@@ -138,7 +138,7 @@ def test_settings_file_in_the_current_folder_drives_the_run(
 def test_a_real_process_exits_1_on_a_failed_gate(tmp_path: Path, selection: list[str]) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
     env.pop("GITHUB_STEP_SUMMARY", None)
-    code = "from harness.cli.main import main; main()"
+    code = "from judgeprobe.harness.cli.main import main; main()"
     args = [sys.executable, "-c", code, "gate", "--judge", "python:gate_judges:first", *selection]
     done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120, check=False)
     assert done.returncode == 1, done.stdout + done.stderr

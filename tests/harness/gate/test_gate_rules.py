@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from harness.gate.check import gate_run
-from harness.gate.markdown import append_step_summary, render_gate_markdown
-from harness.gate.rules import FailedRule, evaluate
-from harness.gate.settings import GateSettings
-from harness.session import SuiteRun
+from judgeprobe.harness.gate.check import gate_run
+from judgeprobe.harness.gate.markdown import append_step_summary, render_gate_markdown
+from judgeprobe.harness.gate.rules import FailedRule, evaluate
+from judgeprobe.harness.gate.settings import GateSettings
+from judgeprobe.harness.session import SuiteRun
 
 
 def rules(failures: tuple[FailedRule, ...]) -> list[tuple[str, str | None]]:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.errors import ConfigError
-from harness.gate.settings import (
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.gate.settings import (
     GateSettings,
     ProjectSettings,
     find_settings_file,

@@ -11,11 +11,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "stats"))
 
 import planted
 
-from harness.judges.registry import load_judge
-from harness.report.rebuild import RebuiltReports, rebuild_reports
-from harness.runner import RunOptions, run
-from harness.store import RunStore, store_path
-from probes.variant import Relation, Slot, Step, Variant
+from judgeprobe.harness.judges.registry import load_judge
+from judgeprobe.harness.report.rebuild import RebuiltReports, rebuild_reports
+from judgeprobe.harness.run.runner import RunOptions, run
+from judgeprobe.harness.store import RunStore, store_path
+from judgeprobe.probes.variant import Relation, Slot, Step, Variant
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> $\\frac{2}{1}$ 1'
 """A response that would run script if the report did not escape it (LaTeX, so the judge flips it)."""

@@ -15,13 +15,13 @@ import pytest
 from report_run import HOSTILE, make_run
 from rich.console import Console
 
-from harness.frame import DERIVED_COLUMNS, load_run
-from harness.records import COLUMNS
-from harness.report import REPORT_FILES
-from harness.report.rebuild import RebuiltReports
-from harness.report.terminal import render_summary
-from harness.stats import schema
-from harness.stats.schema import Summary
+from judgeprobe.harness.core.records import COLUMNS
+from judgeprobe.harness.report import REPORT_FILES
+from judgeprobe.harness.report.rebuild import RebuiltReports
+from judgeprobe.harness.report.terminal import render_summary
+from judgeprobe.harness.stats import schema
+from judgeprobe.harness.stats.schema import Summary
+from judgeprobe.harness.store.frame import DERIVED_COLUMNS, load_run
 
 DOCS = Path(__file__).resolve().parents[3] / "docs"
 
@@ -125,7 +125,7 @@ def test_terminal_summary(built: tuple[Path, RebuiltReports]) -> None:
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "120"}
     return subprocess.run(
-        [sys.executable, "-c", "from harness.cli.main import main; main()", *args],
+        [sys.executable, "-c", "from judgeprobe.harness.cli.main import main; main()", *args],
         capture_output=True,
         text=True,
         env=env,

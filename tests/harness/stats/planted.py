@@ -23,10 +23,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from cases.models import Mode
-from harness.judges.base import JudgeRequest, Verdict
-from harness.records import DrawRecord, record_for
-from probes.variant import Relation, Slot, Step, Variant
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.records import DrawRecord, record_for
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import Verdict
+from judgeprobe.probes.variant import Relation, Slot, Step, Variant
 
 __all__ = [
     "CONFOUNDED",

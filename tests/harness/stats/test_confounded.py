@@ -18,13 +18,13 @@ import pandas as pd
 import planted
 import pytest
 
-from cases.models import AnswerKind, GradeCase, GradeResponse, PairwiseCase, PairwiseResponse
-from harness.frame import load_run
-from harness.judges.registry import load_judge
-from harness.runner import RunOptions, run
-from harness.stats import Summary, build_summary
-from harness.store import RunStore, store_path
-from probes import Variant, generate_suite, select_probes
+from judgeprobe.cases.models import AnswerKind, GradeCase, GradeResponse, PairwiseCase, PairwiseResponse
+from judgeprobe.harness.judges.registry import load_judge
+from judgeprobe.harness.run.runner import RunOptions, run
+from judgeprobe.harness.stats import Summary, build_summary
+from judgeprobe.harness.store import RunStore, store_path
+from judgeprobe.harness.store.frame import load_run
+from judgeprobe.probes import Variant, generate_suite, select_probes
 
 REPEATS = 3
 CASES = 30

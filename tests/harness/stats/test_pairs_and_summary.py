@@ -7,13 +7,13 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from cases.models import Mode
-from harness.frame import DERIVED_COLUMNS, agrees_with_label, records_frame
-from harness.judges.base import ErrorKind, Verdict
-from harness.records import COLUMNS, DrawRecord, record_for
-from harness.stats import build_summary
-from harness.stats.units import base_verdicts, draw_pairs
-from probes.variant import Relation, Slot, Step, Variant
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.records import COLUMNS, DrawRecord, record_for
+from judgeprobe.harness.core.verdict import ErrorKind, Verdict
+from judgeprobe.harness.stats import build_summary
+from judgeprobe.harness.stats.units import base_verdicts, draw_pairs
+from judgeprobe.harness.store.frame import DERIVED_COLUMNS, agrees_with_label, records_frame
+from judgeprobe.probes.variant import Relation, Slot, Step, Variant
 
 BASE = Variant(
     case_id="c1", unit_id="r1", mode=Mode.GRADE, question="2+2?", reference="4", answer_kind="number",
@@ -131,7 +131,7 @@ def test_empty_frame_is_refused() -> None:
 
 
 def test_a_family_with_a_biased_probe_is_biased() -> None:
-    from harness.stats.summary import _escalate
+    from judgeprobe.harness.stats.summary import _escalate
 
     draws = [
         rec(BASE, 0, ok("correct")),

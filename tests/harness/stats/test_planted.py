@@ -12,11 +12,11 @@ from pathlib import Path
 import planted
 import pytest
 
-from harness.frame import load_run
-from harness.judges.registry import load_judge
-from harness.runner import RunOptions, run
-from harness.stats import Summary, build_summary
-from harness.store import RunStore, store_path
+from judgeprobe.harness.judges.registry import load_judge
+from judgeprobe.harness.run.runner import RunOptions, run
+from judgeprobe.harness.stats import Summary, build_summary
+from judgeprobe.harness.store import RunStore, store_path
+from judgeprobe.harness.store.frame import load_run
 
 REPEATS = 3
 CASES = 30
@@ -137,6 +137,6 @@ def test_few_clusters_warning(suite: list[planted.Variant], tmp_path: Path) -> N
 def _direct(
     judge: planted.Callable[[planted.JudgeRequest], planted.Verdict], variants: list[planted.Variant]
 ):  # type: ignore[no-untyped-def]
-    from harness.frame import records_frame
+    from judgeprobe.harness.store.frame import records_frame
 
     return records_frame(planted.run_direct(judge, variants, repeats=REPEATS))

@@ -7,11 +7,11 @@ from fractions import Fraction
 
 import pytest
 
-from harness.stats.calibration import rms_calibration_error
-from harness.stats.exact import binomial_cdf_half, mcnemar
-from harness.stats.fdr import benjamini_hochberg
-from harness.stats.intervals import cluster_bootstrap_difference, newcombe_paired, wilson, z_value
-from harness.stats.power import minimum_detectable_effect, pair_variance, pairs_to_decide
+from judgeprobe.harness.stats.calibration import rms_calibration_error
+from judgeprobe.harness.stats.exact import binomial_cdf_half, mcnemar
+from judgeprobe.harness.stats.fdr import benjamini_hochberg
+from judgeprobe.harness.stats.intervals import cluster_bootstrap_difference, newcombe_paired, wilson, z_value
+from judgeprobe.harness.stats.power import minimum_detectable_effect, pair_variance, pairs_to_decide
 
 
 def test_z_value_at_95_percent() -> None:

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from harness.errors import StoreError
+from judgeprobe.harness.core.errors import StoreError
 
 try:
     import fcntl

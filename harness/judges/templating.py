@@ -40,9 +40,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from cases.models import Mode
-from harness.errors import ConfigError
-from harness.judges.base import JudgeRequest
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
 
 __all__ = ["BLOCK_LABELS", "SHIPPED_TEMPLATES", "Template", "neutralise", "shipped_template_text"]
 
@@ -206,7 +206,11 @@ def _slots(nodes: tuple[_Node, ...]) -> set[str]:
 def shipped_template_text(name: str) -> str:
     """Text of the shipped template ``name`` (``grade``, ``pairwise``, ``score``)."""
     try:
-        return resources.files("harness").joinpath("templates", f"{name}.txt").read_text(encoding="utf-8")
+        return (
+            resources.files("judgeprobe.harness")
+            .joinpath("templates", f"{name}.txt")
+            .read_text(encoding="utf-8")
+        )
     except FileNotFoundError:
         shipped = ", ".join(SHIPPED_TEMPLATES.values())
         raise ConfigError(

@@ -1,9 +1,11 @@
 """Minimal-flip search: the smallest chain of invariant probes that changes a judge's verdict on one unit.
 
 The search judges the unit's base variant once, then lets Hypothesis (``hypothesis.find``) draw chains of
-invariant probes from :func:`probes.strategies.chains` until one yields a variant whose verdict differs
+invariant probes from :func:`judgeprobe.probes.strategies.chains` until one yields a variant whose verdict
+differs
 from the base verdict; Hypothesis then shrinks that chain (fewer steps first, then earlier probes and lower
-doses, see :mod:`probes.strategies`). The search deepens step by step: single probes first, with half the
+doses, see :mod:`judgeprobe.probes.strategies`). The search deepens step by step: single probes first, with
+half the
 budget, then chains up to ``max_steps`` with the rest, so a one-step flip is found when there is one
 rather than a longer chain that shrinking cannot take apart. Every judge call is counted and every
 verdict is cached by variant id, so shrinking re-uses what it has seen; once the budget of judge calls is
@@ -24,14 +26,16 @@ from dataclasses import dataclass, field
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis.errors import NoSuchExample
 
-from cases.models import GradeCase, PairwiseCase, ScoreCase
-from harness.errors import ConfigError
-from harness.judges.base import Judge, JudgeRequest, Status, Verdict
-from probes.base import ProbeInfo
-from probes.chain import Chain, apply_chain
-from probes.strategies import chains
-from probes.units import base_variants
-from probes.variant import Variant
+from judgeprobe.cases.models import GradeCase, PairwiseCase, ScoreCase
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import Status, Verdict
+from judgeprobe.harness.judges.base import Judge
+from judgeprobe.probes.base import ProbeInfo
+from judgeprobe.probes.chain import Chain, apply_chain
+from judgeprobe.probes.strategies import chains
+from judgeprobe.probes.units import base_variants
+from judgeprobe.probes.variant import Variant
 
 __all__ = ["SearchResult", "search_flip"]
 
@@ -112,7 +116,7 @@ def search_flip(
     """Search for a minimal chain of invariant probes that flips ``judge`` on one unit of ``case``.
 
     Args:
-        judge: A configured judge (see ``harness.judges.registry.load_judge``).
+        judge: A configured judge (see ``judgeprobe.harness.judges.registry.load_judge``).
         case: The case.
         unit: Unit id (a response id, or ``pair``); default: the case's first unit.
         budget: Maximum number of judge calls, the base verdict included.

@@ -12,25 +12,21 @@ It is split in two so that a dry run can stop after planning:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from cases.loader import Library, load_library
-from cases.models import GradeCase, PairwiseCase, ScoreCase
-from harness.errors import ConfigError
-from harness.frame import load_run
-from harness.judges.base import Judge
-from harness.judges.registry import load_judge
-from harness.runner import RunOptions, RunStats, run
-from harness.stats.schema import Settings, Summary
-from harness.stats.summary import DEFAULT_SETTINGS, build_summary
-from harness.store import RunStore, store_path
-from probes.base import ProbeInfo, select_probes
-from probes.suite import generate_suite
-from probes.variant import Variant
+from judgeprobe.cases.models import GradeCase, PairwiseCase, ScoreCase
+from judgeprobe.harness.judges.base import Judge
+from judgeprobe.harness.judges.registry import load_judge
+from judgeprobe.harness.run.plan import SuitePlan, plan_suite
+from judgeprobe.harness.run.runner import RunOptions, RunStats, run
+from judgeprobe.harness.stats.schema import Settings, Summary
+from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS, build_summary
+from judgeprobe.harness.store import RunStore, store_path
+from judgeprobe.harness.store.frame import load_run
+from judgeprobe.probes.variant import Variant
 
 __all__ = [
     "DEFAULT_OUT_ROOT",
@@ -46,29 +42,6 @@ AnyCase = GradeCase | PairwiseCase | ScoreCase
 
 DEFAULT_OUT_ROOT = Path("judgeprobe-out")
 """Where runs go when ``--out`` is not given: one sub-folder per judge configuration."""
-
-
-@dataclass(frozen=True)
-class SuitePlan:
-    """The cases and variants of a run, before any judge is called."""
-
-    cases: tuple[AnyCase, ...]
-    """Selected cases, in library order."""
-    probes: tuple[ProbeInfo, ...]
-    """Selected probes (empty: base variants only)."""
-    variants: tuple[Variant, ...]
-    """Base variants first, then every probe's variants (deduplicated, deterministic order)."""
-    reference_doubt: dict[str, bool]
-    """Case id -> the case's reference is disputed."""
-    seed: int
-    """Seed the probes drew from."""
-
-    def family_counts(self) -> dict[str, int]:
-        """Number of variants per family (``base`` for the unperturbed ones)."""
-        counts: dict[str, int] = {}
-        for variant in self.variants:
-            counts[variant.family] = counts.get(variant.family, 0) + 1
-        return dict(sorted(counts.items()))
 
 
 @dataclass
@@ -96,58 +69,6 @@ class SuiteRun:
     def variants_by_id(self) -> dict[str, Variant]:
         """The plan's variants by id."""
         return {v.id: v for v in self.plan.variants}
-
-
-def plan_suite(
-    *,
-    case_dirs: Sequence[Path] = (),
-    include_builtin_cases: bool = True,
-    case_ids: Sequence[str] = (),
-    tags: Sequence[str] = (),
-    kinds: Sequence[str] = (),
-    modes: Sequence[str] = (),
-    probes: str | None = None,
-    seed: int = 0,
-    library: Library | None = None,
-) -> SuitePlan:
-    """Load the case library, select cases and probes, and generate the variants.
-
-    Args:
-        case_dirs: User case folders read besides (or instead of) the shipped library.
-        include_builtin_cases: Read the shipped library.
-        case_ids: Keep only these case ids (empty: all).
-        tags: Keep cases having any of these tags (empty: all).
-        kinds: Keep grade cases of these answer kinds (empty: all).
-        modes: Keep cases of these modes (empty: all).
-        probes: Probe selector (family or probe names, comma-separated); ``None`` or ``all``: every probe;
-            ``none``: no probes (base variants only: plain accuracy against the labels).
-        seed: Seed of the probes' random draws.
-        library: An already loaded library (skips loading).
-    """
-    lib = (
-        library
-        if library is not None
-        else load_library(list(case_dirs), include_builtin=include_builtin_cases)
-    )
-    selected = tuple(lib.select(ids=case_ids, tags=tags, kinds=kinds, modes=modes))
-    unknown = sorted(set(case_ids) - {c.id for c in selected})
-    if unknown:
-        raise ConfigError(f"unknown case id(s): {', '.join(unknown)}; see 'judgeprobe cases list'")
-    chosen: tuple[ProbeInfo, ...] = () if (probes or "").strip() == "none" else tuple(select_probes(probes))
-    variants = generate_suite(selected, probes=chosen, seed=seed) if chosen else _base_only(selected, seed)
-    return SuitePlan(
-        cases=tuple(selected),
-        probes=chosen,
-        variants=tuple(variants),
-        reference_doubt={c.id: c.reference_doubt for c in selected},
-        seed=seed,
-    )
-
-
-def _base_only(cases: Sequence[AnyCase], seed: int) -> list[Variant]:
-    from probes.units import base_variants
-
-    return [v for case in cases for v in base_variants(case, seed=seed)]
 
 
 _SLUG = re.compile(r"[^A-Za-z0-9._-]+")
@@ -214,7 +135,7 @@ def run_suite(
         stats=stats, frame=frame, summary=summary,
     )  # fmt: skip
     if write_reports and summary is not None:
-        from harness.report.writer import write_reports as write
+        from judgeprobe.harness.report.writer import write_reports as write
 
         result.paths = write(run_dir, summary=summary, frame=frame, variants=result.variants_by_id)
     return result

@@ -1,6 +1,6 @@
 """What a run is asked to do and what it did: :class:`RunOptions`, :class:`RunStats`, and the
 :class:`ProgressSink` protocol through which the runner reports progress (the rich bar implements it, so core
-code never imports rich). Re-exported by :mod:`harness.runner`.
+code never imports rich). Re-exported by :mod:`judgeprobe.harness.run.runner`.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
-from harness.errors import ConfigError
+from judgeprobe.harness.core.errors import ConfigError
 
 __all__ = ["ProgressSink", "RunOptions", "RunStats"]
 

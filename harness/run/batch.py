@@ -27,15 +27,16 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
-from harness.errors import ConfigError
-from harness.judges.base import ErrorKind, Judge, JudgeRequest, Verdict
-from harness.records import DrawRecord, record_for
-from harness.request_keys import request_cache_key, request_content_key
-from harness.runner import plan_draws
-from probes.variant import Variant
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.records import DrawRecord, record_for
+from judgeprobe.harness.core.request import JudgeRequest, request_cache_key, request_content_key
+from judgeprobe.harness.core.verdict import ErrorKind, Verdict
+from judgeprobe.harness.judges.base import Judge
+from judgeprobe.harness.run.runner import plan_draws
+from judgeprobe.probes.variant import Variant
 
 if TYPE_CHECKING:
-    from harness.store import RunStore
+    from judgeprobe.harness.store import RunStore
 
 __all__ = ["ExportResult", "ImportResult", "export_requests", "import_results"]
 
@@ -149,7 +150,7 @@ async def export_requests(judge: Judge, store: RunStore, out: TextIO, *, repeats
 
 def _failure(line: dict[str, Any]) -> Exception | None:
     """The failure a result line reports, or ``None`` for a 2xx reply."""
-    from harness.judges.llm import AttemptFailed
+    from judgeprobe.harness.judges.llm import AttemptFailed
 
     response = line.get("response")
     error = line.get("error")

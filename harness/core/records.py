@@ -1,7 +1,8 @@
 """One draw, as stored and as analysed: the row contract shared by the store, the statistics and the reports.
 
 A :class:`DrawRecord` is one judge call on one variant (or a cache hit standing in for one). Runs write them
-to the SQLite store as they complete and to ``results.jsonl``; ``harness.frame.load_run`` turns them into a
+to the SQLite store as they complete and to ``results.jsonl``; ``judgeprobe.harness.store.frame.load_run``
+turns them into a
 pandas DataFrame whose columns are exactly the fields below (in this order), one row per draw.
 """
 
@@ -10,8 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from harness.judges.base import Verdict
-from probes.variant import Variant
+from judgeprobe.harness.core.verdict import Verdict
+from judgeprobe.probes.variant import Variant
 
 __all__ = ["COLUMNS", "DrawRecord", "record_for"]
 

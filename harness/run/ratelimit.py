@@ -17,7 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from harness.errors import ConfigError
+from judgeprobe.harness.core.errors import ConfigError
 
 __all__ = ["AdaptiveConcurrency", "RateLimiter"]
 

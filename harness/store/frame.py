@@ -1,6 +1,7 @@
 """Load a run as a pandas DataFrame: one row per draw.
 
-Columns are :data:`harness.records.COLUMNS` (the fields of :class:`harness.records.DrawRecord`, in order,
+Columns are :data:`judgeprobe.harness.core.records.COLUMNS` (the fields of
+:class:`judgeprobe.harness.core.records.DrawRecord`, in order,
 documented there), followed by these derived columns:
 
 ``judged`` (bool)
@@ -20,13 +21,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from harness.errors import StoreError
-from harness.records import COLUMNS, DrawRecord
+from judgeprobe.harness.core.errors import StoreError
+from judgeprobe.harness.core.records import COLUMNS, DrawRecord
 
 __all__ = ["DERIVED_COLUMNS", "agrees_with_label", "load_run", "records_frame"]
 
 DERIVED_COLUMNS: tuple[str, ...] = ("judged", "agrees_with_label")
-"""Columns added after :data:`harness.records.COLUMNS`."""
+"""Columns added after :data:`judgeprobe.harness.core.records.COLUMNS`."""
 
 
 def agrees_with_label(mode: str, label: str, outcome: str | None, score: float | None) -> bool | None:
@@ -71,7 +72,7 @@ def load_run(run_dir: str | Path, *, judge_hash: str | None = None) -> pd.DataFr
         run_dir: The run's output folder (or the store file itself).
         judge_hash: Only the draws of this judge configuration (a folder may hold several judges' draws).
     """
-    from harness.store import RunStore, store_path
+    from judgeprobe.harness.store import RunStore, store_path
 
     path = Path(run_dir)
     store_file = path if path.is_file() else store_path(path)

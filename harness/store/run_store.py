@@ -13,7 +13,7 @@ resumes. Two ways in:
 
 The SQLite file uses WAL journaling with ``synchronous=NORMAL``: a commit survives a killed process (only a
 power loss can roll back the last commits) and costs no ``fsync``. One writing process per store (a second
-one is refused, see :mod:`harness.journal`); any number may read.
+one is refused, see :mod:`judgeprobe.harness.store.journal`); any number may read.
 
 Tables (schema version :data:`SCHEMA_VERSION`, kept in ``PRAGMA user_version``):
 
@@ -39,7 +39,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from harness.draw_rows import (
+from judgeprobe.harness.core.errors import StoreError
+from judgeprobe.harness.core.records import COLUMNS, DrawRecord
+from judgeprobe.harness.core.verdict import Status, Verdict
+from judgeprobe.harness.store.journal import Journal
+from judgeprobe.harness.store.rows import (
     DRAW_COLUMNS,
     VERDICT_COLUMNS,
     draw_row,
@@ -47,12 +51,8 @@ from harness.draw_rows import (
     record_from_row,
     verdict_from_row,
 )
-from harness.errors import StoreError
-from harness.journal import Journal
-from harness.judges.base import Status, Verdict
-from harness.records import COLUMNS, DrawRecord
-from harness.variant_json import variant_from_json, variant_to_json
-from probes.variant import Variant
+from judgeprobe.harness.store.variant_json import variant_from_json, variant_to_json
+from judgeprobe.probes.variant import Variant
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -3,9 +3,10 @@
 Guarantees:
 
 * **Bounded and polite.** At most ``concurrency`` calls are in flight (fewer during a 429 storm, see
-  :class:`~harness.ratelimit.AdaptiveConcurrency`), starts are spaced by an optional requests-per-minute
+  :class:`~judgeprobe.harness.run.ratelimit.AdaptiveConcurrency`), starts are spaced by an optional
+  requests-per-minute
   limit, every attempt has a timeout, and retryable failures are retried with jittered exponential backoff
-  that honours ``Retry-After`` (:class:`~harness.retry.RetryPolicy`).
+  that honours ``Retry-After`` (:class:`~judgeprobe.harness.run.retry.RetryPolicy`).
 * **Nothing finished is lost.** Finished draws are journaled once per event-loop tick (one append to the
   store's side file, safe from a killed process) and committed to SQLite in bulk; a call keeps its
   connection permit until its draw is journaled. So at any instant at most ``concurrency`` calls have been
@@ -31,19 +32,22 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from cases.models import Mode
-from harness.errors import ConfigError
-from harness.judges.base import ErrorKind, Judge, JudgeRequest, Status, Verdict
-from harness.ratelimit import AdaptiveConcurrency, RateLimiter
-from harness.records import DrawRecord, record_for
-from harness.request_keys import redact_secrets, request_cache_key, request_content_key
-from harness.retry import RetryPolicy, parse_retry_after
-from harness.run_options import ProgressSink, RunOptions, RunStats
-from harness.writer import DrawWriter
-from probes.variant import Relation, Variant
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.records import DrawRecord, record_for
+from judgeprobe.harness.core.request import JudgeRequest, request_cache_key, request_content_key
+from judgeprobe.harness.core.retry_after import parse_retry_after
+from judgeprobe.harness.core.secrets import redact_secrets
+from judgeprobe.harness.core.verdict import ErrorKind, Status, Verdict
+from judgeprobe.harness.judges.base import Judge
+from judgeprobe.harness.run.options import ProgressSink, RunOptions, RunStats
+from judgeprobe.harness.run.ratelimit import AdaptiveConcurrency, RateLimiter
+from judgeprobe.harness.run.retry import RetryPolicy
+from judgeprobe.harness.run.writer import DrawWriter
+from judgeprobe.probes.variant import Relation, Variant
 
 if TYPE_CHECKING:
-    from harness.store import RunStore
+    from judgeprobe.harness.store import RunStore
 
 __all__ = [
     "PlannedDraw",
@@ -332,7 +336,7 @@ def run(
     stats = RunStats()
     progress: ProgressSink | None = None
     if show_progress:
-        from harness.progress import RichProgress
+        from judgeprobe.harness.run.progress import RichProgress
 
         progress = RichProgress()
     try:

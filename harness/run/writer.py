@@ -1,5 +1,5 @@
 """The runner's draw writer: finished draws go to the store's journal once per event-loop tick and are
-committed to SQLite in bulk (see :mod:`harness.journal` for why that is both safe and cheap).
+committed to SQLite in bulk (see :mod:`judgeprobe.harness.store.journal` for why that is both safe and cheap).
 """
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from harness.judges.base import Verdict
-from harness.records import DrawRecord
+from judgeprobe.harness.core.records import DrawRecord
+from judgeprobe.harness.core.verdict import Verdict
 
 if TYPE_CHECKING:
-    from harness.store import RunStore
+    from judgeprobe.harness.store import RunStore
 
 __all__ = ["DrawWriter"]
 
@@ -19,7 +19,8 @@ __all__ = ["DrawWriter"]
 class DrawWriter:
     """Journals finished draws once per event-loop tick, commits them to SQLite in bulk.
 
-    A journaled draw is safe from a killed process (see ``harness.journal``), so a call's permit is
+    A journaled draw is safe from a killed process (see ``judgeprobe.harness.store.journal``), so a call's
+    permit is
     released as soon as its draw is journaled; SQLite commits happen every ``COMMIT_EVERY_S`` seconds or
     ``COMMIT_ROWS`` draws, whichever comes first, and at the end of the run.
     """

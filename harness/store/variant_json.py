@@ -1,12 +1,12 @@
-"""Lossless JSON form of a :class:`~probes.variant.Variant`, as the run store keeps it."""
+"""Lossless JSON form of a :class:`~judgeprobe.probes.variant.Variant`, as the run store keeps it."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from cases.models import Mode
-from probes.variant import Relation, Slot, Step, Variant
+from judgeprobe.cases.models import Mode
+from judgeprobe.probes.variant import Relation, Slot, Step, Variant
 
 __all__ = ["variant_from_json", "variant_to_json"]
 

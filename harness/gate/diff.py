@@ -2,8 +2,10 @@
 
 Both judges' draws are paired by (variant id, draw index), so each comparison is paired: per family, the
 flips (invariants) or misses (controls) of the old judge against the new one, with the exact McNemar test on
-the discordant pairs (``harness.stats.exact``) and Newcombe's interval for the paired difference of rates
-(``harness.stats.intervals``); the agreement of the unperturbed verdicts with the labels the same way; and
+the discordant pairs (``judgeprobe.harness.stats.exact``) and Newcombe's interval for the paired difference
+of rates
+(``judgeprobe.harness.stats.intervals``); the agreement of the unperturbed verdicts with the labels the same
+way; and
 the cases that became flips and those that stopped flipping. A flip is judged against each judge's *own*
 unperturbed verdict, so a judge that changed its mind on a base case is not charged with a flip for it.
 """
@@ -15,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from harness.stats.exact import mcnemar
-from harness.stats.intervals import newcombe_paired
+from judgeprobe.harness.stats.exact import mcnemar
+from judgeprobe.harness.stats.intervals import newcombe_paired
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -133,7 +135,7 @@ def _paired(family: str, relation: str, old: pd.Series, new: pd.Series) -> Paire
 
 
 def _events(frame: pd.DataFrame) -> pd.DataFrame:
-    from harness.stats.units import draw_pairs
+    from judgeprobe.harness.stats.units import draw_pairs
 
     pairs = draw_pairs(frame)
     usable = pairs[pairs["judged"].astype(bool) & pairs["has_base"].astype(bool)].copy()
@@ -153,7 +155,7 @@ def _base(frame: pd.DataFrame) -> pd.DataFrame:
 def diff_frames(
     old: pd.DataFrame, new: pd.DataFrame, *, old_judge: str, old_hash: str, new_judge: str, new_hash: str
 ) -> JudgeDiff:
-    """Compare two judges' draws (frames as from :func:`harness.gate.check.load_recorded`)."""
+    """Compare two judges' draws (frames as from :func:`judgeprobe.harness.gate.check.load_recorded`)."""
     keys = ["variant_id", "draw"]
     a, b = _events(old), _events(new)
     merged = a.merge(b[[*keys, "event", "said"]], on=keys, suffixes=("_old", "_new"))

@@ -1,6 +1,6 @@
 """The rich progress bar of a run: draws done of total, cache hits, unscored, errors and rate.
 
-It implements :class:`harness.runner.ProgressSink`; the runner never imports rich itself.
+It implements :class:`judgeprobe.harness.run.runner.ProgressSink`; the runner never imports rich itself.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 if TYPE_CHECKING:
-    from harness.run_options import RunStats
+    from judgeprobe.harness.run.options import RunStats
 
 __all__ = ["RichProgress", "describe"]
 

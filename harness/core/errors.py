@@ -9,7 +9,7 @@ Hierarchy::
     └── ReplayMissing            strict replay met a request that has no recording
 
 Judge-side failures (timeouts, garbage replies) are *not* exceptions: they become unscored or error
-verdicts (see ``harness.judges.base.Verdict``).
+verdicts (see ``judgeprobe.harness.core.verdict.Verdict``).
 """
 
 from __future__ import annotations

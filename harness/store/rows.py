@@ -1,8 +1,9 @@
 """How a draw is laid out as a row of the store's ``draws`` table, and back.
 
-A row is a :class:`~harness.records.DrawRecord`'s fields in :data:`~harness.records.COLUMNS` order followed
+A row is a :class:`~judgeprobe.harness.core.records.DrawRecord`'s fields in
+:data:`~judgeprobe.harness.core.records.COLUMNS` order followed
 by the two verdict fields a record does not carry (``reasoning`` and ``meta`` as JSON), so that a cached
-draw gives back the whole :class:`~harness.judges.base.Verdict`.
+draw gives back the whole :class:`~judgeprobe.harness.core.verdict.Verdict`.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import operator
 from dataclasses import fields
 from typing import Any
 
-from harness.judges.base import ErrorKind, Status, Verdict
-from harness.records import COLUMNS, DrawRecord
+from judgeprobe.harness.core.records import COLUMNS, DrawRecord
+from judgeprobe.harness.core.verdict import ErrorKind, Status, Verdict
 
 __all__ = [
     "DRAW_COLUMNS",
@@ -53,7 +54,7 @@ def encodable(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 
 
 def record_from_row(row: tuple[Any, ...]) -> DrawRecord:
-    """The record of a row selected as :data:`~harness.records.COLUMNS`."""
+    """The record of a row selected as :data:`~judgeprobe.harness.core.records.COLUMNS`."""
     values = dict(zip(COLUMNS, row, strict=True))
     for name in _BOOL_COLUMNS:
         values[name] = bool(values[name])

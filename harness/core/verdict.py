@@ -1,0 +1,129 @@
+"""What a judge said about one draw: how the draw ended (:class:`Status`), why it failed (:class:`ErrorKind`),
+and the :class:`Verdict` itself. The ground floor of the harness: the store, the runner, the judges, the
+statistics and the reports all speak this vocabulary, and it imports nothing of the harness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+__all__ = ["RETRYABLE", "ErrorKind", "Status", "Verdict", "is_retryable"]
+
+
+class Status(StrEnum):
+    """How a draw ended. Only ``judged`` draws carry an outcome that statistics may count."""
+
+    JUDGED = "judged"
+    """The judge answered in the agreed form; ``outcome`` is set."""
+    UNSCORED = "unscored"
+    """The judge answered, but not in the agreed form; ``reason`` says why and ``raw_reply`` keeps it."""
+    ERROR = "error"
+    """No usable answer after retries (transport, timeout, rate limit, crash); ``error_kind`` says which."""
+    SKIPPED = "skipped"
+    """The judge does not support this request (e.g. a reference grader asked a pairwise question)."""
+
+
+class ErrorKind(StrEnum):
+    """Why a draw errored."""
+
+    TIMEOUT = "timeout"
+    RATE_LIMIT = "rate_limit"
+    SERVER = "server"
+    CONNECTION = "connection"
+    CLIENT = "client"
+    """The request was refused as malformed/unauthorised (4xx other than 429); retrying will not help."""
+    CRASH = "crash"
+    """The backend raised an unexpected exception (kept as text, without secrets)."""
+    NOT_RECORDED = "not_recorded"
+    """Replay in strict mode: no recorded answer for this request."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What a judge said about one draw.
+
+    ``outcome`` is, by mode: grade ``correct``/``incorrect``; pairwise the preferred response *id* (never
+    a slot letter) or ``tie``; score the integer score as text. It is set only when ``status`` is judged.
+    """
+
+    status: Status
+    """How the draw ended."""
+    outcome: str | None = None
+    """The verdict (see class docstring); ``None`` unless judged."""
+    score: float | None = None
+    """Score mode: the numeric score."""
+    extracted_answer: str | None = None
+    """The final answer the judge says it extracted from the response, where it reports one."""
+    confidence: float | None = None
+    """Confidence in percent (0–100) where the judge reports one (HLE: taken from the response)."""
+    reasoning: str | None = None
+    """The judge's stated reasoning, where it gives one."""
+    reason: str | None = None
+    """Why the draw is unscored, errored or skipped."""
+    error_kind: ErrorKind | None = None
+    """Errors only: the kind of failure."""
+    raw_reply: str | None = None
+    """The judge's reply exactly as received (kept for audit, also when unscored)."""
+    prompt: str | None = None
+    """The rendered prompt (LLM backends), for audit."""
+    latency_s: float | None = None
+    """Wall time of the successful attempt."""
+    attempts: int = 1
+    """Attempts made (retries included)."""
+    input_tokens: int | None = None
+    """Prompt tokens reported by the backend."""
+    output_tokens: int | None = None
+    """Completion tokens reported by the backend."""
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    """Backend-specific extras (JSON-serialisable)."""
+
+    @classmethod
+    def judged(cls, outcome: str, **kw: Any) -> Verdict:
+        """A verdict in the agreed form."""
+        return cls(status=Status.JUDGED, outcome=outcome, **kw)
+
+    @classmethod
+    def unscored(cls, reason: str, **kw: Any) -> Verdict:
+        """A reply that cannot be read as a verdict; never counted as right or wrong."""
+        return cls(status=Status.UNSCORED, reason=reason, **kw)
+
+    @classmethod
+    def error(cls, kind: ErrorKind, reason: str, **kw: Any) -> Verdict:
+        """No usable reply (after retries)."""
+        return cls(status=Status.ERROR, error_kind=kind, reason=reason, **kw)
+
+    @classmethod
+    def skipped(cls, reason: str, **kw: Any) -> Verdict:
+        """The judge does not handle this kind of request."""
+        return cls(status=Status.SKIPPED, reason=reason, **kw)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        data = asdict(self)
+        data["status"] = str(self.status)
+        data["error_kind"] = str(self.error_kind) if self.error_kind else None
+        data["meta"] = dict(self.meta)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Verdict:
+        """Inverse of :meth:`to_dict`."""
+        values = dict(data)
+        values["status"] = Status(values["status"])
+        if values.get("error_kind"):
+            values["error_kind"] = ErrorKind(values["error_kind"])
+        return cls(**values)
+
+
+RETRYABLE: frozenset[ErrorKind] = frozenset(
+    {ErrorKind.TIMEOUT, ErrorKind.RATE_LIMIT, ErrorKind.SERVER, ErrorKind.CONNECTION}
+)
+"""Error kinds worth another attempt (the others fail the same way every time)."""
+
+
+def is_retryable(verdict: Verdict) -> bool:
+    """Whether ``verdict`` is an error that another attempt may fix."""
+    return verdict.status is Status.ERROR and verdict.error_kind in RETRYABLE
