@@ -13,9 +13,21 @@ nox.options.default_venv_backend = "venv"
 nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.reuse_existing_virtualenvs = True
 
-PACKAGES = ["cases", "probes", "harness"]
-"""The import packages, checked by mypy in strict mode."""
+FOLDERS = ["cases", "probes", "harness"]
+"""The package folders; each installs as ``judgeprobe.<folder>`` and is checked by mypy in strict mode."""
 ROOT = Path(__file__).parent
+
+
+def typecheck_tree() -> Path:
+    """``build/typecheck/judgeprobe/<folder>`` links to each package folder, so that mypy, which cannot follow
+    the editable install's import hook, sees the folders under the names they are installed as."""
+    top = ROOT / "build" / "typecheck" / "judgeprobe"
+    top.mkdir(parents=True, exist_ok=True)
+    for folder in FOLDERS:
+        link = top / folder
+        if not link.is_symlink():
+            link.symlink_to(ROOT / folder, target_is_directory=True)
+    return top.parent
 
 
 def install(session: nox.Session, *tools: str, extra: str | None = None) -> None:
@@ -45,7 +57,9 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     """Type-check the packages and this file with mypy --strict."""
     install(session, "mypy", "types-PyYAML", "pandas-stubs", "nox", extra="test")
-    session.run("mypy", "--strict", *PACKAGES, "noxfile.py")
+    packages = [arg for folder in FOLDERS for arg in ("-p", f"judgeprobe.{folder}")]
+    session.run("mypy", "--strict", *packages, env={"MYPYPATH": str(typecheck_tree())})
+    session.run("mypy", "--strict", "noxfile.py")
 
 
 @nox.session
