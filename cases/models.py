@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "ID_PATTERN",
     "AnswerKind",
+    "AnyCase",
     "Case",
     "CaseBase",
     "GradeCase",
@@ -255,5 +256,8 @@ def _unique_response_ids(responses: tuple[_ResponseBase, ...]) -> None:
         seen.add(response.id)
 
 
-Case = Annotated[GradeCase | PairwiseCase | ScoreCase, Field(discriminator="mode")]
+AnyCase: TypeAlias = GradeCase | PairwiseCase | ScoreCase
+"""A validated case of any mode."""
+
+Case = Annotated[AnyCase, Field(discriminator="mode")]
 """Any case; pydantic picks the model from ``mode``."""

@@ -32,7 +32,7 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Protocol, TypeAlias
 
-from judgeprobe.cases.models import GradeCase, Mode, PairwiseCase, ScoreCase
+from judgeprobe.cases.models import AnyCase, Mode
 from judgeprobe.probes.errors import UnknownProbe
 from judgeprobe.probes.variant import ParamValue, Relation, Slot, Step, Variant
 
@@ -52,12 +52,9 @@ __all__ = [
     "list_families",
     "list_probes",
     "register_probe",
-    "select_probes",
     "unknown_message",
 ]
 
-AnyCase: TypeAlias = GradeCase | PairwiseCase | ScoreCase
-"""A validated case of any mode."""
 Params: TypeAlias = Mapping[str, ParamValue]
 """A probe's parameters for one application."""
 
@@ -354,11 +351,3 @@ def apply_step(case: AnyCase, variant: Variant, step: Step, *, seed: int = 0) ->
         case=case, info=info, step=step, rng_key=f"{seed}\x00{step_name}\x00{variant.id}", seed=seed
     )
     return fn(variant, ctx, params)
-
-
-def select_probes(selector: str | None) -> list[ProbeInfo]:
-    """Probes named by a selector (see :func:`judgeprobe.probes.selector.select_probes`, which this delegates
-    to)."""
-    from judgeprobe.probes.selector import select_probes as select
-
-    return select(selector)

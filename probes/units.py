@@ -7,15 +7,13 @@ and the placebo (the judge's noise floor).
 
 from __future__ import annotations
 
-from judgeprobe.cases.models import GradeCase, PairwiseCase, ScoreCase
+from judgeprobe.cases.models import AnyCase, GradeCase, PairwiseCase
 from judgeprobe.probes.variant import Relation, Slot, Variant
 
 __all__ = ["PAIR_UNIT", "base_variants"]
 
 PAIR_UNIT = "pair"
 """Unit id of a pairwise case (its two responses are judged together)."""
-
-AnyCase = GradeCase | PairwiseCase | ScoreCase
 
 
 def base_variants(case: AnyCase, *, seed: int = 0) -> list[Variant]:

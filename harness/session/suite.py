@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from judgeprobe.cases.models import GradeCase, PairwiseCase, ScoreCase
 from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.judges.registry import load_judge
 from judgeprobe.harness.run.plan import SuitePlan, plan_suite
@@ -38,7 +37,6 @@ __all__ = [
     "save_plan",
 ]
 
-AnyCase = GradeCase | PairwiseCase | ScoreCase
 
 DEFAULT_OUT_ROOT = Path("judgeprobe-out")
 """Where runs go when ``--out`` is not given: one sub-folder per judge configuration."""

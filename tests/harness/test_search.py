@@ -17,7 +17,7 @@ from judgeprobe.harness.core.request import JudgeRequest
 from judgeprobe.harness.core.verdict import Verdict
 from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.run.search import search_flip
-from judgeprobe.probes.base import select_probes
+from judgeprobe.probes.selector import select_probes
 from judgeprobe.probes.variant import Relation
 
 CASE = GradeCase(

@@ -7,8 +7,9 @@ from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
 from judgeprobe.cases.models import Mode
-from judgeprobe.probes.base import list_probes, select_probes
+from judgeprobe.probes.base import list_probes
 from judgeprobe.probes.chain import Chain
+from judgeprobe.probes.selector import select_probes
 from judgeprobe.probes.strategies import chains, probe_steps, step_of
 from judgeprobe.probes.variant import Relation, Step
 

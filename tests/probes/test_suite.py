@@ -11,9 +11,10 @@ import pytest
 
 from judgeprobe.cases.answers import Decision, equivalent, extract_final_answer
 from judgeprobe.cases.loader import Library
-from judgeprobe.probes.base import FAMILY_ORDER, select_probes
+from judgeprobe.probes.base import FAMILY_ORDER
 from judgeprobe.probes.chain import apply_chain, parse_chain
 from judgeprobe.probes.families.common import mc_letter
+from judgeprobe.probes.selector import select_probes
 from judgeprobe.probes.suite import generate_suite, unit_points
 from judgeprobe.probes.variant import Relation, Variant
 
