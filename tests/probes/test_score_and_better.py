@@ -15,6 +15,8 @@ from judgeprobe.probes.suite import generate_suite, unit_chosen
 from judgeprobe.probes.units import base_variants
 from judgeprobe.probes.variant import Relation, Step, Variant
 
+pytestmark = pytest.mark.slow  # a module-wide fixture builds a whole suite or run
+
 GOOD = (
     "Photosynthesis is the process by which plants use light energy to turn carbon dioxide and water "
     "into glucose, releasing oxygen. It takes place in the chloroplasts."
