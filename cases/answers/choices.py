@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from judgeprobe.cases.answers.chemistry import canonical_species
-from judgeprobe.cases.answers.kinds.registry import Choices
+from judgeprobe.cases.answers.kinds.slots import Choices
 from judgeprobe.cases.answers.normalize import normalize
 from judgeprobe.cases.answers.safe_math import parse_answer
 

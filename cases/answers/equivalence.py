@@ -17,14 +17,8 @@ from judgeprobe.cases.answers.choices import freeze_choices
 from judgeprobe.cases.answers.compare import DEFAULT_RELATIVE_TOLERANCE
 from judgeprobe.cases.answers.hedges import hedged_by_words
 from judgeprobe.cases.answers.judgement import Judgement, Uncacheable, different, same, undecided
-from judgeprobe.cases.answers.kinds.registry import (
-    AnswerKind,
-    Choices,
-    Comparison,
-    KindSpec,
-    kind_of,
-    known_kinds,
-)
+from judgeprobe.cases.answers.kinds.registry import AnswerKind, Comparison, KindSpec, kind_of, known_kinds
+from judgeprobe.cases.answers.kinds.slots import Choices
 from judgeprobe.cases.answers.limits import DEFAULT_LIMITS, Limits
 from judgeprobe.cases.answers.normalize import normalize
 

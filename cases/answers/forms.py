@@ -16,7 +16,8 @@ from functools import lru_cache
 from judgeprobe.cases.answers.choices import freeze_choices
 from judgeprobe.cases.answers.equivalence import equivalent
 from judgeprobe.cases.answers.judgement import Decision
-from judgeprobe.cases.answers.kinds.registry import AnswerKind, Choices, KindSpec, Style, kind_of
+from judgeprobe.cases.answers.kinds.registry import AnswerKind, KindSpec, kind_of
+from judgeprobe.cases.answers.kinds.slots import Choices, Style
 
 __all__ = ["alternate_forms", "render_ascii", "render_latex", "render_unicode"]
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from judgeprobe.cases.answers.equivalence import equivalent
 from judgeprobe.cases.answers.judgement import Decision, Judgement
-from judgeprobe.cases.answers.kinds.registry import AnswerKind, Route, kind_of, known_kinds
+from judgeprobe.cases.answers.kinds.registry import AnswerKind, kind_of, known_kinds
+from judgeprobe.cases.answers.kinds.slots import Route
 from judgeprobe.cases.answers.limits import DEFAULT_LIMITS, Limits
 from judgeprobe.cases.answers.normalize import extract_final_answer, normalize
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from judgeprobe.cases.answers.kinds.registry import AnswerKind, Folding, kind_of
+from judgeprobe.cases.answers.kinds.registry import AnswerKind, kind_of
+from judgeprobe.cases.answers.kinds.slots import Folding
 from judgeprobe.cases.answers.unicode import BLACKBOARD, GREEK, SYMBOLS, VULGAR_FRACTIONS, replace_scripts
 
 __all__ = ["extract_final_answer", "folding_of", "normalize", "unwrap_command"]

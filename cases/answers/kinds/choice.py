@@ -13,15 +13,8 @@ from collections.abc import Iterator, Mapping
 from judgeprobe.cases.answers.choices import pick_letter
 from judgeprobe.cases.answers.hedges import never_hedged
 from judgeprobe.cases.answers.judgement import Judgement, different, same
-from judgeprobe.cases.answers.kinds.registry import (
-    AnswerKind,
-    Choices,
-    Comparison,
-    Folding,
-    KindSpec,
-    Route,
-    register_kind,
-)
+from judgeprobe.cases.answers.kinds.registry import AnswerKind, Comparison, KindSpec, register_kind
+from judgeprobe.cases.answers.kinds.slots import Choices, Folding, Route
 
 __all__ = ["MULTIPLE_CHOICE"]
 

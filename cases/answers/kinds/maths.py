@@ -25,13 +25,8 @@ from judgeprobe.cases.answers.compare import DEFAULT_RELATIVE_TOLERANCE, compare
 from judgeprobe.cases.answers.hedges import hedged_by_words, hedged_number
 from judgeprobe.cases.answers.judgement import Decision, Judgement, Uncacheable, different, undecided
 from judgeprobe.cases.answers.kinds.maths_forms import math_forms, render_math
-from judgeprobe.cases.answers.kinds.registry import (
-    Comparison,
-    Folding,
-    KindSpec,
-    Route,
-    register_kind,
-)
+from judgeprobe.cases.answers.kinds.registry import Comparison, KindSpec, register_kind
+from judgeprobe.cases.answers.kinds.slots import Folding, Route
 from judgeprobe.cases.answers.limits import Limits
 from judgeprobe.cases.answers.safe_math import Parsed, parse_answer
 from judgeprobe.cases.answers.units import TEMPERATURES, canonical_unit, kelvin, number_and_unit, to_si

@@ -10,7 +10,8 @@ from decimal import Decimal, localcontext
 import sympy
 
 from judgeprobe.cases.answers.budget import BudgetExceeded, run_with_budget
-from judgeprobe.cases.answers.kinds.registry import AnswerKind, Choices, Style
+from judgeprobe.cases.answers.kinds.registry import AnswerKind
+from judgeprobe.cases.answers.kinds.slots import Choices, Style
 from judgeprobe.cases.answers.normalize import normalize
 from judgeprobe.cases.answers.printing import canonical_order, render_value
 from judgeprobe.cases.answers.safe_math import parse_answer

@@ -17,16 +17,8 @@ from judgeprobe.cases.answers.dates import AMBIGUOUS, canonical_when, when_forms
 from judgeprobe.cases.answers.groups import canonical_group, group_forms, render_group
 from judgeprobe.cases.answers.hedges import hedged_by_words, never_hedged
 from judgeprobe.cases.answers.judgement import Judgement, different, same, undecided
-from judgeprobe.cases.answers.kinds.registry import (
-    AnswerKind,
-    Choices,
-    Comparison,
-    Folding,
-    KindSpec,
-    Route,
-    Style,
-    register_kind,
-)
+from judgeprobe.cases.answers.kinds.registry import AnswerKind, Comparison, KindSpec, register_kind
+from judgeprobe.cases.answers.kinds.slots import Choices, Folding, Route, Style
 from judgeprobe.cases.answers.normalize import normalize
 
 __all__ = ["BOOLEAN", "CHEMISTRY", "COMPLEXITY_CLASS", "DATE", "GROUP", "compare_canonical"]

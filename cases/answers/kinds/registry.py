@@ -35,39 +35,40 @@ from __future__ import annotations
 import importlib
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from importlib.metadata import entry_points
-from typing import Any, ClassVar, Literal, Protocol
+from typing import Any, ClassVar, Protocol
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 from judgeprobe.cases.answers.judgement import Judgement
+from judgeprobe.cases.answers.kinds.slots import (
+    Choices,
+    Folding,
+    HedgeCheck,
+    LintRule,
+    Route,
+    Style,
+    no_lint,
+)
 from judgeprobe.cases.answers.limits import Limits
 
 __all__ = [
     "ENTRY_POINT_GROUP",
     "SHIPPED_FAMILIES",
     "AnswerKind",
-    "Choices",
     "Comparer",
     "Comparison",
-    "Folding",
     "FormsMaker",
-    "HedgeCheck",
     "KindSpec",
-    "LintRule",
     "Renderer",
-    "Route",
-    "Style",
     "UnknownAnswerKind",
     "kind_of",
     "kind_spec",
     "known_kinds",
-    "no_lint",
     "no_rendering",
     "register_kind",
     "unregister_kind",
@@ -79,46 +80,12 @@ SHIPPED_FAMILIES = ("choice", "maths", "notation", "text")
 """Modules of :mod:`judgeprobe.cases.answers.kinds` holding the shipped rows, in registration order (the
 order in which kinds are listed in messages and ``--kind`` choices)."""
 
-Choices = tuple[tuple[str, str], ...]
-"""Multiple-choice options as ``(letter, text)`` pairs in display order."""
-Style = Literal["latex", "unicode", "ascii"]
-"""A rendering style."""
-FieldPath = tuple[str | int, ...]
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 class UnknownAnswerKind(ValueError):
     """A kind name that no registered row answers to; the message lists the known kinds."""
-
-
-class Route(StrEnum):
-    """How the reference graders compare an extracted answer with the reference."""
-
-    EXACT = "exact"
-    """Normalised strings must be identical (no math, no canonical forms)."""
-    MATH = "math"
-    """Symbolic/numeric equivalence through the safe parser (kinds without math are read as expressions)."""
-    MC = "mc"
-    """The choice letter each side picks."""
-    NOTATION = "notation"
-    """The kind's own comparer (canonical notation forms)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Folding:
-    """What :func:`~judgeprobe.cases.answers.normalize` folds for a kind, beyond the rules every kind
-    shares (whitespace, math delimiters, ``\\boxed{}``, ``Answer:`` prefixes, Unicode spellings)."""
-
-    case: Literal["keep", "lower", "upper"] = "keep"
-    """Letter case: kept, or folded where it never carries meaning."""
-    math_symbols: bool = False
-    """Greek letters become ``\\alpha``-style names and vulgar fractions ``a/b``."""
-    math_spacing: bool = False
-    """Spaces are dropped except between two letters or two digits; a trailing ``!`` is kept (a
-    factorial)."""
-    value_prefixes: bool = False
-    """``approximately``, ``percent`` and a leading ``x =`` are dropped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,17 +118,6 @@ class Renderer(Protocol):
     """The answer written in one style, or ``None`` when the kind has no such rendering."""
 
     def __call__(self, text: str, kind: AnswerKind, style: Style, /) -> str | None: ...
-
-
-HedgeCheck = Callable[[str], bool]
-"""True when the raw answer offers several candidates."""
-LintRule = Callable[[str, Mapping[str, str] | None], Iterable[tuple[FieldPath, str]]]
-"""Authoring problems of a case's reference and choices: ``(field path, message)`` pairs."""
-
-
-def no_lint(reference: str, choices: Mapping[str, str] | None) -> Iterator[tuple[FieldPath, str]]:
-    """The lint rule of kinds without rules of their own."""
-    return iter(())
 
 
 def no_rendering(text: str, kind: AnswerKind, style: Style) -> str | None:
@@ -362,29 +318,17 @@ class AnswerKind(str, metaclass=_KindType):
     """
 
     MULTIPLE_CHOICE: ClassVar[AnswerKind]
-    """A letter among ``choices``; the choice text names the same answer."""
     NUMBER: ClassVar[AnswerKind]
-    """A real number, possibly with a unit, percent sign or scientific notation; compared with a tolerance."""
     EXPRESSION: ClassVar[AnswerKind]
-    """A symbolic expression; compared by symbolic equivalence through the safe parser."""
     SET: ClassVar[AnswerKind]
-    """An unordered collection: ``{1, 2}`` equals ``{2, 1}``."""
     TUPLE: ClassVar[AnswerKind]
-    """An ordered collection: ``(1, 2)`` differs from ``(2, 1)``."""
     INTERVAL: ClassVar[AnswerKind]
-    """A real interval with open or closed ends, ``[0, 1)``."""
     GROUP: ClassVar[AnswerKind]
-    """An algebraic object written in notation (direct sums, products, cyclic groups)."""
     COMPLEXITY_CLASS: ClassVar[AnswerKind]
-    """A named complexity class or other named object (``TC^0``, ``NP``)."""
     CHEMISTRY: ClassVar[AnswerKind]
-    """A chemical species, by formula or name."""
     DATE: ClassVar[AnswerKind]
-    """A calendar date or time of day."""
     BOOLEAN: ClassVar[AnswerKind]
-    """Yes/no, true/false."""
     TEXT: ClassVar[AnswerKind]
-    """Free text, compared after normalisation."""
 
     def __new__(cls, value: object) -> AnswerKind:
         if isinstance(value, AnswerKind):
@@ -441,18 +385,9 @@ def _validate(value: str) -> AnswerKind:
         raise PydanticCustomError("enum", "Input should be {expected}", {"expected": expected}) from None
 
 
-for _name in (
-    "multiple_choice",
-    "number",
-    "expression",
-    "set",
-    "tuple",
-    "interval",
-    "group",
-    "complexity_class",
-    "chemistry",
-    "date",
-    "boolean",
-    "text",
-):
+_SHIPPED_NAMES = ("multiple_choice", "number", "expression", "set", "tuple", "interval", "group",
+                  "complexity_class", "chemistry", "date", "boolean", "text")  # fmt: skip
+"""The shipped kinds that are also class attributes of :class:`AnswerKind` (a kind added later needs none:
+code reads its row, never its name)."""
+for _name in _SHIPPED_NAMES:
     setattr(AnswerKind, _name.upper(), _intern(_name))

@@ -7,15 +7,8 @@ import re
 
 from judgeprobe.cases.answers.hedges import never_hedged
 from judgeprobe.cases.answers.judgement import Judgement, different, same
-from judgeprobe.cases.answers.kinds.registry import (
-    AnswerKind,
-    Choices,
-    Comparison,
-    Folding,
-    KindSpec,
-    Route,
-    register_kind,
-)
+from judgeprobe.cases.answers.kinds.registry import AnswerKind, Comparison, KindSpec, register_kind
+from judgeprobe.cases.answers.kinds.slots import Choices, Folding, Route
 from judgeprobe.cases.answers.normalize import normalize
 
 __all__ = ["TEXT"]
