@@ -8,9 +8,11 @@ Shipped rows live one module per family: :mod:`~judgeprobe.cases.answers.kinds.c
 rendering, grading, the case schema, lint and the formatting probes) reads the row; none keeps a list of
 kinds of its own.
 
-Adding a kind: write its row and functions in a module (a new family module, or a module of your own
-package) that calls :func:`register_kind`, and make sure the module is imported — list a shipped family in
-:data:`SHIPPED_FAMILIES`, or name a plugin module in the ``judgeprobe.answer_kinds`` entry-point group.
+Adding a kind touches two files: a module with the kind's functions and its row, passed to
+:func:`register_kind` (a new ``kinds/<family>.py``), and the list that gets the module imported
+(:data:`SHIPPED_FAMILIES` in ``kinds/registry.py``; for a plugin, its ``judgeprobe.answer_kinds`` entry
+point). A kind added to an existing family module touches that one file. ``tests/cases/roman_kind.py`` is a
+worked example. The slot value types (:class:`Route`, :class:`Folding`, ...) are in ``kinds/slots.py``.
 """
 
 from judgeprobe.cases.answers.kinds.registry import (
