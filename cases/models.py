@@ -14,6 +14,7 @@ from typing import Annotated, Literal, TypeAlias
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from judgeprobe.cases.answers.kinds.registry import AnswerKind, known_kinds
+from judgeprobe.cases.answers.policy import Policy
 
 __all__ = [
     "ID_PATTERN",
@@ -28,6 +29,7 @@ __all__ = [
     "PairwiseCase",
     "PairwiseLabel",
     "PairwiseResponse",
+    "Policy",
     "ScoreCase",
     "ScoreResponse",
 ]
@@ -78,7 +80,30 @@ class GradeResponse(_ResponseBase):
     """A candidate answer to a reference-graded case."""
 
     label: GradeLabel
-    """Adjudicated verdict: does this response match the reference?"""
+    """Adjudicated verdict under the ``semantic`` policy: does this response mean the reference's answer?"""
+    strict_label: GradeLabel | None = None
+    """The verdict under the ``strict`` policy, where it differs from ``label`` (a right answer in another
+    notation than the reference's, such as ``Z^5`` for ``Z+Z+Z+Z+Z``); ``None``: the same as ``label``."""
+
+    @model_validator(mode="after")
+    def _strict_differs(self) -> GradeResponse:
+        if self.strict_label == self.label:
+            raise ValueError(
+                f"strict_label is {self.strict_label!r}, the same as label; write strict_label only where "
+                "the strict policy gives another verdict"
+            )
+        if self.strict_label == "correct":
+            raise ValueError(
+                "strict_label correct with label incorrect: the strict policy only ever rejects more; "
+                "check the label"
+            )
+        return self
+
+    def label_under(self, policy: Policy | str) -> GradeLabel:
+        """The label under a grading policy."""
+        if Policy(policy) is Policy.STRICT and self.strict_label is not None:
+            return self.strict_label
+        return self.label
 
 
 class PairwiseResponse(_ResponseBase):
@@ -156,6 +181,10 @@ class GradeCase(CaseBase):
     """Minimal meaning-breaking neighbours of the reference (controls)."""
     responses: tuple[GradeResponse, ...] = Field(min_length=1)
     """Candidate responses with adjudicated labels."""
+    grader_gaps: dict[str, str] = Field(default_factory=dict)
+    """Where the built-in grader cannot decide and why: an equivalent's or non-equivalent's text, or a
+    response id, mapped to one line (``judgeprobe cases lint`` then does not require the grader to prove
+    that form, and reports the gap)."""
 
     @model_validator(mode="after")
     def _kind_fits(self) -> GradeCase:

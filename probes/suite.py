@@ -20,6 +20,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Sequence
 
+from judgeprobe.cases.answers.policy import DEFAULT_POLICY, Policy
 from judgeprobe.cases.models import Mode
 from judgeprobe.probes.base import AnyCase, ProbeInfo, apply_step, grid_points, list_probes
 from judgeprobe.probes.chain import Chain, apply_chain
@@ -87,6 +88,7 @@ def generate_suite(
     seed: int = 0,
     chains: Sequence[Chain] = (),
     sweep: bool = False,
+    policy: Policy | str = DEFAULT_POLICY,
 ) -> list[Variant]:
     """Every variant of the suite: base variants first, then each probe's variants per unit.
 
@@ -96,6 +98,8 @@ def generate_suite(
         seed: Seed every probe's local RNG derives from; part of every variant id.
         chains: Extra chains applied to every base variant after the single probes.
         sweep: Apply every point of every probe's grid to every unit (much larger).
+        policy: The grading policy the labels hold under (``semantic`` or ``strict``); under ``strict`` a
+            rewrite into another notation of a right answer, or of the reference, is left out.
 
     Returns:
         Variants in a deterministic order, unique by id. Probes that do not apply to a unit or its mode
@@ -104,7 +108,7 @@ def generate_suite(
     selected = list_probes() if probes is None else list(probes)
     full = {info.name: [Step.of(info.name, **p) for p in grid_points(info)] for info in selected}
     plans = [(info, _Plan(info)) for info in selected]
-    bases = [(case, base_variants(case, seed=seed)) for case in cases]
+    bases = [(case, base_variants(case, seed=seed, policy=policy)) for case in cases]
     out: dict[str, Variant] = {}
     for _, units in bases:
         for base in units:

@@ -7,6 +7,7 @@ and the placebo (the judge's noise floor).
 
 from __future__ import annotations
 
+from judgeprobe.cases.answers.policy import DEFAULT_POLICY, Policy
 from judgeprobe.cases.models import AnyCase, GradeCase, PairwiseCase
 from judgeprobe.probes.variant import Relation, Slot, Variant
 
@@ -16,8 +17,10 @@ PAIR_UNIT = "pair"
 """Unit id of a pairwise case (its two responses are judged together)."""
 
 
-def base_variants(case: AnyCase, *, seed: int = 0) -> list[Variant]:
-    """The unperturbed variant of every unit of ``case``, in the case's order."""
+def base_variants(case: AnyCase, *, seed: int = 0, policy: Policy | str = DEFAULT_POLICY) -> list[Variant]:
+    """The unperturbed variant of every unit of ``case``, in the case's order, labelled under ``policy``
+    (a grade response's ``strict_label`` under ``strict``; pairwise and score labels do not depend on it)."""
+    policy = Policy(policy)
     if isinstance(case, GradeCase):
         choices = tuple(case.choices.items()) if case.choices else None
         return [
@@ -33,8 +36,9 @@ def base_variants(case: AnyCase, *, seed: int = 0) -> list[Variant]:
                 chain=(),
                 seed=seed,
                 relation=Relation.BASE,
-                label=response.label,
+                label=response.label_under(policy),
                 final_answer=response.text,
+                policy=policy,
             )
             for response in case.responses
         ]
@@ -53,6 +57,7 @@ def base_variants(case: AnyCase, *, seed: int = 0) -> list[Variant]:
                 seed=seed,
                 relation=Relation.BASE,
                 label=case.preferred,
+                policy=policy,
             )
         ]
     return [
@@ -69,6 +74,7 @@ def base_variants(case: AnyCase, *, seed: int = 0) -> list[Variant]:
             seed=seed,
             relation=Relation.BASE,
             label=f"{response.label[0]}-{response.label[1]}",
+            policy=policy,
         )
         for response in case.responses
     ]

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from judgeprobe.cases.answers.policy import Policy
 from judgeprobe.cases.models import AnswerKind, Mode
 
 __all__ = ["Relation", "Slot", "Step", "Variant", "chain_name", "params_key"]
@@ -113,12 +114,18 @@ class Variant:
     """Graded probes: the dose (padding words, repetitions), for dose-response curves."""
     final_answer: str | None = None
     """The final answer the variant's response states, where the probe knows it (for extraction checks)."""
+    policy: Policy = Policy.SEMANTIC
+    """The grading policy the label holds under (``strict``: the reference's notation must be kept); a
+    policy name is accepted. Hashed only when not ``semantic``, so the ids of semantic variants are those
+    they had before policies existed."""
     id: str = field(default="", compare=False)
     """Stable content hash (16 hex digits) of everything above except ``id``; filled in on construction."""
 
     def __post_init__(self) -> None:
         if self.answer_kind is not None and not isinstance(self.answer_kind, AnswerKind):
             object.__setattr__(self, "answer_kind", AnswerKind(self.answer_kind))
+        if not isinstance(self.policy, Policy):
+            object.__setattr__(self, "policy", Policy(self.policy))
         if not self.id:
             object.__setattr__(self, "id", self.content_hash())
 
@@ -152,6 +159,8 @@ class Variant:
                 repr(self.presentation),
             )
         )
+        if self.policy is not Policy.SEMANTIC:
+            parts.append(f"policy={self.policy}")
         for part in parts:
             data = b"\x00" if part is None else b"\x01" + part.encode()
             digest.update(len(data).to_bytes(8, "big"))

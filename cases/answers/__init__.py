@@ -3,7 +3,8 @@ forms and grading (design §2).
 
 The one place that knows what an answer *is*. Each answer kind is one row of the table in
 :mod:`judgeprobe.cases.answers.kinds`; the functions here dispatch through it. The probes use them to
-rewrite an answer into another form; the built-in reference judges use :func:`grade` to grade one. Nothing
+rewrite an answer into another form (each rewrite verified by :func:`check_rewrite`); the built-in reference
+judges use :func:`grade` to grade one, under a grading :class:`Policy`. Nothing
 here evaluates untrusted text: math goes through a whitelisting tokenizer and a recursive-descent parser
 that builds sympy objects, within :class:`Limits` and a time budget.
 """
@@ -30,12 +31,16 @@ from judgeprobe.cases.answers.kinds import (
 )
 from judgeprobe.cases.answers.limits import DEFAULT_LIMITS, Limits
 from judgeprobe.cases.answers.normalize import extract_final_answer, normalize
+from judgeprobe.cases.answers.policy import DEFAULT_POLICY, Kept, Policy
+from judgeprobe.cases.answers.rewrites import RewriteCheck, check_rewrite, keeps_notation, read_alike
 from judgeprobe.cases.answers.safe_math import Parsed, parse_answer, parse_math
+from judgeprobe.cases.answers.skeleton import notation_skeleton, same_notation
 
 __all__ = [
     "DEFAULT_ABSOLUTE_TOLERANCE",
     "DEFAULT_EXPRESSION_TOLERANCE",
     "DEFAULT_LIMITS",
+    "DEFAULT_POLICY",
     "DEFAULT_RELATIVE_TOLERANCE",
     "NO_ANSWER",
     "AnswerKind",
@@ -43,24 +48,32 @@ __all__ = [
     "Folding",
     "Grading",
     "Judgement",
+    "Kept",
     "KindSpec",
     "Limits",
     "Parsed",
+    "Policy",
+    "RewriteCheck",
     "Route",
     "UnknownAnswerKind",
     "alternate_forms",
+    "check_rewrite",
     "equivalent",
     "extract_final_answer",
     "grade",
     "is_hedged",
+    "keeps_notation",
     "kind_of",
     "kind_spec",
     "known_kinds",
     "normalize",
+    "notation_skeleton",
     "parse_answer",
     "parse_math",
+    "read_alike",
     "register_kind",
     "render_ascii",
     "render_latex",
     "render_unicode",
+    "same_notation",
 ]

@@ -16,6 +16,8 @@ from judgeprobe.cases.answers.kinds.registry import AnswerKind, kind_of, known_k
 from judgeprobe.cases.answers.kinds.slots import Route
 from judgeprobe.cases.answers.limits import DEFAULT_LIMITS, Limits
 from judgeprobe.cases.answers.normalize import extract_final_answer, normalize
+from judgeprobe.cases.answers.policy import Policy
+from judgeprobe.cases.answers.rewrites import keeps_notation
 
 __all__ = ["NO_ANSWER", "Grading", "grade"]
 
@@ -66,6 +68,7 @@ def grade(
     aliases: Sequence[str] = (),
     route: Route | str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    policy: Policy | str = Policy.SEMANTIC,
 ) -> Grading:
     """Grade a whole response against a reference answer.
 
@@ -84,6 +87,9 @@ def grade(
         aliases: Other names of the reference that the case accepts (``Z_5`` for ``C_5``).
         route: Force a route (``exact``, ``math``, ``mc``, ``notation``) instead of the kind's.
         limits: Parser and time limits.
+        policy: ``semantic`` (an equivalent answer in any notation is right) or ``strict`` (an equivalent
+            answer must also keep the notation of the reference or alias it matched; see
+            :mod:`~judgeprobe.cases.answers.policy`).
 
     Returns:
         A :class:`Grading`; never raises on bad answers (undecided or different, with a reason).
@@ -99,13 +105,20 @@ def grade(
         return Grading(Decision.DIFFERENT, NO_ANSWER, answer, None)
     how = resolved.spec.route if route is None else Route(route)
     found = _by_route(how, answer, reference, resolved, choices, tolerance, limits)
+    matched = reference
     if found.decision is not Decision.EQUIVALENT:
         unsure = found if found.decision is Decision.UNDECIDED else None
         for alias in aliases:
             other = _by_route(how, answer, alias, resolved, choices, tolerance, limits)
             if other.decision is Decision.EQUIVALENT:
-                return Grading(other.decision, f"{other.reason} (alias {alias!r})", answer, how)
+                found, matched = Judgement(other.decision, f"{other.reason} (alias {alias!r})"), alias
+                break
             if unsure is None and other.decision is Decision.UNDECIDED:
                 unsure = Judgement(other.decision, f"{other.reason} (alias {alias!r})")
-        found = unsure or found
+        else:
+            found = unsure or found
+    strict = Policy(policy) is Policy.STRICT
+    if strict and found.equivalent and not keeps_notation(matched, answer, kind=resolved, choices=choices):
+        reason = f"{found.reason}, but not in the reference's notation (strict policy)"
+        return Grading(Decision.DIFFERENT, reason, answer, how)
     return Grading(found.decision, found.reason, answer, how)

@@ -15,6 +15,7 @@ from judgeprobe.probes.base import Params, ProbeContext, register_probe
 from judgeprobe.probes.families.common import locate, mc_letter, mc_render, mc_style
 from judgeprobe.probes.families.formatting import rewrite_answer
 from judgeprobe.probes.variant import Relation, Variant
+from judgeprobe.probes.verified import use_rewrite
 
 __all__ = ["STYLES"]
 
@@ -59,7 +60,10 @@ def style(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant]:
     wanted = str(params["style"])
     if mc_style(answer, variant.choices) == wanted:
         return []
-    return rewrite_answer(variant, ctx, mc_render(letter, wanted, variant.choices))
+    new = mc_render(letter, wanted, variant.choices)
+    if not use_rewrite(ctx, variant, answer, new, target="answer"):
+        return []
+    return rewrite_answer(variant, ctx, new)
 
 
 def _correct_choice(variant: Variant) -> tuple[str, str] | None:

@@ -21,7 +21,16 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from judgeprobe.cases.answers import alternate_forms, is_hedged, render_ascii, render_latex, render_unicode
+from judgeprobe.cases.answers import (
+    Policy,
+    alternate_forms,
+    check_rewrite,
+    is_hedged,
+    keeps_notation,
+    render_ascii,
+    render_latex,
+    render_unicode,
+)
 from judgeprobe.cases.answers.kinds import AnswerKind, KindSpec
 from judgeprobe.cases.models import GradeCase, Mode
 from judgeprobe.probes.base import Params, ProbeContext, register_probe
@@ -35,6 +44,7 @@ from judgeprobe.probes.families.common import (
 )
 from judgeprobe.probes.families.text_probe import text_probe
 from judgeprobe.probes.variant import Relation, Slot, Variant
+from judgeprobe.probes.verified import use_rewrite
 
 __all__ = ["answer_forms", "rewrite_answer"]
 
@@ -190,7 +200,10 @@ def case(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> str 
     if span is None or kind is None or not kind.spec.recase or len(span.of(text).split()) > 3:
         return None
     answer = span.of(text)
-    return replace_span(text, span, answer.upper() if params["style"] == "upper" else answer.lower())
+    new = answer.upper() if params["style"] == "upper" else answer.lower()
+    if new == answer or not use_rewrite(ctx, variant, answer, new, target="answer"):
+        return None
+    return replace_span(text, span, new)
 
 
 @text_probe(
@@ -205,10 +218,12 @@ def spacing(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> s
     kind = variant.answer_kind
     if span is None or kind is None or not kind.spec.respace:
         return None
-    spaced = _OPERATOR.sub(
-        lambda m: f"{m.group(1)} " if m.group(1) == "," else f" {m.group(1)} ", span.of(text)
-    )
-    return replace_span(text, span, spaced.strip())
+    answer = span.of(text)
+    spaced = _OPERATOR.sub(lambda m: f"{m.group(1)} " if m.group(1) == "," else f" {m.group(1)} ", answer)
+    spaced = spaced.strip()
+    if spaced == answer or not use_rewrite(ctx, variant, answer, spaced, target="answer"):
+        return None
+    return replace_span(text, span, spaced)
 
 
 def _computed(form: str) -> Callable[[str, Variant, ProbeContext, Params], str | None]:
@@ -220,8 +235,11 @@ def _computed(form: str) -> Callable[[str, Variant, ProbeContext, Params], str |
         if is_hedged(span.of(text), kind=kind):
             return None  # several candidates: a rewrite could merge them into one expression
         key = str(params[form]) if form == "form" else f"alt{params['index']}"
-        new = answer_forms(span.of(text), kind, variant.choices).get(key)
-        return None if new is None else replace_span(text, span, new)
+        answer = span.of(text)
+        new = answer_forms(answer, kind, variant.choices).get(key)
+        if new is None or not use_rewrite(ctx, variant, answer, new, target="answer"):
+            return None
+        return replace_span(text, span, new)
 
     return transform
 
@@ -274,7 +292,12 @@ def _authored_form(variant: Variant, ctx: ProbeContext, params: Params, *, equiv
 )
 def equivalent(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant]:
     form = _authored_form(variant, ctx, params, equivalents=True)
-    return [] if form is None else rewrite_answer(variant, ctx, form)
+    answer = _answer(variant)
+    if form is None or answer is None:
+        return []
+    if not use_rewrite(ctx, variant, answer, form, target="answer", authored=True):
+        return []
+    return rewrite_answer(variant, ctx, form)
 
 
 @register_probe(
@@ -313,6 +336,9 @@ def fix(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant]:
         new = variant.reference
     elif case.equivalents and variant.reference.strip() == case.reference.strip():
         new = case.equivalents[0]
+        strict = variant.policy is Policy.STRICT
+        if strict and not keeps_notation(variant.reference, new, kind=case.answer_kind, choices=case.choices):
+            return []  # under strict an equivalent in another notation is not right: no label to give
     else:
         return []
     return rewrite_answer(variant, ctx, new, label="correct")
@@ -331,8 +357,10 @@ def hedge_or(variant: Variant, ctx: ProbeContext, params: Params) -> list[Varian
     answer = _answer(variant)
     if case is None or variant.label != "correct" or not case.non_equivalents or not _short(answer):
         return []
-    if variant.choices is not None or answer is None:
+    if variant.choices is not None or answer is None or variant.reference is None:
         return []  # multiple choice has its own hedge (formatting.mc_hedge)
+    if not check_rewrite(variant.reference, answer, kind=case.answer_kind, tolerance=case.tolerance).verified:
+        return []  # the answer span is not a bare answer ("The answer is no"): "X or Y" would not hedge it
     wrong = case.non_equivalents[ctx.rng.randrange(len(case.non_equivalents))]
     hedged = f"{answer} or {wrong}" if params["order"] == "right_first" else f"{wrong} or {answer}"
     return rewrite_answer(variant, ctx, hedged, label="incorrect")

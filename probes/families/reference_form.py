@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from judgeprobe.cases.answers import normalize
+from judgeprobe.cases.answers import Decision, equivalent, normalize
 from judgeprobe.cases.answers.kinds import AnswerKind
 from judgeprobe.cases.models import GradeCase, Mode
 from judgeprobe.probes.base import Params, ProbeContext, register_probe
 from judgeprobe.probes.families.common import locate, mc_letter, register_paired_control, replace_span
 from judgeprobe.probes.families.formatting import answer_forms
 from judgeprobe.probes.variant import Relation, Slot, Variant
+from judgeprobe.probes.verified import use_rewrite
 
 __all__ = ["same_answer"]
 
@@ -58,7 +59,9 @@ def _render(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant
         return []
     forms = answer_forms(variant.reference, kind, variant.choices)
     new = forms.get(str(params["form"])) if "form" in params else forms.get(f"alt{params['index']}")
-    return [] if new is None else _with_reference(variant, ctx, new)
+    if new is None or not use_rewrite(ctx, variant, variant.reference, new, target="reference"):
+        return []
+    return _with_reference(variant, ctx, new)
 
 
 register_probe(
@@ -92,7 +95,9 @@ def _wrap(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant]:
         return []
     ref = variant.reference.strip()
     new = f"${ref}$" if params["style"] == "dollar" else f"\\boxed{{{ref}}}"
-    return [] if ref.startswith(("$", "\\boxed")) else _with_reference(variant, ctx, new)
+    if ref.startswith(("$", "\\boxed")) or not use_rewrite(ctx, variant, ref, new, target="reference"):
+        return []
+    return _with_reference(variant, ctx, new)
 
 
 register_probe(
@@ -112,7 +117,10 @@ def _equivalent(variant: Variant, ctx: ProbeContext, params: Params) -> list[Var
         return []
     if variant.reference.strip() != case.reference.strip():
         return []
-    return _with_reference(variant, ctx, case.equivalents[index])
+    new = case.equivalents[index]
+    if not use_rewrite(ctx, variant, variant.reference, new, target="reference", authored=True):
+        return []
+    return _with_reference(variant, ctx, new)
 
 
 register_probe(
@@ -143,8 +151,22 @@ def swap(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant]:
         return []
     if variant.choices is not None and mc_letter(answer, variant.choices) is None:
         return []
+    if variant.label == "correct":
+        if not use_rewrite(ctx, variant, reference, answer, target="reference"):
+            return []  # the answer is not verifiably the reference's (a misread right answer)
+    elif variant.answer_kind is None or not _surely_different(variant, answer, reference, ctx):
+        return []  # a wrong answer must stay wrong against itself as the reference
     slot = Slot(variant.slots[0].response_id, replace_span(text, span, reference))
     return [ctx.derive(variant, slots=(slot,), reference=answer, final_answer=reference)]
+
+
+def _surely_different(variant: Variant, answer: str, reference: str, ctx: ProbeContext) -> bool:
+    case = _case(ctx)
+    tolerance = case.tolerance if case is not None else None
+    kind = variant.answer_kind
+    assert kind is not None
+    found = equivalent(reference, answer, kind=kind, choices=variant.choices, tolerance=tolerance)
+    return found.decision is Decision.DIFFERENT
 
 
 @register_probe(

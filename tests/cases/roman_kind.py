@@ -5,7 +5,8 @@ with :func:`judgeprobe.cases.answers.kinds.register_kind`. Shipped kinds do the 
 ``judgeprobe/cases/answers/kinds/`` listed in ``SHIPPED_FAMILIES``; a plugin names its module in the
 ``judgeprobe.answer_kinds`` entry-point group. Nothing else in judgeprobe changes: the schema, the loader,
 lint, normalisation, equivalence, alternate forms, rendering, the probes and the ``builtin`` graders all
-read the row.
+read the row. The row's ``notation`` gives the probes an independent reader (``_same_number``, stricter
+than the comparer's) so that a rewrite from ``XIV`` to ``14`` is verified before it is used.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from judgeprobe.cases.answers.kinds import (
     Comparison,
     Folding,
     KindSpec,
+    Notation,
     Route,
     Style,
     register_kind,
@@ -83,6 +85,22 @@ def _render(text: str, kind: AnswerKind, style: Style) -> str | None:
     return f"\\mathrm{{{to_roman(number)}}}" if style == "latex" else to_roman(number)
 
 
+def _strict_number(text: str) -> int | None:
+    """An independent, strict reader for verifying rewrites: a canonical numeral or plain digits only."""
+    plain = text.strip().strip("$").replace("\\mathrm{", "").rstrip("}").strip()
+    if plain.isdigit():
+        return int(plain) if 0 < int(plain) < 4000 else None
+    for number in range(1, 4000):
+        if to_roman(number) == plain.upper() and plain in (plain.upper(), plain.lower()):
+            return number
+    return None
+
+
+def _same_number(a: str, b: str, choices: Choices | None) -> bool:
+    na, nb = _strict_number(a), _strict_number(b)
+    return na is not None and na == nb
+
+
 def _lint(reference: str, choices: Mapping[str, str] | None) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if read_numeral(reference) is None:
         yield ("reference",), f"{reference!r} is not a Roman numeral from I to MMMCMXCIX (or 1 to 3999)"
@@ -99,6 +117,7 @@ SPEC = KindSpec(
     route=Route.NOTATION,
     lint=_lint,
     recase=True,
+    notation=Notation(same_meaning=_same_number),
     origin="tests/cases/roman_kind.py",
 )
 

@@ -199,7 +199,8 @@ def test_missing_mode_means_grade(tmp_path: Path) -> None:
             grade_case().replace("label: correct", "labell: correct"),
             11,
             "cases[0].responses[0].labell",
-            "unknown field 'labell'; did you mean 'label'? allowed fields: id, label, text, why",
+            "unknown field 'labell'; did you mean 'label'? "
+            "allowed fields: id, label, strict_label, text, why",
             id="unknown-response-field",
         ),
         pytest.param(

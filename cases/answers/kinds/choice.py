@@ -14,7 +14,8 @@ from judgeprobe.cases.answers.choices import pick_letter
 from judgeprobe.cases.answers.hedges import never_hedged
 from judgeprobe.cases.answers.judgement import Judgement, different, same
 from judgeprobe.cases.answers.kinds.registry import AnswerKind, Comparison, KindSpec, register_kind
-from judgeprobe.cases.answers.kinds.slots import Choices, Folding, Route
+from judgeprobe.cases.answers.kinds.slots import Choices, Folding, Notation, Route
+from judgeprobe.cases.answers.readers import same_choice
 
 __all__ = ["MULTIPLE_CHOICE"]
 
@@ -62,6 +63,7 @@ MULTIPLE_CHOICE = register_kind(
         route=Route.MC,
         choices=True,
         lint=_lint,
+        notation=Notation(same_meaning=same_choice, meaning_is_notation=True),
         origin="shipped",
     )
 )

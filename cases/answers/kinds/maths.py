@@ -26,8 +26,9 @@ from judgeprobe.cases.answers.hedges import hedged_by_words, hedged_number
 from judgeprobe.cases.answers.judgement import Decision, Judgement, Uncacheable, different, undecided
 from judgeprobe.cases.answers.kinds.maths_forms import math_forms, render_math
 from judgeprobe.cases.answers.kinds.registry import Comparison, KindSpec, register_kind
-from judgeprobe.cases.answers.kinds.slots import Folding, Route
+from judgeprobe.cases.answers.kinds.slots import Folding, Notation, Route
 from judgeprobe.cases.answers.limits import Limits
+from judgeprobe.cases.answers.readers import faithful_math, same_numeral
 from judgeprobe.cases.answers.safe_math import Parsed, parse_answer
 from judgeprobe.cases.answers.units import TEMPERATURES, canonical_unit, kelvin, number_and_unit, to_si
 
@@ -140,6 +141,8 @@ def _hedged_interval(raw: str) -> bool:
     return hedged_by_words(raw)
 
 
+_FAITHFUL = Notation(same_meaning=faithful_math)
+"""Math rewrites are verified when both sides use only tokens the parser reads one way."""
 _VALUE = Folding(math_symbols=True, math_spacing=True, value_prefixes=True)
 _SHAPE = Folding(math_symbols=True, math_spacing=True)
 
@@ -155,6 +158,7 @@ NUMBER = register_kind(
         render=render_math,
         route=Route.MATH,
         tolerance=True,
+        notation=Notation(same_meaning=same_numeral, meaning_is_notation=True),
         origin="shipped",
     )
 )
@@ -169,6 +173,7 @@ EXPRESSION = register_kind(
         render=render_math,
         route=Route.MATH,
         respace=True,
+        notation=_FAITHFUL,
         origin="shipped",
     )
 )
@@ -183,6 +188,7 @@ SET = register_kind(
         render=render_math,
         route=Route.MATH,
         respace=True,
+        notation=_FAITHFUL,
         origin="shipped",
     )
 )
@@ -197,6 +203,7 @@ TUPLE = register_kind(
         render=render_math,
         route=Route.MATH,
         respace=True,
+        notation=_FAITHFUL,
         origin="shipped",
     )
 )
@@ -211,6 +218,7 @@ INTERVAL = register_kind(
         render=render_math,
         route=Route.MATH,
         respace=True,
+        notation=_FAITHFUL,
         origin="shipped",
     )
 )

@@ -18,8 +18,9 @@ from judgeprobe.cases.answers.groups import canonical_group, group_forms, render
 from judgeprobe.cases.answers.hedges import hedged_by_words, never_hedged
 from judgeprobe.cases.answers.judgement import Judgement, different, same, undecided
 from judgeprobe.cases.answers.kinds.registry import AnswerKind, Comparison, KindSpec, register_kind
-from judgeprobe.cases.answers.kinds.slots import Choices, Folding, Route, Style
+from judgeprobe.cases.answers.kinds.slots import Choices, Folding, Notation, Route, Style
 from judgeprobe.cases.answers.normalize import normalize
+from judgeprobe.cases.answers.readers import same_date, same_group_structure, same_truth_value
 
 __all__ = ["BOOLEAN", "CHEMISTRY", "COMPLEXITY_CLASS", "DATE", "GROUP", "compare_canonical"]
 
@@ -72,6 +73,7 @@ GROUP = register_kind(
         render=_render_group,
         route=Route.NOTATION,
         respace=True,
+        notation=Notation(symbols=(("⊕", "+"), (" x ", "×")), same_meaning=same_group_structure),
         origin="shipped",
     )
 )
@@ -134,6 +136,7 @@ CHEMISTRY = register_kind(
         forms=_species_forms,
         render=_render_species,
         route=Route.NOTATION,
+        notation=Notation(symbols=(("_", ""), ("^", ""), ("{", ""), ("}", ""))),
         origin="shipped",
     )
 )
@@ -170,6 +173,7 @@ DATE = register_kind(
         forms=_date_forms,
         route=Route.NOTATION,
         recase=True,
+        notation=Notation(same_meaning=same_date),
         origin="shipped",
     )
 )
@@ -200,6 +204,7 @@ BOOLEAN = register_kind(
         forms=_boolean_forms,
         route=Route.NOTATION,
         recase=True,
+        notation=Notation(same_meaning=same_truth_value),
         origin="shipped",
     )
 )

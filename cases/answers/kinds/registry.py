@@ -18,6 +18,7 @@ slot                  used by
 ``recase``            the ``formatting.case`` probe (letter case carries no meaning)
 ``respace``           the ``formatting.spacing`` probe (spaces around operators carry no meaning)
 ``length_factor``     :func:`~judgeprobe.cases.answers.equivalent`'s length limit (free text is longer)
+``notation``          :func:`~judgeprobe.cases.answers.check_rewrite` (which rewrites keep the meaning)
 ====================  ===================================================================================
 
 The shipped rows live one module per family (:data:`SHIPPED_FAMILIES`) and are imported the first time a
@@ -50,6 +51,7 @@ from judgeprobe.cases.answers.kinds.slots import (
     Folding,
     HedgeCheck,
     LintRule,
+    Notation,
     Route,
     Style,
     no_lint,
@@ -157,6 +159,8 @@ class KindSpec:
     """Spaces around operators carry no meaning: the ``formatting.spacing`` probe may add them."""
     length_factor: int = 1
     """Answers up to ``Limits.max_length`` times this many characters are compared."""
+    notation: Notation = field(default_factory=Notation)
+    """Which rewrites of an answer are verified to keep its meaning (the probes use no other)."""
     origin: str = field(default="registered", compare=False)
     """Where the row came from (``shipped``, an entry point, or ``registered``)."""
 

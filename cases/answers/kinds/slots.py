@@ -1,5 +1,6 @@
 """The value types of an answer-kind row's slots: the grader :class:`Route`, the :class:`Folding` of
-normalisation, and the shapes of hedge checks and lint rules (see :mod:`judgeprobe.cases.answers.kinds`)."""
+normalisation, the :class:`Notation` rules that verify a rewrite, and the shapes of hedge checks and lint
+rules (see :mod:`judgeprobe.cases.answers.kinds`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,18 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
-__all__ = ["Choices", "FieldPath", "Folding", "HedgeCheck", "LintRule", "Route", "Style", "no_lint"]
+__all__ = [
+    "Choices",
+    "FieldPath",
+    "Folding",
+    "HedgeCheck",
+    "LintRule",
+    "MeaningCheck",
+    "Notation",
+    "Route",
+    "Style",
+    "no_lint",
+]
 
 Choices = tuple[tuple[str, str], ...]
 """Multiple-choice options as ``(letter, text)`` pairs in display order."""
@@ -56,3 +68,30 @@ LintRule = Callable[[str, Mapping[str, str] | None], Iterable[tuple[FieldPath, s
 def no_lint(reference: str, choices: Mapping[str, str] | None) -> Iterator[tuple[FieldPath, str]]:
     """The lint rule of kinds without rules of their own."""
     return iter(())
+
+
+MeaningCheck = Callable[[str, str, "Choices | None"], bool]
+"""An independent check that two answers of a kind mean the same (``False`` whenever it is not sure)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Notation:
+    """How a rewrite of an answer is verified before a probe uses it as meaning-kept
+    (:func:`~judgeprobe.cases.answers.rewrites.check_rewrite`).
+
+    Every kind shares a whitelist of notation transforms known to keep the meaning (math delimiters, font
+    commands, LaTeX / Unicode / ASCII spellings of one symbol, scripts, spacing; see
+    :mod:`~judgeprobe.cases.answers.skeleton`); the row adds its own. A rewrite outside the whitelist is kept
+    only when the row's :attr:`same_meaning` reads both sides as the same answer. Either way the kind's own
+    comparer must agree. The default (no symbols, no reader) accepts notation changes only.
+    """
+
+    symbols: tuple[tuple[str, str], ...] = ()
+    """Kind-specific spellings of one symbol, applied after the shared transforms, in order
+    (``("⊕", "+")``: a direct sum written ``+`` in ASCII)."""
+    same_meaning: MeaningCheck | None = None
+    """A reader that does not share the comparer's parser (a strict grammar or a guarded one): two answers
+    it reads the same mean the same. ``None``: only notation changes are verified."""
+    meaning_is_notation: bool = False
+    """What :attr:`same_meaning` accepts counts as a notation change too (numerals of one number, letters
+    of one choice), so the strict grading policy keeps it."""

@@ -1,0 +1,315 @@
+"""Independent readers that verify a meaning-level rewrite (the ``same_meaning`` of a kind's
+:class:`~judgeprobe.cases.answers.kinds.Notation`).
+
+A probe may only call a rewrite meaning-kept when a check that does not share the grader's parser agrees
+(issue: the parser read ``RP^2`` as a product ``RP x RP``, ``O(n log n)`` as ``O·n·log n`` and ``Z_6`` as
+``Z/2Z + Z/3Z``, and every rewrite it computed inherited the misreading). Each reader here is a small strict
+grammar over the notation skeleton (:mod:`~judgeprobe.cases.answers.skeleton`); it answers ``False``
+whenever it is not sure, so an unclear answer only loses its computed rewrites:
+
+- :func:`same_numeral`: plain numerals (integers, decimals, thousands separators, ``a/b``, ``2^20``,
+  percent, scientific notation) with the same unit text, equal as exact fractions;
+- :func:`faithful_math`: the tokens of both answers are ones the math parser reads one way only (single-letter
+  variables, known functions and constants; a letter before ``(`` only when it is also a variable
+  elsewhere: ``x(x+1)`` but not ``f(x)`` or ``O(n)``; no upper-case names such as ``RP`` or ``NP``); the
+  kind's comparer then decides;
+- :func:`same_group_structure`: direct sums and products of whitelisted factors (``Z``, ``Q``, ``R``,
+  ``Z/nZ`` = ``Z_n`` = ``C_n``, ``S_n``, ``A_n``, ``Q_8``) with powers, compared as multisets without
+  splitting a cyclic factor (``Z_6`` is not rewritten ``Z_2 ⊕ Z_3``);
+- :func:`same_date`: ISO dates, ``March 5, 2021`` and ``5 March 2021`` (never a numeric ``03/05/2021``), and
+  clock times;
+- :func:`same_truth_value`: the bare words yes/no/true/false;
+- :func:`same_choice`: a letter written ``A``, ``(A)``, ``A.``, ``A)``, ``a``, ``Option A``, ``A. text`` or
+  the choice text alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from fractions import Fraction
+from functools import lru_cache
+
+from judgeprobe.cases.answers.kinds.slots import Choices
+from judgeprobe.cases.answers.skeleton import notation_skeleton
+
+__all__ = [
+    "faithful_math",
+    "read_numeral",
+    "same_choice",
+    "same_date",
+    "same_group_structure",
+    "same_numeral",
+    "same_truth_value",
+]
+
+# --- numerals ---------------------------------------------------------------------------------------------
+
+_NUMERAL = re.compile(
+    r"(?P<sign>[-+]?)(?:(?P<base>\d{1,4})\^(?P<power>-?\d{1,3})(?![\d.])"
+    r"|(?:(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d*))?|\.(?P<frac2>\d+))"
+    r"(?:/(?P<den>\d+))?"
+    r"(?:(?:e|E)(?P<exp>[-+]?\d+)|\*10\^(?P<exp2>-?\d+))?)"
+    r"(?P<percent>%)?"
+)
+_PERCENT_WORDS = ("percent", "per cent", "pct")
+
+
+def _mantissa(match: re.Match[str]) -> Fraction | None:
+    if match.group("base") is not None:
+        return Fraction(int(match.group("base"))) ** int(match.group("power"))
+    if match.group("den") is not None and (match.group("frac") is not None or match.group("exp")):
+        return None
+    whole = match.group("int") or "0"
+    digits = match.group("frac") if match.group("frac") is not None else (match.group("frac2") or "")
+    value = Fraction(int(whole.replace(",", "") + digits), 10 ** len(digits))
+    if match.group("den") is not None:
+        if int(match.group("den")) == 0:
+            return None
+        value /= int(match.group("den"))
+    exponent = match.group("exp") or match.group("exp2")
+    if exponent is not None:
+        if abs(int(exponent)) > 400:
+            return None
+        value *= Fraction(10) ** int(exponent)
+    return value
+
+
+@lru_cache(maxsize=16384)
+def read_numeral(text: str) -> tuple[Fraction, str] | None:
+    """A plain numeral and its unit text (``"9.8 m/s^2"`` -> (49/5, ``"m/s^2"``)), or ``None``.
+
+    Read: integers with or without thousands separators, decimals, ``a/b``, ``2^20``, ``1.5e-3`` and
+    ``1.5 × 10^{-3}``, a percent sign or the word ``percent``; the rest is the unit, compared as text.
+    """
+    skeleton = notation_skeleton(text, kind="number")
+    if not skeleton:
+        return None
+    match = _NUMERAL.match(skeleton)
+    if match is None or (match.group("base") is None and not (match.group("int") or match.group("frac2"))):
+        return None
+    value = _mantissa(match)
+    if value is None:
+        return None
+    unit = skeleton[match.end() :].strip()
+    percent = bool(match.group("percent"))
+    if unit.casefold() in _PERCENT_WORDS and not percent:
+        unit, percent = "", True
+    if unit and not re.fullmatch(r"[A-Za-zµμΩ°%][A-Za-z0-9µμΩ°/^\-·. ]*", unit):
+        return None
+    if percent:
+        value /= 100
+    if match.group("sign") == "-":
+        value = -value
+    return value, unit
+
+
+def same_numeral(a: str, b: str, choices: Choices | None = None) -> bool:
+    """Both are plain numerals of the same exact value, with the same unit text."""
+    ra, rb = read_numeral(a), read_numeral(b)
+    return ra is not None and ra == rb
+
+
+# --- math tokens ----------------------------------------------------------------------------------------
+
+_FUNCTIONS = frozenset(
+    {"sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "log",
+     "ln", "exp", "sqrt", "abs", "lg"}
+)  # fmt: skip
+_CONSTANTS = frozenset({"pi", "e", "i", "oo", "inf", "infty"})
+_ALLOWED = re.compile(r"[0-9A-Za-z+\-*/^_().,\[\]{}|!<>=≤≥√π∞α-ωΑ-Ω ]*")
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+@lru_cache(maxsize=16384)
+def _faithful(text: str, kind: str) -> bool:
+    skeleton = notation_skeleton(text, kind=kind)
+    if not skeleton or len(skeleton) > 300 or not _ALLOWED.fullmatch(skeleton):
+        return False
+    body = re.sub(r"^[A-Za-z]=(?=.)", "", skeleton)  # a leading "x =" names the value
+    if "=" in body.replace("<=", "").replace(">=", ""):
+        return False  # an equation inside the answer: its reading is not one value
+    for match in _WORD.finditer(body):
+        word, end = match.group(0), match.end()
+        if word in _FUNCTIONS or word in _CONSTANTS:
+            continue
+        if len(word) > 1 and (any(c.isupper() for c in word) or len(word) > 3):
+            return False  # a name such as RP, NP or foo: not a product of variables
+        last = word[-1]
+        if end < len(body) and body[end] == "(":
+            elsewhere = re.sub(re.escape(last) + r"\(", "", body)
+            if not re.search(rf"(?<![A-Za-z]){re.escape(last)}(?![A-Za-z(])", elsewhere):
+                return False  # f(x), O(n): a function applied, not a product
+    return True
+
+
+def faithful_math(a: str, b: str, choices: Choices | None = None, *, kind: str = "expression") -> bool:
+    """Both answers use only tokens the math parser reads one way (the comparer then decides)."""
+    return _faithful(a, kind) and _faithful(b, kind)
+
+
+# --- groups ---------------------------------------------------------------------------------------------
+
+_FACTOR = re.compile(
+    r"\(?(?:(?P<ring>[ZQRC])(?![_/])|Z/(?P<mod>\d+)Z?|Z/\((?P<mod2>\d+)\)|[ZC]_(?P<cyc>\d+)"
+    r"|(?P<named>[SA])_(?P<deg>\d+)|Q_8)\)?(?:\^(?P<power>\d+))?"
+)
+_GROUP_SEPARATORS = re.compile(r"[+×⊕]")
+
+
+@lru_cache(maxsize=16384)
+def _group_structure(text: str) -> tuple[tuple[str, int], ...] | None:
+    skeleton = notation_skeleton(text, kind="group")
+    if not skeleton or len(skeleton) > 200:
+        return None
+    total: Counter[str] = Counter()
+    for piece in _GROUP_SEPARATORS.split(skeleton.replace(" x ", "×")):
+        match = _FACTOR.fullmatch(piece.strip())
+        if match is None:
+            return None
+        if match.group("ring"):
+            name = match.group("ring")
+        elif match.group("named"):
+            name = f"{match.group('named')}{int(match.group('deg'))}"
+        elif piece.strip().startswith(("Q_8", "(Q_8")):
+            name = "Q8"
+        else:
+            order = int(match.group("mod") or match.group("mod2") or match.group("cyc"))
+            if order < 1:
+                return None
+            name = f"C{order}" if order > 1 else "1"
+        copies = int(match.group("power") or 1)
+        if copies < 1 or copies > 64:
+            return None
+        if name != "1":
+            total[name] += copies
+    return tuple(sorted(total.items())) or None
+
+
+def same_group_structure(a: str, b: str, choices: Choices | None = None) -> bool:
+    """Both are direct sums/products of the same whitelisted factors, with the same multiplicities."""
+    ga, gb = _group_structure(a), _group_structure(b)
+    return ga is not None and ga == gb
+
+
+# --- dates ----------------------------------------------------------------------------------------------
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")  # fmt: skip
+_MONTH = {name: i + 1 for i, name in enumerate(_MONTHS)} | {name[:3]: i + 1 for i, name in enumerate(_MONTHS)}
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[t ](\d{2}):(\d{2}))?")
+_WRITTEN = re.compile(r"([a-z]+)\.? (\d{1,2}),? (\d{4})(?: at (\d{1,2}):(\d{2}) ?([ap])\.?m\.?)?")
+_WRITTEN_DAY_FIRST = re.compile(r"(\d{1,2}) ([a-z]+)\.?,? (\d{4})")
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?: ?([ap])\.?m\.?)?")
+_HOUR = re.compile(r"(\d{1,2}) ?([ap])\.?m\.?")
+_WEEKDAY = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _hour(hour: int, half: str | None) -> int | None:
+    if half is None:
+        return hour if hour < 24 else None
+    if not 1 <= hour <= 12:
+        return None
+    return hour % 12 + (12 if half == "p" else 0)
+
+
+@lru_cache(maxsize=8192)
+def _date(text: str) -> tuple[int | None, ...] | None:
+    skeleton = notation_skeleton(text, kind="date")
+    if not skeleton:
+        return None
+    skeleton = re.sub(r"\s+", " ", skeleton.casefold().replace(",", " ")).strip()
+    if skeleton in _WEEKDAY or skeleton in {w[:3] for w in _WEEKDAY}:
+        return (-1, _WEEKDAY.index(next(w for w in _WEEKDAY if w.startswith(skeleton))))
+    found = _ISO.fullmatch(skeleton)
+    if found:
+        year, month, day = (int(found.group(i)) for i in (1, 2, 3))
+        clock = (int(found.group(4)), int(found.group(5))) if found.group(4) else (None, None)
+        return _valid(year, month, day, *clock)
+    found = _WRITTEN.fullmatch(skeleton)
+    if found and found.group(1) in _MONTH:
+        hour = _hour(int(found.group(4)), found.group(6)) if found.group(4) else None
+        minute = int(found.group(5)) if found.group(5) else None
+        return _valid(int(found.group(3)), _MONTH[found.group(1)], int(found.group(2)), hour, minute)
+    found = _WRITTEN_DAY_FIRST.fullmatch(skeleton)
+    if found and found.group(2) in _MONTH:
+        return _valid(int(found.group(3)), _MONTH[found.group(2)], int(found.group(1)), None, None)
+    found = _CLOCK.fullmatch(skeleton)
+    if found:
+        hour = _hour(int(found.group(1)), found.group(3))
+        minute = int(found.group(2))
+        return None if hour is None or minute > 59 else (None, None, None, hour, minute)
+    found = _HOUR.fullmatch(skeleton)
+    if found:
+        hour = _hour(int(found.group(1)), found.group(2))
+        return None if hour is None else (None, None, None, hour, 0)
+    return None
+
+
+def _valid(
+    year: int, month: int, day: int, hour: int | None, minute: int | None
+) -> tuple[int | None, ...] | None:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return None
+    if (hour is None) != (minute is None) or (minute is not None and minute > 59):
+        return None
+    return (year, month, day, hour, minute)
+
+
+def same_date(a: str, b: str, choices: Choices | None = None) -> bool:
+    """Both are unambiguous written dates (or clock times) of the same day and time."""
+    da, db = _date(a), _date(b)
+    return da is not None and da == db
+
+
+# --- yes/no ---------------------------------------------------------------------------------------------
+
+_TRUTH = {"yes": True, "true": True, "no": False, "false": False}
+
+
+def _truth(text: str) -> bool | None:
+    skeleton = notation_skeleton(text, kind="boolean")
+    return None if skeleton is None else _TRUTH.get(skeleton.casefold().strip(" .!"))
+
+
+def same_truth_value(a: str, b: str, choices: Choices | None = None) -> bool:
+    """Both are a bare yes/no/true/false word of the same truth value."""
+    ta, tb = _truth(a), _truth(b)
+    return ta is not None and ta == tb
+
+
+# --- multiple choice ------------------------------------------------------------------------------------
+
+_LETTER_ONLY = re.compile(r"(?:option |choice )?\(?([A-Za-z])\)?[.)]?", re.IGNORECASE)
+_LETTER_TEXT = re.compile(r"\(?([A-Z])[.):]?\)? +(.+)")
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold().rstrip(".")
+
+
+def _letter(text: str, choices: Choices) -> str | None:
+    table = dict(choices)
+    plain = " ".join(str(text).split()).strip().rstrip(".") or str(text).strip()
+    found = _LETTER_ONLY.fullmatch(plain)
+    if found and found.group(1).upper() in table:
+        return found.group(1).upper()
+    found = _LETTER_TEXT.fullmatch(plain)
+    if found and found.group(1) in table:
+        same_text = (
+            " ".join(found.group(2).split()).casefold() == " ".join(table[found.group(1)].split()).casefold()
+        )
+        return found.group(1) if same_text else None
+    hits = [letter for letter, body in choices if " ".join(body.split()).casefold() == plain.casefold()]
+    return hits[0] if len(hits) == 1 else None
+
+
+def same_choice(a: str, b: str, choices: Choices | None = None) -> bool:
+    """Both name the same one of ``choices`` (a letter in any usual style, or its text exactly)."""
+    if not choices:
+        return False
+    la, lb = _letter(a, choices), _letter(b, choices)
+    return la is not None and la == lb
