@@ -5,7 +5,9 @@ it is
 *useful*: a grade case needs a right and a wrong response, something a probe may rewrite without changing the
 answer (an invariant target) and something that must change the verdict (a control); descriptions stay short
 so reports stay readable; each answer kind adds the rules of its row in the answer-kind table (multiple
-choice: single capital letters as keys, the reference among them). :func:`lint_library` with
+choice: single capital letters as keys, the reference among them); and the built-in grader proves every
+form and label of a grade case (:mod:`judgeprobe.cases.proofs`). Two cases asking nearly the same
+question about the same answer are duplicates by meaning. :func:`lint_library` with
 ``require_coverage=True`` also checks that the shipped library is big and varied enough.
 
 Issues print like loader errors, ``FILE:LINE: FIELD: message``, where FIELD is the case id and the field path:
@@ -22,8 +24,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from judgeprobe.cases.answers import normalize, read_alike
 from judgeprobe.cases.loader import AnyCase, FieldPath, Library, format_path
 from judgeprobe.cases.models import GradeCase, Mode, PairwiseCase, ScoreCase
+from judgeprobe.cases.proofs import prove_case
 
 __all__ = [
     "MAX_NOTE_CHARS",
@@ -149,6 +153,8 @@ def _grade(case: GradeCase) -> Iterator[_Found]:
     if reference in {e.strip() for e in case.equivalents}:
         yield ("equivalents",), "the reference itself is listed as an equivalent", Severity.WARNING
     yield from _grade_contradictions(case, reference)
+    for finding in prove_case(case):
+        yield finding.path, finding.message, Severity.WARNING if finding.warning else Severity.ERROR
 
 
 def _grade_contradictions(case: GradeCase, reference: str) -> Iterator[_Found]:
@@ -225,6 +231,47 @@ def _coverage(library: Library) -> Iterator[str]:
             yield f"the seed case HLE {hle_id} must be marked reference_doubt with its reason"
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", text.casefold()))
+
+
+def _same_reference(a: AnyCase, b: AnyCase) -> bool:
+    if isinstance(a, GradeCase) and isinstance(b, GradeCase):
+        if a.answer_kind != b.answer_kind:
+            return False
+        kind = a.answer_kind
+        return normalize(a.reference, kind=kind) == normalize(b.reference, kind=kind) or (
+            read_alike(a.reference, b.reference, kind=kind, choices=a.choices) is not None
+            and a.choices == b.choices
+        )
+    return " ".join((a.reference or "").split()) == " ".join((b.reference or "").split())
+
+
+DUPLICATE_QUESTION_OVERLAP = 0.8
+"""Two cases of one mode are duplicates when their references mean the same and their questions share at
+least this share of their words (Jaccard overlap)."""
+
+
+def _duplicate_cases(library: Library) -> Iterator[LintIssue]:
+    """Cases asking (nearly) the same question about the same answer: duplicates by meaning."""
+    seen: list[tuple[AnyCase, frozenset[str]]] = []
+    for case in library:
+        words = _words(case.question)
+        for other, other_words in seen:
+            if other.mode != case.mode or not words or not other_words:
+                continue
+            overlap = len(words & other_words) / len(words | other_words)
+            if overlap >= DUPLICATE_QUESTION_OVERLAP and _same_reference(case, other):
+                file, line = library.line_of(case.id, ("question",))
+                message = (
+                    f"asks nearly the same question as case {other.id!r} ({overlap:.0%} of the words) about "
+                    "the same answer; merge them or make the trap different"
+                )
+                yield LintIssue(file, line, case.id, f"cases[{case.id}].question", message)
+                break
+        seen.append((case, words))
+
+
 def lint_library(library: Library, *, require_coverage: bool = False) -> list[LintIssue]:
     """Lint every case, and with ``require_coverage`` the size and variety of the library as a whole.
 
@@ -237,6 +284,7 @@ def lint_library(library: Library, *, require_coverage: bool = False) -> list[Li
         The issues, case by case in load order, library-wide ones last.
     """
     issues = [issue for case in library for issue in lint_case(case, library)]
+    issues += _duplicate_cases(library)
     if require_coverage:
         folders = {str(path.parent) for path, _ in library.files.values()}
         where = Path(os.path.commonpath(sorted(folders))) if folders else None

@@ -7,7 +7,8 @@ not share the grader's parser (a whitelist of notation transforms, or the kind's
 the kind's comparer agreeing), and when the run's grading policy keeps what it keeps (under ``strict`` a
 right answer rewritten into another notation is no longer right, so that rewrite is left out). The case's
 own ``equivalents`` are the author's assertion, proved by ``judgeprobe cases lint``; they skip the
-verification but not the policy.
+verification but not the policy. A case that lists a non-equivalent meaning its reference in another
+form (``x^2-5x+6`` when the question asks to factor) fixes the form: only notation changes are used there.
 
 Rewrites left out are recorded in the :class:`RewriteLog` of the innermost :func:`recording_rewrites`
 block (the run's plan keeps it: the dry run, ``summary.json`` and the reports count them). Outside such a
@@ -21,9 +22,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
-from judgeprobe.cases.answers import Kept, check_rewrite, read_alike
+from judgeprobe.cases.answers import AnswerKind, Kept, check_rewrite, read_alike
 from judgeprobe.cases.models import GradeCase
 from judgeprobe.probes.base import ProbeContext
 from judgeprobe.probes.variant import Variant
@@ -119,6 +121,19 @@ def _record(ctx: ProbeContext, variant: Variant, target: Target, original: str, 
         )
 
 
+def _form_fixed(case: GradeCase) -> bool:
+    """Whether the case lists a non-equivalent that means the reference in another form (``x^2-5x+6`` when
+    asked to factor): the question then fixes the form, and only notation changes keep the answer right."""
+    return _form_fixed_cached(case.id, case.reference, case.answer_kind, case.non_equivalents)
+
+
+@lru_cache(maxsize=4096)
+def _form_fixed_cached(
+    case_id: str, reference: str, kind: AnswerKind, non_equivalents: tuple[str, ...]
+) -> bool:
+    return any(read_alike(reference, text, kind=kind) is Kept.MEANING for text in non_equivalents)
+
+
 def use_rewrite(
     ctx: ProbeContext,
     variant: Variant,
@@ -143,6 +158,13 @@ def use_rewrite(
     kind = variant.answer_kind
     if kind is None:
         return False
+    case = ctx.case
+    if isinstance(case, GradeCase) and _form_fixed(case) and not authored:
+        kept_here = read_alike(original, rewrite, kind=kind, choices=variant.choices)
+        if kept_here is not Kept.NOTATION:
+            reason = "the case fixes the form (a non-equivalent means the reference): only notation changes"
+            _record(ctx, variant, target, original, rewrite, reason, unverified=True)
+            return False
     if authored:
         kept = read_alike(original, rewrite, kind=kind, choices=variant.choices) or Kept.MEANING
     else:

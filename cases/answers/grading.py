@@ -7,6 +7,7 @@ reference (a tolerance, aliases) — never a response's label.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,11 @@ from judgeprobe.cases.answers.rewrites import keeps_notation
 __all__ = ["NO_ANSWER", "Grading", "grade"]
 
 NO_ANSWER = "no final answer found in the response"
+_HEAD = re.compile(r"\s+[—–]\s+|[,;:]\s|\s\(|\s+(?:because|since|as|which|so)\s", re.IGNORECASE)
+_TAIL = re.compile(r"[:,]\s|\s(?:so|hence|thus|therefore)[,:]?\s", re.IGNORECASE)
+"""Where a final answer's remarks begin (``No — 91 = 7 × 13``) or end (``…, so the answer is: yes``): the
+strict policy checks the notation of the whole answer, of the part before the remarks, or of the part
+after them."""
 """The reason given when a response states no recognisable answer (graded as a different answer)."""
 
 
@@ -117,8 +123,18 @@ def grade(
                 unsure = Judgement(other.decision, f"{other.reason} (alias {alias!r})")
         else:
             found = unsure or found
-    strict = Policy(policy) is Policy.STRICT
-    if strict and found.equivalent and not keeps_notation(matched, answer, kind=resolved, choices=choices):
-        reason = f"{found.reason}, but not in the reference's notation (strict policy)"
-        return Grading(Decision.DIFFERENT, reason, answer, how)
+    if found.equivalent and Policy(policy) is Policy.STRICT:
+
+        def written_as(name: str) -> bool:
+            heads = (answer, _HEAD.split(answer, maxsplit=1)[0], _TAIL.split(answer)[-1])
+            if not any(keeps_notation(name, head, kind=resolved, choices=choices) for head in heads):
+                return False
+            return (
+                name == matched
+                or _by_route(how, answer, name, resolved, choices, tolerance, limits).equivalent
+            )
+
+        if not any(written_as(name) for name in (matched, reference, *aliases)):
+            reason = f"{found.reason}, but not in the notation of the reference (strict policy)"
+            return Grading(Decision.DIFFERENT, reason, answer, how)
     return Grading(found.decision, found.reason, answer, how)

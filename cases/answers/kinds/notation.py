@@ -20,7 +20,12 @@ from judgeprobe.cases.answers.judgement import Judgement, different, same, undec
 from judgeprobe.cases.answers.kinds.registry import AnswerKind, Comparison, KindSpec, register_kind
 from judgeprobe.cases.answers.kinds.slots import Choices, Folding, Notation, Route, Style
 from judgeprobe.cases.answers.normalize import normalize
-from judgeprobe.cases.answers.readers import same_date, same_group_structure, same_truth_value
+from judgeprobe.cases.answers.readers import (
+    same_date,
+    same_group_structure,
+    same_species_name,
+    same_truth_value,
+)
 
 __all__ = ["BOOLEAN", "CHEMISTRY", "COMPLEXITY_CLASS", "DATE", "GROUP", "compare_canonical"]
 
@@ -136,7 +141,11 @@ CHEMISTRY = register_kind(
         forms=_species_forms,
         render=_render_species,
         route=Route.NOTATION,
-        notation=Notation(symbols=(("_", ""), ("^", ""), ("{", ""), ("}", ""))),
+        notation=Notation(
+            symbols=(("_", ""), ("^", ""), ("{", ""), ("}", "")),
+            same_meaning=same_species_name,
+            meaning_is_notation=True,
+        ),
         origin="shipped",
     )
 )
@@ -204,7 +213,7 @@ BOOLEAN = register_kind(
         forms=_boolean_forms,
         route=Route.NOTATION,
         recase=True,
-        notation=Notation(same_meaning=same_truth_value),
+        notation=Notation(same_meaning=same_truth_value, meaning_is_notation=True),
         origin="shipped",
     )
 )

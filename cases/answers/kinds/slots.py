@@ -89,6 +89,9 @@ class Notation:
     symbols: tuple[tuple[str, str], ...] = ()
     """Kind-specific spellings of one symbol, applied after the shared transforms, in order
     (``("⊕", "+")``: a direct sum written ``+`` in ASCII)."""
+    arrange: Callable[[str], str] | None = None
+    """A kind-specific transform of the whole skeleton, applied last (sets: the elements in braces in one
+    order, since their order carries no meaning)."""
     same_meaning: MeaningCheck | None = None
     """A reader that does not share the comparer's parser (a strict grammar or a guarded one): two answers
     it reads the same mean the same. ``None``: only notation changes are verified."""
