@@ -40,7 +40,7 @@ from types import TracebackType
 from typing import Any
 
 from judgeprobe.harness.core.errors import StoreError
-from judgeprobe.harness.core.records import COLUMNS, DrawRecord
+from judgeprobe.harness.core.records import DrawRecord
 from judgeprobe.harness.core.verdict import Status, Verdict
 from judgeprobe.harness.store.journal import Journal
 from judgeprobe.harness.store.rows import (
@@ -323,14 +323,14 @@ class RunStore:
             rows = self._db.execute(query + " AND judge_hash = ?", (judge_hash,))
         return {key for (key,) in rows}
 
-    def put_draw(self, record: DrawRecord, verdict: Verdict) -> None:
+    def put_draw(self, record: DrawRecord) -> None:
         """Write one draw and commit it."""
-        self.put_draws([(record, verdict)])
+        self.put_draws([record])
 
-    def put_draws(self, items: Iterable[tuple[DrawRecord, Verdict]]) -> None:
+    def put_draws(self, records: Iterable[DrawRecord]) -> None:
         """Write several draws in one transaction (one commit)."""
         self._writable()
-        rows = [draw_row(record, verdict) for record, verdict in items]
+        rows = [draw_row(record) for record in records]
         if not rows:
             return
         try:
@@ -340,10 +340,10 @@ class RunStore:
             with self._transaction():
                 self._db.executemany(_INSERT_DRAW, encodable(rows))
 
-    def journal_draws(self, items: Iterable[tuple[DrawRecord, Verdict]]) -> None:
+    def journal_draws(self, records: Iterable[DrawRecord]) -> None:
         """Make draws crash-safe now (one append to the side file) and commit them later (:meth:`flush`)."""
         self._writable()
-        rows = [draw_row(record, verdict) for record, verdict in items]
+        rows = [draw_row(record) for record in records]
         try:
             self._journal.append(rows)
         except UnicodeEncodeError:  # a lone surrogate in some reply: keep it with a replacement mark
@@ -375,7 +375,7 @@ class RunStore:
         where = "WHERE judge_hash = ?" if judge_hash is not None else ""
         params: tuple[str, ...] = (judge_hash,) if judge_hash is not None else ()
         query = (
-            f"SELECT {', '.join(COLUMNS)} FROM draws WHERE seq IN "  # noqa: S608 - constant names
+            f"SELECT {', '.join(DRAW_COLUMNS)} FROM draws WHERE seq IN "  # noqa: S608 - constant names
             f"(SELECT MAX(seq) FROM draws {where} GROUP BY judge_hash, variant_id, draw) ORDER BY seq"
         )
         for row in self._db.execute(query, params):
