@@ -114,3 +114,14 @@ def test_cli_usage_errors_exit_2(args: list[str], message: str) -> None:
 def test_cli_folder_without_a_store_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["diff", "--old-run", str(tmp_path), "--new-run", str(tmp_path)])
     assert result.exit_code == 2 and "holds no run store" in result.output
+
+
+def test_recorded_folders_are_compared_on_their_latest_runs(runs: dict[str, Path], tmp_path: Path) -> None:
+    old = tmp_path / "old"
+    for probes in ("position", "none"):  # the latest run judges the unperturbed responses only
+        plan = plan_suite(Selection(case_dirs=(CASES,), builtin_cases=False, probes=probes))
+        run_suite(plan, judge="mock:fair", out=old, show_progress=False, write_reports=False)
+    result = CliRunner().invoke(cli, ["diff", "--old-run", str(old), "--new-run", str(runs["first"])])
+    assert result.exit_code == 0, result.output
+    assert "position" not in result.output.split("Became")[0]  # no swap draws in the old folder's latest run
+    assert "accuracy" in result.output and "had no partner" in result.output
