@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 
@@ -64,7 +64,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             )
         else:
             group.addoption(flag, default=None, dest=f"judgeprobe_{name}", help=text)
-        parser.addini(f"judgeprobe_{name}", text, type="args" if kind == "args" else "string", default=None)
+        ini_type: Literal["args", "string"] = "args" if kind == "args" else "string"
+        parser.addini(f"judgeprobe_{name}", text, type=ini_type, default=None)
     group.addoption(
         "--judgeprobe-no-builtin-cases",
         action="store_true",

@@ -25,7 +25,8 @@ class DrawRecord:
     """One draw of one variant by one judge configuration."""
 
     run_id: str
-    """Id of the run (the output folder's store) that holds the draw."""
+    """Id of the store (the run folder) that holds the draw; not the run key, since a folder may hold several
+    runs (see ``judgeprobe.harness.store.runs``)."""
     judge: str
     """Display name of the judge."""
     judge_hash: str

@@ -195,7 +195,8 @@ def implicit_run(db: sqlite3.Connection, meta: Mapping[str, Any]) -> RunRecord |
         db: The store's connection.
         meta: The store's ``judge`` and ``repeats`` metadata (missing keys: unknown).
     """
-    judge = meta.get("judge") if isinstance(meta.get("judge"), dict) else {}
+    named = meta.get("judge")
+    judge: Mapping[str, Any] = named if isinstance(named, dict) else {}
     judge_hash = str(judge.get("config_hash") or "")
     row = None
     if judge_hash:
