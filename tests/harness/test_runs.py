@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from judgeprobe.harness.cli.main import cli
 from judgeprobe.harness.judges.registry import load_judge
+from judgeprobe.harness.report import REPORT_FILES
 from judgeprobe.harness.run.selection import Selection, run_key
 from judgeprobe.harness.session import default_out_dir, run_tail
 from judgeprobe.harness.store import SCHEMA_VERSION, RunStore, store_path
@@ -85,14 +86,14 @@ def test_repeats_two_then_one_reports_the_second_run_only(tmp_path: Path) -> Non
 
 
 def test_report_rebuilds_what_run_wrote_with_the_runs_own_settings(tmp_path: Path) -> None:
-    invoke("run", *SEEDS, "--threshold", "0.2", "--out", str(tmp_path), "--no-progress")
-    written = {name: (tmp_path / name).read_bytes() for name in ("summary.json", "report.md", "junit.xml")}
+    printed = invoke("run", *SEEDS, "--threshold", "0.2", "--out", str(tmp_path), "--no-progress")
+    written = {name: (tmp_path / name).read_bytes() for name in REPORT_FILES}
     assert json.loads(written["summary.json"])["settings"]["threshold"] == 0.2
     output = invoke("report", str(tmp_path))
     assert {name: (tmp_path / name).read_bytes() for name in written} == written
-    assert (
-        "Families" in output and "Accuracy against the adjudicated labels" in output
-    )  # the tables run prints
+    assert "Families" in output and "Accuracy against the adjudicated labels" in output
+    tables = printed[: printed.index(" draws ended (")].rsplit("\n", 1)[0]
+    assert output.startswith(tables + "\n")  # report prints the tables run printed, line for line
     invoke("report", str(tmp_path), "--alpha", "0.1", "--quiet")
     settings = json.loads(summary_of(tmp_path))["settings"]
     assert (settings["threshold"], settings["alpha"]) == (0.2, 0.1)  # only what is given is overridden
