@@ -30,6 +30,10 @@ def _texts(values: Iterable[str] | str, name: str) -> tuple[str, ...]:
 
 
 def _probes(selector: str | None) -> str:
+    if selector is not None and not isinstance(selector, str):
+        raise ConfigError(
+            f"selection probes must be a comma-separated string such as 'position,length', got {selector!r}"
+        )
     parts = sorted({part.strip() for part in (selector or "").split(",")} - {""})
     if not parts or "all" in parts:
         return "all"
@@ -61,6 +65,12 @@ class Selection:
     """Seed of the probes' random draws."""
 
     def __post_init__(self) -> None:
+        if isinstance(self.case_dirs, str | Path):
+            given = str(self.case_dirs)
+            raise ConfigError(
+                f"selection case_dirs must be a list of folders, got the single path {given!r}; "
+                f"try case_dirs=({given!r},)"
+            )
         dirs: list[Path] = []
         for folder in self.case_dirs:
             path = Path(folder)

@@ -41,6 +41,8 @@ def test_the_run_key_is_the_judge_prefix_and_a_digest_of_selection_and_repeats()
         ({"tags": "hle-seed"}, "must be a list of strings"),
         ({"seed": True}, "whole number"),
         ({"seed": "3"}, "whole number"),
+        ({"case_dirs": "cases"}, "list of folders"),
+        ({"probes": ["position"]}, "comma-separated string"),
     ],
 )
 def test_bad_values_are_refused_with_the_field(values: dict[str, object], message: str) -> None:
