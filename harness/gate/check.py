@@ -33,7 +33,7 @@ __all__ = ["gate_frame", "gate_recorded", "gate_run", "registered_probe_names"]
 
 def registered_probe_names() -> list[str]:
     """Names of every registered probe (entries for other probes are pruned on update)."""
-    from judgeprobe.probes.base import select_probes
+    from judgeprobe.probes.selector import select_probes
 
     return [info.name for info in select_probes(None)]
 

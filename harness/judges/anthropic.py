@@ -16,9 +16,10 @@ from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.core.request import JudgeRequest
 from judgeprobe.harness.core.verdict import ErrorKind
 from judgeprobe.harness.judges.base import Judge
-from judgeprobe.harness.judges.http import HttpJudge
+from judgeprobe.harness.judges.http import HttpJudge, model_at_url_name, model_at_url_spec
 from judgeprobe.harness.judges.llm import AttemptFailed, Completion, read_api_key
 from judgeprobe.harness.judges.registry import JudgeConfig, register_backend
+from judgeprobe.harness.judges.transport import Transport
 
 __all__ = ["AnthropicJudge"]
 
@@ -31,7 +32,7 @@ DEFAULT_MAX_TOKENS = 1024
 class AnthropicJudge(HttpJudge):
     """A judge served by the Anthropic Messages API."""
 
-    def __init__(self, config: JudgeConfig) -> None:
+    def __init__(self, config: JudgeConfig, *, transport: Transport | None = None) -> None:
         """Fill defaults (base URL, key variable, max tokens) into the configuration, then hash it."""
         if not config.model:
             raise ConfigError("the anthropic backend needs a model: anthropic:MODEL[@BASE_URL]")
@@ -42,7 +43,7 @@ class AnthropicJudge(HttpJudge):
             updates["api_key_env"] = DEFAULT_KEY_ENV
         if config.max_tokens is None:
             updates["max_tokens"] = DEFAULT_MAX_TOKENS
-        super().__init__(config.model_copy(update=updates))
+        super().__init__(config.model_copy(update=updates), transport=transport)
         assert self.config.base_url is not None
         base = self.config.base_url.rstrip("/")
         self.url = base + ("/messages" if base.endswith("/v1") else "/v1/messages")
@@ -94,6 +95,11 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-@register_backend("anthropic", description="Anthropic Messages API over httpx")
+@register_backend(
+    "anthropic",
+    description="Anthropic Messages API over httpx",
+    spec=model_at_url_spec,
+    display_name=model_at_url_name,
+)
 def _factory(config: JudgeConfig) -> Judge:
     return AnthropicJudge(config)

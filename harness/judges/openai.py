@@ -22,10 +22,11 @@ from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.core.request import JudgeRequest
 from judgeprobe.harness.core.verdict import ErrorKind
 from judgeprobe.harness.judges.base import Judge
-from judgeprobe.harness.judges.http import HttpJudge
+from judgeprobe.harness.judges.http import HttpJudge, model_at_url_name, model_at_url_spec
 from judgeprobe.harness.judges.llm import AttemptFailed, Completion, read_api_key
 from judgeprobe.harness.judges.parsing import response_schema
 from judgeprobe.harness.judges.registry import JudgeConfig, register_backend
+from judgeprobe.harness.judges.transport import Transport
 
 __all__ = ["OpenAIJudge"]
 
@@ -36,7 +37,7 @@ DEFAULT_KEY_ENV = "OPENAI_API_KEY"
 class OpenAIJudge(HttpJudge):
     """A judge served by an OpenAI-compatible ``/chat/completions`` endpoint."""
 
-    def __init__(self, config: JudgeConfig) -> None:
+    def __init__(self, config: JudgeConfig, *, transport: Transport | None = None) -> None:
         """Fill defaults (base URL, key variable) into the configuration, then resolve templates and hash."""
         if not config.model:
             raise ConfigError(
@@ -47,7 +48,7 @@ class OpenAIJudge(HttpJudge):
             updates["base_url"] = DEFAULT_BASE_URL
             if not config.api_key_env:
                 updates["api_key_env"] = DEFAULT_KEY_ENV
-        super().__init__(config.model_copy(update=updates) if updates else config)
+        super().__init__(config.model_copy(update=updates) if updates else config, transport=transport)
         assert self.config.base_url is not None
         self.url = self.config.base_url.rstrip("/") + "/chat/completions"
         self.structured = "response_format" not in self.config.params
@@ -124,7 +125,10 @@ def _int(value: Any) -> int | None:
 
 
 @register_backend(
-    "openai", description="OpenAI-compatible chat completions (OpenAI, vLLM, Ollama, …) over httpx"
+    "openai",
+    description="OpenAI-compatible chat completions (OpenAI, vLLM, Ollama, …) over httpx",
+    spec=model_at_url_spec,
+    display_name=model_at_url_name,
 )
 def _factory(config: JudgeConfig) -> Judge:
     return OpenAIJudge(config)

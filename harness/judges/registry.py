@@ -21,6 +21,7 @@ and a relative file named in a ``command`` target, are found next to the TOML fi
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
 import json
@@ -39,16 +40,35 @@ from judgeprobe.harness.judges.base import Judge
 __all__ = [
     "BackendInfo",
     "JudgeConfig",
+    "NameMaker",
+    "SpecParser",
     "available_backends",
     "backend_info",
     "load_judge",
     "parse_spec",
     "register_backend",
+    "target_name",
+    "target_spec",
 ]
 
 ENTRY_POINT_GROUP = "judgeprobe.judges"
 
 BackendFactory = Callable[["JudgeConfig"], Judge]
+SpecParser = Callable[[str], dict[str, Any]]
+"""Turns what follows ``BACKEND:`` in a one-line spec into :class:`JudgeConfig` fields."""
+NameMaker = Callable[["JudgeConfig"], str]
+"""A configuration's short display name."""
+
+
+def target_spec(rest: str) -> dict[str, Any]:
+    """The default spec parser: everything after ``BACKEND:`` is the backend's ``target``."""
+    return {"target": rest}
+
+
+def target_name(config: JudgeConfig) -> str:
+    """The default display name: ``backend:target`` (or the backend alone)."""
+    return f"{config.backend}:{config.target}" if config.target else config.backend
+
 
 _SHIPPED: dict[str, str] = {
     "builtin": "judgeprobe.harness.judges.builtin",
@@ -74,18 +94,42 @@ class BackendInfo:
     """One line for ``judgeprobe judges list``."""
     origin: str
     """``shipped`` or the distribution/entry point that provided it."""
+    parse_spec: SpecParser = target_spec
+    """Reads the backend's part of a one-line spec."""
+    display_name: NameMaker = target_name
+    """Names a configuration of this backend."""
 
 
 _REGISTRY: dict[str, BackendInfo] = {}
 
 
 def register_backend(
-    name: str, *, description: str, origin: str = "shipped"
+    name: str,
+    *,
+    description: str,
+    origin: str = "shipped",
+    spec: SpecParser = target_spec,
+    display_name: NameMaker = target_name,
 ) -> Callable[[BackendFactory], BackendFactory]:
-    """Decorator registering a backend factory under ``name``."""
+    """Decorator registering a backend factory under ``name``.
+
+    Args:
+        name: The name used in specs (``name:…``) and in TOML ``backend = "name"``.
+        description: One line for ``judgeprobe judges list``.
+        origin: Who provided it (set for entry points).
+        spec: Reads what follows ``name:`` in a one-line spec (default: all of it is the ``target``).
+        display_name: Names a configuration in reports (default: ``name:target``).
+    """
 
     def decorate(factory: BackendFactory) -> BackendFactory:
-        _REGISTRY[name] = BackendInfo(name=name, factory=factory, description=description, origin=origin)
+        _REGISTRY[name] = BackendInfo(
+            name=name,
+            factory=factory,
+            description=description,
+            origin=origin,
+            parse_spec=spec,
+            display_name=display_name,
+        )
         return factory
 
     return decorate
@@ -139,11 +183,12 @@ class JudgeConfig(BaseModel):
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def display_name(self) -> str:
-        """Short readable name."""
-        if self.backend in ("openai", "anthropic"):
-            where = f"@{self.base_url}" if self.base_url else ""
-            return f"{self.backend}:{self.model}{where}"
-        return f"{self.backend}:{self.target}" if self.target else self.backend
+        """Short readable name, as the backend names its configurations."""
+        try:
+            info = backend_info(self.backend)
+        except ConfigError:
+            return target_name(self)
+        return info.display_name(self)
 
 
 def parse_spec(spec: str) -> JudgeConfig:
@@ -155,12 +200,18 @@ def parse_spec(spec: str) -> JudgeConfig:
             f"judge spec {spec!r} has no backend; expected BACKEND:TARGET such as 'builtin:reference', "
             "'openai:MODEL@URL' or 'python:module:function', or a path to a .toml file"
         )
-    if backend in ("openai", "anthropic"):
-        model, at, url = rest.partition("@")
-        if not model:
-            raise ConfigError(f"judge spec {spec!r} names no model; expected {backend}:MODEL[@BASE_URL]")
-        return JudgeConfig(backend=backend, model=model, base_url=url if at else None)
-    return JudgeConfig(backend=backend, target=rest)
+    info = backend_info(backend)
+    try:
+        fields = info.parse_spec(rest)
+    except ConfigError as exc:
+        raise ConfigError(f"judge spec {spec!r}: {exc}") from None
+    try:
+        return JudgeConfig(backend=backend, **fields)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors(include_url=False)
+        )
+        raise ConfigError(f"judge spec {spec!r}: {problems}") from None
 
 
 def load_config(spec_or_path: str) -> JudgeConfig:
@@ -207,9 +258,7 @@ def _ensure_loaded(name: str) -> None:
                 _REGISTRY[name] = BackendInfo(name=name, factory=loaded, description=ep.value, origin=origin)
             elif known is not None and known.origin == "shipped":
                 # registered by the plugin's own decorator, which does not know where it came from
-                _REGISTRY[name] = BackendInfo(
-                    name=name, factory=known.factory, description=known.description, origin=origin
-                )
+                _REGISTRY[name] = dataclasses.replace(known, origin=origin)
             return
 
 

@@ -6,16 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from judgeprobe.cases.loader import Library, load_library
-from judgeprobe.cases.models import GradeCase, PairwiseCase, ScoreCase
+from judgeprobe.cases.models import AnyCase
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.run.selection import Selection
-from judgeprobe.probes.base import ProbeInfo, select_probes
+from judgeprobe.probes.base import ProbeInfo
+from judgeprobe.probes.selector import select_probes
 from judgeprobe.probes.suite import generate_suite
 from judgeprobe.probes.variant import Variant
 
 __all__ = ["SuitePlan", "plan_suite"]
-
-AnyCase = GradeCase | PairwiseCase | ScoreCase
 
 
 @dataclass(frozen=True)

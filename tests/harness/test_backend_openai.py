@@ -310,6 +310,11 @@ def test_many_concurrent_calls_share_one_pool() -> None:
     ("config", "message"),
     [
         ({"base_url": "localhost:8000/v1"}, "must start with http:// or https://"),
+        ({"base_url": "http://"}, "names no host"),
+        ({"base_url": "http://:8000/v1"}, "names no host"),
+        ({"base_url": "http://127.0.0.1:99999/v1"}, "a port is 1 to 65535"),
+        ({"base_url": "http://127.0.0.1:0/v1"}, "a port is 1 to 65535"),
+        ({"base_url": "http://127.0.0.1:abc/v1"}, "is not a valid URL"),
         ({"headers": {"Authorization": "Bearer x"}}, "header Authorization would store a credential"),
         ({"base_url": "http://me:Bearer x@127.0.0.1:9/v1"}, "carries a user name or password"),
     ],
@@ -325,7 +330,7 @@ def test_bad_http_configurations(config: dict[str, Any], message: str) -> None:
 def test_proxies_follow_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     import httpx
 
-    from judgeprobe.harness.judges.http import _proxy_for
+    from judgeprobe.harness.judges.transport import _proxy_for
 
     for name in (
         "http_proxy",

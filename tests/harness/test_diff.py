@@ -77,6 +77,7 @@ def test_markdown_for_a_pull_request(runs: dict[str, Path]) -> None:
     assert "`support-refund-window/pair position.swap: old tie -> tie; new right -> wrong`" in text
 
 
+@pytest.mark.slow
 def test_cli_with_recorded_runs(runs: dict[str, Path], tmp_path: Path) -> None:
     md = tmp_path / "diff.md"
     args = ["diff", "--old-run", str(runs["fair"]), "--new-run", str(runs["first"]), "--markdown", str(md)]
@@ -89,6 +90,7 @@ def test_cli_with_recorded_runs(runs: dict[str, Path], tmp_path: Path) -> None:
     assert CliRunner().invoke(cli, [*args, "--fail-if-worse"], catch_exceptions=False).exit_code == 0
 
 
+@pytest.mark.slow
 def test_cli_runs_two_judges_on_the_same_variants(tmp_path: Path) -> None:
     selection = ["--cases", str(CASES), "--no-builtin-cases", "--probes", "position", "--out", str(tmp_path)]
     args = ["diff", "mock:fair", "mock:first", *selection]

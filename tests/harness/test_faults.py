@@ -91,6 +91,7 @@ RECOVERABLE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(RECOVERABLE))
 def test_transient_faults_are_retried_until_every_draw_is_judged(tmp_path: Path, name: str) -> None:
     stats, store, calls = _run(tmp_path, RECOVERABLE[name])

@@ -51,12 +51,14 @@ def test_nothing_is_collected_without_a_judge(project: pytest.Pytester) -> None:
     result.assert_outcomes()
 
 
+@pytest.mark.slow
 def test_a_clean_judge_passes_one_item_per_family(project: pytest.Pytester) -> None:
     result = project.runpytest("-v", "--judgeprobe-judge=mock:fair", *SELECT)
     result.stdout.fnmatch_lines(["judgeprobe::position PASSED*", "judgeprobe::overall PASSED*"])
     result.assert_outcomes(passed=3)
 
 
+@pytest.mark.slow
 def test_a_biased_judge_fails_with_the_gates_explanation(project: pytest.Pytester) -> None:
     result = project.runpytest("-v", "--judgeprobe-judge=mock:first", *SELECT)
     result.assert_outcomes(passed=2, failed=1)
@@ -70,6 +72,7 @@ def test_a_biased_judge_fails_with_the_gates_explanation(project: pytest.Pyteste
     assert "Traceback" not in result.stdout.str()
 
 
+@pytest.mark.slow
 def test_keyword_selection_and_per_case_items(project: pytest.Pytester) -> None:
     only = project.runpytest("-v", "--judgeprobe-judge=mock:first", "-k", "overall", *SELECT)
     only.assert_outcomes(passed=1, deselected=2)
@@ -101,6 +104,7 @@ def test_the_settings_file_supplies_the_selection_and_the_limits(pytester: pytes
     assert "judgeprobe::length" not in result.stdout.str()
 
 
+@pytest.mark.slow
 def test_baseline_snapshot_through_the_plugin(project: pytest.Pytester) -> None:
     args = ["-v", "--judgeprobe-judge=mock:fair", "--judgeprobe-baseline=judge-baseline.jsonl", *SELECT]
     missing = project.runpytest(*args)

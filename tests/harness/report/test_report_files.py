@@ -23,6 +23,8 @@ from judgeprobe.harness.stats import schema
 from judgeprobe.harness.stats.schema import Summary
 from judgeprobe.harness.store.frame import DERIVED_COLUMNS, load_run
 
+pytestmark = pytest.mark.slow  # a module-wide fixture builds a whole suite or run
+
 DOCS = Path(__file__).resolve().parents[3] / "docs"
 
 
