@@ -33,7 +33,7 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from judgeprobe.cases.errors import CaseFileError, DuplicateCaseId
-from judgeprobe.cases.models import AnswerKind, Case, GradeCase, Mode, PairwiseCase, ScoreCase
+from judgeprobe.cases.models import AnswerKind, Case, GradeCase, Mode, PairwiseCase, Provenance, ScoreCase
 
 __all__ = [
     "AnyCase",
@@ -216,6 +216,8 @@ def _length_rule(ctx: Mapping[str, Any]) -> str:
 def _allowed_fields(model: type[AnyCase] | None, loc: FieldPath) -> set[str]:
     if model is None:
         return set()
+    if "provenance" in loc:
+        return set(Provenance.model_fields)
     if "responses" in loc:
         response_model = model.model_fields["responses"].annotation
         args = getattr(response_model, "__args__", ())
