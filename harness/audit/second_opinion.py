@@ -1,0 +1,224 @@
+"""The second opinion: the project's own safe grader, re-grading every judged answer against its reference.
+
+This module is the audit's **only** route to a grader. :func:`grade` is one small adapter over the built-in
+reference judge (``builtin:reference``; ``builtin:exact`` under the strict policy), so the audit adds no
+grader of its own and follows every improvement of the shared one. It also infers the answer kind from the
+reference (:func:`infer_kind`) and reads multiple-choice options out of a question (:func:`parse_choices`).
+
+:class:`SecondOpinion` grades each distinct ``(reference, answer, kind, choices, policy)`` once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Literal
+
+from judgeprobe.cases.answers import Decision, Judgement, parse_answer
+from judgeprobe.cases.answers.complexity import canonical_class
+from judgeprobe.cases.answers.groups import canonical_group
+from judgeprobe.cases.models import AnswerKind, Mode
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import Status, Verdict
+from judgeprobe.harness.judges.builtin import BuiltinJudge
+
+__all__ = [
+    "POLICIES",
+    "Choices",
+    "Opinion",
+    "Policy",
+    "SecondOpinion",
+    "grade",
+    "grader_name",
+    "infer_kind",
+    "parse_choices",
+]
+
+Policy = Literal["semantic", "strict"]
+"""``semantic``: an equivalent form is right (``Z^5`` for ``Z+Z+Z+Z+Z``); ``strict``: the reference's own
+notation must be kept (normalised string match under the answer kind)."""
+POLICIES: tuple[Policy, ...] = ("semantic", "strict")
+Choices = tuple[tuple[str, str], ...]
+"""Multiple-choice options as ``(letter, text)`` pairs."""
+
+_GRADERS = {"semantic": BuiltinJudge("reference"), "strict": BuiltinJudge("exact")}
+_CHOICES_HEAD = re.compile(r"answer\s+choices?\s*:?", re.IGNORECASE)
+_CHOICE_LINE = re.compile(r"^\s*\(?([A-Z])[.):]\s*(.+?)\s*$")
+_INLINE_CHOICE = re.compile(r"(?:^|\s)\(?([A-Z])[.)]\s+")
+_LETTER = re.compile(r"^\s*\(?([A-Za-z])\)?\s*[.:)]?\s*$")
+_BOOLEAN = {"yes", "no", "true", "false"}
+_CLASS_NAMES = re.compile(
+    r"^(?:CO)?(?:AC|TC|NC|SC|ACC|P|NP|PP|BPP|BQP|ZPP|RP|PH|PSPACE|EXP|NEXP|EXPSPACE|L|NL|SL|MA|AM|IP|QMA|"
+    r"MIP|APX|FPT|XP|W|PPAD|PLS|#P|SIGMA\d+P|PI\d+P|DELTA\d+P|SHARPP|UP|FP|NC|RE|R)(?:\d+|I)?$"
+)
+_SINGLE_LETTER_CLASSES = {"P", "L", "R", "W"}
+_GROUP_CHARS = re.compile(r"^[\sZℤCS_{}\d^⊕×+\\,()xXmathbboplustime]+$")
+
+
+def grader_name(policy: Policy) -> str:
+    """The judge spec of the grader a policy uses."""
+    return _GRADERS[policy].name
+
+
+def parse_choices(question: str | None) -> Choices | None:
+    """Options listed in a question after ``Answer Choices:`` (one per line, or inline ``A. 1 B. 2``)."""
+    if not question:
+        return None
+    head = _CHOICES_HEAD.search(question)
+    if head is None:
+        return None
+    tail = question[head.end() :]
+    found: list[tuple[str, str]] = []
+    for line in tail.splitlines():
+        match = _CHOICE_LINE.match(line)
+        if match and match[1] == chr(ord("A") + len(found)):
+            found.append((match[1], match[2]))
+        elif found and line.strip():
+            break
+    if len(found) >= 2:
+        return tuple(found)
+    marks = [m for m in _INLINE_CHOICE.finditer(tail)]
+    inline: list[tuple[str, str]] = []
+    for index, mark in enumerate(marks):
+        if mark[1] != chr(ord("A") + len(inline)):
+            break
+        end = marks[index + 1].start() if index + 1 < len(marks) else len(tail)
+        inline.append((mark[1], tail[mark.end() : end].strip()))
+    return tuple(inline) if len(inline) >= 2 else None
+
+
+@lru_cache(maxsize=65536)
+def infer_kind(reference: str, answer_type: str | None = None, choices: Choices | None = None) -> AnswerKind:
+    """The answer kind a reference is, for grading.
+
+    In order: multiple choice (``answer_type`` says so, or the reference is one letter of the question's
+    choices); boolean; set (``{…}``); interval or tuple (brackets); number; complexity class (``TC^0``,
+    ``NP``); group notation (``Z+Z+Z+Z+Z``); expression (parses through the safe parser); text.
+    """
+    ref = reference.strip()
+    letter = _LETTER.match(ref)
+    if (answer_type or "").strip().lower() in ("multiplechoice", "multiple_choice", "mc"):
+        return AnswerKind.MULTIPLE_CHOICE
+    if letter and choices and letter[1].upper() in {c for c, _ in choices}:
+        return AnswerKind.MULTIPLE_CHOICE
+    if ref.lower().rstrip(".") in _BOOLEAN:
+        return AnswerKind.BOOLEAN
+    if len(ref) > 200:
+        return AnswerKind.TEXT
+    if (ref.startswith("{") and ref.endswith("}")) or ref.startswith("\\{"):
+        return AnswerKind.SET
+    if ref[:1] in "([" and ref[-1:] in ")]" and "," in ref:
+        mixed = ref[0] + ref[-1] in ("[)", "(]") or re.search(r"oo|∞|infty|inf", ref)
+        return AnswerKind.INTERVAL if mixed else AnswerKind.TUPLE
+    number = parse_answer(ref, kind=AnswerKind.NUMBER)
+    if not number.undecided and not getattr(number.value, "free_symbols", True):
+        return AnswerKind.NUMBER
+    compact = canonical_class(ref)
+    if _CLASS_NAMES.match(compact) and (compact not in _SINGLE_LETTER_CLASSES or "$" in ref or "\\" in ref):
+        return AnswerKind.COMPLEXITY_CLASS
+    if _GROUP_CHARS.match(ref) and re.search(r"Z|ℤ|C_", ref) and canonical_group(ref):
+        return AnswerKind.GROUP
+    expression = parse_answer(ref, kind=AnswerKind.EXPRESSION)
+    if not expression.undecided and len(ref.split()) <= 12:
+        return AnswerKind.EXPRESSION
+    return AnswerKind.TEXT
+
+
+def _drive(coroutine: Coroutine[Any, Any, Verdict]) -> Verdict:
+    """Run a coroutine that never suspends (the built-in graders do no I/O) without an event loop."""
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        result: Verdict = done.value
+        return result
+    coroutine.close()
+    raise RuntimeError("the built-in grader suspended; it is expected to finish without I/O")
+
+
+def grade(
+    reference: str,
+    response_text: str,
+    *,
+    kind: AnswerKind,
+    choices: Choices | None = None,
+    policy: Policy = "semantic",
+) -> Judgement:
+    """Grade one answer (or a whole response: its final answer is extracted) against the reference.
+
+    Returns a :class:`~judgeprobe.cases.answers.Judgement`: equivalent, different, or undecided with the
+    grader's reason. Never raises for bad input.
+    """
+    request = JudgeRequest(
+        mode=Mode.GRADE,
+        question="",
+        reference=reference,
+        responses=(response_text,),
+        response_ids=("answer",),
+        answer_kind=str(kind),
+        choices=choices if kind is AnswerKind.MULTIPLE_CHOICE else None,
+    )
+    verdict = _drive(_GRADERS[policy].judge(request))
+    reason = verdict.reasoning or verdict.reason or ""
+    if verdict.status is Status.JUDGED:
+        decision = Decision.EQUIVALENT if verdict.outcome == "correct" else Decision.DIFFERENT
+        return Judgement(decision, reason)
+    return Judgement(Decision.UNDECIDED, reason or f"grader {verdict.status}")
+
+
+@dataclass(frozen=True, slots=True)
+class Opinion:
+    """The grader's verdict on one judged answer."""
+
+    kind: AnswerKind
+    """The answer kind inferred from the reference."""
+    answer: str
+    """What was graded: the judge's extracted answer, else the response."""
+    judgement: Judgement
+    """Equivalent / different / undecided, with the reason."""
+
+    @property
+    def outcome(self) -> str:
+        """``correct``, ``incorrect`` or ``undecided``."""
+        decision = self.judgement.decision
+        if decision is Decision.UNDECIDED:
+            return "undecided"
+        return "correct" if decision is Decision.EQUIVALENT else "incorrect"
+
+
+@dataclass
+class SecondOpinion:
+    """Grades answers under one policy, each distinct input once."""
+
+    policy: Policy = "semantic"
+    """The grading policy."""
+    calls: int = 0
+    """Distinct inputs graded so far (cache misses)."""
+    _cache: dict[tuple[str, str, AnswerKind, Choices | None], Judgement] = field(default_factory=dict)
+
+    @property
+    def grader(self) -> str:
+        """The grader's judge spec."""
+        return grader_name(self.policy)
+
+    def opinion(
+        self,
+        reference: str,
+        *,
+        extracted: str | None,
+        response: str,
+        answer_type: str | None,
+        question: str | None,
+    ) -> Opinion:
+        """The grader's opinion of one row (extracted answer if any, else the response's final answer)."""
+        choices = parse_choices(question)
+        kind = infer_kind(reference, answer_type, choices)
+        answer = extracted if extracted is not None else response
+        key = (reference, answer, kind, choices if kind is AnswerKind.MULTIPLE_CHOICE else None)
+        judgement = self._cache.get(key)
+        if judgement is None:
+            self.calls += 1
+            judgement = grade(reference, answer, kind=kind, choices=key[3], policy=self.policy)
+            self._cache[key] = judgement
+        return Opinion(kind, answer, judgement)
