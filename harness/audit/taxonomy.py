@@ -21,6 +21,7 @@ __all__ = ["Condition", "Rule", "Taxonomy", "default_taxonomy_path", "load_taxon
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _MAX_BYTES = 1_000_000
 _MAX_DEPTH = 16
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool"))
 _SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -118,6 +119,8 @@ class _Reader:
     def text(self, node: yaml.Node, where: str) -> str:
         if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
             raise self.fail(node, where, "expected text")
+        if node.tag not in _PLAIN_TAGS:
+            raise self.fail(node, where, f"unsupported YAML tag {node.tag!r}; write plain text")
         if not node.value.strip():
             raise self.fail(node, where, "must not be empty")
         return str(node.value)
