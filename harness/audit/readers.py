@@ -145,7 +145,7 @@ def read_results(
         result.warnings.append(f"{name}: no team/model column; every row is team {default_team!r}")
     for line, key, data in records:
         if isinstance(data, str):
-            result.unusable.append(Unusable(name, line, key, None, None, None, data))
+            result.unusable.append(Unusable(name, line, key, None, None, "row", data))
             continue
         built = _row(_flatten(data), line, key, name, columns, team, default_team, questions or {}, shape)
         (result.rows if isinstance(built, JudgedRow) else result.unusable).append(built)  # type: ignore[arg-type]
