@@ -158,14 +158,16 @@ def run_audit(paths: Sequence[Path], options: AuditOptions | None = None) -> Aud
                 universe[phase] = sorted(set(universe[phase]) | set(unknown))
     else:
         ids: dict[str, set[str]] = defaultdict(set)
-        for item in [*phase_rows, *phase_unusable]:
+        found: list[JudgedRow | Unusable] = [*phase_rows, *phase_unusable]
+        for item in found:
             if item.id:
                 ids[item.phase or ""].add(item.id)
         universe = {phase: sorted(found) for phase, found in sorted(ids.items())}
     rows = [r for r in phase_rows if _wanted(r.phase, r.team, options)]
     unusable = [u for u in phase_unusable if _wanted(u.phase, u.team, options)]
     teams_in: dict[str, list[str]] = {phase: [] for phase in universe}
-    for item in [*rows, *unusable]:
+    kept: list[JudgedRow | Unusable] = [*rows, *unusable]
+    for item in kept:
         if item.team is not None and item.team not in teams_in.setdefault(item.phase or "", []):
             teams_in[item.phase or ""].append(item.team)
     teams_in = {phase: sorted(teams) for phase, teams in teams_in.items() if teams}
