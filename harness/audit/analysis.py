@@ -60,6 +60,8 @@ class AuditOptions:
     """Grading policy of the second opinion."""
     judge_name: str | None = None
     """``--judge-name``: the judge that produced the verdicts, when the files do not say."""
+    workers: int | None = None
+    """``--workers``: grading processes for large files (``None``: the available CPUs, at most 4)."""
 
 
 @dataclass
@@ -173,9 +175,9 @@ def run_audit(paths: Sequence[Path], options: AuditOptions | None = None) -> Aud
     teams_in = {phase: sorted(teams) for phase, teams in teams_in.items() if teams}
     universe = {phase: ids for phase, ids in universe.items() if phase in teams_in}
 
-    grader = SecondOpinion(options.policy)
-    opinions = [
-        grader.opinion(
+    grader = SecondOpinion(options.policy, workers=options.workers)
+    keys = [
+        grader.key(
             row.reference,
             extracted=row.extracted,
             response=row.response,
@@ -184,6 +186,8 @@ def run_audit(paths: Sequence[Path], options: AuditOptions | None = None) -> Aud
         )
         for row in rows
     ]
+    grader.grade_all(keys)
+    opinions = [grader.opinion_of(key) for key in keys]
     types = classify_rows(rows, taxonomy)
     disagreements = find_disagreements(rows, opinions)
     solved = solves(rows, universe, teams_in)
@@ -192,9 +196,11 @@ def run_audit(paths: Sequence[Path], options: AuditOptions | None = None) -> Aud
     mc_teams = form_by_team(rows, opinions)
     mc_within = within_questions(rows, opinions)
     parts = mean_part_scores(rows, types, taxonomy)
+    types_by_team: dict[str, list[str | None]] = defaultdict(list)
+    for row, type_id in zip(rows, types, strict=True):
+        types_by_team[row.team].append(type_id)
     for team, entry in teams.items():
-        mine = [t for r, t in zip(rows, types, strict=True) if r.team == team]
-        entry["error_types"] = type_counts(mine, taxonomy)
+        entry["error_types"] = type_counts(types_by_team.get(team, []), taxonomy)
         entry["mean_part_score_by_error_type"] = {
             type_id: cell["mean"] for type_id, cell in parts.get(team, {}).items()
         }

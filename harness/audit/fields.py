@@ -93,6 +93,9 @@ def resolve_columns(columns: list[str], mapping: FieldMap) -> dict[str, str]:
 
 def to_text(value: object) -> str | None:
     """A string value, or ``None`` for null / an empty string; numbers become their text."""
+    if type(value) is str:  # the common case first: this runs for every field of every row
+        text = value.strip()
+        return text or None
     if value is None:
         return None
     if isinstance(value, bool):

@@ -2,10 +2,11 @@
 
 Per team: accuracy of each form with Wilson intervals, the difference with Newcombe's hybrid-score interval
 for independent proportions (method 10 of Newcombe 1998, built from the harness's Wilson intervals) and
-Fisher's exact test. Because the model chooses the form, the comparison is repeated *within questions*: for
-each question answered in both forms (by any teams), the difference of the two forms' accuracy on it; the
-sign test on those differences (exact McNemar on questions where text did better vs worse) says whether the
-difference survives holding the question fixed.
+Fisher's exact test (computed here from log-binomials: the harness has no unpaired test, and importing
+``scipy.stats`` for one p-value costs seconds). Because the model chooses the form, the comparison is
+repeated *within questions*: for each question answered in both forms (by any teams), the difference of
+the two forms' accuracy on it; the sign test on those differences (exact McNemar on questions where text
+did better vs worse) says whether the difference survives holding the question fixed.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from judgeprobe.harness.audit.second_opinion import Opinion
 from judgeprobe.harness.stats.exact import mcnemar
 from judgeprobe.harness.stats.intervals import Interval, cluster_bootstrap_difference, wilson
 
-__all__ = ["FORMS", "answer_form", "form_by_team", "is_multiple_choice", "within_questions"]
+__all__ = ["FORMS", "answer_form", "fisher_exact", "form_by_team", "is_multiple_choice", "within_questions"]
 
 FORMS = ("letter_only", "letter_and_text", "other")
 """The answer forms: ``A``; ``A. 1`` / ``A: MATSUO`` / ``(A) 1``; anything else (text only, hedged, none)."""
@@ -59,12 +60,29 @@ def _newcombe_independent(x1: int, n1: int, x2: int, n2: int) -> Interval:
     )
 
 
-def _fisher(x1: int, n1: int, x2: int, n2: int) -> float | None:
+def _log_choose(n: int, k: int) -> float:
+    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+
+def fisher_exact(x1: int, n1: int, x2: int, n2: int) -> float | None:
+    """Two-sided Fisher exact p-value, ``x1`` of ``n1`` against ``x2`` of ``n2`` (``None``: a group is empty).
+
+    Conditional on the margins, the first group's count is hypergeometric; the p-value sums the probabilities
+    of every table no more likely than the observed one (with a relative tolerance of 1e-7 for ties, as
+    common implementations use).
+    """
     if not n1 or not n2:
         return None
-    from scipy.stats import fisher_exact
+    total, successes = n1 + n2, x1 + x2
+    low, high = max(0, successes - n2), min(successes, n1)
+    base = _log_choose(total, successes)
 
-    return float(fisher_exact([[x1, n1 - x1], [x2, n2 - x2]]).pvalue)
+    def log_p(k: int) -> float:
+        return _log_choose(n1, k) + _log_choose(n2, successes - k) - base
+
+    observed = log_p(x1)
+    p = math.fsum(math.exp(lp) for k in range(low, high + 1) if (lp := log_p(k)) <= observed + 1e-7)
+    return min(1.0, p)
 
 
 def _cell(n: int, correct: int) -> dict[str, Any]:
@@ -94,7 +112,7 @@ def form_by_team(rows: Sequence[JudgedRow], opinions: Sequence[Opinion]) -> dict
         both = n_lo and n_lt
         entry["difference"] = x_lt / n_lt - x_lo / n_lo if both else None
         entry["difference_ci"] = _newcombe_independent(x_lt, n_lt, x_lo, n_lo).as_list()
-        entry["p_fisher"] = _fisher(x_lt, n_lt, x_lo, n_lo)
+        entry["p_fisher"] = fisher_exact(x_lt, n_lt, x_lo, n_lo)
         out[team] = entry
     return out
 

@@ -30,6 +30,8 @@ from judgeprobe.harness.audit.sources import Record, read_records
 
 __all__ = ["Question", "ReadResult", "read_questions", "read_results"]
 
+_TEXT_FIELDS = ("id", "team", "phase", "answer_type", "question", "response", "correct_answer", "extracted",
+                "judgement", "category", "judge")  # fmt: skip
 _NO_ANSWER = {"none", "null", "n/a", ""}
 """Extracted-answer values that mean "the judge found no final answer" (HLE writes ``None``)."""
 
@@ -189,10 +191,9 @@ def _row(
     values: dict[str, Any] = {}
     fault = "id"
     try:
-        for fault in ("id", "team", "phase", "answer_type", "question", "response", "correct_answer"):
-            values[fault] = to_text(get(fault))
-        for fault in ("extracted", "judgement", "category", "judge"):
-            values[fault] = to_text(get(fault))
+        for fault in _TEXT_FIELDS:
+            column = columns.get(fault)
+            values[fault] = to_text(data.get(column)) if column is not None else None
         identity = values["id"] or key
         row_team = team or values["team"] or default_team
         question = questions.get(identity) if identity else None

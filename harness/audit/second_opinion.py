@@ -10,8 +10,12 @@ reference (:func:`infer_kind`) and reads multiple-choice options out of a questi
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
@@ -25,8 +29,10 @@ from judgeprobe.harness.core.verdict import Status, Verdict
 from judgeprobe.harness.judges.builtin import BuiltinJudge
 
 __all__ = [
+    "PARALLEL_MIN",
     "POLICIES",
     "Choices",
+    "Key",
     "Opinion",
     "Policy",
     "SecondOpinion",
@@ -62,6 +68,7 @@ def grader_name(policy: Policy) -> str:
     return _GRADERS[policy].name
 
 
+@lru_cache(maxsize=8192)
 def parse_choices(question: str | None) -> Choices | None:
     """Options listed in a question after ``Answer Choices:`` (one per line, or inline ``A. 1 B. 2``)."""
     if not question:
@@ -187,20 +194,85 @@ class Opinion:
         return "correct" if decision is Decision.EQUIVALENT else "incorrect"
 
 
+Key = tuple[str, str, AnswerKind, Choices | None]
+"""What one grading depends on: reference, graded answer, answer kind, choices (multiple choice only)."""
+
+PARALLEL_MIN = 2000
+"""Below this many distinct inputs to grade, grading stays in this process (a worker pool's start-up, about
+a second per worker for sympy, would cost more than it saves)."""
+
+
+def _grade_key(job: tuple[Key, Policy]) -> Judgement:
+    (reference, answer, kind, choices), policy = job
+    return grade(reference, answer, kind=kind, choices=choices, policy=policy)
+
+
+def _available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
 @dataclass
 class SecondOpinion:
-    """Grades answers under one policy, each distinct input once."""
+    """Grades answers under one policy, each distinct input once, on several processes when there are many."""
 
     policy: Policy = "semantic"
     """The grading policy."""
+    workers: int | None = None
+    """Grading processes for large batches (``None``: the available CPUs, at most 4; ``1``: this process)."""
     calls: int = 0
     """Distinct inputs graded so far (cache misses)."""
-    _cache: dict[tuple[str, str, AnswerKind, Choices | None], Judgement] = field(default_factory=dict)
+    parallel: bool = False
+    """Whether a batch was graded by a worker pool."""
+    _cache: dict[Key, Judgement] = field(default_factory=dict)
 
     @property
     def grader(self) -> str:
         """The grader's judge spec."""
         return grader_name(self.policy)
+
+    @staticmethod
+    def key(
+        reference: str, *, extracted: str | None, response: str, answer_type: str | None, question: str | None
+    ) -> Key:
+        """The grading input of one row: its extracted answer if any, else the response's final answer."""
+        choices = parse_choices(question)
+        kind = infer_kind(reference, answer_type, choices)
+        answer = extracted if extracted is not None else response
+        return (reference, answer, kind, choices if kind is AnswerKind.MULTIPLE_CHOICE else None)
+
+    def grade_all(self, keys: Iterable[Key]) -> None:
+        """Grade every input not yet graded (in parallel when there are at least :data:`PARALLEL_MIN`)."""
+        missing = list(dict.fromkeys(k for k in keys if k not in self._cache))
+        if not missing:
+            return
+        judged = self._in_pool(missing) if len(missing) >= PARALLEL_MIN else None
+        if judged is None:
+            judged = [_grade_key((k, self.policy)) for k in missing]
+        self.calls += len(missing)
+        self._cache.update(zip(missing, judged, strict=True))
+
+    def _in_pool(self, missing: list[Key]) -> list[Judgement] | None:
+        workers = self.workers if self.workers is not None else min(4, _available_cpus())
+        if workers < 2:
+            return None
+        jobs = [(k, self.policy) for k in missing]
+        chunk = max(16, len(jobs) // (workers * 8))
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+                judged = list(pool.map(_grade_key, jobs, chunksize=chunk))
+        except (OSError, BrokenProcessPool):  # no processes to be had: grade here instead
+            return None
+        self.parallel = True
+        return judged
+
+    def opinion_of(self, key: Key) -> Opinion:
+        """The opinion on one grading input (graded now if it was not yet)."""
+        if key not in self._cache:
+            self.grade_all([key])
+        return Opinion(key[2], key[1], self._cache[key])
 
     def opinion(
         self,
@@ -212,13 +284,7 @@ class SecondOpinion:
         question: str | None,
     ) -> Opinion:
         """The grader's opinion of one row (extracted answer if any, else the response's final answer)."""
-        choices = parse_choices(question)
-        kind = infer_kind(reference, answer_type, choices)
-        answer = extracted if extracted is not None else response
-        key = (reference, answer, kind, choices if kind is AnswerKind.MULTIPLE_CHOICE else None)
-        judgement = self._cache.get(key)
-        if judgement is None:
-            self.calls += 1
-            judgement = grade(reference, answer, kind=kind, choices=key[3], policy=self.policy)
-            self._cache[key] = judgement
-        return Opinion(kind, answer, judgement)
+        key = self.key(
+            reference, extracted=extracted, response=response, answer_type=answer_type, question=question
+        )
+        return self.opinion_of(key)

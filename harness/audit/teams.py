@@ -115,31 +115,39 @@ def phase_stats(
 
 def pairwise_tests(rows: Sequence[JudgedRow], teams_in: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
     """Per phase and pair of teams: shared questions, the 2x2 table, the accuracy difference with Newcombe's
-    paired interval, and the exact McNemar p-value (``q`` is filled in later, one BH family per audit)."""
-    verdict: dict[tuple[str, str, str], bool] = {}
-    for row in rows:
-        verdict[row.phase or "", row.team, row.id] = row.correct
-    per_team: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for phase, team, qid in verdict:
-        per_team[phase, team].add(qid)
+    paired interval, and the exact McNemar p-value (``q`` is filled in later, one BH family per audit).
+
+    The tables come from one teams x questions matrix per phase (answered, right), so many teams stay cheap.
+    """
+    import numpy as np
+
     out: list[dict[str, Any]] = []
+    by_phase: dict[str, list[JudgedRow]] = defaultdict(list)
+    for row in rows:
+        by_phase[row.phase or ""].append(row)
     for phase, teams in teams_in.items():
-        for first, second in combinations(sorted(teams), 2):
-            shared = per_team[phase, first] & per_team[phase, second]
-            a = b = c = d = 0
-            for qid in shared:
-                x, y = verdict[phase, first, qid], verdict[phase, second, qid]
-                a += x and y
-                b += x and not y
-                c += y and not x
-                d += not x and not y
-            n = a + b + c + d
+        members = sorted(teams)
+        team_index = {team: i for i, team in enumerate(members)}
+        part = [r for r in by_phase.get(phase, []) if r.team in team_index]
+        question_index = {qid: i for i, qid in enumerate(sorted({r.id for r in part}))}
+        answered = np.zeros((len(members), len(question_index)), dtype=np.int64)
+        right = np.zeros_like(answered)
+        for r in part:
+            answered[team_index[r.team], question_index[r.id]] = 1
+            right[team_index[r.team], question_index[r.id]] = int(r.correct)
+        wrong = answered - right
+        both_right, both_answered = right @ right.T, answered @ answered.T
+        first_only = right @ wrong.T
+        for i, j in combinations(range(len(members)), 2):
+            a, b, c = int(both_right[i, j]), int(first_only[i, j]), int(first_only[j, i])
+            n = int(both_answered[i, j])
+            d = n - a - b - c
             test = mcnemar(b, c)
             out.append(
                 {
                     "phase": phase,
-                    "first": first,
-                    "second": second,
+                    "first": members[i],
+                    "second": members[j],
                     "shared": n,
                     "both": a,
                     "first_only": b,
