@@ -93,6 +93,7 @@ def audit(
     teams: tuple[str, ...],
     taxonomy: Path | None,
     policy: str,
+    workers: int | None,
     judge_name: str | None,
     mine_dir: Path | None,
     judge_spec: str | None,
@@ -129,6 +130,7 @@ def audit(
         taxonomy=taxonomy,
         policy="strict" if policy == "strict" else "semantic",
         judge_name=judge_name,
+        workers=workers,
     )
     console = make_console()
     interrupted = False

@@ -194,3 +194,33 @@ def test_keywords_match_a_hand_computed_tfidf() -> None:
 )  # fmt: skip
 def test_answer_forms(answer: str | None, form: str) -> None:
     assert answer_form(answer) == form
+
+
+def test_fisher_exact_matches_scipy() -> None:
+    from scipy.stats import fisher_exact as scipy_fisher
+
+    from judgeprobe.harness.audit.mcform import fisher_exact
+
+    for x1, n1, x2, n2 in [(1, 1, 0, 1), (3, 10, 8, 10), (0, 5, 5, 5), (7, 23, 12, 17), (40, 90, 41, 90)]:
+        expected = scipy_fisher([[x1, n1 - x1], [x2, n2 - x2]]).pvalue
+        assert fisher_exact(x1, n1, x2, n2) == pytest.approx(expected, rel=1e-9)
+    assert fisher_exact(1, 0, 1, 2) is None
+
+
+@pytest.mark.slow
+def test_a_worker_pool_grades_exactly_as_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from judgeprobe.harness.audit import second_opinion
+
+    keys = [
+        SecondOpinion.key(ref, extracted=ans, response="", answer_type=None, question=None)
+        for ref, ans in [("42", "42.0"), ("42", "41"), ("$TC^0$", "TC0"), ("x^2+2x+1", "(x+1)^2"),
+                         ("Z+Z", "Z^2"), ("Paris", "paris"), ("5 m", "5 furlongs")]
+    ]  # fmt: skip
+    serial = SecondOpinion(workers=1)
+    serial.grade_all(keys)
+    monkeypatch.setattr(second_opinion, "PARALLEL_MIN", 2)
+    pooled = SecondOpinion(workers=2)
+    pooled.grade_all(keys)
+    assert pooled.parallel and not serial.parallel
+    assert [pooled.opinion_of(k).judgement for k in keys] == [serial.opinion_of(k).judgement for k in keys]
+    assert pooled.calls == serial.calls == len(keys)
