@@ -262,3 +262,15 @@ def test_hle_items_without_judge_response_are_unjudged_and_count_as_missing(tmp_
     (item,) = report["unusable"]["items"]
     line = path.read_text(encoding="utf-8").splitlines().index('  "q2": {') + 1
     assert item["line"] == line and item["id"] == "q2" and "not judged" in item["reason"]
+
+
+def test_every_key_of_audit_json_is_documented(tmp_path: Path) -> None:
+    from judgeprobe.harness.audit import run_audit
+
+    report = run_audit(write_hand(tmp_path)).report
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "audit-schema.md").read_text(encoding="utf-8")
+    keys = set(report) | set(report["teams"]["A"]) | set(report["disagreements"][0])
+    keys |= set(report["pairwise"][0]) | set(report["solves"][""]) | set(report["mc"]["within_questions"])
+    keys |= set(report["mc"]["by_team"]["A"]) | set(report["agreement"]) | set(report["unusable"])
+    missing = sorted(key for key in keys if f"`{key}`" not in doc)
+    assert missing == []
