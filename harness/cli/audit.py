@@ -61,6 +61,12 @@ def _pairs(values: tuple[str, ...], option: str, example: str) -> dict[str, str]
     help="Second opinion: equivalent forms are right (semantic), or the reference's notation must be kept.",
 )
 @click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Grading processes for large files (default: the available CPUs, at most 4; 1: no pool).",
+)
+@click.option(
     "--judge-name", help="Name of the judge that produced the verdicts (when the files do not say)."
 )
 @click.option(
