@@ -100,7 +100,7 @@ def test_audit_writes_every_output_and_a_summary(tmp_path: Path) -> None:
 
 def test_pandas_loader_reads_the_tables(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert cli(*write_hand(tmp_path / "in"), "--out", out).returncode == 0
+    assert cli(*write_hand(tmp_path / "in"), "--out", out, "--workers", "1").returncode == 0
     rows = load_audit(out)
     assert len(rows) == len(HAND)
     assert set(rows.columns) >= {"id", "team", "judge", "grader", "disagreement", "error_type", "mc_form"}
