@@ -227,6 +227,7 @@ class SecondOpinion:
     parallel: bool = False
     """Whether a batch was graded by a worker pool."""
     _cache: dict[Key, Judgement] = field(default_factory=dict)
+    _opinions: dict[Key, Opinion] = field(default_factory=dict)
 
     @property
     def grader(self) -> str:
@@ -269,10 +270,13 @@ class SecondOpinion:
         return judged
 
     def opinion_of(self, key: Key) -> Opinion:
-        """The opinion on one grading input (graded now if it was not yet)."""
-        if key not in self._cache:
-            self.grade_all([key])
-        return Opinion(key[2], key[1], self._cache[key])
+        """The opinion on one grading input (graded now if it was not yet); one shared object per input."""
+        found = self._opinions.get(key)
+        if found is None:
+            if key not in self._cache:
+                self.grade_all([key])
+            found = self._opinions[key] = Opinion(key[2], key[1], self._cache[key])
+        return found
 
     def opinion(
         self,
