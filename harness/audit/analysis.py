@@ -186,13 +186,15 @@ def run_audit(paths: Sequence[Path], options: AuditOptions | None = None) -> Aud
         )
         for row in rows
     ]
-    grader.grade_all(keys)
-    opinions = [grader.opinion_of(key) for key in keys]
+    pending = grader.start(keys)  # a large batch grades in worker processes while the rest is computed
     types = classify_rows(rows, taxonomy)
-    disagreements = find_disagreements(rows, opinions)
     solved = solves(rows, universe, teams_in)
     teams = phase_stats(rows, universe, teams_in, solved)
     pairwise = pairwise_tests(rows, teams_in)
+    keywords = keyword_table(rows)
+    grader.finish(pending)
+    opinions = [grader.opinion_of(key) for key in keys]
+    disagreements = find_disagreements(rows, opinions)
     mc_teams = form_by_team(rows, opinions)
     mc_within = within_questions(rows, opinions)
     parts = mean_part_scores(rows, types, taxonomy)
@@ -256,7 +258,7 @@ def run_audit(paths: Sequence[Path], options: AuditOptions | None = None) -> Aud
             "by_team_phase": error_table(rows, types, taxonomy),
             "mean_part_score": parts,
         },
-        "keywords": keyword_table(rows),
+        "keywords": keywords,
         "mc": {"by_team": mc_teams, "within_questions": mc_within},
         "bh_scope": "one Benjamini-Hochberg family: every pairwise team test, every per-team multiple-choice "
         "form test and the within-question form test of this audit",

@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import re
 from collections.abc import Coroutine, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,6 +34,7 @@ __all__ = [
     "Choices",
     "Key",
     "Opinion",
+    "Pending",
     "Policy",
     "SecondOpinion",
     "grade",
@@ -207,6 +208,22 @@ def _grade_key(job: tuple[Key, Policy]) -> Judgement:
     return grade(reference, answer, kind=kind, choices=choices, policy=policy)
 
 
+def _grade_chunk(keys: list[Key], policy: Policy) -> list[Judgement]:
+    return [_grade_key((key, policy)) for key in keys]
+
+
+@dataclass
+class Pending:
+    """A grading batch in progress (see :meth:`SecondOpinion.start`)."""
+
+    missing: list[Key]
+    """The inputs being graded, in order."""
+    pool: ProcessPoolExecutor | None = None
+    """The worker pool, when the batch went to one."""
+    futures: list[Future[list[Judgement]]] = field(default_factory=list)
+    """One future per chunk of ``missing``, in order."""
+
+
 def _available_cpus() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -246,28 +263,42 @@ class SecondOpinion:
 
     def grade_all(self, keys: Iterable[Key]) -> None:
         """Grade every input not yet graded (in parallel when there are at least :data:`PARALLEL_MIN`)."""
+        self.finish(self.start(keys))
+
+    def start(self, keys: Iterable[Key]) -> Pending:
+        """Start grading every input not yet graded; a large batch goes to a worker pool at once, so the
+        caller can do other work meanwhile. Hand the result to :meth:`finish`."""
         missing = list(dict.fromkeys(k for k in keys if k not in self._cache))
-        if not missing:
-            return
-        judged = self._in_pool(missing) if len(missing) >= PARALLEL_MIN else None
+        workers = self.workers if self.workers is not None else min(4, _available_cpus())
+        if len(missing) < PARALLEL_MIN or workers < 2:
+            return Pending(missing)
+        chunk = max(16, len(missing) // (workers * 8))
+        try:
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        except OSError:  # no processes to be had: grade here instead
+            return Pending(missing)
+        futures = [
+            pool.submit(_grade_chunk, missing[i : i + chunk], self.policy)
+            for i in range(0, len(missing), chunk)
+        ]
+        return Pending(missing, pool, futures)
+
+    def finish(self, pending: Pending) -> None:
+        """Wait for a batch begun by :meth:`start` and keep its verdicts (graded here if the pool failed)."""
+        missing = pending.missing
+        judged: list[Judgement] | None = None
+        if pending.pool is not None:
+            try:
+                judged = [j for future in pending.futures for j in future.result()]
+                self.parallel = True
+            except (OSError, BrokenProcessPool):  # a worker died: grade here instead
+                judged = None
+            finally:
+                pending.pool.shutdown(wait=True, cancel_futures=True)
         if judged is None:
             judged = [_grade_key((k, self.policy)) for k in missing]
         self.calls += len(missing)
         self._cache.update(zip(missing, judged, strict=True))
-
-    def _in_pool(self, missing: list[Key]) -> list[Judgement] | None:
-        workers = self.workers if self.workers is not None else min(4, _available_cpus())
-        if workers < 2:
-            return None
-        jobs = [(k, self.policy) for k in missing]
-        chunk = max(16, len(jobs) // (workers * 8))
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-                judged = list(pool.map(_grade_key, jobs, chunksize=chunk))
-        except (OSError, BrokenProcessPool):  # no processes to be had: grade here instead
-            return None
-        self.parallel = True
-        return judged
 
     def opinion_of(self, key: Key) -> Opinion:
         """The opinion on one grading input (graded now if it was not yet); one shared object per input."""
