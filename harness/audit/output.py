@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from judgeprobe.harness.audit.analysis import Audit
-from judgeprobe.harness.audit.document import build_sections, render_html, render_markdown
+from judgeprobe.harness.audit.document import build_sections
+from judgeprobe.harness.audit.render import render_html, render_markdown
 from judgeprobe.harness.audit.tables import write_tables
 
 __all__ = ["write_outputs"]
