@@ -33,6 +33,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "gate": ("judgeprobe.harness.cli.gate", "Gate a run against thresholds and a committed baseline (CI)."),
     "diff": ("judgeprobe.harness.cli.diff", "Compare two judge configurations on the same variants."),
+    "audit": ("judgeprobe.harness.cli.audit", "Audit a judge's verdicts in judged-results files."),
 }
 """Command name -> (module, one-line help). The module defines a click command named like the command."""
 
