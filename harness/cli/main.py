@@ -28,7 +28,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("judgeprobe.harness.cli.report", "Rebuild the reports of a run from its store."),
     "batch": (
         "judgeprobe.harness.cli.batch",
-        "Export pending requests as batch JSONL and import the results.",
+        "Export pending requests as batch JSONL (OpenAI or Anthropic) and import the results.",
     ),
     "gate": ("judgeprobe.harness.cli.gate", "Gate a run against thresholds and a committed baseline (CI)."),
     "diff": ("judgeprobe.harness.cli.diff", "Compare two judge configurations on the same variants."),

@@ -76,6 +76,7 @@ class TokenUsage:
 
     def __add__(self, other: TokenUsage) -> TokenUsage:
         """Counts of two calls of one draw added (``None`` only when neither reported it)."""
+
         def plus(a: int | None, b: int | None) -> int | None:
             return None if a is None and b is None else (a or 0) + (b or 0)
 

@@ -40,7 +40,7 @@ _UNSUPPORTED = {
     "seed": "the Messages API takes no seed",
     "logprobs": "the Messages API returns no log-probabilities",
     "top_logprobs": "the Messages API returns no log-probabilities",
-    "reasoning_effort": "use params.thinking = { type = \"enabled\", budget_tokens = N } instead",
+    "reasoning_effort": 'use params.thinking = { type = "enabled", budget_tokens = N } instead',
     "max_completion_tokens": "use max_tokens (it includes thinking tokens)",
 }
 

@@ -139,5 +139,3 @@ def _error_message(body: str) -> str:
         if isinstance(error, str):
             return error[:300]
     return body.strip()[:300]
-
-

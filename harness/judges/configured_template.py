@@ -31,7 +31,9 @@ from judgeprobe.harness.judges.templating import SHIPPED_TEMPLATES, ChatMessage,
 __all__ = ["ConfiguredTemplate", "PromptingJudge", "harden_for", "resolve_templates"]
 
 
-def resolve_templates(config: JudgeConfig, *, shipped_default: bool) -> tuple[dict[Mode, Template], str | None]:
+def resolve_templates(
+    config: JudgeConfig, *, shipped_default: bool
+) -> tuple[dict[Mode, Template], str | None]:
     """The templates of ``config`` by mode, and the text that enters its hash.
 
     Args:
@@ -64,12 +66,15 @@ def resolve_templates(config: JudgeConfig, *, shipped_default: bool) -> tuple[di
         return {}, None
     if config.both_orders and Mode.PAIRWISE not in templates:
         modes_text = ", ".join(str(m) for m in templates)
-        raise ConfigError(f"both_orders applies to pairwise judging, but this judge's template is {modes_text}")
+        raise ConfigError(
+            f"both_orders applies to pairwise judging, but this judge's template is {modes_text}"
+        )
     return templates, text
 
 
 def harden_for(config: JudgeConfig, template: Template) -> bool:
-    """Whether ``template`` inserts fields hardened: the judge file's ``harden``, else the template's default."""
+    """Whether ``template`` inserts fields hardened: the judge file's ``harden``, else the template's
+    default."""
     return template.default_harden if config.harden is None else config.harden
 
 

@@ -90,7 +90,7 @@ _CONTRACT_HINTS: tuple[tuple[Mode, re.Pattern[str]], ...] = (
 
 
 def canonical_field(name: str) -> str | None:
-    """The canonical field ``name`` stands for (itself, or the field it is an alias of); ``None`` if unknown."""
+    """The canonical field ``name`` stands for (itself, or the field it aliases); ``None`` if unknown."""
     if name in BLOCK_LABELS or name in INLINE_FIELDS:
         return name
     return ALIASES.get(name)
@@ -145,7 +145,7 @@ def insert_value(field: str, text: str, *, harden: bool) -> str:
 
 def _declare_hint() -> str:
     return (
-        "declare it: mode = \"grade\" (or \"score\", \"pairwise\") in the judge's TOML file, "
+        'declare it: mode = "grade" (or "score", "pairwise") in the judge\'s TOML file, '
         "{{#mode grade}} in a {{…}} template, or mode: grade in a chat-message file"
     )
 
@@ -153,7 +153,7 @@ def _declare_hint() -> str:
 def _likely_mode(text: str) -> str:
     for mode, pattern in _CONTRACT_HINTS:
         if pattern.search(text):
-            return f" (its reply instructions suggest mode = \"{mode}\")"
+            return f' (its reply instructions suggest mode = "{mode}")'
     return ""
 
 

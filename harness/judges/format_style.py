@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import string
 
+from judgeprobe.cases.models import Mode
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.judges.fields import canonical_field, insert_value, known_fields_text
 
@@ -56,7 +57,8 @@ class FormatTemplate:
             where = _line_of(text, "{" + name)
             if not name or name.isdigit():
                 raise ConfigError(
-                    f"template {source}: {where}positional field {written}}}: name the field, e.g. {{question}}"
+                    f"template {source}: {where}positional field {written}}}: name the field, "
+                    "e.g. {question}"
                 )
             if "." in name or "[" in name:
                 raise ConfigError(
@@ -75,7 +77,8 @@ class FormatTemplate:
                 )
             parts.append((literal, field))
         self._parts = tuple(parts)
-        self.declared_mode = None
+        self.declared_mode: Mode | None = None
+        """Always ``None``: this syntax has no way to declare a mode (the judge file or a chat file does)."""
         self.fields: frozenset[str] = frozenset(f for _, f in parts if f is not None)
         """Canonical names of the fields shown."""
 

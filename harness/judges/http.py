@@ -156,8 +156,8 @@ class HttpJudge(LLMJudge):
         """The headers carrying the API key (``masked``: ``***`` instead of the key, which is not read)."""
 
     def headers(self, *, masked: bool = False) -> dict[str, str]:
-        """Every header of a call (configured ones, then credentials)."""
-        return {**self.config.headers, **self.credential_headers(masked=masked)}
+        """Every header of a call as sent (configured ones, credentials, the JSON content type)."""
+        return _sent_headers({**self.config.headers, **self.credential_headers(masked=masked)})
 
     def http_calls(self, request: JudgeRequest) -> list[HttpCall]:
         """The calls one draw of ``request`` makes (two for a pair judged in both orders), secrets masked."""
@@ -165,7 +165,9 @@ class HttpJudge(LLMJudge):
         for shown in self.presentations(request):
             messages = self.render_messages(shown)
             calls.append(
-                HttpCall(shown, messages, self.url, self.headers(masked=True), self.build_body(shown, messages))
+                HttpCall(
+                    shown, messages, self.url, self.headers(masked=True), self.build_body(shown, messages)
+                )
             )
         return calls
 
@@ -177,7 +179,7 @@ class HttpJudge(LLMJudge):
     async def post_json(self, url: str, body: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
         """POST ``body``; the decoded JSON object of a 2xx reply, else :class:`AttemptFailed`."""
         data_out = json.dumps(body).encode()
-        headers = {"User-Agent": "judgeprobe", **headers, "Content-Type": "application/json"}
+        headers = _sent_headers(headers)
         for name, value in headers.items():
             if any(c in value for c in "\r\n\0"):
                 raise AttemptFailed(ErrorKind.CLIENT, f"header {name} contains a line break; not sent")
@@ -201,6 +203,11 @@ class HttpJudge(LLMJudge):
         if not isinstance(data, dict):
             raise AttemptFailed(ErrorKind.SERVER, "the reply body is JSON but not an object", status=status)
         return data
+
+
+def _sent_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """``headers`` with the user agent (unless given) and the JSON content type, as they go on the wire."""
+    return {"User-Agent": "judgeprobe", **headers, "Content-Type": "application/json"}
 
 
 def _retry_after(headers: Mapping[str, str]) -> str | None:

@@ -66,7 +66,7 @@ _Node = _Text | _Slot | _If
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
-    """Split into (kind, content) tokens; block tags alone on a line swallow that line's indent and newline."""
+    """Split into (kind, content) tokens; a block tag alone on a line swallows its indent and newline."""
     tokens: list[tuple[str, str]] = []
     pos = 0
     for match in _TAG.finditer(text):
@@ -196,7 +196,9 @@ class MustacheTemplate:
             elif isinstance(node, _Slot):
                 out.append(insert_value(node.name, values[node.name], harden=harden))
             else:
-                branch = node.then if _truthy(node.condition, values, presentation, harden) else node.otherwise
+                branch = (
+                    node.then if _truthy(node.condition, values, presentation, harden) else node.otherwise
+                )
                 self._render(branch, values, presentation, harden, out)
 
 

@@ -192,10 +192,16 @@ def _logprobs(data: Any) -> tuple[TokenLogprob, ...] | None:
             if isinstance(alt, dict) and isinstance(alt.get("logprob"), int | float) and "token" in alt
         )
         raw = item.get("bytes")
-        raw_bytes = bytes(raw) if isinstance(raw, list) and all(isinstance(b, int) and 0 <= b < 256 for b in raw) else None
+        raw_bytes = (
+            bytes(raw)
+            if isinstance(raw, list) and all(isinstance(b, int) and 0 <= b < 256 for b in raw)
+            else None
+        )
         logprob = item.get("logprob")
         tokens.append(
-            TokenLogprob(item["token"], float(logprob) if isinstance(logprob, int | float) else 0.0, top, raw_bytes)
+            TokenLogprob(
+                item["token"], float(logprob) if isinstance(logprob, int | float) else 0.0, top, raw_bytes
+            )
         )
     return tuple(tokens)
 

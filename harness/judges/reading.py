@@ -57,9 +57,13 @@ def verdict_of(attempt: Attempt, *, secret: str | None = None) -> Verdict:
     prompt = prompt_text(attempt.messages)
     result = attempt.result
     if isinstance(result, AttemptFailed):
-        meta = {"retry_after": result.retry_after, "status": result.status}
+        failure = {"retry_after": result.retry_after, "status": result.status}
         return Verdict.error(
-            result.kind, scrub(result.reason, secret), prompt=prompt, latency_s=attempt.latency_s, meta=meta
+            result.kind,
+            scrub(result.reason, secret),
+            prompt=prompt,
+            latency_s=attempt.latency_s,
+            meta=failure,
         )
     verdict = parse_reply(attempt.request.mode, result.text, attempt.request)
     meta: dict[str, Any] = {**verdict.meta, **result.meta}
@@ -110,7 +114,9 @@ def combine_orders(first: Verdict, second: Verdict) -> Verdict:
     shared: dict[str, Any] = {"orders": orders, "both_orders": True}
     if usage.to_meta():
         shared[USAGE_META_KEY] = usage.to_meta()
-    latency = None if first.latency_s is None or second.latency_s is None else first.latency_s + second.latency_s
+    latency = (
+        None if first.latency_s is None or second.latency_s is None else first.latency_s + second.latency_s
+    )
     common = {
         "prompt": _joined(first.prompt, second.prompt),
         "raw_reply": _joined(first.raw_reply, second.raw_reply),

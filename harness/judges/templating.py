@@ -102,7 +102,8 @@ def _detect(texts: list[str], source: str) -> Literal["format", "mustache"]:
 
 
 def _engine(text: str, syntax: str, source: str) -> _Engine:
-    return MustacheTemplate(text, source) if syntax == "mustache" else FormatTemplate(text, source)
+    engine: _Engine = MustacheTemplate(text, source) if syntax == "mustache" else FormatTemplate(text, source)
+    return engine
 
 
 def shipped_template_text(name: str) -> str:
@@ -138,7 +139,7 @@ class Template:
             name: The shipped name or the path it was read from (used in messages).
             text: The template source exactly as read.
             syntax: The syntax of the field tags (``auto``: detected).
-            chat_suffix: Read ``text`` as a chat-message file in this format (``.yaml``, ``.json``, ``.toml``).
+            chat_suffix: Read ``text`` as a chat-message file of this format (``.yaml``, ``.json``, …).
             shipped: A template of judgeprobe's own (its default is hardened insertion).
 
         Raises:
@@ -170,7 +171,9 @@ class Template:
         for _, engine in self._parts:
             if engine.declared_mode is not None:
                 if declared is not None and declared is not engine.declared_mode:
-                    raise ConfigError(f"template {name}: declares two modes, {declared} and {engine.declared_mode}")
+                    raise ConfigError(
+                        f"template {name}: declares two modes, {declared} and {engine.declared_mode}"
+                    )
                 declared = engine.declared_mode
         self.declared_mode = declared
         """The mode the template itself declares (``None``: not declared)."""
@@ -232,7 +235,8 @@ class Template:
         """
         if declared is not None and self.declared_mode is not None and declared is not self.declared_mode:
             raise ConfigError(
-                f"the judge file says mode = {declared!s} but template {self.name} declares {self.declared_mode}"
+                f"the judge file says mode = {declared!s} but template {self.name} declares "
+                f"{self.declared_mode}"
             )
         return resolve_mode(
             set(self.placeholders), declared=declared or self.declared_mode, source=self.name, text=self.text
@@ -249,7 +253,9 @@ class Template:
         (their instructions refer to the delimiters), no for a user's template (verbatim, as production)."""
         return self.shipped
 
-    def render_messages(self, request: JudgeRequest, *, harden: bool | None = None) -> tuple[ChatMessage, ...]:
+    def render_messages(
+        self, request: JudgeRequest, *, harden: bool | None = None
+    ) -> tuple[ChatMessage, ...]:
         """The messages for ``request`` (``harden=None``: the template's default)."""
         values = field_values(request)
         presentation = dict(request.presentation)

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.judges.registry import load_judge
 from judgeprobe.harness.run.plan import SuitePlan, plan_suite
@@ -112,6 +114,12 @@ def run_suite(
     """
     the_judge = load_judge(judge) if isinstance(judge, str) else judge
     the_judge.preflight()
+    modes = sorted({str(v.mode) for v in plan.variants})
+    if modes and not any(the_judge.supports(Mode(mode)) for mode in modes):
+        raise ConfigError(
+            f"judge {the_judge.name} judges none of the selected modes ({', '.join(modes)}), so every draw "
+            "would be skipped; select cases of its mode (--mode) or give it a template of theirs"
+        )
     run_dir = out if out is not None else default_out_dir(the_judge)
     run_dir.mkdir(parents=True, exist_ok=True)
     opts = options or RunOptions()
