@@ -54,7 +54,7 @@ class FormatTemplate:
                 parts.append((literal, None))
                 continue
             written = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
-            where = _line_of(text, "{" + name)
+            where = _line_of(text, written + "}") or _line_of(text, "{" + name)
             if not name or name.isdigit():
                 raise ConfigError(
                     f"template {source}: {where}positional field {written}}}: name the field, "

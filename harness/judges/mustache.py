@@ -36,13 +36,18 @@ _TAG = re.compile(r"\{\{(.*?)\}\}", re.S)
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
-def looks_like_mustache(text: str) -> bool:
-    """Whether ``text`` has at least one tag of this syntax: a name (known or a typo), a block, a comment."""
+def looks_like_mustache(text: str) -> str | None:
+    """How surely ``text`` is in this syntax: ``"sure"`` with a block, a comment or a known field tag,
+    ``"maybe"`` with a tag that is only a name (a typo of a field, or an escaped ``{{name}}`` of
+    ``str.format``), ``None`` without tags."""
+    found: str | None = None
     for match in _TAG.finditer(text):
         inner = match.group(1).strip()
-        if inner.startswith(("#", "/", "!")) or inner == "else" or _NAME.match(inner):
-            return True
-    return False
+        if inner.startswith(("#", "/", "!")) or inner == "else" or canonical_field(inner) is not None:
+            return "sure"
+        if _NAME.match(inner):
+            found = "maybe"
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,9 @@ Three forms, because judge prompts are kept in all three:
   templates in either syntax; :mod:`judgeprobe.harness.judges.chat_file`).
 
 A text file's syntax is detected: ``{{…}}`` tags (a known field, ``#if``, ``#mode``, a comment) make it the
-``{{…}}`` syntax; ``{name}`` fields with known names make it ``str.format``; both at once is an error that
-asks for ``template_syntax`` in the judge file. Every form renders to a list of :class:`ChatMessage`; a text
+``{{…}}`` syntax; ``{name}`` fields with known names make it ``str.format`` (where ``{{word}}`` is an escaped
+literal); both at once is an error that asks for ``template_syntax`` in the judge file. A text whose only tags
+are ``{{word}}`` with unknown words is read as ``{{…}}``, so a misspelt field is reported, not sent. Every form renders to a list of :class:`ChatMessage`; a text
 file is one user message. Field names and their aliases, verbatim insertion and hardening, and how the mode
 is declared or inferred are in :mod:`judgeprobe.harness.judges.fields`.
 
@@ -90,15 +91,17 @@ class _Engine(Protocol):
 
 def _detect(texts: list[str], source: str) -> Literal["format", "mustache"]:
     """The syntax of ``texts`` (see the module docstring); raises when both are plausible."""
-    mustache = any(looks_like_mustache(text) for text in texts)
+    signs = {looks_like_mustache(text) for text in texts}
     names = [format_fields(text) for text in texts]
     known = any(canonical_field(name) for found in names if found for name in found)
-    if mustache and known:
+    if "sure" in signs and known:
         raise ConfigError(
             f"template {source} has both {{{{name}}}} tags and {{name}} fields, so its syntax is unclear; "
             'set template_syntax = "format" (Python str.format) or "mustache" ({{…}}) in the judge file'
         )
-    return "mustache" if mustache else "format"
+    if "sure" in signs or ("maybe" in signs and not known):
+        return "mustache"
+    return "format"
 
 
 def _engine(text: str, syntax: str, source: str) -> _Engine:
