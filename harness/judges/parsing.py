@@ -18,7 +18,11 @@ reason, and always keeps the raw reply. Rules shared by the three modes:
   (a rating of 11, a confidence of 150) is unscored with a reason, never counted as right or wrong.
 * A JSON object (the whole reply, a fenced ```` ```json ```` block, or an object written inline in prose)
   wins only if it comes after the last text-contract verdict; a JSON object with missing or wrong-typed
-  fields is unscored. A reply cut at the token limit inside its JSON or before its verdict has no verdict.
+  fields is unscored.
+* **A reply cut at the token limit** (``truncated=True``) is read only when the judge's own verdict is
+  visibly complete: a whole JSON object, or a grade block whose ``confidence`` field follows the last
+  ``correct:``. A cut pairwise or score reply in text is unscored, because its last marker may be an echo and
+  the judge's own final line never came.
 
 The JSON schemas sent as structured output (:func:`response_schema`) describe the same fields.
 """
@@ -79,6 +83,7 @@ def response_schema(mode: Mode) -> dict[str, Any]:
     return {"name": f"{mode}_verdict", "strict": True, "schema": schema}
 
 
+_CUT = "the reply was cut at the token limit before the judge's own verdict was complete"
 _DECODER = json.JSONDecoder()
 _INLINE_TRIES = 64
 """How many ``{`` from the end of a reply are tried as the start of an inline JSON object."""
@@ -166,7 +171,7 @@ def _grade_from_json(data: dict[str, Any], reply: str) -> Verdict:
     )
 
 
-def parse_grade_reply(reply: str) -> Verdict:
+def parse_grade_reply(reply: str, *, truncated: bool = False) -> Verdict:
     """Read an HLE-style grade reply: ``correct`` yes/no, with extracted answer, reasoning, confidence."""
     if not reply.strip():
         return _unscored("empty reply", reply)
@@ -194,6 +199,8 @@ def parse_grade_reply(reply: str) -> Verdict:
     if len(words) != 1:
         return _unscored("contradictory verdicts: the judge's final block says both yes and no", reply)
     values = _block_values(reply, block)
+    if truncated and not any(m.group(1).lower() == "confidence" and m.start() > last.start() for m in block):
+        return _unscored(_CUT, reply)
     confidence, problem = _percent(values.get("confidence"))
     if problem:
         return _unscored(problem, reply)
@@ -246,7 +253,7 @@ def _pair_outcome(slot: str, request: JudgeRequest, reply: str, reasoning: str |
     )
 
 
-def parse_pairwise_reply(reply: str, request: JudgeRequest) -> Verdict:
+def parse_pairwise_reply(reply: str, request: JudgeRequest, *, truncated: bool = False) -> Verdict:
     """Read a pairwise reply (``[[A]]``/``[[B]]``/``[[C]]``) and map the slot to the response id."""
     if not reply.strip():
         return _unscored("empty reply", reply)
@@ -262,6 +269,8 @@ def parse_pairwise_reply(reply: str, request: JudgeRequest) -> Verdict:
         return _pair_outcome(verdict, request, reply, None if reasoning is None else str(reasoning))
     if not marks:
         return _unscored("no verdict marker [[A]], [[B]] or [[C]] in the reply", reply)
+    if truncated:
+        return _unscored(_CUT, reply)
     last = marks[-1]
     line_start = tail.rfind("\n", 0, last.start()) + 1
     line_end = tail.find("\n", last.end())
@@ -287,7 +296,7 @@ def _score_verdict(value: float, reply: str, reasoning: str | None) -> Verdict:
     return Verdict.judged(text, score=value, reasoning=reasoning, raw_reply=reply)
 
 
-def parse_score_reply(reply: str) -> Verdict:
+def parse_score_reply(reply: str, *, truncated: bool = False) -> Verdict:
     """Read a pointwise reply (``Rating: [[N]]``, N from 1 to 10)."""
     if not reply.strip():
         return _unscored("empty reply", reply)
@@ -303,6 +312,8 @@ def parse_score_reply(reply: str) -> Verdict:
         return _score_verdict(float(rating), reply, None if reasoning is None else str(reasoning))
     if not marks:
         return _unscored("no rating in the form Rating: [[N]] in the reply", reply)
+    if truncated:
+        return _unscored(_CUT, reply)
     last = marks[-1]
     line_start = tail.rfind("\n", 0, last.start()) + 1
     line_end = tail.find("\n", last.end())
@@ -313,10 +324,10 @@ def parse_score_reply(reply: str) -> Verdict:
     return _score_verdict(float(last.group(1)), reply, tail[: last.start()].strip() or None)
 
 
-def parse_reply(mode: Mode, reply: str, request: JudgeRequest) -> Verdict:
-    """Dispatch to the parser of ``mode``."""
+def parse_reply(mode: Mode, reply: str, request: JudgeRequest, *, truncated: bool = False) -> Verdict:
+    """Dispatch to the parser of ``mode`` (``truncated``: the reply was cut at the token limit)."""
     if mode is Mode.GRADE:
-        return parse_grade_reply(reply)
+        return parse_grade_reply(reply, truncated=truncated)
     if mode is Mode.PAIRWISE:
-        return parse_pairwise_reply(reply, request)
-    return parse_score_reply(reply)
+        return parse_pairwise_reply(reply, request, truncated=truncated)
+    return parse_score_reply(reply, truncated=truncated)

@@ -65,7 +65,7 @@ def verdict_of(attempt: Attempt, *, secret: str | None = None) -> Verdict:
             latency_s=attempt.latency_s,
             meta=failure,
         )
-    verdict = parse_reply(attempt.request.mode, result.text, attempt.request)
+    verdict = parse_reply(attempt.request.mode, result.text, attempt.request, truncated=result.truncated)
     meta: dict[str, Any] = {**verdict.meta, **result.meta}
     reason = verdict.reason
     if result.refusal:
@@ -74,7 +74,7 @@ def verdict_of(attempt: Attempt, *, secret: str | None = None) -> Verdict:
             reason = f"the model refused to judge: {result.refusal[:200]}"
     if result.truncated:
         meta["truncated"] = True
-        if reason is not None:
+        if reason is not None and "token limit" not in reason:
             reason = f"{reason} (the reply was cut at the token limit)"
     usage = result.token_usage()
     if usage.to_meta():
