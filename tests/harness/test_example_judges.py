@@ -102,3 +102,11 @@ def test_render_an_example_from_the_command_line() -> None:
     (call,) = json.loads(result.output)["calls"]
     assert [m["role"] for m in call["messages"]] == ["system", "user"]
     assert call["url"].endswith("/v1/messages") and "sk-ant-example" not in result.output
+
+
+def test_the_quickstart_in_the_docs_shows_the_files_as_they_are() -> None:
+    docs = (ROOT / "docs" / "servers.md").read_text(encoding="utf-8")
+    for name in ("vllm.toml", "ollama.toml", "llamacpp.toml"):
+        shown = docs.split(f"`examples/judges/{name}`:\n\n```toml\n", 1)[1].split("```", 1)[0]
+        text = (EXAMPLES / name).read_text(encoding="utf-8")
+        assert shown == text[text.index("[judge]") :], name
