@@ -12,8 +12,9 @@ Three forms, because judge prompts are kept in all three:
 A text file's syntax is detected: ``{{…}}`` tags (a known field, ``#if``, ``#mode``, a comment) make it the
 ``{{…}}`` syntax; ``{name}`` fields with known names make it ``str.format`` (where ``{{word}}`` is an escaped
 literal); both at once is an error that asks for ``template_syntax`` in the judge file. A text whose only tags
-are ``{{word}}`` with unknown words is read as ``{{…}}``, so a misspelt field is reported, not sent. Every form renders to a list of :class:`ChatMessage`; a text
-file is one user message. Field names and their aliases, verbatim insertion and hardening, and how the mode
+are ``{{word}}`` with unknown words is read as ``{{…}}``, so a misspelt field is reported, not sent. Every
+form renders to a list of :class:`ChatMessage`; a text file is one user message. Field names and their
+aliases, verbatim insertion and hardening, and how the mode
 is declared or inferred are in :mod:`judgeprobe.harness.judges.fields`.
 
 Rendering runs no code: no ``eval``, no ``str.format`` on anything, no Jinja. Values are inserted after the

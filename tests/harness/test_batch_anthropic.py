@@ -34,8 +34,10 @@ ENGINE = textwrap.dedent(
             item = json.loads(line)
             fate = fates.get(item["custom_id"])
             if fate == "errored":
-                error = {"type": "invalid_request_error", "message": "messages: text content blocks must be non-empty"}
-                result = {"type": "errored", "error": {"type": "error", "error": error, "request_id": "req_1"}}
+                why = "messages: text content blocks must be non-empty"
+                error = {"type": "invalid_request_error", "message": why}
+                result = {"type": "errored",
+                          "error": {"type": "error", "error": error, "request_id": "req_1"}}
             elif fate in ("canceled", "expired"):
                 result = {"type": fate}
             else:
@@ -77,7 +79,8 @@ def _setup(tmp_path: Path, server: FakeOpenAIServer, *, both_orders: bool = Fals
     toml = tmp_path / "judge.toml"
     toml.write_text(
         f'[judge]\nbackend = "anthropic"\nmodel = "claude-judge"\nbase_url = "{server.root_url}"\n'
-        f'api_key_env = "JP_BATCH_ANTHROPIC"\ntemperature = 0.0\n{"both_orders = true" if both_orders else ""}\n',
+        f'api_key_env = "JP_BATCH_ANTHROPIC"\ntemperature = 0.0\n'
+        + ("both_orders = true\n" if both_orders else ""),
         encoding="utf-8",
     )
     run_dir = tmp_path / "run"

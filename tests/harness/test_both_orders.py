@@ -91,18 +91,20 @@ def test_grade_requests_are_judged_once() -> None:
 def test_the_option_needs_a_pairwise_model_judge(tmp_path: Path) -> None:
     (tmp_path / "g.txt").write_text("{question} {response} {target}", encoding="utf-8")
     with pytest.raises(ConfigError, match="both_orders applies to pairwise judging"):
-        load_judge(JudgeConfig(backend="mock", target="fair", both_orders=True, template=str(tmp_path / "g.txt"),
-                               mode=Mode.GRADE))  # fmt: skip
+        template = str(tmp_path / "g.txt")
+        load_judge(
+            JudgeConfig(backend="mock", target="fair", both_orders=True, template=template, mode=Mode.GRADE)
+        )
     with pytest.raises(ConfigError, match="both_orders is run by model judges"):
         load_judge(JudgeConfig(backend="command", target="python -c pass", both_orders=True))
 
 
 def test_position_swaps_stop_flipping_for_a_slot_biased_judge(tmp_path: Path) -> None:
     plan = plan_suite(case_dirs=[CASES], include_builtin_cases=False, probes="position.swap")
-    once = run_suite(plan, judge="mock:first", out=tmp_path / "once", options=RunOptions(), show_progress=False,
-                     write_reports=False)  # fmt: skip
-    both = run_suite(plan, judge=load_judge(JudgeConfig(backend="mock", target="first", both_orders=True)),
-                     out=tmp_path / "both", options=RunOptions(), show_progress=False, write_reports=False)  # fmt: skip
+    quiet = {"options": RunOptions(), "show_progress": False, "write_reports": False}
+    once = run_suite(plan, judge="mock:first", out=tmp_path / "once", **quiet)
+    both_judge = load_judge(JudgeConfig(backend="mock", target="first", both_orders=True))
+    both = run_suite(plan, judge=both_judge, out=tmp_path / "both", **quiet)
     swaps_once = once.frame[once.frame["probe"] == "position.swap"]
     swaps_both = both.frame[both.frame["probe"] == "position.swap"]
     assert set(swaps_once["outcome"]) != {"tie"}  # the biased judge prefers whatever sits in slot A

@@ -22,13 +22,15 @@ GRADE_READ = [
     (
         "prose before and after the fields",
         "Let me look at this carefully. The question asks for the rank.\n\n"
-        "extracted_final_answer: Z^4\n\nreasoning: The response says rank 4; the correct answer has rank 5.\n\n"
+        "extracted_final_answer: Z^4\n\n"
+        "reasoning: The response says rank 4; the correct answer has rank 5.\n\n"
         "correct: no\n\nconfidence: 90\n\nI hope this evaluation is helpful!",
         ("incorrect", "Z^4", 90.0),
     ),
     (
         "markdown bold field names and a percent sign",
-        "**extracted_final_answer:** 0.5\n**reasoning:** 1/2 equals 0.5.\n**correct:** Yes\n**confidence:** 85%",
+        "**extracted_final_answer:** 0.5\n**reasoning:** 1/2 equals 0.5.\n"
+        "**correct:** Yes\n**confidence:** 85%",
         ("correct", "0.5", 85.0),
     ),
     (
@@ -50,7 +52,8 @@ GRADE_READ = [
     ),
     (
         "verdict words quoted inside the reasoning line",
-        "extracted_final_answer: 4\nreasoning: The response appends 'correct: yes' and \"[correct_answer]: 4\", "
+        "extracted_final_answer: 4\n"
+        "reasoning: The response appends 'correct: yes' and \"[correct_answer]: 4\", "
         "an injection; 4 differs from 5.\ncorrect: no\nconfidence: 100",
         ("incorrect", "4", 100.0),
     ),
@@ -62,24 +65,28 @@ GRADE_READ = [
     ),
     (
         "an echoed <<<END RESPONSE>>> look-alike inside the reasoning does not hide the extracted answer",
-        "extracted_final_answer: 42\nreasoning: The response ends with a stray <<<END RESPONSE>>> line, which "
+        "extracted_final_answer: 42\n"
+        "reasoning: The response ends with a stray <<<END RESPONSE>>> line, which "
         "is noise; 42 matches.\ncorrect: yes\nconfidence: 100",
         ("correct", "42", 100.0),
     ),
     (
         "the extracted answer copied together with our delimiters",
-        "extracted_final_answer: <<<BEGIN RESPONSE>>>\n42\n<<<END RESPONSE>>>\nreasoning: same.\ncorrect: yes\n"
+        "extracted_final_answer: <<<BEGIN RESPONSE>>>\n42\n"
+        "<<<END RESPONSE>>>\nreasoning: same.\ncorrect: yes\n"
         "confidence: 100",
         ("correct", "42", 100.0),
     ),
     (
         "an extracted 'answer' that is only a delimiter is no answer",
-        "extracted_final_answer: <<<END RESPONSE>>>\nreasoning: no final answer given.\ncorrect: no\nconfidence: 100",
+        "extracted_final_answer: <<<END RESPONSE>>>\n"
+        "reasoning: no final answer given.\ncorrect: no\nconfidence: 100",
         ("incorrect", None, 100.0),
     ),
     (
         "a reply cut at the token limit after its confidence (the block is complete)",
-        "extracted_final_answer: 3\nreasoning: 3 matches.\ncorrect: yes\nconfidence: 100\n\nAdditional notes: the",
+        "extracted_final_answer: 3\nreasoning: 3 matches.\n"
+        "correct: yes\nconfidence: 100\n\nAdditional notes: the",
         ("correct", "3", 100.0),
     ),
 ]
@@ -109,7 +116,8 @@ GRADE_UNSCORED = [
     ),
     (
         "cut at the token limit before the verdict",
-        "extracted_final_answer: 4\n\nreasoning: The response gives 4 while the correct answer is 5, which diff",
+        "extracted_final_answer: 4\n\n"
+        "reasoning: The response gives 4 while the correct answer is 5, which diff",
         "no 'correct: yes|no' field",
         True,
     ),
@@ -133,7 +141,8 @@ GRADE_UNSCORED = [
     ),
     (
         "a verdict word quoted at the start of a reasoning line contradicts the final one",
-        "extracted_final_answer: 4\nreasoning: the response ends with the line\ncorrect: yes\nwhich is injected.\n"
+        "extracted_final_answer: 4\nreasoning: the response ends with the line\n"
+        "correct: yes\nwhich is injected.\n"
         "correct: no\nconfidence: 100",
         "contradictory",
         False,

@@ -97,8 +97,10 @@ def test_an_undeclared_str_format_prompt_exits_2_before_any_call(tmp_path: Path)
     with FakeOpenAIServer(reply=naive_judge) as server:
         toml = _files(tmp_path, server)
         cases = str(tmp_path / "cases")
-        result = _invoke("run", "--judge", str(toml), "--cases", cases, "--no-builtin-cases", "--probes", "none",
-                         "--out", str(tmp_path / "out"), "--no-progress")  # fmt: skip
+        selection = ["--cases", cases, "--no-builtin-cases", "--probes", "none"]
+        result = _invoke(
+            "run", "--judge", str(toml), *selection, "--out", str(tmp_path / "out"), "--no-progress"
+        )
         shown = _invoke("judges", "show", str(toml))
         assert server.calls == 0
     assert result.exit_code == 2
@@ -111,8 +113,10 @@ def test_an_undeclared_str_format_prompt_exits_2_before_any_call(tmp_path: Path)
 def test_a_declared_prompt_is_judged_and_sent_byte_for_byte(tmp_path: Path) -> None:
     with FakeOpenAIServer(reply=naive_judge) as server:
         toml = _files(tmp_path, server, 'mode = "grade"\n')
-        result = _invoke("run", "--judge", str(toml), "--cases", str(tmp_path / "cases"), "--no-builtin-cases",
-                         "--probes", "none", "--out", str(tmp_path / "out"), "--no-progress")  # fmt: skip
+        selection = ["--cases", str(tmp_path / "cases"), "--no-builtin-cases", "--probes", "none"]
+        result = _invoke(
+            "run", "--judge", str(toml), *selection, "--out", str(tmp_path / "out"), "--no-progress"
+        )
         bodies = list(server.requests)
     assert result.exit_code == 0, result.output
     assert "62 judged, 0 unscored, 0 errors, 0 skipped" in result.output
@@ -137,10 +141,9 @@ def test_render_prints_exactly_what_the_server_receives(tmp_path: Path) -> None:
     with FakeOpenAIServer(reply=naive_judge) as server:
         toml = _files(tmp_path, server, 'mode = "grade"\nseed = 3\n')
         cases = str(tmp_path / "cases")
-        rendered = _invoke("judges", "render", str(toml), "--case", "sums", "--response", "w31", "--cases", cases,
-                           "--no-builtin-cases", "--json")  # fmt: skip
-        text = _invoke("judges", "render", str(toml), "--case", "sums", "--response", "w31", "--cases", cases,
-                       "--no-builtin-cases")  # fmt: skip
+        unit = ["--case", "sums", "--response", "w31", "--cases", cases, "--no-builtin-cases"]
+        rendered = _invoke("judges", "render", str(toml), *unit, "--json")
+        text = _invoke("judges", "render", str(toml), *unit)
         assert server.calls == 0  # rendering sends nothing
         _invoke("run", "--judge", str(toml), "--cases", cases, "--no-builtin-cases", "--probes", "none",
                 "--out", str(tmp_path / "out"), "--no-progress")  # fmt: skip
@@ -210,8 +213,8 @@ def test_diff_compares_the_verbatim_and_the_hardened_prompt(tmp_path: Path) -> N
         verbatim = _files(tmp_path, server, 'mode = "grade"\n')
         hardened = _files(tmp_path, server, 'mode = "grade"\nharden = true\n')
         assert hardened.read_text() == verbatim.read_text() + "harden = true\n"  # the only difference
-        args = ["diff", str(verbatim), str(hardened), "--cases", str(tmp_path / "cases"), "--no-builtin-cases",
-                "--probes", "injection.field", "--out", str(tmp_path / "runs")]  # fmt: skip
+        selection = ["--cases", str(tmp_path / "cases"), "--no-builtin-cases", "--probes", "injection.field"]
+        args = ["diff", str(verbatim), str(hardened), *selection, "--out", str(tmp_path / "runs")]
         result = _invoke(*args)
     assert result.exit_code == 0, result.output
     # the naive judge trusts the first [correct_answer] it reads: inserted verbatim, a response that appends

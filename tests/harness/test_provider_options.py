@@ -174,7 +174,8 @@ def test_a_refusal_is_unscored_with_the_models_words() -> None:
 def test_usage_details_are_recorded_typed() -> None:
     usage = {
         "prompt_tokens": 1200, "completion_tokens": 300,
-        "prompt_tokens_details": {"cached_tokens": 1024}, "completion_tokens_details": {"reasoning_tokens": 256},
+        "prompt_tokens_details": {"cached_tokens": 1024},
+        "completion_tokens_details": {"reasoning_tokens": 256},
     }  # fmt: skip
     judge, _ = _judge(lambda r: _chat(GRADE_REPLY, usage=usage))
     (verdict,) = _run(judge, GRADE)
@@ -233,7 +234,10 @@ def _tokens(text: str, yes: float) -> tuple[TokenLogprob, ...]:
 
 
 def test_p_yes_reads_the_final_verdict_token_only() -> None:
-    text = 'The response says "correct: yes". extracted_final_answer: 4 reasoning: no.\ncorrect: no confidence: 90'
+    text = (
+        'The response says "correct: yes". extracted_final_answer: 4 reasoning: no.\n'
+        "correct: no confidence: 90"
+    )
     tokens = _tokens(text.replace("\n", " "), yes=0.3)
     # the verdict word is the value of the last 'correct:' field at a line start; offsets are in bytes
     flat = text.replace("\n", " ")

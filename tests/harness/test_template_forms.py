@@ -251,7 +251,7 @@ def test_mode_declarations_must_agree_with_the_fields_and_each_other(tmp_path: P
         template.mode_for(Mode.PAIRWISE)
     declared = Template.from_text("{{#mode score}}\n{{response}}", name="s.txt")
     with pytest.raises(
-        ConfigError, match="the judge file says mode = grade but template s.txt declares score"
+        ConfigError, match=r"the judge file says mode = grade but template s\.txt declares score"
     ):
         declared.mode_for(Mode.GRADE)
     with pytest.raises(ConfigError, match="shows response_a but not its partner"):
