@@ -67,7 +67,14 @@ class TokenUsage:
 
     def to_meta(self) -> dict[str, int]:
         """The reported counts (``None`` left out), as stored under ``Verdict.meta["usage"]``."""
-        return {k: v for k, v in ((f, getattr(self, f)) for f in self.__slots__) if v is not None}
+        values = (
+            ("input_tokens", self.input_tokens),
+            ("output_tokens", self.output_tokens),
+            ("cached_input_tokens", self.cached_input_tokens),
+            ("cache_write_tokens", self.cache_write_tokens),
+            ("reasoning_tokens", self.reasoning_tokens),
+        )
+        return {name: value for name, value in values if value is not None}
 
     @classmethod
     def from_meta(cls, data: Mapping[str, Any]) -> TokenUsage:

@@ -100,7 +100,12 @@ class Completion:
         """The usage to record: :attr:`usage`, or the two plain counts."""
         if self.usage is not None:
             return self.usage
+        if self.input_tokens is None and self.output_tokens is None:
+            return _NO_USAGE
         return TokenUsage(input_tokens=self.input_tokens, output_tokens=self.output_tokens)
+
+
+_NO_USAGE = TokenUsage()
 
 
 class AttemptFailed(Exception):

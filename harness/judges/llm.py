@@ -58,6 +58,7 @@ class LLMJudge(Judge):
         self.config = config.model_copy(update={"template_text": text})
         self.config_hash = self.config.content_hash()
         self.name = self.config.display_name()
+        self._harden = {mode: harden_for(self.config, template) for mode, template in templates.items()}
 
     def preflight(self) -> None:
         """Fail before the first call when the API key variable is configured but not set."""
@@ -72,8 +73,7 @@ class LLMJudge(Judge):
 
     def render_messages(self, request: JudgeRequest) -> tuple[ChatMessage, ...]:
         """The messages for ``request`` as presented (its mode must be supported)."""
-        template = self.templates[request.mode]
-        return template.render_messages(request, harden=harden_for(self.config, template))
+        return self.templates[request.mode].render_messages(request, harden=self._harden[request.mode])
 
     def render(self, request: JudgeRequest) -> str:
         """The prompt for ``request`` as recorded with a verdict."""
@@ -112,10 +112,9 @@ class LLMJudge(Judge):
             try:
                 result: Completion | AttemptFailed = await self.complete(shown, messages)
             except AttemptFailed as exc:
-                result = exc
+                # the draw failed: the second order of a pair is not sent; the runner retries the draw
+                return verdict_of(
+                    Attempt(shown, messages, exc, time.perf_counter() - started), secret=self._secret()
+                )
             attempts.append(Attempt(shown, messages, result, time.perf_counter() - started))
-            if isinstance(result, AttemptFailed):
-                break
-        if len(attempts) < len(self.presentations(request)):
-            return verdict_of(attempts[-1], secret=self._secret())
         return self.assemble(request, attempts)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from judgeprobe.cases.models import Mode
 from judgeprobe.harness.core.errors import ConfigError
-from judgeprobe.harness.judges.fields import canonical_field, insert_value, known_fields_text
+from judgeprobe.harness.judges.fields import INLINE_FIELDS, canonical_field, harden_value, known_fields_text
 
 __all__ = ["MustacheTemplate", "looks_like_mustache"]
 
@@ -58,6 +58,7 @@ class _Text:
 @dataclass(frozen=True, slots=True)
 class _Slot:
     name: str
+    inline: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +150,8 @@ def _parse(text: str, source: str) -> tuple[tuple[_Node, ...], Mode | None]:
             cond, then, otherwise = stack.pop()
             current().append(_If(cond, tuple(then), tuple(otherwise or ())))
         elif _NAME.match(content) and canonical_field(content) is not None:
-            current().append(_Slot(str(canonical_field(content))))
+            name = str(canonical_field(content))
+            current().append(_Slot(name, inline=name in INLINE_FIELDS))
         else:
             raise ConfigError(
                 f"template {source}: unknown tag '{{{{{content}}}}}'; fields are {known_fields_text()}; "
@@ -199,7 +201,11 @@ class MustacheTemplate:
             if isinstance(node, _Text):
                 out.append(node.text)
             elif isinstance(node, _Slot):
-                out.append(insert_value(node.name, values[node.name], harden=harden))
+                value = values[node.name]
+                if node.inline:
+                    out.append(" ".join(value.split()))
+                else:
+                    out.append(harden_value(node.name, value) if harden else value)
             else:
                 branch = (
                     node.then if _truthy(node.condition, values, presentation, harden) else node.otherwise

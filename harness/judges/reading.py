@@ -77,8 +77,9 @@ def verdict_of(attempt: Attempt, *, secret: str | None = None) -> Verdict:
         if reason is not None and "token limit" not in reason:
             reason = f"{reason} (the reply was cut at the token limit)"
     usage = result.token_usage()
-    if usage.to_meta():
-        meta[USAGE_META_KEY] = usage.to_meta()
+    recorded = usage.to_meta()
+    if recorded:
+        meta[USAGE_META_KEY] = recorded
     if result.logprobs is not None and attempt.request.mode is Mode.GRADE:
         probability = p_yes(result.text, result.logprobs)
         if probability is not None:
