@@ -13,6 +13,8 @@ from typing import Annotated, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from judgeprobe.cases.answers.kinds.registry import AnswerKind, known_kinds
+
 __all__ = [
     "ID_PATTERN",
     "AnswerKind",
@@ -45,36 +47,6 @@ class Mode(StrEnum):
     """Which of two responses is better? (MT-Bench style)"""
     SCORE = "score"
     """Rate one response from 1 to 10."""
-
-
-class AnswerKind(StrEnum):
-    """What a grade case's reference *is*; decides normalisation and equivalence (see
-    ``judgeprobe.cases.answers``)."""
-
-    MULTIPLE_CHOICE = "multiple_choice"
-    """A letter among ``choices``; the choice text names the same answer."""
-    NUMBER = "number"
-    """A real number, possibly with a unit, percent sign or scientific notation; compared with a tolerance."""
-    EXPRESSION = "expression"
-    """A symbolic expression; compared by symbolic equivalence through the safe parser."""
-    SET = "set"
-    """An unordered collection: ``{1, 2}`` equals ``{2, 1}``."""
-    TUPLE = "tuple"
-    """An ordered collection: ``(1, 2)`` differs from ``(2, 1)``."""
-    INTERVAL = "interval"
-    """A real interval with open or closed ends, ``[0, 1)``."""
-    GROUP = "group"
-    """An algebraic object written in notation (direct sums, products, cyclic groups)."""
-    COMPLEXITY_CLASS = "complexity_class"
-    """A named complexity class or other named object (``TC^0``, ``NP``)."""
-    CHEMISTRY = "chemistry"
-    """A chemical species, by formula or name."""
-    DATE = "date"
-    """A calendar date or time of day."""
-    BOOLEAN = "boolean"
-    """Yes/no, true/false."""
-    TEXT = "text"
-    """Free text, compared after normalisation."""
 
 
 GradeLabel = Literal["correct", "incorrect"]
@@ -171,12 +143,13 @@ class GradeCase(CaseBase):
     reference: str = Field(min_length=1)
     """The reference (correct) answer, as the benchmark states it."""
     answer_kind: AnswerKind
-    """What kind of answer the reference is; picks normalisation and equivalence rules."""
+    """What kind of answer the reference is (a registered kind, see ``judgeprobe.cases.answers.kinds``);
+    picks normalisation, equivalence, alternate forms and the grading route."""
     choices: dict[str, str] | None = None
     """Multiple choice only: letter -> choice text, in display order (``{A: '1', B: '2'}``)."""
     tolerance: float | None = Field(default=None, ge=0)
-    """Number kinds only: relative tolerance for equivalence (``None``: the default of
-    ``judgeprobe.cases.answers``)."""
+    """Kinds that take a tolerance only (``number``): relative tolerance for equivalence (``None``: the
+    default of ``judgeprobe.cases.answers``)."""
     equivalents: tuple[str, ...] = ()
     """Other surface forms of the reference that the author asserts mean the same answer."""
     non_equivalents: tuple[str, ...] = ()
@@ -186,21 +159,27 @@ class GradeCase(CaseBase):
 
     @model_validator(mode="after")
     def _kind_fits(self) -> GradeCase:
-        if self.answer_kind is AnswerKind.MULTIPLE_CHOICE:
+        spec = self.answer_kind.spec
+        if spec.choices:
             if not self.choices:
-                raise ValueError("answer_kind multiple_choice needs choices (letter -> text)")
+                raise ValueError(f"answer_kind {self.answer_kind} needs choices (letter -> text)")
             if self.reference.strip() not in self.choices:
                 raise ValueError(
                     f"reference {self.reference!r} is not one of the choice letters {sorted(self.choices)}"
                 )
         elif self.choices is not None:
             raise ValueError(
-                f"choices are only allowed for multiple_choice, not answer_kind {self.answer_kind}"
+                f"choices are only allowed for {_kinds_with('choices')}, not answer_kind {self.answer_kind}"
             )
-        if self.tolerance is not None and self.answer_kind is not AnswerKind.NUMBER:
-            raise ValueError("tolerance is only allowed for answer_kind number")
+        if self.tolerance is not None and not spec.tolerance:
+            raise ValueError(f"tolerance is only allowed for answer_kind {_kinds_with('tolerance')}")
         _unique_response_ids(self.responses)
         return self
+
+
+def _kinds_with(slot: str) -> str:
+    """The kinds whose row sets ``slot`` (``number``; ``multiple_choice``), for error messages."""
+    return " or ".join(str(kind) for kind in known_kinds() if getattr(kind.spec, slot))
 
 
 class PairwiseCase(CaseBase):

@@ -26,9 +26,11 @@ import hashlib
 import importlib
 import itertools
 import random
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from importlib.metadata import entry_points
 from types import MappingProxyType
 from typing import Protocol, TypeAlias
 
@@ -37,6 +39,7 @@ from judgeprobe.probes.errors import UnknownProbe
 from judgeprobe.probes.variant import ParamValue, Relation, Slot, Step, Variant
 
 __all__ = [
+    "ENTRY_POINT_GROUP",
     "FAMILY_ORDER",
     "KEEP",
     "AnyCase",
@@ -267,11 +270,21 @@ def register_probe(
     return decorate
 
 
+ENTRY_POINT_GROUP = "judgeprobe.probes"
+"""Entry-point group of third-party probe modules: importing one registers its probes."""
+
+
 def _ensure_loaded() -> None:
     global _loaded
     if not _loaded:
-        importlib.import_module(_FAMILY_MODULES)
         _loaded = True
+        importlib.import_module(_FAMILY_MODULES)
+        for entry in entry_points(group=ENTRY_POINT_GROUP):
+            try:
+                entry.load()
+            except Exception as exc:  # a broken plugin is named, and does not hide the shipped probes
+                message = f"probe plugin {entry.name!r} ({entry.value}) failed to load: {exc}"
+                warnings.warn(message, stacklevel=2)
 
 
 def list_probes() -> list[ProbeInfo]:

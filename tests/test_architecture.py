@@ -1,13 +1,14 @@
 """The import graph keeps the layering that docs/architecture.md describes: no cycle, no arrow upward.
 
-Every ``import``/``from … import`` of a ``judgeprobe`` module is read from the source with :mod:`ast` (imports
-inside functions count too), and each module is placed on a floor by its stage. An import may point to the same
-floor or lower, never higher, and the graph of modules has no cycle.
+Every ``import``/``from … import`` of a ``judgeprobe`` module is read from the source with :mod:`ast`
+(imports inside functions count too), and each module is placed on a floor by its stage. An import may point
+to the same floor or lower, never higher, and the graph of modules has no cycle.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,7 +33,7 @@ FLOORS: dict[str, int] = {
     "judgeprobe.harness.pytest_plugin": 30,
     "judgeprobe.harness": 31,
 }
-"""Stage -> floor (the longest matching prefix decides). ``judgeprobe.harness`` itself is the facade on top."""
+"""Stage -> floor (the longest matching prefix decides); ``judgeprobe.harness`` is the facade on top."""
 
 
 def _module_name(path: Path) -> str:
@@ -73,6 +74,7 @@ def _imports(module: str, path: Path, known: set[str]) -> Iterator[str]:
                 yield target
 
 
+@functools.cache
 def _graph() -> dict[str, set[str]]:
     modules = _modules()
     known = set(modules)

@@ -162,11 +162,13 @@ def _variant(
 ) -> Any:
     """The variant to render: a probe variant by id, else the base variant of the chosen response."""
     from judgeprobe.harness.run.plan import plan_suite
+    from judgeprobe.harness.run.selection import Selection
 
-    plan = plan_suite(
-        case_dirs=case_dirs, include_builtin_cases=builtin, case_ids=[case_id],
-        probes=None if variant_id else "none", seed=seed,
+    selection = Selection(
+        case_dirs=case_dirs, builtin_cases=builtin, case_ids=(case_id,),
+        probes="all" if variant_id else "none", seed=seed,
     )  # fmt: skip
+    plan = plan_suite(selection)
     if variant_id:
         found = [v for v in plan.variants if v.id.startswith(variant_id)]
         if len(found) != 1:

@@ -26,6 +26,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         "Search for a minimal probe chain that flips a judge on one case.",
     ),
     "report": ("judgeprobe.harness.cli.report", "Rebuild the reports of a run from its store."),
+    "runs": ("judgeprobe.harness.cli.runs", "List the runs recorded in a run folder (or below a parent)."),
     "batch": (
         "judgeprobe.harness.cli.batch",
         "Export pending requests as batch JSONL (OpenAI or Anthropic) and import the results.",

@@ -379,6 +379,7 @@ def test_any_text_yields_a_library_or_errors_never_a_crash(text: str) -> None:
     assert all(isinstance(error, CaseFileError) and error.path.name == "fuzz.yaml" for error in errors)
 
 
+@pytest.mark.slow
 @given(cases=st.lists(_trees, max_size=3))
 def test_any_structure_yields_a_library_or_errors_never_a_crash(cases: list[object]) -> None:
     with tempfile.TemporaryDirectory() as folder:

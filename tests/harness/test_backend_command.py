@@ -140,6 +140,7 @@ def test_program_reported_error_kind(script: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_slow_program_is_killed(script: Path, tmp_path: Path) -> None:
     pid_file = tmp_path / "pid"
     (verdict,) = _run(_judge(sys.executable, str(script), str(pid_file), timeout_s=1.0), _request("slow"))

@@ -126,11 +126,11 @@ def test_export_in_the_message_batches_layout_and_import_every_result_type(tmp_p
         assert "imported 6 results into 6 draws: 3 judged, 0 unscored, 3 errors" in imported.output
         with RunStore(store_path(run_dir)) as store:
             by_key = {r.cache_key: r for r in store.iter_records()}
-        assert (by_key[ids[1]].error_kind, by_key[ids[2]].error_kind, by_key[ids[3]].error_kind) == (
-            "client", "server", "timeout"
-        )  # fmt: skip
-        assert "invalid_request_error: messages: text content blocks" in (by_key[ids[1]].reason or "")
-        assert "canceled" in (by_key[ids[2]].reason or "") and "expired" in (by_key[ids[3]].reason or "")
+        kinds = [by_key[i].verdict.error_kind for i in ids[1:4]]
+        assert kinds == ["client", "server", "timeout"]
+        assert "invalid_request_error: messages: text content blocks" in (by_key[ids[1]].verdict.reason or "")
+        assert "canceled" in (by_key[ids[2]].verdict.reason or "")
+        assert "expired" in (by_key[ids[3]].verdict.reason or "")
         # the failed requests are asked again by the next export; the answered ones are not
         again = CliRunner().invoke(
             cli, ["batch", "export", "--judge", str(toml), "--out", str(run_dir), str(requests)]
@@ -140,10 +140,10 @@ def test_export_in_the_message_batches_layout_and_import_every_result_type(tmp_p
         # and the verdicts equal a live run's
         with RunStore(tmp_path / "live" / "store.sqlite") as live:
             run(load_judge(str(toml)), _variants(), live, options=RunOptions(), show_progress=False)
-            live_outcomes = {r.cache_key: r.outcome for r in live.iter_records()}
+            live_outcomes = {r.cache_key: r.verdict.outcome for r in live.iter_records()}
     for key, record in by_key.items():
-        if record.status == "judged":
-            assert record.outcome == live_outcomes[key]
+        if record.verdict.status == "judged":
+            assert record.verdict.outcome == live_outcomes[key]
 
 
 RECORDED_MESSAGE = {
@@ -202,7 +202,9 @@ def test_recorded_result_lines(tmp_path: Path) -> None:
     assert verdict is not None and verdict.outcome == "correct" and verdict.meta["batch"] is True
     assert verdict.usage.input_tokens == 636 and verdict.usage.cached_input_tokens == 256
     assert cut_verdict is not None and cut_verdict.meta["truncated"] is True
-    assert by_key[ids[2]].error_kind == "server" and "overloaded_error" in (by_key[ids[2]].reason or "")
+    assert by_key[ids[2]].verdict.error_kind == "server" and "overloaded_error" in (
+        by_key[ids[2]].verdict.reason or ""
+    )
 
 
 def test_lines_of_the_other_api_are_refused_not_counted_as_errors(tmp_path: Path) -> None:
@@ -259,5 +261,5 @@ def test_both_orders_export_two_lines_per_pair_and_import_them_together(tmp_path
         imported = CliRunner().invoke(cli, ["batch", "import", str(run_dir), str(results)])
         assert imported.exit_code == 0, imported.output
         with RunStore(store_path(run_dir)) as store:
-            pair_outcomes = {r.outcome for r in store.iter_records() if r.case_id == "pair"}
+            pair_outcomes = {r.verdict.outcome for r in store.iter_records() if r.case_id == "pair"}
     assert pair_outcomes == {"tie"}  # slot A in both orders: a disagreement, counted as a tie

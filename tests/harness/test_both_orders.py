@@ -17,7 +17,7 @@ from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.judges.reading import SWAPPED_ORDER
 from judgeprobe.harness.judges.registry import JudgeConfig, load_judge
 from judgeprobe.harness.run.runner import RunOptions
-from judgeprobe.harness.session import plan_suite, run_suite
+from judgeprobe.harness.session import Selection, plan_suite, run_suite
 
 PAIR = JudgeRequest(
     mode=Mode.PAIRWISE, question="Capital of France?", reference="Paris", responses=("Paris", "Lyon"),
@@ -100,7 +100,7 @@ def test_the_option_needs_a_pairwise_model_judge(tmp_path: Path) -> None:
 
 
 def test_position_swaps_stop_flipping_for_a_slot_biased_judge(tmp_path: Path) -> None:
-    plan = plan_suite(case_dirs=[CASES], include_builtin_cases=False, probes="position.swap")
+    plan = plan_suite(Selection(case_dirs=(CASES,), builtin_cases=False, probes="position.swap"))
     quiet = {"options": RunOptions(), "show_progress": False, "write_reports": False}
     once = run_suite(plan, judge="mock:first", out=tmp_path / "once", **quiet)
     both_judge = load_judge(JudgeConfig(backend="mock", target="first", both_orders=True))

@@ -8,6 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -45,6 +47,7 @@ def _plugin(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_list_shows_every_shipped_backend_and_plugins(tmp_path: Path) -> None:
     result = _cli("judges", "list", extra_path=_plugin(tmp_path))
     assert result.returncode == 0, result.stderr
@@ -56,6 +59,7 @@ def test_list_shows_every_shipped_backend_and_plugins(tmp_path: Path) -> None:
     assert "plugin judge that always agrees" in plugin and "jp-plugin 0.1" in plugin
 
 
+@pytest.mark.slow
 def test_show_prints_the_resolved_configuration_and_hash(tmp_path: Path) -> None:
     result = _cli("judges", "show", "openai:gpt-4o-mini@http://127.0.0.1:9/v1")
     assert result.returncode == 0, result.stderr
@@ -74,6 +78,7 @@ def test_show_prints_the_resolved_configuration_and_hash(tmp_path: Path) -> None
     )
 
 
+@pytest.mark.slow
 def test_show_reports_bad_specs_with_exit_code_2() -> None:
     result = _cli("judges", "show", "command:definitely-not-a-program-jp")
     assert result.returncode == 2

@@ -22,7 +22,7 @@ from fakeserver import FakeOpenAIServer, normalise
 
 from judgeprobe.harness.cli.main import cli
 from judgeprobe.harness.judges.registry import load_judge
-from judgeprobe.harness.session import plan_suite
+from judgeprobe.harness.session import Selection, plan_suite
 
 PROMPT = """Judge whether the [response] to [question] is correct based on the [correct_answer] below.
 
@@ -170,7 +170,7 @@ def test_render_prints_exactly_what_the_server_receives(tmp_path: Path) -> None:
 def test_render_a_probe_variant_and_bad_selections(tmp_path: Path) -> None:
     with FakeOpenAIServer(reply=naive_judge) as server:
         toml = _files(tmp_path, server, 'mode = "grade"\n')
-        plan = plan_suite(case_dirs=[tmp_path / "cases"], include_builtin_cases=False, probes="injection")
+        plan = plan_suite(Selection(case_dirs=(tmp_path / "cases",), builtin_cases=False, probes="injection"))
         variant = next(v for v in plan.variants if "correct_answer" in v.chain_name)
         common = ["--cases", str(tmp_path / "cases"), "--no-builtin-cases"]
         shown = _invoke(
