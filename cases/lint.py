@@ -5,9 +5,11 @@ it is
 *useful*: a grade case needs a right and a wrong response, something a probe may rewrite without changing the
 answer (an invariant target) and something that must change the verdict (a control); descriptions stay short
 so reports stay readable; each answer kind adds the rules of its row in the answer-kind table (multiple
-choice: single capital letters as keys, the reference among them); and the built-in grader proves every
-form and label of a grade case (:mod:`judgeprobe.cases.proofs`). Two cases asking nearly the same
-question about the same answer are duplicates by meaning. :func:`lint_library` with
+choice: single capital letters as keys, the reference among them); the built-in grader proves every form and
+label of a grade case (:mod:`judgeprobe.cases.proofs`); two cases asking nearly the same question about the
+same answer are duplicates by meaning; a case whose labels are not yet adjudicated (``review: unreviewed``,
+such as a case mined by ``judgeprobe audit --mine``) is listed with a warning, and its proofs are warnings
+too until someone adjudicates its labels. :func:`lint_library` with
 ``require_coverage=True`` also checks that the shipped library is big and varied enough.
 
 Issues print like loader errors, ``FILE:LINE: FIELD: message``, where FIELD is the case id and the field path:
@@ -26,7 +28,7 @@ from pathlib import Path
 
 from judgeprobe.cases.answers import normalize, read_alike
 from judgeprobe.cases.loader import AnyCase, FieldPath, Library, format_path
-from judgeprobe.cases.models import GradeCase, Mode, PairwiseCase, ScoreCase
+from judgeprobe.cases.models import GradeCase, Mode, PairwiseCase, Review, ScoreCase
 from judgeprobe.cases.proofs import prove_case
 
 __all__ = [
@@ -121,6 +123,12 @@ def _common(case: AnyCase) -> Iterator[_Found]:
         text = getattr(case, name)
         if text is not None and len(text) > MAX_NOTE_CHARS:
             yield _error((name,), f"is {len(text)} characters; keep it under {MAX_NOTE_CHARS}")
+    if case.review is Review.UNREVIEWED:
+        yield (
+            ("review",),
+            "unreviewed: the labels are provisional; adjudicate them, then set review: reviewed",
+            Severity.WARNING,
+        )
     for index, response in enumerate(case.responses):
         why = response.why.strip()
         if "\n" in why:
@@ -153,8 +161,10 @@ def _grade(case: GradeCase) -> Iterator[_Found]:
     if reference in {e.strip() for e in case.equivalents}:
         yield ("equivalents",), "the reference itself is listed as an equivalent", Severity.WARNING
     yield from _grade_contradictions(case, reference)
+    provisional = case.review is Review.UNREVIEWED  # labels not adjudicated yet: proofs only inform
     for finding in prove_case(case):
-        yield finding.path, finding.message, Severity.WARNING if finding.warning else Severity.ERROR
+        severe = not (finding.warning or provisional)
+        yield finding.path, finding.message, Severity.ERROR if severe else Severity.WARNING
 
 
 def _grade_contradictions(case: GradeCase, reference: str) -> Iterator[_Found]:
@@ -267,7 +277,9 @@ def _duplicate_cases(library: Library) -> Iterator[LintIssue]:
                     f"asks nearly the same question as case {other.id!r} ({overlap:.0%} of the words) about "
                     "the same answer; merge them or make the trap different"
                 )
-                yield LintIssue(file, line, case.id, f"cases[{case.id}].question", message)
+                unreviewed = Review.UNREVIEWED in (case.review, other.review)  # merged when reviewed
+                severity = Severity.WARNING if unreviewed else Severity.ERROR
+                yield LintIssue(file, line, case.id, f"cases[{case.id}].question", message, severity)
                 break
         seen.append((case, words))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from judgeprobe.cases.answers.policy import DEFAULT_POLICY, Policy
 from judgeprobe.cases.models import AnyCase, GradeCase, PairwiseCase
+from judgeprobe.probes.labels import ScoreLabel
 from judgeprobe.probes.variant import Relation, Slot, Variant
 
 __all__ = ["PAIR_UNIT", "base_variants"]
@@ -73,7 +74,7 @@ def base_variants(case: AnyCase, *, seed: int = 0, policy: Policy | str = DEFAUL
             chain=(),
             seed=seed,
             relation=Relation.BASE,
-            label=f"{response.label[0]}-{response.label[1]}",
+            label=str(ScoreLabel(*response.label)),
             policy=policy,
         )
         for response in case.responses

@@ -26,7 +26,7 @@ cases:
     source: HLE 66e942c180435ab1cb1ef049
     tags: [named-object, cli-test]
     responses:
-      - {id: plain, text: TC0, label: correct, why: Same class without the superscript.}
+      - {id: plain, text: TC0, label: correct, strict_label: incorrect, why: No superscript.}
       - {id: next, text: TC^1, label: incorrect, why: A different class.}
   - id: letter-a
     question: "Which is one? [bold]A[/bold]"
@@ -106,7 +106,9 @@ def test_lint_rule_problem_and_warning(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"{path}:7: cases[tc0-plain].non_equivalents: 'TC0' is listed both as equivalent" in result.output
     assert "the reference itself is listed as an equivalent (warning)" in result.output
-    assert "lint failed: 2 error(s), 1 warning(s)" in result.output  # the contradiction counts twice
+    # the contradiction counts twice, and the proofs add the non-equivalent the grader calls equivalent and
+    # the correct response that reads as that non-equivalent
+    assert "lint failed: 4 error(s), 1 warning(s)" in result.output
 
 
 def test_lint_no_builtin_needs_a_folder() -> None:
