@@ -44,6 +44,7 @@ _OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("mode", "args", "Only cases of these modes (default: run.modes)."),
     ("probes", "string", "Probe families or names, comma-separated (default: run.probes, else all)."),
     ("seed", "string", "Seed of the probes' random draws (default: run.seed, else 0)."),
+    ("policy", "string", "Grading policy: semantic or strict (default: run.policy, else semantic)."),
     ("repeats", "string", "Draws per variant (default: run.repeats, else 1)."),
     ("baseline", "string", "Baseline file (default: run.baseline); a missing file fails unless updated."),
     ("out", "string", "Run folder (default: run.out, else a temporary folder)."),
@@ -155,6 +156,7 @@ class _State:
                 modes=tuple(_value(config, "mode") or run.modes),
                 probes=_value(config, "probes") or run.probes,
                 seed=_whole(seed, "--judgeprobe-seed") if seed is not None else run.seed,
+                policy=_value(config, "policy") or run.policy,
             )
             """What the session runs: the options and ini keys over the settings file's selection."""
         except ValueError as exc:
@@ -301,7 +303,7 @@ def judgeprobe_run(
     """A factory that runs a probe suite and returns the :class:`~judgeprobe.harness.session.SuiteRun`.
 
     Call it as ``judgeprobe_run(judge=None, *, probes=None, case_dirs=(), case_ids=(), tags=(), kinds=(),
-    tricks=(), modes=(), repeats=None, seed=0, builtin_cases=True, out=None)``, or pass a whole
+    tricks=(), modes=(), repeats=None, seed=0, builtin_cases=True, out=None, policy=None)``, or pass a whole
     ``selection=Selection(...)`` instead of the selection keywords; unset arguments fall back to the
     ``--judgeprobe-*`` options and ini keys. Identical calls in one session reuse the first run.
     """
@@ -323,6 +325,7 @@ def judgeprobe_run(
         builtin_cases: bool = True,
         out: str | Path | None = None,
         selection: Selection | None = None,
+        policy: str | None = None,
     ) -> SuiteRun:
         from judgeprobe.harness.run.runner import RunOptions
         from judgeprobe.harness.run.selection import Selection
@@ -344,6 +347,7 @@ def judgeprobe_run(
                 modes=tuple(modes),
                 probes=probes or _value(config, "probes") or "all",
                 seed=seed,
+                policy=policy or _value(config, "policy") or "semantic",
             )
         draws = repeats if repeats is not None else int(_value(config, "repeats") or 1)
         key = (spec, selection, draws, out)

@@ -45,12 +45,24 @@ class SelectionFlags:
     """``--probes``."""
     seed: int | None = None
     """``--seed``."""
+    policy: str | None = None
+    """``--policy``."""
 
     def over(self, base: Selection) -> Selection:
         """``base`` (e.g. the settings file's selection) with every option given here replacing its value."""
         changes: dict[str, Any] = {
             name: getattr(self, name)
-            for name in ("case_dirs", "case_ids", "tags", "kinds", "tricks", "modes", "probes", "seed")
+            for name in (
+                "case_dirs",
+                "case_ids",
+                "tags",
+                "kinds",
+                "tricks",
+                "modes",
+                "probes",
+                "seed",
+                "policy",
+            )
             if getattr(self, name) not in ((), None)
         }
         if self.no_builtin_cases:
@@ -60,12 +72,13 @@ class SelectionFlags:
 
 _FLAG_NAMES = (
     "case_dirs", "no_builtin_cases", "case_ids", "tags", "kinds", "tricks", "modes", "probe_selector", "seed",
+    "policy",
 )  # fmt: skip
 
 
 def selection_options(*, from_settings: bool) -> Callable[[F], F]:
     """Add ``--cases``, ``--no-builtin-cases``, ``--case``, ``--tag``, ``--kind``, ``--trick``, ``--mode``,
-    ``--probes`` and ``--seed``, and pass the command one keyword ``selection`` instead.
+    ``--probes``, ``--seed`` and ``--policy``, and pass the command one keyword ``selection`` instead.
 
     Args:
         from_settings: The command falls back to a settings file for what is not given (``gate``,
@@ -118,6 +131,14 @@ def selection_options(*, from_settings: bool) -> Callable[[F], F]:
             show_default=not from_settings,
             help="Seed of the probes' random draws.",
         ),
+        click.option(
+            "--policy",
+            type=click.Choice(["semantic", "strict"]),
+            default=None if from_settings else "semantic",
+            show_default=not from_settings,
+            help="Grading policy of the labels: semantic (equivalent answers are right) or strict (the "
+            "reference's notation must be kept). Part of the run's identity.",
+        ),
     ]
 
     def decorate(command: F) -> F:
@@ -134,6 +155,7 @@ def selection_options(*, from_settings: bool) -> Callable[[F], F]:
                 modes=tuple(given["modes"]),
                 probes=given["probe_selector"],
                 seed=given["seed"],
+                policy=given["policy"],
             )
             kwargs["selection"] = flags if from_settings else flags.over(Selection())
             return command(*args, **kwargs)

@@ -36,11 +36,26 @@ def probes() -> None:
 
 @probes.command("list")
 @click.option("--family", "families", multiple=True, help="Show only this family; repeatable.")
-def list_command(families: tuple[str, ...]) -> None:
+@click.option(
+    "--rewrites",
+    is_flag=True,
+    help="Also count, over the shipped library's default suite, the rewrites each probe had rejected as "
+    "unverified (takes a few seconds).",
+)
+@click.option(
+    "--policy",
+    type=click.Choice(["semantic", "strict"]),
+    default="semantic",
+    show_default=True,
+    help="Grading policy for --rewrites (strict also leaves out verified rewrites into another notation).",
+)
+def list_command(families: tuple[str, ...], rewrites: bool, policy: str) -> None:
     """Show every probe: name, family, relation, parameters (* marks the dose) and a one-line description.
 
     The default suite sweeps a dose over its whole grid on every unit and takes one value of every other
-    parameter per unit (a stable hash picks it); paired controls go to a third of the units.
+    parameter per unit (a stable hash picks it); paired controls go to a third of the units. Probes that
+    rewrite an answer or a reference use a rewrite only after an independent check verifies it; --rewrites
+    counts the ones they had to leave out.
     """
     known = list_families()
     unknown = [family for family in families if family not in known]
@@ -53,6 +68,29 @@ def list_command(families: tuple[str, ...]) -> None:
     table.add_column("relation", no_wrap=True)
     table.add_column("parameters", overflow="fold")
     table.add_column("description", overflow="fold")
+    counts = _rejected(policy) if rewrites else None
+    if counts is not None:
+        table.add_column("unverified", justify="right")
     for info in shown:
-        table.add_row(info.name, info.family, str(info.relation), param_text(info), info.description)
-    Console(highlight=False).print(table)
+        row = [info.name, info.family, str(info.relation), param_text(info), info.description]
+        if counts is not None:
+            row.append(str(counts[0].get(info.name, 0)))
+        table.add_row(*row)
+    console = Console(highlight=False)
+    console.print(table)
+    if counts is not None:
+        from judgeprobe.harness.report.fmt import rewrites_line
+
+        console.print(
+            f"Over the shipped library: {rewrites_line(sum(counts[0].values()), counts[1], policy)}"
+        )
+
+
+def _rejected(policy: str) -> tuple[dict[str, int], int]:
+    """Rewrites rejected as unverified per probe over the shipped library, and those the policy left out."""
+    from judgeprobe.harness.run.plan import plan_suite, rewrites_json
+    from judgeprobe.harness.run.selection import Selection
+
+    plan = plan_suite(Selection(policy=policy))
+    data = rewrites_json(plan, examples=0)
+    return dict(data["unverified_by_probe"]), int(data["left_out_by_policy"])

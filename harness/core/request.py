@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, fields
 
-from judgeprobe.cases.models import AnswerKind, Mode
+from judgeprobe.cases.models import AnswerKind, Mode, Policy
 from judgeprobe.probes.variant import Variant
 
 __all__ = ["JudgeRequest", "request_cache_key", "request_content_key"]
@@ -39,10 +39,15 @@ class JudgeRequest:
     """Presentation attributes (e.g. ``field_order``) that templates honour."""
     draw: int = 0
     """Draw index (repeats of the same request differ only here)."""
+    policy: Policy = Policy.SEMANTIC
+    """Grading policy of the run (the built-in graders follow it; model judges see the same prompt). In the
+    content key only when not ``semantic``, so the keys of earlier requests stay."""
 
     def __post_init__(self) -> None:
         if self.answer_kind is not None and not isinstance(self.answer_kind, AnswerKind):
             object.__setattr__(self, "answer_kind", AnswerKind(self.answer_kind))
+        if not isinstance(self.policy, Policy):
+            object.__setattr__(self, "policy", Policy(self.policy))
 
     @classmethod
     def from_variant(cls, variant: Variant, *, draw: int = 0) -> JudgeRequest:
@@ -57,6 +62,7 @@ class JudgeRequest:
             choices=variant.choices,
             presentation=variant.presentation,
             draw=draw,
+            policy=variant.policy,
         )
 
     def content_key(self) -> str:
@@ -66,6 +72,8 @@ class JudgeRequest:
         """
         payload = {f.name: getattr(self, f.name) for f in fields(self)}
         payload["mode"] = str(self.mode)
+        if self.policy is Policy.SEMANTIC:
+            del payload["policy"]
         blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -113,6 +113,8 @@ class RunSettings(_Model):
     """Draws per variant."""
     seed: int = 0
     """Seed of the probes' random draws."""
+    policy: Literal["semantic", "strict"] = "semantic"
+    """Grading policy of the labels (``strict``: the reference's notation must be kept)."""
     concurrency: int = Field(default=8, ge=1)
     """Judge calls in flight."""
     baseline: Path | None = None
@@ -121,10 +123,11 @@ class RunSettings(_Model):
     """Run folder (``None``: ``judgeprobe-out/<judge>-<run key>``)."""
 
     def selection(self) -> Selection:
-        """The cases, probes and seed these settings select."""
+        """The cases, probes, seed and grading policy these settings select."""
         return Selection(
             case_dirs=self.cases, builtin_cases=self.builtin_cases, case_ids=self.case_ids, tags=self.tags,
             kinds=self.kinds, tricks=self.tricks, modes=self.modes, probes=self.probes, seed=self.seed,
+            policy=self.policy,
         )  # fmt: skip
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from judgeprobe.harness.stats.schema import InvariantResult, Rate
 
-__all__ = ["ci", "pct", "pts", "q_text", "rate_text", "verdict_mark"]
+__all__ = ["ci", "pct", "pts", "q_text", "rate_text", "rewrites_line", "verdict_mark"]
 
 
 def pct(value: float | None, digits: int = 1) -> str:
@@ -40,3 +40,11 @@ def q_text(value: float | None) -> str:
 def verdict_mark(result: InvariantResult) -> str:
     """The verdict in capitals (what a reader scans for)."""
     return result.verdict.upper()
+
+
+def rewrites_line(unverified: int, by_policy: int, policy: str) -> str:
+    """One line on the rewrites the probes left out (the dry run, the terminal summary, ``report.md``)."""
+    line = f"{unverified} rewrites rejected as unverified (never emitted as meaning-kept)"
+    if by_policy:
+        line += f"; {by_policy} verified rewrites left out under the {policy} policy"
+    return line + "."

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from judgeprobe.harness.report.audit import audits
-from judgeprobe.harness.report.fmt import ci, pct, pts, q_text, rate_text
+from judgeprobe.harness.report.fmt import ci, pct, pts, q_text, rate_text, rewrites_line
 from judgeprobe.harness.stats.schema import InvariantResult, Summary
 from judgeprobe.probes.variant import Variant
 
@@ -63,7 +63,7 @@ def render_markdown(summary: Summary, *, variants: Mapping[str, Variant] | None 
         "",
         f"Run `{run.run_id}` · judge hash `{run.judge_hash}` · {run.cases} cases, {run.units} units, "
         f"{run.variants} variants · {d.draws} draws (repeats {run.repeats}): {d.judged} judged, {d.unscored} "
-        f"unscored, {d.error} errors, {d.skipped} skipped.",
+        f"unscored, {d.error} errors, {d.skipped} skipped. Grading policy: {run.policy}.",
         "",
         f"Verdicts: **biased** = q < {s.alpha}, excess over placebo ≥ {thr} points and its 95% "
         f"interval above 0; **clean** = the interval's upper bound is below {thr} points; "
@@ -71,6 +71,9 @@ def render_markdown(summary: Summary, *, variants: Mapping[str, Variant] | None 
         f"⚠ = fewer than {s.min_clusters} cases.",
         "",
     ]
+    if summary.rewrites is not None:
+        r = summary.rewrites
+        lines += [rewrites_line(r.unverified, r.left_out_by_policy, run.policy), ""]
     if summary.warnings:
         lines += ["## Warnings", ""] + [f"- {w}" for w in summary.warnings] + [""]
     if summary.families:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.table import Table
 
+from judgeprobe.harness.report.fmt import rewrites_line
 from judgeprobe.harness.run.plan import SuitePlan
 
 __all__ = ["render_plan"]
@@ -33,4 +34,5 @@ def render_plan(plan: SuitePlan, console: Console, *, echo: Callable[[str], obje
         table.add_row(family, str(row["invariant"]), str(row["control"]), str(sum(row.values())))
     table.add_row("all", "", "", str(len(plan.variants)), style="bold")
     console.print(table)
+    console.print(rewrites_line(plan.unverified, plan.left_out_by_policy, str(plan.selection.policy)))
     console.print(f"{len(plan.probes)} probes selected; no judge was called (--dry-run).")

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from judgeprobe.harness.report.audit import FlipAudit, audits
-from judgeprobe.harness.report.fmt import pct, pts, q_text, rate_text
+from judgeprobe.harness.report.fmt import pct, pts, q_text, rate_text, rewrites_line
 from judgeprobe.harness.stats.schema import ControlResult, InvariantResult, Summary
 from judgeprobe.probes.variant import Variant
 
@@ -136,9 +136,12 @@ def render_summary(
             f"{run.judge or 'unknown judge'} · run {run.run_id or '–'} · {run.cases} cases, "
             f"{run.units} units, "
             f"{run.variants} variants, {d.draws} draws (repeats {run.repeats}): {d.judged} judged, "
-            f"{d.unscored} unscored, {d.error} errors, {d.skipped} skipped",
+            f"{d.unscored} unscored, {d.error} errors, {d.skipped} skipped · {run.policy} policy",
         )
     )
+    if summary.rewrites is not None:
+        r = summary.rewrites
+        console.print(rewrites_line(r.unverified, r.left_out_by_policy, run.policy))
     for warning in summary.warnings:
         console.print(Text(f"! {warning}", style="yellow"))
     for title, rows, by_probe in (

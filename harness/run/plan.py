@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from judgeprobe.cases.loader import Library, load_library
 from judgeprobe.cases.models import AnyCase
@@ -12,9 +12,11 @@ from judgeprobe.harness.run.selection import Selection
 from judgeprobe.probes.base import ProbeInfo
 from judgeprobe.probes.selector import select_probes
 from judgeprobe.probes.suite import generate_suite
+from judgeprobe.probes.units import base_variants
 from judgeprobe.probes.variant import Variant
+from judgeprobe.probes.verified import RejectedRewrite, recording_rewrites
 
-__all__ = ["SuitePlan", "plan_suite"]
+__all__ = ["SuitePlan", "plan_suite", "rewrites_json"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,19 @@ class SuitePlan:
     """Seed the probes drew from."""
     selection: Selection
     """The selection the plan was made from."""
+    rewrites: tuple[RejectedRewrite, ...] = ()
+    """Rewrites the probes left out: unverified ones, and (under ``strict``) verified ones the policy would
+    relabel (see :mod:`judgeprobe.probes.verified`)."""
+
+    @property
+    def unverified(self) -> int:
+        """How many rewrites were rejected as unverified."""
+        return sum(1 for item in self.rewrites if item.unverified)
+
+    @property
+    def left_out_by_policy(self) -> int:
+        """How many verified rewrites the grading policy left out."""
+        return sum(1 for item in self.rewrites if not item.unverified)
 
     def family_counts(self) -> dict[str, int]:
         """Number of variants per family (``base`` for the unperturbed ones)."""
@@ -73,9 +88,13 @@ def plan_suite(selection: Selection | None = None, *, library: Library | None = 
     unknown = sorted(set(chosen.case_ids) - {c.id for c in selected})
     if unknown:
         raise ConfigError(f"unknown case id(s): {', '.join(unknown)}; see 'judgeprobe cases list'")
-    probes, seed = chosen.probes, chosen.seed
+    probes, seed, policy = chosen.probes, chosen.seed, chosen.policy
     probed: tuple[ProbeInfo, ...] = () if probes == "none" else tuple(select_probes(probes))
-    variants = generate_suite(selected, probes=probed, seed=seed) if probed else _base_only(selected, seed)
+    with recording_rewrites() as log:
+        if probed:
+            variants = generate_suite(selected, probes=probed, seed=seed, policy=policy)
+        else:
+            variants = [v for case in selected for v in base_variants(case, seed=seed, policy=policy)]
     return SuitePlan(
         cases=tuple(selected),
         probes=probed,
@@ -83,10 +102,25 @@ def plan_suite(selection: Selection | None = None, *, library: Library | None = 
         reference_doubt={c.id: c.reference_doubt for c in selected},
         seed=seed,
         selection=chosen,
+        rewrites=log.items,
     )
 
 
-def _base_only(cases: Sequence[AnyCase], seed: int) -> list[Variant]:
-    from judgeprobe.probes.units import base_variants
-
-    return [v for case in cases for v in base_variants(case, seed=seed)]
+def rewrites_json(plan: SuitePlan, *, examples: int = 50) -> dict[str, Any]:
+    """The plan's left-out rewrites as JSON (kept with the run, read back into ``summary.json``): counts per
+    probe and the first ``examples`` unverified ones with their reasons."""
+    unverified = [item for item in plan.rewrites if item.unverified]
+    by_probe: dict[str, int] = {}
+    for item in unverified:
+        name = item.probe.split("(", 1)[0]
+        by_probe[name] = by_probe.get(name, 0) + 1
+    return {
+        "unverified": len(unverified),
+        "left_out_by_policy": plan.left_out_by_policy,
+        "unverified_by_probe": dict(sorted(by_probe.items())),
+        "examples": [
+            {"case_id": i.case_id, "unit_id": i.unit_id, "probe": i.probe, "target": i.target,
+             "original": i.original, "rewrite": i.rewrite, "reason": i.reason}
+            for i in unverified[:examples]
+        ],
+    }  # fmt: skip

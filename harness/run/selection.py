@@ -1,4 +1,5 @@
-"""What a run covers: the case folders, the filters on cases, the probes and the seed, as one value.
+"""What a run covers: the case folders, the filters on cases, the probes, the seed and the grading policy,
+as one value.
 
 A :class:`Selection` is what ``judgeprobe run``, ``gate``, ``diff``, the pytest plugin and the settings file's
 ``[run]`` table all build and :func:`judgeprobe.harness.run.plan.plan_suite` takes. It is frozen and
@@ -17,6 +18,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from judgeprobe.cases.answers import Policy
 from judgeprobe.harness.core.errors import ConfigError
 
 __all__ = ["Selection", "run_key"]
@@ -63,6 +65,10 @@ class Selection:
     only."""
     seed: int = 0
     """Seed of the probes' random draws."""
+    policy: str = "semantic"
+    """Grading policy the labels hold under: ``semantic`` (equivalent answers are right) or ``strict`` (the
+    reference's notation must be kept; see :mod:`judgeprobe.cases.answers.policy`). Left out of
+    :meth:`to_json` when ``semantic``, so the digests of selections made before policies existed stay."""
 
     def __post_init__(self) -> None:
         if isinstance(self.case_dirs, str | Path):
@@ -84,12 +90,15 @@ class Selection:
             raise ConfigError(f"selection seed must be a whole number, got {self.seed!r}")
         set_(self, "builtin_cases", bool(self.builtin_cases))
         set_(self, "probes", _probes(self.probes))
+        set_(self, "policy", _policy(self.policy))
 
     def to_json(self) -> dict[str, Any]:
         """The selection as JSON values (case folders as absolute paths), as stored in a run's record."""
         data: dict[str, Any] = {}
         for item in fields(self):
             value = getattr(self, item.name)
+            if item.name == "policy" and value == Policy.SEMANTIC:
+                continue
             if item.name == "case_dirs":
                 value = [str(Path(p).resolve()) for p in value]
             elif isinstance(value, tuple):
@@ -135,7 +144,17 @@ class Selection:
                 parts.append(f"{label} {','.join(values)}")
         if self.seed:
             parts.append(f"seed {self.seed}")
+        if self.policy != Policy.SEMANTIC:
+            parts.append(f"policy {self.policy}")
         return " · ".join(parts)
+
+
+def _policy(policy: object) -> str:
+    try:
+        return str(Policy(str(policy).strip()))
+    except ValueError:
+        known = ", ".join(str(p) for p in Policy)
+        raise ConfigError(f"selection policy must be one of {known}, got {policy!r}") from None
 
 
 def _hash(data: Mapping[str, Any]) -> str:

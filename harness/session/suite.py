@@ -22,10 +22,10 @@ from judgeprobe.cases.models import Mode
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.judges.registry import load_judge
-from judgeprobe.harness.run.plan import SuitePlan, plan_suite
+from judgeprobe.harness.run.plan import SuitePlan, plan_suite, rewrites_json
 from judgeprobe.harness.run.runner import RunOptions, RunStats, run
 from judgeprobe.harness.run.selection import Selection, run_key
-from judgeprobe.harness.session.tail import run_tail
+from judgeprobe.harness.session.tail import rewrites_meta_key, run_tail
 from judgeprobe.harness.stats.schema import Settings, Summary
 from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS
 from judgeprobe.harness.store import RunStore, store_path
@@ -119,6 +119,7 @@ def _open_run(
         store.set_meta("seed", plan.seed)
         store.put_variants(plan.variants, reference_doubt=plan.reference_doubt)
         record = store.record_run(_record(plan, judge, repeats, settings), (v.id for v in plan.variants))
+        store.set_meta(rewrites_meta_key(record.key), rewrites_json(plan))
     except BaseException:
         store.close()
         raise

@@ -16,14 +16,14 @@ from pathlib import Path
 import pandas as pd
 
 from judgeprobe.harness.core.errors import StoreError
-from judgeprobe.harness.stats.schema import Settings, Summary
+from judgeprobe.harness.stats.schema import RewriteCounts, Settings, Summary
 from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS, build_summary
 from judgeprobe.harness.store import RunStore, store_path
 from judgeprobe.harness.store.frame import records_frame
 from judgeprobe.harness.store.runs import RunRecord
 from judgeprobe.probes.variant import Variant
 
-__all__ = ["FRAME_ORDER", "RunResults", "run_settings", "run_tail"]
+__all__ = ["FRAME_ORDER", "RunResults", "rewrites_meta_key", "run_settings", "run_tail"]
 
 FRAME_ORDER = ("case_id", "unit_id", "variant_id", "draw", "judge_hash")
 """Sort order of a run's frame, so the same store always gives the same frame (and the same reports)."""
@@ -45,6 +45,20 @@ class RunResults:
     """The run's statistics (``None`` when it has no draws yet)."""
     paths: tuple[Path, ...] = ()
     """Report files written (empty unless asked to write)."""
+
+
+def rewrites_meta_key(run_key: str) -> str:
+    """The store's metadata key under which a run keeps the rewrites its probes left out."""
+    return f"rewrites:{run_key}"
+
+
+def _with_run_facts(summary: Summary, record: RunRecord, rewrites: object) -> Summary:
+    """The summary with the run's key, grading policy and left-out rewrites (facts of the run, not of its
+    draws)."""
+    policy = str((record.selection or {}).get("policy", "semantic"))
+    run = summary.run.model_copy(update={"run_id": record.key, "policy": policy})
+    counts = RewriteCounts.model_validate(rewrites) if isinstance(rewrites, dict) else None
+    return summary.model_copy(update={"run": run, "rewrites": counts})
 
 
 def run_settings(run: RunRecord) -> Settings:
@@ -82,13 +96,13 @@ def run_tail(
         record = run if isinstance(run, RunRecord) else store.find_run(run)
         frame = records_frame(store.run_records(record))
         known = list(variants) if variants is not None else list(store.run_variants(record))
+        rewrites = store.get_meta(rewrites_meta_key(record.key))
     frame = frame.sort_values(list(FRAME_ORDER), kind="stable").reset_index(drop=True)
     by_id = {v.id: v for v in known}
     summary = None
     if not frame.empty:
         chosen = settings if settings is not None else run_settings(record)
-        summary = build_summary(frame, variants=known, settings=chosen)
-        summary = summary.model_copy(update={"run": summary.run.model_copy(update={"run_id": record.key})})
+        summary = _with_run_facts(build_summary(frame, variants=known, settings=chosen), record, rewrites)
     paths: tuple[Path, ...] = ()
     if write and summary is not None:
         from judgeprobe.harness.report.writer import write_reports

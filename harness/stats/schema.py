@@ -24,12 +24,14 @@ __all__ = [
     "HleMetrics",
     "InvariantResult",
     "Rate",
+    "RejectedRewriteModel",
+    "RewriteCounts",
     "RunInfo",
     "Settings",
     "Summary",
 ]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 """Version of the summary schema."""
 
 Verdict = Literal["biased", "clean", "inconclusive"]
@@ -109,6 +111,8 @@ class RunInfo(_Model):
     """Whether placebo draws exist; without them excess equals the raw flip rate."""
     draws: DrawCounts
     """All draws by status."""
+    policy: str = "semantic"
+    """Grading policy the labels held under (``semantic`` or ``strict``)."""
 
 
 class InvariantResult(_Model):
@@ -349,6 +353,39 @@ class Disagreement(_Model):
     """The case's reference is disputed: the judge may be right against the reference."""
 
 
+class RejectedRewriteModel(_Model):
+    """A rewrite a probe proposed and did not use, because no independent check could verify it."""
+
+    case_id: str
+    """Case."""
+    unit_id: str
+    """Unit (response id)."""
+    probe: str
+    """The probe step, ``probe(params)``."""
+    target: Literal["answer", "reference"]
+    """What the rewrite changed."""
+    original: str
+    """The text before."""
+    rewrite: str
+    """The rewrite proposed."""
+    reason: str
+    """Why it was not verified."""
+
+
+class RewriteCounts(_Model):
+    """Meaning-kept rewrites the probes left out of the run (design §11)."""
+
+    unverified: int
+    """Rewrites rejected as unverified (not a whitelisted notation change, not read alike by the kind's
+    independent reader, or not equivalent under the kind's comparer)."""
+    left_out_by_policy: int
+    """Verified rewrites left out because the grading policy would change their label (``strict``)."""
+    unverified_by_probe: dict[str, int]
+    """Rejected rewrites per probe name."""
+    examples: tuple[RejectedRewriteModel, ...]
+    """The first rejected rewrites, with their reasons."""
+
+
 class Summary(_Model):
     """Everything the reports show, computed once from a run's draws."""
 
@@ -384,3 +421,5 @@ class Summary(_Model):
     """Variants with flips or misses, most telling first."""
     disagreements: tuple[Disagreement, ...] = ()
     """Unperturbed responses the judge got wrong against the labels (disputed references last)."""
+    rewrites: RewriteCounts | None = None
+    """Rewrites the probes left out of the run (``None``: not recorded, a run made before this was kept)."""

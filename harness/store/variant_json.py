@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from judgeprobe.cases.models import Mode
+from judgeprobe.cases.models import Mode, Policy
 from judgeprobe.probes.variant import Relation, Slot, Step, Variant
 
 __all__ = ["variant_from_json", "variant_to_json"]
@@ -32,6 +32,8 @@ def variant_to_json(variant: Variant) -> str:
         "dose": variant.dose,
         "final_answer": variant.final_answer,
     }
+    if variant.policy is not Policy.SEMANTIC:
+        data["policy"] = str(variant.policy)  # written only when not the default, like the variant's hash
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -59,5 +61,6 @@ def variant_from_json(text: str) -> Variant:
         presentation=_pairs(data["presentation"]),
         dose=data["dose"],
         final_answer=data["final_answer"],
+        policy=Policy(data.get("policy", Policy.SEMANTIC)),
         id=data["id"],
     )
