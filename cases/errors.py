@@ -3,8 +3,9 @@
 Hierarchy::
 
     CaseError                         root of everything ``cases`` raises on purpose
-    └── CaseFileError (ValueError)    a case file is malformed; names file, line and field
-        └── DuplicateCaseId           the same case id appears twice (possibly across files)
+    ├── CaseFileError (ValueError)    a case file is malformed; names file, line and field
+    │   └── DuplicateCaseId           the same case id appears twice (possibly across files)
+    └── NewCaseError (ValueError)     a scaffolded case cannot be added (id taken, does not lint)
 
 Answer parsing never raises for bad input: it returns an "undecided" result (see
 ``judgeprobe.cases.answers``).
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["CaseError", "CaseFileError", "DuplicateCaseId"]
+__all__ = ["CaseError", "CaseFileError", "DuplicateCaseId", "NewCaseError"]
 
 
 class CaseError(Exception):
@@ -36,3 +37,8 @@ class CaseFileError(CaseError, ValueError):
 
 class DuplicateCaseId(CaseFileError):
     """The same case id is defined twice."""
+
+
+class NewCaseError(CaseError, ValueError):
+    """A scaffolded case cannot be added to its file: its id is taken, it does not lint, or the file is
+    broken. The message says which (every lint error included)."""

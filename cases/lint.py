@@ -262,6 +262,13 @@ DUPLICATE_QUESTION_OVERLAP = 0.8
 least this share of their words (Jaccard overlap)."""
 
 
+def _derived(case: AnyCase, other: AnyCase) -> bool:
+    """Whether ``case`` was pinned from ``other`` (``judgeprobe cases new --from-run`` names the original case
+    first in ``provenance.item_id``)."""
+    item = case.provenance.item_id if case.provenance is not None else None
+    return bool(item) and str(item).split("/", 1)[0] == other.id
+
+
 def _duplicate_cases(library: Library) -> Iterator[LintIssue]:
     """Cases asking (nearly) the same question about the same answer: duplicates by meaning."""
     seen: list[tuple[AnyCase, frozenset[str]]] = []
@@ -277,8 +284,14 @@ def _duplicate_cases(library: Library) -> Iterator[LintIssue]:
                     f"asks nearly the same question as case {other.id!r} ({overlap:.0%} of the words) about "
                     "the same answer; merge them or make the trap different"
                 )
+                if _derived(case, other) or _derived(other, case):
+                    message = (
+                        f"pinned from case {other.id!r} (the same question): keep it as a regression "
+                        "or merge its responses into that case"
+                    )
                 unreviewed = Review.UNREVIEWED in (case.review, other.review)  # merged when reviewed
-                severity = Severity.WARNING if unreviewed else Severity.ERROR
+                pinned = _derived(case, other) or _derived(other, case)  # a regression pinned from a run
+                severity = Severity.WARNING if unreviewed or pinned else Severity.ERROR
                 yield LintIssue(file, line, case.id, f"cases[{case.id}].question", message, severity)
                 break
         seen.append((case, words))
@@ -298,7 +311,7 @@ def lint_library(library: Library, *, require_coverage: bool = False) -> list[Li
     issues = [issue for case in library for issue in lint_case(case, library)]
     issues += _duplicate_cases(library)
     if require_coverage:
-        folders = {str(path.parent) for path, _ in library.files.values()}
+        folders = {str(path.parent.resolve()) for path, _ in library.files.values()}
         where = Path(os.path.commonpath(sorted(folders))) if folders else None
         issues += [LintIssue(where, None, None, "library", message) for message in _coverage(library)]
     return issues

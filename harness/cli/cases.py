@@ -241,3 +241,12 @@ def schema(out: Path | None) -> None:
         return
     out.write_text(text, encoding="utf-8")
     click.echo(f"wrote {out}")
+
+
+def _add_new() -> None:
+    from judgeprobe.harness.cli.cases_new import new
+
+    cases.add_command(new)
+
+
+_add_new()
