@@ -4,8 +4,9 @@
   (``Z^5`` for ``Z+Z+Z+Z+Z``, ``TC0`` for ``TC^0``).
 - ``strict``: the reference is taken as "precise and unambiguous", as the HLE judge prompt words it and the
   source article reads it: an answer is right only in the reference's own notation, written in any style
-  (``$TC^0$``, ``TC⁰`` and ``\\mathsf{TC}^0`` keep it; ``TC0`` and ``Z^5`` do not). Numerals of the same
-  number and the letters of one choice count as one notation.
+  (``$TC^0$``, ``TC⁰`` and ``\\mathsf{TC}^0`` keep it; ``TC0`` and ``Z^5`` do not). The letters and texts
+  of one choice, and the words of one truth value, count as one notation; numerals of one number do not
+  (``0.5`` for ``1/2``, ``10`` for ``10.0`` to three figures: a question may fix that form).
 
 A case states a response's label under ``strict`` where it differs (``strict_label``); a run takes
 ``--policy``; the built-in graders and the probes follow it.

@@ -10,7 +10,7 @@ it. :func:`check_rewrite` accepts a rewrite when
    answer's meaning, plus the kind's own symbol spellings) — it then keeps :attr:`Kept.NOTATION`; or
 2. the kind's independent reader (:attr:`~judgeprobe.cases.answers.kinds.Notation.same_meaning`, see
    :mod:`~judgeprobe.cases.answers.readers`) reads both as the same answer — :attr:`Kept.MEANING` (or
-   :attr:`Kept.NOTATION` for kinds whose reader only sees spellings, such as numerals);
+   :attr:`Kept.NOTATION` for kinds whose reader only sees spellings, such as choice letters);
 
 and, either way, the kind's own comparer agrees that the two are equivalent (the round trip through the
 kind's canonical form). Anything else is unverified, with the reason, and must not be emitted as

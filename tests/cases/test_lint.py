@@ -306,7 +306,7 @@ def test_coverage_issues_name_the_library_folder(tmp_path: Path) -> None:
     case = (
         "cases:\n  - id: c{n}\n    question: q{n}\n    reference: '1'\n    answer_kind: number\n"
         "    source: hand-written\n    tags: [numbers]\n    responses:\n"
-        "      - {{id: a, text: '1.0', label: correct, why: w}}\n"
+        "      - {{id: a, text: 'Answer: 1', label: correct, why: w}}\n"
         "      - {{id: b, text: '2', label: incorrect, why: w}}\n"
     )
     for n in range(2):

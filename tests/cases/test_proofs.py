@@ -100,9 +100,10 @@ def test_an_unreadable_date_is_an_error_even_as_a_non_equivalent(tmp_path: Path)
 
 def test_a_non_equivalent_that_is_the_reference_is_caught(tmp_path: Path) -> None:
     path, errors = lint_text(tmp_path, _case(non_equivalents='["1024.0"]'))
-    assert f"{path}:9: cases[c].non_equivalents[0]: '1024.0' is the reference in another style" in "\n".join(
-        errors
+    wanted = (
+        f"{path}:9: cases[c].non_equivalents[0]: '1024.0' means the same as the reference in another notation"
     )
+    assert wanted in "\n".join(errors)
 
 
 def test_a_same_meaning_text_labelled_incorrect_is_caught(tmp_path: Path) -> None:

@@ -44,10 +44,18 @@ def write(tmp_path: Path, extra: str) -> Path:
     return path
 
 
-def test_existing_library_loads_reviewed_without_provenance() -> None:
+def test_the_shipped_library_is_reviewed_with_structured_provenance() -> None:
     library = load_library()
     assert all(case.review is Review.REVIEWED for case in library)
-    assert all(case.provenance is None for case in library)
+    assert all(case.provenance is not None for case in library)
+    hle = [case for case in library if case.source.startswith("HLE ")]
+    assert hle and all(
+        case.provenance is not None
+        and case.provenance.kind is ProvenanceKind.BENCHMARK
+        and case.provenance.dataset == "HLE"
+        and case.provenance.item_id == case.source.split()[1]
+        for case in hle
+    )
 
 
 def test_mined_provenance_loads_with_every_field(tmp_path: Path) -> None:

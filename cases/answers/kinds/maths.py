@@ -156,7 +156,7 @@ NUMBER = register_kind(
         render=render_math,
         route=Route.MATH,
         tolerance=True,
-        notation=Notation(same_meaning=same_numeral, meaning_is_notation=True),
+        notation=Notation(same_meaning=same_numeral),
         origin="shipped",
     )
 )

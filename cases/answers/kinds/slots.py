@@ -96,5 +96,5 @@ class Notation:
     """A reader that does not share the comparer's parser (a strict grammar or a guarded one): two answers
     it reads the same mean the same. ``None``: only notation changes are verified."""
     meaning_is_notation: bool = False
-    """What :attr:`same_meaning` accepts counts as a notation change too (numerals of one number, letters
+    """What :attr:`same_meaning` accepts counts as a notation change too (letters
     of one choice), so the strict grading policy keeps it."""
