@@ -100,9 +100,10 @@ def _parse(case: GradeCase) -> Iterator[Finding]:
         read = _reads(text, case)
         if read.decision is Decision.EQUIVALENT:
             continue
-        non_answer = case.answer_kind.spec.choices or hedged_by_words(text)
-        if path[0] == "non_equivalents" and read.decision is Decision.DIFFERENT and non_answer:
-            continue
+        if path[0] == "non_equivalents" and (
+            hedged_by_words(text) or (case.answer_kind.spec.choices and read.decision is Decision.DIFFERENT)
+        ):
+            continue  # a hedge, or a letter whose text belongs to another option: a non-answer on purpose
         yield Finding(
             path,
             f"{text!r} is not read as a {case.answer_kind} answer ({read.reason}); fix the text or the "
@@ -114,8 +115,11 @@ def _letters(case: GradeCase) -> Iterator[Finding]:
     if not case.answer_kind.spec.choices or not case.choices:
         return
     for field in ("equivalents", "non_equivalents"):
+        texts = {" ".join(body.split()).casefold() for body in case.choices.values()}
         for index, text in enumerate(getattr(case, field)):
             found = _LETTER.match(text.strip())
+            if " ".join(text.split()).casefold() in texts:
+                continue  # an option's text (which may be one letter, as chemical symbols are)
             if found and found.group(1).upper() not in case.choices:
                 letters = ", ".join(case.choices)
                 yield Finding(
