@@ -37,6 +37,7 @@ from judgeprobe.cases.answers.kinds.slots import Choices, MeaningCheck
 from judgeprobe.cases.answers.skeleton import notation_skeleton
 
 __all__ = [
+    "arrange_factors",
     "arrange_set",
     "arrange_terms",
     "faithful_math",
@@ -254,6 +255,24 @@ def arrange_terms(skeleton: str) -> str:
         factors = _groups(body)
         signed.append(sign + ("".join(sorted(factors)) if factors else body))
     return "".join(sorted(signed)).removeprefix("+")
+
+
+def arrange_factors(skeleton: str) -> str:
+    """The factors of a direct sum or product in one order (``Z_4×Z_2`` and ``Z_2×Z_4`` arrange alike),
+    when every top-level separator is the same one; other texts as they are."""
+    seps = [c for d, c in _top_level(skeleton) if d == 0 and c in "+×⊕"]
+    if not seps or len(set(seps)) != 1 or len(skeleton) > 200:
+        return skeleton
+    pieces, depth, current = [], 0, ""
+    for char in skeleton:
+        if char == seps[0] and depth == 0:
+            pieces.append(current)
+            current = ""
+            continue
+        depth += (char in _OPEN) - (char in _CLOSE)
+        current += char
+    pieces.append(current)
+    return seps[0].join(sorted(pieces))
 
 
 # --- groups ---------------------------------------------------------------------------------------------

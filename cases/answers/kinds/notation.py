@@ -21,6 +21,7 @@ from judgeprobe.cases.answers.kinds.registry import AnswerKind, Comparison, Kind
 from judgeprobe.cases.answers.kinds.slots import Choices, Folding, Notation, Route, Style
 from judgeprobe.cases.answers.normalize import normalize
 from judgeprobe.cases.answers.readers import (
+    arrange_factors,
     same_date,
     same_group_structure,
     same_species_name,
@@ -78,7 +79,9 @@ GROUP = register_kind(
         render=_render_group,
         route=Route.NOTATION,
         respace=True,
-        notation=Notation(symbols=(("⊕", "+"), (" x ", "×")), same_meaning=same_group_structure),
+        notation=Notation(
+            symbols=(("⊕", "+"), (" x ", "×")), same_meaning=same_group_structure, arrange=arrange_factors
+        ),
         origin="shipped",
     )
 )
