@@ -40,6 +40,7 @@ __all__ = [
     "arrange_factors",
     "arrange_set",
     "arrange_terms",
+    "arrange_union",
     "faithful_math",
     "faithful_reader",
     "read_numeral",
@@ -273,6 +274,23 @@ def arrange_factors(skeleton: str) -> str:
         current += char
     pieces.append(current)
     return seps[0].join(sorted(pieces))
+
+
+def arrange_union(skeleton: str) -> str:
+    """The pieces of a union of intervals in one order (``(2,∞)∪(-∞,-2)`` and ``(-∞,-2)∪(2,∞)`` arrange
+    alike); other texts as they are."""
+    if "∪" not in skeleton or len(skeleton) > 200:
+        return skeleton
+    pieces, depth, current = [], 0, ""
+    for char in skeleton:
+        if char == "∪" and depth == 0:
+            pieces.append(current)
+            current = ""
+            continue
+        depth += (char in "([{") - (char in ")]}")
+        current += char
+    pieces.append(current)
+    return "∪".join(sorted(pieces))
 
 
 # --- groups ---------------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ transforms are a whitelist, applied in this order, and none of them reads the an
    blackboard-bold letters (``ℤ`` is ``Z``);
 4. LaTeX symbol commands and their Unicode characters as one spelling (``\\oplus`` and ``⊕``, ``\\alpha``
    and ``α``, ``\\log`` and ``log``, ``\\{`` and ``{``), ``\\frac{a}{b}`` and ``\\frac12`` as ``a/b``, vulgar
-   fractions, the Unicode minus and dashes as ``-``, ``℃`` as ``°C``;
+   fractions, the Unicode minus and dashes as ``-``, ``℃`` as ``°C``, and a named function's single-token
+   argument with or without parentheses (``sin(x)``, ``\\sin x``);
 5. Unicode super- and subscripts as ``^``/``_`` scripts, and a script of one character or one signed digit
    run with or without braces (``x⁵``, ``x^{5}``, ``x^5``; ``10^{-3}``, ``10^-3``);
 6. whitespace: runs become one space, and a space is dropped unless it separates two letters or digits
@@ -80,6 +81,10 @@ _SCRIPT_GROUP = re.compile(r"([\^_√])\{\s*(-?\d+|[^{}\s])\s*\}")
 _PAREN_GROUP = re.compile(r"\{\s*(\([^{}()]*\))\s*\}")
 _SPACE = re.compile(r"\s+")
 _PRODUCT = re.compile(r"[·×]")
+_FUNCTION_ARG = re.compile(
+    r"(?<![A-Za-z])(sin|cos|tan|cot|sec|csc|sinh|cosh|tanh|arcsin|arccos|arctan|log|ln|exp)"
+    r"(\^-?\d+)?\s*\(\s*([A-Za-z]|\d+)\s*\)"
+)
 _NO_NOTATION = Notation()
 _VALUE_NAME = re.compile(r"^[A-Za-z]=(?=.)")
 
@@ -213,6 +218,7 @@ def _skeleton(text: str, fold_case: bool, math: bool, prefixes: bool, notation: 
     text = _PAREN_GROUP.sub(r"\1", text)
     text = _SCRIPT_GROUP.sub(r"\1\2", text)
     text = _fractions(text)
+    text = _FUNCTION_ARG.sub(r"\1\2 \3", text)
     for old, new in notation.symbols:
         text = text.replace(old, new)
     text = _spaces(text, math)

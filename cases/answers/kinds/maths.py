@@ -28,7 +28,13 @@ from judgeprobe.cases.answers.kinds.maths_forms import math_forms, render_math
 from judgeprobe.cases.answers.kinds.registry import Comparison, KindSpec, register_kind
 from judgeprobe.cases.answers.kinds.slots import Folding, Notation, Route
 from judgeprobe.cases.answers.limits import Limits
-from judgeprobe.cases.answers.readers import arrange_set, arrange_terms, faithful_reader, same_numeral
+from judgeprobe.cases.answers.readers import (
+    arrange_set,
+    arrange_terms,
+    arrange_union,
+    faithful_reader,
+    same_numeral,
+)
 from judgeprobe.cases.answers.safe_math import Parsed, parse_answer
 from judgeprobe.cases.answers.units import TEMPERATURES, canonical_unit, kelvin, number_and_unit, to_si
 
@@ -216,7 +222,7 @@ INTERVAL = register_kind(
         render=render_math,
         route=Route.MATH,
         respace=True,
-        notation=Notation(same_meaning=faithful_reader("interval")),
+        notation=Notation(same_meaning=faithful_reader("interval"), arrange=arrange_union),
         origin="shipped",
     )
 )
