@@ -35,7 +35,10 @@ __all__ = [
     "MAX_NOTE_CHARS",
     "MAX_WHY_CHARS",
     "MIN_CASES",
+    "MIN_DOUBTED",
+    "MIN_GRADE",
     "MIN_PAIRWISE",
+    "MIN_PER_TRICK",
     "MIN_SCORE",
     "MIN_TRICK_KINDS",
     "SEED_CASES",
@@ -49,14 +52,21 @@ MAX_WHY_CHARS = 200
 """A response's ``why`` is one line of at most this many characters."""
 MAX_NOTE_CHARS = 400
 """``note`` and ``doubt_reason`` are at most this many characters."""
-MIN_CASES = 83
-"""The shipped library has at least this many cases."""
-MIN_TRICK_KINDS = 12
+MIN_CASES = 300
+"""The shipped library has at least this many cases..."""
+MIN_GRADE = 230
+"""...at least this many grade cases..."""
+MIN_PAIRWISE = 50
+"""...at least this many pairwise cases..."""
+MIN_SCORE = 20
+"""...and at least this many score cases..."""
+MIN_TRICK_KINDS = 15
 """...over at least this many kinds of trickiness (distinct first tags)..."""
-MIN_PAIRWISE = 10
-"""...with at least this many pairwise cases..."""
-MIN_SCORE = 5
-"""...and at least this many score cases."""
+MIN_PER_TRICK = 10
+"""...each with at least this many cases (trick kinds with fewer cases may exist besides)..."""
+MIN_DOUBTED = 10
+"""...at least this many cases with a disputed reference (HLE style); and every case carries structured
+``provenance``."""
 SEED_CASES: dict[str, bool] = {
     "669402b41dcb3d5a1ef9e951": True,
     "66e942c180435ab1cb1ef049": False,
@@ -225,14 +235,24 @@ def lint_case(case: AnyCase, library: Library | None = None) -> list[LintIssue]:
 
 def _coverage(library: Library) -> Iterator[str]:
     modes = Counter(str(case.mode) for case in library)
-    tricks = {case.tags[0] for case in library if case.tags}
+    tricks = Counter(case.tags[0] for case in library if case.tags)
     if len(library) < MIN_CASES:
         yield f"the library has {len(library)} cases; it needs at least {MIN_CASES}"
-    if len(tricks) < MIN_TRICK_KINDS:
-        yield f"the library covers {len(tricks)} trick kinds (first tags); it needs {MIN_TRICK_KINDS}"
-    for mode, least in ((Mode.PAIRWISE, MIN_PAIRWISE), (Mode.SCORE, MIN_SCORE)):
+    full = sorted(trick for trick, n in tricks.items() if n >= MIN_PER_TRICK)
+    if len(full) < MIN_TRICK_KINDS:
+        yield (
+            f"the library has {len(full)} trick kinds (first tags) with at least {MIN_PER_TRICK} cases each; "
+            f"it needs {MIN_TRICK_KINDS}"
+        )
+    for mode, least in ((Mode.GRADE, MIN_GRADE), (Mode.PAIRWISE, MIN_PAIRWISE), (Mode.SCORE, MIN_SCORE)):
         if modes[str(mode)] < least:
             yield f"the library has {modes[str(mode)]} {mode} cases; it needs at least {least}"
+    doubted = sum(1 for case in library if case.reference_doubt)
+    if doubted < MIN_DOUBTED:
+        yield f"the library has {doubted} cases with reference_doubt; it needs at least {MIN_DOUBTED}"
+    missing = [case.id for case in library if case.provenance is None]
+    if missing:
+        yield f"{len(missing)} case(s) have no structured provenance, such as {missing[0]!r}; add provenance"
     for hle_id, doubted in SEED_CASES.items():
         seeds = [case for case in library if hle_id in case.source]
         if not seeds:

@@ -9,6 +9,11 @@ import pytest
 
 from judgeprobe.cases.lint import (
     MIN_CASES,
+    MIN_DOUBTED,
+    MIN_PAIRWISE,
+    MIN_PER_TRICK,
+    MIN_SCORE,
+    MIN_TRICK_KINDS,
     SEED_CASES,
     LintIssue,
     Severity,
@@ -243,13 +248,25 @@ def test_issue_points_to_file_and_line(tmp_path: Path) -> None:
     )
 
 
-def _library_of(count: int, tricks: int, pairs: int, scores: int, *, seeds: bool = True) -> Library:
+def _library_of(
+    count: int,
+    tricks: int,
+    pairs: int,
+    scores: int,
+    *,
+    seeds: bool = True,
+    doubted: int = MIN_DOUBTED,
+    provenance: bool = True,
+) -> Library:
     cases: list[Any] = []
+    origin = {"provenance": {"kind": "hand-written"}} if provenance else {}
     for index in range(count):
         tag = f"trick-{index % tricks}"
         if index < pairs:
             update = {"id": f"c{index}", "tags": (tag,), "question": f"Name prime number {index}."}
             case: Any = pairwise().model_copy(update=update)
+            if provenance:
+                case = PairwiseCase.model_validate({**case.model_dump(), **origin})
         elif index < pairs + scores:
             case = ScoreCase.model_validate(
                 {
@@ -259,42 +276,68 @@ def _library_of(count: int, tricks: int, pairs: int, scores: int, *, seeds: bool
                     "source": "hand-written",
                     "tags": (tag,),
                     "responses": ({"id": "r", "text": "4", "label": (8, 10), "why": "w"},),
+                    **origin,
                 }
             )
         else:
-            case = grade(id=f"c{index}", tags=(tag,), question=f"Which circuit class is number {index}?")
+            doubt = (
+                {"reference_doubt": True, "doubt_reason": "disputed"}
+                if index < pairs + scores + doubted
+                else {}
+            )
+            case = grade(
+                id=f"c{index}",
+                tags=(tag,),
+                question=f"Which circuit class is number {index}?",
+                **origin,
+                **doubt,
+            )
         cases.append(case)
     if seeds:
-        for position, (hle_id, doubted) in enumerate(SEED_CASES.items()):
-            extra = {"reference_doubt": True, "doubt_reason": "disputed"} if doubted else {}
+        for position, (hle_id, seed_doubted) in enumerate(SEED_CASES.items()):
+            extra = {"reference_doubt": True, "doubt_reason": "disputed"} if seed_doubted else {}
             question = f"Which seed circuit class is number {position}?"
             cases[-1 - position] = grade(
-                id=f"seed{position}", source=f"HLE {hle_id}", question=question, **extra
+                id=f"seed{position}", source=f"HLE {hle_id}", question=question, **origin, **extra
             )
     return Library(tuple(cases))
 
 
+def _big() -> Library:
+    return _library_of(MIN_CASES, MIN_TRICK_KINDS, MIN_PAIRWISE, MIN_SCORE)
+
+
 def test_coverage_passes_for_a_big_varied_library() -> None:
-    library = _library_of(MIN_CASES, 12, 10, 5)
-    assert lint_library(library, require_coverage=True) == []
+    assert lint_library(_big(), require_coverage=True) == []
 
 
 def test_coverage_failures_are_library_issues() -> None:
-    library = _library_of(20, 3, 2, 1, seeds=False)
+    library = _library_of(20, 3, 2, 1, seeds=False, doubted=0, provenance=False)
     issues = lint_library(library, require_coverage=True)
     assert all(issue.field == "library" and issue.case_id is None for issue in issues)
     text = "\n".join(str(issue) for issue in issues)
-    assert "<library>: library: the library has 20 cases; it needs at least 83" in text
-    assert "covers 3 trick kinds" in text
-    assert "2 pairwise cases" in text and "1 score cases" in text
+    assert f"<library>: library: the library has 20 cases; it needs at least {MIN_CASES}" in text
+    assert f"0 trick kinds (first tags) with at least {MIN_PER_TRICK} cases each" in text
+    assert "17 grade cases" in text and "2 pairwise cases" in text and "1 score cases" in text
+    assert f"0 cases with reference_doubt; it needs at least {MIN_DOUBTED}" in text
+    assert "20 case(s) have no structured provenance" in text
     assert text.count("no case has source 'HLE") == 3
     assert lint_library(library) == []  # coverage is only checked on request
 
 
+def test_coverage_counts_trick_kinds_with_enough_cases() -> None:
+    few = _library_of(MIN_CASES, 40, MIN_PAIRWISE, MIN_SCORE)  # 40 kinds of 7 or 8 cases each
+    messages = [issue.message for issue in lint_library(few, require_coverage=True)]
+    assert any(f"0 trick kinds (first tags) with at least {MIN_PER_TRICK}" in m for m in messages)
+
+
 def test_coverage_needs_the_doubted_seed() -> None:
-    library = _library_of(MIN_CASES, 12, 10, 5)
+    library = _big()
     undoubted = [
-        case.model_copy(update={"reference_doubt": False, "doubt_reason": None}) for case in library.cases
+        case.model_copy(update={"reference_doubt": False, "doubt_reason": None})
+        if case.id.startswith("seed")
+        else case
+        for case in library.cases
     ]
     issues = lint_library(Library(tuple(undoubted)), require_coverage=True)
     assert [issue.message for issue in issues] == [
@@ -314,4 +357,7 @@ def test_coverage_issues_name_the_library_folder(tmp_path: Path) -> None:
         (tmp_path / "sub" / f"f{n}.yaml").write_text(case.format(n=n), encoding="utf-8")
     issues = lint_library(load_library([tmp_path], include_builtin=False), require_coverage=True)
     assert issues and {issue.file for issue in issues} == {tmp_path / "sub"}
-    assert str(issues[0]) == f"{tmp_path / 'sub'}: library: the library has 2 cases; it needs at least 83"
+    assert (
+        str(issues[0])
+        == f"{tmp_path / 'sub'}: library: the library has 2 cases; it needs at least {MIN_CASES}"
+    )
