@@ -115,14 +115,18 @@ def run(
     error, 130 when interrupted (finished draws are kept; rerun to resume).
     """
     from judgeprobe.cases.errors import CaseError
+    from judgeprobe.cases.models import Mode
+    from judgeprobe.harness.judges.registry import load_judge
     from judgeprobe.harness.session import plan_suite, run_suite, save_plan
     from judgeprobe.probes.errors import ProbeError
 
     console = make_console()
     try:
+        judge = load_judge(judge_spec)  # its modes decide which units are derived from grade cases
         plan = plan_suite(
             case_dirs=case_dirs, include_builtin_cases=not no_builtin_cases, case_ids=case_ids, tags=tags,
             kinds=kinds, modes=modes, probes=probe_selector, seed=seed,
+            judge_modes=[mode for mode in Mode if judge.supports(mode)],
         )  # fmt: skip
         if not plan.cases:
             raise click.UsageError("no case matches the selection; see 'judgeprobe cases list'")
@@ -141,7 +145,7 @@ def run(
         )
         settings = Settings(**{**DEFAULT_SETTINGS.model_dump(), "threshold": threshold})
         result = run_suite(
-            plan, judge=judge_spec, out=out_dir, options=options, settings=settings,
+            plan, judge=judge, out=out_dir, options=options, settings=settings,
             show_progress=not no_progress and sys.stderr.isatty(),
         )  # fmt: skip
     except (CaseError, HarnessError, ProbeError) as exc:
@@ -188,6 +192,9 @@ def _print_dry_run(console: Console, plan: object) -> None:
         table.add_row(family, str(row["invariant"]), str(row["control"]), str(sum(row.values())))
     table.add_row("all", "", "", str(len(plan.variants)), style="bold")
     console.print(table)
+    for mode, units in plan.derived_units().items():
+        what = "pairwise pairs, each judged in both orders" if mode == "pairwise" else "score units"
+        console.print(f"Derived from the selected grade cases: {units} {what}.")
     console.print(f"{len(plan.probes)} probes selected; no judge was called (--dry-run).")
 
 
