@@ -12,6 +12,7 @@ from html import escape
 
 from judgeprobe.harness.report.audit import FlipAudit, audits
 from judgeprobe.harness.report.fmt import ci, pct, pts, q_text, rate_text
+from judgeprobe.harness.report.pairwise import POSITION_HEADER, POSITION_TITLE, position_intro, position_rows
 from judgeprobe.harness.report.svg import dose_chart, family_bars, forest_plot, grid_chart
 from judgeprobe.harness.stats.schema import InvariantResult, Summary
 from judgeprobe.probes.variant import Variant
@@ -133,6 +134,13 @@ def render_html(summary: Summary, *, variants: Mapping[str, Variant] | None = No
         parts.append("</div>")
         parts += ['<h2 id="families">Families</h2>', _invariants(summary.families, by_probe=False)]
         parts += ['<h2 id="probes">Probes</h2>', _invariants(summary.probes, by_probe=True)]
+    if summary.position is not None:
+        rows = ["<tr>" + "".join(_td(cell) for cell in row) + "</tr>" for row in position_rows(summary)]
+        parts += [
+            f'<h2 id="position">{escape(POSITION_TITLE)}</h2>',
+            f"<p>{escape(position_intro(summary.position))}</p>",
+            _table(POSITION_HEADER, rows),
+        ]
     if summary.controls:
         rows = [
             "<tr>" + _td(c.family) + _td(c.probe or "(all)") + _td(rate_text(c.misses), num=True)

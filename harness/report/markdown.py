@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from judgeprobe.harness.report.audit import audits
 from judgeprobe.harness.report.fmt import ci, pct, pts, q_text, rate_text
+from judgeprobe.harness.report.pairwise import POSITION_HEADER, POSITION_TITLE, position_intro, position_rows
 from judgeprobe.harness.stats.schema import InvariantResult, Summary
 from judgeprobe.probes.variant import Variant
 
@@ -77,6 +78,9 @@ def render_markdown(summary: Summary, *, variants: Mapping[str, Variant] | None 
         lines += ["## Families", "", *_invariants(summary.families, by_probe=False)]
     if summary.probes:
         lines += ["## Probes", "", *_invariants(summary.probes, by_probe=True)]
+    if summary.position is not None:
+        lines += [f"## {POSITION_TITLE}", "", position_intro(summary.position), ""]
+        lines += _table(POSITION_HEADER, position_rows(summary))
     if summary.controls:
         lines += [
             "## Controls",

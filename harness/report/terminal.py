@@ -13,6 +13,7 @@ from rich.text import Text
 
 from judgeprobe.harness.report.audit import FlipAudit, audits
 from judgeprobe.harness.report.fmt import pct, pts, q_text, rate_text
+from judgeprobe.harness.report.pairwise import POSITION_HEADER, POSITION_TITLE, position_intro, position_rows
 from judgeprobe.harness.stats.schema import ControlResult, InvariantResult, Summary
 from judgeprobe.probes.variant import Variant
 
@@ -76,6 +77,18 @@ def _control_table(rows: Sequence[ControlResult]) -> Table:
     table.caption = (
         "left out: draws of units whose unperturbed verdict was already wrong (not counted as misses)"
     )
+    return table
+
+
+def _pairwise_table(title: str, caption: str, rows: Sequence[Sequence[str]]) -> Table:
+    table = Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, caption=caption,
+        caption_justify="left",
+    )  # fmt: skip
+    for i, name in enumerate(POSITION_HEADER):
+        table.add_column(name, justify="left" if i == 0 else "right", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
     return table
 
 
@@ -145,6 +158,9 @@ def render_summary(
             note = _undecided(rows)
             if note is not None:
                 console.print(note)
+    if summary.position is not None:
+        intro = position_intro(summary.position)
+        console.print(_pairwise_table(POSITION_TITLE, intro, position_rows(summary)))
     if summary.controls:
         console.print(_control_table(summary.controls))
     if summary.hle:

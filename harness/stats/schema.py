@@ -23,13 +23,14 @@ __all__ = [
     "GridCell",
     "HleMetrics",
     "InvariantResult",
+    "PositionResult",
     "Rate",
     "RunInfo",
     "Settings",
     "Summary",
 ]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 """Version of the summary schema."""
 
 Verdict = Literal["biased", "clean", "inconclusive"]
@@ -139,11 +140,16 @@ class InvariantResult(_Model):
     excess: float | None
     """Flip rate minus placebo rate."""
     excess_ci: tuple[float, float]
-    """Reported 95 % interval of the excess: the union of the cluster bootstrap and Newcombe intervals."""
+    """Reported 95 % interval of the excess: the union of the cluster bootstrap interval, the cluster-robust
+    interval and the Newcombe interval widened by the square root of the design effect. The placebo draws
+    every probe of a unit is compared with are inside each case's cluster, so their sampling error is in
+    the interval (schema 1.1; 1.0 joined the bootstrap and the unwidened Newcombe interval only)."""
     excess_ci_bootstrap: tuple[float, float]
     """Percentile cluster bootstrap (resampling cases) interval."""
     excess_ci_newcombe: tuple[float, float]
-    """Newcombe paired-difference interval (pairs treated as independent)."""
+    """Newcombe paired-difference interval (pairs treated as independent; not widened)."""
+    excess_ci_cluster: tuple[float, float] = (-1.0, 1.0)
+    """Cluster-robust (sandwich) interval by case with Student's t on ``cases - 1`` degrees of freedom."""
     discordant: tuple[int, int]
     """``[b, c]``: pairs where only the variant flipped, and where only the placebo did."""
     p: float
@@ -154,8 +160,9 @@ class InvariantResult(_Model):
     q: float | None
     """Benjamini–Hochberg q-value (scope: ``Summary.bh_scope``)."""
     design_effect: float
-    """Variance inflation, at least 1: the larger of clustering by case (bootstrap variance over the variance
-    of independent pairs) and placebo reuse (one placebo draw partners every variant of its unit)."""
+    """Variance inflation, at least 1: the largest of clustering by case (bootstrap or cluster-robust variance
+    over the variance of independent pairs) and placebo reuse (one placebo draw partners every variant of
+    its unit)."""
     mde: float | None
     """Minimum detectable excess at the realised pairs, placebo rate and design effect (``None``: none)."""
     verdict: Verdict
@@ -170,6 +177,59 @@ class InvariantResult(_Model):
     flip_classes: dict[str, int]
     """Flipped (and unscored) variant draws by class: ``extraction_error``, ``equivalence_error``,
     ``parse_failure``, ``unclassified``."""
+    note: str
+    """One line explaining the verdict."""
+
+
+class PositionResult(_Model):
+    """Position bias of a pairwise judge from pairs judged in both orders (see
+    ``judgeprobe.harness.stats.position``): draw ``j`` of a pair's unperturbed variant matched with draw
+    ``j`` of its ``position.swap`` variant."""
+
+    cases: int
+    """Cases (clusters) with at least one matched draw."""
+    units: int
+    """Pairs with at least one matched draw."""
+    derived_units: int
+    """Of ``units``, the pairs derived from grade cases."""
+    pairs: int
+    """Matched draws: both orders judged."""
+    unmatched: int
+    """Judged draws of either order whose partner in the other order was not judged (left out)."""
+    consistency: Rate
+    """Matched draws with the same outcome in both orders (same response preferred, or tie both times);
+    Wilson interval."""
+    consistency_ci: tuple[float, float]
+    """Reported 95 % interval of the consistency, clustered by case."""
+    slot1_both: int
+    """Matched draws where each order preferred the response it showed first."""
+    slot2_both: int
+    """Matched draws where each order preferred the response it showed second."""
+    tie_one_order: int
+    """Inconsistent matched draws with a tie in exactly one order."""
+    slot1_share: Rate
+    """``slot1_both / (slot1_both + slot2_both)``: a fair judge's is 50 %; Wilson interval."""
+    slot1_share_ci: tuple[float, float]
+    """Reported 95 % interval of the slot-1 share, clustered by case."""
+    fairness: float
+    """Preference fairness: mean lean, ``-1..1`` (each order +1 slot 1 won, -1 slot 2 won, 0 tie; averaged
+    over the two orders). 0 is fair; ``+p`` is a judge that picks slot 1 with probability ``p``."""
+    fairness_ci: tuple[float, float]
+    """Reported 95 % interval of the fairness, clustered by case."""
+    p: float
+    """Two-sided exact binomial (McNemar) p-value of ``slot1_both`` against ``slot2_both``, on the counts
+    divided by the design effect."""
+    p_midp: float
+    """Two-sided mid-p value on the same counts."""
+    q: float | None
+    """Benjamini–Hochberg q-value, in the report's one family (``Summary.bh_scope``)."""
+    design_effect: float
+    """Variance inflation of the lean from clustering by case (at least 1)."""
+    verdict: Verdict
+    """``biased``: q < alpha, ``|fairness|`` >= threshold and its interval excludes 0; ``clean``: the interval
+    lies within ±threshold; ``inconclusive`` otherwise. It also decides ``position.swap``'s verdict."""
+    few_clusters: bool
+    """Fewer cases than ``Settings.min_clusters``."""
     note: str
     """One line explaining the verdict."""
 
@@ -384,3 +444,6 @@ class Summary(_Model):
     """Variants with flips or misses, most telling first."""
     disagreements: tuple[Disagreement, ...] = ()
     """Unperturbed responses the judge got wrong against the labels (disputed references last)."""
+    position: PositionResult | None = None
+    """Pairwise position bias from pairs judged in both orders (``None``: no such pair in the run, or the
+    run's variants were not available to tell the slots apart)."""
