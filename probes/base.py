@@ -77,6 +77,7 @@ FAMILY_ORDER: tuple[str, ...] = (
     "bandwagon",
     "identity",
     "distraction",
+    "specificity",
     "sentiment",
     "master_key",
     "injection",
