@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 __all__ = [
     "ID_PATTERN",
     "AnswerKind",
+    "Author",
     "Case",
     "CaseBase",
     "GradeCase",
@@ -90,6 +91,16 @@ def _check_id(value: str) -> str:
     return value
 
 
+class Author(_Frozen):
+    """Who wrote a response (a model), for self-preference statistics. Never shown to the judge."""
+
+    model: str = Field(min_length=1, max_length=120)
+    """The model that wrote the response, as its provider names it (``gpt-4o-2024-08-06``)."""
+    family: str = Field(min_length=1, max_length=60)
+    """The model family it belongs to (``gpt-4o``, ``claude``, ``llama``): a judge's own family is the one
+    whose name its judge name contains."""
+
+
 class _ResponseBase(_Frozen):
     id: str = Field(min_length=1, max_length=40)
     """Identity of the response within its case (kebab-case); stable across runs."""
@@ -97,6 +108,9 @@ class _ResponseBase(_Frozen):
     """The response as a judge sees it (may be empty: an empty response is a legitimate probe target)."""
     why: str = Field(min_length=1)
     """One line saying why the label is what it is (the adjudication)."""
+    author: Author | None = None
+    """Who wrote it (``model`` and ``family``), where known: ``judgeprobe generate`` records it; hand-written
+    responses leave it out."""
 
     _v_id = field_validator("id")(_check_id)
 

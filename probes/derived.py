@@ -124,7 +124,9 @@ def _pairable(case: GradeCase) -> list[tuple[GradeResponse, GradeResponse]]:
 
 
 def _pair_response(response: GradeResponse, label: PairwiseLabel) -> PairwiseResponse:
-    return PairwiseResponse(id=response.id, text=response.text, why=response.why, label=label)
+    return PairwiseResponse(
+        id=response.id, text=response.text, why=response.why, label=label, author=response.author
+    )
 
 
 def _pairs(case: GradeCase, seed: int) -> list[DerivedUnit]:
@@ -148,7 +150,7 @@ def _pairs(case: GradeCase, seed: int) -> list[DerivedUnit]:
             reference=case.reference,
             responses=(_pair_response(a, labels[0]), _pair_response(b, labels[1])),
         )
-        slots = (Slot(a.id, a.text), Slot(b.id, b.text))
+        slots = (Slot(a.id, a.text, a.author), Slot(b.id, b.text, b.author))
         if zlib.crc32(f"{case.id}\x00{a.id}\x00{b.id}".encode()) & 1:
             slots = slots[::-1]
         base = Variant(
@@ -184,7 +186,8 @@ def _scores(case: GradeCase, seed: int) -> list[DerivedUnit]:
         doubt_reason=case.doubt_reason,
         reference=case.reference,
         responses=tuple(
-            ScoreResponse(id=r.id, text=r.text, why=r.why, label=_score_range(r)) for r in case.responses
+            ScoreResponse(id=r.id, text=r.text, why=r.why, label=_score_range(r), author=r.author)
+            for r in case.responses
         ),
     )
     out: list[DerivedUnit] = []
@@ -198,7 +201,7 @@ def _scores(case: GradeCase, seed: int) -> list[DerivedUnit]:
             reference=case.reference,
             answer_kind=None,
             choices=None,
-            slots=(Slot(response.id, response.text),),
+            slots=(Slot(response.id, response.text, response.author),),
             chain=(),
             seed=seed,
             relation=Relation.BASE,

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from judgeprobe.cases.models import Mode
+from judgeprobe.cases.models import Author, Mode
 
 __all__ = ["Relation", "Slot", "Step", "Variant", "chain_name", "params_key"]
 
@@ -73,6 +73,9 @@ class Slot:
     """Identity of the response (the case's response id); pairwise verdicts are mapped back to it."""
     text: str
     """Text shown to the judge."""
+    author: Author | None = None
+    """Who wrote the response, where the case says (for self-preference statistics). Never sent to the
+    judge and not part of the variant id; probes that rewrite a text do not carry it over."""
 
 
 @dataclass(frozen=True, slots=True)

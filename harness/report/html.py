@@ -12,7 +12,16 @@ from html import escape
 
 from judgeprobe.harness.report.audit import FlipAudit, audits
 from judgeprobe.harness.report.fmt import ci, pct, pts, q_text, rate_text
-from judgeprobe.harness.report.pairwise import POSITION_HEADER, POSITION_TITLE, position_intro, position_rows
+from judgeprobe.harness.report.pairwise import (
+    POSITION_HEADER,
+    POSITION_TITLE,
+    SELF_HEADER,
+    SELF_INTRO,
+    SELF_TITLE,
+    position_intro,
+    position_rows,
+    self_preference_rows,
+)
 from judgeprobe.harness.report.svg import dose_chart, family_bars, forest_plot, grid_chart
 from judgeprobe.harness.stats.schema import InvariantResult, Summary
 from judgeprobe.probes.variant import Variant
@@ -140,6 +149,15 @@ def render_html(summary: Summary, *, variants: Mapping[str, Variant] | None = No
             f'<h2 id="position">{escape(POSITION_TITLE)}</h2>',
             f"<p>{escape(position_intro(summary.position))}</p>",
             _table(POSITION_HEADER, rows),
+        ]
+    if summary.self_preference:
+        rows = [
+            "<tr>" + "".join(_td(cell) for cell in row) + "</tr>" for row in self_preference_rows(summary)
+        ]
+        parts += [
+            f'<h2 id="self-preference">{escape(SELF_TITLE)}</h2>',
+            f"<p>{escape(SELF_INTRO)}</p>",
+            _table(SELF_HEADER, rows),
         ]
     if summary.controls:
         rows = [

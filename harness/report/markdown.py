@@ -7,7 +7,16 @@ from collections.abc import Mapping, Sequence
 
 from judgeprobe.harness.report.audit import audits
 from judgeprobe.harness.report.fmt import ci, pct, pts, q_text, rate_text
-from judgeprobe.harness.report.pairwise import POSITION_HEADER, POSITION_TITLE, position_intro, position_rows
+from judgeprobe.harness.report.pairwise import (
+    POSITION_HEADER,
+    POSITION_TITLE,
+    SELF_HEADER,
+    SELF_INTRO,
+    SELF_TITLE,
+    position_intro,
+    position_rows,
+    self_preference_rows,
+)
 from judgeprobe.harness.stats.schema import InvariantResult, Summary
 from judgeprobe.probes.variant import Variant
 
@@ -81,6 +90,8 @@ def render_markdown(summary: Summary, *, variants: Mapping[str, Variant] | None 
     if summary.position is not None:
         lines += [f"## {POSITION_TITLE}", "", position_intro(summary.position), ""]
         lines += _table(POSITION_HEADER, position_rows(summary))
+    if summary.self_preference:
+        lines += [f"## {SELF_TITLE}", "", SELF_INTRO, "", *_table(SELF_HEADER, self_preference_rows(summary))]
     if summary.controls:
         lines += [
             "## Controls",

@@ -13,7 +13,16 @@ from rich.text import Text
 
 from judgeprobe.harness.report.audit import FlipAudit, audits
 from judgeprobe.harness.report.fmt import pct, pts, q_text, rate_text
-from judgeprobe.harness.report.pairwise import POSITION_HEADER, POSITION_TITLE, position_intro, position_rows
+from judgeprobe.harness.report.pairwise import (
+    POSITION_HEADER,
+    POSITION_TITLE,
+    SELF_HEADER,
+    SELF_INTRO,
+    SELF_TITLE,
+    position_intro,
+    position_rows,
+    self_preference_rows,
+)
 from judgeprobe.harness.stats.schema import ControlResult, InvariantResult, Summary
 from judgeprobe.probes.variant import Variant
 
@@ -80,12 +89,12 @@ def _control_table(rows: Sequence[ControlResult]) -> Table:
     return table
 
 
-def _pairwise_table(title: str, caption: str, rows: Sequence[Sequence[str]]) -> Table:
+def _pairwise_table(title: str, caption: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
     table = Table(
         title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, caption=caption,
         caption_justify="left",
     )  # fmt: skip
-    for i, name in enumerate(POSITION_HEADER):
+    for i, name in enumerate(header):
         table.add_column(name, justify="left" if i == 0 else "right", overflow="fold")
     for row in rows:
         table.add_row(*row)
@@ -160,7 +169,9 @@ def render_summary(
                 console.print(note)
     if summary.position is not None:
         intro = position_intro(summary.position)
-        console.print(_pairwise_table(POSITION_TITLE, intro, position_rows(summary)))
+        console.print(_pairwise_table(POSITION_TITLE, intro, POSITION_HEADER, position_rows(summary)))
+    if summary.self_preference:
+        console.print(_pairwise_table(SELF_TITLE, SELF_INTRO, SELF_HEADER, self_preference_rows(summary)))
     if summary.controls:
         console.print(_control_table(summary.controls))
     if summary.hle:

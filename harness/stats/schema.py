@@ -26,6 +26,8 @@ __all__ = [
     "PositionResult",
     "Rate",
     "RunInfo",
+    "SelfPreference",
+    "SelfPreferenceStratum",
     "Settings",
     "Summary",
 ]
@@ -228,6 +230,56 @@ class PositionResult(_Model):
     verdict: Verdict
     """``biased``: q < alpha, ``|fairness|`` >= threshold and its interval excludes 0; ``clean``: the interval
     lies within ±threshold; ``inconclusive`` otherwise. It also decides ``position.swap``'s verdict."""
+    few_clusters: bool
+    """Fewer cases than ``Settings.min_clusters``."""
+    note: str
+    """One line explaining the verdict."""
+
+
+class SelfPreferenceStratum(_Model):
+    """One label stratum of a self-preference comparison."""
+
+    label: str
+    """Grade: the responses' label (``correct``/``incorrect``). Pairwise: the family's response relative to
+    the other one (``better``/``worse``/``tie``)."""
+    n_own: int
+    """Grade: judged draws of the family's responses. Pairwise: judged draws of such pairs."""
+    n_other: int
+    """Grade: judged draws of other families' responses. Pairwise: the same as ``n_own``."""
+    own: float | None
+    """Grade: acceptance (``correct`` verdicts) of the family's responses. Pairwise: the family's win share
+    (a tie counts half)."""
+    other: float | None
+    """Grade: acceptance of other families' responses. Pairwise: the other response's win share."""
+
+
+class SelfPreference(_Model):
+    """How a judge treats one author family's responses against other families', at equal labels (see
+    ``judgeprobe.harness.stats.self_preference``)."""
+
+    mode: Literal["grade", "pairwise"]
+    """Which comparison: acceptance (grade) or win share in mixed pairs judged in both orders (pairwise)."""
+    family: str
+    """The author family."""
+    own: bool
+    """The judge's own family: its judge name contains the family's name (the longest match)."""
+    cases: int
+    """Cases (clusters) in the comparison."""
+    draws: int
+    """Judged unperturbed draws in the comparison (pairwise: both orders)."""
+    difference: float | None
+    """Self-preference in proportion points at equal labels: grade, the Mantel–Haenszel difference in
+    acceptance; pairwise, ``w(better) + w(worse) - 1`` and ``2 w(tie) - 1`` combined. 0 is fair."""
+    difference_ci: tuple[float, float]
+    """95 % percentile cluster bootstrap interval (cases resampled)."""
+    raw_difference: float | None
+    """The same comparison without conditioning on labels (what a naive count says; a stronger model looks
+    self-preferred here)."""
+    strata: tuple[SelfPreferenceStratum, ...]
+    """The comparison label by label."""
+    verdict: Verdict | None
+    """Own family only: ``biased`` (interval excludes 0, ``|difference|`` >= threshold), ``clean`` (interval
+    within ±threshold) or ``inconclusive``; ``None`` for other families."""
     few_clusters: bool
     """Fewer cases than ``Settings.min_clusters``."""
     note: str
@@ -447,3 +499,5 @@ class Summary(_Model):
     position: PositionResult | None = None
     """Pairwise position bias from pairs judged in both orders (``None``: no such pair in the run, or the
     run's variants were not available to tell the slots apart)."""
+    self_preference: tuple[SelfPreference, ...] = ()
+    """Self-preference per author family and mode, where responses carry authors."""

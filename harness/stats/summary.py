@@ -39,6 +39,7 @@ from judgeprobe.harness.stats.schema import (
     Settings,
     Summary,
 )
+from judgeprobe.harness.stats.self_preference import self_preferences
 from judgeprobe.harness.stats.units import draw_pairs
 from judgeprobe.probes.variant import Variant
 
@@ -336,4 +337,5 @@ def build_summary(
         flipped=tuple(_flipped(pairs, choices)),
         disagreements=tuple(disagreements(frame)),
         position=position,
+        self_preference=tuple(self_preferences(frame, listed, settings)),
     )

@@ -144,3 +144,41 @@ slot_10 = SlotJudge(p_first=0.1, noise=0.1)
 """A 10-point slot-1 preference with 10 % random picks."""
 coin = CoinJudge()
 """A fair coin (a third of pairwise verdicts are ties)."""
+
+
+@dataclass(frozen=True)
+class SelfJudge:
+    """Recognises its own texts (``own``: (question, text)) and favours them by ``p``; otherwise an
+    imperfect fair judge with the labels ``labels`` ((question, text) -> correct/incorrect).
+
+    Grade: accepts a correct response with probability ``accuracy`` and an incorrect one with
+    ``1 - accuracy``, both raised by ``p`` for its own texts (so its acceptance of them is ``p`` higher at
+    either label). Pairwise: picks its own response with probability ``p`` when exactly one of the two is
+    its own; otherwise the better response (by ``labels``: text -> correct/incorrect) with probability
+    ``accuracy``, a tie between two correct ones. Its true self-preference is ``p`` in both modes.
+    """
+
+    own: frozenset[tuple[str, str]]
+    labels: tuple[tuple[tuple[str, str], str], ...]
+    p: float = 0.15
+    accuracy: float = 0.8
+    salt: str = "self"
+
+    def __call__(self, request: JudgeRequest) -> Verdict:
+        rng = rng_for(request, self.salt)
+        labels = dict(self.labels)
+        if request.mode is Mode.PAIRWISE:
+            pairs = list(zip(request.response_ids, request.responses, strict=True))
+            mine = [rid for rid, text in pairs if (request.question, text) in self.own]
+            if len(mine) == 1 and rng.random() < self.p:
+                return Verdict.judged(mine[0])
+            good = [rid for rid, text in pairs if labels.get((request.question, text)) == "correct"]
+            if len(good) != 1:
+                return Verdict.judged("tie")
+            bad = next(rid for rid in request.response_ids if rid != good[0])
+            return Verdict.judged(good[0] if rng.random() < self.accuracy else bad)
+        key = (request.question, request.responses[0])
+        accept = self.accuracy if labels.get(key) == "correct" else 1 - self.accuracy
+        if key in self.own:
+            accept += self.p
+        return Verdict.judged("correct" if rng.random() < accept else "incorrect")
