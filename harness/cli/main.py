@@ -26,6 +26,10 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         "Search for a minimal probe chain that flips a judge on one case.",
     ),
     "report": ("judgeprobe.harness.cli.report", "Rebuild the reports of a run from its store."),
+    "generate": (
+        "judgeprobe.harness.cli.generate",
+        "Have a model answer the library's questions; write graded answers with their author.",
+    ),
     "batch": (
         "judgeprobe.harness.cli.batch",
         "Export pending requests as batch JSONL and import the results.",
