@@ -200,7 +200,7 @@ def generate_cases(
         if isinstance(found, tuple):
             answer, label = found
             new = GradeResponse(
-                id=rid, text=answer, label=label,  # type: ignore[arg-type]
+                id=rid, text=answer, label=label,
                 why=GRADED_WHY.format(label=label, grader=grader), author=author,
             )  # fmt: skip
             base = base.model_copy(update={"responses": (*base.responses, new)})

@@ -143,17 +143,21 @@ def _tables(
     rows: pd.DataFrame, strata: tuple[str, ...], groups: int
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Per-case sums and counts shaped ``(case, stratum[, group])``."""
-    cases = sorted(set(rows["case_id"]))
+    cases = sorted({str(c) for c in rows["case_id"]})
     index = {c: i for i, c in enumerate(cases)}
-    shape = (len(cases), len(strata), groups) if groups > 1 else (len(cases), len(strata))
-    sums, counts = np.zeros(shape), np.zeros(shape)
     where = {s: i for i, s in enumerate(strata)}
-    for row in rows.itertuples(index=False):
-        if row.stratum not in where:
-            continue
-        at = (index[row.case_id], where[row.stratum]) + ((int(row.group),) if groups > 1 else ())
-        sums[at] += row.value
-        counts[at] += 1
+    shape = (len(cases), len(strata), groups)
+    sums, counts = np.zeros(shape), np.zeros(shape)
+    group = rows["group"].to_numpy(dtype=int) if groups > 1 else np.zeros(len(rows), dtype=int)
+    for case_id, stratum, value, g in zip(
+        rows["case_id"], rows["stratum"], rows["value"], group, strict=True
+    ):
+        if str(stratum) in where:
+            at = (index[str(case_id)], where[str(stratum)], int(g))
+            sums[at] += float(value)
+            counts[at] += 1
+    if groups == 1:
+        return sums[..., 0], counts[..., 0], cases
     return sums, counts, cases
 
 
@@ -253,7 +257,7 @@ def _result(
     is_own = family == own
     verdict, note = _verdict(diff, ci, settings, mode) if is_own else (None, "not the judge's own family")
     return SelfPreference(
-        mode=mode,  # type: ignore[arg-type]
+        mode=mode,
         family=family,
         own=is_own,
         cases=cases,
@@ -262,7 +266,7 @@ def _result(
         difference_ci=ci,
         raw_difference=raw,
         strata=strata,
-        verdict=verdict,  # type: ignore[arg-type]
+        verdict=verdict,
         few_clusters=cases < settings.min_clusters,
         note=note,
     )
