@@ -15,6 +15,10 @@ pair derived from the grade library, each judged in both orders, with every prob
    and the runs with any test called biased.
 3. **Grade suite alarm.** The fair noisy grade judge of ``planted.py`` over its small hand-built suite, as
    before: runs with any test called biased.
+4. **Coverage of the position statistics** over more seeds (``--coverage-seeds``), on the pairs in both orders
+   alone (the position statistics read only those draws, so they are the same as in the full suite): the
+   share of runs whose fairness interval covers the true fairness, and (fair judges) whose slot-1 share
+   interval covers 50 %.
 
 Run: ``python benchmarks/power_table.py [--seeds 20] [--effects 0,0.05,0.1,0.2] [--repeats 1] [--noise 0.1]``
 (``nox -s power``). About 6 s per run of the full pairwise suite on one core.
@@ -137,12 +141,35 @@ def grade_alarm(seeds: int, noise: float) -> None:
     )
 
 
+def coverage_table(seeds: int) -> None:
+    swaps = list(plan_suite(modes=["pairwise"], probes="position.swap").variants)
+    print(
+        f"\n4. Position interval coverage, pairs in both orders only ({len(swaps)} variants), {seeds} seeds"
+    )
+    judges: list[tuple[str, float, Callable[[int], Judge]]] = [
+        ("coin (ties 1/3)", 0.0, lambda s: planted_pairs.CoinJudge(salt=f"cov-coin-{s}")),
+        ("fair, 30% random slot", 0.0, lambda s: planted_pairs.SlotJudge(0.0, 0.3, f"cov-noise-{s}")),
+        ("slot 1 +0.10, noise 0.1", 0.1, lambda s: planted_pairs.SlotJudge(0.1, 0.1, f"cov-slot-{s}")),
+        ("slot 2 +0.10, noise 0.1", -0.1, lambda s: planted_pairs.SlotJudge(-0.1, 0.1, f"cov-slot2-{s}")),
+    ]
+    for name, truth, make in judges:
+        fair = share = 0
+        for seed in range(seeds):
+            position = summarise(make(seed), swaps, 1).position
+            assert position is not None
+            fair += position.fairness_ci[0] <= truth <= position.fairness_ci[1]
+            share += position.slot1_share_ci[0] <= 0.5 <= position.slot1_share_ci[1]
+        extra = f"; slot-1 share CI covers 50% {share / seeds:.1%}" if truth == 0 else ""
+        print(f"   {name:26s} fairness CI covers {truth:+.2f}: {fair / seeds:.1%}{extra}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=20, help="runs per cell")
     parser.add_argument("--effects", default="0,0.05,0.1,0.2", help="planted slot-1 preferences")
     parser.add_argument("--repeats", default="1", help="draws per variant, comma-separated")
     parser.add_argument("--noise", type=float, default=0.1, help="random slot picks of the slot judge")
+    parser.add_argument("--coverage-seeds", type=int, default=100, help="runs per judge in section 4")
     parser.add_argument("--skip", default="", help="sections to skip, e.g. 3 or 1,3")
     args = parser.parse_args()
     effects = [float(x) for x in args.effects.split(",")]
@@ -160,6 +187,8 @@ def main() -> None:
         coin_table(suite, repeats, args.seeds)
     if "3" not in skip:
         grade_alarm(args.seeds, args.noise)
+    if "4" not in skip:
+        coverage_table(args.coverage_seeds)
     print(f"elapsed {time.perf_counter() - started:.0f} s")
 
 
