@@ -123,10 +123,11 @@ def run(
     console = make_console()
     try:
         judge = load_judge(judge_spec)  # its modes decide which units are derived from grade cases
+        recorded = getattr(judge, "derived_modes", None)  # a replay derives what its recording holds
+        judge_modes = recorded() if callable(recorded) else [mode for mode in Mode if judge.supports(mode)]
         plan = plan_suite(
             case_dirs=case_dirs, include_builtin_cases=not no_builtin_cases, case_ids=case_ids, tags=tags,
-            kinds=kinds, modes=modes, probes=probe_selector, seed=seed,
-            judge_modes=[mode for mode in Mode if judge.supports(mode)],
+            kinds=kinds, modes=modes, probes=probe_selector, seed=seed, judge_modes=judge_modes,
         )  # fmt: skip
         if not plan.cases:
             raise click.UsageError("no case matches the selection; see 'judgeprobe cases list'")

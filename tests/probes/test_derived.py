@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -200,3 +201,22 @@ def test_dry_run_and_probe_list_count_the_derived_units() -> None:
     counts = derived_counts(plan_suite(probes="none").cases)
     assert f"{counts[Mode.PAIRWISE]} pairs judged in both orders" in listed.output
     assert "position.swap takes every one" in listed.output
+
+
+def test_a_replayed_run_derives_what_its_recording_holds(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from judgeprobe.harness.cli.main import cli
+
+    runner = CliRunner()
+    common = ["--case", "hle-mc-letter-text", "--probes", "position", "--no-progress"]
+    recorded = tmp_path / "recorded"
+    first = runner.invoke(cli, ["run", "--judge", "builtin:reference", "--out", str(recorded), *common])
+    assert first.exit_code == 0, first.output
+    dry = runner.invoke(cli, ["run", "--judge", f"replay:{recorded}", "--dry-run", *common])
+    assert dry.exit_code == 0, dry.output
+    assert "/pair:" not in dry.output  # builtin:reference recorded no derived pairs, so none are asked for
+    explicit = runner.invoke(
+        cli, ["run", "--judge", f"replay:{recorded}", "--dry-run", "--mode", "pairwise", *common]
+    )
+    assert "/pair:" in explicit.output  # an explicit --mode still derives
