@@ -42,6 +42,7 @@ import planted_pairs  # noqa: E402
 from judgeprobe.harness.core.request import JudgeRequest  # noqa: E402
 from judgeprobe.harness.core.verdict import Verdict  # noqa: E402
 from judgeprobe.harness.run.plan import plan_suite  # noqa: E402
+from judgeprobe.harness.run.selection import Selection  # noqa: E402
 from judgeprobe.harness.stats import DEFAULT_SETTINGS, Summary, build_summary  # noqa: E402
 from judgeprobe.harness.store.frame import records_frame  # noqa: E402
 from judgeprobe.probes.variant import Variant  # noqa: E402
@@ -142,7 +143,7 @@ def grade_alarm(seeds: int, noise: float) -> None:
 
 
 def coverage_table(seeds: int) -> None:
-    swaps = list(plan_suite(modes=["pairwise"], probes="position.swap").variants)
+    swaps = list(plan_suite(Selection(modes=("pairwise",), probes="position.swap")).variants)
     print(
         f"\n4. Position interval coverage, pairs in both orders only ({len(swaps)} variants), {seeds} seeds"
     )
@@ -175,7 +176,7 @@ def main() -> None:
     effects = [float(x) for x in args.effects.split(",")]
     repeats = [int(x) for x in args.repeats.split(",")]
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
-    suite = list(plan_suite(modes=["pairwise"]).variants)
+    suite = list(plan_suite(Selection(modes=("pairwise",))).variants)
     started = time.perf_counter()
     print(
         f"threshold {SETTINGS.threshold}, q < {SETTINGS.alpha}, "

@@ -4,8 +4,11 @@ The schema (:mod:`judgeprobe.cases.models`) decides whether a case *can* be read
 it is
 *useful*: a grade case needs a right and a wrong response, something a probe may rewrite without changing the
 answer (an invariant target) and something that must change the verdict (a control); descriptions stay short
-so reports stay readable. :func:`lint_library` with ``require_coverage=True`` also checks that the shipped
-library is big and varied enough.
+so reports stay readable; each answer kind adds the rules of its row in the answer-kind table (multiple
+choice: single capital letters as keys, the reference among them); a case whose labels are not yet adjudicated
+(``review: unreviewed``, such as a case mined by ``judgeprobe audit --mine``) is listed with a warning.
+:func:`lint_library` with
+``require_coverage=True`` also checks that the shipped library is big and varied enough.
 
 Issues print like loader errors, ``FILE:LINE: FIELD: message``, where FIELD is the case id and the field path:
 ``cases[tc0-notation].responses[1].why``.
@@ -22,7 +25,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from judgeprobe.cases.loader import AnyCase, FieldPath, Library, format_path
-from judgeprobe.cases.models import AnswerKind, GradeCase, Mode, PairwiseCase, ScoreCase
+from judgeprobe.cases.models import GradeCase, Mode, PairwiseCase, Review, ScoreCase
 
 __all__ = [
     "MAX_NOTE_CHARS",
@@ -57,7 +60,6 @@ SEED_CASES: dict[str, bool] = {
 }
 """The HLE questions the project starts from (design §1): HLE id -> whether the reference is doubted."""
 
-_LETTER = re.compile(r"^[A-Z]$")
 _TAG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
 
@@ -117,6 +119,12 @@ def _common(case: AnyCase) -> Iterator[_Found]:
         text = getattr(case, name)
         if text is not None and len(text) > MAX_NOTE_CHARS:
             yield _error((name,), f"is {len(text)} characters; keep it under {MAX_NOTE_CHARS}")
+    if case.review is Review.UNREVIEWED:
+        yield (
+            ("review",),
+            "unreviewed: the labels are provisional; adjudicate them, then set review: reviewed",
+            Severity.WARNING,
+        )
     for index, response in enumerate(case.responses):
         why = response.why.strip()
         if "\n" in why:
@@ -141,12 +149,8 @@ def _grade(case: GradeCase) -> Iterator[_Found]:
         )
     if not case.non_equivalents and not labels["incorrect"]:
         yield _error(("non_equivalents",), "no control: list non_equivalents, or add an incorrect response")
-    if case.answer_kind is AnswerKind.MULTIPLE_CHOICE and case.choices:
-        for letter in case.choices:
-            if not _LETTER.match(letter):
-                yield _error(("choices", letter), f"choice keys are single capital letters, got {letter!r}")
-        if reference not in case.choices:
-            yield _error(("reference",), f"the reference must be a choice letter {sorted(case.choices)}")
+    for path, message in case.answer_kind.spec.lint(reference, case.choices):
+        yield _error(path, message)
     both = set(case.equivalents) & set(case.non_equivalents)
     for text in sorted(both):
         yield _error(("non_equivalents",), f"{text!r} is listed both as equivalent and as non-equivalent")

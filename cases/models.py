@@ -7,15 +7,19 @@ Models are frozen: a loaded case is a value.
 
 from __future__ import annotations
 
+import datetime
 import re
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from judgeprobe.cases.answers.kinds.registry import AnswerKind, known_kinds
 
 __all__ = [
     "ID_PATTERN",
     "AnswerKind",
+    "AnyCase",
     "Author",
     "Case",
     "CaseBase",
@@ -26,6 +30,9 @@ __all__ = [
     "PairwiseCase",
     "PairwiseLabel",
     "PairwiseResponse",
+    "Provenance",
+    "ProvenanceKind",
+    "Review",
     "ScoreCase",
     "ScoreResponse",
 ]
@@ -47,34 +54,28 @@ class Mode(StrEnum):
     """Rate one response from 1 to 10."""
 
 
-class AnswerKind(StrEnum):
-    """What a grade case's reference *is*; decides normalisation and equivalence (see
-    ``judgeprobe.cases.answers``)."""
+class ProvenanceKind(StrEnum):
+    """Where a case came from, in one word (the ``kind`` of :class:`Provenance`)."""
 
-    MULTIPLE_CHOICE = "multiple_choice"
-    """A letter among ``choices``; the choice text names the same answer."""
-    NUMBER = "number"
-    """A real number, possibly with a unit, percent sign or scientific notation; compared with a tolerance."""
-    EXPRESSION = "expression"
-    """A symbolic expression; compared by symbolic equivalence through the safe parser."""
-    SET = "set"
-    """An unordered collection: ``{1, 2}`` equals ``{2, 1}``."""
-    TUPLE = "tuple"
-    """An ordered collection: ``(1, 2)`` differs from ``(2, 1)``."""
-    INTERVAL = "interval"
-    """A real interval with open or closed ends, ``[0, 1)``."""
-    GROUP = "group"
-    """An algebraic object written in notation (direct sums, products, cyclic groups)."""
-    COMPLEXITY_CLASS = "complexity_class"
-    """A named complexity class or other named object (``TC^0``, ``NP``)."""
-    CHEMISTRY = "chemistry"
-    """A chemical species, by formula or name."""
-    DATE = "date"
-    """A calendar date or time of day."""
-    BOOLEAN = "boolean"
-    """Yes/no, true/false."""
-    TEXT = "text"
-    """Free text, compared after normalisation."""
+    BENCHMARK = "benchmark"
+    """An item of a published benchmark (``dataset`` names it, ``item_id`` the item)."""
+    PAPER = "paper"
+    """An example from a paper or an article (``dataset`` names it)."""
+    HAND_WRITTEN = "hand-written"
+    """Written by a maintainer for the library."""
+    MINED = "mined"
+    """Mined from a judge's verdicts by ``judgeprobe audit --mine`` (with ``file``, ``team``, ``judge``,
+    ``date``)."""
+
+
+class Review(StrEnum):
+    """Whether a person has adjudicated a case's labels."""
+
+    REVIEWED = "reviewed"
+    """The labels are adjudicated (every hand-written case is)."""
+    UNREVIEWED = "unreviewed"
+    """The labels are provisional (a mined case); ``judgeprobe cases lint`` lists such cases until someone
+    checks the labels and sets ``review: reviewed``."""
 
 
 GradeLabel = Literal["correct", "incorrect"]
@@ -83,6 +84,35 @@ PairwiseLabel = Literal["better", "worse", "tie"]
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+class Provenance(_Frozen):
+    """Structured provenance of a case, kept beside the free-text ``source``.
+
+    Only ``kind`` is required; the other fields say what is known. A mined case (``kind: mined``) names the
+    results file it came from; ``team``, ``judge`` and ``date`` say whose answer, whose verdict and when.
+    """
+
+    kind: ProvenanceKind
+    """Where the case came from: ``benchmark``, ``paper``, ``hand-written`` or ``mined``."""
+    dataset: str | None = None
+    """The benchmark, paper or data set, such as ``HLE``."""
+    item_id: str | None = None
+    """The item's id in that data set (an HLE question id, a row id of a results file)."""
+    file: str | None = None
+    """Mined cases: the judged-results file the case was mined from (as given on the command line)."""
+    team: str | None = None
+    """Mined cases: the team or model whose answer was judged."""
+    judge: str | None = None
+    """Mined cases: the judge whose verdict is disputed (a model name or judge spec)."""
+    date: datetime.date | None = None
+    """Mined cases: the day the case was mined (ISO ``YYYY-MM-DD``)."""
+
+    @model_validator(mode="after")
+    def _mined_needs_file(self) -> Provenance:
+        if self.kind is ProvenanceKind.MINED and not self.file:
+            raise ValueError("provenance kind 'mined' needs 'file': the results file it was mined from")
+        return self
 
 
 def _check_id(value: str) -> str:
@@ -155,6 +185,11 @@ class CaseBase(_Frozen):
     """The question as the judge sees it."""
     source: str = Field(min_length=1)
     """Provenance: ``HLE <id>``, a paper, or ``hand-written``."""
+    provenance: Provenance | None = None
+    """Structured provenance (optional; see :class:`Provenance`); ``source`` stays the one-line summary."""
+    review: Review = Review.REVIEWED
+    """``reviewed`` (default: the labels are adjudicated) or ``unreviewed`` (provisional labels, such as a
+    mined case's); ``judgeprobe cases lint`` lists unreviewed cases."""
     tags: tuple[str, ...] = ()
     """Free labels for selection (``judgeprobe cases list --tag``); the first tag conventionally names the
     kind of trickiness."""
@@ -184,12 +219,13 @@ class GradeCase(CaseBase):
     reference: str = Field(min_length=1)
     """The reference (correct) answer, as the benchmark states it."""
     answer_kind: AnswerKind
-    """What kind of answer the reference is; picks normalisation and equivalence rules."""
+    """What kind of answer the reference is (a registered kind, see ``judgeprobe.cases.answers.kinds``);
+    picks normalisation, equivalence, alternate forms and the grading route."""
     choices: dict[str, str] | None = None
     """Multiple choice only: letter -> choice text, in display order (``{A: '1', B: '2'}``)."""
     tolerance: float | None = Field(default=None, ge=0)
-    """Number kinds only: relative tolerance for equivalence (``None``: the default of
-    ``judgeprobe.cases.answers``)."""
+    """Kinds that take a tolerance only (``number``): relative tolerance for equivalence (``None``: the
+    default of ``judgeprobe.cases.answers``)."""
     equivalents: tuple[str, ...] = ()
     """Other surface forms of the reference that the author asserts mean the same answer."""
     non_equivalents: tuple[str, ...] = ()
@@ -199,21 +235,27 @@ class GradeCase(CaseBase):
 
     @model_validator(mode="after")
     def _kind_fits(self) -> GradeCase:
-        if self.answer_kind is AnswerKind.MULTIPLE_CHOICE:
+        spec = self.answer_kind.spec
+        if spec.choices:
             if not self.choices:
-                raise ValueError("answer_kind multiple_choice needs choices (letter -> text)")
+                raise ValueError(f"answer_kind {self.answer_kind} needs choices (letter -> text)")
             if self.reference.strip() not in self.choices:
                 raise ValueError(
                     f"reference {self.reference!r} is not one of the choice letters {sorted(self.choices)}"
                 )
         elif self.choices is not None:
             raise ValueError(
-                f"choices are only allowed for multiple_choice, not answer_kind {self.answer_kind}"
+                f"choices are only allowed for {_kinds_with('choices')}, not answer_kind {self.answer_kind}"
             )
-        if self.tolerance is not None and self.answer_kind is not AnswerKind.NUMBER:
-            raise ValueError("tolerance is only allowed for answer_kind number")
+        if self.tolerance is not None and not spec.tolerance:
+            raise ValueError(f"tolerance is only allowed for answer_kind {_kinds_with('tolerance')}")
         _unique_response_ids(self.responses)
         return self
+
+
+def _kinds_with(slot: str) -> str:
+    """The kinds whose row sets ``slot`` (``number``; ``multiple_choice``), for error messages."""
+    return " or ".join(str(kind) for kind in known_kinds() if getattr(kind.spec, slot))
 
 
 class PairwiseCase(CaseBase):
@@ -269,5 +311,8 @@ def _unique_response_ids(responses: tuple[_ResponseBase, ...]) -> None:
         seen.add(response.id)
 
 
-Case = Annotated[GradeCase | PairwiseCase | ScoreCase, Field(discriminator="mode")]
+AnyCase: TypeAlias = GradeCase | PairwiseCase | ScoreCase
+"""A validated case of any mode."""
+
+Case = Annotated[AnyCase, Field(discriminator="mode")]
 """Any case; pydantic picks the model from ``mode``."""

@@ -13,10 +13,10 @@ from judgeprobe.probes.base import (
     list_families,
     list_probes,
     register_probe,
-    select_probes,
 )
 from judgeprobe.probes.chain import Chain, apply_chain, parse_chain
 from judgeprobe.probes.errors import ChainSyntaxError, ProbeError, UnknownProbe
+from judgeprobe.probes.selector import select_probes
 from judgeprobe.probes.suite import generate_suite
 from judgeprobe.probes.units import PAIR_UNIT, base_variants
 from judgeprobe.probes.variant import Relation, Slot, Step, Variant, chain_name

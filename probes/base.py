@@ -26,18 +26,21 @@ import hashlib
 import importlib
 import itertools
 import random
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from importlib.metadata import entry_points
 from types import MappingProxyType
 from typing import Protocol, TypeAlias
 
-from judgeprobe.cases.models import GradeCase, Mode, PairwiseCase, ScoreCase
+from judgeprobe.cases.models import AnyCase, Mode
 from judgeprobe.probes.derived import DERIVED_SHARE
 from judgeprobe.probes.errors import UnknownProbe
 from judgeprobe.probes.variant import ParamValue, Relation, Slot, Step, Variant
 
 __all__ = [
+    "ENTRY_POINT_GROUP",
     "FAMILY_ORDER",
     "KEEP",
     "AnyCase",
@@ -53,12 +56,9 @@ __all__ = [
     "list_families",
     "list_probes",
     "register_probe",
-    "select_probes",
     "unknown_message",
 ]
 
-AnyCase: TypeAlias = GradeCase | PairwiseCase | ScoreCase
-"""A validated case of any mode."""
 Params: TypeAlias = Mapping[str, ParamValue]
 """A probe's parameters for one application."""
 
@@ -283,11 +283,21 @@ def register_probe(
     return decorate
 
 
+ENTRY_POINT_GROUP = "judgeprobe.probes"
+"""Entry-point group of third-party probe modules: importing one registers its probes."""
+
+
 def _ensure_loaded() -> None:
     global _loaded
     if not _loaded:
-        importlib.import_module(_FAMILY_MODULES)
         _loaded = True
+        importlib.import_module(_FAMILY_MODULES)
+        for entry in entry_points(group=ENTRY_POINT_GROUP):
+            try:
+                entry.load()
+            except Exception as exc:  # a broken plugin is named, and does not hide the shipped probes
+                message = f"probe plugin {entry.name!r} ({entry.value}) failed to load: {exc}"
+                warnings.warn(message, stacklevel=2)
 
 
 def list_probes() -> list[ProbeInfo]:
@@ -367,11 +377,3 @@ def apply_step(case: AnyCase, variant: Variant, step: Step, *, seed: int = 0) ->
         case=case, info=info, step=step, rng_key=f"{seed}\x00{step_name}\x00{variant.id}", seed=seed
     )
     return fn(variant, ctx, params)
-
-
-def select_probes(selector: str | None) -> list[ProbeInfo]:
-    """Probes named by a selector (see :func:`judgeprobe.probes.selector.select_probes`, which this delegates
-    to)."""
-    from judgeprobe.probes.selector import select_probes as select
-
-    return select(selector)

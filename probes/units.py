@@ -7,15 +7,14 @@ and the placebo (the judge's noise floor).
 
 from __future__ import annotations
 
-from judgeprobe.cases.models import GradeCase, PairwiseCase, ScoreCase
+from judgeprobe.cases.models import AnyCase, GradeCase, PairwiseCase
+from judgeprobe.probes.labels import ScoreLabel
 from judgeprobe.probes.variant import Relation, Slot, Variant
 
 __all__ = ["PAIR_UNIT", "base_variants"]
 
 PAIR_UNIT = "pair"
 """Unit id of a pairwise case (its two responses are judged together)."""
-
-AnyCase = GradeCase | PairwiseCase | ScoreCase
 
 
 def base_variants(case: AnyCase, *, seed: int = 0) -> list[Variant]:
@@ -29,7 +28,7 @@ def base_variants(case: AnyCase, *, seed: int = 0) -> list[Variant]:
                 mode=case.mode,
                 question=case.question,
                 reference=case.reference,
-                answer_kind=str(case.answer_kind),
+                answer_kind=case.answer_kind,
                 choices=choices,
                 slots=(Slot(response.id, response.text, response.author),),
                 chain=(),
@@ -70,7 +69,7 @@ def base_variants(case: AnyCase, *, seed: int = 0) -> list[Variant]:
             chain=(),
             seed=seed,
             relation=Relation.BASE,
-            label=f"{response.label[0]}-{response.label[1]}",
+            label=str(ScoreLabel(*response.label)),
         )
         for response in case.responses
     ]

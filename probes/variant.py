@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from judgeprobe.cases.models import Author, Mode
+from judgeprobe.cases.models import AnswerKind, Author, Mode
 
 __all__ = ["Relation", "Slot", "Step", "Variant", "chain_name", "params_key"]
 
@@ -92,8 +92,9 @@ class Variant:
     """Question text as shown to the judge."""
     reference: str | None
     """Reference answer as shown to the judge (``None`` where the mode has none)."""
-    answer_kind: str | None
-    """Answer kind of the case (grade mode), for reference graders."""
+    answer_kind: AnswerKind | None
+    """Answer kind of the case (grade mode), for reference graders; a kind's name is accepted and checked
+    against the answer-kind table on construction."""
     choices: tuple[tuple[str, str], ...] | None
     """Multiple-choice options in display order, ``(letter, text)``."""
     slots: tuple[Slot, ...]
@@ -106,7 +107,7 @@ class Variant:
     """What the verdict must do relative to the base verdict."""
     label: str
     """Label the variant now carries: grade ``correct``/``incorrect``; pairwise the preferred response id or
-    ``tie``; score ``low-high``."""
+    ``tie``; score ``low-high`` (made and read by :class:`~judgeprobe.probes.labels.ScoreLabel`)."""
     family: str = "base"
     """Family of the last (deciding) probe step, ``base`` for the unperturbed variant."""
     presentation: tuple[tuple[str, str], ...] = ()
@@ -119,6 +120,8 @@ class Variant:
     """Stable content hash (16 hex digits) of everything above except ``id``; filled in on construction."""
 
     def __post_init__(self) -> None:
+        if self.answer_kind is not None and not isinstance(self.answer_kind, AnswerKind):
+            object.__setattr__(self, "answer_kind", AnswerKind(self.answer_kind))
         if not self.id:
             object.__setattr__(self, "id", self.content_hash())
 

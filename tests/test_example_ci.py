@@ -65,6 +65,7 @@ def test_the_shipped_example_has_what_the_docs_promise() -> None:
         "backend": "command",
         "target": "python standin_judge.py",
         "template": "prompt.txt",
+        "harden": True,  # prompt.txt relies on the <<<BEGIN …>>> delimiters
     }
     header = json.loads((EXAMPLE / "judgeprobe-baseline.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert header["judge_hash"] == load_judge(str(EXAMPLE / "judge.toml")).config_hash
@@ -73,6 +74,7 @@ def test_the_shipped_example_has_what_the_docs_promise() -> None:
     assert not (ROOT / ".github" / "workflows" / "judge-gate.yml").exists()
 
 
+@pytest.mark.slow
 def test_prompt_edit_that_adds_position_bias_fails_the_gate_and_reverting_passes(
     example: tuple[Path, Calls],
 ) -> None:
@@ -102,6 +104,7 @@ def test_prompt_edit_that_adds_position_bias_fails_the_gate_and_reverting_passes
     assert calls() == 2 * first  # the shipped prompt's answers come from the run store
 
 
+@pytest.mark.slow
 def test_from_another_folder_then_replayed_with_zero_judge_calls(example: tuple[Path, Calls]) -> None:
     folder, calls = example
     with pytest.MonkeyPatch.context() as mp:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from judgeprobe.cases.answers.kinds.registry import AnswerKind
 from judgeprobe.cases.answers.normalize import normalize
-from judgeprobe.cases.models import AnswerKind
 
 __all__ = ["HEDGED", "boolean_forms", "canonical_boolean"]
 

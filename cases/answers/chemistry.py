@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from judgeprobe.cases.answers.kinds.registry import AnswerKind
 from judgeprobe.cases.answers.normalize import normalize, unwrap_command
 from judgeprobe.cases.answers.unicode import to_subscript, to_superscript
-from judgeprobe.cases.models import AnswerKind
 
 __all__ = ["NAMES", "canonical_species", "render_species", "species_forms"]
 

@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from judgeprobe.cases.answers.chemistry import canonical_species
+from judgeprobe.cases.answers.kinds.slots import Choices
 from judgeprobe.cases.answers.normalize import normalize
 from judgeprobe.cases.answers.safe_math import parse_answer
 
 __all__ = ["Choices", "Pick", "freeze_choices", "pick_letter"]
-
-Choices = tuple[tuple[str, str], ...]
-"""Choices as ``(letter, text)`` pairs in display order."""
 
 
 @dataclass(frozen=True, slots=True)

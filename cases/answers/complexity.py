@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from judgeprobe.cases.answers.kinds.registry import AnswerKind
 from judgeprobe.cases.answers.normalize import normalize
 from judgeprobe.cases.answers.unicode import to_superscript
-from judgeprobe.cases.models import AnswerKind
 
 __all__ = ["canonical_class", "class_forms", "render_class"]
 

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from judgeprobe.cases.answers.kinds.registry import AnswerKind
 from judgeprobe.cases.answers.normalize import normalize
-from judgeprobe.cases.models import AnswerKind
 
 __all__ = ["AMBIGUOUS", "When", "canonical_when", "when_forms"]
 

@@ -15,9 +15,9 @@ from functools import lru_cache
 
 import sympy
 
+from judgeprobe.cases.answers.kinds.registry import AnswerKind
 from judgeprobe.cases.answers.normalize import normalize
 from judgeprobe.cases.answers.unicode import to_superscript
-from judgeprobe.cases.models import AnswerKind
 
 __all__ = ["Factors", "canonical_group", "group_forms", "render_group"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Decision", "Judgement"]
+__all__ = ["Decision", "Judgement", "Uncacheable", "different", "same", "undecided"]
 
 
 class Decision(StrEnum):
@@ -47,3 +47,12 @@ def different(reason: str) -> Judgement:
 def undecided(reason: str) -> Judgement:
     """An undecided judgement."""
     return Judgement(Decision.UNDECIDED, reason)
+
+
+class Uncacheable(Exception):
+    """Raised by a comparer whose judgement depends on timing (a budget ran out): the judgement is returned
+    to the caller but not cached."""
+
+    def __init__(self, judgement: Judgement) -> None:
+        super().__init__(judgement.reason)
+        self.judgement = judgement

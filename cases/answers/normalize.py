@@ -3,8 +3,9 @@
 Normalisation removes what never changes an answer's meaning: surrounding whitespace, math delimiters
 (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``), wrappers (``\\boxed{}``, ``\\text{}``, ``\\mathrm{}``),
 ``Answer:`` prefixes, markdown emphasis, trailing punctuation, and Unicode spellings (``ℤ``, ``⁵``, ``₀``,
-``−``, ``×``, ``⊕``) turned into one ASCII/LaTeX spelling. Case is folded only for kinds where it never
-matters (booleans, dates, free text, multiple-choice letters, complexity classes).
+``−``, ``×``, ``⊕``) turned into one ASCII/LaTeX spelling. What else is folded is the kind's
+:class:`~judgeprobe.cases.answers.kinds.Folding` (letter case where it never matters, math symbols and
+spacing, ``approximately``-style prefixes), read from the answer-kind table.
 """
 
 from __future__ import annotations
@@ -12,18 +13,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from judgeprobe.cases.answers.kinds.registry import AnswerKind, kind_of
+from judgeprobe.cases.answers.kinds.slots import Folding
 from judgeprobe.cases.answers.unicode import BLACKBOARD, GREEK, SYMBOLS, VULGAR_FRACTIONS, replace_scripts
-from judgeprobe.cases.models import AnswerKind
 
-__all__ = ["MATH_KINDS", "extract_final_answer", "kind_of", "normalize", "unwrap_command"]
+__all__ = ["extract_final_answer", "folding_of", "normalize", "unwrap_command"]
 
-MATH_KINDS = frozenset(
-    {AnswerKind.NUMBER, AnswerKind.EXPRESSION, AnswerKind.SET, AnswerKind.TUPLE, AnswerKind.INTERVAL}
-)
-"""Kinds whose answers go through the safe math parser."""
-
-_LOWER_KINDS = frozenset({AnswerKind.BOOLEAN, AnswerKind.DATE, AnswerKind.TEXT, AnswerKind.MULTIPLE_CHOICE})
-_UPPER_KINDS = frozenset({AnswerKind.COMPLEXITY_CLASS})
+_PLAIN = Folding()
+"""The folding of no kind in particular (``kind=None`` or an unknown name): only the shared rules."""
 
 _PREFIX = re.compile(
     r"^\s*(?:(?:the\s+)?(?:final\s+|correct\s+)?answer\s*(?:is\s*)?[:：]?|answer\s*[:：])\s*", re.IGNORECASE
@@ -40,14 +37,11 @@ _TRAILING_PLAIN = ".,;:!?。"
 _TRAILING_MATH = ".,;:?。"
 
 
-def kind_of(kind: AnswerKind | str | None) -> AnswerKind | None:
-    """An :class:`AnswerKind` from a kind or its name; ``None`` for ``None`` or an unknown name."""
-    if kind is None or isinstance(kind, AnswerKind):
-        return kind
-    try:
-        return AnswerKind(str(kind).strip().lower())
-    except ValueError:
-        return None
+def folding_of(kind: AnswerKind | str | None) -> Folding:
+    """The kind's folding from the answer-kind table (the shared rules only for ``None`` or an unknown
+    name)."""
+    resolved = kind_of(kind)
+    return _PLAIN if resolved is None else resolved.spec.folding
 
 
 def unwrap_command(text: str, name: str) -> str:
@@ -112,11 +106,11 @@ not linear in the worst case)."""
 
 
 @lru_cache(maxsize=65536)
-def _normalize_cached(text: str, kind: AnswerKind | None) -> str:
-    return _normalize(text, kind)
+def _normalize_cached(text: str, folding: Folding) -> str:
+    return _normalize(text, folding)
 
 
-def _normalize(text: str, kind: AnswerKind | None) -> str:
+def _normalize(text: str, folding: Folding) -> str:
     text = text.strip()
     if len(text) <= _CACHED_LENGTH:
         text = _BOLD.sub(r"\2", text)
@@ -138,8 +132,7 @@ def _normalize(text: str, kind: AnswerKind | None) -> str:
         for char, plain in table.items():
             if char in text:
                 text = text.replace(char, plain)
-    math = kind in MATH_KINDS or kind in (AnswerKind.GROUP, AnswerKind.COMPLEXITY_CLASS)
-    if math:
+    if folding.math_symbols:
         for char, name in GREEK.items():
             if char in text:
                 text = text.replace(char, f"\\{name} ")
@@ -148,16 +141,16 @@ def _normalize(text: str, kind: AnswerKind | None) -> str:
                 text = text.replace(char, frac)
     text = replace_scripts(text)
     text = text.replace("\x01", "\\{").replace("\x02", "\\}")
-    if kind in (AnswerKind.NUMBER, AnswerKind.EXPRESSION):
+    if folding.value_prefixes:
         text = _APPROX.sub("", text.strip())
         text = _PERCENT.sub("%", text)
         text = _ASSIGN.sub("", text)
-    text = _strip_outer_quotes(_collapse_spaces(text, math=kind in MATH_KINDS))
-    trailing = _TRAILING_MATH if kind in MATH_KINDS else _TRAILING_PLAIN
+    text = _strip_outer_quotes(_collapse_spaces(text, math=folding.math_spacing))
+    trailing = _TRAILING_MATH if folding.math_spacing else _TRAILING_PLAIN
     text = text.rstrip(trailing + " ")
-    if kind in _LOWER_KINDS:
+    if folding.case == "lower":
         text = text.lower()
-    elif kind in _UPPER_KINDS:
+    elif folding.case == "upper":
         text = text.upper()
     return text
 
@@ -173,9 +166,10 @@ def normalize(text: str, *, kind: AnswerKind | str | None = None) -> str:
         The normalised string (possibly empty, e.g. for ``":"``).
     """
     text = str(text)
+    folding = folding_of(kind)
     if len(text) <= _CACHED_LENGTH:
-        return _normalize_cached(text, kind_of(kind))
-    return _normalize(text, kind_of(kind))
+        return _normalize_cached(text, folding)
+    return _normalize(text, folding)
 
 
 _ANSWER_LINE = re.compile(

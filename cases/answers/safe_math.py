@@ -19,8 +19,9 @@ import sympy
 
 from judgeprobe.cases.answers.budget import BudgetExceeded, run_with_budget
 from judgeprobe.cases.answers.expression_parser import ParseError, build_expression
+from judgeprobe.cases.answers.kinds.registry import AnswerKind, kind_of
 from judgeprobe.cases.answers.limits import DEFAULT_LIMITS, Limits
-from judgeprobe.cases.answers.normalize import kind_of, normalize
+from judgeprobe.cases.answers.normalize import normalize
 from judgeprobe.cases.answers.numwords import words_to_number
 from judgeprobe.cases.answers.tokens import (
     CONSTANTS,
@@ -31,7 +32,6 @@ from judgeprobe.cases.answers.tokens import (
     TokenizeError,
     tokenize,
 )
-from judgeprobe.cases.models import AnswerKind
 
 __all__ = ["Parsed", "parse_answer", "parse_math"]
 

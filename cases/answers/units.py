@@ -6,7 +6,20 @@ import re
 
 import sympy
 
-__all__ = ["TEMPERATURES", "canonical_unit", "kelvin", "split_unit", "to_si", "unit_powers"]
+from judgeprobe.cases.answers.kinds.registry import AnswerKind
+from judgeprobe.cases.answers.limits import DEFAULT_LIMITS, Limits
+from judgeprobe.cases.answers.normalize import normalize
+from judgeprobe.cases.answers.safe_math import Parsed, parse_answer
+
+__all__ = [
+    "TEMPERATURES",
+    "canonical_unit",
+    "kelvin",
+    "number_and_unit",
+    "split_unit",
+    "to_si",
+    "unit_powers",
+]
 
 _UNIT = re.compile(r"^[A-Za-zµμ°Ωℓ][A-Za-zµμ°Ωℓ0-9/^·*.\s(){}-]{0,30}$")
 _SYNONYMS = {
@@ -151,3 +164,19 @@ def split_unit(text: str) -> list[tuple[str, str]]:
             if number and _UNIT.match(unit):
                 candidates.append((number, unit))
     return candidates
+
+
+def number_and_unit(text: str, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Parsed, str | None]:
+    """A numeric answer and its trailing unit as written (``9.8 m/s^2`` -> 9.8 and ``m/s^2``).
+
+    The whole text is tried as a number first; then the rightmost split whose number part is a
+    symbol-free number. The unit is ``None`` when there is none.
+    """
+    whole = parse_answer(text, kind=AnswerKind.NUMBER, limits=limits)
+    if not whole.undecided and isinstance(whole.value, sympy.Expr) and not whole.value.free_symbols:
+        return whole, None
+    for number, unit in split_unit(normalize(text, kind=AnswerKind.NUMBER)):
+        parsed = parse_answer(number, kind=AnswerKind.NUMBER, limits=limits)
+        if not parsed.undecided and not getattr(parsed.value, "free_symbols", True):
+            return parsed, unit
+    return whole, None

@@ -101,8 +101,8 @@ def search(
     from judgeprobe.cases.loader import load_library
     from judgeprobe.harness.core.errors import ConfigError
     from judgeprobe.harness.judges.registry import load_judge
-    from judgeprobe.probes.base import select_probes
     from judgeprobe.probes.errors import ProbeError
+    from judgeprobe.probes.selector import select_probes
 
     try:
         library = load_library(case_dirs)

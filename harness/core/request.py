@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, fields
 
-from judgeprobe.cases.models import Mode
+from judgeprobe.cases.models import AnswerKind, Mode
 from judgeprobe.probes.variant import Variant
 
 __all__ = ["JudgeRequest", "request_cache_key", "request_content_key"]
@@ -30,14 +30,19 @@ class JudgeRequest:
     """Response texts in presentation order (one for grade/score, two for pairwise)."""
     response_ids: tuple[str, ...]
     """Identities of the responses, same order; pairwise slot verdicts map back to these."""
-    answer_kind: str | None = None
-    """Answer kind (grade mode)."""
+    answer_kind: AnswerKind | None = None
+    """Answer kind (grade mode); a kind's name is accepted and checked against the answer-kind table on
+    construction. Serialised as its name, so request keys do not depend on the type."""
     choices: tuple[tuple[str, str], ...] | None = None
     """Multiple-choice options ``(letter, text)`` in display order."""
     presentation: tuple[tuple[str, str], ...] = ()
     """Presentation attributes (e.g. ``field_order``) that templates honour."""
     draw: int = 0
     """Draw index (repeats of the same request differ only here)."""
+
+    def __post_init__(self) -> None:
+        if self.answer_kind is not None and not isinstance(self.answer_kind, AnswerKind):
+            object.__setattr__(self, "answer_kind", AnswerKind(self.answer_kind))
 
     @classmethod
     def from_variant(cls, variant: Variant, *, draw: int = 0) -> JudgeRequest:

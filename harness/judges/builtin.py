@@ -5,24 +5,25 @@ Spec ``builtin:GRADER`` with GRADER one of:
     exact      normalised string match of the extracted final answer and the reference
     math       symbolic/numeric equivalence through the safe parser (numbers, expressions, collections)
     mc         multiple-choice letter / choice-text extraction
-    reference  dispatch on the answer kind: mc for multiple choice, math for number/expression/set/
-               tuple/interval, the notation comparers for group/complexity class/chemistry/date/boolean,
-               exact for text
+    reference  each answer kind's own route from the answer-kind table (mc for multiple choice, math for
+               number/expression/set/tuple/interval, the notation comparers for group/complexity class/
+               chemistry/date/boolean, exact for text; a registered kind brings its own)
 
-They read only the request's question, reference, response text, answer kind and choices — never a
-case's labels or ``equivalents`` (those are not in the request). They are the embedded default judge and
-are probed like any other judge, so they are honestly imperfect: a response without a recognisable
-answer (``:``, ``Let's solve this step by step.``) is graded incorrect; an answer the checker cannot
-decide (over a parse limit, or out of time) is unscored with the reason. Only grade mode is supported;
-pairwise and score requests are skipped.
+The grading itself is :func:`judgeprobe.cases.answers.grade`; this module only turns its
+:class:`~judgeprobe.cases.answers.Grading` into a verdict. The graders read only the request's question,
+reference, response text, answer kind and choices — never a case's labels or ``equivalents`` (those are
+not in the request). They are the embedded default judge and are probed like any other judge, so they are
+honestly imperfect: a response without a recognisable answer (``:``, ``Let's solve this step by
+step.``) is graded incorrect; an answer the checker cannot decide (over a parse limit, or out of time) is
+unscored with the reason. Only grade mode is supported; pairwise and score requests are skipped.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from judgeprobe.cases.answers import Decision, Judgement, equivalent, extract_final_answer, normalize
-from judgeprobe.cases.models import AnswerKind, Mode
+from judgeprobe.cases.answers import AnswerKind, Decision, Route, grade
+from judgeprobe.cases.models import Mode
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.core.request import JudgeRequest
 from judgeprobe.harness.core.verdict import ErrorKind, Verdict
@@ -35,28 +36,13 @@ GRADERS = ("exact", "math", "mc", "reference")
 """Names accepted after ``builtin:``."""
 GRADER_VERSION = "1"
 """Bumped when grading behaviour changes, so cached verdicts of an older grader are not reused."""
-
-_MATH_KINDS = (
-    AnswerKind.NUMBER,
-    AnswerKind.EXPRESSION,
-    AnswerKind.SET,
-    AnswerKind.TUPLE,
-    AnswerKind.INTERVAL,
-)
-_NOTATION_KINDS = (
-    AnswerKind.GROUP,
-    AnswerKind.COMPLEXITY_CLASS,
-    AnswerKind.CHEMISTRY,
-    AnswerKind.DATE,
-    AnswerKind.BOOLEAN,
-)
-
-
-def _kind(request: JudgeRequest) -> AnswerKind:
-    try:
-        return AnswerKind(request.answer_kind) if request.answer_kind else AnswerKind.TEXT
-    except ValueError:
-        return AnswerKind.TEXT
+_ROUTES: dict[str, Route | None] = {
+    "exact": Route.EXACT,
+    "math": Route.MATH,
+    "mc": Route.MC,
+    "reference": None,
+}
+"""Grader -> the route it forces (``reference``: each kind's own route)."""
 
 
 class BuiltinJudge(Judge):
@@ -83,56 +69,32 @@ class BuiltinJudge(Judge):
         except Exception as exc:  # a grader bug must become a kept verdict, not a crashed run
             return Verdict.error(ErrorKind.CRASH, f"{self.name} failed: {type(exc).__name__}: {exc}")
 
-    def _route(self, kind: AnswerKind) -> str:
-        if self.grader != "reference":
-            return self.grader
-        if kind is AnswerKind.MULTIPLE_CHOICE:
-            return "mc"
-        if kind in _MATH_KINDS:
-            return "math"
-        if kind in _NOTATION_KINDS:
-            return "notation"
-        return "exact"
-
     def _grade(self, request: JudgeRequest) -> Verdict:
-        reference = request.reference or ""
-        kind = _kind(request)
-        extracted = extract_final_answer(request.responses[0])
-        shown = " ".join(extracted.split())
-        if not normalize(extracted, kind=kind):
+        grading = grade(
+            request.reference or "",
+            request.responses[0],
+            kind=request.answer_kind or AnswerKind.TEXT,
+            choices=request.choices,
+            route=_ROUTES[self.grader],
+        )
+        shown = " ".join(grading.answer.split())
+        if grading.route is None:  # no answer to compare
             return Verdict.judged(
                 "incorrect",
                 extracted_answer=shown,
                 confidence=100.0,
-                reasoning="no final answer found in the response",
+                reasoning=grading.reason,
                 meta={"grader": self.grader},
             )
-        route = self._route(kind)
-        judgement = self._compare(route, extracted, reference, kind, request)
-        meta = {"grader": self.grader, "route": route, "decision": str(judgement.decision)}
-        if judgement.decision is Decision.UNDECIDED:
+        meta = {"grader": self.grader, "route": str(grading.route), "decision": str(grading.decision)}
+        if grading.decision is Decision.UNDECIDED:
             return Verdict.unscored(
-                judgement.reason, extracted_answer=shown, reasoning=judgement.reason, meta=meta
+                grading.reason, extracted_answer=shown, reasoning=grading.reason, meta=meta
             )
-        outcome = "correct" if judgement.decision is Decision.EQUIVALENT else "incorrect"
+        outcome = "correct" if grading.decision is Decision.EQUIVALENT else "incorrect"
         return Verdict.judged(
-            outcome, extracted_answer=shown, confidence=100.0, reasoning=judgement.reason, meta=meta
+            outcome, extracted_answer=shown, confidence=100.0, reasoning=grading.reason, meta=meta
         )
-
-    @staticmethod
-    def _compare(
-        route: str, answer: str, reference: str, kind: AnswerKind, request: JudgeRequest
-    ) -> Judgement:
-        if route == "exact":
-            same = normalize(answer, kind=kind) == normalize(reference, kind=kind)
-            reason = "normalised strings match" if same else "normalised strings differ"
-            return Judgement(Decision.EQUIVALENT if same else Decision.DIFFERENT, reason)
-        if route == "mc":
-            return equivalent(answer, reference, kind=AnswerKind.MULTIPLE_CHOICE, choices=request.choices)
-        if route == "math":
-            math_kind = kind if kind in _MATH_KINDS else AnswerKind.EXPRESSION
-            return equivalent(answer, reference, kind=math_kind)
-        return equivalent(answer, reference, kind=kind, choices=request.choices)
 
 
 @register_backend("builtin", description="reference graders without a network: exact, math, mc, reference")

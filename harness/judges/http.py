@@ -1,101 +1,92 @@
-"""HTTP plumbing shared by the model-API judges: pooled keep-alive connections, failures mapped to kinds.
+"""The model-API judges' common HTTP layer: request checks, a JSON POST, failures mapped to error kinds.
 
-Two routes, chosen once per event loop from the base URL:
-
-* ``http://`` without a proxy (local inference servers, where a run sends thousands of requests at high
-  concurrency): the lean keep-alive client of :mod:`judgeprobe.harness.judges.wire`;
-* everything else (``https://`` APIs, proxies from ``HTTPS_PROXY``/``NO_PROXY``…): httpx, used as a free
-  list of single-connection transports rather than one ``httpx.AsyncClient`` with a large pool.
-
-Why (measured on the 2-core test machine, 2,000 requests, 32 at a time, 100 ms server latency): httpcore's
-pool scans every connection and polls every socket for each request it assigns, quadratically in the number
-of open connections (encode/httpcore#1035, encode/httpx#3215) — ~9 ms of CPU per request at 32
-connections; the client layer on top (request building, cookies, redirects) cost as much as the transport
-again; and single-connection transports still spent ~1.3 ms per request where the lean client spends
-~0.2 ms. All httpx transports share one TLS context (building one reads the whole CA bundle). Either way,
-one deadline (``timeout_s``) covers a whole request, and the runner alone bounds concurrency.
+What goes over the network is a :class:`~judgeprobe.harness.judges.transport.Transport`'s business: by default
+a :class:`~judgeprobe.harness.judges.transport.PooledTransport` (pooled keep-alive connections; see there why
+two clients), in tests possibly a :class:`~judgeprobe.harness.judges.transport.MockTransport`. One deadline
+(``timeout_s``) covers a whole request, and the runner alone bounds concurrency.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
-import ssl
-import urllib.request
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
-from typing import Any
+from abc import abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import httpx
 
 from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
 from judgeprobe.harness.core.verdict import ErrorKind
-from judgeprobe.harness.judges.llm import AttemptFailed, LLMJudge
+from judgeprobe.harness.judges.llm import AttemptFailed, Completion, LLMJudge
 from judgeprobe.harness.judges.registry import JudgeConfig
-from judgeprobe.harness.judges.wire import PlainHttpPool, WireError
+from judgeprobe.harness.judges.templating import ChatMessage
+from judgeprobe.harness.judges.transport import HttpRequest, PooledTransport, Transport, TransportFailure
 
-__all__ = ["HttpJudge"]
+__all__ = ["HttpCall", "HttpJudge", "model_at_url_name", "model_at_url_spec", "reject_overlap"]
 
 _CREDENTIAL_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "proxy-authorization"})
 """Headers that carry credentials; refused in ``JudgeConfig.headers``."""
 
-_ONE_CONNECTION = httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=30.0)
+
+def model_at_url_spec(rest: str) -> dict[str, Any]:
+    """Read ``MODEL[@BASE_URL]``, the spec form of the model-API backends."""
+    model, at, url = rest.partition("@")
+    if not model:
+        raise ConfigError("no model named; expected BACKEND:MODEL[@BASE_URL]")
+    if at and not url:
+        raise ConfigError("'@' is followed by no base URL; expected BACKEND:MODEL@BASE_URL")
+    return {"model": model, "base_url": url or None}
 
 
-@functools.cache
-def _tls_context() -> ssl.SSLContext:
-    """One verifying TLS context for every connection (building one reads the whole CA bundle)."""
-    return httpx.create_ssl_context()
+def model_at_url_name(config: JudgeConfig) -> str:
+    """``backend:model@base_url`` (the base URL only when one is configured)."""
+    where = f"@{config.base_url}" if config.base_url else ""
+    return f"{config.backend}:{config.model}{where}"
 
 
-def _proxy_for(url: httpx.URL) -> str | None:
-    """The proxy the environment asks for to reach ``url`` (``None``: connect directly)."""
-    proxy = urllib.request.getproxies().get(url.scheme)
-    if not proxy or urllib.request.proxy_bypass(url.host):
-        return None
-    return proxy
+@dataclass(frozen=True, slots=True)
+class HttpCall:
+    """One request a judge would send, as shown to users (``judges render``) and written to batch files."""
+
+    request: JudgeRequest
+    """The request as presented (swapped for the second order of a pair judged both ways)."""
+    messages: tuple[ChatMessage, ...]
+    """The rendered messages."""
+    url: str
+    """Where it is POSTed."""
+    headers: dict[str, str]
+    """Headers, with every credential shown as ``***`` (the key is never read for this)."""
+    body: dict[str, Any]
+    """The JSON body, exactly as sent."""
 
 
-class _TransportPool:
-    """A free list of single-connection transports, bound to one event loop."""
-
-    def __init__(self, proxy: str | None) -> None:
-        self.loop = asyncio.get_running_loop()
-        self._proxy = proxy
-        self._free: list[httpx.AsyncHTTPTransport] = []
-        self._all: list[httpx.AsyncHTTPTransport] = []
-
-    @asynccontextmanager
-    async def transport(self) -> AsyncIterator[httpx.AsyncHTTPTransport]:
-        transport = self._free.pop() if self._free else self._new()
-        try:
-            yield transport
-        finally:
-            self._free.append(transport)
-
-    def _new(self) -> httpx.AsyncHTTPTransport:
-        transport = httpx.AsyncHTTPTransport(limits=_ONE_CONNECTION, verify=_tls_context(), proxy=self._proxy)
-        self._all.append(transport)
-        return transport
-
-    @property
-    def size(self) -> int:
-        """Connections opened so far: the peak concurrency seen."""
-        return len(self._all)
-
-    async def aclose(self) -> None:
-        for transport in self._all:
-            await transport.aclose()
-        self._all.clear()
-        self._free.clear()
+def reject_overlap(config: JudgeConfig, typed: dict[str, Any]) -> None:
+    """Refuse a typed option that ``params`` sets as well (which would win is not obvious)."""
+    for key, value in typed.items():
+        if value is not None and key in config.params:
+            raise ConfigError(f"{key} is set both as a judge option and in params; keep one")
 
 
 class HttpJudge(LLMJudge):
-    """An :class:`LLMJudge` that POSTs JSON to a model API over pooled keep-alive connections."""
+    """An :class:`LLMJudge` that POSTs JSON to a model API over pooled keep-alive connections.
 
-    def __init__(self, config: JudgeConfig) -> None:
+    A backend implements :meth:`build_body`, :meth:`completion_from` and :meth:`credential_headers`; the
+    same methods serve live calls, ``judges render`` and batch export/import.
+    """
+
+    batch_format: Literal["openai", "anthropic"] = "openai"
+    """The batch file layout of this API (:mod:`judgeprobe.harness.run.batch`)."""
+
+    def __init__(self, config: JudgeConfig, *, transport: Transport | None = None) -> None:
         """Configure; connections are opened on first use, inside the running event loop.
+
+        Args:
+            config: The judge configuration.
+            transport: What sends the requests (default: a :class:`PooledTransport` to the base URL,
+                created on first use).
 
         Raises:
             ConfigError: The base URL is not http(s), or the URL or a header would carry a credential
@@ -107,7 +98,15 @@ class HttpJudge(LLMJudge):
             raise ConfigError(
                 f"base URL {url!r} must start with http:// or https://, e.g. http://127.0.0.1:8000/v1"
             )
-        if httpx.URL(url).userinfo:
+        try:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL as exc:
+            raise ConfigError(f"base URL {url!r} is not a valid URL ({exc})") from None
+        if not parsed.host:
+            raise ConfigError(f"base URL {url!r} names no host, e.g. http://127.0.0.1:8000/v1")
+        if parsed.port is not None and not 0 < parsed.port < 65536:
+            raise ConfigError(f"base URL {url!r} has port {parsed.port}; a port is 1 to 65535")
+        if parsed.userinfo:
             raise ConfigError(
                 "the base URL carries a user name or password; export the key in an environment variable "
                 "and set api_key_env to its name"
@@ -122,73 +121,76 @@ class HttpJudge(LLMJudge):
             if any(c in name + value for c in "\r\n\0"):
                 raise ConfigError(f"header {name!r} contains a line break or NUL; header values are one line")
         super().__init__(config)
-        self._pool: _TransportPool | PlainHttpPool | None = None
-        self._urls: dict[str, httpx.URL] = {}
+        self._transport = transport
 
     use_plain_http: bool = True
-    """Send ``http://`` requests that need no proxy through the lean client of
-    :mod:`judgeprobe.harness.judges.wire`
-    (``False``: everything through httpx)."""
+    """The default transport sends ``http://`` requests that need no proxy through the lean client of
+    :mod:`judgeprobe.harness.judges.wire` (``False``: everything through httpx)."""
 
-    def _connections(self) -> _TransportPool | PlainHttpPool:
-        loop = asyncio.get_running_loop()
-        if self._pool is None or self._pool.loop is not loop:
-            # Connections belong to the loop that opened them; a new loop (a new asyncio.run) needs new ones.
+    @property
+    def transport(self) -> Transport:
+        """What sends this judge's requests (the default one is created on first use)."""
+        if self._transport is None:
             assert self.config.base_url is not None
-            base = httpx.URL(self.config.base_url)
-            proxy = _proxy_for(base)
-            if self.use_plain_http and base.scheme == "http" and proxy is None:
-                self._pool = PlainHttpPool(base.host, base.port or 80)
-            else:
-                self._pool = _TransportPool(proxy)
-        return self._pool
-
-    async def _send(
-        self, url: str, body: bytes, headers: dict[str, str]
-    ) -> tuple[int, Mapping[str, str], bytes]:
-        """One POST through the pool of this loop: status, headers (case-insensitive lookup), body."""
-        parsed = self._url(url)
-        pool = self._connections()
-        if isinstance(pool, PlainHttpPool):
-            target = parsed.raw_path.decode("ascii")
-            reply = await pool.post(target, body, headers)
-            return reply.status_code, reply.headers, reply.content
-        request = httpx.Request("POST", parsed, content=body, headers=headers)
-        async with pool.transport() as transport:
-            response = await transport.handle_async_request(request)
-            try:
-                await response.aread()
-            finally:
-                await response.aclose()
-        return response.status_code, response.headers, response.content
-
-    def _url(self, url: str) -> httpx.URL:
-        parsed = self._urls.get(url)
-        if parsed is None:
-            parsed = self._urls[url] = httpx.URL(url)
-        return parsed
+            self._transport = PooledTransport(self.config.base_url, plain_http=self.use_plain_http)
+        return self._transport
 
     async def aclose(self) -> None:
         """Close every connection."""
-        if self._pool is not None and self._pool.loop is asyncio.get_running_loop():
-            await self._pool.aclose()
-        self._pool = None
+        if self._transport is not None:
+            await self._transport.aclose()
+
+    url: str = ""
+    """The endpoint requests are POSTed to."""
+
+    @abstractmethod
+    def build_body(self, request: JudgeRequest, messages: tuple[ChatMessage, ...]) -> dict[str, Any]:
+        """The JSON body of one call, exactly as it is sent."""
+
+    @abstractmethod
+    def completion_from(self, data: dict[str, Any]) -> Completion:
+        """Read a reply body (live, or from a batch result); :class:`AttemptFailed` when it has no reply."""
+
+    @abstractmethod
+    def credential_headers(self, *, masked: bool) -> dict[str, str]:
+        """The headers carrying the API key (``masked``: ``***`` instead of the key, which is not read)."""
+
+    def headers(self, *, masked: bool = False) -> dict[str, str]:
+        """Every header of a call as sent (configured ones, credentials, the JSON content type)."""
+        return _sent_headers({**self.config.headers, **self.credential_headers(masked=masked)})
+
+    def http_calls(self, request: JudgeRequest) -> list[HttpCall]:
+        """The calls one draw of ``request`` makes (two for a pair judged in both orders), secrets masked."""
+        calls = []
+        for shown in self.presentations(request):
+            messages = self.render_messages(shown)
+            calls.append(
+                HttpCall(
+                    shown, messages, self.url, self.headers(masked=True), self.build_body(shown, messages)
+                )
+            )
+        return calls
+
+    async def complete(self, request: JudgeRequest, messages: tuple[ChatMessage, ...]) -> Completion:
+        """One call: POST the body, read the reply."""
+        data = await self.post_json(self.url, self.build_body(request, messages), self.headers())
+        return self.completion_from(data)
 
     async def post_json(self, url: str, body: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
         """POST ``body``; the decoded JSON object of a 2xx reply, else :class:`AttemptFailed`."""
         data_out = json.dumps(body).encode()
-        headers = {"User-Agent": "judgeprobe", **headers, "Content-Type": "application/json"}
+        headers = _sent_headers(headers)
         for name, value in headers.items():
             if any(c in value for c in "\r\n\0"):
                 raise AttemptFailed(ErrorKind.CLIENT, f"header {name} contains a line break; not sent")
         try:
             async with asyncio.timeout(self.config.timeout_s):
-                status, reply_headers, content = await self._send(url, data_out, headers)
-        except (TimeoutError, httpx.TimeoutException):
+                reply = await self.transport.send(HttpRequest(url=url, headers=headers, body=data_out))
+        except TimeoutError:
             raise AttemptFailed(ErrorKind.TIMEOUT, f"no reply within {self.config.timeout_s:g} s") from None
-        except (httpx.TransportError, WireError) as exc:
-            detail = str(exc) or type(exc).__name__
-            raise AttemptFailed(ErrorKind.CONNECTION, f"connection failed: {detail}") from None
+        except TransportFailure as exc:
+            raise AttemptFailed(ErrorKind.CONNECTION, f"connection failed: {exc}") from None
+        status, reply_headers, content = reply.status, reply.headers, reply.content
         text = content.decode("utf-8", errors="replace")
         if status >= 400:
             raise AttemptFailed.from_status(status, text, _retry_after(reply_headers))
@@ -201,6 +203,11 @@ class HttpJudge(LLMJudge):
         if not isinstance(data, dict):
             raise AttemptFailed(ErrorKind.SERVER, "the reply body is JSON but not an object", status=status)
         return data
+
+
+def _sent_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """``headers`` with the user agent (unless given) and the JSON content type, as they go on the wire."""
+    return {"User-Agent": "judgeprobe", **headers, "Content-Type": "application/json"}
 
 
 def _retry_after(headers: Mapping[str, str]) -> str | None:

@@ -21,6 +21,7 @@ and a relative file named in a ``command`` target, are found next to the TOML fi
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
 import json
@@ -29,26 +30,46 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from judgeprobe.cases.models import Mode
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.judges.base import Judge
 
 __all__ = [
     "BackendInfo",
     "JudgeConfig",
+    "NameMaker",
+    "SpecParser",
     "available_backends",
     "backend_info",
     "load_judge",
     "parse_spec",
     "register_backend",
+    "target_name",
+    "target_spec",
 ]
 
 ENTRY_POINT_GROUP = "judgeprobe.judges"
 
 BackendFactory = Callable[["JudgeConfig"], Judge]
+SpecParser = Callable[[str], dict[str, Any]]
+"""Turns what follows ``BACKEND:`` in a one-line spec into :class:`JudgeConfig` fields."""
+NameMaker = Callable[["JudgeConfig"], str]
+"""A configuration's short display name."""
+
+
+def target_spec(rest: str) -> dict[str, Any]:
+    """The default spec parser: everything after ``BACKEND:`` is the backend's ``target``."""
+    return {"target": rest}
+
+
+def target_name(config: JudgeConfig) -> str:
+    """The default display name: ``backend:target`` (or the backend alone)."""
+    return f"{config.backend}:{config.target}" if config.target else config.backend
+
 
 _SHIPPED: dict[str, str] = {
     "builtin": "judgeprobe.harness.judges.builtin",
@@ -74,18 +95,42 @@ class BackendInfo:
     """One line for ``judgeprobe judges list``."""
     origin: str
     """``shipped`` or the distribution/entry point that provided it."""
+    parse_spec: SpecParser = target_spec
+    """Reads the backend's part of a one-line spec."""
+    display_name: NameMaker = target_name
+    """Names a configuration of this backend."""
 
 
 _REGISTRY: dict[str, BackendInfo] = {}
 
 
 def register_backend(
-    name: str, *, description: str, origin: str = "shipped"
+    name: str,
+    *,
+    description: str,
+    origin: str = "shipped",
+    spec: SpecParser = target_spec,
+    display_name: NameMaker = target_name,
 ) -> Callable[[BackendFactory], BackendFactory]:
-    """Decorator registering a backend factory under ``name``."""
+    """Decorator registering a backend factory under ``name``.
+
+    Args:
+        name: The name used in specs (``name:…``) and in TOML ``backend = "name"``.
+        description: One line for ``judgeprobe judges list``.
+        origin: Who provided it (set for entry points).
+        spec: Reads what follows ``name:`` in a one-line spec (default: all of it is the ``target``).
+        display_name: Names a configuration in reports (default: ``name:target``).
+    """
 
     def decorate(factory: BackendFactory) -> BackendFactory:
-        _REGISTRY[name] = BackendInfo(name=name, factory=factory, description=description, origin=origin)
+        _REGISTRY[name] = BackendInfo(
+            name=name,
+            factory=factory,
+            description=description,
+            origin=origin,
+            parse_spec=spec,
+            display_name=display_name,
+        )
         return factory
 
     return decorate
@@ -121,6 +166,33 @@ class JudgeConfig(BaseModel):
     """Per-attempt timeout in seconds."""
     params: dict[str, Any] = Field(default_factory=dict)
     """Extra backend parameters (sent as-is to model APIs, e.g. ``top_p``, ``seed``)."""
+    # Fields below are hashed only when set (see content_hash), so configurations written before they
+    # existed keep their hash and their recorded verdicts.
+    mode: Mode | None = None
+    """The mode the template asks about (``grade``, ``pairwise``, ``score``); needed when the template's
+    fields leave doubt (one response could be graded or rated). Without a template: judge only this mode."""
+    template_syntax: Literal["auto", "format", "mustache"] | None = None
+    """How the template writes its fields: ``format`` (``{question}``), ``mustache`` (``{{question}}``);
+    unset or ``auto``: detected."""
+    harden: bool | None = None
+    """Wrap inserted texts in ``<<<BEGIN …>>>`` blocks and neutralise look-alike delimiters. Unset: off for
+    a user's template (inserted verbatim, as production does), on for the shipped templates."""
+    structured_output: Literal["auto", "on", "off"] | None = None
+    """JSON-schema structured output (OpenAI-compatible servers): ``on`` always (a refusal is an error),
+    ``auto`` try and fall back to text, ``off`` never. Unset: ``auto`` for the shipped templates, ``off`` for
+    a user's template."""
+    both_orders: bool | None = None
+    """Pairwise: judge every pair in both orders and count a disagreement as a tie (MT-Bench)."""
+    seed: int | None = None
+    """Sampling seed sent to the model API (OpenAI-compatible servers)."""
+    max_completion_tokens: int | None = Field(default=None, gt=0)
+    """Reasoning models' limit on reply tokens, hidden reasoning included (OpenAI-compatible servers)."""
+    reasoning_effort: str | None = None
+    """Reasoning models' effort (``minimal``, ``low``, ``medium``, ``high``), sent as-is."""
+    logprobs: bool | None = None
+    """Ask for log-probabilities of the reply tokens; grade verdicts then carry ``meta["p_yes"]``."""
+    top_logprobs: int | None = Field(default=None, ge=0, le=20)
+    """Alternatives per token with ``logprobs`` (default 5 when ``logprobs`` is on)."""
     _base_dir: Path | None = PrivateAttr(default=None)
     # The folder of the TOML file the configuration was read from (``None`` for a spec string). Relative
     # files named in a ``command`` target are looked up there. Not a field: it is not hashed, so the same
@@ -135,15 +207,34 @@ class JudgeConfig(BaseModel):
         """Stable hash over every field that changes what the judge does (template text included)."""
         data = self.model_dump(mode="json")
         data.pop("template", None)  # the resolved text is what matters, not where it came from
+        for name in _HASHED_WHEN_SET:
+            if data.get(name) is None:
+                data.pop(name, None)
         blob = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def display_name(self) -> str:
-        """Short readable name."""
-        if self.backend in ("openai", "anthropic"):
-            where = f"@{self.base_url}" if self.base_url else ""
-            return f"{self.backend}:{self.model}{where}"
-        return f"{self.backend}:{self.target}" if self.target else self.backend
+        """Short readable name, as the backend names its configurations."""
+        try:
+            info = backend_info(self.backend)
+        except ConfigError:
+            return target_name(self)
+        return info.display_name(self)
+
+
+_HASHED_WHEN_SET = (
+    "mode",
+    "template_syntax",
+    "harden",
+    "structured_output",
+    "both_orders",
+    "seed",
+    "max_completion_tokens",
+    "reasoning_effort",
+    "logprobs",
+    "top_logprobs",
+)
+"""Fields added after the first release: left out of the hash while unset, so old hashes stay valid."""
 
 
 def parse_spec(spec: str) -> JudgeConfig:
@@ -155,12 +246,18 @@ def parse_spec(spec: str) -> JudgeConfig:
             f"judge spec {spec!r} has no backend; expected BACKEND:TARGET such as 'builtin:reference', "
             "'openai:MODEL@URL' or 'python:module:function', or a path to a .toml file"
         )
-    if backend in ("openai", "anthropic"):
-        model, at, url = rest.partition("@")
-        if not model:
-            raise ConfigError(f"judge spec {spec!r} names no model; expected {backend}:MODEL[@BASE_URL]")
-        return JudgeConfig(backend=backend, model=model, base_url=url if at else None)
-    return JudgeConfig(backend=backend, target=rest)
+    info = backend_info(backend)
+    try:
+        fields = info.parse_spec(rest)
+    except ConfigError as exc:
+        raise ConfigError(f"judge spec {spec!r}: {exc}") from None
+    try:
+        return JudgeConfig(backend=backend, **fields)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors(include_url=False)
+        )
+        raise ConfigError(f"judge spec {spec!r}: {problems}") from None
 
 
 def load_config(spec_or_path: str) -> JudgeConfig:
@@ -207,9 +304,7 @@ def _ensure_loaded(name: str) -> None:
                 _REGISTRY[name] = BackendInfo(name=name, factory=loaded, description=ep.value, origin=origin)
             elif known is not None and known.origin == "shipped":
                 # registered by the plugin's own decorator, which does not know where it came from
-                _REGISTRY[name] = BackendInfo(
-                    name=name, factory=known.factory, description=known.description, origin=origin
-                )
+                _REGISTRY[name] = dataclasses.replace(known, origin=origin)
             return
 
 

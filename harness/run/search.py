@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis.errors import NoSuchExample
 
-from judgeprobe.cases.models import GradeCase, PairwiseCase, ScoreCase
+from judgeprobe.cases.models import AnyCase
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.core.request import JudgeRequest
 from judgeprobe.harness.core.verdict import Status, Verdict
@@ -38,8 +38,6 @@ from judgeprobe.probes.units import base_variants
 from judgeprobe.probes.variant import Variant
 
 __all__ = ["SearchResult", "search_flip"]
-
-AnyCase = GradeCase | PairwiseCase | ScoreCase
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from judgeprobe.cases.models import AnswerKind, GradeCase, Mode, PairwiseCase, ScoreCase
+from judgeprobe.cases.models import GradeCase, Mode, PairwiseCase, ScoreCase
 from judgeprobe.probes.base import ALL_MODES, AnyCase, Params, ProbeContext, ProbeFn, register_probe
 from judgeprobe.probes.families.score_twin import broken_score
 from judgeprobe.probes.variant import ParamValue, Relation, Slot, Variant
@@ -245,7 +245,7 @@ def broken(case: AnyCase, variant: Variant, *, pick: int = 0) -> Variant | None:
     span = locate(text)
     answer = span.of(text) if span else ""
     new_answer: str | None
-    if variant.choices is not None and case.answer_kind is AnswerKind.MULTIPLE_CHOICE:
+    if variant.choices is not None and case.answer_kind.spec.choices:
         reference = (variant.reference or case.reference).strip()
         letters = [letter for letter, _ in variant.choices]
         style = mc_style(answer, variant.choices) if answer else "letter"

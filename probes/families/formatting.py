@@ -22,7 +22,8 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from judgeprobe.cases.answers import alternate_forms, is_hedged, render_ascii, render_latex, render_unicode
-from judgeprobe.cases.models import AnswerKind, GradeCase, Mode
+from judgeprobe.cases.answers.kinds import AnswerKind, KindSpec
+from judgeprobe.cases.models import GradeCase, Mode
 from judgeprobe.probes.base import Params, ProbeContext, register_probe
 from judgeprobe.probes.families.common import (
     ANSWER_LINE,
@@ -40,23 +41,12 @@ __all__ = ["answer_forms", "rewrite_answer"]
 FAMILY = "formatting"
 _GRADE = frozenset({Mode.GRADE})
 _SHORT_WORDS = 4
-_CASELESS = frozenset({AnswerKind.BOOLEAN, AnswerKind.DATE})
-_SPACED = frozenset(
-    {AnswerKind.EXPRESSION, AnswerKind.SET, AnswerKind.TUPLE, AnswerKind.INTERVAL, AnswerKind.GROUP}
-)
 _OPERATOR = re.compile(r"(?<=[\w)\]}])\s*([+=⊕×,])\s*(?=[\w(\[{\\])")
 _RENDERERS: dict[str, Callable[..., str | None]] = {
     "latex": render_latex,
     "unicode": render_unicode,
     "ascii": render_ascii,
 }
-
-
-def _kind(variant: Variant) -> AnswerKind | None:
-    try:
-        return AnswerKind(variant.answer_kind) if variant.answer_kind else None
-    except ValueError:
-        return None
 
 
 def _answer(variant: Variant) -> str | None:
@@ -69,11 +59,19 @@ def _short(answer: str | None) -> bool:
     return bool(answer) and len(answer.split()) <= _SHORT_WORDS if answer else False
 
 
-@lru_cache(maxsize=16384)
-def answer_forms(answer: str, kind: str, choices: tuple[tuple[str, str], ...] | None) -> dict[str, str]:
+def answer_forms(
+    answer: str, kind: AnswerKind, choices: tuple[tuple[str, str], ...] | None
+) -> dict[str, str]:
     """Computed surface forms of ``answer``: ``latex``/``unicode``/``ascii`` renderings, then ``alt0``,
-    ``alt1``, … for the alternates that are none of those (cached per answer, so each unit's sympy work
-    happens once per process)."""
+    ``alt1``, … for the alternates that are none of those (cached per answer and kind row, so each unit's
+    sympy work happens once per process)."""
+    return _answer_forms(answer, kind, kind.spec, choices)
+
+
+@lru_cache(maxsize=16384)
+def _answer_forms(
+    answer: str, kind: AnswerKind, spec: KindSpec, choices: tuple[tuple[str, str], ...] | None
+) -> dict[str, str]:
     forms: dict[str, str] = {}
     for name, render in _RENDERERS.items():
         rendered = render(answer, kind=kind)
@@ -188,7 +186,8 @@ def layout(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> st
 )
 def case(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> str | None:
     span = locate(text)
-    if span is None or _kind(variant) not in _CASELESS or len(span.of(text).split()) > 3:
+    kind = variant.answer_kind
+    if span is None or kind is None or not kind.spec.recase or len(span.of(text).split()) > 3:
         return None
     answer = span.of(text)
     return replace_span(text, span, answer.upper() if params["style"] == "upper" else answer.lower())
@@ -203,7 +202,8 @@ def case(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> str 
 )
 def spacing(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> str | None:
     span = locate(text)
-    if span is None or _kind(variant) not in _SPACED:
+    kind = variant.answer_kind
+    if span is None or kind is None or not kind.spec.respace:
         return None
     spaced = _OPERATOR.sub(
         lambda m: f"{m.group(1)} " if m.group(1) == "," else f" {m.group(1)} ", span.of(text)
@@ -214,13 +214,13 @@ def spacing(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> s
 def _computed(form: str) -> Callable[[str, Variant, ProbeContext, Params], str | None]:
     def transform(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> str | None:
         span = locate(text)
-        kind = _kind(variant)
-        if span is None or kind is None or kind is AnswerKind.MULTIPLE_CHOICE or not _short(span.of(text)):
-            return None
+        kind = variant.answer_kind
+        if span is None or kind is None or kind.spec.choices or not _short(span.of(text)):
+            return None  # a letter among choices has its own styles (formatting.mc_style)
         if is_hedged(span.of(text), kind=kind):
             return None  # several candidates: a rewrite could merge them into one expression
         key = str(params[form]) if form == "form" else f"alt{params['index']}"
-        new = answer_forms(span.of(text), str(kind), variant.choices).get(key)
+        new = answer_forms(span.of(text), kind, variant.choices).get(key)
         return None if new is None else replace_span(text, span, new)
 
     return transform

@@ -14,7 +14,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from judgeprobe.cases.answers import normalize
-from judgeprobe.cases.models import AnswerKind, GradeCase, Mode
+from judgeprobe.cases.answers.kinds import AnswerKind
+from judgeprobe.cases.models import GradeCase, Mode
 from judgeprobe.probes.base import Params, ProbeContext, register_probe
 from judgeprobe.probes.families.common import locate, mc_letter, register_paired_control, replace_span
 from judgeprobe.probes.families.formatting import answer_forms
@@ -24,11 +25,15 @@ __all__ = ["same_answer"]
 
 FAMILY = "reference_form"
 _GRADE = frozenset({Mode.GRADE})
-_MC = str(AnswerKind.MULTIPLE_CHOICE)
+
+
+def _lettered(kind: AnswerKind | None) -> bool:
+    """A kind answered by a letter among choices (its reference is a letter: it has no other forms)."""
+    return kind is not None and kind.spec.choices
 
 
 @lru_cache(maxsize=16384)
-def same_answer(a: str, b: str, kind: str) -> bool:
+def same_answer(a: str, b: str, kind: AnswerKind | str | None) -> bool:
     """Whether two answers normalise to the same text under ``judgeprobe.cases.answers.normalize`` (cheap and
     sure:
     no sympy; used where a control needs certainty that the label flips)."""
@@ -48,9 +53,10 @@ def _with_reference(
 
 
 def _render(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant]:
-    if variant.reference is None or variant.answer_kind in (None, _MC):
+    kind = variant.answer_kind
+    if variant.reference is None or kind is None or _lettered(kind):
         return []
-    forms = answer_forms(variant.reference, str(variant.answer_kind), variant.choices)
+    forms = answer_forms(variant.reference, kind, variant.choices)
     new = forms.get(str(params["form"])) if "form" in params else forms.get(f"alt{params['index']}")
     return [] if new is None else _with_reference(variant, ctx, new)
 
@@ -82,7 +88,7 @@ register_probe(
 
 
 def _wrap(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant]:
-    if variant.reference is None or variant.answer_kind == _MC:
+    if variant.reference is None or _lettered(variant.answer_kind):
         return []
     ref = variant.reference.strip()
     new = f"${ref}$" if params["style"] == "dollar" else f"\\boxed{{{ref}}}"
@@ -152,7 +158,7 @@ def swap(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant]:
 def non_equivalent(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant]:
     case = _case(ctx)
     index = int(params["index"] or 0)
-    if case is None or variant.reference is None or variant.answer_kind == _MC:
+    if case is None or variant.reference is None or _lettered(variant.answer_kind):
         return []
     if index >= len(case.non_equivalents) or variant.reference.strip() != case.reference.strip():
         return []
@@ -163,7 +169,7 @@ def non_equivalent(variant: Variant, ctx: ProbeContext, params: Params) -> list[
     span = locate(text)
     if span is None:
         return []
-    if not same_answer(span.of(text), new_reference, str(variant.answer_kind)):
+    if not same_answer(span.of(text), new_reference, variant.answer_kind):
         return []  # wrong against both references (or not surely the new one): the label would not change
     return _with_reference(variant, ctx, new_reference, label="correct")
 

@@ -353,7 +353,7 @@ def test_pure_python_safe_loader_gives_the_same_result(
     good = write(tmp_path, "good.yaml", GOOD)
     bad = write(tmp_path, "bad.yaml", "cases:\n  - id: x\n    question: [unclosed\n")
     fast = load_file(good)
-    monkeypatch.setattr(loader, "_SAFE_LOADER", yaml.SafeLoader)
+    monkeypatch.setattr(loader, "SAFE_LOADER", yaml.SafeLoader)
     assert load_file(good) == fast
     with pytest.raises(CaseFileError, match="invalid YAML") as info:
         load_file(bad)
@@ -379,6 +379,7 @@ def test_any_text_yields_a_library_or_errors_never_a_crash(text: str) -> None:
     assert all(isinstance(error, CaseFileError) and error.path.name == "fuzz.yaml" for error in errors)
 
 
+@pytest.mark.slow
 @given(cases=st.lists(_trees, max_size=3))
 def test_any_structure_yields_a_library_or_errors_never_a_crash(cases: list[object]) -> None:
     with tempfile.TemporaryDirectory() as folder:

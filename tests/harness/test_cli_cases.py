@@ -219,6 +219,7 @@ def _run(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
 
+@pytest.mark.slow
 def test_real_process_exit_codes(good: Path, bad: tuple[Path, Path, Path]) -> None:
     clean = _run("cases", "lint", "--no-builtin", "--cases", good)
     assert clean.returncode == 0, clean.stderr

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from judgeprobe.harness.cli.main import cli
@@ -46,6 +47,7 @@ def test_run_without_probes_reports_accuracy_and_disagreements(tmp_path: Path) -
     assert all(row["judge"] == "builtin:reference" for row in rows)
 
 
+@pytest.mark.slow
 def test_rerun_resumes_from_the_store_with_no_new_calls(tmp_path: Path) -> None:
     args = (
         "run",
@@ -101,6 +103,7 @@ def test_missing_api_key_stops_before_any_call(tmp_path: Path) -> None:
     assert not (tmp_path / "o" / "store.sqlite").exists()
 
 
+@pytest.mark.slow
 def test_console_script_runs_as_a_process(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-c", "from judgeprobe.harness.cli.main import main; main()", "run",
@@ -113,6 +116,7 @@ def test_console_script_runs_as_a_process(tmp_path: Path) -> None:
     assert {f["family"] for f in summary["families"]} >= {"formatting", "position"}
 
 
+@pytest.mark.slow
 def test_two_judges_sharing_a_folder_keep_their_own_draws(tmp_path: Path) -> None:
     from judgeprobe.harness.judges.registry import load_judge
     from judgeprobe.harness.store.frame import load_run

@@ -101,6 +101,7 @@ def test_anthropic_route_and_auth_recording() -> None:
         assert server.requests[0]["model"] == "m"
 
 
+@pytest.mark.slow
 def test_64_concurrent_connections_overlap() -> None:
     async def burst(url: str) -> list[int]:
         limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)

@@ -127,3 +127,27 @@ def test_a_judge_run_on_generated_cases_reports_self_preference(tmp_path: Path) 
     assert rows == {("grade", "alpha"), ("grade", "beta")}
     assert all(r["verdict"] is None for r in summary["self_preference"])  # builtin:reference is no family
     assert "Self-preference" in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_an_openai_compatible_model_answers_over_http(tmp_path: Path) -> None:
+    """The generator is a model behind a real HTTP server on loopback; its completion is the answer."""
+    from fakeserver import FakeOpenAIServer
+
+    library = load_library()
+    references = {c.question: c.reference for c in library if isinstance(c, GradeCase)}
+
+    def reply(body: dict[str, object]) -> str:
+        prompt = str(body["messages"][0]["content"])  # type: ignore[index]
+        question = next(q for q in references if q in prompt)
+        assert "[draft answer to improve]" not in prompt  # the empty response never shows
+        return f"Short working.\nAnswer: {references[question]}"
+
+    with FakeOpenAIServer(reply=reply) as server:
+        code, text = invoke("generate", "--model", f"openai:fake-model-1@{server.base_url}", "--out",
+                            str(tmp_path), *_selection())  # fmt: skip
+        assert code == 0, text
+        assert server.calls == len(CASES)
+    assert "fake-model-1 (family fake)" in text and "4 correct" in text
+    for case in load_file(tmp_path / GENERATED_FILE):
+        (answer,) = [r for r in case.responses if r.author is not None]
+        assert answer.author == Author(model="fake-model-1", family="fake") and answer.label == "correct"

@@ -17,7 +17,7 @@ from judgeprobe.harness.core.request import JudgeRequest
 from judgeprobe.harness.core.verdict import Verdict
 from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.run.search import search_flip
-from judgeprobe.probes.base import select_probes
+from judgeprobe.probes.selector import select_probes
 from judgeprobe.probes.variant import Relation
 
 CASE = GradeCase(
@@ -99,6 +99,7 @@ def test_search_is_deterministic() -> None:
     assert first.chain == second.chain and first.calls == second.calls
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("budget", [2, 7, 25])
 def test_budget_is_respected(budget: int) -> None:
     judge = Steady()
@@ -157,6 +158,7 @@ def test_search_command_unknown_case_is_a_usage_error() -> None:
     assert "unknown case id 'hle-z5-direct-sums'" in result.output
 
 
+@pytest.mark.slow
 def test_search_command_as_a_process() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "judgeprobe.harness.cli", "search", "--case", "no-such-case"],

@@ -76,6 +76,7 @@ def test_any_chain_round_trips(chain: Chain) -> None:
     assert parse_chain(str(chain)) == chain
 
 
+@pytest.mark.slow
 @settings(max_examples=30)
 @given(variants(CASE, max_steps=3, relation=None), st.integers(0, 3))
 def test_chains_are_reproducible_from_their_names(

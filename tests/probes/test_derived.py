@@ -13,6 +13,7 @@ import pytest
 from judgeprobe.cases.loader import Library
 from judgeprobe.cases.models import GradeCase, Mode
 from judgeprobe.harness.run.plan import derived_modes, plan_suite
+from judgeprobe.harness.run.selection import Selection
 from judgeprobe.probes.base import get_probe
 from judgeprobe.probes.derived import (
     CORRECT_RANGE,
@@ -140,15 +141,19 @@ def test_plan_derives_for_the_selected_or_judged_modes() -> None:
     assert derived_modes([], [Mode.GRADE]) == frozenset()  # builtin:reference: no derived units
     assert derived_modes([], list(Mode)) == {Mode.PAIRWISE, Mode.SCORE}
     assert derived_modes(["grade"], list(Mode)) == frozenset()  # an explicit selection wins
-    plan = plan_suite(modes=["pairwise"], probes="position", case_ids=["hle-mc-letter-text"])
+    plan = plan_suite(Selection(modes=("pairwise",), probes="position", case_ids=("hle-mc-letter-text",)))
     assert plan.derived == (Mode.PAIRWISE,)
     assert [c.id for c in plan.cases] == ["hle-mc-letter-text"]
     units = plan.derived_units()[Mode.PAIRWISE]
     assert units == len(derive_units(plan.cases[0], [Mode.PAIRWISE]))  # type: ignore[arg-type]
     assert sum(v.probe == "position.swap" for v in plan.variants) == units
-    grade_only = plan_suite(probes="position", case_ids=["hle-mc-letter-text"], judge_modes=[Mode.GRADE])
+    grade_only = plan_suite(
+        Selection(probes="position", case_ids=("hle-mc-letter-text",)), judge_modes=[Mode.GRADE]
+    )
     assert grade_only.derived == () and all(not is_derived_unit(v.unit_id) for v in grade_only.variants)
-    base_only = plan_suite(modes=["pairwise", "score"], probes="none", case_ids=["hle-mc-letter-text"])
+    base_only = plan_suite(
+        Selection(modes=("pairwise", "score"), probes="none", case_ids=("hle-mc-letter-text",))
+    )
     assert sum(is_derived_unit(v.unit_id) for v in base_only.variants) == units + 6
 
 
@@ -187,7 +192,7 @@ def test_dry_run_and_probe_list_count_the_derived_units() -> None:
     args = ["run", "--dry-run", "--mode", "pairwise", "--probes", "position", "--case", "hle-mc-letter-text"]
     dry = runner.invoke(cli, args, env={"COLUMNS": "200"})
     assert dry.exit_code == 0, dry.output
-    case = plan_suite(modes=["pairwise"], case_ids=["hle-mc-letter-text"]).cases[0]
+    case = plan_suite(Selection(modes=("pairwise",), case_ids=("hle-mc-letter-text",))).cases[0]
     units = len(derive_units(case, [Mode.PAIRWISE]))  # type: ignore[arg-type]
     assert f"Derived from the selected grade cases: {units} pairwise pairs, each judged in both orders" in (
         dry.output
@@ -198,7 +203,7 @@ def test_dry_run_and_probe_list_count_the_derived_units() -> None:
     builtin = runner.invoke(cli, ["run", "--dry-run", "--probes", "position", "--case", "hle-mc-letter-text"])
     assert "pair:" not in builtin.output and "Derived" not in builtin.output  # builtin:reference grades only
     listed = runner.invoke(cli, ["probes", "list"], env={"COLUMNS": "250"})
-    counts = derived_counts(plan_suite(probes="none").cases)
+    counts = derived_counts(plan_suite(Selection(probes="none")).cases)
     assert f"{counts[Mode.PAIRWISE]} pairs judged in both orders" in listed.output
     assert "position.swap takes every one" in listed.output
 

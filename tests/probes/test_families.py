@@ -9,10 +9,11 @@ from probe_builders import grade_case, pairwise_case
 
 from judgeprobe.cases.answers import Decision, equivalent, extract_final_answer
 from judgeprobe.cases.models import GradeCase, Mode
-from judgeprobe.probes.base import apply_step, select_probes
+from judgeprobe.probes.base import apply_step
 from judgeprobe.probes.families.common import locate, mc_letter
 from judgeprobe.probes.families.injection import INJECTIONS
 from judgeprobe.probes.families.master_key import KEYS
+from judgeprobe.probes.selector import select_probes
 from judgeprobe.probes.strategies import probe_steps
 from judgeprobe.probes.units import base_variants
 from judgeprobe.probes.variant import Relation, Step, Variant

@@ -12,9 +12,9 @@ from judgeprobe.probes.base import (
     list_families,
     list_probes,
     register_probe,
-    select_probes,
 )
 from judgeprobe.probes.errors import ProbeError, UnknownProbe
+from judgeprobe.probes.selector import select_probes
 from judgeprobe.probes.variant import Relation
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from judgeprobe.cases.answers import extract_final_answer
 from judgeprobe.cases.loader import Library
-from judgeprobe.probes.base import get_probe, select_probes
+from judgeprobe.probes.base import get_probe
 from judgeprobe.probes.families.persona import DETAILS
 from judgeprobe.probes.families.social import BOOKS, QUOTES, URLS
 from judgeprobe.probes.families.specificity import (
@@ -18,6 +18,7 @@ from judgeprobe.probes.families.specificity import (
     question_figures,
     unit_of,
 )
+from judgeprobe.probes.selector import select_probes
 from judgeprobe.probes.suite import generate_suite
 from judgeprobe.probes.variant import Relation, Variant
 

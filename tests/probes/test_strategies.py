@@ -7,14 +7,16 @@ from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
 from judgeprobe.cases.models import Mode
-from judgeprobe.probes.base import list_probes, select_probes
+from judgeprobe.probes.base import list_probes
 from judgeprobe.probes.chain import Chain
+from judgeprobe.probes.selector import select_probes
 from judgeprobe.probes.strategies import chains, probe_steps, step_of
 from judgeprobe.probes.variant import Relation, Step
 
 _FIND = settings(database=None, max_examples=300, suppress_health_check=list(HealthCheck))
 
 
+@pytest.mark.slow
 def test_chains_shrink_to_one_step_of_the_first_probe_at_its_smallest_parameters() -> None:
     minimal = find(chains(), lambda chain: True, settings=_FIND)
     first = next(p for p in list_probes() if p.relation is Relation.INVARIANT)

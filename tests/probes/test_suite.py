@@ -11,9 +11,10 @@ import pytest
 
 from judgeprobe.cases.answers import Decision, equivalent, extract_final_answer
 from judgeprobe.cases.loader import Library
-from judgeprobe.probes.base import FAMILY_ORDER, select_probes
+from judgeprobe.probes.base import FAMILY_ORDER
 from judgeprobe.probes.chain import apply_chain, parse_chain
 from judgeprobe.probes.families.common import mc_letter
+from judgeprobe.probes.selector import select_probes
 from judgeprobe.probes.suite import generate_suite, unit_points
 from judgeprobe.probes.variant import Relation, Variant
 
@@ -68,6 +69,7 @@ def test_invariants_keep_and_controls_change_the_label(
             assert variant.label != base.label, f"{variant.case_id}/{variant.unit_id}: {variant.chain_name}"
 
 
+@pytest.mark.slow
 def test_grade_controls_change_the_answer(
     suite: list[Variant], bases: dict[tuple[str, str], Variant]
 ) -> None:
@@ -179,6 +181,7 @@ def test_extra_chains_follow_the_single_probes(library: Library) -> None:
         assert "\\boxed{" in variant.slots[0].text
 
 
+@pytest.mark.slow
 def test_ids_do_not_depend_on_the_process(library: Library) -> None:
     """Same variants and ids in a fresh interpreter with another string-hash seed, over the whole library
     (set answers once came out in hash order under some seeds: `x = ±i` gained a `{i, -i}` form)."""

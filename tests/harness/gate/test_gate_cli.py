@@ -76,6 +76,7 @@ def test_exit_2_on_a_bad_settings_file(tmp_path: Path, selection: list[str]) -> 
     assert "judgeprobe.toml: invalid settings: gate.max_excess_flip_rate" in result.output
 
 
+@pytest.mark.slow
 def test_baseline_snapshot_cycle(tmp_path: Path, selection: list[str]) -> None:
     baseline = tmp_path / "baseline.jsonl"
     fair = ["--judge", "python:gate_judges:fair", *selection, "--baseline", baseline]
@@ -112,6 +113,7 @@ def test_markdown_file_and_github_step_summary(tmp_path: Path, selection: list[s
     assert summary.read_text(encoding="utf-8") == "# earlier step\n" + text
 
 
+@pytest.mark.slow
 def test_gating_a_recorded_run_folder(tmp_path: Path, selection: list[str]) -> None:
     assert gate("--judge", "python:gate_judges:first", *selection).exit_code == 1
     result = gate("--run-dir", tmp_path / "run", "--no-progress")
@@ -135,6 +137,7 @@ def test_settings_file_in_the_current_folder_drives_the_run(
     assert (tmp_path / "run" / "store.sqlite").is_file()
 
 
+@pytest.mark.slow
 def test_a_real_process_exits_1_on_a_failed_gate(tmp_path: Path, selection: list[str]) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
     env.pop("GITHUB_STEP_SUMMARY", None)
@@ -148,3 +151,20 @@ def test_a_real_process_exits_1_on_a_failed_gate(tmp_path: Path, selection: list
     )
     assert bad.returncode == 2
     assert "--max-errors" in bad.stderr
+
+
+def test_a_recorded_folder_is_gated_on_its_latest_run_or_the_run_named(
+    tmp_path: Path, selection: list[str]
+) -> None:
+    assert gate("--judge", "python:gate_judges:first", *selection).exit_code == 1
+    assert gate("--judge", "python:gate_judges:fair", *selection).exit_code == 0
+    folder = tmp_path / "run"
+    latest = gate("--run-dir", folder, "--no-progress")
+    assert latest.exit_code == 0, latest.output  # the fair judge's run, not both judges' draws
+    from judgeprobe.harness.store import RunStore, store_path
+
+    with RunStore(store_path(folder)) as store:
+        first = next(run for run in store.runs() if "first" in run.judge)
+    named = gate("--run-dir", folder, "--run", first.key, "--no-progress")
+    assert named.exit_code == 1 and "FAILED: excess-flip-rate (position)" in named.output
+    assert gate("--run", first.key, *selection).exit_code == 2  # --run needs --run-dir

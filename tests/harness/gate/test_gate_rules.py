@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from judgeprobe.harness.gate.check import gate_run
 from judgeprobe.harness.gate.markdown import append_step_summary, render_gate_markdown
 from judgeprobe.harness.gate.rules import FailedRule, evaluate
@@ -90,6 +92,7 @@ def test_missing_baseline_fails_and_update_writes_it(
     assert again.passed and again.comparison is not None and again.comparison.regressions == ()
 
 
+@pytest.mark.slow
 def test_a_flip_against_the_baseline_is_a_regression_even_under_the_limit(
     run_judge: Callable[..., SuiteRun], tmp_path: Path
 ) -> None:

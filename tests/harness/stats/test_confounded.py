@@ -26,6 +26,8 @@ from judgeprobe.harness.store import RunStore, store_path
 from judgeprobe.harness.store.frame import load_run
 from judgeprobe.probes import Variant, generate_suite, select_probes
 
+pytestmark = pytest.mark.slow  # a module-wide fixture builds a whole suite or run
+
 REPEATS = 3
 CASES = 30
 SHORT_WORDS = 4

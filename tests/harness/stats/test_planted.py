@@ -18,6 +18,8 @@ from judgeprobe.harness.stats import Summary, build_summary
 from judgeprobe.harness.store import RunStore, store_path
 from judgeprobe.harness.store.frame import load_run
 
+pytestmark = pytest.mark.slow  # a module-wide fixture builds a whole suite or run
+
 REPEATS = 3
 CASES = 30
 

@@ -22,6 +22,7 @@ from judgeprobe.harness.report.html import render_html
 from judgeprobe.harness.report.markdown import render_markdown
 from judgeprobe.harness.report.terminal import render_summary
 from judgeprobe.harness.run.plan import plan_suite
+from judgeprobe.harness.run.selection import Selection
 from judgeprobe.harness.stats import DEFAULT_SETTINGS, Summary, build_summary
 from judgeprobe.harness.stats.position import matched_draws
 from judgeprobe.harness.store.frame import records_frame
@@ -95,7 +96,7 @@ def test_without_variants_the_slots_are_unknown_and_the_report_says_so() -> None
 @pytest.fixture(scope="module")
 def pairs() -> list[Variant]:
     """Every pair of the shipped library (hand-written and derived), in both orders, with the swap control."""
-    return list(plan_suite(modes=["pairwise"], probes="position").variants)
+    return list(plan_suite(Selection(modes=("pairwise",), probes="position")).variants)
 
 
 def _summary(judge: planted.Callable[[planted.JudgeRequest], Verdict], variants: list[Variant]) -> Summary:

@@ -18,7 +18,7 @@ from judgeprobe.harness.report.terminal import render_summary
 from judgeprobe.harness.stats import DEFAULT_SETTINGS, Summary, build_summary
 from judgeprobe.harness.stats.self_preference import own_family
 from judgeprobe.harness.store.frame import records_frame
-from judgeprobe.probes.base import select_probes
+from judgeprobe.probes.selector import select_probes
 from judgeprobe.probes.suite import generate_suite
 from judgeprobe.probes.variant import Variant
 
