@@ -105,7 +105,7 @@ def _answer_request(case: GradeCase) -> JudgeRequest:
         reference=None,
         responses=("",),
         response_ids=("answer",),
-        answer_kind=str(case.answer_kind),
+        answer_kind=case.answer_kind,
         choices=tuple(case.choices.items()) if case.choices else None,
     )
 
@@ -117,7 +117,7 @@ def _grade_request(case: GradeCase, answer: str, rid: str) -> JudgeRequest:
         reference=case.reference,
         responses=(answer,),
         response_ids=(rid,),
-        answer_kind=str(case.answer_kind),
+        answer_kind=case.answer_kind,
         choices=tuple(case.choices.items()) if case.choices else None,
     )
 
