@@ -3,10 +3,14 @@
 ``specificity.detail(kind=…)`` adds one sentence of concrete detail *about the question* before the final
 answer, which stays unchanged and last:
 
-* ``step``: a named step suited to the answer kind (``First step (endpoints): each endpoint is checked …``);
+* ``step``: a named step of working (``First step (elimination): each of the options A to F is checked …``
+  for multiple choice, a substitution check otherwise);
 * ``figures``: the numbers the question gives (``The figures given in the question are 3, 4 and 12.``);
-* ``unit``: the unit of the quantity asked for, read from the reference (``Units: m/s^2, …``), or, for a
+* ``unit``: the unit of the quantity asked for, read from a numeric reference (``Units: m/s^2, …``), or, for a
   "how many" question, that the answer is a count.
+
+Nothing here branches on answer kinds (the answer-kind table owns kind rules): the detail reads only the
+question, the choices and the reference.
 
 The sentence is true whichever answer the response gives and says nothing about which answer is right, so
 the label stays. That is what sets it apart from ``distraction.detail`` (irrelevant personal details) and
@@ -26,26 +30,16 @@ from judgeprobe.probes.families.common import before_answer
 from judgeprobe.probes.families.text_probe import text_probe
 from judgeprobe.probes.variant import Variant
 
-__all__ = ["KINDS", "STEPS", "detail_sentence", "question_figures", "unit_of"]
+__all__ = ["ELIMINATION_STEP", "GENERIC_STEP", "KINDS", "detail_sentence", "question_figures", "unit_of"]
 
 KINDS: tuple[str, ...] = ("step", "figures", "unit")
 """Kinds of detail, in the order the default suite's grid lists them (``step`` first: it always applies)."""
-STEPS: dict[str, str] = {
-    "multiple_choice": "First step (elimination): each option is checked against the question's condition.",
-    "number": "First step (estimate): the order of magnitude is checked before the exact value.",
-    "expression": "First step (simplification): the expression is reduced to one canonical form first.",
-    "set": "First step (enumeration): the elements are listed one by one and duplicates removed.",
-    "tuple": "First step (components): each component is worked out separately, in order.",
-    "interval": "First step (endpoints): each endpoint is checked for whether it belongs to the set.",
-    "group": "First step (generators): the group is described by its generators and relations first.",
-    "complexity_class": "First step (reduction): the problem is placed by a reduction to a known problem.",
-    "chemistry": "First step (balancing): the atoms of each element are counted on both sides.",
-    "date": "First step (calendar): month lengths and leap years are counted day by day.",
-    "boolean": "First step (cases): the statement is checked on each case separately.",
-}
-"""A named step per answer kind (grade mode)."""
+ELIMINATION_STEP = (
+    "First step (elimination): each of the options {first} to {last} is checked against the question."
+)
+"""The named step of a multiple-choice question (its first and last option letters filled in)."""
 GENERIC_STEP = "First step (check): the result is substituted back into the conditions the question states."
-"""The named step where the answer kind is not known (pairwise and score units, free text)."""
+"""The named step of any other question."""
 
 _NUMBER = re.compile(r"(?<![\w.^])-?\d+(?:[.,]\d+)?(?![\w^])")
 _POWER = re.compile(r"[×x*]\s*10\^\{?-?\d+\}?")
@@ -84,9 +78,11 @@ def detail_sentence(kind: str, variant: Variant) -> str | None:
         noun = "figure given in the question is" if len(figures) == 1 else "figures given in the question are"
         return f"The {noun} {_join(figures)}."
     if kind == "step":
-        return STEPS.get(variant.answer_kind or "", GENERIC_STEP)
+        if variant.choices:
+            return ELIMINATION_STEP.format(first=variant.choices[0][0], last=variant.choices[-1][0])
+        return GENERIC_STEP
     if kind == "unit":
-        unit = unit_of(variant.reference) if variant.answer_kind == "number" else None
+        unit = unit_of(variant.reference)
         if unit is not None:
             return f"Units: {unit}, the unit of the quantity asked for."
         if variant.question.lstrip().lower().startswith("how many"):
