@@ -4,10 +4,10 @@ All five parse through the safe parser (:func:`~judgeprobe.cases.answers.safe_ma
 kind's shape rules and compare the values with sympy under the time budget
 (:func:`~judgeprobe.cases.answers.compare.compare_values`):
 
-- ``number``: equal within :data:`~judgeprobe.cases.answers.compare.DEFAULT_RELATIVE_TOLERANCE` (or the
-  case's ``tolerance``). A trailing unit is split off; the same unit on both sides is compared by number,
-  different units are converted through SI (temperatures through kelvin) or left undecided, and a unit on
-  one side only is undecided.
+- ``number``: equal within :data:`~judgeprobe.cases.answers.compare.DEFAULT_RELATIVE_TOLERANCE` or the
+  case's ``tolerance`` (relative, absolute or significant figures). A trailing unit is split off and read
+  through a whitelist; the answer is converted into the reference's unit with pint (temperatures
+  affinely); units of different dimensions differ (:mod:`~judgeprobe.cases.answers.numeric`).
 - ``expression``: symbolic difference, numeric spot-check, expand/simplify.
 - ``set`` (unordered), ``tuple`` (ordered), ``interval`` (open/closed ends, unions, inequalities).
 
@@ -21,17 +21,27 @@ import re
 import sympy
 
 from judgeprobe.cases.answers.budget import BudgetExceeded, Deadline, run_with_budget
-from judgeprobe.cases.answers.compare import DEFAULT_RELATIVE_TOLERANCE, compare_values
+from judgeprobe.cases.answers.compare import compare_values
 from judgeprobe.cases.answers.hedges import hedged_by_words, hedged_number
-from judgeprobe.cases.answers.judgement import Decision, Judgement, Uncacheable, different, undecided
+from judgeprobe.cases.answers.judgement import Judgement, Uncacheable, different, undecided
 from judgeprobe.cases.answers.kinds.maths_forms import math_forms, render_math
 from judgeprobe.cases.answers.kinds.registry import Comparison, KindSpec, register_kind
 from judgeprobe.cases.answers.kinds.slots import Folding, Route
 from judgeprobe.cases.answers.limits import Limits
+from judgeprobe.cases.answers.numeric import compare_quantities
 from judgeprobe.cases.answers.safe_math import Parsed, parse_answer
-from judgeprobe.cases.answers.units import TEMPERATURES, canonical_unit, kelvin, number_and_unit, to_si
+from judgeprobe.cases.answers.tolerance import Tolerance
 
-__all__ = ["EXPRESSION", "INTERVAL", "NUMBER", "SET", "TUPLE", "compare_math", "compare_number"]
+__all__ = [
+    "EXPRESSION",
+    "INTERVAL",
+    "NUMBER",
+    "SET",
+    "TUPLE",
+    "compare_math",
+    "compare_number",
+    "number_tolerance",
+]
 
 _SOLUTIONS = re.compile(r"\s*([A-Za-z])\s*=[^=]+?(?:\s+or\s+\1\s*=[^=]+?)+")
 _OR = re.compile(r"\s+or\s+")
@@ -57,11 +67,6 @@ def _compare(va: object, vb: object, tolerance: float | None, limits: Limits) ->
         return undecided(f"comparison failed ({type(exc).__name__})")
 
 
-def _number_with_unit(text: str, limits: Limits) -> tuple[Parsed, str | None]:
-    parsed, unit = number_and_unit(text, limits=limits)
-    return parsed, None if unit is None else canonical_unit(unit)
-
-
 def _unparsed(pa: Parsed, pb: Parsed) -> Judgement | None:
     """The judgement when a side did not parse: a budget run-out is uncacheable; words against a parsed
     math answer are a different (non-)answer; anything else is undecided."""
@@ -71,49 +76,21 @@ def _unparsed(pa: Parsed, pb: Parsed) -> Judgement | None:
     for this, other in ((pa, pb), (pb, pa)):
         if this.undecided and this.prose and not other.undecided:
             return different(f"not a math answer ({this.reason})")
-    for parsed in (pa, pb):
+    for parsed, which in ((pa, "answer"), (pb, "reference")):
         if parsed.undecided:
-            return undecided(parsed.reason)
+            return undecided(f"could not read the {which} ({parsed.reason})")
     return None
 
 
-def _convert(va: object, ua: str, vb: object, ub: str, tolerance: float | None, limits: Limits) -> Judgement:
-    """Compare two numbers in different units: converted through SI, or kelvin for lone temperatures."""
-    if not (isinstance(va, sympy.Expr) and isinstance(vb, sympy.Expr)):
-        return different("several numbers given where one is expected")
-    if ua in TEMPERATURES and ub in TEMPERATURES:
-        ka, kb = kelvin(va, ua), kelvin(vb, ub)
-        judgement = _compare(ka, kb, DEFAULT_RELATIVE_TOLERANCE if tolerance is None else tolerance, limits)
-        return Judgement(judgement.decision, f"{judgement.reason} (converted {ua} and {ub} to kelvin)")
-    sa, sb = to_si(ua), to_si(ub)
-    if sa is None or sb is None:
-        return undecided(f"different units ({ua} vs {ub}) that this checker cannot convert")
-    if sa[1] != sb[1]:
-        return different(f"units of different dimensions ({ua} vs {ub})")
-    tol = DEFAULT_RELATIVE_TOLERANCE if tolerance is None else tolerance
-    judgement = _compare(va * sa[0], vb * sb[0], tol, limits)
-    return Judgement(judgement.decision, f"{judgement.reason} (converted {ua} and {ub} to SI)")
+def number_tolerance(how: Comparison) -> Tolerance | None:
+    """The case's whole tolerance from a comparison (its ``precision``, else its relative ``tolerance``)."""
+    return how.precision if how.precision is not None else Tolerance.of(how.tolerance)
 
 
 def compare_number(a: str, b: str, how: Comparison) -> Judgement:
-    """The ``number`` comparer: values within the tolerance, units split off and converted."""
-    limits, tolerance = how.limits, how.tolerance
-    (pa, ua), (pb, ub) = _number_with_unit(a, limits), _number_with_unit(b, limits)
-    failed = _unparsed(pa, pb)
-    if failed is not None:
-        return failed
-    if ua != ub:
-        if ua and ub:
-            return _convert(pa.value, ua, pb.value, ub, tolerance, limits)
-        return undecided(f"only one side carries a unit ({ua or ub})")
-    for value in (pa.value, pb.value):
-        if isinstance(value, (tuple, frozenset)):
-            return different("several numbers given where one is expected")
-    judgement = _compare(pa.value, pb.value, DEFAULT_RELATIVE_TOLERANCE if tolerance is None else tolerance,
-                         limits)  # fmt: skip
-    if ua and judgement.decision is not Decision.UNDECIDED:
-        return Judgement(judgement.decision, f"{judgement.reason} (same unit {ua})")
-    return judgement
+    """The ``number`` comparer: values within the case's tolerance (relative, absolute or significant
+    figures), units converted with pint (see :mod:`~judgeprobe.cases.answers.numeric`)."""
+    return compare_quantities(a, b, number_tolerance(how), how.limits)
 
 
 def compare_math(a: str, b: str, how: Comparison) -> Judgement:

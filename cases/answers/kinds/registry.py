@@ -44,7 +44,7 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
-from judgeprobe.cases.answers.judgement import Judgement
+from judgeprobe.cases.answers.judgement import Decision, Judgement
 from judgeprobe.cases.answers.kinds.slots import (
     Choices,
     Folding,
@@ -55,6 +55,8 @@ from judgeprobe.cases.answers.kinds.slots import (
     no_lint,
 )
 from judgeprobe.cases.answers.limits import Limits
+from judgeprobe.cases.answers.rules import ChoiceConflict
+from judgeprobe.cases.answers.tolerance import Tolerance
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -76,7 +78,7 @@ __all__ = [
 
 ENTRY_POINT_GROUP = "judgeprobe.answer_kinds"
 """Entry-point group of third-party answer kinds: each entry point names a module that registers kinds."""
-SHIPPED_FAMILIES = ("choice", "maths", "notation", "text")
+SHIPPED_FAMILIES = ("choice", "maths", "notation", "text", "approximate")
 """Modules of :mod:`judgeprobe.cases.answers.kinds` holding the shipped rows, in registration order (the
 order in which kinds are listed in messages and ``--kind`` choices)."""
 
@@ -97,9 +99,18 @@ class Comparison:
     choices: Choices | None
     """Multiple-choice options, when the case has them."""
     tolerance: float | None
-    """A case's relative tolerance (``None``: the kind's default)."""
+    """A case's relative tolerance (``None``: the kind's default); the whole tolerance is ``precision``."""
     limits: Limits
     """Parser and time limits."""
+    precision: Tolerance | None = None
+    """The case's whole tolerance: relative, absolute or significant figures (``None``: the default)."""
+    choice_conflict: ChoiceConflict = "incorrect"
+    """Multiple choice: the decision when an answer's letter and choice text disagree."""
+
+    @property
+    def conflict(self) -> Decision:
+        """:attr:`choice_conflict` as a decision (different or undecided)."""
+        return Decision.UNDECIDED if self.choice_conflict == "undecided" else Decision.DIFFERENT
 
 
 class Comparer(Protocol):

@@ -1,0 +1,213 @@
+"""Comparing two numeric answers with units under a case's :class:`~judgeprobe.cases.answers.tolerance.
+Tolerance`: the comparer of the ``number`` and ``decimal`` kinds.
+
+The first answer is the one graded, the second the reference (significant figures are counted on the
+first). Units: the answer is converted into the reference's unit with pint (exact factors; a lone
+temperature affinely); units of different dimensions differ; a bare number is read in the reference's unit
+(the question states it), and a unit on the answer alone is compared by number only when it is
+dimensionless (``bytes``), otherwise undecided.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, localcontext
+
+import sympy
+
+from judgeprobe.cases.answers.budget import BudgetExceeded, Deadline, run_with_budget
+from judgeprobe.cases.answers.compare import DEFAULT_RELATIVE_TOLERANCE, compare_values
+from judgeprobe.cases.answers.judgement import Decision, Judgement, Uncacheable, different, same, undecided
+from judgeprobe.cases.answers.limits import Limits
+from judgeprobe.cases.answers.quantities import Unit, convert_factor, from_kelvin, to_kelvin
+from judgeprobe.cases.answers.tolerance import Tolerance, WrittenFigures, round_to_figures, written_figures
+from judgeprobe.cases.answers.units import Quantity, read_quantity
+
+__all__ = ["compare_quantities", "figures_of_reference"]
+
+
+def _side(parsed_reason: str, which: str) -> str:
+    return f"the {which} could not be read as a number ({parsed_reason})"
+
+
+def _unread(qa: Quantity, qb: Quantity) -> Judgement | None:
+    for quantity in (qa, qb):
+        if quantity.parsed.undecided and "budget" in quantity.parsed.reason:
+            raise Uncacheable(undecided(quantity.parsed.reason))
+    for this, other in ((qa, qb), (qb, qa)):
+        if this.parsed.undecided and this.parsed.prose and not other.parsed.undecided:
+            return different(f"not a numeric answer ({this.parsed.reason})")
+    if qa.parsed.undecided:
+        return undecided(_side(qa.parsed.reason, "answer"))
+    if qb.parsed.undecided:
+        return undecided(_side(qb.parsed.reason, "reference"))
+    for quantity, which in ((qa, "answer"), (qb, "reference")):
+        if isinstance(quantity.parsed.value, (tuple, frozenset)):
+            return different(f"several numbers given where one is expected (the {which})")
+        if not isinstance(quantity.parsed.value, sympy.Expr):
+            return undecided(f"the {which} is not a single number")
+    return None
+
+
+def _as_decimal(value: sympy.Expr) -> Decimal | None:
+    if not value.is_real or value.is_infinite:
+        return None
+    try:
+        text = str(sympy.N(value, 50))
+        with localcontext() as ctx:
+            ctx.prec = 60
+            return Decimal(text)
+    except (ValueError, TypeError, ArithmeticError):
+        return None
+
+
+def _power_of_ten(factor: sympy.Rational) -> bool:
+    p, q = abs(int(factor.p)), int(factor.q)
+    for n in (p, q):
+        while n % 10 == 0:
+            n //= 10
+        if n != 1:
+            return False
+    return True
+
+
+def figures_of_reference(reference: str) -> int | None:
+    """The significant figures the reference is written to (``0.5772`` -> 4), for the ``decimal`` kind."""
+    quantity = read_quantity(reference)
+    written = written_figures(quantity.number)
+    return None if written is None else written.low
+
+
+def _show(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text if len(text) <= 24 else format(value, ".12g")
+
+
+def _targets(reference: Decimal, figures: int) -> set[Decimal]:
+    return {round_to_figures(reference, figures), round_to_figures(reference, figures, half_even=True)}
+
+
+def _by_figures(
+    written: WrittenFigures | None, value: Decimal, reference: Decimal, tol: Tolerance, exact_digits: bool
+) -> Judgement:
+    """The significant-figures rule (see :mod:`~judgeprobe.cases.answers.tolerance`)."""
+    n = tol.figures
+    assert n is not None
+    targets = _targets(reference, n)
+    shown = ", ".join(sorted({_show(t) for t in targets}))
+    if written is None or not exact_digits:
+        if written is None and tol.more_figures == "reject":
+            return different(f"an exact value where {n} significant figures were asked for")
+        if round_to_figures(value, n) in targets or round_to_figures(value, n, half_even=True) in targets:
+            return same(f"rounds to {shown} at {n} significant figures")
+        return different(f"does not round to {shown} at {n} significant figures")
+    if written.low <= n <= written.high:
+        if value in targets:
+            return same(f"equals the reference rounded to {n} significant figures ({shown})")
+        return different(f"{n} significant figures but not the reference's ({_show(value)} vs {shown})")
+    if written.low > n:
+        if tol.more_figures == "reject":
+            return different(f"{written.low} significant figures where {n} were asked for")
+        if round_to_figures(value, n) in targets or round_to_figures(value, n, half_even=True) in targets:
+            return same(f"more figures than asked ({written.low}), rounding to {shown}")
+        return different(f"more figures than asked ({written.low}), not rounding to {shown}")
+    if tol.fewer_figures == "reject":
+        return different(f"{written.high} significant figures where {n} were asked for")
+    if value in _targets(reference, written.high):
+        return same(f"fewer figures than asked ({written.high}), equal to the reference rounded to them")
+    return different(f"fewer figures than asked ({written.high}), not the reference rounded to them")
+
+
+def _by_tolerance(va: sympy.Expr, vb: sympy.Expr, tol: Tolerance | None, limits: Limits) -> Judgement:
+    relative = DEFAULT_RELATIVE_TOLERANCE if tol is None or tol.relative is None else tol.relative
+    if tol is not None and tol.relative is None and tol.absolute is not None:
+        relative = 0.0
+    if tol is not None and tol.absolute is not None:
+        diff = _as_decimal(sympy.Abs(va - vb))
+        if diff is not None and diff <= Decimal(repr(tol.absolute)):
+            return same(f"within the absolute tolerance {tol.absolute:g}")
+    deadline = Deadline(limits.time_budget_s)
+    if isinstance(va, sympy.Rational) and isinstance(vb, sympy.Rational):
+        return compare_values(va, vb, tolerance=relative, deadline=deadline)
+    try:
+        return run_with_budget(
+            lambda: compare_values(va, vb, tolerance=relative, deadline=deadline),
+            seconds=limits.time_budget_s,
+        )
+    except BudgetExceeded as exc:
+        raise Uncacheable(undecided(f"comparison budget exceeded: {exc}")) from None
+    except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+        return undecided(f"comparison failed ({type(exc).__name__})")
+
+
+def _in_reference_unit(qa: Quantity, qb: Quantity) -> tuple[sympy.Expr, bool, str] | Judgement:
+    """The answer's value in the reference's unit, whether digits are kept exactly (a power-of-ten factor),
+    and a note for the reason; or the judgement when the units cannot be reconciled."""
+    va = qa.parsed.value
+    assert isinstance(va, sympy.Expr)
+    if qa.unit == qb.unit:
+        note = f" (same unit {qb.unit_text})" if qb.unit is not None else ""
+        return va, True, note
+    if qa.unit is None:
+        return va, True, f" (a bare number, read in the reference's unit {qb.unit_text})"
+    if qb.unit is None:
+        if convert_factor(qa.unit, Unit(())) is not False:  # bytes, items: a count, compared as written
+            return va, True, f" (the answer's unit {qa.unit_text} is a count)"
+        return undecided(f"the answer gives a unit ({qa.unit_text}) and the reference none")
+    if qa.unit.lone_offset or qb.unit.lone_offset:
+        kelvin = to_kelvin(va, qa.unit)
+        back = None if kelvin is None else from_kelvin(kelvin, qb.unit)
+        if back is None:
+            return different(f"units of different dimensions ({qa.unit_text} vs {qb.unit_text})")
+        return back, False, f" (converted {qa.unit_text} to {qb.unit_text})"
+    factor = convert_factor(qa.unit, qb.unit)
+    if factor is False:
+        return different(f"units of different dimensions ({qa.unit_text} vs {qb.unit_text})")
+    if factor is None or factor is True:
+        return undecided(f"cannot convert {qa.unit_text} to {qb.unit_text}")
+    return va * factor, _power_of_ten(factor), f" (converted {qa.unit_text} to {qb.unit_text})"
+
+
+def compare_quantities(
+    answer: str, reference: str, tolerance: Tolerance | None, limits: Limits, *, implied_figures: bool = False
+) -> Judgement:
+    """Compare a numeric answer with the reference under ``tolerance``.
+
+    Args:
+        answer: The answer graded (figures are counted on it).
+        reference: The reference.
+        tolerance: The case's tolerance (``None``: a relative 1e-6).
+        limits: Parser and time limits.
+        implied_figures: With no ``figures`` in ``tolerance``, use the figures the reference is written to
+            (the ``decimal`` kind).
+    """
+    qa, qb = read_quantity(answer, limits=limits), read_quantity(reference, limits=limits)
+    failed = _unread(qa, qb)
+    if failed is not None:
+        return failed
+    converted = _in_reference_unit(qa, qb)
+    if isinstance(converted, Judgement):
+        return converted
+    value, exact_digits, note = converted
+    vb = qb.parsed.value
+    assert isinstance(vb, sympy.Expr)
+    tol = tolerance
+    if implied_figures and (tol is None or tol.figures is None):
+        figures = figures_of_reference(reference)
+        if figures is not None:
+            tol = Tolerance(relative=None if tol is None else tol.relative,
+                            absolute=None if tol is None else tol.absolute, figures=figures)  # fmt: skip
+    if tol is not None and tol.figures is not None:
+        da, db = _as_decimal(value), _as_decimal(vb)
+        if da is None or db is None:
+            return undecided("a significant-figures comparison needs two real numbers")
+        written = written_figures(qa.number)
+        judgement = _by_figures(written, da, db, tol, exact_digits)
+        if judgement.decision is Decision.DIFFERENT and (
+            tol.relative is not None or tol.absolute is not None
+        ):
+            loose = _by_tolerance(value, vb, tol, limits)
+            if loose.decision is Decision.EQUIVALENT:
+                return Judgement(loose.decision, loose.reason + note)
+        return Judgement(judgement.decision, judgement.reason + note)
+    judgement = _by_tolerance(value, vb, tol, limits)
+    return Judgement(judgement.decision, judgement.reason + note)
