@@ -2,14 +2,15 @@
 Tolerance`: the comparer of the ``number`` and ``decimal`` kinds.
 
 The first answer is the one graded, the second the reference (significant figures are counted on the
-first). Units: the answer is converted into the reference's unit with pint (exact factors; a lone
-temperature affinely); units of different dimensions differ; a bare number is read in the reference's unit
-(the question states it), and a unit on the answer alone is compared by number only when it is
-dimensionless (``bytes``), otherwise undecided.
+first, in the unit it is written in: the reference is converted into that unit and rounded there). Units
+are converted with pint (exact factors; a lone temperature affinely); units of different dimensions
+differ; a bare number is read in the reference's unit (the question states it), and a unit on the answer
+alone is compared by number only when it is dimensionless (``bytes``), otherwise undecided.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 import sympy
@@ -60,16 +61,6 @@ def _as_decimal(value: sympy.Expr) -> Decimal | None:
         return None
 
 
-def _power_of_ten(factor: sympy.Rational) -> bool:
-    p, q = abs(int(factor.p)), int(factor.q)
-    for n in (p, q):
-        while n % 10 == 0:
-            n //= 10
-        if n != 1:
-            return False
-    return True
-
-
 def figures_of_reference(reference: str) -> int | None:
     """The significant figures the reference is written to (``0.5772`` -> 4), for the ``decimal`` kind."""
     quantity = read_quantity(reference)
@@ -87,14 +78,15 @@ def _targets(reference: Decimal, figures: int) -> set[Decimal]:
 
 
 def _by_figures(
-    written: WrittenFigures | None, value: Decimal, reference: Decimal, tol: Tolerance, exact_digits: bool
+    written: WrittenFigures | None, value: Decimal, reference: Decimal, tol: Tolerance
 ) -> Judgement:
-    """The significant-figures rule (see :mod:`~judgeprobe.cases.answers.tolerance`)."""
+    """The significant-figures rule (see :mod:`~judgeprobe.cases.answers.tolerance`), in the answer's unit:
+    the reference is converted into the unit the answer is written in, then rounded."""
     n = tol.figures
     assert n is not None
     targets = _targets(reference, n)
     shown = ", ".join(sorted({_show(t) for t in targets}))
-    if written is None or not exact_digits:
+    if written is None:
         if written is None and tol.more_figures == "reject":
             return different(f"an exact value where {n} significant figures were asked for")
         if round_to_figures(value, n) in targets or round_to_figures(value, n, half_even=True) in targets:
@@ -139,32 +131,42 @@ def _by_tolerance(va: sympy.Expr, vb: sympy.Expr, tol: Tolerance | None, limits:
         return undecided(f"comparison failed ({type(exc).__name__})")
 
 
-def _in_reference_unit(qa: Quantity, qb: Quantity) -> tuple[sympy.Expr, bool, str] | Judgement:
-    """The answer's value in the reference's unit, whether digits are kept exactly (a power-of-ten factor),
-    and a note for the reason; or the judgement when the units cannot be reconciled."""
-    va = qa.parsed.value
-    assert isinstance(va, sympy.Expr)
+@dataclass(frozen=True, slots=True)
+class _Converted:
+    answer: sympy.Expr
+    """The answer's value in the reference's unit (for tolerances)."""
+    reference: sympy.Expr
+    """The reference's value in the answer's unit (for significant figures, counted where written)."""
+    note: str
+    """What was converted, for the reason."""
+
+
+def _converted(qa: Quantity, qb: Quantity) -> _Converted | Judgement:
+    """Both values in each other's unit, or the judgement when the units cannot be reconciled."""
+    va, vb = qa.parsed.value, qb.parsed.value
+    assert isinstance(va, sympy.Expr) and isinstance(vb, sympy.Expr)
     if qa.unit == qb.unit:
-        note = f" (same unit {qb.unit_text})" if qb.unit is not None else ""
-        return va, True, note
+        return _Converted(va, vb, f" (same unit {qb.unit_text})" if qb.unit is not None else "")
     if qa.unit is None:
-        return va, True, f" (a bare number, read in the reference's unit {qb.unit_text})"
+        return _Converted(va, vb, f" (a bare number, read in the reference's unit {qb.unit_text})")
     if qb.unit is None:
         if convert_factor(qa.unit, Unit(())) is not False:  # bytes, items: a count, compared as written
-            return va, True, f" (the answer's unit {qa.unit_text} is a count)"
+            return _Converted(va, vb, f" (the answer's unit {qa.unit_text} is a count)")
         return undecided(f"the answer gives a unit ({qa.unit_text}) and the reference none")
+    note = f" (converted {qa.unit_text} and {qb.unit_text})"
     if qa.unit.lone_offset or qb.unit.lone_offset:
-        kelvin = to_kelvin(va, qa.unit)
-        back = None if kelvin is None else from_kelvin(kelvin, qb.unit)
-        if back is None:
+        ka, kb = to_kelvin(va, qa.unit), to_kelvin(vb, qb.unit)
+        answer = None if ka is None else from_kelvin(ka, qb.unit)
+        reference = None if kb is None else from_kelvin(kb, qa.unit)
+        if answer is None or reference is None:
             return different(f"units of different dimensions ({qa.unit_text} vs {qb.unit_text})")
-        return back, False, f" (converted {qa.unit_text} to {qb.unit_text})"
+        return _Converted(answer, reference, note)
     factor = convert_factor(qa.unit, qb.unit)
     if factor is False:
         return different(f"units of different dimensions ({qa.unit_text} vs {qb.unit_text})")
-    if factor is None or factor is True:
+    if factor is None or factor is True or factor == 0:
         return undecided(f"cannot convert {qa.unit_text} to {qb.unit_text}")
-    return va * factor, _power_of_ten(factor), f" (converted {qa.unit_text} to {qb.unit_text})"
+    return _Converted(va * factor, vb / factor, note)
 
 
 def compare_quantities(
@@ -184,10 +186,10 @@ def compare_quantities(
     failed = _unread(qa, qb)
     if failed is not None:
         return failed
-    converted = _in_reference_unit(qa, qb)
+    converted = _converted(qa, qb)
     if isinstance(converted, Judgement):
         return converted
-    value, exact_digits, note = converted
+    value, note = converted.answer, converted.note
     vb = qb.parsed.value
     assert isinstance(vb, sympy.Expr)
     tol = tolerance
@@ -197,11 +199,12 @@ def compare_quantities(
             tol = Tolerance(relative=None if tol is None else tol.relative,
                             absolute=None if tol is None else tol.absolute, figures=figures)  # fmt: skip
     if tol is not None and tol.figures is not None:
-        da, db = _as_decimal(value), _as_decimal(vb)
+        va = qa.parsed.value
+        assert isinstance(va, sympy.Expr)
+        da, db = _as_decimal(va), _as_decimal(converted.reference)
         if da is None or db is None:
             return undecided("a significant-figures comparison needs two real numbers")
-        written = written_figures(qa.number)
-        judgement = _by_figures(written, da, db, tol, exact_digits)
+        judgement = _by_figures(written_figures(qa.number), da, db, tol)
         if judgement.decision is Decision.DIFFERENT and (
             tol.relative is not None or tol.absolute is not None
         ):

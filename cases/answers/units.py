@@ -24,6 +24,14 @@ __all__ = ["Quantity", "canonical_unit", "number_and_unit", "read_quantity", "sp
 _UNIT = re.compile(r"^[A-Za-zµμ°Ωℓ€£¥\\][A-Za-zµμ°Ωℓ€£¥0-9/^·*.\s(){}\\,-]{0,40}$")
 _PERCENT_WORD = re.compile(r"\s*(?:percent|per cent|pct)$", re.IGNORECASE)
 _CURRENCY_FIRST = re.compile(r"^([-+]?)(€|£|¥|US\$|USD|EUR|GBP)\s*(?=[\d.])")
+_APPROX_VALUE = re.compile(r"^(?:[^=≈]{1,40}?)\s*(?:≈|\\approx|=)\s*(?=[-+−\d.$€£¥])")
+"""``π ≈ 3.14``, ``g = 9.8 m/s^2``: a name and then the value; the value is the answer."""
+_FIGURES_REMARK = re.compile(
+    r"\s*\(?\s*(?:to\s+|at\s+)?\d{1,2}\s*(?:s\.?\s*f\.?|sig\.?\s*figs?\.?|significant\s+(?:figures?|digits?)|"
+    r"d\.?\s*p\.?|decimal\s+places?)\s*\)?\s*$",
+    re.IGNORECASE,
+)
+"""``3.14 (3 s.f.)``: a remark on the figures, not part of the number."""
 _DOLLAR_FIRST = re.compile(r"^\s*([-+]?)\s*(?:US)?\$\s*(?=[\d.])(?!.*\$)")
 """``$12.50``: a dollar sign before a number and no other ``$`` (normalisation would drop it as a math
 delimiter)."""
@@ -75,6 +83,9 @@ def read_quantity(text: str, *, limits: Limits = DEFAULT_LIMITS) -> Quantity:
     The whole text is tried as a number first; then the rightmost split whose number part is a
     symbol-free number and whose unit part reads as a unit.
     """
+    text = _FIGURES_REMARK.sub("", text)
+    if (approx := _APPROX_VALUE.match(text)) and "=" not in text[approx.end() :]:
+        text = text[approx.end() :]
     if dollar := _DOLLAR_FIRST.match(text):
         text = f"{dollar[1]}{text[dollar.end() :].strip()} USD"
     whole = parse_answer(text, kind=AnswerKind.NUMBER, limits=limits)

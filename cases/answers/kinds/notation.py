@@ -12,13 +12,14 @@ from collections.abc import Callable
 
 from judgeprobe.cases.answers.booleans import HEDGED, boolean_forms, canonical_boolean
 from judgeprobe.cases.answers.chemistry import canonical_species, render_species, species_forms
-from judgeprobe.cases.answers.complexity import canonical_class, class_forms, render_class
+from judgeprobe.cases.answers.complexity import canonical_class, class_forms, is_class_name, render_class
 from judgeprobe.cases.answers.dates import AMBIGUOUS, canonical_when, when_forms
 from judgeprobe.cases.answers.groups import canonical_group, group_forms, render_group
 from judgeprobe.cases.answers.hedges import hedged_by_words, never_hedged
 from judgeprobe.cases.answers.judgement import Judgement, different, same, undecided
 from judgeprobe.cases.answers.kinds.registry import AnswerKind, Comparison, KindSpec, register_kind
 from judgeprobe.cases.answers.kinds.slots import Choices, Folding, Route, Style
+from judgeprobe.cases.answers.named import compare_named, named_forms, read_named
 from judgeprobe.cases.answers.normalize import normalize
 
 __all__ = ["BOOLEAN", "CHEMISTRY", "COMPLEXITY_CLASS", "DATE", "GROUP", "compare_canonical"]
@@ -80,16 +81,29 @@ GROUP = register_kind(
 # --- complexity class -----------------------------------------------------------------------------------
 
 
+def _names_something(text: str) -> bool:
+    reading = read_named(text)
+    return bool(reading.entries or reading.decimals)
+
+
 def _compare_class(a: str, b: str, how: Comparison) -> Judgement:
+    """Class names by canonical spelling; a named constant or theorem (the kind is also used for named
+    objects) through the shared alias tables."""
+    if canonical_class(a) != canonical_class(b) and (_names_something(a) or _names_something(b)):
+        return compare_named(a, b)
     return compare_canonical(a, b, canonical_class, "class name")
 
 
 def _class_forms(text: str, kind: AnswerKind, choices: Choices | None) -> list[str]:
+    if not is_class_name(text) and _names_something(text):
+        return named_forms(text)  # a constant or theorem: its names, never an upper-cased spelling
     return class_forms(canonical_class(text))
 
 
 def _render_class(text: str, kind: AnswerKind, style: Style) -> str | None:
-    return render_class(canonical_class(text), style) if normalize(text, kind=kind) else None
+    if not normalize(text, kind=kind) or (not is_class_name(text) and _names_something(text)):
+        return None
+    return render_class(canonical_class(text), style)
 
 
 COMPLEXITY_CLASS = register_kind(

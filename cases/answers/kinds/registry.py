@@ -78,7 +78,7 @@ __all__ = [
 
 ENTRY_POINT_GROUP = "judgeprobe.answer_kinds"
 """Entry-point group of third-party answer kinds: each entry point names a module that registers kinds."""
-SHIPPED_FAMILIES = ("choice", "maths", "notation", "text", "approximate")
+SHIPPED_FAMILIES = ("choice", "maths", "notation", "text", "approximate", "objects")
 """Modules of :mod:`judgeprobe.cases.answers.kinds` holding the shipped rows, in registration order (the
 order in which kinds are listed in messages and ``--kind`` choices)."""
 
@@ -340,6 +340,11 @@ class AnswerKind(str, metaclass=_KindType):
     DATE: ClassVar[AnswerKind]
     BOOLEAN: ClassVar[AnswerKind]
     TEXT: ClassVar[AnswerKind]
+    DECIMAL: ClassVar[AnswerKind]
+    NAMED: ClassVar[AnswerKind]
+    SPACE: ClassVar[AnswerKind]
+    CARDINAL: ClassVar[AnswerKind]
+    ASYMPTOTIC: ClassVar[AnswerKind]
 
     def __new__(cls, value: object) -> AnswerKind:
         if isinstance(value, AnswerKind):
@@ -397,7 +402,8 @@ def _validate(value: str) -> AnswerKind:
 
 
 _SHIPPED_NAMES = ("multiple_choice", "number", "expression", "set", "tuple", "interval", "group",
-                  "complexity_class", "chemistry", "date", "boolean", "text")  # fmt: skip
+                  "complexity_class", "chemistry", "date", "boolean", "text", "decimal", "named", "space",
+                  "cardinal", "asymptotic")  # fmt: skip
 """The shipped kinds that are also class attributes of :class:`AnswerKind` (a kind added later needs none:
 code reads its row, never its name)."""
 for _name in _SHIPPED_NAMES:
