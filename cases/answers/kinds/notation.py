@@ -13,7 +13,7 @@ from collections.abc import Callable
 from judgeprobe.cases.answers.booleans import HEDGED, boolean_forms, canonical_boolean
 from judgeprobe.cases.answers.chemistry import canonical_species, render_species, species_forms
 from judgeprobe.cases.answers.complexity import canonical_class, class_forms, is_class_name, render_class
-from judgeprobe.cases.answers.dates import AMBIGUOUS, canonical_when, when_forms
+from judgeprobe.cases.answers.dates import AMBIGUOUS, canonical_when, date_readings, when_forms
 from judgeprobe.cases.answers.groups import canonical_group, group_forms, render_group
 from judgeprobe.cases.answers.hedges import hedged_by_words, never_hedged
 from judgeprobe.cases.answers.judgement import Judgement, different, same, undecided
@@ -159,7 +159,25 @@ CHEMISTRY = register_kind(
 def _compare_date(a: str, b: str, how: Comparison) -> Judgement:
     wa, wb = canonical_when(a), canonical_when(b)
     if wa is AMBIGUOUS or wb is AMBIGUOUS:
-        return undecided("a numeric date reads differently in month/day and day/month order")
+        ra, rb = date_readings(a), date_readings(b)
+        if not ra or not rb:
+            unread = a if not ra else b
+            return different(f"{unread[:40]!r} is not read as a date/time")
+        matches = [x.same_moment(y) for x in ra for y in rb]
+        if all(matches):
+            return same("every reading of the numeric date is the same date")
+        if not any(matches):
+            return different("no reading of the numeric date (month/day or day/month) is the reference's")
+        return undecided(
+            "a numeric date reads differently in month/day and day/month order, and only one reading matches"
+        )
+    if wa is not None and wb is not None and wa.offset is not None and wb.offset is not None:
+        if wa.same_moment(wb):
+            return same(f"the same moment ({wa.utc()} UTC)")
+        return different(f"different moments ({wa} vs {wb})")
+    if wa is not None and wb is not None and wa.same_moment(wb):
+        zone = "" if wa.offset == wb.offset else "; the time zone is given on one side only"
+        return same(f"same date/time ({wb}{zone})")
     if wa is not None and wb is not None and (wa.year is None) != (wb.year is None):
         day_only, dated = (wa, wb) if wa.year is None else (wb, wa)
         if day_only.weekday is not None and day_only.hour is None and dated.weekday is not None:
