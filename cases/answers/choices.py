@@ -39,7 +39,7 @@ _TEXT_LETTER = re.compile(r"^(.+?)\s*\(([A-Za-z])\)$")
 _LETTER_TEXT = re.compile(
     r"^(?:\(([A-Za-z])\)|([A-Za-z])\s*(?:[.:)\]=|/~]|--?|[–—])|\[([A-Za-z])\])\s*(.+)$", re.DOTALL
 )
-"""A letter, a separator (``.``, ``:``, ``)``, ``-``, ``–``, ``—``, ``--``, ``=``, ``|``, ``/``, ``~``), text."""
+"""A letter, a separator (``.``, ``:``, ``)``, ``-``, ``–``, ``--``, ``=``, ``|``, ``/``, ``~``) and text."""
 _LETTER_SPACE_TEXT = re.compile(r"^([A-Za-z])\s+(.+)$", re.DOTALL)
 _LEAD_IN = re.compile(
     r"^(?:(?:so|thus|hence|therefore|i think|i believe|i'm (?:fairly |quite )?(?:sure|confident)(?: that)?)"
