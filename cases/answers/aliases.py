@@ -38,7 +38,16 @@ import yaml
 
 from judgeprobe.cases.answers.normalize import normalize
 
-__all__ = ["AliasEntry", "AliasError", "AliasTable", "alias_key", "alias_table", "table_names"]
+__all__ = [
+    "OPPOSITES_FILE",
+    "AliasEntry",
+    "AliasError",
+    "AliasTable",
+    "alias_key",
+    "alias_table",
+    "opposites",
+    "table_names",
+]
 
 
 class AliasError(ValueError):
@@ -186,7 +195,7 @@ def _tables() -> dict[str, AliasTable]:
         folder = resources.files("judgeprobe.cases").joinpath("aliases")
         tables: dict[str, AliasTable] = {}
         for item in sorted(folder.iterdir(), key=lambda p: p.name):
-            if item.name.endswith(".yaml"):
+            if item.name.endswith(".yaml") and item.name != OPPOSITES_FILE:
                 table = _parse(item.read_text(encoding="utf-8"), item.name)
                 if table.name in tables:
                     raise AliasError(f"{item.name}: table {table.name!r} is defined twice")
@@ -204,6 +213,31 @@ def alias_table(name: str) -> AliasTable:
     if name not in tables:
         raise KeyError(f"no alias table {name!r}; expected one of {', '.join(sorted(tables))}")
     return tables[name]
+
+
+OPPOSITES_FILE = "opposites.yaml"
+"""The file of predicate/opposite pairs (``[prime, composite]``) in the aliases folder."""
+
+
+@lru_cache(maxsize=1)
+def opposites() -> dict[str, str]:
+    """Predicate -> its opposite, both directions (``prime`` <-> ``composite``), from ``opposites.yaml``.
+
+    Raises:
+        AliasError: the file is malformed.
+    """
+    item = resources.files("judgeprobe.cases").joinpath("aliases").joinpath(OPPOSITES_FILE)
+    data = yaml.safe_load(item.read_text(encoding="utf-8"))
+    pairs = data.get("pairs") if isinstance(data, Mapping) else None
+    if not isinstance(pairs, list):
+        raise AliasError(f"{OPPOSITES_FILE}: expected a mapping with a list 'pairs'")
+    found: dict[str, str] = {}
+    for index, pair in enumerate(pairs):
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(w, str) and w for w in pair)):
+            raise AliasError(f"{OPPOSITES_FILE}: pairs[{index}]: expected [predicate, opposite]")
+        a, b = (w.lower() for w in pair)
+        found[a], found[b] = b, a
+    return found
 
 
 def table_names() -> tuple[str, ...]:

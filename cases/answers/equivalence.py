@@ -47,6 +47,7 @@ def _cached(
     tolerance: Tolerance | None,
     limits: Limits,
     choice_conflict: ChoiceConflict,
+    question: str,
 ) -> Judgement:
     longest = limits.max_length * spec.length_factor
     if max(len(a), len(b)) > longest:
@@ -59,7 +60,8 @@ def _cached(
     if spec.hedged(a[:2000]) or spec.hedged(b[:2000]):
         return different("hedged answer with several candidates")
     relative = None if tolerance is None else tolerance.relative
-    return spec.compare(a, b, Comparison(kind, choices, relative, limits, tolerance, choice_conflict))
+    how = Comparison(kind, choices, relative, limits, tolerance, choice_conflict, question)
+    return spec.compare(a, b, how)
 
 
 def equivalent(
@@ -71,6 +73,7 @@ def equivalent(
     tolerance: float | Tolerance | None = None,
     limits: Limits = DEFAULT_LIMITS,
     choice_conflict: ChoiceConflict = "incorrect",
+    question: str = "",
 ) -> Judgement:
     """Whether answers ``a`` and ``b`` name the same thing under ``kind``.
 
@@ -88,6 +91,7 @@ def equivalent(
         limits: Parser and time limits.
         choice_conflict: Multiple choice: what an answer whose letter and text disagree gets
             (``incorrect``: different, or ``undecided``).
+        question: The question, when known: a yes/no answer in words is read against it.
 
     Returns:
         A :class:`Judgement`; never raises on bad answers (they are undecided or different, with a reason).
@@ -100,7 +104,15 @@ def equivalent(
     try:
         spec = Tolerance.of(tolerance)
         return _cached(
-            str(a), str(b), resolved, resolved.spec, freeze_choices(choices), spec, limits, choice_conflict
+            str(a),
+            str(b),
+            resolved,
+            resolved.spec,
+            freeze_choices(choices),
+            spec,
+            limits,
+            choice_conflict,
+            str(question)[:2000],
         )
     except Uncacheable as exc:
         return exc.judgement

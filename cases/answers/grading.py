@@ -44,6 +44,7 @@ def _by_route(
     tolerance: Tolerance | None,
     limits: Limits,
     conflict: ChoiceConflict,
+    question: str,
 ) -> Judgement:
     if route is Route.EXACT:
         same = normalize(answer, kind=kind) == normalize(reference, kind=kind)
@@ -58,7 +59,7 @@ def _by_route(
         math_kind = kind if kind.spec.route is Route.MATH else AnswerKind.EXPRESSION
         return equivalent(answer, reference, kind=math_kind, tolerance=tolerance, limits=limits)
     return equivalent(answer, reference, kind=kind, choices=choices, tolerance=tolerance, limits=limits,
-                      choice_conflict=conflict)  # fmt: skip
+                      choice_conflict=conflict, question=question)  # fmt: skip
 
 
 def grade(
@@ -73,6 +74,7 @@ def grade(
     limits: Limits = DEFAULT_LIMITS,
     choice_conflict: ChoiceConflict = "incorrect",
     rules: ReferenceRules | None = None,
+    question: str = "",
 ) -> Grading:
     """Grade a whole response against a reference answer.
 
@@ -95,6 +97,7 @@ def grade(
         choice_conflict: Multiple choice: the verdict when the letter and the choice text disagree.
         rules: The case's :class:`~judgeprobe.cases.answers.rules.ReferenceRules` (a request carries
             them); each rule set there replaces the argument of the same name.
+        question: The question, when known (a yes/no answer in words is read against it).
 
     Returns:
         A :class:`Grading`; never raises on bad answers (undecided or different, with a reason).
@@ -114,11 +117,11 @@ def grade(
     if not normalize(answer, kind=resolved):
         return Grading(Decision.DIFFERENT, NO_ANSWER, answer, None)
     how = resolved.spec.route if route is None else Route(route)
-    found = _by_route(how, answer, reference, resolved, choices, precision, limits, choice_conflict)
+    found = _by_route(how, answer, reference, resolved, choices, precision, limits, choice_conflict, question)
     if found.decision is not Decision.EQUIVALENT:
         unsure = found if found.decision is Decision.UNDECIDED else None
         for alias in aliases:
-            other = _by_route(how, answer, alias, resolved, choices, precision, limits, choice_conflict)
+            other = _by_route(how, answer, alias, resolved, choices, precision, limits, choice_conflict, question)
             if other.decision is Decision.EQUIVALENT:
                 return Grading(other.decision, f"{other.reason} (alias {alias!r})", answer, how)
             if unsure is None and other.decision is Decision.UNDECIDED:

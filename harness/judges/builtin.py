@@ -78,6 +78,7 @@ class BuiltinJudge(Judge):
             choices=request.choices,
             route=_ROUTES[self.grader],
             rules=request.rules,
+            question=request.question,
         )
         shown = " ".join(grading.answer.split())
         if grading.route is None:  # no answer to compare

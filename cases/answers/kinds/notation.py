@@ -211,10 +211,10 @@ DATE = register_kind(
 
 
 def _compare_boolean(a: str, b: str, how: Comparison) -> Judgement:
-    ba, bb = canonical_boolean(a), canonical_boolean(b)
+    ba, bb = canonical_boolean(a, how.question), canonical_boolean(b, how.question)
     if HEDGED in (ba, bb) and ba != bb:
         return different("hedged yes/no answer")
-    return compare_canonical(a, b, canonical_boolean, "yes/no answer")
+    return compare_canonical(a, b, lambda text: canonical_boolean(text, how.question), "yes/no answer")
 
 
 def _boolean_forms(text: str, kind: AnswerKind, choices: Choices | None) -> list[str]:

@@ -106,6 +106,9 @@ class Comparison:
     """The case's whole tolerance: relative, absolute or significant figures (``None``: the default)."""
     choice_conflict: ChoiceConflict = "incorrect"
     """Multiple choice: the decision when an answer's letter and choice text disagree."""
+    question: str = ""
+    """The question, when the caller has it (``""`` otherwise): some answers are read against it (``91 is
+    composite`` answers ``Is 91 prime?``)."""
 
     @property
     def conflict(self) -> Decision:
