@@ -24,10 +24,7 @@ _YES = frozenset({"yes", "y", "true", "t", "correct", "right", "affirmative", "y
 _NO = frozenset({"no", "n", "false", "f", "incorrect", "wrong", "negative", "nope", "not"})
 _PLAIN = {"yes": True, "true": True, "no": False, "false": False}
 _HEDGES = frozenset({"or", "maybe", "perhaps", "possibly", "depends", "unclear", "unsure", "both"})
-_IDIOMS = (
-    (re.compile(r"\b(?:no doubt(?: about it)?|without (?:a )?doubt|of course|certainly|definitely|absolutely)\b"),
-     "yes"),
-)  # fmt: skip
+_YES_IDIOM = re.compile(r"\b(?:no doubt(?: about it)?|without (?:a )?doubt|of course|certainly|definitely)\b")
 _NOT_NECESSARILY = re.compile(r"\bnot (?:necessarily|always|in general)\b")
 _UNIVERSAL = re.compile(r"\b(?:must|always|necessarily|every|all|any)\b", re.IGNORECASE)
 """``Not necessarily`` answers a ``must``/``always`` question with no; elsewhere it commits to nothing."""
@@ -117,8 +114,7 @@ def canonical_boolean(text: str, question: str = "") -> bool | str | None:
     See the module docstring; ``question`` (optional) lets an answer in words be read.
     """
     norm = normalize(text, kind=AnswerKind.BOOLEAN)[:600]
-    for pattern, word in _IDIOMS:
-        norm = pattern.sub(word, norm)
+    norm = _YES_IDIOM.sub("yes", norm)
     norm = _NOT_NECESSARILY.sub("no" if _UNIVERSAL.search(question) else "maybe", norm)
     sentences = [s.strip(" .!?;") for s in _SENTENCES.split(norm) if s.strip(" .!?;")]
     if not sentences:

@@ -121,7 +121,9 @@ def grade(
     if found.decision is not Decision.EQUIVALENT:
         unsure = found if found.decision is Decision.UNDECIDED else None
         for alias in aliases:
-            other = _by_route(how, answer, alias, resolved, choices, precision, limits, choice_conflict, question)
+            other = _by_route(
+                how, answer, alias, resolved, choices, precision, limits, choice_conflict, question
+            )
             if other.decision is Decision.EQUIVALENT:
                 return Grading(other.decision, f"{other.reason} (alias {alias!r})", answer, how)
             if unsure is None and other.decision is Decision.UNDECIDED:

@@ -11,7 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from judgeprobe.cases.answers.booleans import HEDGED, boolean_forms, canonical_boolean
-from judgeprobe.cases.answers.chemistry import canonical_species, render_species, species_forms
+from judgeprobe.cases.answers.chemistry import (
+    canonical_species,
+    composition,
+    isomer_of,
+    render_species,
+    species_forms,
+)
 from judgeprobe.cases.answers.complexity import canonical_class, class_forms, is_class_name, render_class
 from judgeprobe.cases.answers.dates import AMBIGUOUS, canonical_when, date_readings, when_forms
 from judgeprobe.cases.answers.groups import canonical_group, group_forms, render_group
@@ -125,6 +131,24 @@ COMPLEXITY_CLASS = register_kind(
 
 
 def _compare_species(a: str, b: str, how: Comparison) -> Judgement:
+    """Formulas and names through the species table; isomers that share a formula are told apart by name
+    (``C6H12O6`` names no one sugar); inorganic formulas with the same elements are the same compound
+    written another way (``[Cu(H2O)4]SO4·H2O`` = ``CuSO4·5H2O``)."""
+    ia, ib = isomer_of(a), isomer_of(b)
+    if ia is not None or ib is not None:
+        if ia is not None and ib is not None:
+            return same(f"both name {ia}") if ia == ib else different(f"different isomers ({ia} vs {ib})")
+        named, formula = (a, b) if ia is not None else (b, a)
+        if canonical_species(formula) == canonical_species(named):
+            return different(
+                f"{formula[:30]!r} is a formula shared by isomers; it does not name {ia or ib} alone"
+            )
+    ca, cb = canonical_species(a), canonical_species(b)
+    if ca is None or cb is None or ca != cb:
+        xa, xb = composition(a), composition(b)
+        if xa and xa == xb and "C" not in xa:
+            elements = ", ".join(f"{k}{v}" for k, v in sorted(xa.items()))
+            return same(f"the same elements in the same numbers ({elements})")
     return compare_canonical(a, b, canonical_species, "species")
 
 
