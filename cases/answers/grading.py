@@ -57,7 +57,8 @@ def _by_route(
                           choice_conflict=conflict)  # fmt: skip
     if route is Route.MATH:
         math_kind = kind if kind.spec.route is Route.MATH else AnswerKind.EXPRESSION
-        return equivalent(answer, reference, kind=math_kind, tolerance=tolerance, limits=limits)
+        return equivalent(answer, reference, kind=math_kind, tolerance=tolerance, limits=limits,
+                          question=question)  # fmt: skip
     return equivalent(answer, reference, kind=kind, choices=choices, tolerance=tolerance, limits=limits,
                       choice_conflict=conflict, question=question)  # fmt: skip
 

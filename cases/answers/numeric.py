@@ -10,6 +10,7 @@ alone is compared by number only when it is dimensionless (``bytes``), otherwise
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
@@ -30,7 +31,12 @@ def _side(parsed_reason: str, which: str) -> str:
     return f"the {which} could not be read as a number ({parsed_reason})"
 
 
+_PLUS_MINUS = re.compile(r"±|\\pm\b|\+/-|\+-(?=\d)")
+
+
 def _unread(qa: Quantity, qb: Quantity) -> Judgement | None:
+    if _PLUS_MINUS.search(qa.number) and not _PLUS_MINUS.search(qb.number):
+        return different("two values (±) where one number is expected")
     for quantity in (qa, qb):
         if quantity.parsed.undecided and "budget" in quantity.parsed.reason:
             raise Uncacheable(undecided(quantity.parsed.reason))

@@ -23,12 +23,14 @@ import sympy
 from judgeprobe.cases.answers.budget import BudgetExceeded, Deadline, run_with_budget
 from judgeprobe.cases.answers.compare import compare_values
 from judgeprobe.cases.answers.hedges import hedged_by_words, hedged_number
-from judgeprobe.cases.answers.judgement import Judgement, Uncacheable, different, undecided
+from judgeprobe.cases.answers.judgement import Decision, Judgement, Uncacheable, different, undecided
 from judgeprobe.cases.answers.kinds.maths_forms import math_forms, render_math
 from judgeprobe.cases.answers.kinds.registry import Comparison, KindSpec, register_kind
 from judgeprobe.cases.answers.kinds.slots import Folding, Route
 from judgeprobe.cases.answers.limits import Limits
+from judgeprobe.cases.answers.named import read_named
 from judgeprobe.cases.answers.numeric import compare_quantities
+from judgeprobe.cases.answers.required_form import form_problem
 from judgeprobe.cases.answers.safe_math import Parsed, parse_answer
 from judgeprobe.cases.answers.tolerance import Tolerance
 
@@ -87,21 +89,76 @@ def number_tolerance(how: Comparison) -> Tolerance | None:
     return how.precision if how.precision is not None else Tolerance.of(how.tolerance)
 
 
+def _in_form(judgement: Judgement, a: str, b: str, how: Comparison) -> Judgement:
+    """An equal answer that lacks the form the question asks for (factored, simplest radical form, …) is a
+    different answer (:mod:`~judgeprobe.cases.answers.required_form`)."""
+    if judgement.decision is Decision.EQUIVALENT and how.question:
+        missing = form_problem(a, b, how.question)
+        if missing is not None:
+            return different(f"equal in value, but not in {missing}, which the question asks for")
+    return judgement
+
+
 def compare_number(a: str, b: str, how: Comparison) -> Judgement:
     """The ``number`` comparer: values within the case's tolerance (relative, absolute or significant
     figures), units converted with pint (see :mod:`~judgeprobe.cases.answers.numeric`)."""
-    return compare_quantities(a, b, number_tolerance(how), how.limits)
+    return _in_form(compare_quantities(a, b, number_tolerance(how), how.limits), a, b, how)
+
+
+_DEGREES = re.compile(r"^(.+?)\s*(?:°|\^\s*\{?\s*\\circ\s*\}?|\\degree)\s*$")
+_CONSTANT_NAME = re.compile(r"^(?:[A-Z]|[ck]|[A-Zck]_?\{?\d\}?)$")
+
+
+def _degrees(text: str) -> str:
+    """``45°`` as ``(45)*pi/180``: an angle in degrees read in radians."""
+    m = _DEGREES.match(text.strip())
+    return f"({m[1]})*pi/180" if m else text
+
+
+def _parsed(text: str, how: Comparison) -> Parsed:
+    parsed = parse_answer(_degrees(text), kind=how.kind, limits=how.limits)
+    if parsed.undecided and parsed.prose:  # "the golden ratio φ": a constant by name
+        reading = read_named(text, ("constants",))
+        means = {entry.means for _, entry in reading.entries}
+        if len(means) == 1 and None not in means and not reading.rest and not reading.decimals:
+            return parse_answer(str(next(iter(means))), kind=how.kind, limits=how.limits)
+    return parsed
+
+
+def _renamed_constant(va: object, vb: object) -> sympy.Basic | None:
+    """``x² + K`` for ``x² + C``: ``va`` with its one extra symbol renamed to ``vb``'s one extra symbol, when
+    both look like arbitrary constants; ``None`` otherwise."""
+    if not (isinstance(va, sympy.Expr) and isinstance(vb, sympy.Expr)):
+        return None
+    only_a, only_b = va.free_symbols - vb.free_symbols, vb.free_symbols - va.free_symbols
+    if len(only_a) != 1 or len(only_b) != 1:
+        return None
+    (sa,), (sb,) = only_a, only_b
+    if not (_CONSTANT_NAME.match(str(sa)) and _CONSTANT_NAME.match(str(sb))):
+        return None
+    return va.subs(sa, sb)
 
 
 def compare_math(a: str, b: str, how: Comparison) -> Judgement:
     """The comparer of ``expression``, ``set``, ``tuple`` and ``interval``: both parsed with the kind's
-    shape rules, then compared as values."""
-    pa = parse_answer(a, kind=how.kind, limits=how.limits)
-    pb = parse_answer(b, kind=how.kind, limits=how.limits)
+    shape rules, then compared as values. An angle in degrees is read in radians, a constant named in
+    words by its value; an arbitrary constant may be named differently (``+ K`` for ``+ C``); an equal
+    expression not in the form the question asks for is a different answer."""
+    pa, pb = _parsed(a, how), _parsed(b, how)
     failed = _unparsed(pa, pb)
     if failed is not None:
         return failed
-    return _compare(pa.value, pb.value, how.tolerance, how.limits)
+    judgement = _compare(pa.value, pb.value, how.tolerance, how.limits)
+    if (
+        judgement.decision is Decision.DIFFERENT
+        and (renamed := _renamed_constant(pa.value, pb.value)) is not None
+    ):
+        again = _compare(renamed, pb.value, how.tolerance, how.limits)
+        if again.decision is Decision.EQUIVALENT:
+            judgement = Judgement(
+                again.decision, f"{again.reason} (the arbitrary constant named differently)"
+            )
+    return _in_form(judgement, a, b, how)
 
 
 def _hedged_set(raw: str) -> bool:
