@@ -26,7 +26,8 @@ from judgeprobe.harness.judges.registry import JudgeConfig, load_judge, register
 
 if _typing.TYPE_CHECKING:
     from judgeprobe.harness.run.runner import RunOptions, RunStats, run, run_async
-    from judgeprobe.harness.session import SuitePlan, SuiteRun, plan_suite, run_suite
+    from judgeprobe.harness.run.selection import Selection
+    from judgeprobe.harness.session import RunResults, SuitePlan, SuiteRun, plan_suite, run_suite, run_tail
     from judgeprobe.harness.store import RunStore
     from judgeprobe.harness.store.frame import load_run
 
@@ -36,6 +37,9 @@ _LAZY: dict[str, str] = {
     "RunStats": "judgeprobe.harness.run.runner",
     "run": "judgeprobe.harness.run.runner",
     "run_async": "judgeprobe.harness.run.runner",
+    "Selection": "judgeprobe.harness.run.selection",
+    "RunResults": "judgeprobe.harness.session",
+    "run_tail": "judgeprobe.harness.session",
     "SuitePlan": "judgeprobe.harness.session",
     "SuiteRun": "judgeprobe.harness.session",
     "plan_suite": "judgeprobe.harness.session",
@@ -64,8 +68,10 @@ __all__ = [
     "JudgeRequest",
     "ReplayMissing",
     "RunOptions",
+    "RunResults",
     "RunStats",
     "RunStore",
+    "Selection",
     "Status",
     "StoreError",
     "SuitePlan",
@@ -78,4 +84,5 @@ __all__ = [
     "run",
     "run_async",
     "run_suite",
+    "run_tail",
 ]

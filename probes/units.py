@@ -8,6 +8,7 @@ and the placebo (the judge's noise floor).
 from __future__ import annotations
 
 from judgeprobe.cases.models import AnyCase, GradeCase, PairwiseCase
+from judgeprobe.probes.labels import ScoreLabel
 from judgeprobe.probes.variant import Relation, Slot, Variant
 
 __all__ = ["PAIR_UNIT", "base_variants"]
@@ -69,7 +70,7 @@ def base_variants(case: AnyCase, *, seed: int = 0) -> list[Variant]:
             chain=(),
             seed=seed,
             relation=Relation.BASE,
-            label=f"{response.label[0]}-{response.label[1]}",
+            label=str(ScoreLabel(*response.label)),
         )
         for response in case.responses
     ]

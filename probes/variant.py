@@ -105,7 +105,7 @@ class Variant:
     """What the verdict must do relative to the base verdict."""
     label: str
     """Label the variant now carries: grade ``correct``/``incorrect``; pairwise the preferred response id or
-    ``tie``; score ``low-high``."""
+    ``tie``; score ``low-high`` (made and read by :class:`~judgeprobe.probes.labels.ScoreLabel`)."""
     family: str = "base"
     """Family of the last (deciding) probe step, ``base`` for the unperturbed variant."""
     presentation: tuple[tuple[str, str], ...] = ()

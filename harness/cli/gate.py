@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from judgeprobe.harness.cli.options import selection_options
+from judgeprobe.harness.cli.options import SelectionFlags, selection_options
 
 __all__ = ["gate"]
 
@@ -61,11 +61,17 @@ _SHARE = click.FloatRange(min=0, max=1)
 @click.option(
     "--run-dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Gate an existing run folder instead of running the suite.",
+    help="Gate an existing run folder (its latest run, or --run KEY) instead of running the suite.",
+)
+@click.option(
+    "--run",
+    "run_key",
+    default=None,
+    metavar="KEY",
+    help="With --run-dir: the run to gate (see 'judgeprobe runs').",
 )
 @selection_options(from_settings=True)
 @click.option("--repeats", type=click.IntRange(min=1), default=None, help="Draws per variant.")
-@click.option("--seed", type=int, default=None, help="Seed of the probes' random draws.")
 @click.option("--concurrency", type=click.IntRange(min=1), default=None, help="Judge calls in flight.")
 @click.option(
     "--out",
@@ -119,15 +125,9 @@ def gate(
     config_path: Path | None,
     judge_spec: str | None,
     run_dir: Path | None,
-    case_dirs: tuple[Path, ...],
-    no_builtin_cases: bool | None,
-    case_ids: tuple[str, ...],
-    tags: tuple[str, ...],
-    kinds: tuple[str, ...],
-    modes: tuple[str, ...],
-    probe_selector: str | None,
+    run_key: str | None,
+    selection: SelectionFlags,
     repeats: int | None,
-    seed: int | None,
     concurrency: int | None,
     out_dir: Path | None,
     baseline: Path | None,
@@ -174,15 +174,7 @@ def _gate(opts: dict[str, Any]) -> None:
     settings = load_settings(opts["config_path"])
     run_over = {
         "judge": opts["judge_spec"],
-        "cases": opts["case_dirs"] or None,
-        "builtin_cases": False if opts["no_builtin_cases"] else None,
-        "case_ids": opts["case_ids"] or None,
-        "tags": opts["tags"] or None,
-        "kinds": opts["kinds"] or None,
-        "modes": opts["modes"] or None,
-        "probes": opts["probe_selector"],
         "repeats": opts["repeats"],
-        "seed": opts["seed"],
         "concurrency": opts["concurrency"],
         "baseline": opts["baseline"],
         "out": opts["out_dir"],
@@ -204,11 +196,16 @@ def _gate(opts: dict[str, Any]) -> None:
             "--update-baseline needs a baseline file: --baseline PATH or run.baseline in settings"
         )
     console = Console(stderr=False, width=max(100, Console().width))
+    if opts["run_key"] is not None and opts["run_dir"] is None:
+        raise click.UsageError("--run picks a run of a recorded folder: give --run-dir too")
     if opts["run_dir"] is not None:
-        result, run_dir = _gate_recorded(opts["run_dir"], settings, baseline, opts["update_baseline"])
+        result, run_dir = _gate_recorded(
+            opts["run_dir"], opts["run_key"], settings, baseline, opts["update_baseline"]
+        )
     else:
+        selection = opts["selection"].over(settings.run.selection())
         result, run_dir = _gate_live(
-            settings, baseline, opts["update_baseline"], not opts["no_progress"], console
+            settings, selection, baseline, opts["update_baseline"], not opts["no_progress"], console
         )
     from judgeprobe.harness.gate.terminal import print_result
 
@@ -238,31 +235,18 @@ def _stats_settings(limit: float) -> Any:
     return Settings(**{**DEFAULT_SETTINGS.model_dump(), "threshold": limit})
 
 
-def _gate_recorded(run_dir: Path, settings: Any, baseline: Path | None, update: bool) -> tuple[Any, Path]:
-    from judgeprobe.harness.gate.check import gate_frame, load_recorded, registered_probe_names
-    from judgeprobe.harness.stats.summary import build_summary
+def _gate_recorded(
+    run_dir: Path, run_key: str | None, settings: Any, baseline: Path | None, update: bool
+) -> tuple[Any, Path]:
+    from judgeprobe.harness.gate.check import gate_recorded
+    from judgeprobe.harness.session.tail import run_tail
 
-    frame, name, judge_hash, repeats = load_recorded(run_dir)
-    summary = build_summary(frame, settings=_stats_settings(settings.gate.max_excess_flip_rate))
-    probes = sorted(set(frame["probe"]) - {"base"})
-    result = gate_frame(
-        frame,
-        summary,
-        settings.gate,
-        judge=name,
-        judge_hash=judge_hash,
-        repeats=repeats,
-        covered_cases=sorted(set(frame["case_id"])),
-        covered_probes=probes,
-        baseline=baseline,
-        update_baseline=update,
-        known_probes=registered_probe_names(),
-    )
-    return result, run_dir
+    results = run_tail(run_dir, run_key, settings=_stats_settings(settings.gate.max_excess_flip_rate))
+    return gate_recorded(results, settings.gate, baseline=baseline, update_baseline=update), run_dir
 
 
 def _gate_live(
-    settings: Any, baseline: Path | None, update: bool, progress: bool, console: Any
+    settings: Any, selection: Any, baseline: Path | None, update: bool, progress: bool, console: Any
 ) -> tuple[Any, Path]:
     from judgeprobe.cases.loader import load_library
     from judgeprobe.harness.gate.check import gate_run
@@ -270,16 +254,8 @@ def _gate_live(
     from judgeprobe.harness.session import plan_suite, run_suite
 
     run = settings.run
-    library = load_library(list(run.cases), include_builtin=run.builtin_cases)
-    plan = plan_suite(
-        library=library,
-        case_ids=run.case_ids,
-        tags=run.tags,
-        kinds=run.kinds,
-        modes=run.modes,
-        probes=run.probes,
-        seed=run.seed,
-    )
+    library = load_library(list(selection.case_dirs), include_builtin=selection.builtin_cases)
+    plan = plan_suite(selection, library=library)
     if not plan.cases:
         raise click.UsageError("no case matches the selection; see 'judgeprobe cases list'")
     suite = run_suite(

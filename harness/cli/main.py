@@ -26,12 +26,14 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         "Search for a minimal probe chain that flips a judge on one case.",
     ),
     "report": ("judgeprobe.harness.cli.report", "Rebuild the reports of a run from its store."),
+    "runs": ("judgeprobe.harness.cli.runs", "List the runs recorded in a run folder (or below a parent)."),
     "batch": (
         "judgeprobe.harness.cli.batch",
         "Export pending requests as batch JSONL and import the results.",
     ),
     "gate": ("judgeprobe.harness.cli.gate", "Gate a run against thresholds and a committed baseline (CI)."),
     "diff": ("judgeprobe.harness.cli.diff", "Compare two judge configurations on the same variants."),
+    "audit": ("judgeprobe.harness.cli.audit", "Audit a judge's verdicts in judged-results files."),
 }
 """Command name -> (module, one-line help). The module defines a click command named like the command."""
 

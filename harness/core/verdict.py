@@ -6,11 +6,22 @@ statistics and the reports all speak this vocabulary, and it imports nothing of 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["RETRYABLE", "ErrorKind", "Status", "Verdict", "is_retryable"]
+__all__ = [
+    "RETRYABLE",
+    "TABULAR_VERDICT_FIELDS",
+    "VERDICT_FIELDS",
+    "ErrorKind",
+    "Status",
+    "Verdict",
+    "is_retryable",
+]
+
+_STORE_ONLY = {"tabular": False}
+"""Field metadata: the store keeps the field, the per-draw table (frame, ``results.jsonl``) leaves it out."""
 
 
 class Status(StrEnum):
@@ -59,8 +70,8 @@ class Verdict:
     """The final answer the judge says it extracted from the response, where it reports one."""
     confidence: float | None = None
     """Confidence in percent (0–100) where the judge reports one (HLE: taken from the response)."""
-    reasoning: str | None = None
-    """The judge's stated reasoning, where it gives one."""
+    reasoning: str | None = field(default=None, metadata=_STORE_ONLY)
+    """The judge's stated reasoning, where it gives one (kept in the store, not in the per-draw table)."""
     reason: str | None = None
     """Why the draw is unscored, errored or skipped."""
     error_kind: ErrorKind | None = None
@@ -77,8 +88,8 @@ class Verdict:
     """Prompt tokens reported by the backend."""
     output_tokens: int | None = None
     """Completion tokens reported by the backend."""
-    meta: Mapping[str, Any] = field(default_factory=dict)
-    """Backend-specific extras (JSON-serialisable)."""
+    meta: Mapping[str, Any] = field(default_factory=dict, metadata=_STORE_ONLY)
+    """Backend-specific extras (JSON-serialisable; kept in the store, not in the per-draw table)."""
 
     @classmethod
     def judged(cls, outcome: str, **kw: Any) -> Verdict:
@@ -100,11 +111,16 @@ class Verdict:
         """The judge does not handle this kind of request."""
         return cls(status=Status.SKIPPED, reason=reason, **kw)
 
+    def plain(self) -> dict[str, Any]:
+        """Every field by name, enums as their text (``meta`` is the verdict's own mapping, not a copy)."""
+        values = {name: getattr(self, name) for name in VERDICT_FIELDS}
+        values["status"] = str(self.status)
+        values["error_kind"] = str(self.error_kind) if self.error_kind else None
+        return values
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        data = asdict(self)
-        data["status"] = str(self.status)
-        data["error_kind"] = str(self.error_kind) if self.error_kind else None
+        data = self.plain()
         data["meta"] = dict(self.meta)
         return data
 
@@ -117,6 +133,16 @@ class Verdict:
             values["error_kind"] = ErrorKind(values["error_kind"])
         return cls(**values)
 
+
+VERDICT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Verdict))
+"""Every field of a verdict, in order: the store keeps them all (the one definition of a verdict's shape; the
+record, the store's row layout and the frame's columns are derived from it)."""
+
+TABULAR_VERDICT_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(Verdict) if f.metadata.get("tabular", True)
+)
+"""The verdict fields that are columns of the per-draw table (a record's ``to_dict``, the frame,
+``results.jsonl``): all but the free text ``reasoning`` and the backend's ``meta``."""
 
 RETRYABLE: frozenset[ErrorKind] = frozenset(
     {ErrorKind.TIMEOUT, ErrorKind.RATE_LIMIT, ErrorKind.SERVER, ErrorKind.CONNECTION}

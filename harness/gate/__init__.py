@@ -8,7 +8,7 @@ from judgeprobe.harness.gate.baseline import (
     read_baseline,
     write_baseline,
 )
-from judgeprobe.harness.gate.check import gate_frame, gate_run, load_recorded
+from judgeprobe.harness.gate.check import gate_frame, gate_recorded, gate_run
 from judgeprobe.harness.gate.markdown import append_step_summary, render_gate_markdown
 from judgeprobe.harness.gate.rules import FailedRule, GateResult, evaluate
 from judgeprobe.harness.gate.settings import (
@@ -32,8 +32,8 @@ __all__ = [
     "append_step_summary",
     "evaluate",
     "gate_frame",
+    "gate_recorded",
     "gate_run",
-    "load_recorded",
     "load_settings",
     "read_baseline",
     "render_gate_markdown",

@@ -39,6 +39,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.run.selection import Selection
 
 __all__ = [
     "GateSettings",
@@ -102,6 +103,8 @@ class RunSettings(_Model):
     """Only cases with any of these tags."""
     kinds: tuple[str, ...] = ()
     """Only grade cases of these answer kinds."""
+    tricks: tuple[str, ...] = ()
+    """Only cases of these trick kinds (a case's first tag)."""
     modes: tuple[str, ...] = ()
     """Only cases of these modes."""
     probes: str = "all"
@@ -115,7 +118,14 @@ class RunSettings(_Model):
     baseline: Path | None = None
     """Baseline file (``None``: no baseline comparison)."""
     out: Path | None = None
-    """Run folder (``None``: ``judgeprobe-out/<judge>-<hash>``)."""
+    """Run folder (``None``: ``judgeprobe-out/<judge>-<run key>``)."""
+
+    def selection(self) -> Selection:
+        """The cases, probes and seed these settings select."""
+        return Selection(
+            case_dirs=self.cases, builtin_cases=self.builtin_cases, case_ids=self.case_ids, tags=self.tags,
+            kinds=self.kinds, tricks=self.tricks, modes=self.modes, probes=self.probes, seed=self.seed,
+        )  # fmt: skip
 
 
 class ProjectSettings(_Model):

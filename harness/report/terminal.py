@@ -1,5 +1,10 @@
 """The rich terminal summary: families and probes with their figures and verdicts, controls with miss rates,
-accuracy, and the most telling flipped cases with a before/after diff and the judge's extracted answer."""
+accuracy, the most telling flipped cases with a before/after diff and the judge's extracted answer, then the
+accuracy against the labels by answer kind and the disagreements with the labels.
+
+``judgeprobe run`` and ``judgeprobe report`` both print a run through :func:`render_summary`, so they show
+the same tables.
+"""
 
 from __future__ import annotations
 
@@ -165,6 +170,46 @@ def render_summary(
             style="dim",
         )
     )
+    accuracy = _label_accuracy(summary)
+    if accuracy is not None:
+        console.print(accuracy)
+    _print_disagreements(console, summary)
+
+
+def _label_accuracy(summary: Summary) -> Table | None:
+    """Agreement of the unperturbed verdicts with the adjudicated labels, by answer kind."""
+    rows = [row for row in summary.accuracy if row.stage == "before"]
+    if not rows:
+        return None
+    table = Table(title="Accuracy against the adjudicated labels (unperturbed responses, judged draws)")
+    for column in ("answer kind", "agree", "n", "accuracy", "95% CI"):
+        table.add_column(column, justify="left" if column == "answer kind" else "right")
+    for row in sorted(rows, key=lambda r: (r.reference_doubt, r.answer_kind)):
+        rate = row.agreement
+        name = row.answer_kind + (" (disputed reference)" if row.reference_doubt else "")
+        shown = f"{100 * rate.rate:.1f}%" if rate.rate is not None else "–"
+        table.add_row(
+            name, str(rate.events), str(rate.n), shown, f"{100 * rate.ci[0]:.1f}–{100 * rate.ci[1]:.1f}%"
+        )
+    return table
+
+
+def _print_disagreements(console: Console, summary: Summary, limit: int = 30) -> None:
+    """Unperturbed responses whose modal verdict disagrees with the adjudicated label."""
+    rows = summary.disagreements
+    if not rows:
+        return
+    table = Table(title=f"Disagreements with the adjudicated labels ({len(rows)} unperturbed responses)")
+    for column in ("case", "response", "kind", "label", "judge said", "extracted", "doubt"):
+        table.add_column(column, overflow="fold")
+    for row in rows[:limit]:
+        table.add_row(
+            row.case_id, row.unit_id, row.answer_kind, row.label, row.outcome,
+            (row.extracted_answer or "")[:40], "yes" if row.reference_doubt else "",
+        )  # fmt: skip
+    console.print(table)
+    if len(rows) > limit:
+        console.print(f"… and {len(rows) - limit} more in report.md")
 
 
 def print_summary(summary: Summary, *, variants: Mapping[str, Variant] | None = None, top: int = 5) -> None:

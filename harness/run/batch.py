@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.core.records import DrawRecord, record_for
 from judgeprobe.harness.core.request import JudgeRequest, request_cache_key, request_content_key
-from judgeprobe.harness.core.verdict import ErrorKind, Verdict
+from judgeprobe.harness.core.verdict import ErrorKind
 from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.run.runner import plan_draws
 from judgeprobe.probes.variant import Variant
@@ -208,14 +208,14 @@ async def import_results(
             judged += verdict.status == "judged"
             unscored += verdict.status == "unscored"
             errors += verdict.status == "error"
-            rows: list[tuple[DrawRecord, Verdict]] = []
+            rows: list[DrawRecord] = []
             for index, (variant, draw, placebo, _, request_key) in enumerate(targets):
                 record = record_for(
                     variant, verdict, run_id=store.run_id, judge=judge.name, judge_hash=judge.config_hash,
                     draw=draw, placebo=placebo, cache_key=key, request_key=request_key, cached=index > 0,
                     reference_doubt=doubts.get(variant.case_id, False),
                 )  # fmt: skip
-                rows.append((record, verdict))
+                rows.append(record)
             store.put_draws(rows)
             draws += len(rows)
     finally:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from judgeprobe.cases.loader import Library, load_library
 from judgeprobe.cases.models import AnyCase
 from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.run.selection import Selection
 from judgeprobe.probes.base import ProbeInfo
 from judgeprobe.probes.selector import select_probes
 from judgeprobe.probes.suite import generate_suite
@@ -31,6 +31,8 @@ class SuitePlan:
     """Case id -> the case's reference is disputed."""
     seed: int
     """Seed the probes drew from."""
+    selection: Selection
+    """The selection the plan was made from."""
 
     def family_counts(self) -> dict[str, int]:
         """Number of variants per family (``base`` for the unperturbed ones)."""
@@ -40,49 +42,47 @@ class SuitePlan:
         return dict(sorted(counts.items()))
 
 
-def plan_suite(
-    *,
-    case_dirs: Sequence[Path] = (),
-    include_builtin_cases: bool = True,
-    case_ids: Sequence[str] = (),
-    tags: Sequence[str] = (),
-    kinds: Sequence[str] = (),
-    modes: Sequence[str] = (),
-    probes: str | None = None,
-    seed: int = 0,
-    library: Library | None = None,
-) -> SuitePlan:
+def plan_suite(selection: Selection | None = None, *, library: Library | None = None) -> SuitePlan:
     """Load the case library, select cases and probes, and generate the variants.
 
     Args:
-        case_dirs: User case folders read besides (or instead of) the shipped library.
-        include_builtin_cases: Read the shipped library.
-        case_ids: Keep only these case ids (empty: all).
-        tags: Keep cases having any of these tags (empty: all).
-        kinds: Keep grade cases of these answer kinds (empty: all).
-        modes: Keep cases of these modes (empty: all).
-        probes: Probe selector (family or probe names, comma-separated); ``None`` or ``all``: every probe;
-            ``none``: no probes (base variants only: plain accuracy against the labels).
-        seed: Seed of the probes' random draws.
-        library: An already loaded library (skips loading).
+        selection: Case folders, case filters, probes and seed (default: every shipped case and every probe,
+            seed 0). Probes ``all``: every probe; ``none``: no probes (base variants only: plain accuracy
+            against the labels).
+        library: An already loaded library (skips loading; ``selection.case_dirs`` and
+            ``selection.builtin_cases`` are then not read).
+
+    Raises:
+        ConfigError: A case id of the selection is not in the library.
     """
+    chosen = selection if selection is not None else Selection()
     lib = (
         library
         if library is not None
-        else load_library(list(case_dirs), include_builtin=include_builtin_cases)
+        else load_library(list(chosen.case_dirs), include_builtin=chosen.builtin_cases)
     )
-    selected = tuple(lib.select(ids=case_ids, tags=tags, kinds=kinds, modes=modes))
-    unknown = sorted(set(case_ids) - {c.id for c in selected})
+    selected = tuple(
+        lib.select(
+            ids=chosen.case_ids,
+            tags=chosen.tags,
+            kinds=chosen.kinds,
+            tricks=chosen.tricks,
+            modes=chosen.modes,
+        )
+    )
+    unknown = sorted(set(chosen.case_ids) - {c.id for c in selected})
     if unknown:
         raise ConfigError(f"unknown case id(s): {', '.join(unknown)}; see 'judgeprobe cases list'")
-    chosen: tuple[ProbeInfo, ...] = () if (probes or "").strip() == "none" else tuple(select_probes(probes))
-    variants = generate_suite(selected, probes=chosen, seed=seed) if chosen else _base_only(selected, seed)
+    probes, seed = chosen.probes, chosen.seed
+    probed: tuple[ProbeInfo, ...] = () if probes == "none" else tuple(select_probes(probes))
+    variants = generate_suite(selected, probes=probed, seed=seed) if probed else _base_only(selected, seed)
     return SuitePlan(
         cases=tuple(selected),
-        probes=chosen,
+        probes=probed,
         variants=tuple(variants),
         reference_doubt={c.id: c.reference_doubt for c in selected},
         seed=seed,
+        selection=chosen,
     )
 
 

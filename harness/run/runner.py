@@ -177,19 +177,19 @@ class _Run:
             supported = self.supported[variant.mode] = self.judge.supports(variant.mode)
         if not supported:
             verdict = Verdict.skipped(f"{self.judge.name} does not judge {variant.mode} requests", attempts=0)
-            self.writer.write(self._record(item, verdict, cached=False), verdict, wait=False)
+            self.writer.write(self._record(item, verdict, cached=False), wait=False)
             self._count(Status.SKIPPED, None, cached=False)
             return
         leader = self.in_flight.get(cache_key)
         if leader is not None:
             verdict = await asyncio.shield(leader)
-            self.writer.write(self._record(item, verdict, cached=True), verdict, wait=False)
+            self.writer.write(self._record(item, verdict, cached=True), wait=False)
             self._count(verdict.status, verdict.error_kind, cached=True, deduplicated=True)
             return
         if cache_key in self.known_keys:
             cached = self.store.lookup(cache_key)
             if cached is not None:
-                self.writer.write(self._record(item, cached, cached=True), cached, wait=False)
+                self.writer.write(self._record(item, cached, cached=True), wait=False)
                 self._count(cached.status, None, cached=True)
                 return
         future: asyncio.Future[Verdict] = asyncio.get_running_loop().create_future()
@@ -198,7 +198,7 @@ class _Run:
             self.stats.new_calls += 1
             verdict = await self._call(request)  # returns holding a connection permit
             try:
-                written = self.writer.write(self._record(item, verdict, cached=False), verdict, wait=True)
+                written = self.writer.write(self._record(item, verdict, cached=False), wait=True)
                 # Counted now: the row is queued, and even a cancelled run commits queued rows on its way out.
                 self._count(verdict.status, verdict.error_kind, cached=False)
                 assert written is not None

@@ -92,7 +92,7 @@ class RunInfo(_Model):
     """What was run."""
 
     run_id: str | None
-    """Run id."""
+    """Run key: judge hash prefix and a digest of the selection and repeats (``judgeprobe runs``)."""
     judge: str | None
     """Judge display name."""
     judge_hash: str | None
