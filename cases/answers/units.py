@@ -15,6 +15,7 @@ import sympy
 
 from judgeprobe.cases.answers.kinds.registry import AnswerKind
 from judgeprobe.cases.answers.limits import DEFAULT_LIMITS, Limits
+from judgeprobe.cases.answers.math_words import sentence_number
 from judgeprobe.cases.answers.normalize import normalize
 from judgeprobe.cases.answers.quantities import Unit, read_unit
 from judgeprobe.cases.answers.safe_math import Parsed, parse_answer
@@ -77,11 +78,12 @@ def _currency_last(text: str) -> str:
     return f"{match[1]}{text[match.end() :]} {code}"
 
 
-def read_quantity(text: str, *, limits: Limits = DEFAULT_LIMITS) -> Quantity:
+def read_quantity(text: str, *, limits: Limits = DEFAULT_LIMITS, in_sentence: bool = True) -> Quantity:
     """The number and unit of a numeric answer (``9.8 m/s^2`` -> 9.8 and ``m/s^2``).
 
     The whole text is tried as a number first; then the rightmost split whose number part is a
-    symbol-free number and whose unit part reads as a unit.
+    symbol-free number and whose unit part reads as a unit; then (``in_sentence``) the number a sentence
+    states (``It is a 25% increase.``, :func:`~judgeprobe.cases.answers.math_words.sentence_number`).
     """
     text = _FIGURES_REMARK.sub("", text)
     if (approx := _APPROX_VALUE.match(text)) and "=" not in text[approx.end() :]:
@@ -99,6 +101,10 @@ def read_quantity(text: str, *, limits: Limits = DEFAULT_LIMITS) -> Quantity:
         unit = read_unit(unit_text)
         if unit is not None:
             return Quantity(number, parsed, unit_text, unit)
+    if in_sentence and whole.undecided and whole.prose and (stated := sentence_number(text)) is not None:
+        found = read_quantity(stated, limits=limits, in_sentence=False)
+        if not found.parsed.undecided:
+            return found
     return Quantity(normalised, whole, None, None)
 
 

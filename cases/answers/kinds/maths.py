@@ -25,9 +25,16 @@ from judgeprobe.cases.answers.compare import compare_values
 from judgeprobe.cases.answers.hedges import hedged_by_words, hedged_number
 from judgeprobe.cases.answers.judgement import Decision, Judgement, Uncacheable, different, undecided
 from judgeprobe.cases.answers.kinds.maths_forms import math_forms, render_math
-from judgeprobe.cases.answers.kinds.registry import Comparison, KindSpec, register_kind
+from judgeprobe.cases.answers.kinds.registry import AnswerKind, Comparison, KindSpec, register_kind
 from judgeprobe.cases.answers.kinds.slots import Folding, Route
 from judgeprobe.cases.answers.limits import Limits
+from judgeprobe.cases.answers.math_words import (
+    absolute_inequality,
+    chain_list,
+    conjunction,
+    dimensions,
+    named_set,
+)
 from judgeprobe.cases.answers.named import read_named
 from judgeprobe.cases.answers.numeric import compare_quantities
 from judgeprobe.cases.answers.required_form import form_problem
@@ -115,8 +122,25 @@ def _degrees(text: str) -> str:
     return f"({m[1]})*pi/180" if m else text
 
 
+def _rewritten(text: str, kind: AnswerKind) -> str:
+    """Forms the parser does not read, rewritten (:mod:`~judgeprobe.cases.answers.math_words`)."""
+    if kind is AnswerKind.INTERVAL:
+        return absolute_inequality(text) or text
+    if kind is AnswerKind.TUPLE:
+        return chain_list(text) or dimensions(text) or text
+    return text
+
+
 def _parsed(text: str, how: Comparison) -> Parsed:
-    parsed = parse_answer(_degrees(text), kind=how.kind, limits=how.limits)
+    if how.kind is AnswerKind.INTERVAL and (pair := conjunction(text)) is not None:
+        first, second = (parse_answer(part, kind=how.kind, limits=how.limits) for part in pair)
+        if not (first.undecided or second.undecided) and all(
+            isinstance(p.value, sympy.Set) for p in (first, second)
+        ):
+            return Parsed(sympy.Intersection(first.value, second.value), False, "parsed")  # type: ignore[arg-type]
+    parsed = parse_answer(_rewritten(_degrees(text), how.kind), kind=how.kind, limits=how.limits)
+    if parsed.undecided and parsed.prose and (means := named_set(text)) is not None:
+        return parse_answer(means, kind=how.kind, limits=how.limits)  # "there are no real solutions"
     if parsed.undecided and parsed.prose:  # "the golden ratio φ": a constant by name
         reading = read_named(text, ("constants",))
         means = {entry.means for _, entry in reading.entries}
