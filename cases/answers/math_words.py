@@ -39,8 +39,13 @@ def sentence_number(text: str) -> str | None:
     comma at its start, or the only number in it; ``None`` when the sentence negates or the candidates
     disagree."""
     text = text.strip()
-    if len(text) > 400 or not re.search(r"[A-Za-z]{3,}", text) or _NEGATION.search(text):
-        return None
+    if (
+        len(text) > 400
+        or len(text.split()) < 3
+        or not re.search(r"[A-Za-z]{3,}", text)
+        or _NEGATION.search(text)
+    ):
+        return None  # "5 apples" is a number and an unknown unit, not a sentence
     found = [m["n"].strip() for m in (_FINAL.search(text), _LEADING.match(text)) if m is not None]
     if not found:
         numbers = _ANY_NUMBER.findall(text)
