@@ -43,7 +43,7 @@ def report_grade_check(
     if shown:
         table = Table(title="disagreements", show_lines=False)
         for column in ("part", "case / response", "label", "grader", "answer", "reason"):
-            table.add_column(column)
+            table.add_column(column, no_wrap=column in ("part", "case / response", "label", "grader"))
         for r in shown:
             table.add_row(
                 r.part, f"{r.case_id} / {r.response_id}", r.label, r.outcome, r.answer[:40], r.reason[:90]
@@ -57,7 +57,7 @@ def report_grade_check(
         payload = {
             "targets": result.targets,
             "doubted": result.doubted,
-            "rows": [asdict(row) for row in result.rows],
+            "rows": [{**asdict(row), "agreement": row.agreement.model_dump()} for row in result.rows],
             "responses": [asdict(r) for r in result.responses],
             "failures": result.failures(),
         }
