@@ -51,7 +51,8 @@ def _cached(
 ) -> Judgement:
     longest = limits.max_length * spec.length_factor
     if max(len(a), len(b)) > longest:
-        return undecided(f"answer longer than {longest} characters")
+        which = "the answer" if len(a) > longest else "the reference"
+        return undecided(f"{which} is longer than {longest} characters (not read)")
     na, nb = normalize(a, kind=kind), normalize(b, kind=kind)
     if na == nb:
         return same("identical after normalisation") if na else same("both empty")

@@ -18,6 +18,7 @@ from judgeprobe.cases.answers.equivalence import equivalent
 from judgeprobe.cases.answers.judgement import Decision
 from judgeprobe.cases.answers.kinds.registry import AnswerKind, KindSpec, kind_of
 from judgeprobe.cases.answers.kinds.slots import Choices, Style
+from judgeprobe.cases.answers.tolerance import Tolerance
 
 __all__ = ["alternate_forms", "render_ascii", "render_latex", "render_unicode"]
 
@@ -26,7 +27,9 @@ _LONGEST = 2000
 
 
 @lru_cache(maxsize=16384)
-def _alternate(text: str, kind: AnswerKind, spec: KindSpec, choices: Choices | None) -> tuple[str, ...]:
+def _alternate(
+    text: str, kind: AnswerKind, spec: KindSpec, choices: Choices | None, tolerance: Tolerance | None
+) -> tuple[str, ...]:
     seen = {text.strip()}
     kept: list[str] = []
     for form in spec.forms(text, kind, choices):
@@ -34,7 +37,10 @@ def _alternate(text: str, kind: AnswerKind, spec: KindSpec, choices: Choices | N
         if not form or form in seen:
             continue
         seen.add(form)
-        if equivalent(text, form, kind=kind, choices=choices).decision is Decision.EQUIVALENT:
+        if (
+            equivalent(form, text, kind=kind, choices=choices, tolerance=tolerance).decision
+            is Decision.EQUIVALENT
+        ):
             kept.append(form)
     return tuple(kept)
 
@@ -44,15 +50,18 @@ def alternate_forms(
     *,
     kind: AnswerKind | str,
     choices: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
+    tolerance: float | Tolerance | None = None,
 ) -> tuple[str, ...]:
-    """Other surface forms meaning the same answer as ``text`` (each checked with :func:`equivalent`).
+    """Other surface forms meaning the same answer as ``text`` (each checked with :func:`equivalent`, as
+    an answer graded against ``text``, under the case's ``tolerance``: a rewrite of ``3.14`` asked to three
+    significant figures keeps three figures).
 
     Returns an empty tuple when ``text`` is not understood under ``kind``. Results are cached.
     """
     resolved = kind_of(kind)
     if resolved is None or not isinstance(text, str) or len(text) > _LONGEST:
         return ()
-    return _alternate(text, resolved, resolved.spec, freeze_choices(choices))
+    return _alternate(text, resolved, resolved.spec, freeze_choices(choices), Tolerance.of(tolerance))
 
 
 @lru_cache(maxsize=16384)

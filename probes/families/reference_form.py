@@ -18,7 +18,7 @@ from judgeprobe.cases.answers.kinds import AnswerKind
 from judgeprobe.cases.models import GradeCase, Mode
 from judgeprobe.probes.base import Params, ProbeContext, register_probe
 from judgeprobe.probes.families.common import locate, mc_letter, register_paired_control, replace_span
-from judgeprobe.probes.families.formatting import answer_forms
+from judgeprobe.probes.families.formatting import answer_forms, case_tolerance
 from judgeprobe.probes.variant import Relation, Slot, Variant
 
 __all__ = ["same_answer"]
@@ -56,7 +56,7 @@ def _render(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant
     kind = variant.answer_kind
     if variant.reference is None or kind is None or _lettered(kind):
         return []
-    forms = answer_forms(variant.reference, kind, variant.choices)
+    forms = answer_forms(variant.reference, kind, variant.choices, case_tolerance(variant))
     new = forms.get(str(params["form"])) if "form" in params else forms.get(f"alt{params['index']}")
     return [] if new is None else _with_reference(variant, ctx, new)
 
