@@ -162,8 +162,8 @@ def canonical_group(text: str) -> Factors | None:
         factors = [canonical_group(p) for p in pieces]
         if any(f is None or not f for f in factors):
             return None
-        inner = "|".join(sorted(render_group(f, "ascii") for f in factors if f is not None))
-        return ((f"*({inner})", 1),)  # a free product, compared by its factors in any order
+        joined = "|".join(sorted(render_group(f, "ascii") for f in factors if f is not None))
+        return ((f"*({joined})", 1),)  # a free product, compared by its factors in any order
     big = _BIGOPLUS.match(norm)
     if big:
         inner = _factor(big.group(2))

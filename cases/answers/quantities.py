@@ -104,7 +104,7 @@ def _registry() -> Any:
         if _REGISTRY is None:
             import pint
 
-            registry = pint.UnitRegistry(non_int_type=Fraction, cache_folder=None)
+            registry: Any = pint.UnitRegistry(non_int_type=Fraction, cache_folder=None)
             for line in _EXTRA_DEFINITIONS:
                 registry.define(line)
             text = resources.files("pint").joinpath("constants_en.txt").read_text(encoding="utf-8")

@@ -98,8 +98,8 @@ def _answer_forms(
         ):
             forms[name] = rendered
     seen = {answer.strip(), *(form.strip() for form in forms.values())}
-    alternates = alternate_forms(answer, kind=kind, choices=choices, tolerance=tolerance)
-    alternates = [a for a in alternates if a.strip() not in seen]
+    computed = alternate_forms(answer, kind=kind, choices=choices, tolerance=tolerance)
+    alternates = [a for a in computed if a.strip() not in seen]
     for index, alternate in enumerate(dict.fromkeys(alternates)):
         forms[f"alt{index}"] = alternate
     return forms

@@ -137,15 +137,15 @@ def _parsed(text: str, how: Comparison) -> Parsed:
         if not (first.undecided or second.undecided) and all(
             isinstance(p.value, sympy.Set) for p in (first, second)
         ):
-            return Parsed(sympy.Intersection(first.value, second.value), False, "parsed")  # type: ignore[arg-type]
+            return Parsed(sympy.Intersection(first.value, second.value), False, "parsed")
     parsed = parse_answer(_rewritten(_degrees(text), how.kind), kind=how.kind, limits=how.limits)
     if parsed.undecided and parsed.prose and (means := named_set(text)) is not None:
         return parse_answer(means, kind=how.kind, limits=how.limits)  # "there are no real solutions"
     if parsed.undecided and parsed.prose:  # "the golden ratio φ": a constant by name
         reading = read_named(text, ("constants",))
-        means = {entry.means for _, entry in reading.entries}
-        if len(means) == 1 and None not in means and not reading.rest and not reading.decimals:
-            return parse_answer(str(next(iter(means))), kind=how.kind, limits=how.limits)
+        closed = {entry.means for _, entry in reading.entries}
+        if len(closed) == 1 and None not in closed and not reading.rest and not reading.decimals:
+            return parse_answer(str(next(iter(closed))), kind=how.kind, limits=how.limits)
     return parsed
 
 
