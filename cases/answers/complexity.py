@@ -15,7 +15,7 @@ from judgeprobe.cases.answers.kinds.registry import AnswerKind
 from judgeprobe.cases.answers.normalize import normalize
 from judgeprobe.cases.answers.unicode import to_superscript
 
-__all__ = ["canonical_class", "class_forms", "is_class_name", "render_class"]
+__all__ = ["canonical_class", "class_forms", "is_class_name", "render_class", "written_class"]
 
 _PREFIX = re.compile(r"^(?:THE\s+)?(?:COMPLEXITY\s+)?(?:CLASS\s+)?")
 _DROP = re.compile(r"[\s{}^_\\$\-–—.⋃]")
@@ -51,6 +51,13 @@ def canonical_class(text: str) -> str:
     ``PSPACE``, equal by Savitch's theorem)."""
     compact = _compact(text)
     return _aliases().get(compact, compact)
+
+
+def written_class(text: str) -> str:
+    """The class name as written, in the canonical spelling but *not* mapped to another name
+    (``NPSPACE`` stays ``NPSPACE``): what renderings and alternate forms are made from, so that a probe's
+    rewrite changes the notation, never the name."""
+    return _compact(text)
 
 
 def is_class_name(text: str) -> bool:

@@ -18,7 +18,13 @@ from judgeprobe.cases.answers.chemistry import (
     render_species,
     species_forms,
 )
-from judgeprobe.cases.answers.complexity import canonical_class, class_forms, is_class_name, render_class
+from judgeprobe.cases.answers.complexity import (
+    canonical_class,
+    class_forms,
+    is_class_name,
+    render_class,
+    written_class,
+)
 from judgeprobe.cases.answers.dates import AMBIGUOUS, canonical_when, date_readings, when_forms
 from judgeprobe.cases.answers.groups import canonical_group, group_forms, render_group
 from judgeprobe.cases.answers.hedges import hedged_by_words, never_hedged
@@ -103,13 +109,13 @@ def _compare_class(a: str, b: str, how: Comparison) -> Judgement:
 def _class_forms(text: str, kind: AnswerKind, choices: Choices | None) -> list[str]:
     if not is_class_name(text) and _names_something(text):
         return named_forms(text)  # a constant or theorem: its names, never an upper-cased spelling
-    return class_forms(canonical_class(text))
+    return class_forms(written_class(text))
 
 
 def _render_class(text: str, kind: AnswerKind, style: Style) -> str | None:
     if not normalize(text, kind=kind) or (not is_class_name(text) and _names_something(text)):
         return None
-    return render_class(canonical_class(text), style)
+    return render_class(written_class(text), style)
 
 
 COMPLEXITY_CLASS = register_kind(
