@@ -350,3 +350,42 @@ def test_the_form_a_question_asks_for(question: str, answer: str, reference: str
 )
 def test_chemistry_isomers_and_compositions(answer: str, reference: str, expected: Decision) -> None:
     assert equivalent(answer, reference, kind="chemistry").decision is expected
+
+
+# --- the alias tables and the new kinds over the library ----------------------------------------------------
+
+NEW_KINDS = ("decimal", "named", "space", "cardinal", "asymptotic")
+
+
+def _new_kind_cases() -> list[GradeCase]:
+    from judgeprobe.cases.loader import load_library
+
+    return [c for c in load_library() if isinstance(c, GradeCase) and str(c.answer_kind) in NEW_KINDS]
+
+
+@pytest.mark.parametrize("case", _new_kind_cases(), ids=lambda case: case.id)
+def test_every_form_of_a_new_kind_grades_equivalent_under_the_case_tolerance(case: GradeCase) -> None:
+    texts = [case.reference, *(r.text for r in case.responses if r.label == "correct")]
+    for text in texts:
+        for form in alternate_forms(text, kind=case.answer_kind, tolerance=case.tolerance):
+            assert equivalent(form, text, kind=case.answer_kind, tolerance=case.tolerance).equivalent, form
+
+
+def test_alias_files_are_checked() -> None:
+    from judgeprobe.cases.answers.aliases import AliasError, _parse, alias_table, opposites, table_names
+
+    assert {"complexity", "constants", "theorems", "groups", "spaces", "cardinals", "elements"} <= set(
+        table_names()
+    )
+    assert alias_table("theorems").lookup("bolzano weierstrass") is not None
+    assert opposites()["composite"] == "prime"
+    with pytest.raises(AliasError, match="names both"):
+        _parse(
+            "table: t\nentries:\n  - {id: a, names: [Torus]}\n  - {id: b, names: [the torus]}\n", "bad.yaml"
+        )
+    with pytest.raises(AliasError, match="unknown field"):
+        _parse("table: t\nentries:\n  - {id: a, names: [X], nickname: Y}\n", "bad.yaml")
+    with pytest.raises(AliasError, match="expected decimal digits"):
+        _parse("table: t\nentries:\n  - {id: a, names: [X], value: '1/3'}\n", "bad.yaml")
+    with pytest.raises(KeyError, match="expected one of"):
+        alias_table("nope")
