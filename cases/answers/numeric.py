@@ -47,6 +47,11 @@ def _unread(qa: Quantity, qb: Quantity) -> Judgement | None:
         return undecided(_side(qa.parsed.reason, "answer"))
     if qb.parsed.undecided:
         return undecided(_side(qb.parsed.reason, "reference"))
+    for quantity, other, which in ((qa, qb, "answer"), (qb, qa, "reference")):
+        if quantity.unknown_unit and (
+            other.unit is not None or (other.unknown_unit and other.unit_text != quantity.unit_text)
+        ):
+            return undecided(f"the {which}'s unit {quantity.unit_text!r} is not a unit this grader knows")
     for quantity, which in ((qa, "answer"), (qb, "reference")):
         if isinstance(quantity.parsed.value, (tuple, frozenset)):
             return different(f"several numbers given where one is expected (the {which})")

@@ -51,6 +51,9 @@ class Quantity:
     """The unit as written (``m/s^2``), or ``None``."""
     unit: Unit | None
     """The unit read through the whitelist (``None`` when there is no unit)."""
+    unknown_unit: bool = False
+    """A word follows the number that is not a unit this grader knows (``5 furlongs``, ``12 apples``); it is
+    in ``unit_text`` and ``unit`` is ``None``."""
 
 
 def split_unit(text: str) -> list[tuple[str, str]]:
@@ -94,6 +97,7 @@ def read_quantity(text: str, *, limits: Limits = DEFAULT_LIMITS, in_sentence: bo
     normalised = normalize(text, kind=AnswerKind.NUMBER)
     if not whole.undecided and isinstance(whole.value, sympy.Expr) and not whole.value.free_symbols:
         return Quantity(normalised, whole, None, None)
+    unknown: Quantity | None = None
     for number, unit_text in split_unit(_currency_last(normalised)):
         parsed = parse_answer(number, kind=AnswerKind.NUMBER, limits=limits)
         if parsed.undecided or getattr(parsed.value, "free_symbols", True):
@@ -101,11 +105,13 @@ def read_quantity(text: str, *, limits: Limits = DEFAULT_LIMITS, in_sentence: bo
         unit = read_unit(unit_text)
         if unit is not None:
             return Quantity(number, parsed, unit_text, unit)
+        if unknown is None and re.fullmatch(r"[A-Za-z]{2,24}", unit_text):
+            unknown = Quantity(number, parsed, unit_text, None, unknown_unit=True)
     if in_sentence and whole.undecided and whole.prose and (stated := sentence_number(text)) is not None:
         found = read_quantity(stated, limits=limits, in_sentence=False)
         if not found.parsed.undecided:
             return found
-    return Quantity(normalised, whole, None, None)
+    return unknown or Quantity(normalised, whole, None, None)
 
 
 def number_and_unit(text: str, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Parsed, str | None]:
