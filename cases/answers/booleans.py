@@ -28,6 +28,8 @@ _YES_IDIOM = re.compile(r"\b(?:no doubt(?: about it)?|without (?:a )?doubt|of co
 _NOT_NECESSARILY = re.compile(r"\bnot (?:necessarily|always|in general)\b")
 _UNIVERSAL = re.compile(r"\b(?:must|always|necessarily|every|all|any)\b", re.IGNORECASE)
 """``Not necessarily`` answers a ``must``/``always`` question with no; elsewhere it commits to nothing."""
+_CAN_QUESTION = re.compile(r"\b(?:can|could)\b", re.IGNORECASE)
+_CANNOT = re.compile(r"\b(?:cannot|can't|can not|could not|couldn't|never)\b")
 _SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")
 _COPULA = re.compile(
     r"(?:\b(?:is|are|was|were|be|being|remains?|it's|that's)\s+(?P<neg>(?:not|never|no longer)\s+)?"
@@ -116,6 +118,8 @@ def canonical_boolean(text: str, question: str = "") -> bool | str | None:
     norm = normalize(text, kind=AnswerKind.BOOLEAN)[:600]
     norm = _YES_IDIOM.sub("yes", norm)
     norm = _NOT_NECESSARILY.sub("no" if _UNIVERSAL.search(question) else "maybe", norm)
+    if _CAN_QUESTION.search(question):
+        norm = _CANNOT.sub("no", norm)  # "It cannot.", "Never." answer a "can" question
     sentences = [s.strip(" .!?;") for s in _SENTENCES.split(norm) if s.strip(" .!?;")]
     if not sentences:
         return None

@@ -33,7 +33,7 @@ _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _WEEKDAY_WORDS = {name: i for i, name in enumerate(_WEEKDAYS)}
 _WEEKDAY_WORDS |= {name[:3]: i for i, name in enumerate(_WEEKDAYS)}
 _WEEKDAY_PREFIX = re.compile(r"^(?:it was (?:a |on a )?|on (?:a )?)?([a-z]+)\.?,?(?: |$)")
-_ORDER_HINT = re.compile(r"\s*\((dd/mm/yyyy|mm/dd/yyyy|d/m/y|m/d/y)\)$")
+_ORDER_HINT = re.compile(r"\s*\((dd/mm/yyyy|mm/dd/yyyy|d/m/y|m/d/y|day/month/year|month/day/year)\)$")
 _REMARK = re.compile(r"\s*\([^()]*\)$")
 
 

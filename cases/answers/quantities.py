@@ -41,6 +41,7 @@ _ONE_LETTER = frozenset("msgKANJWVCFHTLlhdtMSBΩÅ")
 _ALLOWED_CONSTANTS = frozenset({"standard_atmosphere", "standard_gravity"})
 _SYNONYMS = {
     "pp": "percentage_point", "ppt": "percentage_point", "percentagepoint": "percentage_point",
+    "point": "percentage_point", "points": "percentage_point",
     "percentagepoints": "percentage_point", "°C": "degree_Celsius", "°F": "degree_Fahrenheit",
     "°K": "kelvin", "°": "degree", "degC": "degree_Celsius", "degF": "degree_Fahrenheit",
     "celsius": "degree_Celsius", "centigrade": "degree_Celsius", "fahrenheit": "degree_Fahrenheit",

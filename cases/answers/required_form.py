@@ -117,7 +117,9 @@ def _rational_denominator(text: str) -> bool:
             end = next((e for s_, e in _groups(rest) if s_ == 0), len(rest))
             atom = rest[:end]
         else:
-            found = re.match(r"(?:\\sqrt\s*\{[^{}]*\}|√\s*\(?\w*\)?|sqrt\s*\([^()]*\)|\w+)?", rest)
+            found = re.match(
+                r"(?:\\sqrt\s*\{[^{}]*\}|\\sqrt\s*\w+|√\s*\(?\w*\)?|sqrt\s*\([^()]*\)|\w+)?", rest
+            )
             atom = found[0] if found else ""
         if re.search(r"\\sqrt|√|sqrt", atom):
             return False

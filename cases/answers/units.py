@@ -17,6 +17,7 @@ from judgeprobe.cases.answers.kinds.registry import AnswerKind
 from judgeprobe.cases.answers.limits import DEFAULT_LIMITS, Limits
 from judgeprobe.cases.answers.math_words import sentence_number
 from judgeprobe.cases.answers.normalize import normalize
+from judgeprobe.cases.answers.numwords import words_to_number
 from judgeprobe.cases.answers.quantities import Unit, read_unit
 from judgeprobe.cases.answers.safe_math import Parsed, parse_answer
 
@@ -33,6 +34,7 @@ _FIGURES_REMARK = re.compile(
     re.IGNORECASE,
 )
 """``3.14 (3 s.f.)``: a remark on the figures, not part of the number."""
+_PERCENT_WORDS = re.compile(r"^([a-z][a-z\s-]*?)\s*(?:percent|per cent)$", re.IGNORECASE)
 _DOLLAR_FIRST = re.compile(r"^\s*([-+]?)\s*(?:US)?\$\s*(?=[\d.])(?!.*\$)")
 """``$12.50``: a dollar sign before a number and no other ``$`` (normalisation would drop it as a math
 delimiter)."""
@@ -89,6 +91,10 @@ def read_quantity(text: str, *, limits: Limits = DEFAULT_LIMITS, in_sentence: bo
     states (``It is a 25% increase.``, :func:`~judgeprobe.cases.answers.math_words.sentence_number`).
     """
     text = _FIGURES_REMARK.sub("", text)
+    if (spelled := _PERCENT_WORDS.match(text.strip())) and (
+        number := words_to_number(spelled[1])
+    ) is not None:
+        text = f"({number})%"  # "twenty-five percent"
     if (approx := _APPROX_VALUE.match(text)) and "=" not in text[approx.end() :]:
         text = text[approx.end() :]
     if dollar := _DOLLAR_FIRST.match(text):

@@ -389,3 +389,41 @@ def test_alias_files_are_checked() -> None:
         _parse("table: t\nentries:\n  - {id: a, names: [X], value: '1/3'}\n", "bad.yaml")
     with pytest.raises(KeyError, match="expected one of"):
         alias_table("nope")
+
+
+# --- rewrites that keep the meaning under the case's rules ------------------------------------------------
+
+
+def test_rewrites_are_checked_both_ways_under_the_question_and_tolerance() -> None:
+    from judgeprobe.cases.answers import AnswerKind
+    from judgeprobe.probes.families.formatting import answer_forms
+
+    factored = alternate_forms("(x+4)(x-1)", kind="expression", question="Factor x^2 + 3x - 4.")
+    assert factored and not any("3" in form for form in factored)  # never rewritten expanded
+    assert any("3" in form for form in alternate_forms("(x+4)(x-1)", kind="expression"))
+    yes_no = alternate_forms("It is not odd.", kind="boolean", question="Is 12 even?")
+    assert not any(form.lower() in ("no", "false") for form in yes_no)  # 'not odd' answers yes here
+    radical = answer_forms("√72", AnswerKind.EXPRESSION, None, None, "Write √72 in simplest radical form.")
+    assert not any("6" in form for form in radical.values())  # √72 is never rendered 6√2 here
+    three = alternate_forms("2.50", kind="number", tolerance={"figures": 3, "more_figures": "reject"})
+    for form in three:
+        figures = written_figures(read_quantity(form).number)
+        assert figures is not None and figures.low == 3, form
+
+
+@pytest.mark.parametrize(
+    ("answer", "reference", "kind", "question", "expected"),
+    [
+        ("two thirds", "2/3", "number", "", SAME),
+        ("three quarters", "0.75", "number", "", SAME),
+        ("forty percent", "0.4", "number", "", SAME),
+        ("2 points", "2 percentage points", "number", "", SAME),
+        ("It can't.", "No", "boolean", "Can a prime be even and greater than 2?", SAME),
+        ("γ", "0.5772156649015329", "expression", "", SAME),
+        ("x^3/3 + K, K ∈ ℝ", "x^3/3 + C", "expression", "", SAME),
+    ],
+)
+def test_more_written_forms(
+    answer: str, reference: str, kind: str, question: str, expected: Decision
+) -> None:
+    assert grade(reference, answer, kind=kind, question=question).decision is expected

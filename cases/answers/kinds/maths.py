@@ -36,6 +36,7 @@ from judgeprobe.cases.answers.math_words import (
     named_set,
 )
 from judgeprobe.cases.answers.named import read_named
+from judgeprobe.cases.answers.normalize import normalize
 from judgeprobe.cases.answers.numeric import compare_quantities
 from judgeprobe.cases.answers.required_form import form_problem
 from judgeprobe.cases.answers.safe_math import Parsed, parse_answer
@@ -113,6 +114,8 @@ def compare_number(a: str, b: str, how: Comparison) -> Judgement:
 
 
 _DEGREES = re.compile(r"^(.+?)\s*(?:°|\^\s*\{?\s*\\circ\s*\}?|\\degree)\s*$")
+_CONSTANT_CLAUSE = re.compile(r",?\s*(?:where\s+|for\s+(?:any|some)\s+)?[A-Z]\s*(?:∈|\\in)\s*\S+\s*$")
+"""``x^2 + C, C ∈ ℝ``: a clause declaring the arbitrary constant."""
 _CONSTANT_NAME = re.compile(r"^(?:[A-Z]|[ck]|[A-Zck]_?\{?\d\}?)$")
 
 
@@ -124,10 +127,11 @@ def _degrees(text: str) -> str:
 
 def _rewritten(text: str, kind: AnswerKind) -> str:
     """Forms the parser does not read, rewritten (:mod:`~judgeprobe.cases.answers.math_words`)."""
+    plain = normalize(text, kind=None)  # no $…$, \text{}, bold
     if kind is AnswerKind.INTERVAL:
-        return absolute_inequality(text) or text
+        return absolute_inequality(plain) or text
     if kind is AnswerKind.TUPLE:
-        return chain_list(text) or dimensions(text) or text
+        return chain_list(plain) or dimensions(plain) or text
     return text
 
 
@@ -138,6 +142,7 @@ def _parsed(text: str, how: Comparison) -> Parsed:
             isinstance(p.value, sympy.Set) for p in (first, second)
         ):
             return Parsed(sympy.Intersection(first.value, second.value), False, "parsed")
+    text = _CONSTANT_CLAUSE.sub("", text) if how.kind is AnswerKind.EXPRESSION else text
     parsed = parse_answer(_rewritten(_degrees(text), how.kind), kind=how.kind, limits=how.limits)
     if parsed.undecided and parsed.prose and (means := named_set(text)) is not None:
         return parse_answer(means, kind=how.kind, limits=how.limits)  # "there are no real solutions"
@@ -163,6 +168,19 @@ def _renamed_constant(va: object, vb: object) -> sympy.Basic | None:
     return va.subs(sa, sb)
 
 
+def _named_constant(value: object, text: str, other: object) -> object:
+    """``φ`` or ``γ`` alone, against a number: the constant's closed form (from the constants table), not a
+    variable."""
+    if not (isinstance(value, sympy.Symbol) and isinstance(other, sympy.Expr) and not other.free_symbols):
+        return value
+    reading = read_named(text, ("constants",))
+    found = [entry.means or entry.value for _, entry in reading.entries if entry.means or entry.value]
+    if len(found) != 1 or found[0] is None:
+        return value
+    parsed = parse_answer(found[0], kind=AnswerKind.EXPRESSION)  # the closed form, else 50 digits
+    return value if parsed.undecided else parsed.value
+
+
 def compare_math(a: str, b: str, how: Comparison) -> Judgement:
     """The comparer of ``expression``, ``set``, ``tuple`` and ``interval``: both parsed with the kind's
     shape rules, then compared as values. An angle in degrees is read in radians, a constant named in
@@ -172,7 +190,8 @@ def compare_math(a: str, b: str, how: Comparison) -> Judgement:
     failed = _unparsed(pa, pb)
     if failed is not None:
         return failed
-    judgement = _compare(pa.value, pb.value, how.tolerance, how.limits)
+    va, vb = _named_constant(pa.value, a, pb.value), _named_constant(pb.value, b, pa.value)
+    judgement = _compare(va, vb, how.tolerance, how.limits)
     if (
         judgement.decision is Decision.DIFFERENT
         and (renamed := _renamed_constant(pa.value, pb.value)) is not None
