@@ -119,6 +119,7 @@ def _grade_request(case: GradeCase, answer: str, rid: str) -> JudgeRequest:
         response_ids=(rid,),
         answer_kind=case.answer_kind,
         choices=tuple(case.choices.items()) if case.choices else None,
+        rules=case.rules,  # the case's tolerance and aliases, as the reference grader reads them
     )
 
 

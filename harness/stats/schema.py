@@ -347,6 +347,9 @@ class AccuracyRow(_Model):
     """``before``: base draws; ``after``: invariant variant draws."""
     agreement: Rate
     """Judged draws whose outcome matches the label."""
+    undecided: int = 0
+    """Draws of this kind and stage the judge left unscored (a grader that could not read the answer says
+    which part in the draw's reason); counted apart, never in ``agreement``."""
 
 
 class CalibrationBinModel(_Model):
