@@ -8,7 +8,8 @@ attaching the prompt, raw reply and token usage — happens here, identically fo
 
 **One attempt per call.** Retries, backoff, concurrency limits and ``Retry-After`` belong to the runner
 (:mod:`judgeprobe.harness.run.runner`, :mod:`judgeprobe.harness.run.retry`). A failed attempt comes back as
-``Verdict.error(kind, reason, meta={"retry_after": seconds or None, "status": http_status or None})``.
+``Verdict.error(kind, reason, meta={"retry_after": seconds or None, "status": http_status or None})``, with
+``meta["unreachable"] = True`` when no connection could be opened at all.
 Which kinds are worth another attempt::
 
     ErrorKind      retryable   raised for
@@ -112,14 +113,22 @@ class AttemptFailed(Exception):
     """Raised by :meth:`LLMJudge.complete` when an attempt produced no reply."""
 
     def __init__(
-        self, kind: ErrorKind, reason: str, *, status: int | None = None, retry_after: float | None = None
+        self,
+        kind: ErrorKind,
+        reason: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        unreachable: bool = False,
     ):
-        """Describe the failure; ``retry_after`` in seconds."""
+        """Describe the failure; ``retry_after`` in seconds; ``unreachable``: no connection could be opened
+        (recorded as ``meta["unreachable"]``)."""
         super().__init__(reason)
         self.kind = kind
         self.reason = reason
         self.status = status
         self.retry_after = retry_after
+        self.unreachable = unreachable
 
     @classmethod
     def from_status(cls, status: int, body: str, retry_after_header: str | None) -> AttemptFailed:
@@ -200,7 +209,9 @@ class LLMJudge(Judge):
             completion = await self.complete(request, prompt)
         except AttemptFailed as exc:
             secret = self._secret()
-            meta = {"retry_after": exc.retry_after, "status": exc.status}
+            meta: dict[str, Any] = {"retry_after": exc.retry_after, "status": exc.status}
+            if exc.unreachable:
+                meta["unreachable"] = True
             return Verdict.error(
                 exc.kind,
                 scrub(exc.reason, secret),
