@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from judgeprobe.harness.stats.rate import FrozenModel, Rate
+from judgeprobe.harness.stats.verdict_schema import ErrorReason, JudgeCheck, JudgeVerdict
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -19,37 +20,26 @@ __all__ = [
     "DoseCurve",
     "DosePoint",
     "DrawCounts",
+    "ErrorReason",
     "FlippedVariant",
     "GridCell",
     "HleMetrics",
     "InvariantResult",
+    "JudgeCheck",
+    "JudgeVerdict",
     "Rate",
     "RunInfo",
     "Settings",
     "Summary",
 ]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 """Version of the summary schema."""
 
 Verdict = Literal["biased", "clean", "inconclusive"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
-
-
-class Rate(_Model):
-    """A proportion with its count, denominator and Wilson interval."""
-
-    events: int
-    """Events counted (flips, misses, agreements)."""
-    n: int
-    """Denominator."""
-    rate: float | None
-    """``events / n`` (``None`` when ``n`` is 0)."""
-    ci: tuple[float, float]
-    """95 % Wilson interval (``[0, 1]`` when ``n`` is 0)."""
+_Model = FrozenModel
 
 
 class DrawCounts(_Model):
@@ -86,6 +76,16 @@ class Settings(_Model):
     """Below this many cases a result carries a few-clusters warning."""
     calibration_bin_size: int
     """Items per calibration bin."""
+    max_control_miss_rate: float = 0.25
+    """The judge is unreliable when it misses more than this share of all controls pooled (a judge that says
+    "yes" to everything misses every one)."""
+    min_accuracy: float = 0.6
+    """The judge is unreliable when its unperturbed verdicts agree with the labels less often than this
+    (disputed references left out)."""
+    max_error_share: float = 0.1
+    """The judge is unreliable when more than this share of the draws it was asked ended in errors."""
+    max_unscored_share: float = 0.1
+    """The judge is unreliable when more than this share of the draws it was asked got unreadable replies."""
 
 
 class RunInfo(_Model):
@@ -288,7 +288,11 @@ class GridCell(_Model):
     events: int
     """Flips (invariant) or misses (control)."""
     n: int
-    """Usable draws."""
+    """Usable draws: paired invariant draws, or control draws of units whose unperturbed verdict was right
+    (the same counts as the families' and the controls' tables)."""
+    left_out: int = 0
+    """Control draws left out of ``n``: their unit's unperturbed verdict was already wrong (a kept verdict
+    then says nothing; the controls table's *left out*)."""
 
 
 class FlippedVariant(_Model):
@@ -384,3 +388,8 @@ class Summary(_Model):
     """Variants with flips or misses, most telling first."""
     disagreements: tuple[Disagreement, ...] = ()
     """Unperturbed responses the judge got wrong against the labels (disputed references last)."""
+    judge_verdict: JudgeVerdict | None = None
+    """The verdict on the judge as a whole (controls, accuracy, errors, unscored replies against the limits in
+    ``settings``); every summary :func:`~judgeprobe.harness.stats.summary.build_summary` makes has one."""
+    error_reasons: tuple[ErrorReason, ...] = ()
+    """Why draws errored or went unscored, by kind, the most frequent first (empty: none did)."""
