@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from rich.table import Table
 
+from judgeprobe.harness.cli.main import console
 from judgeprobe.harness.core.errors import HarnessError
 from judgeprobe.harness.judges.registry import available_backends, load_config, load_judge
 
@@ -27,7 +27,7 @@ def list_backends() -> None:
     table.add_column("origin")
     for info in available_backends():
         table.add_row(info.name, info.description, info.origin)
-    Console().print(table)
+    console().print(table)
 
 
 @judges.command(name="show")
@@ -38,12 +38,12 @@ def show(spec: str) -> None:
         judge = load_judge(load_config(spec))
     except HarnessError as exc:
         raise click.ClickException(str(exc)) from None
-    console = Console()
-    console.print(f"[bold]judge[/bold]   {judge.name}")
-    console.print(f"[bold]hash[/bold]    {judge.config_hash}")
+    out = console()
+    out.print(f"[bold]judge[/bold]   {judge.name}")
+    out.print(f"[bold]hash[/bold]    {judge.config_hash}")
     config = getattr(judge, "config", None)
     if config is not None:
         data = config.model_dump(mode="json", exclude={"template_text"})
         for key, value in data.items():
             if value not in (None, {}, ""):
-                console.print(f"  {key} = {value!r}", highlight=False)
+                out.print(f"  {key} = {value!r}", highlight=False)

@@ -6,9 +6,9 @@ Exit codes: 0 fine, 2 usage error (an unknown family).
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from rich.table import Table
 
+from judgeprobe.harness.cli.main import console
 from judgeprobe.probes.base import ProbeInfo, list_families, list_probes
 
 __all__ = ["param_text", "probes"]
@@ -55,4 +55,4 @@ def list_command(families: tuple[str, ...]) -> None:
     table.add_column("description", overflow="fold")
     for info in shown:
         table.add_row(info.name, info.family, str(info.relation), param_text(info), info.description)
-    Console(highlight=False).print(table)
+    console().print(table)
