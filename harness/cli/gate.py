@@ -4,7 +4,9 @@ Settings come from ``judgeprobe.toml`` or ``[tool.judgeprobe]`` in ``pyproject.t
 folder or a parent, or named with ``--config``); options on the command line override them.
 
 Exit status: 0 the gate passed, 1 it failed (the output names each failed rule and the cases behind it),
-2 a usage, configuration, case-file or harness error.
+2 a usage, configuration, case-file or harness error (a judge that keeps failing the same blocking way — a
+refused key, an unknown model, no server — included). ``gate-junit.xml`` in the run folder (or ``--junit
+PATH``) has one test case per rule and family and fails exactly the rules the gate failed.
 """
 
 from __future__ import annotations
@@ -121,6 +123,14 @@ _SHARE = click.FloatRange(min=0, max=1)
     default=None,
     help="Write the markdown summary here (it is also appended to $GITHUB_STEP_SUMMARY when set).",
 )
+@click.option(
+    "--junit",
+    "junit_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the gate's JUnit XML here (one test case per rule and family, failing where the gate "
+    "failed) [default: gate-junit.xml in the run folder].",
+)
 @click.option("--no-progress", is_flag=True, help="No progress bar (or progress lines outside a terminal).")
 @verbose_option
 def gate(
@@ -144,6 +154,7 @@ def gate(
     noise_tolerance: float | None,
     require_significance: bool | None,
     markdown_path: Path | None,
+    junit_path: Path | None,
     no_progress: bool,
 ) -> None:
     """Gate a judge: run the probe suite, check the thresholds and the baseline, exit 0 (pass) or 1 (fail).
@@ -169,6 +180,7 @@ def gate(
 
 def _gate(opts: dict[str, Any]) -> None:
     from judgeprobe.harness.cli.main import console as make_console
+    from judgeprobe.harness.gate.junit import GATE_JUNIT, render_gate_junit
     from judgeprobe.harness.gate.markdown import append_step_summary, render_gate_markdown
     from judgeprobe.harness.gate.settings import load_settings, with_overrides
 
@@ -211,6 +223,9 @@ def _gate(opts: dict[str, Any]) -> None:
     from judgeprobe.harness.gate.terminal import print_result
 
     print_result(console, result, run_dir=run_dir)
+    junit = opts["junit_path"] or run_dir / GATE_JUNIT
+    junit.parent.mkdir(parents=True, exist_ok=True)
+    junit.write_text(render_gate_junit(result), encoding="utf-8")
     text = render_gate_markdown(result, run_dir=_shown(run_dir))
     if opts["markdown_path"] is not None:
         opts["markdown_path"].parent.mkdir(parents=True, exist_ok=True)

@@ -95,6 +95,8 @@ class CallWatch:
         """The first failure of the current row (its reason is the server's)."""
         self.tripped = False
         """The run must stop."""
+        self.reason: str | None = None
+        """Why, as it was when the watcher tripped (later attempts in flight do not change it)."""
 
     def attempt(self, verdict: Verdict, *, attempt: int, label: str = "") -> None:
         """Count one finished attempt (``attempt`` is 1-based) and log it."""
@@ -110,7 +112,8 @@ class CallWatch:
             self.first = (verdict, blocking)
         if self.limit and self.in_a_row >= self.limit and not self.tripped:
             self.tripped = True
-            log.warning("stopping: %s", self.message())
+            self.reason = self.message()
+            log.warning("stopping: %s", self.reason)
 
     def retry(self, verdict: Verdict, *, attempt: int, wait_s: float, label: str = "") -> None:
         """Log that attempt ``attempt`` is retried after ``wait_s`` seconds."""
@@ -133,7 +136,7 @@ class CallWatch:
 
     def error(self) -> JudgeUnusable:
         """The exception that stops the run."""
-        return JudgeUnusable(self.message())
+        return JudgeUnusable(self.reason or self.message())
 
 
 def describe(verdict: Verdict) -> str:

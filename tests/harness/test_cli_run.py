@@ -72,7 +72,8 @@ def _variant_lines(text: str) -> list[list[str]]:
 
 
 def test_probe_selection_and_dry_run_call_no_judge(tmp_path: Path) -> None:
-    args = ("run", "--case", "hle-mc-letter-text", "--probes", "position", "--dry-run", "--out", str(tmp_path))
+    args = ("run", "--case", "hle-mc-letter-text", "--probes", "position", "--dry-run")
+    args = (*args, "--out", str(tmp_path))
     code, text = invoke(*args)
     assert code == 0, text
     assert "position" in text and "base" in text
