@@ -7,6 +7,7 @@ Models are frozen: a loaded case is a value.
 
 from __future__ import annotations
 
+import datetime
 import re
 from enum import StrEnum
 from typing import Annotated, Literal, TypeAlias
@@ -28,6 +29,9 @@ __all__ = [
     "PairwiseCase",
     "PairwiseLabel",
     "PairwiseResponse",
+    "Provenance",
+    "ProvenanceKind",
+    "Review",
     "ScoreCase",
     "ScoreResponse",
 ]
@@ -49,12 +53,65 @@ class Mode(StrEnum):
     """Rate one response from 1 to 10."""
 
 
+class ProvenanceKind(StrEnum):
+    """Where a case came from, in one word (the ``kind`` of :class:`Provenance`)."""
+
+    BENCHMARK = "benchmark"
+    """An item of a published benchmark (``dataset`` names it, ``item_id`` the item)."""
+    PAPER = "paper"
+    """An example from a paper or an article (``dataset`` names it)."""
+    HAND_WRITTEN = "hand-written"
+    """Written by a maintainer for the library."""
+    MINED = "mined"
+    """Mined from a judge's verdicts by ``judgeprobe audit --mine`` (with ``file``, ``team``, ``judge``,
+    ``date``)."""
+
+
+class Review(StrEnum):
+    """Whether a person has adjudicated a case's labels."""
+
+    REVIEWED = "reviewed"
+    """The labels are adjudicated (every hand-written case is)."""
+    UNREVIEWED = "unreviewed"
+    """The labels are provisional (a mined case); ``judgeprobe cases lint`` lists such cases until someone
+    checks the labels and sets ``review: reviewed``."""
+
+
 GradeLabel = Literal["correct", "incorrect"]
 PairwiseLabel = Literal["better", "worse", "tie"]
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+class Provenance(_Frozen):
+    """Structured provenance of a case, kept beside the free-text ``source``.
+
+    Only ``kind`` is required; the other fields say what is known. A mined case (``kind: mined``) names the
+    results file it came from; ``team``, ``judge`` and ``date`` say whose answer, whose verdict and when.
+    """
+
+    kind: ProvenanceKind
+    """Where the case came from: ``benchmark``, ``paper``, ``hand-written`` or ``mined``."""
+    dataset: str | None = None
+    """The benchmark, paper or data set, such as ``HLE``."""
+    item_id: str | None = None
+    """The item's id in that data set (an HLE question id, a row id of a results file)."""
+    file: str | None = None
+    """Mined cases: the judged-results file the case was mined from (as given on the command line)."""
+    team: str | None = None
+    """Mined cases: the team or model whose answer was judged."""
+    judge: str | None = None
+    """Mined cases: the judge whose verdict is disputed (a model name or judge spec)."""
+    date: datetime.date | None = None
+    """Mined cases: the day the case was mined (ISO ``YYYY-MM-DD``)."""
+
+    @model_validator(mode="after")
+    def _mined_needs_file(self) -> Provenance:
+        if self.kind is ProvenanceKind.MINED and not self.file:
+            raise ValueError("provenance kind 'mined' needs 'file': the results file it was mined from")
+        return self
 
 
 def _check_id(value: str) -> str:
@@ -114,6 +171,11 @@ class CaseBase(_Frozen):
     """The question as the judge sees it."""
     source: str = Field(min_length=1)
     """Provenance: ``HLE <id>``, a paper, or ``hand-written``."""
+    provenance: Provenance | None = None
+    """Structured provenance (optional; see :class:`Provenance`); ``source`` stays the one-line summary."""
+    review: Review = Review.REVIEWED
+    """``reviewed`` (default: the labels are adjudicated) or ``unreviewed`` (provisional labels, such as a
+    mined case's); ``judgeprobe cases lint`` lists unreviewed cases."""
     tags: tuple[str, ...] = ()
     """Free labels for selection (``judgeprobe cases list --tag``); the first tag conventionally names the
     kind of trickiness."""

@@ -65,6 +65,7 @@ def test_the_shipped_example_has_what_the_docs_promise() -> None:
         "backend": "command",
         "target": "python standin_judge.py",
         "template": "prompt.txt",
+        "harden": True,  # prompt.txt relies on the <<<BEGIN …>>> delimiters
     }
     header = json.loads((EXAMPLE / "judgeprobe-baseline.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert header["judge_hash"] == load_judge(str(EXAMPLE / "judge.toml")).config_hash

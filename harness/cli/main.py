@@ -31,10 +31,11 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "runs": ("judgeprobe.harness.cli.runs", "List the runs recorded in a run folder (or below a parent)."),
     "batch": (
         "judgeprobe.harness.cli.batch",
-        "Export pending requests as batch JSONL and import the results.",
+        "Export pending requests as batch JSONL (OpenAI or Anthropic) and import the results.",
     ),
     "gate": ("judgeprobe.harness.cli.gate", "Gate a run against thresholds and a committed baseline (CI)."),
     "diff": ("judgeprobe.harness.cli.diff", "Compare two judge configurations on the same variants."),
+    "audit": ("judgeprobe.harness.cli.audit", "Audit a judge's verdicts in judged-results files."),
 }
 """Command name -> (module, one-line help). The module defines a click command named like the command."""
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from judgeprobe.harness.core.errors import JudgeUnusable
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.errors import ConfigError, JudgeUnusable
 from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.judges.registry import load_judge
 from judgeprobe.harness.run.plan import SuitePlan, plan_suite
@@ -163,6 +164,12 @@ def run_suite(
     """
     the_judge = load_judge(judge) if isinstance(judge, str) else judge
     the_judge.preflight()
+    modes = sorted({str(v.mode) for v in plan.variants})
+    if modes and not any(the_judge.supports(Mode(mode)) for mode in modes):
+        raise ConfigError(
+            f"judge {the_judge.name} judges none of the selected modes ({', '.join(modes)}), so every draw "
+            "would be skipped; select cases of its mode (--mode) or give it a template of theirs"
+        )
     opts = options or RunOptions()
     run_dir, record, store = _open_run(plan, the_judge, out, opts.repeats, settings)
     with store:
