@@ -39,10 +39,7 @@ SCHEMA_VERSION = "1.1"
 Verdict = Literal["biased", "clean", "inconclusive"]
 
 
-_Model = FrozenModel
-
-
-class DrawCounts(_Model):
+class DrawCounts(FrozenModel):
     """Draws by how they ended."""
 
     draws: int
@@ -57,7 +54,7 @@ class DrawCounts(_Model):
     """Requests the judge does not handle."""
 
 
-class Settings(_Model):
+class Settings(FrozenModel):
     """The pre-declared analysis settings."""
 
     threshold: float
@@ -88,7 +85,7 @@ class Settings(_Model):
     """The judge is unreliable when more than this share of the draws it was asked got unreadable replies."""
 
 
-class RunInfo(_Model):
+class RunInfo(FrozenModel):
     """What was run."""
 
     run_id: str | None
@@ -111,7 +108,7 @@ class RunInfo(_Model):
     """All draws by status."""
 
 
-class InvariantResult(_Model):
+class InvariantResult(FrozenModel):
     """Flip statistics of one invariant probe or one family of probes."""
 
     level: Literal["probe", "family"]
@@ -174,7 +171,7 @@ class InvariantResult(_Model):
     """One line explaining the verdict."""
 
 
-class ControlResult(_Model):
+class ControlResult(FrozenModel):
     """Miss statistics of one control probe or family."""
 
     level: Literal["probe", "family"]
@@ -202,7 +199,7 @@ class ControlResult(_Model):
     """Fewer cases than ``Settings.min_clusters``."""
 
 
-class DosePoint(_Model):
+class DosePoint(FrozenModel):
     """Flip rate at one dose."""
 
     dose: float
@@ -213,7 +210,7 @@ class DosePoint(_Model):
     """Placebo rate of the same pairs."""
 
 
-class DoseCurve(_Model):
+class DoseCurve(FrozenModel):
     """Dose → flip rate for one graded probe."""
 
     family: str
@@ -224,7 +221,7 @@ class DoseCurve(_Model):
     """Points, by increasing dose."""
 
 
-class AccuracyRow(_Model):
+class AccuracyRow(FrozenModel):
     """Agreement with the adjudicated labels for one answer kind."""
 
     answer_kind: str
@@ -237,7 +234,7 @@ class AccuracyRow(_Model):
     """Judged draws whose outcome matches the label."""
 
 
-class CalibrationBinModel(_Model):
+class CalibrationBinModel(FrozenModel):
     """One calibration bin."""
 
     n: int
@@ -248,7 +245,7 @@ class CalibrationBinModel(_Model):
     """Share right."""
 
 
-class CalibrationModel(_Model):
+class CalibrationModel(FrozenModel):
     """RMS calibration error with its bins (see ``judgeprobe.harness.stats.calibration``)."""
 
     rms: float
@@ -261,7 +258,7 @@ class CalibrationModel(_Model):
     """Bins, lowest confidence first."""
 
 
-class HleMetrics(_Model):
+class HleMetrics(FrozenModel):
     """HLE-style accuracy and calibration for grade-mode draws, before or after perturbation."""
 
     stage: Literal["before", "after"]
@@ -276,7 +273,7 @@ class HleMetrics(_Model):
     """Calibration over judged draws that state a confidence (``None``: none did)."""
 
 
-class GridCell(_Model):
+class GridCell(FrozenModel):
     """One cell of the case × family grid."""
 
     case_id: str
@@ -295,7 +292,7 @@ class GridCell(_Model):
     then says nothing; the controls table's *left out*)."""
 
 
-class FlippedVariant(_Model):
+class FlippedVariant(FrozenModel):
     """A variant with at least one flipped (invariant) or missed (control) draw, for audit."""
 
     variant_id: str
@@ -334,7 +331,7 @@ class FlippedVariant(_Model):
     """The case's reference is disputed."""
 
 
-class Disagreement(_Model):
+class Disagreement(FrozenModel):
     """An unperturbed response whose modal verdict disagrees with its adjudicated label."""
 
     case_id: str
@@ -353,7 +350,7 @@ class Disagreement(_Model):
     """The case's reference is disputed: the judge may be right against the reference."""
 
 
-class Summary(_Model):
+class Summary(FrozenModel):
     """Everything the reports show, computed once from a run's draws."""
 
     schema_version: str
