@@ -34,6 +34,10 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         "Export pending requests as batch JSONL (OpenAI or Anthropic) and import the results.",
     ),
     "gate": ("judgeprobe.harness.cli.gate", "Gate a run against thresholds and a committed baseline (CI)."),
+    "init": (
+        "judgeprobe.harness.cli.init",
+        "Scaffold a judge file, settings, a regression case, a baseline and a CI workflow.",
+    ),
     "diff": ("judgeprobe.harness.cli.diff", "Compare two judge configurations on the same variants."),
     "audit": ("judgeprobe.harness.cli.audit", "Audit a judge's verdicts in judged-results files."),
 }
