@@ -147,7 +147,13 @@ def _settings(opts: dict[str, Any]) -> Any:
 
     settings = load_settings(opts["config_path"])
     if settings.source is not None:
-        click.echo(f"settings: {settings.source}", err=True)
+        source = settings.source.resolve()
+        shown = (
+            source.relative_to(Path.cwd().resolve())
+            if source.is_relative_to(Path.cwd().resolve())
+            else source
+        )
+        click.echo(f"settings: {shown}", err=True)
     run_over = {
         "judge": opts["judge_spec"],
         "repeats": opts["repeats"],

@@ -218,6 +218,7 @@ def render_summary(
     )
     accuracy = _label_accuracy(summary)
     if accuracy is not None:
+        console.print(Text("Accuracy against the adjudicated labels (unperturbed responses, judged draws)"))
         console.print(accuracy)
     _print_disagreements(console, summary)
 
@@ -227,7 +228,7 @@ def _label_accuracy(summary: Summary) -> Table | None:
     rows = [row for row in summary.accuracy if row.stage == "before"]
     if not rows:
         return None
-    table = Table(title="Accuracy against the adjudicated labels (unperturbed responses, judged draws)")
+    table = Table()  # its title is printed above it: a title wider than the table would be wrapped
     for column in ("answer kind", "agree", "n", "accuracy", "95% CI"):
         table.add_column(column, justify="left" if column == "answer kind" else "right")
     for row in sorted(rows, key=lambda r: (r.reference_doubt, r.answer_kind)):
@@ -245,7 +246,8 @@ def _print_disagreements(console: Console, summary: Summary, limit: int = 30) ->
     rows = summary.disagreements
     if not rows:
         return
-    table = Table(title=f"Disagreements with the adjudicated labels ({len(rows)} unperturbed responses)")
+    console.print(Text(f"Disagreements with the adjudicated labels ({len(rows)} unperturbed responses)"))
+    table = Table()
     for column in ("case", "response", "kind", "label", "judge said", "extracted", "doubt"):
         table.add_column(column, overflow="fold")
     for row in rows[:limit]:
