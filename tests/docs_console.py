@@ -49,8 +49,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = ("README.md", "docs/*.md", "examples/*/README.md")
 """Files searched for markers, relative to the repository root."""
 
-_MARKER = re.compile(r"^<!--\s*(console|apply|file):\s*(.*?)\s*-->\s*$")
-_FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
+_MARKER = re.compile(r"^\s*<!--\s*(console|apply|file):\s*(.*?)\s*-->\s*$")
+_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
+"""A fence, possibly indented (a block inside a list item); the block's lines lose that indentation."""
 _ELLIPSIS = {"…", "..."}
 _HEX = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{8}\b|\b[0-9a-f]{16}\b|\b[0-9a-f]{8}(?=-all\b)")
 _DURATION = re.compile(r"\b(in|took) \d+(\.\d+)?(s|m\d+s)\b")
@@ -112,8 +113,9 @@ def blocks(document: Path) -> list[Block]:
         j = i + 1
         fence = _FENCE.match(lines[j]) if j < len(lines) else None
         if fence is not None:
-            end = next(k for k in range(j + 1, len(lines)) if lines[k].startswith(fence.group(1)))
-            text = lines[j + 1 : end]
+            indent, ticks = fence.group(1), fence.group(2)
+            end = next(k for k in range(j + 1, len(lines)) if lines[k].startswith(indent + ticks))
+            text = [line[len(indent) :] if line.startswith(indent) else line for line in lines[j + 1 : end]]
         else:
             end = next(k for k in range(j, len(lines)) if lines[k].strip() == "<!-- end -->")
             text = [line for line in lines[j:end]]

@@ -78,6 +78,22 @@ def test_finish_writes_the_last_count_once_and_says_when_cut_short() -> None:
     assert out.getvalue().splitlines()[-1].endswith("· interrupted")
 
 
+def test_the_terminal_bar_shows_count_rate_eta_cache_hits_errors_and_retries() -> None:
+    from rich.console import Console
+
+    from judgeprobe.harness.run.progress import RichProgress
+
+    screen = io.StringIO()
+    bar = RichProgress(console=Console(file=screen, force_terminal=True, width=200, color_system=None))
+    bar.start(100)
+    stats = RunStats(planned=100, done=40, cache_hits=12, errors=3, retries=5, unscored=1, elapsed_s=4.0)
+    bar.update(stats)
+    bar.finish(stats)
+    text = screen.getvalue()
+    for part in ("40/100", "cache 12", "errors 3", "retries 5", "unscored 1", "draws/s", "ETA"):
+        assert part in text, part
+
+
 def test_durations_and_the_sink_chosen_for_a_pipe() -> None:
     assert [duration(s) for s in (0, 42, 75, 3599, 4000)] == ["0s", "42s", "1m15s", "59m59s", "1h06m"]
     assert isinstance(progress_sink(stream=io.StringIO()), LineProgress)
