@@ -147,3 +147,11 @@ def test_failures_that_do_not_repeat_in_a_row_do_not_stop_the_run(
     assert "stopped after" not in text
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["run"]["draws"]["draws"] == 38 and summary["run"]["draws"]["error"] == 4
+
+
+def test_gate_stops_the_same_way_with_exit_2(tmp_path: Path, keyed: None) -> None:
+    judge = judge_file(tmp_path, f"http://127.0.0.1:{closed_port()}/v1")
+    args = ["gate", "--judge", str(judge), *SELECTION, "--no-progress", "--out", str(tmp_path / "gate")]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 2, result.output  # a configuration error, never "the gate failed" (1)
+    assert "no server answers" in result.output and "stopped after 5 judge calls in a row" in result.output
