@@ -190,6 +190,7 @@ class ProbeContext:
             presentation=variant.presentation if presentation is None else presentation,
             dose=dose if self.info.graded else variant.dose,
             final_answer=variant.final_answer if isinstance(final_answer, _Keep) else final_answer,
+            rules=variant.rules,
         )
 
 

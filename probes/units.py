@@ -36,6 +36,7 @@ def base_variants(case: AnyCase, *, seed: int = 0) -> list[Variant]:
                 relation=Relation.BASE,
                 label=response.label,
                 final_answer=response.text,
+                rules=case.rules,
             )
             for response in case.responses
         ]

@@ -184,12 +184,15 @@ def render_html(summary: Summary, *, variants: Mapping[str, Variant] | None = No
     if summary.accuracy:
         rows = [
             "<tr>" + _td(a.stage) + _td(a.answer_kind) + _td("yes" if a.reference_doubt else "no")
-            + _td(rate_text(a.agreement), num=True) + "</tr>"
+            + _td(rate_text(a.agreement), num=True) + _td(str(a.undecided), num=True) + "</tr>"
             for a in summary.accuracy
         ]  # fmt: skip
         parts += [
-            '<h2 id="accuracy">Accuracy against labels</h2><p>Disputed-reference cases are listed apart.</p>',
-            _table(["stage", "answer kind", "reference disputed", "agreement (n) [95% CI]"], rows),
+            '<h2 id="accuracy">Accuracy against labels</h2><p>Disputed-reference cases are listed apart; '
+            "undecided (unscored) draws are counted apart, not in the agreement.</p>",
+            _table(
+                ["stage", "answer kind", "reference disputed", "agreement (n) [95% CI]", "undecided"], rows
+            ),
         ]
     if summary.hle:
         rows = [

@@ -129,11 +129,12 @@ def render_markdown(summary: Summary, *, variants: Mapping[str, Variant] | None 
                 [[f"{p.dose:g}", rate_text(p.flips), pct(p.placebo_rate)] for p in curve.points],
             )
     if summary.accuracy:
-        lines += ["## Accuracy against labels", "", "Disputed-reference cases are listed apart.", ""]
+        lines += ["## Accuracy against labels", "", "Disputed-reference cases are listed apart; undecided "
+                  "(unscored) draws are counted apart, not in the agreement.", ""]  # fmt: skip
         lines += _table(
-            ["stage", "answer kind", "reference disputed", "agreement (n) [95% CI]"],
-            [[a.stage, a.answer_kind, "yes" if a.reference_doubt else "no", rate_text(a.agreement)]
-             for a in summary.accuracy],
+            ["stage", "answer kind", "reference disputed", "agreement (n) [95% CI]", "undecided"],
+            [[a.stage, a.answer_kind, "yes" if a.reference_doubt else "no", rate_text(a.agreement),
+              str(a.undecided)] for a in summary.accuracy],
         )  # fmt: skip
     if summary.disagreements:
         lines += [

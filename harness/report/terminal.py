@@ -229,15 +229,14 @@ def _label_accuracy(summary: Summary) -> Table | None:
     if not rows:
         return None
     table = Table()  # its title is printed above it: a title wider than the table would be wrapped
-    for column in ("answer kind", "agree", "n", "accuracy", "95% CI"):
+    for column in ("answer kind", "agree", "n", "accuracy", "95% CI", "undecided"):
         table.add_column(column, justify="left" if column == "answer kind" else "right")
     for row in sorted(rows, key=lambda r: (r.reference_doubt, r.answer_kind)):
         rate = row.agreement
         name = row.answer_kind + (" (disputed reference)" if row.reference_doubt else "")
         shown = f"{100 * rate.rate:.1f}%" if rate.rate is not None else "–"
-        table.add_row(
-            name, str(rate.events), str(rate.n), shown, f"{100 * rate.ci[0]:.1f}–{100 * rate.ci[1]:.1f}%"
-        )
+        ci = f"{100 * rate.ci[0]:.1f}–{100 * rate.ci[1]:.1f}%"
+        table.add_row(name, str(rate.events), str(rate.n), shown, ci, str(row.undecided))
     return table
 
 

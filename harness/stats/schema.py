@@ -232,6 +232,9 @@ class AccuracyRow(FrozenModel):
     """``before``: base draws; ``after``: invariant variant draws."""
     agreement: Rate
     """Judged draws whose outcome matches the label."""
+    undecided: int = 0
+    """Draws of this kind and stage the judge left unscored (a grader that could not read the answer says
+    which part in the draw's reason); counted apart, never in ``agreement``."""
 
 
 class CalibrationBinModel(FrozenModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from judgeprobe.cases.answers.rules import ReferenceRules
 from judgeprobe.cases.models import Mode
 from judgeprobe.probes.variant import Relation, Slot, Step, Variant
 
@@ -13,7 +14,7 @@ __all__ = ["variant_from_json", "variant_to_json"]
 
 def variant_to_json(variant: Variant) -> str:
     """Serialise a variant losslessly (:func:`variant_from_json` rebuilds it with the same id)."""
-    data = {
+    data: dict[str, Any] = {
         "id": variant.id,
         "case_id": variant.case_id,
         "unit_id": variant.unit_id,
@@ -32,6 +33,8 @@ def variant_to_json(variant: Variant) -> str:
         "dose": variant.dose,
         "final_answer": variant.final_answer,
     }
+    if variant.rules is not None:
+        data["rules"] = variant.rules.to_json()
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -59,5 +62,6 @@ def variant_from_json(text: str) -> Variant:
         presentation=_pairs(data["presentation"]),
         dose=data["dose"],
         final_answer=data["final_answer"],
+        rules=ReferenceRules.from_json(data.get("rules")),
         id=data["id"],
     )
