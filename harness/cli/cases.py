@@ -39,7 +39,9 @@ _MODES = [str(mode) for mode in Mode]
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    from judgeprobe.harness.cli.main import console
+
+    return console()
 
 
 def _load(case_dirs: Sequence[Path], *, no_builtin: bool) -> Library:

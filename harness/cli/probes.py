@@ -6,10 +6,10 @@ Exit codes: 0 fine, 2 usage error (an unknown family).
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from judgeprobe.cases.models import Mode
+from judgeprobe.harness.cli.main import console
 from judgeprobe.probes.base import ProbeInfo, list_families, list_probes
 
 __all__ = ["param_text", "probes"]
@@ -56,9 +56,8 @@ def list_command(families: tuple[str, ...]) -> None:
     table.add_column("description", overflow="fold")
     for info in shown:
         table.add_row(info.name, info.family, str(info.relation), param_text(info), info.description)
-    console = Console(highlight=False)
-    console.print(table)
-    console.print(_derived_note(shown))
+    console().print(table)
+    console().print(_derived_note(shown))
 
 
 def _derived_note(shown: list[ProbeInfo]) -> str:

@@ -63,6 +63,18 @@ def _invariants(rows: Sequence[InvariantResult], *, by_probe: bool) -> list[str]
     return _table(header, body)
 
 
+_MARK = {"fail": "❌", "pass": "✅", "not_measured": "–"}
+
+
+def _verdict(summary: Summary) -> list[str]:
+    verdict = summary.judge_verdict
+    if verdict is None:
+        return []
+    lines = [f"## Judge: **{verdict.verdict.upper()}**", ""]
+    lines += [f"- {_MARK[c.status]} {c.message}" for c in verdict.checks]
+    return [*lines, ""]
+
+
 def render_markdown(summary: Summary, *, variants: Mapping[str, Variant] | None = None, top: int = 20) -> str:
     """The Markdown report."""
     run, s = summary.run, summary.settings
@@ -81,8 +93,18 @@ def render_markdown(summary: Summary, *, variants: Mapping[str, Variant] | None 
         f"⚠ = fewer than {s.min_clusters} cases.",
         "",
     ]
+    lines += _verdict(summary)
     if summary.warnings:
         lines += ["## Warnings", ""] + [f"- {w}" for w in summary.warnings] + [""]
+    if summary.error_reasons:
+        lines += ["## Why draws failed", ""]
+        lines += _table(
+            ["status", "kind", "draws", "distinct messages", "first message", "first draw"],
+            [
+                [r.status, r.kind, r.count, r.messages, r.first_message, r.first_draw]
+                for r in summary.error_reasons
+            ],
+        )
     if summary.families:
         lines += ["## Families", "", *_invariants(summary.families, by_probe=False)]
     if summary.probes:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from judgeprobe.harness.stats.rate import FrozenModel, Rate
+from judgeprobe.harness.stats.verdict_schema import ErrorReason, JudgeCheck, JudgeVerdict
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -19,10 +20,13 @@ __all__ = [
     "DoseCurve",
     "DosePoint",
     "DrawCounts",
+    "ErrorReason",
     "FlippedVariant",
     "GridCell",
     "HleMetrics",
     "InvariantResult",
+    "JudgeCheck",
+    "JudgeVerdict",
     "PositionResult",
     "Rate",
     "RunInfo",
@@ -38,24 +42,7 @@ SCHEMA_VERSION = "1.1"
 Verdict = Literal["biased", "clean", "inconclusive"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
-
-
-class Rate(_Model):
-    """A proportion with its count, denominator and Wilson interval."""
-
-    events: int
-    """Events counted (flips, misses, agreements)."""
-    n: int
-    """Denominator."""
-    rate: float | None
-    """``events / n`` (``None`` when ``n`` is 0)."""
-    ci: tuple[float, float]
-    """95 % Wilson interval (``[0, 1]`` when ``n`` is 0)."""
-
-
-class DrawCounts(_Model):
+class DrawCounts(FrozenModel):
     """Draws by how they ended."""
 
     draws: int
@@ -70,7 +57,7 @@ class DrawCounts(_Model):
     """Requests the judge does not handle."""
 
 
-class Settings(_Model):
+class Settings(FrozenModel):
     """The pre-declared analysis settings."""
 
     threshold: float
@@ -89,9 +76,19 @@ class Settings(_Model):
     """Below this many cases a result carries a few-clusters warning."""
     calibration_bin_size: int
     """Items per calibration bin."""
+    max_control_miss_rate: float = 0.25
+    """The judge is unreliable when it misses more than this share of all controls pooled (a judge that says
+    "yes" to everything misses every one)."""
+    min_accuracy: float = 0.6
+    """The judge is unreliable when its unperturbed verdicts agree with the labels less often than this
+    (disputed references left out)."""
+    max_error_share: float = 0.1
+    """The judge is unreliable when more than this share of the draws it was asked ended in errors."""
+    max_unscored_share: float = 0.1
+    """The judge is unreliable when more than this share of the draws it was asked got unreadable replies."""
 
 
-class RunInfo(_Model):
+class RunInfo(FrozenModel):
     """What was run."""
 
     run_id: str | None
@@ -114,7 +111,7 @@ class RunInfo(_Model):
     """All draws by status."""
 
 
-class InvariantResult(_Model):
+class InvariantResult(FrozenModel):
     """Flip statistics of one invariant probe or one family of probes."""
 
     level: Literal["probe", "family"]
@@ -183,7 +180,7 @@ class InvariantResult(_Model):
     """One line explaining the verdict."""
 
 
-class PositionResult(_Model):
+class PositionResult(FrozenModel):
     """Position bias of a pairwise judge from pairs judged in both orders (see
     ``judgeprobe.harness.stats.position``): draw ``j`` of a pair's unperturbed variant matched with draw
     ``j`` of its ``position.swap`` variant."""
@@ -236,7 +233,7 @@ class PositionResult(_Model):
     """One line explaining the verdict."""
 
 
-class SelfPreferenceStratum(_Model):
+class SelfPreferenceStratum(FrozenModel):
     """One label stratum of a self-preference comparison."""
 
     label: str
@@ -253,7 +250,7 @@ class SelfPreferenceStratum(_Model):
     """Grade: acceptance of other families' responses. Pairwise: the other response's win share."""
 
 
-class SelfPreference(_Model):
+class SelfPreference(FrozenModel):
     """How a judge treats one author family's responses against other families', at equal labels (see
     ``judgeprobe.harness.stats.self_preference``)."""
 
@@ -286,7 +283,7 @@ class SelfPreference(_Model):
     """One line explaining the verdict."""
 
 
-class ControlResult(_Model):
+class ControlResult(FrozenModel):
     """Miss statistics of one control probe or family."""
 
     level: Literal["probe", "family"]
@@ -314,7 +311,7 @@ class ControlResult(_Model):
     """Fewer cases than ``Settings.min_clusters``."""
 
 
-class DosePoint(_Model):
+class DosePoint(FrozenModel):
     """Flip rate at one dose."""
 
     dose: float
@@ -325,7 +322,7 @@ class DosePoint(_Model):
     """Placebo rate of the same pairs."""
 
 
-class DoseCurve(_Model):
+class DoseCurve(FrozenModel):
     """Dose → flip rate for one graded probe."""
 
     family: str
@@ -336,7 +333,7 @@ class DoseCurve(_Model):
     """Points, by increasing dose."""
 
 
-class AccuracyRow(_Model):
+class AccuracyRow(FrozenModel):
     """Agreement with the adjudicated labels for one answer kind."""
 
     answer_kind: str
@@ -352,7 +349,7 @@ class AccuracyRow(_Model):
     which part in the draw's reason); counted apart, never in ``agreement``."""
 
 
-class CalibrationBinModel(_Model):
+class CalibrationBinModel(FrozenModel):
     """One calibration bin."""
 
     n: int
@@ -363,7 +360,7 @@ class CalibrationBinModel(_Model):
     """Share right."""
 
 
-class CalibrationModel(_Model):
+class CalibrationModel(FrozenModel):
     """RMS calibration error with its bins (see ``judgeprobe.harness.stats.calibration``)."""
 
     rms: float
@@ -376,7 +373,7 @@ class CalibrationModel(_Model):
     """Bins, lowest confidence first."""
 
 
-class HleMetrics(_Model):
+class HleMetrics(FrozenModel):
     """HLE-style accuracy and calibration for grade-mode draws, before or after perturbation."""
 
     stage: Literal["before", "after"]
@@ -391,7 +388,7 @@ class HleMetrics(_Model):
     """Calibration over judged draws that state a confidence (``None``: none did)."""
 
 
-class GridCell(_Model):
+class GridCell(FrozenModel):
     """One cell of the case × family grid."""
 
     case_id: str
@@ -403,10 +400,14 @@ class GridCell(_Model):
     events: int
     """Flips (invariant) or misses (control)."""
     n: int
-    """Usable draws."""
+    """Usable draws: paired invariant draws, or control draws of units whose unperturbed verdict was right
+    (the same counts as the families' and the controls' tables)."""
+    left_out: int = 0
+    """Control draws left out of ``n``: their unit's unperturbed verdict was already wrong (a kept verdict
+    then says nothing; the controls table's *left out*)."""
 
 
-class FlippedVariant(_Model):
+class FlippedVariant(FrozenModel):
     """A variant with at least one flipped (invariant) or missed (control) draw, for audit."""
 
     variant_id: str
@@ -445,7 +446,7 @@ class FlippedVariant(_Model):
     """The case's reference is disputed."""
 
 
-class Disagreement(_Model):
+class Disagreement(FrozenModel):
     """An unperturbed response whose modal verdict disagrees with its adjudicated label."""
 
     case_id: str
@@ -464,7 +465,7 @@ class Disagreement(_Model):
     """The case's reference is disputed: the judge may be right against the reference."""
 
 
-class Summary(_Model):
+class Summary(FrozenModel):
     """Everything the reports show, computed once from a run's draws."""
 
     schema_version: str
@@ -504,3 +505,8 @@ class Summary(_Model):
     run's variants were not available to tell the slots apart)."""
     self_preference: tuple[SelfPreference, ...] = ()
     """Self-preference per author family and mode, where responses carry authors."""
+    judge_verdict: JudgeVerdict | None = None
+    """The verdict on the judge as a whole (controls, accuracy, errors, unscored replies against the limits in
+    ``settings``); every summary :func:`~judgeprobe.harness.stats.summary.build_summary` makes has one."""
+    error_reasons: tuple[ErrorReason, ...] = ()
+    """Why draws errored or went unscored, by kind, the most frequent first (empty: none did)."""

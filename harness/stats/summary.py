@@ -27,6 +27,7 @@ from judgeprobe.harness.stats.classify import CLASSES, classify_flip
 from judgeprobe.harness.stats.effects import control_result, decide, dose_curve, draw_counts, invariant_fields
 from judgeprobe.harness.stats.fdr import benjamini_hochberg
 from judgeprobe.harness.stats.position import SWAP_CHAIN, decide_position, position_fields
+from judgeprobe.harness.stats.reliability import error_reasons, judge_verdict
 from judgeprobe.harness.stats.schema import (
     SCHEMA_VERSION,
     ControlResult,
@@ -175,17 +176,35 @@ def _doses(pairs: pd.DataFrame, settings: Settings) -> list[DoseCurve]:
 
 
 def _grid(pairs: pd.DataFrame) -> list[GridCell]:
-    control = (pairs["relation"] == "control") & pairs["judged"] & pairs["has_base"] & pairs["base_right"]
-    usable = pairs[pairs["paired"] | control]
-    if usable.empty:
+    """Case × family cells counted exactly as the families' and the controls' tables count: paired invariant
+    draws, control draws of units whose unperturbed verdict was right, and the controls left out apart."""
+    is_control = pairs["relation"] == "control"
+    judged_control = is_control & pairs["judged"] & pairs["has_base"]
+    right = pairs["base_right"].astype(bool)
+    usable = ((pairs["relation"] == "invariant") & pairs["paired"]) | (judged_control & right)
+    left_out = judged_control & ~right
+    rows = pairs[usable | left_out]
+    if rows.empty:
         return []
-    changed = usable["changed"].astype(bool)
-    marked = usable.assign(_event=changed.where(usable["relation"] == "invariant", ~changed))
-    table = marked.groupby(["case_id", "family", "relation"], sort=True)["_event"].agg(["sum", "size"])
+    changed = rows["changed"].astype(bool)
+    counted = usable[rows.index]
+    marked = rows.assign(
+        _event=changed.where(rows["relation"] == "invariant", ~changed) & counted,
+        _n=counted,
+        _left=left_out[rows.index],
+    )
+    table = marked.groupby(["case_id", "family", "relation"], sort=True)[["_event", "_n", "_left"]].sum()
     return [
-        GridCell(case_id=str(case_id), family=str(family), relation=relation, events=int(events), n=int(n))
-        for (case_id, family, relation), events, n in zip(
-            table.index, table["sum"], table["size"], strict=True
+        GridCell(
+            case_id=str(case_id),
+            family=str(family),
+            relation=relation,
+            events=int(events),
+            n=int(n),
+            left_out=int(left),
+        )
+        for (case_id, family, relation), events, n, left in zip(
+            table.index, table["_event"], table["_n"], table["_left"], strict=True
         )
     ]
 
@@ -316,6 +335,9 @@ def build_summary(
             classes[name] += count
     n_tests = len(families) + len(probes) + (position is not None)
     slot_scope = " and the slot test of pairs judged in both orders" if position is not None else ""
+    controls = _controls(pairs, settings)
+    accuracy = accuracy_rows(frame, settings)
+    verdict = judge_verdict(controls=controls, accuracy=accuracy, draws=run.draws, settings=settings)
     return Summary(
         schema_version=SCHEMA_VERSION,
         tool_version=_tool_version(),
@@ -328,9 +350,9 @@ def build_summary(
         warnings=tuple(_warnings(frame, pairs, run, settings, slots_known=bool(listed))),
         families=tuple(families),
         probes=tuple(probes),
-        controls=tuple(_controls(pairs, settings)),
+        controls=tuple(controls),
         doses=tuple(_doses(pairs, settings)),
-        accuracy=tuple(accuracy_rows(frame, settings)),
+        accuracy=tuple(accuracy),
         hle=tuple(hle_metrics(frame, settings)),
         flip_classes=classes,
         grid=tuple(_grid(pairs)),
@@ -338,4 +360,6 @@ def build_summary(
         disagreements=tuple(disagreements(frame)),
         position=position,
         self_preference=tuple(self_preferences(frame, listed, settings)),
+        judge_verdict=verdict,
+        error_reasons=tuple(error_reasons(frame)),
     )
