@@ -37,7 +37,6 @@ from judgeprobe.cases.answers import (
     Kept,
     Policy,
     Route,
-    equivalent,
     extract_final_answer,
     grade,
     known_kinds,
@@ -71,7 +70,10 @@ class Finding:
 def _reads(text: str, case: GradeCase) -> Judgement:
     """The kind's comparer on the text against itself: equivalent when it can read the text at all."""
     spec = case.answer_kind.spec
-    how = Comparison(case.answer_kind, freeze_choices(case.choices), case.tolerance, DEFAULT_LIMITS)
+    how = Comparison(  # no tolerance: a significant-figure rule would refuse the text against itself
+        case.answer_kind, freeze_choices(case.choices), None, DEFAULT_LIMITS,
+        choice_conflict=case.choice_conflict, question=case.question,
+    )  # fmt: skip
     try:
         return spec.compare(text, text, how)
     except Uncacheable as exc:
@@ -81,9 +83,12 @@ def _reads(text: str, case: GradeCase) -> Judgement:
 
 
 def _versus(case: GradeCase, form: str) -> Judgement:
-    return equivalent(
-        case.reference, form, kind=case.answer_kind, choices=case.choices, tolerance=case.tolerance
-    )
+    """A listed form graded as an answer against the reference, under the case's rules and question (some
+    rules are not symmetric: significant figures are counted on the answer)."""
+    return grade(
+        case.reference, form, kind=case.answer_kind, choices=case.choices, rules=case.rules,
+        question=case.question,
+    )  # fmt: skip
 
 
 def _parse(case: GradeCase) -> Iterator[Finding]:
@@ -157,6 +162,8 @@ def _forms(case: GradeCase) -> Iterator[Finding]:
             if text in case.grader_gaps:
                 continue
             if field == "non_equivalents" and kept is Kept.MEANING:
+                if _versus(case, text).decision is Decision.DIFFERENT:
+                    continue  # the question fixes the form (factored, simplified) and the grader reads it
                 yield Finding(
                     (field, index),
                     f"{text!r} means the same as the reference in another notation; if the question fixes "
@@ -182,9 +189,19 @@ def _duplicates(case: GradeCase) -> Iterator[Finding]:
             seen.setdefault(key, index)
 
 
+def _graded_as_labelled(case: GradeCase, response: GradeResponse) -> bool:
+    """The grader, reading the question and the case's rules, gives the response its label."""
+    graded = grade(
+        case.reference, response.text, kind=case.answer_kind, choices=case.choices, rules=case.rules,
+        question=case.question,
+    )  # fmt: skip
+    said = {Decision.EQUIVALENT: "correct", Decision.DIFFERENT: "incorrect"}.get(graded.decision)
+    return said == response.label
+
+
 def _contradictions(case: GradeCase) -> Iterator[Finding]:
-    """Labels the forms contradict: always in the same notation, in another notation unless a grader gap
-    says the question fixes the form."""
+    """Labels the forms contradict: always in the same notation; in another notation unless the question
+    fixes the form (a grader gap says so, or the grader, reading the question, agrees with the label)."""
     for index, response in enumerate(case.responses):
         answer = extract_final_answer(response.text).strip() or response.text.strip()
         if response.label == "incorrect":
@@ -194,7 +211,12 @@ def _contradictions(case: GradeCase) -> Iterator[Finding]:
         for form in forms:
             kept = read_alike(form, answer, kind=case.answer_kind, choices=case.choices)
             if kept is None or (
-                kept is Kept.MEANING and (response.id in case.grader_gaps or form in case.grader_gaps)
+                kept is Kept.MEANING
+                and (
+                    response.id in case.grader_gaps
+                    or form in case.grader_gaps
+                    or _graded_as_labelled(case, response)
+                )
             ):
                 continue
             yield Finding(
@@ -212,7 +234,7 @@ def _response(case: GradeCase, index: int, response: GradeResponse) -> Iterator[
         label = response.label_under(policy)
         graded = grade(
             case.reference, response.text, kind=case.answer_kind, choices=case.choices,
-            tolerance=case.tolerance, policy=policy,
+            rules=case.rules, question=case.question, policy=policy,
         )  # fmt: skip
         said = {Decision.EQUIVALENT: "correct", Decision.DIFFERENT: "incorrect"}.get(graded.decision)
         if said == label:
@@ -246,7 +268,7 @@ def _gaps(case: GradeCase) -> Iterator[Finding]:
             response = by_id[key]
             graded = grade(
                 case.reference, response.text, kind=case.answer_kind, choices=case.choices,
-                tolerance=case.tolerance,
+                rules=case.rules, question=case.question,
             )  # fmt: skip
             decided = {Decision.EQUIVALENT: "correct", Decision.DIFFERENT: "incorrect"}.get(graded.decision)
             settled = decided == response.label

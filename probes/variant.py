@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from judgeprobe.cases.answers.policy import Policy
-from judgeprobe.cases.models import AnswerKind, Mode
+from judgeprobe.cases.answers.rules import ReferenceRules
+from judgeprobe.cases.models import AnswerKind, Author, Mode
 
 __all__ = ["Relation", "Slot", "Step", "Variant", "chain_name", "params_key"]
 
@@ -74,6 +75,9 @@ class Slot:
     """Identity of the response (the case's response id); pairwise verdicts are mapped back to it."""
     text: str
     """Text shown to the judge."""
+    author: Author | None = None
+    """Who wrote the response, where the case says (for self-preference statistics). Never sent to the
+    judge and not part of the variant id; probes that rewrite a text do not carry it over."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +118,9 @@ class Variant:
     """Graded probes: the dose (padding words, repetitions), for dose-response curves."""
     final_answer: str | None = None
     """The final answer the variant's response states, where the probe knows it (for extraction checks)."""
+    rules: ReferenceRules | None = None
+    """What the case states about its reference (tolerance, aliases, multiple-choice conflicts) for the
+    graders; ``None`` when it states nothing (empty rules are stored as ``None``)."""
     policy: Policy = Policy.SEMANTIC
     """The grading policy the label holds under (``strict``: the reference's notation must be kept); a
     policy name is accepted. Hashed only when not ``semantic``, so the ids of semantic variants are those
@@ -124,6 +131,8 @@ class Variant:
     def __post_init__(self) -> None:
         if self.answer_kind is not None and not isinstance(self.answer_kind, AnswerKind):
             object.__setattr__(self, "answer_kind", AnswerKind(self.answer_kind))
+        if self.rules is not None and self.rules.empty:
+            object.__setattr__(self, "rules", None)
         if not isinstance(self.policy, Policy):
             object.__setattr__(self, "policy", Policy(self.policy))
         if not self.id:
@@ -159,6 +168,8 @@ class Variant:
                 repr(self.presentation),
             )
         )
+        if self.rules is not None:  # only when set, so variants of cases without rules keep their ids
+            parts.append(self.rules.key())
         if self.policy is not Policy.SEMANTIC:
             parts.append(f"policy={self.policy}")
         for part in parts:

@@ -168,8 +168,9 @@ def use_rewrite(
     if authored:
         kept = read_alike(original, rewrite, kind=kind, choices=variant.choices) or Kept.MEANING
     else:
-        tolerance = ctx.case.tolerance if isinstance(ctx.case, GradeCase) else None
-        checked = check_rewrite(original, rewrite, kind=kind, choices=variant.choices, tolerance=tolerance)
+        tolerance = variant.rules.tolerance if variant.rules is not None else None
+        checked = check_rewrite(original, rewrite, kind=kind, choices=variant.choices, tolerance=tolerance,
+                                question=variant.question)  # fmt: skip
         if checked.kept is None:
             _record(ctx, variant, target, original, rewrite, checked.reason, unverified=True)
             return False

@@ -33,8 +33,10 @@ from judgeprobe.cases.answers.limits import DEFAULT_LIMITS, Limits
 from judgeprobe.cases.answers.normalize import extract_final_answer, normalize
 from judgeprobe.cases.answers.policy import DEFAULT_POLICY, Kept, Policy
 from judgeprobe.cases.answers.rewrites import RewriteCheck, check_rewrite, keeps_notation, read_alike
+from judgeprobe.cases.answers.rules import ReferenceRules
 from judgeprobe.cases.answers.safe_math import Parsed, parse_answer, parse_math
 from judgeprobe.cases.answers.skeleton import notation_skeleton, same_notation
+from judgeprobe.cases.answers.tolerance import Tolerance
 
 __all__ = [
     "DEFAULT_ABSOLUTE_TOLERANCE",
@@ -53,8 +55,10 @@ __all__ = [
     "Limits",
     "Parsed",
     "Policy",
+    "ReferenceRules",
     "RewriteCheck",
     "Route",
+    "Tolerance",
     "UnknownAnswerKind",
     "alternate_forms",
     "check_rewrite",

@@ -19,16 +19,18 @@ from judgeprobe.cases.answers.limits import DEFAULT_LIMITS, Limits
 from judgeprobe.cases.answers.normalize import extract_final_answer, normalize
 from judgeprobe.cases.answers.policy import Policy
 from judgeprobe.cases.answers.rewrites import keeps_notation
+from judgeprobe.cases.answers.rules import ChoiceConflict, ReferenceRules
+from judgeprobe.cases.answers.tolerance import Tolerance
 
 __all__ = ["NO_ANSWER", "Grading", "grade"]
 
 NO_ANSWER = "no final answer found in the response"
-_HEAD = re.compile(r"\s+[—–]\s+|[,;:]\s|\s\(|\s+(?:because|since|as|which|so)\s", re.IGNORECASE)
-_TAIL = re.compile(r"[:,]\s|\s(?:so|hence|thus|therefore)[,:]?\s", re.IGNORECASE)
-"""Where a final answer's remarks begin (``No — 91 = 7 × 13``) or end (``…, so the answer is: yes``): the
-strict policy checks the notation of the whole answer, of the part before the remarks, or of the part
-after them."""
 """The reason given when a response states no recognisable answer (graded as a different answer)."""
+_HEAD = re.compile(r"\s+[—–]\s+|[,;:]\s|\s\(|\s+(?:because|since|as|which|so)\s", re.IGNORECASE)
+_TAIL = re.compile(r"[:,]\s|\s(?:so|hence|thus|therefore)[,:]?\s|\s[=≈]\s", re.IGNORECASE)
+"""Where a final answer's remarks begin (``No — 91 = 7 × 13``) or end (``…, so the answer is: yes``,
+``π ≈ 3.14``): the strict policy checks the notation of the whole answer, of the part before the remarks,
+of the part after them, or of the end of the part before the remarks (``0^0 = 1, the empty product``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +49,10 @@ def _by_route(
     reference: str,
     kind: AnswerKind,
     choices: Mapping[str, str] | Sequence[tuple[str, str]] | None,
-    tolerance: float | None,
+    tolerance: Tolerance | None,
     limits: Limits,
+    conflict: ChoiceConflict,
+    question: str,
 ) -> Judgement:
     if route is Route.EXACT:
         same = normalize(answer, kind=kind) == normalize(reference, kind=kind)
@@ -57,11 +61,14 @@ def _by_route(
             "normalised strings match" if same else "normalised strings differ",
         )
     if route is Route.MC:
-        return equivalent(answer, reference, kind=AnswerKind.MULTIPLE_CHOICE, choices=choices, limits=limits)
+        return equivalent(answer, reference, kind=AnswerKind.MULTIPLE_CHOICE, choices=choices, limits=limits,
+                          choice_conflict=conflict)  # fmt: skip
     if route is Route.MATH:
         math_kind = kind if kind.spec.route is Route.MATH else AnswerKind.EXPRESSION
-        return equivalent(answer, reference, kind=math_kind, tolerance=tolerance, limits=limits)
-    return equivalent(answer, reference, kind=kind, choices=choices, tolerance=tolerance, limits=limits)
+        return equivalent(answer, reference, kind=math_kind, tolerance=tolerance, limits=limits,
+                          question=question)  # fmt: skip
+    return equivalent(answer, reference, kind=kind, choices=choices, tolerance=tolerance, limits=limits,
+                      choice_conflict=conflict, question=question)  # fmt: skip
 
 
 def grade(
@@ -70,10 +77,13 @@ def grade(
     *,
     kind: AnswerKind | str,
     choices: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
-    tolerance: float | None = None,
+    tolerance: float | Tolerance | None = None,
     aliases: Sequence[str] = (),
     route: Route | str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    choice_conflict: ChoiceConflict = "incorrect",
+    rules: ReferenceRules | None = None,
+    question: str = "",
     policy: Policy | str = Policy.SEMANTIC,
 ) -> Grading:
     """Grade a whole response against a reference answer.
@@ -89,10 +99,15 @@ def grade(
         response_text: The whole response (reasoning and all).
         kind: The answer kind (an :class:`AnswerKind` or its name).
         choices: Multiple choice: letter -> choice text, or ``(letter, text)`` pairs.
-        tolerance: The case's relative tolerance for numbers (``None``: the kind's default).
+        tolerance: The case's tolerance for numbers: relative, or a
+            :class:`~judgeprobe.cases.answers.tolerance.Tolerance` (``None``: the kind's default).
         aliases: Other names of the reference that the case accepts (``Z_5`` for ``C_5``).
         route: Force a route (``exact``, ``math``, ``mc``, ``notation``) instead of the kind's.
         limits: Parser and time limits.
+        choice_conflict: Multiple choice: the verdict when the letter and the choice text disagree.
+        rules: The case's :class:`~judgeprobe.cases.answers.rules.ReferenceRules` (a request carries
+            them); each rule set there replaces the argument of the same name.
+        question: The question, when known (a yes/no answer in words is read against it).
         policy: ``semantic`` (an equivalent answer in any notation is right) or ``strict`` (an equivalent
             answer must also keep the notation of the reference or alias it matched; see
             :mod:`~judgeprobe.cases.answers.policy`).
@@ -100,6 +115,11 @@ def grade(
     Returns:
         A :class:`Grading`; never raises on bad answers (undecided or different, with a reason).
     """
+    if rules is not None:
+        tolerance = rules.tolerance if rules.tolerance is not None else tolerance
+        aliases = (*aliases, *rules.aliases)
+        choice_conflict = rules.choice_conflict
+    precision = Tolerance.of(tolerance)
     resolved = kind_of(kind)
     answer = extract_final_answer(response_text)
     if resolved is None:
@@ -110,12 +130,14 @@ def grade(
     if not normalize(answer, kind=resolved):
         return Grading(Decision.DIFFERENT, NO_ANSWER, answer, None)
     how = resolved.spec.route if route is None else Route(route)
-    found = _by_route(how, answer, reference, resolved, choices, tolerance, limits)
+    found = _by_route(how, answer, reference, resolved, choices, precision, limits, choice_conflict, question)
     matched = reference
     if found.decision is not Decision.EQUIVALENT:
         unsure = found if found.decision is Decision.UNDECIDED else None
         for alias in aliases:
-            other = _by_route(how, answer, alias, resolved, choices, tolerance, limits)
+            other = _by_route(
+                how, answer, alias, resolved, choices, precision, limits, choice_conflict, question
+            )
             if other.decision is Decision.EQUIVALENT:
                 found, matched = Judgement(other.decision, f"{other.reason} (alias {alias!r})"), alias
                 break
@@ -126,12 +148,15 @@ def grade(
     if found.equivalent and Policy(policy) is Policy.STRICT:
 
         def written_as(name: str) -> bool:
-            heads = (answer, _HEAD.split(answer, maxsplit=1)[0], _TAIL.split(answer)[-1])
+            head = _HEAD.split(answer, maxsplit=1)[0]
+            heads = (answer, head, _TAIL.split(answer)[-1], _TAIL.split(head)[-1])
             if not any(keeps_notation(name, head, kind=resolved, choices=choices) for head in heads):
                 return False
             return (
                 name == matched
-                or _by_route(how, answer, name, resolved, choices, tolerance, limits).equivalent
+                or _by_route(
+                    how, answer, name, resolved, choices, precision, limits, choice_conflict, question
+                ).equivalent
             )
 
         if not any(written_as(name) for name in (matched, reference, *aliases)):

@@ -12,9 +12,9 @@ it. :func:`check_rewrite` accepts a rewrite when
    :mod:`~judgeprobe.cases.answers.readers`) reads both as the same answer — :attr:`Kept.MEANING` (or
    :attr:`Kept.NOTATION` for kinds whose reader only sees spellings, such as choice letters);
 
-and, either way, the kind's own comparer agrees that the two are equivalent (the round trip through the
-kind's canonical form). Anything else is unverified, with the reason, and must not be emitted as
-meaning-kept.
+and, either way, the kind's own comparer agrees that the two are equivalent, both ways, under the case's
+tolerance and question (the round trip through the kind's canonical form). Anything else is unverified,
+with the reason, and must not be emitted as meaning-kept.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from judgeprobe.cases.answers.kinds.slots import Choices
 from judgeprobe.cases.answers.limits import DEFAULT_LIMITS, Limits
 from judgeprobe.cases.answers.policy import Kept
 from judgeprobe.cases.answers.skeleton import same_notation
+from judgeprobe.cases.answers.tolerance import Tolerance
 
 __all__ = ["RewriteCheck", "check_rewrite", "keeps_notation", "read_alike"]
 
@@ -76,8 +77,9 @@ def check_rewrite(
     *,
     kind: AnswerKind | str,
     choices: _ChoicesIn = None,
-    tolerance: float | None = None,
+    tolerance: float | Tolerance | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    question: str = "",
 ) -> RewriteCheck:
     """Whether ``rewrite`` verifiably means the same answer as ``original`` under ``kind``.
 
@@ -86,8 +88,10 @@ def check_rewrite(
         rewrite: The proposed rewrite of it.
         kind: The answer kind.
         choices: Multiple choice: the options.
-        tolerance: The case's relative tolerance for numbers.
+        tolerance: The case's tolerance for numbers (relative, or a
+            :class:`~judgeprobe.cases.answers.tolerance.Tolerance`).
         limits: Parser and time limits of the comparer.
+        question: The question, when known (a form it asks for must survive the rewrite).
 
     Returns:
         A :class:`RewriteCheck`; ``kept`` is ``None`` when the rewrite is unverified.
@@ -105,11 +109,12 @@ def check_rewrite(
             f"not a whitelisted notation change, and the {resolved} kind ({reader}) does not read both as "
             "one answer",
         )
-    judgement = equivalent(
-        original, rewrite, kind=resolved, choices=choices, tolerance=tolerance, limits=limits
-    )
-    if judgement.decision is not Decision.EQUIVALENT:
-        return RewriteCheck(None, f"the {resolved} comparer does not agree ({judgement.reason})")
+    for a, b in ((rewrite, original), (original, rewrite)):  # both ways: some rules are not symmetric
+        judgement = equivalent(
+            a, b, kind=resolved, choices=choices, tolerance=tolerance, limits=limits, question=question
+        )
+        if judgement.decision is not Decision.EQUIVALENT:
+            return RewriteCheck(None, f"the {resolved} comparer does not agree ({judgement.reason})")
     return RewriteCheck(*found)
 
 

@@ -80,7 +80,7 @@ def _question(index: int, rng: random.Random) -> dict[str, Any]:
     if kind == "expression":
         a = rng.randint(2, 9)
         return {"id": qid, "kind": kind, "question": f"Expand (x + {a})^2.",
-                "reference": f"x^2 + {2 * a}x + {a * a}", "equivalent": f"(x + {a})^2",
+                "reference": f"x^2 + {2 * a}x + {a * a}", "equivalent": f"{a * a} + {2 * a}*x + x^2",
                 "wrong": f"x^2 + {a * a}"}  # fmt: skip
     letters = "ABCDEF"
     right = rng.randrange(6)

@@ -16,6 +16,7 @@ from typing import Any
 from judgeprobe.cases.models import AnswerKind, Mode
 from judgeprobe.harness.audit.rows import JudgedRow
 from judgeprobe.harness.audit.second_opinion import Opinion, parse_choices
+from judgeprobe.harness.core.errors import JudgeUnusable
 from judgeprobe.harness.judges.registry import load_judge
 from judgeprobe.harness.run.runner import RunOptions, run
 from judgeprobe.harness.store import RunStore, store_path
@@ -66,6 +67,7 @@ def rejudge(
     Raises:
         ConfigError: the judge spec is invalid, or a required API-key variable is unset (preflight).
         StoreError: the store in ``out`` belongs to something else.
+        JudgeUnusable: the judge kept failing the same blocking way and re-judging stopped early.
     """
     judge = load_judge(judge_spec)
     judge.preflight()
@@ -74,6 +76,8 @@ def rejudge(
     with RunStore(store_path(folder)) as store:
         stats = run(judge, variants, store, options=options or RunOptions(), show_progress=show_progress)
         records = {r.variant_id: r for r in store.iter_records(judge_hash=judge.config_hash)}
+    if stats.stopped is not None:  # the judge kept failing the same blocking way (a refused key, no server)
+        raise JudgeUnusable(stats.stopped)
     items: list[dict[str, Any]] = []
     agree_original = agree_grader = 0
     for row, opinion, variant in zip(rows, opinions, variants, strict=True):

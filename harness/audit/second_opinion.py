@@ -142,6 +142,7 @@ def grade(
     kind: AnswerKind,
     choices: Choices | None = None,
     policy: Policy = "semantic",
+    question: str = "",
 ) -> Judgement:
     """Grade one answer (or a whole response: its final answer is extracted) against the reference.
 
@@ -156,6 +157,7 @@ def grade(
         kind=kind,
         choices=choices if kind is AnswerKind.MULTIPLE_CHOICE else None,
         route=_ROUTES[policy],
+        question=question,
     )
 
 
@@ -179,8 +181,9 @@ class Opinion:
         return "correct" if decision is Decision.EQUIVALENT else "incorrect"
 
 
-Key = tuple[str, str, AnswerKind, Choices | None]
-"""What one grading depends on: reference, graded answer, answer kind, choices (multiple choice only)."""
+Key = tuple[str, str, AnswerKind, Choices | None, str]
+"""What one grading depends on: reference, graded answer, answer kind, choices (multiple choice only), and
+the question (a yes/no answer is read against it, and it may ask for a form such as "factor")."""
 
 PARALLEL_MIN = 2000
 """Below this many distinct inputs to grade, grading stays in this process (a worker pool's start-up, about
@@ -188,8 +191,8 @@ a second per worker for sympy, would cost more than it saves)."""
 
 
 def _grade_key(job: tuple[Key, Policy]) -> Judgement:
-    (reference, answer, kind, choices), policy = job
-    return grade(reference, answer, kind=kind, choices=choices, policy=policy)
+    (reference, answer, kind, choices, question), policy = job
+    return grade(reference, answer, kind=kind, choices=choices, policy=policy, question=question)
 
 
 def _grade_chunk(keys: list[Key], policy: Policy) -> list[Judgement]:
@@ -243,7 +246,13 @@ class SecondOpinion:
         choices = parse_choices(question)
         kind = infer_kind(reference, answer_type, choices)
         answer = extracted if extracted is not None else response
-        return (reference, answer, kind, choices if kind is AnswerKind.MULTIPLE_CHOICE else None)
+        return (
+            reference,
+            answer,
+            kind,
+            choices if kind is AnswerKind.MULTIPLE_CHOICE else None,
+            question or "",
+        )
 
     def grade_all(self, keys: Iterable[Key]) -> None:
         """Grade every input not yet graded (in parallel when there are at least :data:`PARALLEL_MIN`)."""

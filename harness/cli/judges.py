@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from judgeprobe.harness.cli.main import UsageProblem
+from judgeprobe.harness.cli.main import console as make_console
 from judgeprobe.harness.core.errors import HarnessError
 from judgeprobe.harness.judges.registry import available_backends, load_config, load_judge
 
@@ -33,7 +33,7 @@ def list_backends() -> None:
     table.add_column("origin")
     for info in available_backends():
         table.add_row(info.name, info.description, info.origin)
-    Console().print(table)
+    make_console().print(table)
 
 
 @judges.command(name="show")
@@ -48,7 +48,7 @@ def show(spec: str) -> None:
         judge = load_judge(load_config(spec))
     except HarnessError as exc:
         raise UsageProblem(str(exc)) from None
-    console = Console()
+    console = make_console()
     console.print(f"[bold]judge[/bold]   {judge.name}")
     console.print(f"[bold]hash[/bold]    {judge.config_hash}")
     for line in _template_lines(judge):

@@ -6,9 +6,10 @@ Exit codes: 0 fine, 2 usage error (an unknown family).
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from rich.table import Table
 
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.cli.main import console
 from judgeprobe.probes.base import ProbeInfo, list_families, list_probes
 
 __all__ = ["param_text", "probes"]
@@ -76,14 +77,13 @@ def list_command(families: tuple[str, ...], rewrites: bool, policy: str) -> None
         if counts is not None:
             row.append(str(counts[0].get(info.name, 0)))
         table.add_row(*row)
-    console = Console(highlight=False)
-    console.print(table)
+    out = console()
+    out.print(table)
+    out.print(_derived_note(shown))
     if counts is not None:
         from judgeprobe.harness.report.fmt import rewrites_line
 
-        console.print(
-            f"Over the shipped library: {rewrites_line(sum(counts[0].values()), counts[1], policy)}"
-        )
+        out.print(f"Over the shipped library: {rewrites_line(sum(counts[0].values()), counts[1], policy)}")
 
 
 def _rejected(policy: str) -> tuple[dict[str, int], int]:
@@ -94,3 +94,18 @@ def _rejected(policy: str) -> tuple[dict[str, int], int]:
     plan = plan_suite(Selection(policy=policy))
     data = rewrites_json(plan, examples=0)
     return dict(data["unverified_by_probe"]), int(data["left_out_by_policy"])
+
+
+def _derived_note(shown: list[ProbeInfo]) -> str:
+    """How the default suite treats units derived from the grade library, with their number."""
+    from judgeprobe.cases.loader import load_library
+    from judgeprobe.probes.derived import DERIVED_SHARE, derived_counts
+
+    counts = derived_counts(load_library())
+    every = [info.name for info in shown if info.derived_share >= 1]
+    return (
+        f"Units derived from the shipped grade cases (runs with --mode pairwise/score, or a judge that "
+        f"handles those modes): {counts[Mode.PAIRWISE]} pairs judged in both orders and "
+        f"{counts[Mode.SCORE]} score units. Each probe takes {DERIVED_SHARE:.0%} of them (times its share)"
+        + (f"; {', '.join(every)} takes every one." if every else ".")
+    )

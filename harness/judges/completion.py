@@ -2,7 +2,8 @@
 
 **One attempt per call.** Retries, backoff, concurrency limits and ``Retry-After`` belong to the runner
 (:mod:`judgeprobe.harness.run.runner`, :mod:`judgeprobe.harness.run.retry`). A failed attempt comes back as
-``Verdict.error(kind, reason, meta={"retry_after": seconds or None, "status": http_status or None})``.
+``Verdict.error(kind, reason, meta={"retry_after": seconds or None, "status": http_status or None})``, with
+``meta["unreachable"] = True`` when no connection could be opened at all.
 Which kinds are worth another attempt::
 
     ErrorKind      retryable   raised for
@@ -112,14 +113,22 @@ class AttemptFailed(Exception):
     """Raised by :meth:`LLMJudge.complete` when an attempt produced no reply."""
 
     def __init__(
-        self, kind: ErrorKind, reason: str, *, status: int | None = None, retry_after: float | None = None
+        self,
+        kind: ErrorKind,
+        reason: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        unreachable: bool = False,
     ):
-        """Describe the failure; ``retry_after`` in seconds."""
+        """Describe the failure; ``retry_after`` in seconds; ``unreachable``: no connection could be opened
+        at all (recorded as ``meta["unreachable"]``; a run stops when that happens call after call)."""
         super().__init__(reason)
         self.kind = kind
         self.reason = reason
         self.status = status
         self.retry_after = retry_after
+        self.unreachable = unreachable
 
     @classmethod
     def from_status(cls, status: int, body: str, retry_after_header: str | None) -> AttemptFailed:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import time
 from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,6 +28,8 @@ from judgeprobe.harness.judges.templating import ChatMessage
 from judgeprobe.harness.judges.transport import HttpRequest, PooledTransport, Transport, TransportFailure
 
 __all__ = ["HttpCall", "HttpJudge", "model_at_url_name", "model_at_url_spec", "reject_overlap"]
+
+log = logging.getLogger("judgeprobe.http")
 
 _CREDENTIAL_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "proxy-authorization"})
 """Headers that carry credentials; refused in ``JudgeConfig.headers``."""
@@ -183,14 +187,24 @@ class HttpJudge(LLMJudge):
         for name, value in headers.items():
             if any(c in value for c in "\r\n\0"):
                 raise AttemptFailed(ErrorKind.CLIENT, f"header {name} contains a line break; not sent")
+        started = time.perf_counter()
         try:
             async with asyncio.timeout(self.config.timeout_s):
                 reply = await self.transport.send(HttpRequest(url=url, headers=headers, body=data_out))
         except TimeoutError:
+            log.debug("POST %s: no reply within %g s", url, self.config.timeout_s)
             raise AttemptFailed(ErrorKind.TIMEOUT, f"no reply within {self.config.timeout_s:g} s") from None
         except TransportFailure as exc:
-            raise AttemptFailed(ErrorKind.CONNECTION, f"connection failed: {exc}") from None
+            log.debug("POST %s: %s", url, exc)
+            raise AttemptFailed(
+                ErrorKind.CONNECTION, f"connection failed: {exc}", unreachable=exc.connect
+            ) from None
         status, reply_headers, content = reply.status, reply.headers, reply.content
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "POST %s -> HTTP %d (%d bytes sent, %d received, %.2f s)",
+                url, status, len(data_out), len(content), time.perf_counter() - started,
+            )  # fmt: skip
         text = content.decode("utf-8", errors="replace")
         if status >= 400:
             raise AttemptFailed.from_status(status, text, _retry_after(reply_headers))

@@ -57,7 +57,9 @@ def verdict_of(attempt: Attempt, *, secret: str | None = None) -> Verdict:
     prompt = prompt_text(attempt.messages)
     result = attempt.result
     if isinstance(result, AttemptFailed):
-        failure = {"retry_after": result.retry_after, "status": result.status}
+        failure: dict[str, Any] = {"retry_after": result.retry_after, "status": result.status}
+        if result.unreachable:
+            failure["unreachable"] = True
         return Verdict.error(
             result.kind,
             scrub(result.reason, secret),

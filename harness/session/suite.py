@@ -19,11 +19,11 @@ from pathlib import Path
 import pandas as pd
 
 from judgeprobe.cases.models import Mode
-from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.errors import ConfigError, JudgeUnusable
 from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.judges.registry import load_judge
 from judgeprobe.harness.run.plan import SuitePlan, plan_suite, rewrites_json
-from judgeprobe.harness.run.runner import RunOptions, RunStats, run
+from judgeprobe.harness.run.runner import ProgressSink, RunOptions, RunStats, run
 from judgeprobe.harness.run.selection import Selection, run_key
 from judgeprobe.harness.session.tail import rewrites_meta_key, run_tail
 from judgeprobe.harness.stats.schema import Settings, Summary
@@ -73,6 +73,12 @@ class SuiteRun:
     def variants_by_id(self) -> dict[str, Variant]:
         """The plan's variants by id."""
         return {v.id: v for v in self.plan.variants}
+
+    def raise_if_stopped(self) -> None:
+        """Raise :class:`~judgeprobe.harness.core.errors.JudgeUnusable` when the run stopped early because the
+        judge kept failing the same blocking way (a refused key, an unknown model, no server)."""
+        if self.stats.stopped is not None:
+            raise JudgeUnusable(self.stats.stopped)
 
 
 _SLUG = re.compile(r"[^A-Za-z0-9._-]+")
@@ -148,10 +154,14 @@ def run_suite(
     settings: Settings = DEFAULT_SETTINGS,
     show_progress: bool = True,
     write_reports: bool = True,
+    progress: ProgressSink | None = None,
 ) -> SuiteRun:
     """Run ``plan`` against ``judge`` (a judge or a spec/TOML path), then summarise and write the reports.
 
     Rerunning with the same folder resumes: finished draws are read from the store, not requested again.
+    ``progress`` (a sink such as :func:`~judgeprobe.harness.run.line_progress.progress_sink` picks) replaces
+    the rich bar ``show_progress`` draws. When the judge kept failing the same blocking way the run stops
+    early and the reports of what was done are still written: see :meth:`SuiteRun.raise_if_stopped`.
     """
     the_judge = load_judge(judge) if isinstance(judge, str) else judge
     the_judge.preflight()
@@ -166,7 +176,7 @@ def run_suite(
     with store:
         stats = run(
             the_judge, plan.variants, store, options=opts, show_progress=show_progress,
-            reference_doubt=plan.reference_doubt,
+            reference_doubt=plan.reference_doubt, progress=progress,
         )  # fmt: skip
     results = run_tail(run_dir, record, settings=settings, variants=plan.variants, write=write_reports)
     return SuiteRun(

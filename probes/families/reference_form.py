@@ -18,7 +18,7 @@ from judgeprobe.cases.answers.kinds import AnswerKind
 from judgeprobe.cases.models import GradeCase, Mode
 from judgeprobe.probes.base import Params, ProbeContext, register_probe
 from judgeprobe.probes.families.common import locate, mc_letter, register_paired_control, replace_span
-from judgeprobe.probes.families.formatting import answer_forms
+from judgeprobe.probes.families.formatting import answer_forms, case_tolerance
 from judgeprobe.probes.variant import Relation, Slot, Variant
 from judgeprobe.probes.verified import use_rewrite
 
@@ -57,7 +57,7 @@ def _render(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant
     kind = variant.answer_kind
     if variant.reference is None or kind is None or _lettered(kind):
         return []
-    forms = answer_forms(variant.reference, kind, variant.choices)
+    forms = answer_forms(variant.reference, kind, variant.choices, case_tolerance(variant), variant.question)
     new = forms.get(str(params["form"])) if "form" in params else forms.get(f"alt{params['index']}")
     if new is None or not use_rewrite(ctx, variant, variant.reference, new, target="reference"):
         return []
@@ -151,22 +151,34 @@ def swap(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant]:
         return []
     if variant.choices is not None and mc_letter(answer, variant.choices) is None:
         return []
+    if variant.answer_kind is not None and not _symmetric(answer, reference, variant):
+        return []  # the kind's rule is not symmetric here (significant figures, a required form)
     if variant.label == "correct":
         if not use_rewrite(ctx, variant, reference, answer, target="reference"):
             return []  # the answer is not verifiably the reference's (a misread right answer)
-    elif variant.answer_kind is None or not _surely_different(variant, answer, reference, ctx):
+    elif variant.answer_kind is None or not _surely_different(variant, answer, reference):
         return []  # a wrong answer must stay wrong against itself as the reference
     slot = Slot(variant.slots[0].response_id, replace_span(text, span, reference))
     return [ctx.derive(variant, slots=(slot,), reference=answer, final_answer=reference)]
 
 
-def _surely_different(variant: Variant, answer: str, reference: str, ctx: ProbeContext) -> bool:
-    case = _case(ctx)
-    tolerance = case.tolerance if case is not None else None
+def _surely_different(variant: Variant, answer: str, reference: str) -> bool:
     kind = variant.answer_kind
     assert kind is not None
-    found = equivalent(reference, answer, kind=kind, choices=variant.choices, tolerance=tolerance)
+    found = equivalent(reference, answer, kind=kind, choices=variant.choices,
+                       tolerance=case_tolerance(variant), question=variant.question)  # fmt: skip
     return found.decision is Decision.DIFFERENT
+
+
+def _symmetric(answer: str, reference: str, variant: Variant) -> bool:
+    """Grading the answer against the reference and the reference against the answer agree."""
+    kind, tolerance = variant.answer_kind, case_tolerance(variant)
+    assert kind is not None
+    forward = equivalent(answer, reference, kind=kind, choices=variant.choices, tolerance=tolerance,
+                         question=variant.question)  # fmt: skip
+    backward = equivalent(reference, answer, kind=kind, choices=variant.choices, tolerance=tolerance,
+                          question=variant.question)  # fmt: skip
+    return forward.decision is backward.decision
 
 
 @register_probe(

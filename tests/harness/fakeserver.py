@@ -71,6 +71,11 @@ class Faults:
     """Every Nth call answers 200 with an empty message content."""
     truncated_every: int | None = None
     """Every Nth call answers 200 with half of the reply and ``finish_reason: "length"``."""
+    always_status: int | None = None
+    """Every call beyond ``status_sequence`` answers this status (a refused key: 401; a model the server does
+    not have: 404), whatever the ``*_every`` switches say."""
+    error_message: str | None = None
+    """The message of error replies (default ``fake status N``; a 401 echoes the refused credential)."""
     no_json_schema: bool = False
     """Reject requests carrying ``response_format: {"type": "json_schema"}`` with 400, like servers without
     structured output."""
@@ -84,6 +89,8 @@ class Faults:
             override = self.status_sequence[call - 1]
             if override is not None:
                 return override
+        if self.always_status is not None:
+            return self.always_status
         every: list[tuple[int | None, int | str]] = [
             (self.rate_limit_every, 429),
             (self.error_500_every, 500),
@@ -286,8 +293,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if isinstance(action, int) and action != 200:
             headers = {"Retry-After": faults.retry_after} if action == 429 and faults.retry_after else {}
-            text = f"fake status {action}"
-            if action == 401:  # like real APIs, echo (part of) the credential that was refused
+            text = faults.error_message or f"fake status {action}"
+            if action == 401 and faults.error_message is None:  # like real APIs, echo the refused credential
                 text = f"Incorrect API key provided: {auth}"
             message = json.dumps({"error": {"message": text, "type": "fake"}})
             self._send(action, message.encode(), headers=headers)

@@ -54,7 +54,8 @@ def test_kind_is_inferred_from_the_reference(
         ("A", "A. 1", AnswerKind.MULTIPLE_CHOICE, "semantic", Decision.EQUIVALENT),
         ("A", "A. 2", AnswerKind.MULTIPLE_CHOICE, "semantic", Decision.DIFFERENT),
         ("A", "A. 1", AnswerKind.MULTIPLE_CHOICE, "strict", Decision.DIFFERENT),
-        ("5 m", "5 furlongs", AnswerKind.NUMBER, "semantic", Decision.UNDECIDED),
+        ("5 m", "5 furlongs", AnswerKind.NUMBER, "semantic", Decision.DIFFERENT),  # converted: ~1006 m
+        ("5 m", "5 zorkmids", AnswerKind.NUMBER, "semantic", Decision.UNDECIDED),  # no such unit
         ("42", "Working it out.\nAnswer: 42.0", AnswerKind.NUMBER, "semantic", Decision.EQUIVALENT),
     ],
 )
