@@ -12,6 +12,10 @@ expand, multiply out, in expanded form      have no bracket multiplied by or rai
 simplest radical form, simplify the radical  have square-free radicands (``5√2``, not ``√50``)
 rationalise the denominator                 have no root in a denominator
 lowest terms, simplest form (a fraction)    have a numerator and denominator with no common factor
+normalised scientific notation, standard    be written ``m × 10^k`` (or ``me k``) with one non-zero digit
+form, a mantissa between 1 and 10           before the point
+in terms of sin(x) only (any function)      name no function but that one (``cos²x − sin²x`` is not in
+                                            terms of ``sin`` only)
 ==========================================  ===============================================================
 
 A form is enforced only where the reference itself is in it (a case whose reference breaks its own
@@ -144,6 +148,33 @@ def _lowest_terms(text: str) -> bool:
     return True
 
 
+_SCIENTIFIC = re.compile(r"^[-+]?(\d+)(?:\.\d*)?(?:\\times|\\cdot|[×x*·])10\^|^[-+]?(\d+)(?:\.\d*)?e[-+]?\d")
+
+
+def _normalised_scientific(text: str) -> bool:
+    """``m × 10^k`` or ``me k`` with a mantissa of one non-zero digit before the point."""
+    found = _SCIENTIFIC.match(text.replace(" ", ""))
+    if found is None:
+        return False
+    whole = found[1] or found[2]
+    return len(whole) == 1 and whole != "0"
+
+
+_FUNCTION = re.compile(
+    r"\\?(arcsin|arccos|arctan|sinh|cosh|tanh|sin|cos|tan|sec|csc|cot|log|ln|exp)(?![a-z])"
+)
+_ONLY = re.compile(
+    r"\bin terms of\s+\\?(sin|cos|tan|sec|csc|cot|sinh|cosh|tanh|log|ln|exp)\b[^.?]*?\bonly\b", re.I
+)
+
+
+def _functions(text: str) -> set[str]:
+    return {m[1] for m in _FUNCTION.finditer(text)}
+
+
+_NORMALISED = re.compile(
+    r"\bnormali[sz]ed scientific notation\b|\bstandard (?:index )?form\b|\bmantissa between 1 and 10\b", re.I
+)
 _FACTOR = re.compile(r"\bfactor(?:ise|ize|ised|ized|ed form|isation|ization)?\b(?! of\b)", re.I)
 _EXPAND = re.compile(r"\b(?:expand|multiply out|expanded form)\b", re.I)
 _RADICAL = re.compile(
@@ -158,6 +189,11 @@ FORMS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool]], ...] = (
     ("simplest radical form", _RADICAL, _simplest_radicals),
     ("a rational denominator", _RATIONALISE, _rational_denominator),
     ("lowest terms", _LOWEST, _lowest_terms),
+    (
+        "normalised scientific notation",
+        _NORMALISED,
+        _normalised_scientific,
+    ),
 )
 """``(name, question pattern, check of the answer's text)``."""
 
@@ -171,4 +207,9 @@ def form_problem(answer: str, reference: str, question: str) -> str | None:
     for name, asked, check in FORMS:
         if asked.search(question) and check(b) and not check(a):
             return name
+    only = _ONLY.search(question)
+    if only is not None:
+        allowed = {only[1].lower()}
+        if _functions(b) <= allowed and not _functions(a) <= allowed:
+            return f"terms of {only[1].lower()} only"
     return None

@@ -8,6 +8,7 @@ when their canonical forms are. Alternate forms and renderings are written from 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from judgeprobe.cases.answers.booleans import HEDGED, boolean_forms, canonical_boolean
@@ -201,7 +202,21 @@ CHEMISTRY = register_kind(
 # --- date -----------------------------------------------------------------------------------------------
 
 
+_ISO_ASKED = re.compile(r"\bISO[ -]?8601\b|\bYYYY-MM-DD\b", re.I)
+_ISO_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2})?)?\s*$", re.I)
+
+
 def _compare_date(a: str, b: str, how: Comparison) -> Judgement:
+    """Dates and times (:func:`_compare_when`); where the question asks for an ISO 8601 date and the
+    reference is one, the same date written otherwise (``March 5, 2021``) is a different answer."""
+    found = _compare_when(a, b)
+    asked = bool(how.question) and _ISO_ASKED.search(how.question) is not None
+    if found.equivalent and asked and _ISO_DATE.match(b) and not _ISO_DATE.match(a):
+        return different("the same date, but not in the ISO 8601 form (YYYY-MM-DD) the question asks for")
+    return found
+
+
+def _compare_when(a: str, b: str) -> Judgement:
     wa, wb = canonical_when(a), canonical_when(b)
     if wa is AMBIGUOUS or wb is AMBIGUOUS:
         ra, rb = date_readings(a), date_readings(b)
