@@ -340,6 +340,28 @@ def test_the_form_a_question_asks_for(question: str, answer: str, reference: str
 
 
 @pytest.mark.parametrize(
+    ("question", "answer", "reference", "kind", "expected"),
+    [
+        ("Write cos(2x) in terms of sin(x) only.", "cos^2(x)-sin^2(x)", "1 - 2sin^2(x)", "expression", DIFF),
+        ("Write cos(2x) in terms of sin(x) only.", "1 - 2\\sin^2 x", "1 - 2sin^2(x)", "expression", SAME),
+        ("Simplify cos^2(x) - sin^2(x).", "cos^2(x) - sin^2(x)", "cos(2x)", "expression", SAME),
+        ("Write 45,000 in normalised scientific notation.", "45 × 10^3", "4.5 × 10^4", "number", DIFF),
+        ("Write 45,000 in normalised scientific notation.", "0.45 × 10^5", "4.5 × 10^4", "number", DIFF),
+        ("Write 45,000 in normalised scientific notation.", "4.5e4", "4.5 × 10^4", "number", SAME),
+        ("Write 45,000 in scientific notation.", "45 × 10^3", "4.5 × 10^4", "number", SAME),
+        ("Write 5 March 2021 as an ISO 8601 date.", "March 5, 2021", "2021-03-05", "date", DIFF),
+        ("Write 5 March 2021 as an ISO 8601 date.", "2021-03-05", "2021-03-05", "date", SAME),
+        ("When did it happen?", "March 5, 2021", "2021-03-05", "date", SAME),
+    ],
+)
+def test_more_forms_a_question_asks_for(
+    question: str, answer: str, reference: str, kind: str, expected: Decision
+) -> None:
+    """Only where the question asks for the form (and the reference is in it) is an equal answer different."""
+    assert grade(reference, answer, kind=kind, question=question).decision is expected
+
+
+@pytest.mark.parametrize(
     ("answer", "reference", "expected"),
     [
         ("C4H10", "isobutane", DIFF),  # butane and isobutane share it

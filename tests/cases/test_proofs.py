@@ -131,9 +131,7 @@ def test_an_equivalent_the_grader_rejects_needs_a_gap(tmp_path: Path) -> None:
     text = _case(equivalents='["two to the tenth"]')
     path, errors = lint_text(tmp_path, text)
     assert any(e.startswith(f"{path}:8: cases[c].equivalents[0]: ") and "grader_gaps" in e for e in errors)
-    gap = (
-        '\n    grader_gaps:\n      "two to the tenth": "the number grader does not read a power in words"'
-    )
+    gap = '\n    grader_gaps:\n      "two to the tenth": "the number grader does not read a power in words"'
     _, errors = lint_text(tmp_path, text + gap)
     assert errors == []
 

@@ -10,6 +10,7 @@ from judgeprobe.cases.answers import (
     Decision,
     Kept,
     Policy,
+    Tolerance,
     check_rewrite,
     grade,
     keeps_notation,
@@ -210,3 +211,14 @@ def test_strict_grading_accepts_an_alias_in_its_own_notation() -> None:
     graded = grade("C_5", "Z/5Z", kind="group", aliases=("Z/5Z",), policy="strict")
     assert graded.decision is Decision.EQUIVALENT
     assert keeps_notation("Z/5Z", "ℤ/5ℤ", kind="group")
+
+
+def test_check_rewrite_reads_the_question_and_the_tolerance_both_ways() -> None:
+    """A rewrite the question's form or the case's figures rule out is unverified, whichever side is which."""
+    factor = "Factor x^2 - 5x + 6."
+    assert check_rewrite("(x-2)(x-3)", "(x-3)(x-2)", kind="expression", question=factor).verified
+    assert not check_rewrite("(x-2)(x-3)", "x^2-5x+6", kind="expression", question=factor).verified
+    assert check_rewrite("(x-2)(x-3)", "x^2-5x+6", kind="expression").verified
+    figures = {"figures": 3, "more_figures": "reject"}
+    assert not check_rewrite("3.14", "3.140", kind="number", tolerance=Tolerance.of(figures)).verified
+    assert not check_rewrite("3.140", "3.14", kind="number", tolerance=Tolerance.of(figures)).verified

@@ -115,3 +115,40 @@ def test_a_strict_run_writes_its_policy_and_rewrites(tmp_path: Path) -> None:
 def test_gate_takes_the_policy() -> None:
     code, text = invoke("gate", "--help")
     assert code == 0 and "--policy [semantic|strict]" in text
+
+
+@pytest.mark.parametrize(
+    ("reference", "response", "kind", "strict"),
+    [
+        ("3.14", "π ≈ 3.14", "decimal", "equivalent"),  # the value after '≈' keeps the notation
+        ("1", "0^0 = 1, the empty product.", "number", "equivalent"),
+        ("O(n log n)", "Θ(n log n)", "asymptotic", "different"),
+        ("Banach fixed-point theorem", "the Banach fixed point theorem", "named", "equivalent"),
+        ("Apéry's constant", "Apery's constant", "named", "equivalent"),
+        ("Banach fixed-point theorem", "the contraction mapping principle", "named", "different"),
+        ("S^1 × S^1", "T^2", "space", "different"),
+    ],
+)
+def test_the_strict_policy_on_new_kinds(reference: str, response: str, kind: str, strict: str) -> None:
+    """Under strict, an answer keeps the reference's notation when only its spelling changes (accents,
+    hyphens, a leading 'the', a value after '≈' or '='), never when it names the same thing otherwise."""
+    from judgeprobe.cases.answers import grade
+
+    tolerance = {"figures": 3} if kind == "decimal" else None
+    assert grade(reference, response, kind=kind, tolerance=tolerance).decision == "equivalent"
+    assert grade(reference, response, kind=kind, tolerance=tolerance, policy="strict").decision == strict
+
+
+def test_derived_units_follow_the_policy() -> None:
+    """A response the strict policy rejects is the worse side of its derived pairs under strict."""
+    semantic = plan_suite(Selection(case_ids=("hle-z5-direct-sum",), probes="none", modes=("pairwise",)))
+    strict = plan_suite(
+        Selection(case_ids=("hle-z5-direct-sum",), probes="none", modes=("pairwise",), policy="strict")
+    )
+
+    def labels(plan: object) -> dict[str, str]:
+        return {v.unit_id: v.label for v in plan.variants if v.mode == "pairwise"}  # type: ignore[attr-defined]
+
+    assert semantic.derived_units() and strict.derived_units()
+    assert all(v.policy is Policy.STRICT for v in strict.variants)
+    assert labels(semantic) != labels(strict)
