@@ -2,8 +2,8 @@
 
 A case asserts facts about answers: its ``equivalents`` mean the reference, its ``non_equivalents`` do not,
 each response's label is right under each grading policy. :func:`prove_case` checks every such fact with
-the grader users get (:func:`~judgeprobe.cases.answers.grade` and
-:func:`~judgeprobe.cases.answers.equivalent` under the case's kind, choices and tolerance), so a case whose
+the grader users get (:func:`~judgeprobe.cases.answers.grade` under the case's kind, choices, reference
+rules and question; a listed form is graded as an answer against the reference), so a case whose
 kind is wrong, whose forms do not parse or whose labels contradict each other fails the lint instead of
 turning into unscored draws or a silently wrong verdict later. Where the grader cannot decide a form, the
 case says why in ``grader_gaps`` (a form's text or a response id -> one line); the lint then skips that
@@ -17,7 +17,8 @@ The checks, each reported with the field's file and line:
 - a response labelled incorrect that reads as the reference or an equivalent, or one labelled correct
   that reads as a non-equivalent, is a contradiction whatever the grader says (read by the kind's
   independent reader, :func:`~judgeprobe.cases.answers.read_alike`); in another notation it may be
-  right only when a grader gap says the question fixes the form (``x^2-5x+6`` when asked to factor);
+  right only when the question fixes the form (``x^2-5x+6`` when asked to factor): the grader, reading
+  the question, agrees with the label, or a grader gap says why it cannot;
 - a non-equivalent that is the reference in another style (``1024.0`` for ``1024``) is no control;
 - the same form listed twice is a duplicate;
 - a reference another kind's reader recognises (a date, a yes/no, a group) declared with a kind whose

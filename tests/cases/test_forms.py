@@ -178,9 +178,14 @@ def test_library_reference_forms_are_equivalent(case: object) -> None:
     from judgeprobe.cases.models import GradeCase
 
     assert isinstance(case, GradeCase)
-    for form in alternate_forms(case.reference, kind=case.answer_kind, choices=case.choices):
+    forms = alternate_forms(
+        case.reference, kind=case.answer_kind, choices=case.choices, tolerance=case.tolerance,
+        question=case.question,
+    )  # fmt: skip
+    for form in forms:
         for left, right in ((case.reference, form), (form, case.reference)):
             judgement = equivalent(
-                left, right, kind=case.answer_kind, choices=case.choices, tolerance=case.tolerance
-            )
+                left, right, kind=case.answer_kind, choices=case.choices, tolerance=case.tolerance,
+                question=case.question,
+            )  # fmt: skip
             assert judgement.decision is Decision.EQUIVALENT, (form, judgement.reason)
