@@ -1,4 +1,4 @@
-"""The library lints itself: rules a loaded case must meet beyond the schema (design §3).
+"""The library lints itself: rules a loaded case must meet beyond the schema.
 
 The schema (:mod:`judgeprobe.cases.models`) decides whether a case *can* be read; these rules decide whether
 it is
@@ -58,7 +58,7 @@ SEED_CASES: dict[str, bool] = {
     "66e942c180435ab1cb1ef049": False,
     "66f378a504165ae3e4f46de9": False,
 }
-"""The HLE questions the project starts from (design §1): HLE id -> whether the reference is doubted."""
+"""The HLE questions the project starts from: HLE id -> whether the reference is doubted."""
 
 _TAG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
@@ -228,7 +228,7 @@ def _coverage(library: Library) -> Iterator[str]:
     for hle_id, doubted in SEED_CASES.items():
         seeds = [case for case in library if hle_id in case.source]
         if not seeds:
-            yield f"no case has source 'HLE {hle_id}' (a seed case of design §1)"
+            yield f"no case has source 'HLE {hle_id}' (one of the HLE questions the project starts from)"
         elif doubted and not any(case.reference_doubt for case in seeds):
             yield f"the seed case HLE {hle_id} must be marked reference_doubt with its reason"
 

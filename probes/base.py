@@ -1,4 +1,4 @@
-"""The probe contract and registry (design §4).
+"""The probe contract and registry.
 
 A probe is a deterministic function of (variant, case, parameters, seed) that returns new variants. It is
 registered by name with :func:`register_probe`, which records its family, its relation (invariant or

@@ -1,4 +1,4 @@
-"""The runner: send every planned draw to a judge, concurrently, and write each one to the store (design §6).
+"""The runner: send every planned draw to a judge, concurrently, and write each one to the store.
 
 Guarantees:
 
