@@ -1,14 +1,13 @@
 """The library lints itself: rules a loaded case must meet beyond the schema.
 
 The schema (:mod:`judgeprobe.cases.models`) decides whether a case *can* be read; these rules decide whether
-it is
-*useful*: a grade case needs a right and a wrong response, something a probe may rewrite without changing the
-answer (an invariant target) and something that must change the verdict (a control); descriptions stay short
-so reports stay readable; each answer kind adds the rules of its row in the answer-kind table (multiple
-choice: single capital letters as keys, the reference among them); a case whose labels are not yet adjudicated
-(``review: unreviewed``, such as a case mined by ``judgeprobe audit --mine``) is listed with a warning.
-:func:`lint_library` with
-``require_coverage=True`` also checks that the shipped library is big and varied enough.
+it is *useful*: a grade case needs a right and a wrong response, something a probe may rewrite without
+changing the answer (an invariant target) and something that must change the verdict (a control); descriptions
+stay short so reports stay readable; each answer kind adds the rules of its row in the answer-kind table
+(multiple choice: single capital letters as keys, the reference among them); a case whose labels are not yet
+adjudicated (``review: unreviewed``, such as a case mined by ``judgeprobe audit --mine``) is listed with a
+warning. :func:`lint_library` with ``require_coverage=True`` also checks that the shipped library is big and
+varied enough.
 
 Issues print like loader errors, ``FILE:LINE: FIELD: message``, where FIELD is the case id and the field path:
 ``cases[tc0-notation].responses[1].why``.
