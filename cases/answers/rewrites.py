@@ -1,4 +1,4 @@
-"""Verifying a rewrite of an answer before anyone calls it meaning-kept (issue 13, design §11).
+"""Verifying a rewrite of an answer before anyone calls it meaning-kept (issue 13).
 
 The probes rewrite answers and references (LaTeX / Unicode / ASCII renderings, sympy-computed alternates,
 case and spacing). A rewrite computed through the grader's own parser inherits the parser's misreadings,

@@ -489,7 +489,7 @@ class RejectedRewriteModel(FrozenModel):
 
 
 class RewriteCounts(FrozenModel):
-    """Meaning-kept rewrites the probes left out of the run (design §11)."""
+    """Meaning-kept rewrites the probes left out of the run."""
 
     unverified: int
     """Rewrites rejected as unverified (not a whitelisted notation change, not read alike by the kind's

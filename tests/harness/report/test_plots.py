@@ -22,11 +22,11 @@ pytestmark = pytest.mark.slow  # one real run for the module
 
 SVG = "{http://www.w3.org/2000/svg}"
 CASES = (
-    "num-answer-in-working",
     "alg-quaternion-q8",
     "hle-tc0-notation",
-    "hle-z5-direct-sum",
-    "hle-mc-letter-text",
+    "date-train-past-midnight",
+    "hedged-cube-edges",
+    "num-total-with-tax",
 )
 
 
