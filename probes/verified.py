@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Literal
 
 from judgeprobe.cases.answers import AnswerKind, Kept, check_rewrite, read_alike
+from judgeprobe.cases.answers.forms import same_both_ways
 from judgeprobe.cases.models import GradeCase
 from judgeprobe.probes.base import ProbeContext
 from judgeprobe.probes.variant import Variant
@@ -153,7 +154,8 @@ def use_rewrite(
         rewrite: The text after.
         target: ``answer`` or ``reference``.
         authored: The rewrite is one of the case's own ``equivalents`` (asserted by the author and proved
-            by the lint): only the policy is checked.
+            by the lint as an answer): it must grade equivalent both ways under the case's rules and question
+            (it may become the reference), and the policy is checked.
     """
     kind = variant.answer_kind
     if kind is None:
@@ -165,10 +167,15 @@ def use_rewrite(
             reason = "the case fixes the form (a non-equivalent means the reference): only notation changes"
             _record(ctx, variant, target, original, rewrite, reason, unverified=True)
             return False
+    tolerance = variant.rules.tolerance if variant.rules is not None else None
     if authored:
+        if not same_both_ways(original, rewrite, kind=kind, choices=variant.choices, tolerance=tolerance,
+                              question=variant.question):  # fmt: skip
+            reason = "the comparer does not grade the author's equivalent equivalent both ways here"
+            _record(ctx, variant, target, original, rewrite, reason, unverified=True)
+            return False
         kept = read_alike(original, rewrite, kind=kind, choices=variant.choices) or Kept.MEANING
     else:
-        tolerance = variant.rules.tolerance if variant.rules is not None else None
         checked = check_rewrite(original, rewrite, kind=kind, choices=variant.choices, tolerance=tolerance,
                                 question=variant.question)  # fmt: skip
         if checked.kept is None:

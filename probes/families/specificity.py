@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 
+from judgeprobe.cases.answers import extract_final_answer
 from judgeprobe.probes.base import Params, ProbeContext
 from judgeprobe.probes.families.common import before_answer
 from judgeprobe.probes.families.text_probe import text_probe
@@ -104,4 +105,9 @@ def detail(text: str, variant: Variant, ctx: ProbeContext, params: Params) -> st
     if not text.strip():
         return None  # an empty response has no answer to leave unchanged; the sentence would become one
     sentence = detail_sentence(str(params["kind"]), variant)
-    return None if sentence is None else before_answer(text, sentence, variant.mode)
+    if sentence is None:
+        return None
+    new = before_answer(text, sentence, variant.mode)
+    if variant.mode == "grade" and extract_final_answer(new) != extract_final_answer(text):
+        return None  # the sentence would become the stated answer (no answer line, a JSON verdict)
+    return new

@@ -47,8 +47,8 @@ def _problems(case: GradeCase, before: Variant, after: Variant) -> list[str]:
     old_answer, new_answer = _answer(before), _answer(after)
     pairs = []
     if after.probe == "formatting.equivalent":
-        # an authored form replaces the answer: it must mean the case's reference
-        old_answer, new_answer = before.reference, after.final_answer
+        # an authored form replaces the answer: graded as the answer, it must mean the case's reference
+        old_answer, new_answer = after.final_answer, before.reference
     if after.probe == "reference_form.swap":
         assert after.reference is not None and before.reference is not None
         if after.label == "correct":
@@ -63,7 +63,8 @@ def _problems(case: GradeCase, before: Variant, after: Variant) -> list[str]:
             continue  # an authored form the case says the grader cannot decide (the lint reports it)
         if not normalize(old, kind=kind):
             continue  # no answer to keep (a bare "Answer:" prefix)
-        found = equivalent(old, new, kind=kind, choices=after.choices, tolerance=case.tolerance)
+        found = equivalent(old, new, kind=kind, choices=after.choices, tolerance=case.tolerance,
+                           question=case.question)  # fmt: skip
         if found.decision is not Decision.EQUIVALENT:
             problems.append(
                 f"{case.id}/{after.unit_id} {after.chain_name}: {old!r} -> {new!r} ({found.reason})"
