@@ -75,8 +75,8 @@ cases:
     equivalents: ["0.5", "50%", '\\frac{1}{2}', "2/4"]
     non_equivalents: ["1/4", "0.25", "1/3"]
     responses:
-      - {id: percent, text: "50%", label: correct, why: "A probability of 50% is 1/2."}
-      - {id: decimal, text: "The answer is 0.5.", label: correct, why: "0.5 is 1/2."}
+      - {id: percent, text: "50%", label: correct, strict_label: incorrect, why: "50% is 1/2."}
+      - {id: decimal, text: "The answer is 0.5.", label: correct, strict_label: incorrect, why: "0.5 is 1/2."}
       - {id: quarter, text: "1/4", label: incorrect, why: "1/4 is the probability of two heads."}
     source: "hand-written (replace with where you met the mistake)"
     tags: [example]

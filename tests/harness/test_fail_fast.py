@@ -19,7 +19,7 @@ from judgeprobe.harness.cli.main import cli
 
 KEY_ENV = "JUDGEPROBE_FAIL_FAST_KEY"
 SECRET = "sk-fail-fast-0123456789abcdef"
-SELECTION = ("--tag", "hle-seed", "--probes", "none")  # 3 cases, 38 draws
+SELECTION = ("--tag", "hle-seed", "--probes", "none", "--mode", "grade")  # 3 cases, 38 draws, none derived
 
 
 @pytest.fixture
