@@ -33,7 +33,7 @@ _SYNONYMS = {
     "kilometre": "km", "kilometres": "km", "centimetre": "cm", "centimetres": "cm", "millimetre": "mm",
     "millimetres": "mm", "hrs": "h", "secs": "s", "mins": "min", "kilo": "kg", "kilos": "kg",
 }  # fmt: skip
-_PERCENT_WORD = re.compile(r"\s*(?:percent|per cent|pct)$", re.IGNORECASE)
+_PERCENT_WORD = re.compile(r"(?<!\s)\s*(?:percent|per cent|pct)$", re.IGNORECASE)
 
 
 def _base(name: str) -> str:
@@ -55,9 +55,9 @@ def unit_powers(unit: str) -> dict[str, int] | None:
     text = re.sub(r"(?i)percentage\s+points?|p\.\s*p\.?", "pp", text)
     text = re.sub(r"(?i)degrees?\s+(celsius|centigrade)", "°C", text)
     text = re.sub(r"(?i)degrees?\s+fahrenheit", "°F", text)
-    text = re.sub(r"\s+squared\b", "^2", text)
-    text = re.sub(r"\s+cubed\b", "^3", text)
-    text = re.sub(r"\s+per\s+", "/", text)
+    text = re.sub(r"(?<!\s)\s+squared\b", "^2", text)
+    text = re.sub(r"(?<!\s)\s+cubed\b", "^3", text)
+    text = re.sub(r"(?<!\s)\s+per\s+", "/", text)
     powers: dict[str, int] = {}
     for index, part in enumerate(text.split("/")):
         sign = 1 if index == 0 else -1

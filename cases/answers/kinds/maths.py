@@ -34,7 +34,7 @@ from judgeprobe.cases.answers.units import TEMPERATURES, canonical_unit, kelvin,
 __all__ = ["EXPRESSION", "INTERVAL", "NUMBER", "SET", "TUPLE", "compare_math", "compare_number"]
 
 _SOLUTIONS = re.compile(r"\s*([A-Za-z])\s*=[^=]+?(?:\s+or\s+\1\s*=[^=]+?)+")
-_OR = re.compile(r"\s+or\s+")
+_OR = re.compile(r"(?<!\s)\s+or\s+")
 _INEQUALITY = re.compile(r"[<>≤≥]|\\[lg]eq?")
 
 
