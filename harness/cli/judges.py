@@ -6,6 +6,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from judgeprobe.harness.cli.main import UsageProblem
 from judgeprobe.harness.core.errors import HarnessError
 from judgeprobe.harness.judges.registry import available_backends, load_config, load_judge
 
@@ -37,13 +38,13 @@ def show(spec: str) -> None:
     try:
         judge = load_judge(load_config(spec))
     except HarnessError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise UsageProblem(str(exc)) from None
     console = Console()
     console.print(f"[bold]judge[/bold]   {judge.name}")
     console.print(f"[bold]hash[/bold]    {judge.config_hash}")
     config = getattr(judge, "config", None)
-    if config is not None:
-        data = config.model_dump(mode="json", exclude={"template_text"})
-        for key, value in data.items():
-            if value not in (None, {}, ""):
+    shown = getattr(config, "shown", None)
+    if callable(shown):  # header values, secret params and URL query values are printed as "…"
+        for key, value in shown().items():
+            if value not in (None, {}, "", []):
                 console.print(f"  {key} = {value!r}", highlight=False)

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.core.records import DrawRecord, record_for
 from judgeprobe.harness.core.request import JudgeRequest, request_cache_key, request_content_key
+from judgeprobe.harness.core.secrets import Redactor
 from judgeprobe.harness.core.verdict import ErrorKind, Verdict
 from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.run.runner import plan_draws
@@ -184,6 +185,7 @@ async def import_results(
         return reply
 
     problems: list[str] = []
+    redactor = Redactor(judge.secret_values())
     count = draws = judged = unscored = errors = 0
     original = http.__dict__.get("post_json")
     http.post_json = answer
@@ -204,6 +206,7 @@ async def import_results(
                 continue
             current[:] = [line]
             verdict = await judge.judge(targets[0][3])
+            verdict = redactor.verdict(verdict)  # secrets never reach the store
             verdict = replace(verdict, latency_s=None, meta={**verdict.meta, "batch": True})
             judged += verdict.status == "judged"
             unscored += verdict.status == "unscored"
