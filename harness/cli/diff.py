@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from judgeprobe.harness.cli.options import selection_options
+from judgeprobe.harness.cli.options import FiniteFloatRange, selection_options
 
 __all__ = ["diff"]
 
@@ -70,7 +70,7 @@ class DiffUsageError(click.ClickException):
 )
 @click.option(
     "--alpha",
-    type=click.FloatRange(min=0, max=1, min_open=True),
+    type=FiniteFloatRange(min=0, max=1, min_open=True),
     default=0.05,
     show_default=True,
     help="Significance level of --fail-if-worse.",

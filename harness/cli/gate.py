@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from judgeprobe.harness.cli.options import selection_options
+from judgeprobe.harness.cli.options import FiniteFloatRange, selection_options
 
 __all__ = ["gate"]
 
@@ -41,7 +41,7 @@ def _family_limits(values: tuple[str, ...]) -> dict[str, float] | None:
     return limits or None
 
 
-_SHARE = click.FloatRange(min=0, max=1)
+_SHARE = FiniteFloatRange(min=0, max=1)
 
 
 @click.command("gate")

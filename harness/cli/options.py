@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 import click
 
-__all__ = ["selection_options"]
+__all__ = ["FiniteFloatRange", "selection_options"]
 
 F = TypeVar("F", bound=Callable[..., object])
+
+
+class FiniteFloatRange(click.FloatRange):
+    """A float range that also refuses ``nan`` and ``inf`` (which every comparison with a bound lets pass)."""
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return float(number)
 
 
 def selection_options(*, from_settings: bool) -> Callable[[F], F]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from judgeprobe.harness.cli.options import FiniteFloatRange
 from judgeprobe.harness.core.errors import HarnessError
 
 __all__ = ["report"]
@@ -15,14 +16,14 @@ __all__ = ["report"]
 @click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--threshold",
-    type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+    type=FiniteFloatRange(0.0, 1.0, min_open=True, max_open=True),
     default=0.05,
     show_default=True,
     help="Smallest excess flip rate over placebo worth calling a bias (0.05 = 5 points).",
 )
 @click.option(
     "--alpha",
-    type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+    type=FiniteFloatRange(0.0, 1.0, min_open=True, max_open=True),
     default=0.05,
     show_default=True,
     help="False-discovery level for Benjamini–Hochberg q-values.",

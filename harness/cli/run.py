@@ -15,7 +15,7 @@ from rich.table import Table
 
 from judgeprobe.harness.cli.main import UsageProblem
 from judgeprobe.harness.cli.main import console as make_console
-from judgeprobe.harness.cli.options import selection_options
+from judgeprobe.harness.cli.options import FiniteFloatRange, selection_options
 from judgeprobe.harness.core.errors import HarnessError
 from judgeprobe.harness.run.runner import RunOptions
 from judgeprobe.harness.stats.schema import Settings
@@ -46,14 +46,14 @@ __all__ = ["run"]
     "--concurrency", default=8, show_default=True, type=click.IntRange(min=1), help="Judge calls in flight."
 )
 @click.option(
-    "--rpm", default=None, type=click.FloatRange(min=0, min_open=True), help="Requests-per-minute limit."
+    "--rpm", default=None, type=FiniteFloatRange(min=0, min_open=True), help="Requests-per-minute limit."
 )
 @click.option(
     "--timeout",
     "timeout_s",
     default=60.0,
     show_default=True,
-    type=click.FloatRange(min=0, min_open=True),
+    type=FiniteFloatRange(min=0, min_open=True),
     help="Seconds per attempt.",
 )
 @click.option(
@@ -63,7 +63,7 @@ __all__ = ["run"]
     "--threshold",
     default=DEFAULT_SETTINGS.threshold,
     show_default=True,
-    type=click.FloatRange(min=0, max=1, min_open=True),
+    type=FiniteFloatRange(min=0, max=1, min_open=True),
     help="Practical threshold: an excess flip rate at or above it counts as bias.",
 )
 @click.option(

@@ -284,9 +284,23 @@ def load_config(spec_or_path: str) -> JudgeConfig:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ConfigError(f"judge configuration file {path} does not exist") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start}); "
+                "save the file as UTF-8"
+            ) from None
+        except OSError as exc:
+            raise ConfigError(
+                f"judge configuration file {path} cannot be read: {exc.strerror or exc}"
+            ) from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from None
         data = data.get("judge", data)
+        if not isinstance(data, dict):
+            raise ConfigError(
+                f"{path}: 'judge' must be a table of settings ([judge] with backend = ...), "
+                f"got {type(data).__name__}"
+            )
         try:
             config = JudgeConfig(**data)
         except ValidationError as exc:

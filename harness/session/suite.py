@@ -11,12 +11,14 @@ It is split in two so that a dry run can stop after planning:
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.judges.registry import load_judge
 from judgeprobe.harness.run.plan import SuitePlan, plan_suite
@@ -79,6 +81,22 @@ def default_out_dir(judge: Judge) -> Path:
     return DEFAULT_OUT_ROOT / f"{slug}-{judge.config_hash[:8]}"
 
 
+def make_run_dir(run_dir: Path) -> None:
+    """Create the run folder (and its parents).
+
+    Raises:
+        ConfigError: It cannot be created or written to (a file is in the way, no permission), before any
+            judge is called.
+    """
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        probe = run_dir / f".judgeprobe-write-check-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(f"cannot use {run_dir} as the run folder: {exc.strerror or exc}") from None
+
+
 def save_plan(plan: SuitePlan, *, judge: Judge | str, out: Path | None = None, repeats: int = 1) -> Path:
     """Write the plan's variants into a run folder's store without calling the judge (for ``batch export``).
 
@@ -87,7 +105,7 @@ def save_plan(plan: SuitePlan, *, judge: Judge | str, out: Path | None = None, r
     """
     the_judge = load_judge(judge) if isinstance(judge, str) else judge
     run_dir = out if out is not None else default_out_dir(the_judge)
-    run_dir.mkdir(parents=True, exist_ok=True)
+    make_run_dir(run_dir)
     with RunStore(store_path(run_dir)) as store:
         store.set_meta("judge", {"name": the_judge.name, "config_hash": the_judge.config_hash})
         store.set_meta("repeats", repeats)
@@ -113,7 +131,7 @@ def run_suite(
     the_judge = load_judge(judge) if isinstance(judge, str) else judge
     the_judge.preflight()
     run_dir = out if out is not None else default_out_dir(the_judge)
-    run_dir.mkdir(parents=True, exist_ok=True)
+    make_run_dir(run_dir)
     opts = options or RunOptions()
     with RunStore(store_path(run_dir)) as store:
         store.set_meta("judge", {"name": the_judge.name, "config_hash": the_judge.config_hash})
