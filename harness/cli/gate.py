@@ -266,6 +266,8 @@ def _gate_live(
 ) -> tuple[Any, Path]:
     from judgeprobe.cases.loader import load_library
     from judgeprobe.harness.gate.check import gate_run
+    from judgeprobe.harness.judges.registry import load_judge
+    from judgeprobe.harness.judges.replay import ReplayJudge
     from judgeprobe.harness.run.runner import RunOptions
     from judgeprobe.harness.session import plan_suite, run_suite
 
@@ -282,20 +284,21 @@ def _gate_live(
     )
     if not plan.cases:
         raise click.UsageError("no case matches the selection; see 'judgeprobe cases list'")
+    judge = load_judge(run.judge or "builtin:reference")
     suite = run_suite(
         plan,
-        judge=run.judge or "builtin:reference",
+        judge=judge,
         out=run.out,
         options=RunOptions(repeats=run.repeats, concurrency=run.concurrency),
         settings=_stats_settings(settings.gate.max_excess_flip_rate),
         show_progress=progress and sys.stderr.isatty(),
     )
     stats = suite.stats
-    calls = (
-        f"{stats.new_calls} answered from the recording, no model called"
-        if suite.judge_name.startswith("replay:")
-        else f"{stats.new_calls} judge calls"
-    )
+    if isinstance(judge, ReplayJudge):  # counted by the judge: a request without a recording is no answer
+        missing = f", {judge.unrecorded} not recorded" if judge.unrecorded else ""
+        calls = f"{judge.answered} answered from the recording{missing}, no model called"
+    else:
+        calls = f"{stats.new_calls} judge calls"
     console.print(
         f"{stats.done} draws of {len(plan.variants)} variants ({calls}, {stats.cache_hits} from the store); "
         f"reports in {_shown(suite.run_dir)}/"

@@ -238,7 +238,7 @@ class _Run:
             elif verdict.status is not Status.ERROR:
                 self.limiter.on_success()
             if not self.policy.should_retry(verdict, attempt=attempt):
-                return verdict if verdict.attempts == attempt else replace(verdict, attempts=attempt)
+                return self.policy.settle(verdict, attempt=attempt)
             self.limiter.release()
             self.stats.retries += 1
             await asyncio.sleep(self.policy.delay(attempt, retry_after=retry_after))
@@ -297,6 +297,7 @@ async def run_async(
     doubt = dict(reference_doubt or {})
     stats = stats if stats is not None else RunStats()
     started = time.perf_counter()
+    store.claim()  # before the first call: a second run on this folder is refused having sent nothing
     store.put_variants(variants, reference_doubt=doubt)
     store.set_meta("judge", {"name": judge.name, "config_hash": judge.config_hash})
     store.set_meta("repeats", options.repeats)
