@@ -269,7 +269,7 @@ def equivalent(
     """
     resolved = kind_of(kind)
     args = (str(a), str(b))
-    kwargs = {
+    kwargs: dict[str, Any] = {
         "kind": kind if resolved is None else str(resolved),
         "choices": freeze_choices(choices),
         "tolerance": tolerance,

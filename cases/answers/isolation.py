@@ -128,7 +128,8 @@ def _context() -> Any:
     data of processes named :data:`WORKER_NAME` (ours alone) is filtered for that.
     """
     if not getattr(spawn.get_preparation_data, "judgeprobe_filter", False):
-        spawn.get_preparation_data = _without_main(spawn.get_preparation_data)
+        filtered: Any = _without_main(spawn.get_preparation_data)
+        spawn.get_preparation_data = filtered
     if sys.platform.startswith("linux"):
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["judgeprobe.cases.answers.isolation_preload"])

@@ -135,7 +135,7 @@ class Redactor:
         """The verdict with every secret replaced in its texts and its ``meta``."""
         if not self.pairs:
             return verdict
-        texts = {
+        texts: dict[str, Any] = {
             name: self.text(text)
             for name in ("outcome", "extracted_answer", "reasoning", "reason", "raw_reply", "prompt")
             if isinstance(text := getattr(verdict, name), str)

@@ -103,7 +103,16 @@ def test_adversarial_responses_do_not_change_the_grading_of_any_other() -> None:
         hostile = grade(TOWER, f"Answer: {TOWER} + {k}", kind="expression")
         assert hostile.decision is Decision.UNDECIDED, hostile
     got += [grade(ref, text, kind=kind) for ref, text, kind in ordinary[half:]]
-    assert [(g.decision, g.answer) for g in got] == [(e.decision, e.answer) for e in expected]
+    # A decision that needed more than its time budget on this (loaded) machine is undecided whatever else
+    # runs; every decided one must come out the same with the hostile responses graded in between.
+    decided = [
+        (g.decision, g.answer)
+        for g, e in zip(got, expected, strict=True)
+        if e.decision is not Decision.UNDECIDED
+    ]
+    assert decided == [(e.decision, e.answer) for e in expected if e.decision is not Decision.UNDECIDED]
+    assert len(decided) > 60
+    assert not [g.reason for g in got if "still running" in g.reason]
 
 
 def test_a_kind_registered_at_run_time_is_compared_in_a_worker() -> None:
