@@ -271,6 +271,7 @@ class GraderPool:
                     return Outcome("timeout", reason=f"no result within {wall_s:g} s; the worker was stopped")
                 reply, left = worker.conn.recv()
             except (EOFError, OSError):
+                worker.process.join(5)  # reap it, so its exit code is known
                 code = worker.process.exitcode
                 how = f" (exit code {code})" if code is not None else ""
                 return Outcome("died", reason=f"the grading worker ended without a result{how}")

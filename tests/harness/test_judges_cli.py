@@ -71,9 +71,9 @@ def test_show_prints_the_resolved_configuration_and_hash(tmp_path: Path) -> None
 
 
 @pytest.mark.slow
-def test_show_reports_bad_specs_with_exit_code_1() -> None:
+def test_show_reports_bad_specs_with_exit_code_2() -> None:
     result = _cli("judges", "show", "command:definitely-not-a-program-jp")
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "'definitely-not-a-program-jp' was not found" in result.stderr
     unknown = _cli("judges", "show", "nosuch:thing")
-    assert unknown.returncode == 1 and "unknown judge backend 'nosuch'" in unknown.stderr
+    assert unknown.returncode == 2 and "unknown judge backend 'nosuch'" in unknown.stderr
