@@ -15,6 +15,7 @@ from judgeprobe.harness.core.errors import (
     BackendUnavailable,
     ConfigError,
     HarnessError,
+    JudgeUnusable,
     ReplayMissing,
     StoreError,
 )
@@ -26,7 +27,8 @@ from judgeprobe.harness.judges.registry import JudgeConfig, load_judge, register
 
 if _typing.TYPE_CHECKING:
     from judgeprobe.harness.run.runner import RunOptions, RunStats, run, run_async
-    from judgeprobe.harness.session import SuitePlan, SuiteRun, plan_suite, run_suite
+    from judgeprobe.harness.run.selection import Selection
+    from judgeprobe.harness.session import RunResults, SuitePlan, SuiteRun, plan_suite, run_suite, run_tail
     from judgeprobe.harness.store import RunStore
     from judgeprobe.harness.store.frame import load_run
 
@@ -36,6 +38,9 @@ _LAZY: dict[str, str] = {
     "RunStats": "judgeprobe.harness.run.runner",
     "run": "judgeprobe.harness.run.runner",
     "run_async": "judgeprobe.harness.run.runner",
+    "Selection": "judgeprobe.harness.run.selection",
+    "RunResults": "judgeprobe.harness.session",
+    "run_tail": "judgeprobe.harness.session",
     "SuitePlan": "judgeprobe.harness.session",
     "SuiteRun": "judgeprobe.harness.session",
     "plan_suite": "judgeprobe.harness.session",
@@ -62,10 +67,13 @@ __all__ = [
     "Judge",
     "JudgeConfig",
     "JudgeRequest",
+    "JudgeUnusable",
     "ReplayMissing",
     "RunOptions",
+    "RunResults",
     "RunStats",
     "RunStore",
+    "Selection",
     "Status",
     "StoreError",
     "SuitePlan",
@@ -78,4 +86,5 @@ __all__ = [
     "run",
     "run_async",
     "run_suite",
+    "run_tail",
 ]

@@ -5,14 +5,15 @@ judge is named: ``pytest --judgeprobe-judge judge.toml`` (or ``judgeprobe_judge 
 file) adds one test item per probe family — ``judgeprobe::position``, ``judgeprobe::length``, … — plus
 ``judgeprobe::overall`` (accuracy, unscored and errored draws, the baseline file), each failing with the
 gate's explanation. Thresholds come from ``judgeprobe.toml`` or ``[tool.judgeprobe]`` as for ``judgeprobe
-gate``, and so does the selection (``[run]``: cases, probes, repeats, baseline, run folder) wherever no
-``--judgeprobe-*`` option or ini key gives it. ``--judgeprobe-per-case`` adds one item per (case, response,
-probe) as well.
+gate``, and so does the selection (``[run]``: cases, case ids, tags, kinds, tricks, modes, probes, seed,
+repeats, baseline, run folder) wherever no ``--judgeprobe-*`` option or ini key gives it: the same
+:class:`~judgeprobe.harness.run.selection.Selection` ``gate`` would run, through the same run tail.
+``--judgeprobe-per-case`` adds one item per (case, response, probe) as well.
 
 The fixture ``judgeprobe_run`` is a session-scoped factory::
 
     def test_no_position_bias(judgeprobe_run):
-        run = judgeprobe_run(probes="position", case_ids=["pw-position-product-rule"])
+        run = judgeprobe_run(probes="position", case_ids=["pw-position-product-rule"], seed=3)
         assert all(f.excess == 0 for f in run.summary.families)
 
 Heavy modules (pandas, the harness) are imported inside hooks and fixtures only, so the plugin costs nothing
@@ -23,12 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 
 if TYPE_CHECKING:
     from judgeprobe.harness.gate.rules import GateResult
+    from judgeprobe.harness.run.selection import Selection
     from judgeprobe.harness.session import SuiteRun
 
 __all__ = ["JudgeprobeItem"]
@@ -38,14 +40,17 @@ _OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("cases", "args", "Extra case folder(s), read besides the shipped library (default: run.cases)."),
     ("case", "args", "Only these case ids."),
     ("tag", "args", "Only cases with these tags."),
+    ("kind", "args", "Only grade cases of these answer kinds (default: run.kinds)."),
+    ("mode", "args", "Only cases of these modes (default: run.modes)."),
     ("probes", "string", "Probe families or names, comma-separated (default: run.probes, else all)."),
+    ("seed", "string", "Seed of the probes' random draws (default: run.seed, else 0)."),
     ("repeats", "string", "Draws per variant (default: run.repeats, else 1)."),
     ("baseline", "string", "Baseline file (default: run.baseline); a missing file fails unless updated."),
     ("out", "string", "Run folder (default: run.out, else a temporary folder)."),
 )
 """(name, ini type, help) of the valued options: ``--judgeprobe-NAME`` and the ini key ``judgeprobe_NAME``."""
 
-_STATE = pytest.StashKey["_State"]()
+_STATE: pytest.StashKey[_State] = pytest.StashKey()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -59,7 +64,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             )
         else:
             group.addoption(flag, default=None, dest=f"judgeprobe_{name}", help=text)
-        parser.addini(f"judgeprobe_{name}", text, type="args" if kind == "args" else "string", default=None)
+        ini_type: Literal["args", "string"] = "args" if kind == "args" else "string"
+        parser.addini(f"judgeprobe_{name}", text, type=ini_type, default=None)
     group.addoption(
         "--judgeprobe-no-builtin-cases",
         action="store_true",
@@ -113,6 +119,14 @@ def _paths(config: pytest.Config, name: str) -> list[Path] | None:
     return [base / str(value) for value in values]
 
 
+def _whole(value: object, option: str) -> int:
+    """``value`` as a whole number, else a usage error naming ``option``."""
+    try:
+        return int(str(value))
+    except ValueError:
+        raise pytest.UsageError(f"{option} must be a whole number, got {value!r}") from None
+
+
 class _State:
     """The one suite run of a test session, made on first use and shared by every item."""
 
@@ -128,23 +142,29 @@ class _State:
             raise pytest.UsageError(f"judgeprobe: {exc}") from None
         run = self.settings.run
         cases = _paths(config, "cases")
-        self.case_dirs = tuple(cases) if cases else run.cases
-        self.case_ids = tuple(_value(config, "case") or run.case_ids)
-        self.tags = tuple(_value(config, "tag") or run.tags)
-        self.modes = run.modes
-        self.probes = _value(config, "probes") or run.probes
-        repeats = _value(config, "repeats")
+        ini_builtin = config.getini("judgeprobe_builtin_cases")
+        builtin = run.builtin_cases if ini_builtin is None else bool(ini_builtin)
+        seed = _value(config, "seed")
         try:
-            self.repeats = int(repeats) if repeats is not None else run.repeats
-        except ValueError:
-            raise pytest.UsageError(f"--judgeprobe-repeats must be a whole number, got {repeats!r}") from None
+            self.selection = run.selection().with_changes(
+                case_dirs=tuple(cases) if cases else run.cases,
+                builtin_cases=not config.getoption("judgeprobe_no_builtin_cases") and builtin,
+                case_ids=tuple(_value(config, "case") or run.case_ids),
+                tags=tuple(_value(config, "tag") or run.tags),
+                kinds=tuple(_value(config, "kind") or run.kinds),
+                modes=tuple(_value(config, "mode") or run.modes),
+                probes=_value(config, "probes") or run.probes,
+                seed=_whole(seed, "--judgeprobe-seed") if seed is not None else run.seed,
+            )
+            """What the session runs: the options and ini keys over the settings file's selection."""
+        except ValueError as exc:
+            raise pytest.UsageError(f"judgeprobe: {exc}") from None
+        repeats = _value(config, "repeats")
+        self.repeats = _whole(repeats, "--judgeprobe-repeats") if repeats is not None else run.repeats
         baseline = _paths(config, "baseline")
         self.baseline = baseline[0] if baseline else run.baseline
         out = _paths(config, "out")
         self.out = out[0] if out else run.out
-        ini_builtin = config.getini("judgeprobe_builtin_cases")
-        builtin = run.builtin_cases if ini_builtin is None else bool(ini_builtin)
-        self.builtin = not config.getoption("judgeprobe_no_builtin_cases") and builtin
         self.update = bool(config.getoption("judgeprobe_update_baseline"))
         self._outcome: tuple[SuiteRun, GateResult] | BaseException | None = None
         self._plan: Any = None
@@ -153,16 +173,8 @@ class _State:
         """The suite's plan (made once: collection and the run share it)."""
         from judgeprobe.harness.session import plan_suite
 
-        if self._plan is not None:
-            return self._plan
-        self._plan = plan_suite(
-            case_dirs=self.case_dirs,
-            include_builtin_cases=self.builtin,
-            case_ids=self.case_ids,
-            tags=self.tags,
-            modes=self.modes,
-            probes=self.probes,
-        )
+        if self._plan is None:
+            self._plan = plan_suite(self.selection)
         return self._plan
 
     def outcome(self) -> tuple[SuiteRun, GateResult]:
@@ -193,6 +205,7 @@ class _State:
             show_progress=False,
             write_reports=False,
         )
+        suite.raise_if_stopped()
         result = gate_run(suite, self.settings.gate, baseline=self.baseline, update_baseline=self.update)
         return suite, result
 
@@ -226,7 +239,9 @@ class JudgeprobeItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         """The gate's explanation, without a traceback into the plugin."""
-        if isinstance(excinfo.value, JudgeprobeFailure):
+        from judgeprobe.harness.core.errors import HarnessError
+
+        if isinstance(excinfo.value, JudgeprobeFailure | HarnessError):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo))
 
@@ -288,9 +303,10 @@ def judgeprobe_run(
 ) -> Iterator[Callable[..., SuiteRun]]:
     """A factory that runs a probe suite and returns the :class:`~judgeprobe.harness.session.SuiteRun`.
 
-    Call it as ``judgeprobe_run(judge=None, *, probes=None, case_dirs=(), case_ids=(), tags=(), modes=(),
-    repeats=None, seed=0, builtin_cases=True, out=None)``; unset arguments fall back to the ``--judgeprobe-*``
-    options and ini keys. Identical calls in one session reuse the first run.
+    Call it as ``judgeprobe_run(judge=None, *, probes=None, case_dirs=(), case_ids=(), tags=(), kinds=(),
+    tricks=(), modes=(), repeats=None, seed=0, builtin_cases=True, out=None)``, or pass a whole
+    ``selection=Selection(...)`` instead of the selection keywords; unset arguments fall back to the
+    ``--judgeprobe-*`` options and ini keys. Identical calls in one session reuse the first run.
     """
     config = request.config
     cache: dict[tuple[Any, ...], SuiteRun] = {}
@@ -302,13 +318,17 @@ def judgeprobe_run(
         case_dirs: tuple[str | Path, ...] | list[str | Path] = (),
         case_ids: tuple[str, ...] | list[str] = (),
         tags: tuple[str, ...] | list[str] = (),
+        kinds: tuple[str, ...] | list[str] = (),
+        tricks: tuple[str, ...] | list[str] = (),
         modes: tuple[str, ...] | list[str] = (),
         repeats: int | None = None,
         seed: int = 0,
         builtin_cases: bool = True,
         out: str | Path | None = None,
+        selection: Selection | None = None,
     ) -> SuiteRun:
         from judgeprobe.harness.run.runner import RunOptions
+        from judgeprobe.harness.run.selection import Selection
         from judgeprobe.harness.session import plan_suite, run_suite
 
         spec = judge or _value(config, "judge")
@@ -316,40 +336,31 @@ def judgeprobe_run(
             pytest.fail(
                 "judgeprobe_run needs a judge: judgeprobe_run(judge=...) or --judgeprobe-judge", pytrace=False
             )
-        dirs = tuple(Path(p) for p in case_dirs) or tuple(_paths(config, "cases") or ())
-        draws = repeats if repeats is not None else int(_value(config, "repeats") or 1)
-        selector = probes or _value(config, "probes") or "all"
-        key = (
-            spec,
-            selector,
-            dirs,
-            tuple(case_ids),
-            tuple(tags),
-            tuple(modes),
-            draws,
-            seed,
-            builtin_cases,
-            out,
-        )
-        if key not in cache:
-            plan = plan_suite(
-                case_dirs=dirs,
-                include_builtin_cases=builtin_cases,
+        if selection is None:
+            selection = Selection(
+                case_dirs=tuple(Path(p) for p in case_dirs) or tuple(_paths(config, "cases") or ()),
+                builtin_cases=builtin_cases,
                 case_ids=tuple(case_ids),
                 tags=tuple(tags),
+                kinds=tuple(kinds),
+                tricks=tuple(tricks),
                 modes=tuple(modes),
-                probes=selector,
+                probes=probes or _value(config, "probes") or "all",
                 seed=seed,
             )
+        draws = repeats if repeats is not None else int(_value(config, "repeats") or 1)
+        key = (spec, selection, draws, out)
+        if key not in cache:
             folder = Path(out) if out is not None else tmp_path_factory.mktemp("judgeprobe-run")
             cache[key] = run_suite(
-                plan,
+                plan_suite(selection),
                 judge=str(spec),
                 out=folder,
                 options=RunOptions(repeats=draws),
                 show_progress=False,
                 write_reports=False,
             )
+            cache[key].raise_if_stopped()
         return cache[key]
 
     yield factory

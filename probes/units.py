@@ -8,6 +8,7 @@ and the placebo (the judge's noise floor).
 from __future__ import annotations
 
 from judgeprobe.cases.models import AnyCase, GradeCase, PairwiseCase
+from judgeprobe.probes.labels import ScoreLabel
 from judgeprobe.probes.variant import Relation, Slot, Variant
 
 __all__ = ["PAIR_UNIT", "base_variants"]
@@ -29,12 +30,13 @@ def base_variants(case: AnyCase, *, seed: int = 0) -> list[Variant]:
                 reference=case.reference,
                 answer_kind=case.answer_kind,
                 choices=choices,
-                slots=(Slot(response.id, response.text),),
+                slots=(Slot(response.id, response.text, response.author),),
                 chain=(),
                 seed=seed,
                 relation=Relation.BASE,
                 label=response.label,
                 final_answer=response.text,
+                rules=case.rules,
             )
             for response in case.responses
         ]
@@ -48,7 +50,7 @@ def base_variants(case: AnyCase, *, seed: int = 0) -> list[Variant]:
                 reference=case.reference,
                 answer_kind=None,
                 choices=None,
-                slots=tuple(Slot(r.id, r.text) for r in case.responses),
+                slots=tuple(Slot(r.id, r.text, r.author) for r in case.responses),
                 chain=(),
                 seed=seed,
                 relation=Relation.BASE,
@@ -64,11 +66,11 @@ def base_variants(case: AnyCase, *, seed: int = 0) -> list[Variant]:
             reference=case.reference,
             answer_kind=None,
             choices=None,
-            slots=(Slot(response.id, response.text),),
+            slots=(Slot(response.id, response.text, response.author),),
             chain=(),
             seed=seed,
             relation=Relation.BASE,
-            label=f"{response.label[0]}-{response.label[1]}",
+            label=str(ScoreLabel(*response.label)),
         )
         for response in case.responses
     ]

@@ -24,6 +24,8 @@ from judgeprobe.cases.answers.kinds.registry import AnswerKind, KindSpec, kind_o
 from judgeprobe.cases.answers.kinds.slots import Route
 from judgeprobe.cases.answers.limits import DEFAULT_LIMITS, Limits
 from judgeprobe.cases.answers.normalize import extract_final_answer
+from judgeprobe.cases.answers.rules import ChoiceConflict, ReferenceRules
+from judgeprobe.cases.answers.tolerance import Tolerance
 
 __all__ = ["MEMO_SIZE", "STEPS_PER_COMPARISON", "equivalent", "grade", "known_grading", "wall_time"]
 
@@ -138,10 +140,13 @@ def grade(
     *,
     kind: AnswerKind | str,
     choices: Choices = None,
-    tolerance: float | None = None,
+    tolerance: float | Tolerance | None = None,
     aliases: Sequence[str] = (),
     route: Route | str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    choice_conflict: ChoiceConflict = "incorrect",
+    rules: ReferenceRules | None = None,
+    question: str = "",
 ) -> grading.Grading:
     """Grade a whole response against a reference answer, in a grading worker.
 
@@ -156,17 +161,24 @@ def grade(
         response_text: The whole response (reasoning and all).
         kind: The answer kind (an :class:`AnswerKind` or its name).
         choices: Multiple choice: letter -> choice text, or ``(letter, text)`` pairs.
-        tolerance: The case's relative tolerance for numbers (``None``: the kind's default).
+        tolerance: The case's tolerance for numbers: relative, or a
+            :class:`~judgeprobe.cases.answers.tolerance.Tolerance` (``None``: the kind's default).
         aliases: Other names of the reference that the case accepts (``Z_5`` for ``C_5``).
         route: Force a route (``exact``, ``math``, ``mc``, ``notation``) instead of the kind's.
         limits: Parser and time limits.
+        choice_conflict: Multiple choice: the verdict when the letter and the choice text disagree.
+        rules: The case's :class:`~judgeprobe.cases.answers.rules.ReferenceRules`; each rule set there
+            replaces the argument of the same name.
+        question: The question, when known (a yes/no answer in words is read against it).
 
     Returns:
         A :class:`~judgeprobe.cases.answers.Grading`; never raises on bad answers (undecided or different,
         with a reason).
     """
     resolved = kind_of(kind)
-    kwargs = _grade_kwargs(kind, resolved, choices, tolerance, aliases, route, limits)
+    kwargs = _grade_kwargs(
+        kind, resolved, choices, tolerance, aliases, route, limits, choice_conflict, rules, question
+    )
     args = (str(reference), str(response_text))
     if resolved is None:  # answered at once, with the list of known kinds
         return grading.grade(*args, **kwargs)
@@ -177,7 +189,9 @@ def grade(
 def _grade_in_worker(
     args: tuple[str, str], kwargs: dict[str, Any], resolved: AnswerKind, answer: str
 ) -> grading.Grading:
-    wall_s = wall_time(kwargs["limits"], comparisons=1 + len(kwargs["aliases"]))
+    rules: ReferenceRules | None = kwargs["rules"]
+    aliases = len(kwargs["aliases"]) + (len(rules.aliases) if rules is not None else 0)
+    wall_s = wall_time(kwargs["limits"], comparisons=1 + aliases)
     outcome = _isolated(grading.grade, args, kwargs, wall_s)
     if outcome.status == "ok":
         result: grading.Grading = outcome.value
@@ -197,10 +211,13 @@ def known_grading(
     *,
     kind: AnswerKind | str,
     choices: Choices = None,
-    tolerance: float | None = None,
+    tolerance: float | Tolerance | None = None,
     aliases: Sequence[str] = (),
     route: Route | str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    choice_conflict: ChoiceConflict = "incorrect",
+    rules: ReferenceRules | None = None,
+    question: str = "",
 ) -> grading.Grading | None:
     """What :func:`grade` would return, when it is already known in this process (else ``None``).
 
@@ -210,7 +227,9 @@ def known_grading(
     resolved = kind_of(kind)
     if resolved is None:
         return None
-    kwargs = _grade_kwargs(kind, resolved, choices, tolerance, aliases, route, limits)
+    kwargs = _grade_kwargs(
+        kind, resolved, choices, tolerance, aliases, route, limits, choice_conflict, rules, question
+    )
     found: grading.Grading | None = _GRADINGS.get(
         _grade_key((str(reference), str(response_text)), resolved, kwargs)
     )
@@ -221,10 +240,13 @@ def _grade_kwargs(
     kind: AnswerKind | str,
     resolved: AnswerKind | None,
     choices: Choices,
-    tolerance: float | None,
+    tolerance: float | Tolerance | None,
     aliases: Sequence[str],
     route: Route | str | None,
     limits: Limits,
+    choice_conflict: ChoiceConflict,
+    rules: ReferenceRules | None,
+    question: str,
 ) -> dict[str, Any]:
     return {
         "kind": kind if resolved is None else str(resolved),
@@ -233,6 +255,9 @@ def _grade_kwargs(
         "aliases": tuple(str(alias) for alias in aliases),
         "route": None if route is None else str(route),
         "limits": limits,
+        "choice_conflict": choice_conflict,
+        "rules": rules,
+        "question": str(question),
     }
 
 
@@ -249,8 +274,10 @@ def equivalent(
     *,
     kind: AnswerKind | str,
     choices: Choices = None,
-    tolerance: float | None = None,
+    tolerance: float | Tolerance | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    choice_conflict: ChoiceConflict = "incorrect",
+    question: str = "",
 ) -> Judgement:
     """Whether answers ``a`` and ``b`` name the same thing under ``kind``, decided in a grading worker.
 
@@ -259,9 +286,12 @@ def equivalent(
         b: The other answer.
         kind: The answer kind (an :class:`AnswerKind` or its name).
         choices: Multiple choice only: letter -> choice text, or ``(letter, text)`` pairs.
-        tolerance: Relative tolerance for numbers (default
-            :data:`~judgeprobe.cases.answers.DEFAULT_RELATIVE_TOLERANCE`).
+        tolerance: The case's tolerance: a relative tolerance, or a
+            :class:`~judgeprobe.cases.answers.tolerance.Tolerance`; default
+            :data:`~judgeprobe.cases.answers.DEFAULT_RELATIVE_TOLERANCE`.
         limits: Parser and time limits.
+        choice_conflict: Multiple choice: what an answer whose letter and text disagree gets.
+        question: The question, when known: a yes/no answer in words is read against it.
 
     Returns:
         A :class:`~judgeprobe.cases.answers.Judgement`; never raises on bad answers (they are undecided
@@ -274,10 +304,12 @@ def equivalent(
         "choices": freeze_choices(choices),
         "tolerance": tolerance,
         "limits": limits,
+        "choice_conflict": choice_conflict,
+        "question": str(question),
     }
     if resolved is None:
         return equivalence.equivalent(*args, **kwargs)
-    key = (*args, resolved.spec, kwargs["choices"], tolerance, limits)
+    key = (*args, resolved.spec, kwargs["choices"], tolerance, limits, choice_conflict, kwargs["question"])
     return _JUDGEMENTS.compute(key, lambda: _equivalent_in_worker(args, kwargs, limits))
 
 

@@ -17,7 +17,8 @@ from typing import Any
 
 import click
 
-from judgeprobe.harness.cli.options import FiniteFloatRange, selection_options
+from judgeprobe.harness.cli.logs import verbose_option
+from judgeprobe.harness.cli.options import FiniteFloatRange, SelectionFlags, selection_options
 
 __all__ = ["diff"]
 
@@ -34,12 +35,12 @@ class DiffUsageError(click.ClickException):
 @click.option(
     "--old-run",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Recorded run folder of the old judge (instead of OLD).",
+    help="Recorded run folder of the old judge (instead of OLD); its latest run.",
 )
 @click.option(
     "--new-run",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Recorded run folder of the new judge (instead of NEW).",
+    help="Recorded run folder of the new judge (instead of NEW); its latest run.",
 )
 @click.option(
     "--config",
@@ -75,19 +76,14 @@ class DiffUsageError(click.ClickException):
     show_default=True,
     help="Significance level of --fail-if-worse.",
 )
+@verbose_option
 def diff(
     old: str | None,
     new: str | None,
     old_run: Path | None,
     new_run: Path | None,
     config_path: Path | None,
-    case_dirs: tuple[Path, ...],
-    no_builtin_cases: bool | None,
-    case_ids: tuple[str, ...],
-    tags: tuple[str, ...],
-    kinds: tuple[str, ...],
-    modes: tuple[str, ...],
-    probe_selector: str | None,
+    selection: SelectionFlags,
     repeats: int | None,
     out_root: Path | None,
     markdown_path: Path | None,
@@ -108,11 +104,10 @@ def diff(
         result = _compare(locals())
     except (CaseError, HarnessError, ProbeError, OSError) as exc:
         raise DiffUsageError(str(exc)) from None
-    from rich.console import Console
-
+    from judgeprobe.harness.cli.main import console
     from judgeprobe.harness.gate.diff import render_diff_markdown, render_diff_terminal
 
-    render_diff_terminal(result, Console(width=max(100, Console().width)))
+    render_diff_terminal(result, console())
     if markdown_path is not None:
         markdown_path.parent.mkdir(parents=True, exist_ok=True)
         markdown_path.write_text(render_diff_markdown(result), encoding="utf-8")
@@ -123,64 +118,55 @@ def diff(
 
 
 def _compare(opts: dict[str, Any]) -> Any:
-    from judgeprobe.harness.gate.check import load_recorded
     from judgeprobe.harness.gate.diff import diff_frames
+    from judgeprobe.harness.session.tail import run_tail
 
     if opts["old_run"] is not None:
-        old_frame, old_name, old_hash, _ = load_recorded(opts["old_run"])
-        new_frame, new_name, new_hash, _ = load_recorded(opts["new_run"])
+        old, new = run_tail(opts["old_run"]), run_tail(opts["new_run"])
+        sides = [(r.frame, r.run.judge, r.run.judge_hash) for r in (old, new)]
+        for side, folder in zip(sides, (opts["old_run"], opts["new_run"]), strict=True):
+            if side[0].empty:
+                raise click.UsageError(f"{folder}: its latest run has no draws yet")
     else:
-        (old_frame, old_name, old_hash), (new_frame, new_name, new_hash) = _run_both(opts)
+        sides = _run_both(opts)
+    (old_frame, old_name, old_hash), (new_frame, new_name, new_hash) = sides
     return diff_frames(
         old_frame, new_frame, old_judge=old_name, old_hash=old_hash, new_judge=new_name, new_hash=new_hash
     )
 
 
 def _run_both(opts: dict[str, Any]) -> list[tuple[Any, str, str]]:
-    from judgeprobe.harness.gate.check import judge_frame
     from judgeprobe.harness.gate.settings import load_settings, with_overrides
     from judgeprobe.harness.judges.registry import load_judge
     from judgeprobe.harness.run.runner import RunOptions
     from judgeprobe.harness.session import DEFAULT_OUT_ROOT, default_out_dir, plan_suite, run_suite
 
-    settings = with_overrides(
-        load_settings(opts["config_path"]),
-        run={
-            "cases": opts["case_dirs"] or None,
-            "builtin_cases": False if opts["no_builtin_cases"] else None,
-            "case_ids": opts["case_ids"] or None,
-            "tags": opts["tags"] or None,
-            "kinds": opts["kinds"] or None,
-            "modes": opts["modes"] or None,
-            "probes": opts["probe_selector"],
-            "repeats": opts["repeats"],
-        },
-    ).run
-    plan = plan_suite(
-        case_dirs=settings.cases,
-        include_builtin_cases=settings.builtin_cases,
-        case_ids=settings.case_ids,
-        tags=settings.tags,
-        kinds=settings.kinds,
-        modes=settings.modes,
-        probes=settings.probes,
-        seed=settings.seed,
-    )
+    settings = with_overrides(load_settings(opts["config_path"]), run={"repeats": opts["repeats"]}).run
+    selection = opts["selection"].over(settings.selection())
+    plan = plan_suite(selection)
     if not plan.cases:
         raise click.UsageError("no case matches the selection; see 'judgeprobe cases list'")
-    ids = {v.id for v in plan.variants}
     out: list[tuple[Any, str, str]] = []
     for spec in (opts["old"], opts["new"]):
         judge = load_judge(spec)
-        folder = (opts["out_root"] or DEFAULT_OUT_ROOT) / default_out_dir(judge).name
+        folder = (opts["out_root"] or DEFAULT_OUT_ROOT) / default_out_dir(
+            judge, selection, repeats=settings.repeats
+        ).name
         suite = run_suite(
             plan,
             judge=judge,
             out=folder,
-            options=RunOptions(repeats=settings.repeats, concurrency=settings.concurrency),
+            options=RunOptions(
+                repeats=settings.repeats,
+                concurrency=settings.concurrency,
+                rpm=settings.rpm,
+                timeout_s=settings.timeout,
+                max_retries=settings.max_retries,
+                max_failures_in_a_row=settings.max_failures_in_a_row,
+            ),
             show_progress=False,
             write_reports=False,
         )
-        frame = judge_frame(folder, suite.judge_hash, repeats=settings.repeats, variant_ids=ids)
-        out.append((frame, suite.judge_name, suite.judge_hash))
+        suite.raise_if_stopped()
+        out.append((suite.frame, suite.judge_name, suite.judge_hash))
     return out

@@ -4,7 +4,9 @@ Settings come from ``judgeprobe.toml`` or ``[tool.judgeprobe]`` in ``pyproject.t
 folder or a parent, or named with ``--config``); options on the command line override them.
 
 Exit status: 0 the gate passed, 1 it failed (the output names each failed rule and the cases behind it),
-2 a usage, configuration, case-file or harness error.
+2 a usage, configuration, case-file or harness error (a judge that keeps failing the same blocking way — a
+refused key, an unknown model, no server — included). ``gate-junit.xml`` in the run folder (or ``--junit
+PATH``) has one test case per rule and family and fails exactly the rules the gate failed.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from typing import Any
 
 import click
 
-from judgeprobe.harness.cli.options import FiniteFloatRange, selection_options
+from judgeprobe.harness.cli.logs import verbose_option
+from judgeprobe.harness.cli.options import FiniteFloatRange, SelectionFlags, selection_options
 
 __all__ = ["gate"]
 
@@ -61,11 +64,17 @@ _SHARE = FiniteFloatRange(min=0, max=1)
 @click.option(
     "--run-dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Gate an existing run folder instead of running the suite.",
+    help="Gate an existing run folder (its latest run, or --run KEY) instead of running the suite.",
+)
+@click.option(
+    "--run",
+    "run_key",
+    default=None,
+    metavar="KEY",
+    help="With --run-dir: the run to gate (see 'judgeprobe runs').",
 )
 @selection_options(from_settings=True)
 @click.option("--repeats", type=click.IntRange(min=1), default=None, help="Draws per variant.")
-@click.option("--seed", type=int, default=None, help="Seed of the probes' random draws.")
 @click.option("--concurrency", type=click.IntRange(min=1), default=None, help="Judge calls in flight.")
 @click.option(
     "--out",
@@ -114,20 +123,23 @@ _SHARE = FiniteFloatRange(min=0, max=1)
     default=None,
     help="Write the markdown summary here (it is also appended to $GITHUB_STEP_SUMMARY when set).",
 )
-@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option(
+    "--junit",
+    "junit_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the gate's JUnit XML here (one test case per rule and family, failing where the gate "
+    "failed) [default: gate-junit.xml in the run folder].",
+)
+@click.option("--no-progress", is_flag=True, help="No progress bar (or progress lines outside a terminal).")
+@verbose_option
 def gate(
     config_path: Path | None,
     judge_spec: str | None,
     run_dir: Path | None,
-    case_dirs: tuple[Path, ...],
-    no_builtin_cases: bool | None,
-    case_ids: tuple[str, ...],
-    tags: tuple[str, ...],
-    kinds: tuple[str, ...],
-    modes: tuple[str, ...],
-    probe_selector: str | None,
+    run_key: str | None,
+    selection: SelectionFlags,
     repeats: int | None,
-    seed: int | None,
     concurrency: int | None,
     out_dir: Path | None,
     baseline: Path | None,
@@ -142,6 +154,7 @@ def gate(
     noise_tolerance: float | None,
     require_significance: bool | None,
     markdown_path: Path | None,
+    junit_path: Path | None,
     no_progress: bool,
 ) -> None:
     """Gate a judge: run the probe suite, check the thresholds and the baseline, exit 0 (pass) or 1 (fail).
@@ -166,23 +179,15 @@ def gate(
 
 
 def _gate(opts: dict[str, Any]) -> None:
-    from rich.console import Console
-
+    from judgeprobe.harness.cli.main import console as make_console
+    from judgeprobe.harness.gate.junit import GATE_JUNIT, render_gate_junit
     from judgeprobe.harness.gate.markdown import append_step_summary, render_gate_markdown
     from judgeprobe.harness.gate.settings import load_settings, with_overrides
 
     settings = load_settings(opts["config_path"])
     run_over = {
         "judge": opts["judge_spec"],
-        "cases": opts["case_dirs"] or None,
-        "builtin_cases": False if opts["no_builtin_cases"] else None,
-        "case_ids": opts["case_ids"] or None,
-        "tags": opts["tags"] or None,
-        "kinds": opts["kinds"] or None,
-        "modes": opts["modes"] or None,
-        "probes": opts["probe_selector"],
         "repeats": opts["repeats"],
-        "seed": opts["seed"],
         "concurrency": opts["concurrency"],
         "baseline": opts["baseline"],
         "out": opts["out_dir"],
@@ -203,16 +208,24 @@ def _gate(opts: dict[str, Any]) -> None:
         raise click.UsageError(
             "--update-baseline needs a baseline file: --baseline PATH or run.baseline in settings"
         )
-    console = Console(stderr=False, width=max(100, Console().width))
+    console = make_console()
+    if opts["run_key"] is not None and opts["run_dir"] is None:
+        raise click.UsageError("--run picks a run of a recorded folder: give --run-dir too")
     if opts["run_dir"] is not None:
-        result, run_dir = _gate_recorded(opts["run_dir"], settings, baseline, opts["update_baseline"])
+        result, run_dir = _gate_recorded(
+            opts["run_dir"], opts["run_key"], settings, baseline, opts["update_baseline"]
+        )
     else:
+        selection = opts["selection"].over(settings.run.selection())
         result, run_dir = _gate_live(
-            settings, baseline, opts["update_baseline"], not opts["no_progress"], console
+            settings, selection, baseline, opts["update_baseline"], not opts["no_progress"], console
         )
     from judgeprobe.harness.gate.terminal import print_result
 
     print_result(console, result, run_dir=run_dir)
+    junit = opts["junit_path"] or run_dir / GATE_JUNIT
+    junit.parent.mkdir(parents=True, exist_ok=True)
+    junit.write_text(render_gate_junit(result), encoding="utf-8")
     text = render_gate_markdown(result, run_dir=_shown(run_dir))
     if opts["markdown_path"] is not None:
         opts["markdown_path"].parent.mkdir(parents=True, exist_ok=True)
@@ -229,59 +242,37 @@ def _shown(path: Path) -> Path:
         return path
 
 
-def _stats_settings(limit: float) -> Any:
-    from judgeprobe.harness.stats.schema import Settings
-    from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS
+def _stats_settings(settings: Any) -> Any:
+    """The statistics' settings: the reliability limits of the settings file, the flip limit as threshold."""
+    from judgeprobe.harness.gate.settings import analysis_settings
 
-    if limit <= 0:
-        return DEFAULT_SETTINGS
-    return Settings(**{**DEFAULT_SETTINGS.model_dump(), "threshold": limit})
+    return analysis_settings(settings, threshold=settings.gate.max_excess_flip_rate)
 
 
-def _gate_recorded(run_dir: Path, settings: Any, baseline: Path | None, update: bool) -> tuple[Any, Path]:
-    from judgeprobe.harness.gate.check import gate_frame, load_recorded, registered_probe_names
-    from judgeprobe.harness.stats.summary import build_summary
+def _gate_recorded(
+    run_dir: Path, run_key: str | None, settings: Any, baseline: Path | None, update: bool
+) -> tuple[Any, Path]:
+    from judgeprobe.harness.gate.check import gate_recorded
+    from judgeprobe.harness.session.tail import run_tail
 
-    frame, name, judge_hash, repeats = load_recorded(run_dir)
-    summary = build_summary(frame, settings=_stats_settings(settings.gate.max_excess_flip_rate))
-    probes = sorted(set(frame["probe"]) - {"base"})
-    result = gate_frame(
-        frame,
-        summary,
-        settings.gate,
-        judge=name,
-        judge_hash=judge_hash,
-        repeats=repeats,
-        covered_cases=sorted(set(frame["case_id"])),
-        covered_probes=probes,
-        baseline=baseline,
-        update_baseline=update,
-        known_probes=registered_probe_names(),
-    )
-    return result, run_dir
+    results = run_tail(run_dir, run_key, settings=_stats_settings(settings))
+    return gate_recorded(results, settings.gate, baseline=baseline, update_baseline=update), run_dir
 
 
 def _gate_live(
-    settings: Any, baseline: Path | None, update: bool, progress: bool, console: Any
+    settings: Any, selection: Any, baseline: Path | None, update: bool, progress: bool, console: Any
 ) -> tuple[Any, Path]:
     from judgeprobe.cases.loader import load_library
     from judgeprobe.harness.gate.check import gate_run
     from judgeprobe.harness.judges.registry import load_judge
     from judgeprobe.harness.judges.replay import ReplayJudge
+    from judgeprobe.harness.run.line_progress import progress_sink
     from judgeprobe.harness.run.runner import RunOptions
     from judgeprobe.harness.session import plan_suite, run_suite
 
     run = settings.run
-    library = load_library(list(run.cases), include_builtin=run.builtin_cases)
-    plan = plan_suite(
-        library=library,
-        case_ids=run.case_ids,
-        tags=run.tags,
-        kinds=run.kinds,
-        modes=run.modes,
-        probes=run.probes,
-        seed=run.seed,
-    )
+    library = load_library(list(selection.case_dirs), include_builtin=selection.builtin_cases)
+    plan = plan_suite(selection, library=library)
     if not plan.cases:
         raise click.UsageError("no case matches the selection; see 'judgeprobe cases list'")
     judge = load_judge(run.judge or "builtin:reference")
@@ -289,10 +280,19 @@ def _gate_live(
         plan,
         judge=judge,
         out=run.out,
-        options=RunOptions(repeats=run.repeats, concurrency=run.concurrency),
-        settings=_stats_settings(settings.gate.max_excess_flip_rate),
-        show_progress=progress and sys.stderr.isatty(),
+        options=RunOptions(
+            repeats=run.repeats,
+            concurrency=run.concurrency,
+            rpm=run.rpm,
+            timeout_s=run.timeout,
+            max_retries=run.max_retries,
+            max_failures_in_a_row=run.max_failures_in_a_row,
+        ),
+        settings=_stats_settings(settings),
+        show_progress=False,
+        progress=progress_sink(progress),
     )
+    suite.raise_if_stopped()
     stats = suite.stats
     if isinstance(judge, ReplayJudge):  # counted by the judge: a request without a recording is no answer
         missing = f", {judge.unrecorded} not recorded" if judge.unrecorded else ""

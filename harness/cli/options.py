@@ -1,17 +1,27 @@
-"""Command-line options shared by the commands that select cases and probes (``run``, ``gate``, ``diff``)."""
+"""Command-line options shared by the commands that select cases and probes (``run``, ``gate``, ``diff``).
+
+:func:`selection_options` adds the options and hands the command one value instead of nine keywords: a
+:class:`~judgeprobe.harness.run.selection.Selection` for ``run``, or, for the commands that fall back to a
+settings file, the :class:`SelectionFlags` given on the command line, which
+:meth:`SelectionFlags.over` lays over the settings file's selection.
+"""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-__all__ = ["FiniteFloatRange", "selection_options"]
+from judgeprobe.harness.run.selection import Selection
 
-F = TypeVar("F", bound=Callable[..., object])
+__all__ = ["FiniteFloatRange", "SelectionFlags", "selection_options"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class FiniteFloatRange(click.FloatRange):
@@ -24,14 +34,54 @@ class FiniteFloatRange(click.FloatRange):
         return float(number)
 
 
+@dataclass(frozen=True)
+class SelectionFlags:
+    """The selection options as given on the command line (empty or ``None``: not given)."""
+
+    case_dirs: tuple[Path, ...] = ()
+    """``--cases`` folders."""
+    no_builtin_cases: bool | None = None
+    """``--no-builtin-cases``."""
+    case_ids: tuple[str, ...] = ()
+    """``--case`` ids."""
+    tags: tuple[str, ...] = ()
+    """``--tag`` values."""
+    kinds: tuple[str, ...] = ()
+    """``--kind`` values."""
+    tricks: tuple[str, ...] = ()
+    """``--trick`` values."""
+    modes: tuple[str, ...] = ()
+    """``--mode`` values."""
+    probes: str | None = None
+    """``--probes``."""
+    seed: int | None = None
+    """``--seed``."""
+
+    def over(self, base: Selection) -> Selection:
+        """``base`` (e.g. the settings file's selection) with every option given here replacing its value."""
+        changes: dict[str, Any] = {
+            name: getattr(self, name)
+            for name in ("case_dirs", "case_ids", "tags", "kinds", "tricks", "modes", "probes", "seed")
+            if getattr(self, name) not in ((), None)
+        }
+        if self.no_builtin_cases:
+            changes["builtin_cases"] = False
+        return base.with_changes(**changes)
+
+
+_FLAG_NAMES = (
+    "case_dirs", "no_builtin_cases", "case_ids", "tags", "kinds", "tricks", "modes", "probe_selector", "seed",
+)  # fmt: skip
+
+
 def selection_options(*, from_settings: bool) -> Callable[[F], F]:
-    """Add the selection options: ``--cases``, ``--no-builtin-cases``, ``--case``, ``--tag``, ``--kind``,
-    ``--mode`` and ``--probes``.
+    """Add ``--cases``, ``--no-builtin-cases``, ``--case``, ``--tag``, ``--kind``, ``--trick``, ``--mode``,
+    ``--probes`` and ``--seed``, and pass the command one keyword ``selection`` instead.
 
     Args:
-        from_settings: The command falls back to a settings file for what is not given, so unset flags
-            default to ``None`` (``gate``, ``diff``); otherwise ``--probes`` defaults to ``all`` and
-            ``--no-builtin-cases`` to off (``run``).
+        from_settings: The command falls back to a settings file for what is not given (``gate``,
+            ``diff``): ``selection`` is the :class:`SelectionFlags` given. Otherwise (``run``) it is the
+            :class:`~judgeprobe.harness.run.selection.Selection` the options make, defaults included.
     """
     options = [
         click.option(
@@ -53,6 +103,12 @@ def selection_options(*, from_settings: bool) -> Callable[[F], F]:
             "--kind", "kinds", multiple=True, help="Only grade cases of this answer kind (repeatable)."
         ),
         click.option(
+            "--trick",
+            "tricks",
+            multiple=True,
+            help="Only cases of this trick kind, a case's first tag (repeatable).",
+        ),
+        click.option(
             "--mode",
             "modes",
             multiple=True,
@@ -66,11 +122,36 @@ def selection_options(*, from_settings: bool) -> Callable[[F], F]:
             show_default=not from_settings,
             help="Probe families or names, comma-separated; 'none' judges the unperturbed responses only.",
         ),
+        click.option(
+            "--seed",
+            type=int,
+            default=None if from_settings else 0,
+            show_default=not from_settings,
+            help="Seed of the probes' random draws.",
+        ),
     ]
 
     def decorate(command: F) -> F:
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            given = {name: kwargs.pop(name) for name in _FLAG_NAMES}
+            flags = SelectionFlags(
+                case_dirs=tuple(given["case_dirs"]),
+                no_builtin_cases=given["no_builtin_cases"],
+                case_ids=tuple(given["case_ids"]),
+                tags=tuple(given["tags"]),
+                kinds=tuple(given["kinds"]),
+                tricks=tuple(given["tricks"]),
+                modes=tuple(given["modes"]),
+                probes=given["probe_selector"],
+                seed=given["seed"],
+            )
+            kwargs["selection"] = flags if from_settings else flags.over(Selection())
+            return command(*args, **kwargs)
+
+        decorated: Any = wrapper
         for option in reversed(options):
-            command = option(command)
-        return command
+            decorated = option(decorated)
+        return decorated  # type: ignore[no-any-return]
 
     return decorate

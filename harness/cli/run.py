@@ -1,157 +1,245 @@
-"""``judgeprobe run``: the probe suite against a judge, with a summary on screen and reports on disk.
+"""``judgeprobe run``: the probe suite against a judge, with a verdict on the judge and the biases it shows on
+screen, and reports on disk.
 
 With no arguments it runs every probe over the shipped library against the embedded default judge
-(``builtin:reference``): offline, no keys. Rerunning the same command resumes from the run folder's store.
+(``builtin:reference``): offline, no keys. Settings come from ``judgeprobe.toml`` or ``[tool.judgeprobe]`` in
+``pyproject.toml`` (found in the current folder or a parent, or named with ``--config``), as for ``gate``:
+``[run]`` says what to run and ``[reliability]`` when the judge is unreliable; options override them.
+Rerunning the same command resumes from the run folder's store.
+
+Exit status (see ``docs/decisions.md``):
+
+- **0** the run finished and the judge is reliable (biased families are findings, printed and failed in
+  ``junit.xml``, but the run did its job; ``--fail-on biased`` makes them exit 1 too);
+- **1** the run finished and the judge is unreliable (``--fail-on never``: 0);
+- **2** a usage, configuration or case-file error, or the judge kept failing the same blocking way (a refused
+  key, an unknown model, no server, invalid requests) and the run stopped early;
+- **130** interrupted (finished draws are kept; rerun to resume).
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
-from rich.console import Console
-from rich.table import Table
 
+from judgeprobe.harness.cli.logs import verbose_option
 from judgeprobe.harness.cli.main import UsageProblem
 from judgeprobe.harness.cli.main import console as make_console
-from judgeprobe.harness.cli.options import FiniteFloatRange, selection_options
+from judgeprobe.harness.cli.options import FiniteFloatRange, SelectionFlags, selection_options
 from judgeprobe.harness.core.errors import HarnessError
-from judgeprobe.harness.run.runner import RunOptions
-from judgeprobe.harness.stats.schema import Settings
-from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS
 
 __all__ = ["run"]
+
+_SHARE = FiniteFloatRange(min=0, max=1)
 
 
 @click.command("run")
 @click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Settings file (judgeprobe.toml or pyproject.toml); default: found from the current folder.",
+)
+@click.option(
     "--judge",
     "judge_spec",
-    default="builtin:reference",
-    show_default=True,
-    help="Judge spec (builtin:reference, openai:MODEL@URL, command:…, python:mod:fn, replay:DIR) "
-    "or a .toml file.",
+    default=None,
+    help="Judge spec (builtin:reference, openai:MODEL@URL, command:…, python:mod:fn, replay:DIR) or a .toml "
+    "file [default: run.judge of the settings, else builtin:reference].",
 )
-@selection_options(from_settings=False)
-@click.option("--seed", default=0, show_default=True, help="Seed of the probes' random draws.")
+@selection_options(from_settings=True)
 @click.option(
     "--repeats",
-    default=1,
-    show_default=True,
+    default=None,
     type=click.IntRange(min=1),
-    help="Draws per variant; the unperturbed responses get as many placebo draws again.",
+    help="Draws per variant; the unperturbed responses get as many placebo draws again [default: 1].",
 )
-@click.option(
-    "--concurrency", default=8, show_default=True, type=click.IntRange(min=1), help="Judge calls in flight."
-)
+@click.option("--concurrency", default=None, type=click.IntRange(min=1), help="Judge calls in flight [8].")
 @click.option(
     "--rpm", default=None, type=FiniteFloatRange(min=0, min_open=True), help="Requests-per-minute limit."
 )
 @click.option(
-    "--timeout",
-    "timeout_s",
-    default=60.0,
-    show_default=True,
-    type=FiniteFloatRange(min=0, min_open=True),
-    help="Seconds per attempt.",
-)
+    "--timeout", "timeout_s", default=None, type=FiniteFloatRange(min=0, min_open=True),
+    help="Seconds per attempt [60].",
+)  # fmt: skip
+@click.option("--max-retries", default=None, type=click.IntRange(min=0), help="Retries per draw [4].")
 @click.option(
-    "--max-retries", default=4, show_default=True, type=click.IntRange(min=0), help="Retries per draw."
+    "--max-failures-in-a-row",
+    "failure_limit",
+    default=None,
+    type=click.IntRange(min=0),
+    help="Stop after this many judge calls in a row failed in a way no retry fixes (refused key, unknown "
+    "model, no server, invalid request); 0 never stops [5].",
 )
 @click.option(
     "--threshold",
-    default=DEFAULT_SETTINGS.threshold,
-    show_default=True,
+    default=None,
     type=FiniteFloatRange(min=0, max=1, min_open=True),
-    help="Practical threshold: an excess flip rate at or above it counts as bias.",
+    help="Practical threshold: an excess flip rate at or above it counts as bias [0.05].",
+)
+@click.option(
+    "--max-control-miss", type=_SHARE, default=None, help="Unreliable above this control miss rate."
+)
+@click.option("--min-accuracy", type=_SHARE, default=None, help="Unreliable below this accuracy.")
+@click.option("--max-errors", type=_SHARE, default=None, help="Unreliable above this share of errored draws.")
+@click.option(
+    "--max-unscored", type=_SHARE, default=None, help="Unreliable above this share of unscored draws."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["unreliable", "biased", "never"]),
+    default=None,
+    help="Exit 1 when the judge is unreliable [default], also when a family is biased, or never.",
 )
 @click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Run folder (default: judgeprobe-out/<judge>-<config hash>).",
+    help="Run folder (default: run.out of the settings, else judgeprobe-out/<judge>-<run key>; the key "
+    "digests the judge, the selection and --repeats).",
 )
 @click.option(
-    "--dry-run",
-    is_flag=True,
-    help="List the variants (id, case/unit, relation, label, chain) and counts per family; call no judge.",
+    "--dry-run", is_flag=True, help="Print the counts of the plan (variants per family); call no judge."
+)
+@click.option(
+    "--list",
+    "list_to",
+    is_flag=False,
+    flag_value="-",
+    default=None,
+    metavar="[PATH]",
+    help="With --dry-run: also list every variant (id, case/unit, relation, label, chain), on stdout or "
+    "into PATH.",
 )
 @click.option(
     "--plan-only",
     is_flag=True,
     help="Write the variants into the run folder's store and stop (then 'judgeprobe batch export').",
 )
-@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("--no-progress", is_flag=True, help="No progress bar (or progress lines outside a terminal).")
 @click.option(
     "--top", default=5, show_default=True, type=click.IntRange(min=0), help="Flipped cases shown in full."
 )
-def run(
-    judge_spec: str,
-    case_dirs: tuple[Path, ...],
-    no_builtin_cases: bool,
-    case_ids: tuple[str, ...],
-    tags: tuple[str, ...],
-    kinds: tuple[str, ...],
-    modes: tuple[str, ...],
-    probe_selector: str,
-    seed: int,
-    repeats: int,
-    concurrency: int,
-    rpm: float | None,
-    timeout_s: float,
-    max_retries: int,
-    threshold: float,
-    out_dir: Path | None,
-    dry_run: bool,
-    plan_only: bool,
-    no_progress: bool,
-    top: int,
-) -> None:
-    """Run the probe suite against a judge and report which biases flip its verdicts.
+@verbose_option
+def run(**opts: Any) -> None:
+    """Run the probe suite against a judge: is the judge reliable at all, and which biases flip its verdicts.
 
-    Exit status: 0 when the run finished (whatever it found), 2 on a usage, configuration or case-file
-    error, 130 when interrupted (finished draws are kept; rerun to resume).
+    Exit status: 0 finished and the judge is reliable; 1 the judge is unreliable (or, with --fail-on biased,
+    a family is biased); 2 a usage, configuration or case-file error, or the judge kept failing (a refused
+    key, an unknown model, no server) and the run stopped; 130 interrupted (finished draws are kept; rerun
+    to resume).
     """
     from judgeprobe.cases.errors import CaseError
-    from judgeprobe.harness.session import plan_suite, run_suite, save_plan
     from judgeprobe.probes.errors import ProbeError
 
-    console = make_console()
     try:
-        plan = plan_suite(
-            case_dirs=case_dirs, include_builtin_cases=not no_builtin_cases, case_ids=case_ids, tags=tags,
-            kinds=kinds, modes=modes, probes=probe_selector, seed=seed,
-        )  # fmt: skip
-        if not plan.cases:
-            raise click.UsageError("no case matches the selection; see 'judgeprobe cases list'")
-        if dry_run:
-            _print_dry_run(console, plan)
-            return
-        if plan_only:
-            folder = save_plan(plan, judge=judge_spec, out=out_dir, repeats=repeats)
-            console.print(
-                f"{len(plan.variants)} variants written to {folder}/; no judge was called. Next: "
-                f"judgeprobe batch export --judge {judge_spec} --out {folder} requests.jsonl"
-            )
-            return
-        options = RunOptions(
-            concurrency=concurrency, rpm=rpm, timeout_s=timeout_s, max_retries=max_retries, repeats=repeats
-        )
-        settings = Settings(**{**DEFAULT_SETTINGS.model_dump(), "threshold": threshold})
-        result = run_suite(
-            plan, judge=judge_spec, out=out_dir, options=options, settings=settings,
-            show_progress=not no_progress and sys.stderr.isatty(),
-        )  # fmt: skip
+        _run(opts)
     except (CaseError, HarnessError, ProbeError) as exc:
         raise UsageProblem(str(exc)) from None
+
+
+def _settings(opts: dict[str, Any]) -> Any:
+    from judgeprobe.harness.gate.settings import load_settings, with_overrides
+
+    settings = load_settings(opts["config_path"])
+    if settings.source is not None:
+        source = settings.source.resolve()
+        shown = (
+            source.relative_to(Path.cwd().resolve())
+            if source.is_relative_to(Path.cwd().resolve())
+            else source
+        )
+        click.echo(f"settings: {shown}", err=True)
+    run_over = {
+        "judge": opts["judge_spec"],
+        "repeats": opts["repeats"],
+        "concurrency": opts["concurrency"],
+        "rpm": opts["rpm"],
+        "timeout": opts["timeout_s"],
+        "max_retries": opts["max_retries"],
+        "max_failures_in_a_row": opts["failure_limit"],
+        "fail_on": opts["fail_on"],
+        "out": opts["out_dir"],
+    }
+    reliability = {
+        "max_control_miss_rate": opts["max_control_miss"],
+        "min_accuracy": opts["min_accuracy"],
+        "max_error_share": opts["max_errors"],
+        "max_unscored_share": opts["max_unscored"],
+    }
+    return with_overrides(settings, run=run_over, reliability=reliability)
+
+
+def _run(opts: dict[str, Any]) -> None:
+    from judgeprobe.harness.gate.settings import analysis_settings
+    from judgeprobe.harness.run.line_progress import progress_sink
+    from judgeprobe.harness.run.runner import RunOptions
+    from judgeprobe.harness.session import plan_suite, run_suite, save_plan
+
+    settings = _settings(opts)
+    cfg = settings.run
+    flags: SelectionFlags = opts["selection"]
+    selection = flags.over(cfg.selection())
+    judge_spec = cfg.judge or "builtin:reference"
+    console = make_console()
+    if opts["list_to"] is not None and not opts["dry_run"]:
+        raise click.UsageError("--list goes with --dry-run")
+    from judgeprobe.cases.models import Mode
+    from judgeprobe.harness.judges.registry import load_judge
+
+    judge = load_judge(judge_spec)  # its modes decide which units are derived from grade cases
+    recorded = getattr(judge, "derived_modes", None)  # a replay derives what its recording holds
+    judge_modes = recorded() if callable(recorded) else [mode for mode in Mode if judge.supports(mode)]
+    plan = plan_suite(selection, judge_modes=judge_modes)
+    if not plan.cases:
+        raise click.UsageError("no case matches the selection; see 'judgeprobe cases list'")
+    if opts["dry_run"]:
+        _dry_run(plan, console, repeats=cfg.repeats, list_to=opts["list_to"])
+        return
+    if opts["plan_only"]:
+        folder = save_plan(plan, judge=judge_spec, out=cfg.out, repeats=cfg.repeats)
+        console.print(
+            f"{len(plan.variants)} variants written to {folder}/; no judge was called. Next: "
+            f"judgeprobe batch export --judge {judge_spec} --out {folder} requests.jsonl"
+        )
+        return
+    options = RunOptions(
+        concurrency=cfg.concurrency, rpm=cfg.rpm, timeout_s=cfg.timeout, max_retries=cfg.max_retries,
+        repeats=cfg.repeats, max_failures_in_a_row=cfg.max_failures_in_a_row,
+    )  # fmt: skip
+    result = run_suite(
+        plan, judge=judge, out=cfg.out, options=options,
+        settings=analysis_settings(settings, threshold=opts["threshold"]),
+        show_progress=False, progress=progress_sink(not opts["no_progress"]),
+    )  # fmt: skip
+    _finish(result, console, fail_on=cfg.fail_on, top=opts["top"])
+
+
+def _dry_run(plan: Any, console: Any, *, repeats: int, list_to: str | None) -> None:
+    from judgeprobe.harness.report.plan_view import render_plan, variant_lines
+
+    if list_to == "-":
+        for line in variant_lines(plan):
+            click.echo(line)
+    elif list_to is not None:
+        path = Path(list_to)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(line + "\n" for line in variant_lines(plan)), encoding="utf-8")
+        click.echo(f"wrote {len(plan.variants)} variant lines to {path}", err=True)
+    render_plan(plan, console, repeats=repeats)
+
+
+def _finish(result: Any, console: Any, *, fail_on: str, top: int) -> None:
+    """Print the summary and what the runner did, then exit with the status the verdict calls for."""
     from judgeprobe.harness.report.terminal import render_summary
 
-    if result.summary is not None:
-        render_summary(result.summary, console, variants=result.variants_by_id, top=top)
-        _print_accuracy(console, result.summary)
-        _print_disagreements(console, result.summary)
+    summary = result.summary
+    if summary is not None:
+        render_summary(summary, console, variants=result.variants_by_id, top=top)
     stats = result.stats
     console.print(
         f"{stats.done} of {stats.planned} draws ended ({stats.new_calls} judge calls, "
@@ -159,75 +247,21 @@ def run(
         f"{stats.errors} errors, {stats.skipped} skipped."
     )
     if result.paths:
-        console.print(f"Reports in {result.run_dir}/: " + ", ".join(p.name for p in result.paths))
+        console.print(
+            f"Reports of run {result.run.key} in {result.run_dir}/: "
+            + ", ".join(p.name for p in result.paths)
+        )
+    if stats.stopped:
+        raise UsageProblem(stats.stopped)
     if stats.interrupted:
         console.print("[yellow]Interrupted: finished draws are kept; rerun the same command to resume.[/]")
         sys.exit(130)
-
-
-def _print_dry_run(console: Console, plan: object) -> None:
-    from judgeprobe.harness.session import SuitePlan
-
-    assert isinstance(plan, SuitePlan)
-    # one plain line per variant (greppable, pipeable), then the counts
-    for variant in plan.variants:
-        click.echo(
-            f"{variant.id}  {variant.case_id}/{variant.unit_id}  {variant.relation}  "
-            f"label={variant.label}  {variant.chain_name}"
-        )
-    table = Table(title=f"Variants by family ({len(plan.cases)} cases, seed {plan.seed})")
-    table.add_column("family")
-    table.add_column("invariant", justify="right")
-    table.add_column("control", justify="right")
-    table.add_column("total", justify="right")
-    rows: dict[str, dict[str, int]] = {}
-    for variant in plan.variants:
-        row = rows.setdefault(variant.family, {"invariant": 0, "control": 0, "base": 0})
-        row[str(variant.relation)] += 1
-    for family, row in sorted(rows.items()):
-        table.add_row(family, str(row["invariant"]), str(row["control"]), str(sum(row.values())))
-    table.add_row("all", "", "", str(len(plan.variants)), style="bold")
-    console.print(table)
-    console.print(f"{len(plan.probes)} probes selected; no judge was called (--dry-run).")
-
-
-def _print_accuracy(console: Console, summary: object) -> None:
-    """Agreement of the unperturbed verdicts with the adjudicated labels, by answer kind."""
-    from judgeprobe.harness.stats.schema import Summary
-
-    assert isinstance(summary, Summary)
-    rows = [row for row in summary.accuracy if row.stage == "before"]
-    if not rows:
-        return
-    table = Table(title="Accuracy against the adjudicated labels (unperturbed responses, judged draws)")
-    for column in ("answer kind", "agree", "n", "accuracy", "95% CI"):
-        table.add_column(column, justify="left" if column == "answer kind" else "right")
-    for row in sorted(rows, key=lambda r: (r.reference_doubt, r.answer_kind)):
-        rate = row.agreement
-        name = row.answer_kind + (" (disputed reference)" if row.reference_doubt else "")
-        shown = f"{100 * rate.rate:.1f}%" if rate.rate is not None else "–"
-        table.add_row(
-            name, str(rate.events), str(rate.n), shown, f"{100 * rate.ci[0]:.1f}–{100 * rate.ci[1]:.1f}%"
-        )
-    console.print(table)
-
-
-def _print_disagreements(console: Console, summary: object, limit: int = 30) -> None:
-    """Unperturbed responses whose modal verdict disagrees with the adjudicated label."""
-    from judgeprobe.harness.stats.schema import Summary
-
-    assert isinstance(summary, Summary)
-    rows = summary.disagreements
-    if not rows:
-        return
-    table = Table(title=f"Disagreements with the adjudicated labels ({len(rows)} unperturbed responses)")
-    for column in ("case", "response", "kind", "label", "judge said", "extracted", "doubt"):
-        table.add_column(column, overflow="fold")
-    for row in rows[:limit]:
-        table.add_row(
-            row.case_id, row.unit_id, row.answer_kind, row.label, row.outcome,
-            (row.extracted_answer or "")[:40], "yes" if row.reference_doubt else "",
-        )  # fmt: skip
-    console.print(table)
-    if len(rows) > limit:
-        console.print(f"… and {len(rows) - limit} more in report.md")
+    verdict = summary.judge_verdict if summary is not None else None
+    unreliable = verdict is None or verdict.verdict == "unreliable"
+    biased = summary is not None and any(f.verdict == "biased" for f in summary.families)
+    if fail_on != "never" and unreliable:
+        console.print(f"Exit status 1: the judge is unreliable (--fail-on {fail_on}).", highlight=False)
+        sys.exit(1)
+    if fail_on == "biased" and biased:
+        console.print("Exit status 1: a family is biased (--fail-on biased).", highlight=False)
+        sys.exit(1)

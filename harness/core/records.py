@@ -1,20 +1,23 @@
 """One draw, as stored and as analysed: the row contract shared by the store, the statistics and the reports.
 
-A :class:`DrawRecord` is one judge call on one variant (or a cache hit standing in for one). Runs write them
-to the SQLite store as they complete and to ``results.jsonl``; ``judgeprobe.harness.store.frame.load_run``
-turns them into a
-pandas DataFrame whose columns are exactly the fields below (in this order), one row per draw.
+A :class:`DrawRecord` is one judge call on one variant (or a cache hit standing in for one): where the draw
+sits (run, judge, variant, draw index, cache keys) and the judge's
+:class:`~judgeprobe.harness.core.verdict.Verdict`. Runs write records to the SQLite store as they complete;
+``judgeprobe.harness.store.frame.load_run`` turns them into a pandas DataFrame whose columns are
+:data:`COLUMNS` (the draw's fields, then the verdict's tabular fields), one row per draw, and
+``results.jsonl`` holds the same. A verdict's fields are defined once, on the ``Verdict`` class; the record,
+the store's row layout and the frame's columns are all derived from that definition.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
-from judgeprobe.harness.core.verdict import Verdict
+from judgeprobe.harness.core.verdict import TABULAR_VERDICT_FIELDS, Verdict
 from judgeprobe.probes.variant import Variant
 
-__all__ = ["COLUMNS", "DrawRecord", "record_for"]
+__all__ = ["COLUMNS", "DRAW_FIELDS", "DrawRecord", "record_for"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +25,8 @@ class DrawRecord:
     """One draw of one variant by one judge configuration."""
 
     run_id: str
-    """Id of the run (the output folder's store) that holds the draw."""
+    """Id of the store (the run folder) that holds the draw; not the run key, since a folder may hold several
+    runs (see ``judgeprobe.harness.store.runs``)."""
     judge: str
     """Display name of the judge."""
     judge_hash: str
@@ -64,40 +68,26 @@ class DrawRecord:
     """Hash of the request content alone (draw index included, judge excluded); replay looks it up."""
     cached: bool
     """True when the draw was served from the store rather than a new judge call in this invocation."""
-    status: str
-    """``judged`` | ``unscored`` | ``error`` | ``skipped``."""
-    outcome: str | None
-    """Verdict (grade ``correct``/``incorrect``; pairwise preferred response id or ``tie``; score as text)."""
-    score: float | None
-    """Score mode: numeric score."""
-    extracted_answer: str | None
-    """Answer the judge says it extracted."""
-    confidence: float | None
-    """Judge-reported confidence, percent."""
-    reason: str | None
-    """Why unscored / errored / skipped."""
-    error_kind: str | None
-    """Kind of error."""
-    raw_reply: str | None
-    """The judge's raw reply."""
-    prompt: str | None
-    """The rendered prompt."""
-    latency_s: float | None
-    """Latency of the successful attempt."""
-    attempts: int
-    """Attempts made."""
-    input_tokens: int | None
-    """Prompt tokens."""
-    output_tokens: int | None
-    """Completion tokens."""
+    verdict: Verdict
+    """What the judge said. Its fields in :data:`~judgeprobe.harness.core.verdict.TABULAR_VERDICT_FIELDS`
+    are the record's remaining columns (``status``, ``outcome``, ``score``, …, ``output_tokens``), in the
+    verdict's own field order; see :class:`~judgeprobe.harness.core.verdict.Verdict` for each."""
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (one line of ``results.jsonl``)."""
-        return asdict(self)
+        """JSON-ready form (one line of ``results.jsonl``): the draw's fields, then the verdict's tabular
+        fields as text and numbers, keyed by :data:`COLUMNS`."""
+        values = {name: getattr(self, name) for name in DRAW_FIELDS}
+        verdict = self.verdict.plain()
+        values.update((name, verdict[name]) for name in TABULAR_VERDICT_FIELDS)
+        return values
 
 
-COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(DrawRecord))
-"""Column names of the per-draw DataFrame, in order."""
+DRAW_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(DrawRecord) if f.name != "verdict")
+"""The fields that place a draw (run, judge, variant, draw index, cache keys), in order."""
+
+COLUMNS: tuple[str, ...] = (*DRAW_FIELDS, *TABULAR_VERDICT_FIELDS)
+"""Column names of the per-draw DataFrame, in order: :data:`DRAW_FIELDS`, then the verdict's tabular
+fields."""
 
 
 def record_for(
@@ -137,17 +127,5 @@ def record_for(
         cache_key=cache_key,
         request_key=request_key,
         cached=cached,
-        status=str(verdict.status),
-        outcome=verdict.outcome,
-        score=verdict.score,
-        extracted_answer=verdict.extracted_answer,
-        confidence=verdict.confidence,
-        reason=verdict.reason,
-        error_kind=str(verdict.error_kind) if verdict.error_kind else None,
-        raw_reply=verdict.raw_reply,
-        prompt=verdict.prompt,
-        latency_s=verdict.latency_s,
-        attempts=verdict.attempts,
-        input_tokens=verdict.input_tokens,
-        output_tokens=verdict.output_tokens,
+        verdict=verdict,
     )

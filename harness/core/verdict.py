@@ -6,11 +6,25 @@ statistics and the reports all speak this vocabulary, and it imports nothing of 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["RETRYABLE", "ErrorKind", "Status", "Verdict", "is_empty_reply", "is_retryable"]
+__all__ = [
+    "RETRYABLE",
+    "TABULAR_VERDICT_FIELDS",
+    "USAGE_META_KEY",
+    "VERDICT_FIELDS",
+    "ErrorKind",
+    "Status",
+    "TokenUsage",
+    "Verdict",
+    "is_empty_reply",
+    "is_retryable",
+]
+
+_STORE_ONLY = {"tabular": False}
+"""Field metadata: the store keeps the field, the per-draw table (frame, ``results.jsonl``) leaves it out."""
 
 
 class Status(StrEnum):
@@ -41,6 +55,55 @@ class ErrorKind(StrEnum):
     """Replay in strict mode: no recorded answer for this request."""
 
 
+USAGE_META_KEY = "usage"
+"""Key of ``Verdict.meta`` holding the token usage of the draw (:meth:`TokenUsage.to_meta`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TokenUsage:
+    """Tokens one draw used, as the provider reported them (``None``: not reported).
+
+    Counts are comparable across providers: ``input_tokens`` is every prompt token, cached or not (OpenAI's
+    ``prompt_tokens``; Anthropic's ``input_tokens`` plus its cache reads and writes), and the cache fields
+    say how many of those were read from or written to the provider's prompt cache.
+    """
+
+    input_tokens: int | None = None
+    """Every prompt token, cached ones included."""
+    output_tokens: int | None = None
+    """Every reply token, hidden reasoning included."""
+    cached_input_tokens: int | None = None
+    """Prompt tokens read from the provider's cache (OpenAI ``cached_tokens``, Anthropic cache reads)."""
+    cache_write_tokens: int | None = None
+    """Prompt tokens written to the provider's cache (Anthropic ``cache_creation_input_tokens``)."""
+    reasoning_tokens: int | None = None
+    """Reply tokens spent on hidden reasoning (OpenAI ``reasoning_tokens``)."""
+
+    def to_meta(self) -> dict[str, int]:
+        """The reported counts (``None`` left out), as stored under ``Verdict.meta["usage"]``."""
+        values = (
+            ("input_tokens", self.input_tokens),
+            ("output_tokens", self.output_tokens),
+            ("cached_input_tokens", self.cached_input_tokens),
+            ("cache_write_tokens", self.cache_write_tokens),
+            ("reasoning_tokens", self.reasoning_tokens),
+        )
+        return {name: value for name, value in values if value is not None}
+
+    @classmethod
+    def from_meta(cls, data: Mapping[str, Any]) -> TokenUsage:
+        """Inverse of :meth:`to_meta` (unknown keys and non-integers ignored)."""
+        return cls(**{f: data[f] for f in cls.__slots__ if isinstance(data.get(f), int)})
+
+    def __add__(self, other: TokenUsage) -> TokenUsage:
+        """Counts of two calls of one draw added (``None`` only when neither reported it)."""
+
+        def plus(a: int | None, b: int | None) -> int | None:
+            return None if a is None and b is None else (a or 0) + (b or 0)
+
+        return TokenUsage(*(plus(getattr(self, f), getattr(other, f)) for f in self.__slots__))
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """What a judge said about one draw.
@@ -59,8 +122,8 @@ class Verdict:
     """The final answer the judge says it extracted from the response, where it reports one."""
     confidence: float | None = None
     """Confidence in percent (0–100) where the judge reports one (HLE: taken from the response)."""
-    reasoning: str | None = None
-    """The judge's stated reasoning, where it gives one."""
+    reasoning: str | None = field(default=None, metadata=_STORE_ONLY)
+    """The judge's stated reasoning, where it gives one (kept in the store, not in the per-draw table)."""
     reason: str | None = None
     """Why the draw is unscored, errored or skipped."""
     error_kind: ErrorKind | None = None
@@ -77,8 +140,17 @@ class Verdict:
     """Prompt tokens reported by the backend."""
     output_tokens: int | None = None
     """Completion tokens reported by the backend."""
-    meta: Mapping[str, Any] = field(default_factory=dict)
-    """Backend-specific extras (JSON-serialisable)."""
+    meta: Mapping[str, Any] = field(default_factory=dict, metadata=_STORE_ONLY)
+    """Backend-specific extras (JSON-serialisable; kept in the store, not in the per-draw table)."""
+
+    @property
+    def usage(self) -> TokenUsage:
+        """The draw's token usage: ``meta["usage"]`` where the backend recorded it, else the two typed
+        counts."""
+        recorded = self.meta.get(USAGE_META_KEY)
+        if isinstance(recorded, Mapping):
+            return TokenUsage.from_meta(recorded)
+        return TokenUsage(input_tokens=self.input_tokens, output_tokens=self.output_tokens)
 
     @classmethod
     def judged(cls, outcome: str, **kw: Any) -> Verdict:
@@ -100,11 +172,16 @@ class Verdict:
         """The judge does not handle this kind of request."""
         return cls(status=Status.SKIPPED, reason=reason, **kw)
 
+    def plain(self) -> dict[str, Any]:
+        """Every field by name, enums as their text (``meta`` is the verdict's own mapping, not a copy)."""
+        values = {name: getattr(self, name) for name in VERDICT_FIELDS}
+        values["status"] = str(self.status)
+        values["error_kind"] = str(self.error_kind) if self.error_kind else None
+        return values
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        data = asdict(self)
-        data["status"] = str(self.status)
-        data["error_kind"] = str(self.error_kind) if self.error_kind else None
+        data = self.plain()
         data["meta"] = dict(self.meta)
         return data
 
@@ -117,6 +194,16 @@ class Verdict:
             values["error_kind"] = ErrorKind(values["error_kind"])
         return cls(**values)
 
+
+VERDICT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Verdict))
+"""Every field of a verdict, in order: the store keeps them all (the one definition of a verdict's shape; the
+record, the store's row layout and the frame's columns are derived from it)."""
+
+TABULAR_VERDICT_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(Verdict) if f.metadata.get("tabular", True)
+)
+"""The verdict fields that are columns of the per-draw table (a record's ``to_dict``, the frame,
+``results.jsonl``): all but the free text ``reasoning`` and the backend's ``meta``."""
 
 RETRYABLE: frozenset[ErrorKind] = frozenset(
     {ErrorKind.TIMEOUT, ErrorKind.RATE_LIMIT, ErrorKind.SERVER, ErrorKind.CONNECTION}

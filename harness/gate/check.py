@@ -1,6 +1,8 @@
 """Gate one run: read (or write) the baseline, compare, and apply the rules.
 
-The one path behind ``judgeprobe gate`` and the pytest plugin's items.
+The one path behind ``judgeprobe gate`` and the pytest plugin's items. A run's frame and summary come from
+the run tail (:func:`judgeprobe.harness.session.tail.run_tail`), live or recorded, so a gate sees exactly
+the draws ``run`` and ``report`` show for that run.
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from judgeprobe.harness.gate.settings import GateSettings
 from judgeprobe.harness.stats.schema import Summary
 
 if TYPE_CHECKING:
-    from judgeprobe.harness.session import SuiteRun
+    from judgeprobe.harness.session import RunResults, SuiteRun
 
-__all__ = ["gate_frame", "gate_run", "judge_frame", "load_recorded", "registered_probe_names"]
+__all__ = ["gate_frame", "gate_recorded", "gate_run", "registered_probe_names"]
 
 
 def registered_probe_names() -> list[str]:
@@ -125,26 +127,13 @@ def gate_run(
     known_cases: Iterable[str] | None = None,
 ) -> GateResult:
     """Gate a finished :class:`~judgeprobe.harness.session.SuiteRun` (see :func:`gate_frame`)."""
-    from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS, build_summary
-    from judgeprobe.harness.store import RunStore, store_path
-
-    with RunStore(store_path(suite.run_dir)) as store:
-        stored = store.get_meta("repeats")
-    repeats = stored if isinstance(stored, int) and stored > 0 else 1
-    frame, summary = suite.frame, suite.summary
-    ids = {v.id for v in suite.plan.variants}
-    own = judge_frame(suite.run_dir, suite.judge_hash, repeats=repeats, variant_ids=ids)
-    if len(own) != len(frame):  # the folder also holds other judges' draws of the same variants
-        frame = own
-        stats = summary.settings if summary is not None else DEFAULT_SETTINGS
-        summary = build_summary(own, variants=suite.plan.variants, settings=stats) if not own.empty else None
     return gate_frame(
-        frame,
-        summary,
+        suite.frame,
+        suite.summary,
         settings,
         judge=suite.judge_name,
         judge_hash=suite.judge_hash,
-        repeats=repeats,
+        repeats=suite.run.repeats or 1,
         covered_cases=[c.id for c in suite.plan.cases],
         covered_probes=[p.name for p in suite.plan.probes],
         baseline=baseline,
@@ -154,52 +143,40 @@ def gate_run(
     )
 
 
-def judge_frame(
-    run_dir: Path, judge_hash: str, *, repeats: int, variant_ids: set[str] | None = None
-) -> pd.DataFrame:
-    """One judge's draws in a run folder (``variant_ids``: only these), within ``repeats`` draws per variant.
+def gate_recorded(
+    results: RunResults,
+    settings: GateSettings,
+    *,
+    baseline: Path | None = None,
+    update_baseline: bool = False,
+) -> GateResult:
+    """Gate a recorded run read back by :func:`~judgeprobe.harness.session.tail.run_tail`.
 
-    Reads the store per judge: a folder that several judge configurations shared keeps each one's draws.
-    """
-    from judgeprobe.harness.store import RunStore, store_path
-    from judgeprobe.harness.store.frame import records_frame
-
-    with RunStore(store_path(run_dir)) as store:
-        frame = records_frame(store.iter_records(judge_hash=judge_hash))
-    if frame.empty:
-        return frame
-    keep = frame["draw"] < frame["relation"].map(lambda rel: 2 * repeats if rel == "base" else repeats)
-    if variant_ids is not None:
-        keep &= frame["variant_id"].isin(variant_ids)
-    return frame[keep].reset_index(drop=True)
-
-
-def load_recorded(run_dir: Path, *, judge_hash: str | None = None) -> tuple[pd.DataFrame, str, str, int]:
-    """A recorded run's draws of one judge: ``(frame, judge name, judge hash, repeats)``.
-
-    Args:
-        run_dir: A run folder (holds ``store.sqlite``).
-        judge_hash: The judge to read (``None``: the judge of the folder's latest run).
+    The cases and probes it covers are those the run selected, when the store recorded them (a run made
+    before runs were kept: those its draws show).
 
     Raises:
-        StoreError: No store in the folder, or no draws of that judge.
+        StoreError: The run has no draws.
     """
     from judgeprobe.harness.core.errors import StoreError
-    from judgeprobe.harness.store import RunStore, store_path
 
-    if not store_path(run_dir).is_file():
-        raise StoreError(
-            f"{run_dir} holds no run store; run 'judgeprobe run' or 'judgeprobe gate' with --out"
-        )
-    with RunStore(store_path(run_dir)) as store:
-        meta = store.get_meta("judge")
-        repeats_meta = store.get_meta("repeats")
-    latest = meta if isinstance(meta, dict) else {}
-    recorded = str(latest.get("config_hash") or latest.get("hash") or "")
-    wanted = judge_hash or recorded
-    repeats = int(repeats_meta) if isinstance(repeats_meta, int) and repeats_meta > 0 else 1
-    frame = judge_frame(run_dir, wanted, repeats=repeats)
+    frame, run = results.frame, results.run
     if frame.empty:
-        raise StoreError(f"{run_dir} holds no draws of judge configuration {wanted or '(none recorded)'}")
-    name = str(latest.get("name")) if wanted == recorded else str(frame["judge"].iloc[0])
-    return frame, name, wanted, repeats
+        raise StoreError(
+            f"{results.run_dir}: run {run.key} holds no draws of judge configuration {run.judge_hash}"
+        )
+    cases = run.cases if run.cases is not None else sorted(set(frame["case_id"]))
+    probes = run.probes if run.probes is not None else sorted(set(frame["probe"]) - {"base"})
+    return gate_frame(
+        frame,
+        results.summary,
+        settings,
+        judge=run.judge,
+        judge_hash=run.judge_hash,
+        repeats=run.repeats or int(results.summary.run.repeats if results.summary is not None else 1),
+        covered_cases=cases,
+        covered_probes=probes,
+        baseline=baseline,
+        update_baseline=update_baseline,
+        known_probes=registered_probe_names(),
+    )

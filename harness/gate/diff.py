@@ -155,7 +155,8 @@ def _base(frame: pd.DataFrame) -> pd.DataFrame:
 def diff_frames(
     old: pd.DataFrame, new: pd.DataFrame, *, old_judge: str, old_hash: str, new_judge: str, new_hash: str
 ) -> JudgeDiff:
-    """Compare two judges' draws (frames as from :func:`judgeprobe.harness.gate.check.load_recorded`)."""
+    """Compare two judges' draws (the frames of two runs, as :func:`judgeprobe.harness.session.tail.run_tail`
+    reads them)."""
     keys = ["variant_id", "draw"]
     a, b = _events(old), _events(new)
     merged = a.merge(b[[*keys, "event", "said"]], on=keys, suffixes=("_old", "_new"))

@@ -1,4 +1,4 @@
-"""Write every report file of a run into its output folder."""
+"""Write every registered report format of a run into its output folder."""
 
 from __future__ import annotations
 
@@ -7,17 +7,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from judgeprobe.harness.report.html import render_html
-from judgeprobe.harness.report.jsonl import write_results_jsonl
-from judgeprobe.harness.report.junit import render_junit
-from judgeprobe.harness.report.markdown import render_markdown
+from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.report.formats import SHIPPED_FORMATS, ReportInput, report_formats
 from judgeprobe.harness.stats.schema import Summary
 from judgeprobe.probes.variant import Variant
 
 __all__ = ["REPORT_FILES", "write_reports"]
 
 REPORT_FILES: tuple[str, ...] = ("results.jsonl", "summary.json", "report.md", "report.html", "junit.xml")
-"""The files :func:`write_reports` writes, in order."""
+"""The files the shipped formats write, in order (registered formats add theirs after these)."""
 
 
 def write_reports(
@@ -27,29 +25,35 @@ def write_reports(
     frame: pd.DataFrame,
     variants: Mapping[str, Variant] | Iterable[Variant] = (),
 ) -> list[Path]:
-    """Write ``results.jsonl``, ``summary.json``, ``report.md``, ``report.html`` and ``junit.xml``.
+    """Write every registered report format (:func:`judgeprobe.harness.report.formats.report_formats`).
 
     Args:
         run_dir: The run's output folder (created if missing).
         summary: The run's summary (:func:`judgeprobe.harness.stats.build_summary`).
-        frame: The run's per-draw DataFrame (:func:`judgeprobe.harness.store.frame.load_run`).
+        frame: The run's per-draw DataFrame.
         variants: The run's variants (by id, or any iterable), for the before/after texts of flipped cases.
 
     Returns:
-        The paths written, in the order of :data:`REPORT_FILES`.
+        The paths written, in registration order (:data:`REPORT_FILES` first).
+
+    Raises:
+        ConfigError: A third-party format failed (the shipped files are written before it).
     """
     folder = Path(run_dir)
     folder.mkdir(parents=True, exist_ok=True)
     by_id = dict(variants) if isinstance(variants, Mapping) else {v.id: v for v in variants}
-    paths = [write_results_jsonl(folder / "results.jsonl", frame)]
-    outputs = {
-        "summary.json": summary.model_dump_json(indent=2) + "\n",
-        "report.md": render_markdown(summary, variants=by_id),
-        "report.html": render_html(summary, variants=by_id),
-        "junit.xml": render_junit(summary),
-    }
-    for name, text in outputs.items():
-        path = folder / name
-        path.write_text(text, encoding="utf-8")
+    run = ReportInput(summary=summary, frame=frame, variants=by_id)
+    paths: list[Path] = []
+    for fmt in report_formats():
+        path = folder / fmt.filename
+        try:
+            fmt.write(path, run)
+        except Exception as exc:
+            if fmt.name in SHIPPED_FORMATS:
+                raise
+            raise ConfigError(
+                f"report format {fmt.name!r} ({fmt.origin}) failed writing {path}: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
         paths.append(path)
     return paths

@@ -31,6 +31,9 @@ class RunOptions:
     """Cap on any wait, ``Retry-After`` included."""
     repeats: int = 1
     """Draws per variant (``K``); base variants also get ``K`` placebo draws."""
+    max_failures_in_a_row: int = 5
+    """Stop the run after this many judge calls in a row failed in a way no retry fixes (authentication,
+    unknown model, no server, invalid request; see :mod:`judgeprobe.harness.run.watch`). ``0``: never stop."""
 
     def __post_init__(self) -> None:
         problems = []
@@ -48,6 +51,8 @@ class RunOptions:
             )
         if self.repeats < 1:
             problems.append(f"repeats={self.repeats} (need >= 1)")
+        if self.max_failures_in_a_row < 0:
+            problems.append(f"max_failures_in_a_row={self.max_failures_in_a_row} (need >= 0; 0 never stops)")
         if problems:
             raise ConfigError("invalid run options: " + "; ".join(problems))
 
@@ -86,6 +91,9 @@ class RunStats:
     """Wall time of the run."""
     interrupted: bool = False
     """The run was stopped (Ctrl-C) before every draw ended; finished draws are kept."""
+    stopped: str | None = None
+    """Why the run stopped early because the judge kept failing the same blocking way (``None``: it did
+    not); finished draws are kept."""
 
     @property
     def rate(self) -> float:

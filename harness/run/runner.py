@@ -25,6 +25,11 @@ Ctrl-C: :func:`run` cancels the calls in flight, commits every finished draw, cl
 the statistics with ``interrupted=True`` (it does not re-raise ``KeyboardInterrupt``; the command line
 turns ``interrupted`` into exit code 130). :func:`run_async` re-raises the cancellation after the same
 clean-up.
+
+Fail fast: every attempt is shown to a :class:`~judgeprobe.harness.run.watch.CallWatch`; after
+``max_failures_in_a_row`` blocking failures in a row (a refused key, an unknown model, no server at the URL,
+invalid requests) it trips, the runner stops with the same clean-up, :func:`run_async` raises
+:class:`~judgeprobe.harness.core.errors.JudgeUnusable` and :func:`run` returns stats with ``stopped`` set.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from judgeprobe.cases.models import Mode
-from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.errors import ConfigError, JudgeUnusable
 from judgeprobe.harness.core.records import DrawRecord, record_for
 from judgeprobe.harness.core.request import JudgeRequest, request_cache_key, request_content_key
 from judgeprobe.harness.core.retry_after import parse_retry_after
@@ -46,6 +51,7 @@ from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.run.options import ProgressSink, RunOptions, RunStats
 from judgeprobe.harness.run.ratelimit import AdaptiveConcurrency, RateLimiter
 from judgeprobe.harness.run.retry import RetryPolicy
+from judgeprobe.harness.run.watch import CallWatch
 from judgeprobe.harness.run.writer import DrawWriter
 from judgeprobe.probes.variant import Relation, Variant
 
@@ -109,6 +115,7 @@ class _Run:
         self.rpm = RateLimiter(options.rpm) if options.rpm else None
         self.policy = RetryPolicy(options.max_retries, options.backoff_base_s, options.backoff_max_s)
         self.writer = DrawWriter(store)
+        self.watch = CallWatch(options.max_failures_in_a_row, judge=judge.name)
         self.finished = store.finished_draws(self.judge_hash)
         self.known_keys = store.finished_keys(self.judge_hash)
         self.in_flight: dict[str, asyncio.Future[Verdict]] = {}
@@ -172,6 +179,8 @@ class _Run:
 
     async def worker(self) -> None:
         for item in self.items:
+            if self.watch.tripped:  # another worker is stopping the run: start no new call
+                return
             await self._process(item)
 
     async def _process(self, item: _Item) -> None:
@@ -181,28 +190,28 @@ class _Run:
             supported = self.supported[variant.mode] = self.judge.supports(variant.mode)
         if not supported:
             verdict = Verdict.skipped(f"{self.judge.name} does not judge {variant.mode} requests", attempts=0)
-            self.writer.write(self._record(item, verdict, cached=False), verdict, wait=False)
+            self.writer.write(self._record(item, verdict, cached=False), wait=False)
             self._count(Status.SKIPPED, None, cached=False)
             return
         leader = self.in_flight.get(cache_key)
         if leader is not None:
             verdict = await asyncio.shield(leader)
-            self.writer.write(self._record(item, verdict, cached=True), verdict, wait=False)
+            self.writer.write(self._record(item, verdict, cached=True), wait=False)
             self._count(verdict.status, verdict.error_kind, cached=True, deduplicated=True)
             return
         if cache_key in self.known_keys:
             cached = self.store.lookup(cache_key)
             if cached is not None:
-                self.writer.write(self._record(item, cached, cached=True), cached, wait=False)
+                self.writer.write(self._record(item, cached, cached=True), wait=False)
                 self._count(cached.status, None, cached=True)
                 return
         future: asyncio.Future[Verdict] = asyncio.get_running_loop().create_future()
         self.in_flight[cache_key] = future
         try:
             self.stats.new_calls += 1
-            verdict = await self._call(request)  # returns holding a connection permit
+            verdict = await self._call(request, label=f"{variant.id}#{item[1]}")  # holds a permit
             try:
-                written = self.writer.write(self._record(item, verdict, cached=False), verdict, wait=True)
+                written = self.writer.write(self._record(item, verdict, cached=False), wait=True)
                 # Counted now: the row is queued, and even a cancelled run commits queued rows on its way out.
                 self._count(verdict.status, verdict.error_kind, cached=False)
                 assert written is not None
@@ -212,13 +221,16 @@ class _Run:
             if verdict.status is not Status.ERROR:
                 self.known_keys.add(cache_key)
             future.set_result(verdict)
+            if self.watch.tripped:
+                raise self.watch.error()
         finally:
             if not future.done():
                 future.cancel()
             del self.in_flight[cache_key]
 
-    async def _call(self, request: JudgeRequest) -> Verdict:
-        """Attempts with retries; returns the final verdict while still holding a connection permit."""
+    async def _call(self, request: JudgeRequest, *, label: str = "") -> Verdict:
+        """Attempts with retries; returns the final verdict while still holding a connection permit (at once,
+        without retrying, when the watcher trips)."""
         attempt = 0
         while True:
             ticket = await self.limiter.acquire()
@@ -231,17 +243,20 @@ class _Run:
             except BaseException:
                 self.limiter.release()
                 raise
+            self.watch.attempt(verdict, attempt=attempt, label=label)
             retry_after = verdict.meta.get("retry_after") if verdict.meta else None
             if verdict.error_kind is ErrorKind.RATE_LIMIT:
                 self.limiter.on_rate_limited(ticket, retry_after=parse_retry_after(retry_after))
                 self.stats.concurrency_cuts = self.limiter.shrinks
             elif verdict.status is not Status.ERROR:
                 self.limiter.on_success()
-            if not self.policy.should_retry(verdict, attempt=attempt):
+            if self.watch.tripped or not self.policy.should_retry(verdict, attempt=attempt):
                 return self.policy.settle(verdict, attempt=attempt)
             self.limiter.release()
             self.stats.retries += 1
-            await asyncio.sleep(self.policy.delay(attempt, retry_after=retry_after))
+            wait = self.policy.delay(attempt, retry_after=retry_after)
+            self.watch.retry(verdict, attempt=attempt, wait_s=wait, label=label)
+            await asyncio.sleep(wait)
 
     async def _attempt(self, request: JudgeRequest) -> Verdict:
         started = time.perf_counter()
@@ -263,6 +278,13 @@ class _Run:
         if verdict.latency_s is None:
             verdict = replace(verdict, latency_s=time.perf_counter() - started)
         return verdict
+
+
+async def _tick(progress: ProgressSink, stats: RunStats, every_s: float = 1.0) -> None:
+    """Refresh the progress sink every second, so waits (backoff, a slow judge) still show life."""
+    while True:
+        await asyncio.sleep(every_s)
+        progress.update(stats)
 
 
 _Item = tuple[Variant, int, bool, JudgeRequest, str, str]
@@ -307,6 +329,7 @@ async def run_async(
     if progress is not None:
         progress.start(stats.planned)
     workers = [asyncio.create_task(state.worker()) for _ in range(state.limiter.maximum)]
+    ticker = asyncio.create_task(_tick(progress, stats)) if progress is not None else None
     try:
         await asyncio.gather(*workers)
     except BaseException as exc:
@@ -314,8 +337,12 @@ async def run_async(
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
         stats.interrupted = isinstance(exc, asyncio.CancelledError | KeyboardInterrupt)
+        if isinstance(exc, JudgeUnusable):
+            stats.stopped = str(exc)
         raise
     finally:
+        if ticker is not None:
+            ticker.cancel()
         state.writer.close()
         await judge.aclose()
         stats.elapsed_s = time.perf_counter() - started
@@ -335,11 +362,13 @@ def run(
     options: RunOptions | None = None,
     show_progress: bool = True,
     reference_doubt: Mapping[str, bool] | None = None,
+    progress: ProgressSink | None = None,
 ) -> RunStats:
-    """Synchronous :func:`run_async` with a rich progress bar; Ctrl-C returns ``interrupted=True`` stats."""
+    """Synchronous :func:`run_async` with a rich progress bar; Ctrl-C returns ``interrupted=True`` stats, a
+    judge that keeps failing the same blocking way (:mod:`judgeprobe.harness.run.watch`) returns stats with
+    ``stopped`` set to the reason."""
     stats = RunStats()
-    progress: ProgressSink | None = None
-    if show_progress:
+    if progress is None and show_progress:
         from judgeprobe.harness.run.progress import RichProgress
 
         progress = RichProgress()
@@ -351,4 +380,6 @@ def run(
         asyncio.run(coro)
     except KeyboardInterrupt:
         stats.interrupted = True
+    except JudgeUnusable:
+        pass  # stats.stopped says why; the caller decides (the command line exits 2)
     return stats

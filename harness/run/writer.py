@@ -8,7 +8,6 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from judgeprobe.harness.core.records import DrawRecord
-from judgeprobe.harness.core.verdict import Verdict
 
 if TYPE_CHECKING:
     from judgeprobe.harness.store import RunStore
@@ -30,14 +29,15 @@ class DrawWriter:
 
     def __init__(self, store: RunStore) -> None:
         self._store = store
-        self._rows: list[tuple[DrawRecord, Verdict]] = []
+        self._rows: list[DrawRecord] = []
         self._waiters: list[asyncio.Future[None]] = []
         self._scheduled = False
         self._timer: asyncio.TimerHandle | None = None
         self.error: BaseException | None = None
 
-    def write(self, record: DrawRecord, verdict: Verdict, *, wait: bool) -> asyncio.Future[None] | None:
-        self._rows.append((record, verdict))
+    def write(self, record: DrawRecord, *, wait: bool) -> asyncio.Future[None] | None:
+        """Queue one draw; with ``wait``, a future that is done once the draw is journaled."""
+        self._rows.append(record)
         future: asyncio.Future[None] | None = None
         loop = asyncio.get_running_loop()
         if wait:

@@ -4,9 +4,10 @@ This is the one orchestration path behind ``judgeprobe run``, the pytest plugin'
 It is split in two so that a dry run can stop after planning:
 
 - :func:`plan_suite` loads and selects the cases and generates the variants (no judge is called);
-- :func:`run_suite` runs the plan against a judge into a run folder and summarises what this judge said
-  about exactly these variants (a folder may hold draws of other judges or earlier selections: they are
-  kept in the store but left out of this summary).
+- :func:`run_suite` records the run in the folder's store (its key: judge, selection, repeats), runs the
+  plan against the judge, and hands over to :func:`judgeprobe.harness.session.tail.run_tail`, which reads
+  back exactly this run's draws (a folder may hold draws of other judges, selections or repeats: they stay
+  in the store as a cache but are left out of this run's summary and reports).
 """
 
 from __future__ import annotations
@@ -18,16 +19,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.errors import ConfigError, JudgeUnusable
 from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.judges.registry import load_judge
 from judgeprobe.harness.run.plan import SuitePlan, plan_suite
-from judgeprobe.harness.run.runner import RunOptions, RunStats, run
+from judgeprobe.harness.run.runner import ProgressSink, RunOptions, RunStats, run
+from judgeprobe.harness.run.selection import Selection, run_key
+from judgeprobe.harness.session.tail import run_tail
 from judgeprobe.harness.stats.schema import Settings, Summary
-from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS, build_summary
+from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS
 from judgeprobe.harness.store import RunStore, store_path
-from judgeprobe.harness.store.frame import load_run
-from judgeprobe.probes.variant import Variant
+from judgeprobe.harness.store.runs import RunRecord
+from judgeprobe.probes.variant import Relation, Variant
 
 __all__ = [
     "DEFAULT_OUT_ROOT",
@@ -39,9 +43,8 @@ __all__ = [
     "save_plan",
 ]
 
-
 DEFAULT_OUT_ROOT = Path("judgeprobe-out")
-"""Where runs go when ``--out`` is not given: one sub-folder per judge configuration."""
+"""Where runs go when ``--out`` is not given: one sub-folder per run key (judge, selection, repeats)."""
 
 
 @dataclass
@@ -59,9 +62,11 @@ class SuiteRun:
     stats: RunStats
     """What the runner did (calls, cache hits, errors)."""
     frame: pd.DataFrame
-    """This judge's draws on this plan's variants, one row per draw."""
+    """This run's draws (its judge, its variants, its repeats), one row per draw."""
     summary: Summary | None
     """Statistics (``None`` when there were no draws to summarise)."""
+    run: RunRecord
+    """The run as the store records it (its key, selection and options)."""
     paths: list[Path] = field(default_factory=list)
     """Report files written."""
 
@@ -70,15 +75,61 @@ class SuiteRun:
         """The plan's variants by id."""
         return {v.id: v for v in self.plan.variants}
 
+    def raise_if_stopped(self) -> None:
+        """Raise :class:`~judgeprobe.harness.core.errors.JudgeUnusable` when the run stopped early because the
+        judge kept failing the same blocking way (a refused key, an unknown model, no server)."""
+        if self.stats.stopped is not None:
+            raise JudgeUnusable(self.stats.stopped)
+
 
 _SLUG = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def default_out_dir(judge: Judge) -> Path:
-    """``judgeprobe-out/<judge name>-<hash prefix>``: one folder per judge configuration, so rerunning the
-    same command resumes and a changed prompt starts a new folder."""
+def default_out_dir(judge: Judge, selection: Selection | None = None, *, repeats: int = 1) -> Path:
+    """``judgeprobe-out/<judge name>-<run key>``: one folder per run key (the judge's hash prefix, then a
+    digest of the selection and repeats), so rerunning the same command resumes, a changed prompt starts a
+    new folder, and a subset run never overwrites the full run's reports."""
     slug = _SLUG.sub("-", judge.name).strip("-")[:60] or "judge"
-    return DEFAULT_OUT_ROOT / f"{slug}-{judge.config_hash[:8]}"
+    key = run_key(judge.config_hash, selection or Selection(), repeats=repeats)
+    return DEFAULT_OUT_ROOT / f"{slug}-{key}"
+
+
+def _record(plan: SuitePlan, judge: Judge, repeats: int, settings: Settings | None) -> RunRecord:
+    planned = sum(2 * repeats if v.relation is Relation.BASE else repeats for v in plan.variants)
+    return RunRecord(
+        key=run_key(judge.config_hash, plan.selection, repeats=repeats),
+        judge=judge.name,
+        judge_hash=judge.config_hash,
+        selection=plan.selection.to_json(),
+        options={"repeats": repeats},
+        settings=None if settings is None else settings.model_dump(mode="json"),
+        variants=len(plan.variants),
+        variants_digest="",
+        cases=tuple(c.id for c in plan.cases),
+        probes=tuple(p.name for p in plan.probes),
+        planned=planned,
+        created_at="",
+        updated_at="",
+    )
+
+
+def _open_run(
+    plan: SuitePlan, judge: Judge, out: Path | None, repeats: int, settings: Settings | None
+) -> tuple[Path, RunRecord, RunStore]:
+    """Create (or reopen) the run folder, store the plan's variants and record the run."""
+    run_dir = out if out is not None else default_out_dir(judge, plan.selection, repeats=repeats)
+    make_run_dir(run_dir)
+    store = RunStore(store_path(run_dir))
+    try:
+        store.set_meta("judge", {"name": judge.name, "config_hash": judge.config_hash})
+        store.set_meta("repeats", repeats)
+        store.set_meta("seed", plan.seed)
+        store.put_variants(plan.variants, reference_doubt=plan.reference_doubt)
+        record = store.record_run(_record(plan, judge, repeats, settings), (v.id for v in plan.variants))
+    except BaseException:
+        store.close()
+        raise
+    return run_dir, record, store
 
 
 def make_run_dir(run_dir: Path) -> None:
@@ -98,19 +149,15 @@ def make_run_dir(run_dir: Path) -> None:
 
 
 def save_plan(plan: SuitePlan, *, judge: Judge | str, out: Path | None = None, repeats: int = 1) -> Path:
-    """Write the plan's variants into a run folder's store without calling the judge (for ``batch export``).
+    """Write the plan's variants into a run folder's store and record the run, without calling the judge
+    (for ``batch export``; a later ``judgeprobe run`` of the same selection resumes this run).
 
     Returns:
         The run folder.
     """
     the_judge = load_judge(judge) if isinstance(judge, str) else judge
-    run_dir = out if out is not None else default_out_dir(the_judge)
-    make_run_dir(run_dir)
-    with RunStore(store_path(run_dir)) as store:
-        store.set_meta("judge", {"name": the_judge.name, "config_hash": the_judge.config_hash})
-        store.set_meta("repeats", repeats)
-        store.set_meta("seed", plan.seed)
-        store.put_variants(plan.variants, reference_doubt=plan.reference_doubt)
+    run_dir, _, store = _open_run(plan, the_judge, out, repeats, None)
+    store.close()
     return run_dir
 
 
@@ -123,46 +170,32 @@ def run_suite(
     settings: Settings = DEFAULT_SETTINGS,
     show_progress: bool = True,
     write_reports: bool = True,
+    progress: ProgressSink | None = None,
 ) -> SuiteRun:
     """Run ``plan`` against ``judge`` (a judge or a spec/TOML path), then summarise and write the reports.
 
     Rerunning with the same folder resumes: finished draws are read from the store, not requested again.
+    ``progress`` (a sink such as :func:`~judgeprobe.harness.run.line_progress.progress_sink` picks) replaces
+    the rich bar ``show_progress`` draws. When the judge kept failing the same blocking way the run stops
+    early and the reports of what was done are still written: see :meth:`SuiteRun.raise_if_stopped`.
     """
     the_judge = load_judge(judge) if isinstance(judge, str) else judge
     the_judge.preflight()
-    run_dir = out if out is not None else default_out_dir(the_judge)
-    make_run_dir(run_dir)
+    modes = sorted({str(v.mode) for v in plan.variants})
+    if modes and not any(the_judge.supports(Mode(mode)) for mode in modes):
+        raise ConfigError(
+            f"judge {the_judge.name} judges none of the selected modes ({', '.join(modes)}), so every draw "
+            "would be skipped; select cases of its mode (--mode) or give it a template of theirs"
+        )
     opts = options or RunOptions()
-    with RunStore(store_path(run_dir)) as store:
-        store.set_meta("judge", {"name": the_judge.name, "config_hash": the_judge.config_hash})
-        store.set_meta("repeats", opts.repeats)
-        store.set_meta("seed", plan.seed)
-        store.put_variants(plan.variants, reference_doubt=plan.reference_doubt)
+    run_dir, record, store = _open_run(plan, the_judge, out, opts.repeats, settings)
+    with store:
         stats = run(
             the_judge, plan.variants, store, options=opts, show_progress=show_progress,
-            reference_doubt=plan.reference_doubt,
+            reference_doubt=plan.reference_doubt, progress=progress,
         )  # fmt: skip
-    frame = _this_run(
-        load_run(run_dir, judge_hash=the_judge.config_hash), the_judge.config_hash, plan, opts.repeats
-    )
-    summary = build_summary(frame, variants=plan.variants, settings=settings) if not frame.empty else None
-    result = SuiteRun(
+    results = run_tail(run_dir, record, settings=settings, variants=plan.variants, write=write_reports)
+    return SuiteRun(
         run_dir=run_dir, judge_name=the_judge.name, judge_hash=the_judge.config_hash, plan=plan,
-        stats=stats, frame=frame, summary=summary,
+        stats=stats, frame=results.frame, summary=results.summary, run=record, paths=list(results.paths),
     )  # fmt: skip
-    if write_reports and summary is not None:
-        from judgeprobe.harness.report.writer import write_reports as write
-
-        result.paths = write(run_dir, summary=summary, frame=frame, variants=result.variants_by_id)
-    return result
-
-
-def _this_run(frame: pd.DataFrame, judge_hash: str, plan: SuitePlan, repeats: int) -> pd.DataFrame:
-    """The draws of this judge on this plan's variants, within this run's repeats (a folder may hold more
-    draws from an earlier run with more repeats; they stay in the store but not in this summary)."""
-    if frame.empty:
-        return frame
-    ids = {v.id for v in plan.variants}
-    limit = frame["relation"].map(lambda rel: 2 * repeats if rel == "base" else repeats)
-    keep = (frame["judge_hash"] == judge_hash) & frame["variant_id"].isin(ids) & (frame["draw"] < limit)
-    return frame[keep].reset_index(drop=True)

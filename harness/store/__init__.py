@@ -5,11 +5,13 @@ pandas frame.
 """
 
 from judgeprobe.harness.store.run_store import SCHEMA_VERSION, STORE_FILENAME, RunStore, store_path
+from judgeprobe.harness.store.runs import RunRecord
 from judgeprobe.harness.store.variant_json import variant_from_json, variant_to_json
 
 __all__ = [
     "SCHEMA_VERSION",
     "STORE_FILENAME",
+    "RunRecord",
     "RunStore",
     "store_path",
     "variant_from_json",

@@ -23,6 +23,7 @@ import pandas as pd
 
 from judgeprobe.harness.core.errors import StoreError
 from judgeprobe.harness.core.records import COLUMNS, DrawRecord
+from judgeprobe.probes.labels import ScoreLabel
 
 __all__ = ["DERIVED_COLUMNS", "agrees_with_label", "load_run", "records_frame"]
 
@@ -35,16 +36,14 @@ def agrees_with_label(mode: str, label: str, outcome: str | None, score: float |
     if outcome is None:
         return None
     if mode == "score":
-        low, sep, high = label.partition("-")
+        expected = ScoreLabel.parse(label)
         value = score
         if value is None:
             try:
                 value = float(outcome)
             except ValueError:
                 return None
-        if not sep:
-            return None
-        return float(low) <= value <= float(high)
+        return None if expected is None else expected.contains(value)
     return outcome == label
 
 

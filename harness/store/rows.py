@@ -1,20 +1,21 @@
 """How a draw is laid out as a row of the store's ``draws`` table, and back.
 
-A row is a :class:`~judgeprobe.harness.core.records.DrawRecord`'s fields in
-:data:`~judgeprobe.harness.core.records.COLUMNS` order followed
-by the two verdict fields a record does not carry (``reasoning`` and ``meta`` as JSON), so that a cached
-draw gives back the whole :class:`~judgeprobe.harness.core.verdict.Verdict`.
+Nothing here lists a field by hand: a row is the record's
+:data:`~judgeprobe.harness.core.records.DRAW_FIELDS`, then every field of its
+:class:`~judgeprobe.harness.core.verdict.Verdict` (:data:`~judgeprobe.harness.core.verdict.VERDICT_FIELDS`),
+ordered so that the per-draw table's columns (:data:`~judgeprobe.harness.core.records.COLUMNS`) come first
+and the fields kept only in the store (``reasoning``, ``meta``) last. A cached draw therefore gives back the
+whole verdict. Values are stored plainly: enums as their text, booleans as integers, ``meta`` as JSON text.
 """
 
 from __future__ import annotations
 
 import json
-import operator
 from dataclasses import fields
 from typing import Any
 
-from judgeprobe.harness.core.records import COLUMNS, DrawRecord
-from judgeprobe.harness.core.verdict import ErrorKind, Status, Verdict
+from judgeprobe.harness.core.records import COLUMNS, DRAW_FIELDS, DrawRecord
+from judgeprobe.harness.core.verdict import VERDICT_FIELDS, Verdict
 
 __all__ = [
     "DRAW_COLUMNS",
@@ -25,24 +26,25 @@ __all__ = [
     "verdict_from_row",
 ]
 
-DRAW_COLUMNS: tuple[str, ...] = (*COLUMNS, "reasoning", "meta")
+DRAW_COLUMNS: tuple[str, ...] = (*COLUMNS, *(name for name in VERDICT_FIELDS if name not in COLUMNS))
 """Columns of a ``draws`` row (after its ``seq``)."""
 
-VERDICT_COLUMNS = (
-    "status, outcome, score, extracted_answer, confidence, reasoning, reason, error_kind, raw_reply, prompt, "
-    "latency_s, attempts, input_tokens, output_tokens, meta"
-)
+VERDICT_COLUMNS = ", ".join(VERDICT_FIELDS)
 """The columns :func:`verdict_from_row` reads, as a ``SELECT`` list."""
 
-_BOOL_COLUMNS = frozenset(f.name for f in fields(DrawRecord) if f.type in ("bool", bool))
+_BOOL_FIELDS = frozenset(f.name for f in fields(DrawRecord) if f.type in ("bool", bool))
+_DRAW_AT = tuple(DRAW_COLUMNS.index(name) for name in DRAW_FIELDS)
+_VERDICT_AT = tuple(DRAW_COLUMNS.index(name) for name in VERDICT_FIELDS)
 
-_RECORD_VALUES = operator.attrgetter(*COLUMNS)
 
-
-def draw_row(record: DrawRecord, verdict: Verdict) -> tuple[Any, ...]:
+def draw_row(record: DrawRecord) -> tuple[Any, ...]:
     """The ``draws`` row of one draw (values in :data:`DRAW_COLUMNS` order)."""
-    meta = json.dumps(dict(verdict.meta), ensure_ascii=False, default=str) if verdict.meta else None
-    return (*_RECORD_VALUES(record), verdict.reasoning, meta)
+    values = record.verdict.plain()
+    meta = values["meta"]
+    values["meta"] = json.dumps(dict(meta), ensure_ascii=False, default=str) if meta else None
+    for name in DRAW_FIELDS:
+        values[name] = getattr(record, name)
+    return tuple(values[name] for name in DRAW_COLUMNS)
 
 
 def encodable(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -53,32 +55,18 @@ def encodable(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     ]
 
 
-def record_from_row(row: tuple[Any, ...]) -> DrawRecord:
-    """The record of a row selected as :data:`~judgeprobe.harness.core.records.COLUMNS`."""
-    values = dict(zip(COLUMNS, row, strict=True))
-    for name in _BOOL_COLUMNS:
-        values[name] = bool(values[name])
-    return DrawRecord(**values)
-
-
 def verdict_from_row(row: tuple[Any, ...]) -> Verdict:
     """The verdict of a row selected as :data:`VERDICT_COLUMNS`."""
-    (status, outcome, score, extracted, confidence, reasoning, reason, kind, raw, prompt, latency, attempts,
-     tokens_in, tokens_out, meta) = row  # fmt: skip
-    return Verdict(
-        status=Status(status),
-        outcome=outcome,
-        score=score,
-        extracted_answer=extracted,
-        confidence=confidence,
-        reasoning=reasoning,
-        reason=reason,
-        error_kind=ErrorKind(kind) if kind else None,
-        raw_reply=raw,
-        prompt=prompt,
-        latency_s=latency,
-        attempts=attempts,
-        input_tokens=tokens_in,
-        output_tokens=tokens_out,
-        meta=json.loads(meta) if meta else {},
-    )
+    values = dict(zip(VERDICT_FIELDS, row, strict=True))
+    meta = values["meta"]
+    values["meta"] = json.loads(meta) if meta else {}
+    return Verdict.from_dict(values)
+
+
+def record_from_row(row: tuple[Any, ...]) -> DrawRecord:
+    """The record of a row selected as :data:`DRAW_COLUMNS` (its verdict whole)."""
+    values: dict[str, Any] = {name: row[at] for name, at in zip(DRAW_FIELDS, _DRAW_AT, strict=True)}
+    for name in _BOOL_FIELDS:
+        values[name] = bool(values[name])
+    values["verdict"] = verdict_from_row(tuple(row[at] for at in _VERDICT_AT))
+    return DrawRecord(**values)

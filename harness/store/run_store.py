@@ -15,13 +15,16 @@ The SQLite file uses WAL journaling with ``synchronous=NORMAL``: a commit surviv
 power loss can roll back the last commits) and costs no ``fsync``. One writing process per store (a second
 one is refused, see :mod:`judgeprobe.harness.store.journal`); any number may read.
 
-Tables (schema version :data:`SCHEMA_VERSION`, kept in ``PRAGMA user_version``):
+Tables (schema version :data:`SCHEMA_VERSION`, kept in ``PRAGMA user_version``; older stores are migrated,
+see :mod:`judgeprobe.harness.store.schema`):
 
-* ``meta``: key -> JSON value (run id, judge configuration without secrets, command line, versions, repeats);
-* ``variants``: every variant of the run, in insertion order, with its ``reference_doubt`` flag;
+* ``meta``: key -> JSON value (store id, judge configuration without secrets, repeats of the last run);
+* ``variants``: every variant of every run of the folder, in insertion order, with its ``reference_doubt``;
 * ``draws``: one row per (judge configuration, variant, draw). A later attempt replaces the earlier row,
   so an errored draw that succeeds on a rerun leaves only the success. ``seq`` grows with every write.
   Indexed by cache key; the request-key index that replay uses is built when the store is closed.
+* ``runs`` and ``run_variants``: each run made in the folder (judge, selection, options) and the variants
+  it covers (see :mod:`judgeprobe.harness.store.runs`); :meth:`RunStore.run_records` reads a run's draws.
 
 Finished draws (judged, unscored, skipped) are the cache: :meth:`RunStore.lookup` finds them by the judge's
 cache key and :meth:`RunStore.lookup_request` by the judge-independent request key (replay). Errors are
@@ -40,8 +43,9 @@ from types import TracebackType
 from typing import Any
 
 from judgeprobe.harness.core.errors import StoreError
-from judgeprobe.harness.core.records import COLUMNS, DrawRecord
+from judgeprobe.harness.core.records import DrawRecord
 from judgeprobe.harness.core.verdict import Status, Verdict
+from judgeprobe.harness.store import runs as run_table
 from judgeprobe.harness.store.journal import Journal
 from judgeprobe.harness.store.rows import (
     DRAW_COLUMNS,
@@ -51,6 +55,8 @@ from judgeprobe.harness.store.rows import (
     record_from_row,
     verdict_from_row,
 )
+from judgeprobe.harness.store.runs import RunRecord
+from judgeprobe.harness.store.schema import SCHEMA_VERSION, Transaction, connect
 from judgeprobe.harness.store.variant_json import variant_from_json, variant_to_json
 from judgeprobe.probes.variant import Variant
 
@@ -63,30 +69,11 @@ __all__ = [
     "variant_to_json",
 ]
 
-SCHEMA_VERSION = 1
-"""Version of the table layout; a store written with another version is refused with :class:`StoreError`."""
-
 STORE_FILENAME = "store.sqlite"
 """Name of the store inside a run's output folder."""
 
 JSON = Any
 """A JSON-serialisable value."""
-
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS variants (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    reference_doubt INTEGER NOT NULL,
-    data TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS draws (
-    seq INTEGER PRIMARY KEY,
-    {", ".join(DRAW_COLUMNS)},
-    UNIQUE (judge_hash, variant_id, draw)
-);
-CREATE INDEX IF NOT EXISTS draws_cache_key ON draws (cache_key);
-"""
 
 _REQUEST_INDEX = "CREATE INDEX IF NOT EXISTS draws_request_key ON draws (request_key)"
 """Built when a store is closed (or on the first :meth:`RunStore.lookup_request`), so that a first run does
@@ -123,7 +110,7 @@ class RunStore:
         self.path = Path(path)
         self.read_only = read_only
         """Whether this handle refuses writes."""
-        self._db = self._connect()
+        self._db = connect(self.path, read_only=read_only)
         self._request_index = False
         self._by_request: dict[str, list[tuple[str, int]]] | None = None
         self._pending: list[tuple[Any, ...]] = []
@@ -141,39 +128,6 @@ class RunStore:
             run_id = self.get_meta("run_id")
         self.run_id: str = str(run_id)
         """Stable id of this store (generated when the file is created)."""
-
-    def _connect(self) -> sqlite3.Connection:
-        if self.read_only:
-            if not self.path.is_file():
-                raise StoreError(f"{self.path}: no run store here")
-            target, uri = f"{self.path.resolve().as_uri()}?mode=ro", True
-        else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            target, uri = str(self.path), False
-        db: sqlite3.Connection | None = None
-        try:
-            db = sqlite3.connect(target, uri=uri, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA busy_timeout=10000")
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version not in ((SCHEMA_VERSION,) if self.read_only else (0, SCHEMA_VERSION)):
-                raise StoreError(
-                    f"{self.path}: store schema version {version}, this judgeprobe reads version "
-                    f"{SCHEMA_VERSION}; use a new output folder or the judgeprobe version that wrote it"
-                )
-            if not self.read_only:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=NORMAL")
-                if version == 0:
-                    db.executescript(f"BEGIN; {_SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
-        except sqlite3.DatabaseError as exc:
-            if db is not None:
-                db.close()
-            raise StoreError(f"{self.path}: not a judgeprobe store ({exc})") from None
-        except StoreError:
-            if db is not None:
-                db.close()
-            raise
-        return db
 
     # -- lifecycle -------------------------------------------------------------------------------------
 
@@ -323,14 +277,14 @@ class RunStore:
             rows = self._db.execute(query + " AND judge_hash = ?", (judge_hash,))
         return {key for (key,) in rows}
 
-    def put_draw(self, record: DrawRecord, verdict: Verdict) -> None:
+    def put_draw(self, record: DrawRecord) -> None:
         """Write one draw and commit it."""
-        self.put_draws([(record, verdict)])
+        self.put_draws([record])
 
-    def put_draws(self, items: Iterable[tuple[DrawRecord, Verdict]]) -> None:
+    def put_draws(self, records: Iterable[DrawRecord]) -> None:
         """Write several draws in one transaction (one commit)."""
         self._writable()
-        rows = [draw_row(record, verdict) for record, verdict in items]
+        rows = [draw_row(record) for record in records]
         if not rows:
             return
         try:
@@ -340,10 +294,10 @@ class RunStore:
             with self._transaction():
                 self._db.executemany(_INSERT_DRAW, encodable(rows))
 
-    def journal_draws(self, items: Iterable[tuple[DrawRecord, Verdict]]) -> None:
+    def journal_draws(self, records: Iterable[DrawRecord]) -> None:
         """Make draws crash-safe now (one append to the side file) and commit them later (:meth:`flush`)."""
         self._writable()
-        rows = [draw_row(record, verdict) for record, verdict in items]
+        rows = [draw_row(record) for record in records]
         try:
             self._journal.append(rows)
         except UnicodeEncodeError:  # a lone surrogate in some reply: keep it with a replacement mark
@@ -375,7 +329,7 @@ class RunStore:
         where = "WHERE judge_hash = ?" if judge_hash is not None else ""
         params: tuple[str, ...] = (judge_hash,) if judge_hash is not None else ()
         query = (
-            f"SELECT {', '.join(COLUMNS)} FROM draws WHERE seq IN "  # noqa: S608 - constant names
+            f"SELECT {', '.join(DRAW_COLUMNS)} FROM draws WHERE seq IN "  # noqa: S608 - constant names
             f"(SELECT MAX(seq) FROM draws {where} GROUP BY judge_hash, variant_id, draw) ORDER BY seq"
         )
         for row in self._db.execute(query, params):
@@ -391,6 +345,71 @@ class RunStore:
             f"(SELECT MAX(seq) FROM draws {where} GROUP BY judge_hash, variant_id, draw) GROUP BY status",
             params,
         )
+        result = {str(status): 0 for status in Status}
+        result.update({status: n for status, n in rows})
+        return result
+
+    # -- runs ------------------------------------------------------------------------------------------
+
+    def record_run(self, record: RunRecord, variant_ids: Iterable[str]) -> RunRecord:
+        """Record a run (new, or resumed under the same key) and the variants it covers; it becomes the
+        latest run. Returns the record as stored."""
+        self._writable()
+        with self._transaction():
+            return run_table.put_run(self._db, record, variant_ids)
+
+    def runs(self) -> list[RunRecord]:
+        """Every run of the store, the latest last; a store that recorded none but holds draws has its
+        implicit run (see :mod:`judgeprobe.harness.store.runs`)."""
+        self.flush()
+        recorded = run_table.list_runs(self._db)
+        if recorded:
+            return recorded
+        meta = {"judge": self.get_meta("judge"), "repeats": self.get_meta("repeats")}
+        implicit = run_table.implicit_run(self._db, meta)
+        return [implicit] if implicit is not None else []
+
+    def find_run(self, key: str | None = None) -> RunRecord:
+        """The run ``key`` (a unique prefix will do), or the latest run when ``key`` is ``None``.
+
+        Raises:
+            StoreError: No such run, or no run at all (the store holds no draws yet).
+        """
+        runs = self.runs()
+        if key is not None:
+            return run_table.find_run(runs, key)
+        if not runs:
+            raise StoreError(
+                f"{self.path.parent}: the run store holds no draws yet; run 'judgeprobe run' first"
+            )
+        return runs[-1]
+
+    def run_records(self, run: RunRecord) -> Iterator[DrawRecord]:
+        """The draws of one run (its judge, its variants, within its repeats), in write order."""
+        self.flush()
+        where, params = run_table.draw_filter(run)
+        query = f"SELECT {', '.join(DRAW_COLUMNS)} FROM draws WHERE {where} ORDER BY seq"  # noqa: S608
+        for row in self._db.execute(query, params):
+            yield record_from_row(row)
+
+    def run_variants(self, run: RunRecord) -> Iterator[Variant]:
+        """The variants one run covers, in the order they were first stored."""
+        if run.every_variant:
+            yield from self.iter_variants()
+            return
+        rows = self._db.execute(
+            "SELECT data FROM variants WHERE id IN (SELECT variant_id FROM run_variants WHERE run_key = ?) "
+            "ORDER BY seq",
+            (run.key,),
+        )
+        for (data,) in rows:
+            yield variant_from_json(data)
+
+    def run_counts(self, run: RunRecord) -> dict[str, int]:
+        """One run's draws by status; every status is present."""
+        self.flush()
+        where, params = run_table.draw_filter(run)
+        rows = self._db.execute(f"SELECT status, COUNT(*) FROM draws WHERE {where} GROUP BY status", params)  # noqa: S608
         result = {str(status): 0 for status in Status}
         result.update({status: n for status, n in rows})
         return result
@@ -411,20 +430,5 @@ class RunStore:
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only")
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
-
-
-class _Transaction:
-    """``BEGIN`` … ``COMMIT`` (``ROLLBACK`` on error) on an autocommit connection."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
-
-    def __enter__(self) -> None:
-        self._db.execute("BEGIN")
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._db.execute("ROLLBACK" if exc_type is not None else "COMMIT")
+    def _transaction(self) -> Transaction:
+        return Transaction(self._db)

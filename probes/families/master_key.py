@@ -16,6 +16,7 @@ from judgeprobe.cases.models import Mode
 from judgeprobe.probes.base import Params, ProbeContext, register_probe
 from judgeprobe.probes.families.common import prepend
 from judgeprobe.probes.families.text_probe import text_probe
+from judgeprobe.probes.labels import ScoreLabel
 from judgeprobe.probes.variant import Relation, Slot, Variant
 
 __all__ = ["KEYS", "OPENERS"]
@@ -32,7 +33,7 @@ KEYS: tuple[str, ...] = (
 """Null and opener-only responses (the empty string is the null response)."""
 OPENERS: tuple[str, ...] = ("Let's solve this problem step by step.", "Thought process:", "Solution")
 """Openers that precede a real answer in the invariant probe."""
-_NULL_SCORE = "1-2"
+_NULL_SCORE = ScoreLabel(1, 2)
 
 
 @register_probe(
@@ -57,10 +58,10 @@ def replace_with_key(variant: Variant, ctx: ProbeContext, params: Params) -> lis
         survivor = next(i for i in ids if i != victim)
         slots = tuple(Slot(s.response_id, key) if s.response_id == victim else s for s in variant.slots)
         return [ctx.derive(variant, slots=slots, label=survivor)]
-    low = int(variant.label.split("-")[0])
-    if low <= 2:
+    current = ScoreLabel.parse(variant.label)
+    if current is None or current.low <= _NULL_SCORE.high:
         return []
-    return [ctx.derive(variant, slots=(Slot(variant.slots[0].response_id, key),), label=_NULL_SCORE)]
+    return [ctx.derive(variant, slots=(Slot(variant.slots[0].response_id, key),), label=str(_NULL_SCORE))]
 
 
 @text_probe(

@@ -18,22 +18,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 from judgeprobe.cases.models import ScoreCase
+from judgeprobe.probes.labels import ScoreLabel
 from judgeprobe.probes.variant import Slot, Variant
 
-__all__ = ["NON_ANSWER", "NON_ANSWER_RANGE", "broken_score", "parse_range"]
+__all__ = ["NON_ANSWER", "NON_ANSWER_RANGE", "broken_score"]
 
 NON_ANSWER = "I am not able to answer this question."
 """The degraded text that says nothing about the question."""
-NON_ANSWER_RANGE = (1, 2)
+NON_ANSWER_RANGE = ScoreLabel(1, 2)
 """Expected range of :data:`NON_ANSWER`."""
-
-
-def parse_range(label: str) -> tuple[int, int] | None:
-    """The ``(low, high)`` of a score label ``"low-high"`` (``None`` if the label is not one)."""
-    low, sep, high = label.partition("-")
-    if not sep or not low.isdigit() or not high.isdigit():
-        return None
-    return int(low), int(high)
 
 
 def broken_score(case: ScoreCase, variant: Variant, *, pick: int = 0) -> Variant | None:
@@ -42,25 +35,24 @@ def broken_score(case: ScoreCase, variant: Variant, *, pick: int = 0) -> Variant
     The twin's range ends strictly below the current range's low end; see the module docstring for the
     two kinds of degradation.
     """
-    current = parse_range(variant.label)
+    current = ScoreLabel.parse(variant.label)
     if current is None or len(variant.slots) != 1:
         return None
-    low = current[0]
     own_id = variant.slots[0].response_id
-    candidates: list[tuple[str, tuple[int, int]]] = [
-        (response.text, response.label)
+    candidates: list[tuple[str, ScoreLabel]] = [
+        (response.text, ScoreLabel(*response.label))
         for response in case.responses
-        if response.id != own_id and response.label[1] < low
+        if response.id != own_id and response.label[1] < current.low
     ]
-    if NON_ANSWER_RANGE[1] < low:
+    if NON_ANSWER_RANGE.high < current.low:
         candidates.append((NON_ANSWER, NON_ANSWER_RANGE))
     if not candidates:
         return None
-    text, (new_low, new_high) = candidates[pick % len(candidates)]
+    text, label = candidates[pick % len(candidates)]
     return replace(
         variant,
         slots=(Slot(own_id, text),),
-        label=f"{new_low}-{new_high}",
+        label=str(label),
         final_answer=None,
         id=f"{variant.id}~broken",
     )

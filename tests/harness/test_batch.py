@@ -101,9 +101,9 @@ def test_export_run_engine_import_matches_a_live_run(tmp_path: Path) -> None:
         # in the batch run's store.
         with RunStore(tmp_path / "live" / "store.sqlite") as live:
             run(load_judge(spec), variants, live, options=RunOptions(repeats=2), show_progress=False)
-            live_outcomes = {(r.variant_id, r.draw): r.outcome for r in live.iter_records()}
+            live_outcomes = {(r.variant_id, r.draw): r.verdict.outcome for r in live.iter_records()}
         with RunStore(store_path(run_dir)) as store:
-            batch_outcomes = {(r.variant_id, r.draw): r.outcome for r in store.iter_records()}
+            batch_outcomes = {(r.variant_id, r.draw): r.verdict.outcome for r in store.iter_records()}
             assert batch_outcomes == live_outcomes
             assert set(batch_outcomes.values()) == {"correct", "incorrect", "good"}
             before = server.calls
@@ -131,9 +131,9 @@ def test_failed_lines_are_errors_that_the_next_export_asks_again(tmp_path: Path)
         imported = cli_runner.invoke(cli, ["batch", "import", str(run_dir), str(results)])
         assert "1 judged, 0 unscored, 1 errors" in imported.output
         with RunStore(store_path(run_dir)) as store:
-            errors = [r for r in store.iter_records() if r.status == "error"]
-            assert [(r.cache_key, r.error_kind) for r in errors] == [(ids[0], "server")]
-            assert "engine overloaded" in (errors[0].reason or "")
+            errors = [r for r in store.iter_records() if r.verdict.status == "error"]
+            assert [(r.cache_key, r.verdict.error_kind) for r in errors] == [(ids[0], "server")]
+            assert "engine overloaded" in (errors[0].verdict.reason or "")
         again = cli_runner.invoke(
             cli, ["batch", "export", "--judge", spec, "--out", str(run_dir), str(requests)]
         )

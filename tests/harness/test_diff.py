@@ -8,10 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from judgeprobe.harness.cli.main import cli
-from judgeprobe.harness.gate.check import load_recorded
 from judgeprobe.harness.gate.diff import JudgeDiff, diff_frames, render_diff_markdown
 from judgeprobe.harness.run.runner import RunOptions
-from judgeprobe.harness.session import plan_suite, run_suite
+from judgeprobe.harness.session import Selection, plan_suite, run_suite, run_tail
 
 CASES = Path(__file__).resolve().parents[2] / "examples" / "ci" / "cases"
 
@@ -19,7 +18,7 @@ CASES = Path(__file__).resolve().parents[2] / "examples" / "ci" / "cases"
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The example cases under position probes, judged by the fair and the first-slot mock judges."""
-    plan = plan_suite(case_dirs=[CASES], include_builtin_cases=False, probes="position")
+    plan = plan_suite(Selection(case_dirs=(CASES,), builtin_cases=False, probes="position"))
     folders: dict[str, Path] = {}
     for name in ("fair", "first"):
         folder = tmp_path_factory.mktemp(name)
@@ -30,9 +29,11 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def compared(runs: dict[str, Path], old: str, new: str) -> JudgeDiff:
-    a, a_name, a_hash, _ = load_recorded(runs[old])
-    b, b_name, b_hash, _ = load_recorded(runs[new])
-    return diff_frames(a, b, old_judge=a_name, old_hash=a_hash, new_judge=b_name, new_hash=b_hash)
+    a, b = run_tail(runs[old]), run_tail(runs[new])
+    return diff_frames(
+        a.frame, b.frame, old_judge=a.run.judge, old_hash=a.run.judge_hash, new_judge=b.run.judge,
+        new_hash=b.run.judge_hash,
+    )  # fmt: skip
 
 
 def test_paired_rows_and_changed_cases(runs: dict[str, Path]) -> None:
@@ -115,3 +116,14 @@ def test_cli_usage_errors_exit_2(args: list[str], message: str) -> None:
 def test_cli_folder_without_a_store_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["diff", "--old-run", str(tmp_path), "--new-run", str(tmp_path)])
     assert result.exit_code == 2 and "holds no run store" in result.output
+
+
+def test_recorded_folders_are_compared_on_their_latest_runs(runs: dict[str, Path], tmp_path: Path) -> None:
+    old = tmp_path / "old"
+    for probes in ("position", "none"):  # the latest run judges the unperturbed responses only
+        plan = plan_suite(Selection(case_dirs=(CASES,), builtin_cases=False, probes=probes))
+        run_suite(plan, judge="mock:fair", out=old, show_progress=False, write_reports=False)
+    result = CliRunner().invoke(cli, ["diff", "--old-run", str(old), "--new-run", str(runs["first"])])
+    assert result.exit_code == 0, result.output
+    assert "position" not in result.output.split("Became")[0]  # no swap draws in the old folder's latest run
+    assert "accuracy" in result.output and "had no partner" in result.output

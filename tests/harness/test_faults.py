@@ -70,12 +70,12 @@ def _check_complete(stats: RunStats, store: RunStore, judge_hash: str | None = N
         stats.errors,
     )
     for record in records:
-        if record.status == "judged":
-            assert record.outcome in ("correct", "incorrect")
-        elif record.status == "unscored":
-            assert record.reason and record.raw_reply is not None
+        if record.verdict.status == "judged":
+            assert record.verdict.outcome in ("correct", "incorrect")
+        elif record.verdict.status == "unscored":
+            assert record.verdict.reason and record.verdict.raw_reply is not None
         else:
-            assert record.status == "error" and record.error_kind and record.reason
+            assert record.verdict.status == "error" and record.verdict.error_kind and record.verdict.reason
 
 
 HTTP_DATE = format_datetime(datetime.now(UTC) + timedelta(seconds=1), usegmt=True)
@@ -105,7 +105,7 @@ def test_transient_faults_are_retried_until_every_draw_is_judged(tmp_path: Path,
         assert stats.retries > 0 or calls > stats.attempts  # the fault was met and recovered from
     if name.startswith("429"):
         assert stats.concurrency_cuts >= 1
-    outcomes = {r.case_id: r.outcome for r in store.iter_records()}
+    outcomes = {r.case_id: r.verdict.outcome for r in store.iter_records()}
     assert outcomes["case-1"] == "correct" and outcomes["case-2"] == "incorrect"
     store.close()
 
@@ -137,7 +137,7 @@ def test_persistent_faults_end_as_errors_with_their_kind(tmp_path: Path, faults:
     stats, store, calls = _run(tmp_path, faults, options)
     assert stats.errors == DRAWS and stats.errors_by_kind == {kind: DRAWS}
     assert calls == DRAWS * 3
-    assert {r.attempts for r in store.iter_records()} == {3}
+    assert {r.verdict.attempts for r in store.iter_records()} == {3}
     store.close()
     # Errors are not cached: a rerun against a healthy server asks again and finishes.
     with FakeOpenAIServer() as server, RunStore(tmp_path / "out" / "store.sqlite") as again:
@@ -164,7 +164,7 @@ def test_the_api_key_appears_nowhere_in_the_output_folder_or_errors(
             stats = run(load_judge(str(config)), _variants(), store, options=OPTIONS, show_progress=True)
             _check_complete(stats, store)
             assert stats.errors_by_kind == {"client": 2}
-            reasons = " ".join(r.reason or "" for r in store.iter_records())
+            reasons = " ".join(r.verdict.reason or "" for r in store.iter_records())
             assert "401" in reasons and secret not in reasons
         assert server.calls >= DRAWS
     for path in out.rglob("*"):

@@ -140,3 +140,64 @@ def test_the_fixture_returns_the_run_for_your_own_asserts(pytester: pytest.Pytes
     result = pytester.runpytest("-v")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*judgeprobe_run needs a judge*"])
+
+
+def _recorded_selection(folder: Path) -> dict[str, object]:
+    from judgeprobe.harness.store import RunStore, store_path
+
+    with RunStore(store_path(folder), read_only=True) as store:
+        selection = store.find_run().selection
+    assert selection is not None
+    return dict(selection)
+
+
+def test_the_settings_kinds_and_seed_reach_the_run(pytester: pytest.Pytester) -> None:
+    pytester.makefile(
+        ".toml",
+        judgeprobe='[run]\nkinds = ["multiple_choice"]\nprobes = "position"\nseed = 5\n'
+        "[gate]\nmax_control_miss_rate = 1.0\nmax_excess_flip_rate = 1.0\nmax_unscored_share = 1.0\n",
+    )
+    out = pytester.path / "run"
+    result = pytester.runpytest(
+        "-v", "--judgeprobe-judge=builtin:reference", "--judgeprobe-per-case", f"--judgeprobe-out={out}"
+    )
+    collected = [line for line in result.stdout.lines if line.startswith("judgeprobe::")]
+    assert collected
+    from judgeprobe.cases.loader import load_library
+
+    kinds = {case.id: str(getattr(case, "answer_kind", None)) for case in load_library([]).cases}
+    cases = {line.split("::")[1].split("/")[0] for line in collected if line.count("/") >= 2}
+    assert cases and {kinds[case] for case in cases} == {"multiple_choice"}
+    recorded = _recorded_selection(out)
+    assert recorded["kinds"] == ["multiple_choice"] and recorded["seed"] == 5
+
+
+def test_kind_and_seed_options_override_the_settings(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".toml", judgeprobe='[run]\nkinds = ["number"]\nseed = 5\n')
+    out = pytester.path / "run"
+    pytester.runpytest(
+        "--judgeprobe-judge=builtin:reference", *SELECT[2:], "--judgeprobe-kind=multiple_choice",
+        "--judgeprobe-seed=9", f"--judgeprobe-out={out}",
+    )  # fmt: skip
+    recorded = _recorded_selection(out)
+    assert recorded["kinds"] == ["multiple_choice"] and recorded["seed"] == 9
+    bad = pytester.runpytest("--judgeprobe-judge=builtin:reference", "--judgeprobe-seed=x")
+    assert bad.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_the_fixture_takes_a_selection_with_kinds_and_seed(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_judge="""
+        from judgeprobe.harness.session import Selection
+
+        def test_kinds(judgeprobe_run):
+            run = judgeprobe_run("builtin:reference", kinds=["multiple_choice"], probes="none", seed=3)
+            assert run.plan.selection.kinds == ("multiple_choice",) and run.plan.seed == 3
+            assert set(run.frame["answer_kind"]) == {"multiple_choice"}
+            same = judgeprobe_run(
+                "builtin:reference", selection=Selection(kinds=("multiple_choice",), probes="none", seed=3)
+            )
+            assert same is run
+        """
+    )
+    pytester.runpytest("-v").assert_outcomes(passed=1)

@@ -55,7 +55,7 @@ def test_replay_answers_every_recorded_request_with_its_own_answer(
         stats = run(judge, variants, store, options=RunOptions(repeats=2), show_progress=False)
         assert stats.judged == stats.planned == 12 and stats.errors == 0
         records = list(store.iter_records())
-    outcome = {(r.case_id, r.draw): (r.outcome, r.raw_reply) for r in records}
+    outcome = {(r.case_id, r.draw): (r.verdict.outcome, r.verdict.raw_reply) for r in records}
     # Different requests get different answers (a body-blind replay would give the first for all) ...
     assert outcome[("case-1", 0)][0] == "correct" and outcome[("case-2", 0)][0] == "incorrect"
     # ... and each draw replays its own recording.

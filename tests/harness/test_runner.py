@@ -165,7 +165,7 @@ def test_retryable_errors_are_retried_and_attempts_recorded(store: RunStore) -> 
     judge = Scripted(flaky)
     stats = run(judge, [variant(1, relation=Relation.INVARIANT)], store, options=FAST, show_progress=False)
     assert judge.calls == 3 and stats.attempts == 3 and stats.retries == 2 and stats.judged == 1
-    assert [r.attempts for r in store.iter_records()] == [3]
+    assert [r.verdict.attempts for r in store.iter_records()] == [3]
 
 
 def test_retries_give_up_after_max_retries(store: RunStore) -> None:
@@ -174,7 +174,11 @@ def test_retries_give_up_after_max_retries(store: RunStore) -> None:
     stats = run(judge, [variant(1, relation=Relation.INVARIANT)], store, options=options, show_progress=False)
     assert judge.calls == 3
     (record,) = store.iter_records()
-    assert (record.status, record.error_kind, record.attempts) == ("error", "connection", 3)
+    assert (record.verdict.status, record.verdict.error_kind, record.verdict.attempts) == (
+        "error",
+        "connection",
+        3,
+    )
     counts_add_up(stats)
 
 
@@ -200,7 +204,7 @@ def test_per_attempt_timeout(store: RunStore) -> None:
     stats = run(judge, [variant(1, relation=Relation.INVARIANT)], store, options=options, show_progress=False)
     assert judge.calls == 2 and stats.errors_by_kind == {"timeout": 1}
     (record,) = store.iter_records()
-    assert "no reply within 0.05 s" in (record.reason or "")
+    assert "no reply within 0.05 s" in (record.verdict.reason or "")
 
 
 def test_a_crashing_judge_becomes_an_error_without_leaking_secrets(
@@ -216,8 +220,8 @@ def test_a_crashing_judge_becomes_an_error_without_leaking_secrets(
     )
     assert stats.errors_by_kind == {"crash": 1}
     (record,) = store.iter_records()
-    assert "RuntimeError" in (record.reason or "")
-    assert "sk-very-secret" not in (record.reason or "")
+    assert "RuntimeError" in (record.verdict.reason or "")
+    assert "sk-very-secret" not in (record.verdict.reason or "")
     assert b"sk-very-secret" not in Path(store.path).read_bytes()
 
 

@@ -106,7 +106,7 @@ def test_finished_draws_are_cached_with_every_verdict_field(store: RunStore) -> 
         prompt="P", latency_s=0.25, attempts=2, input_tokens=10, output_tokens=3, meta={"structured": True},
     )  # fmt: skip
     record = _record(store, variant, verdict)
-    store.put_draw(record, verdict)
+    store.put_draw(record)
     assert store.lookup(record.cache_key) == verdict
     assert store.lookup_request(record.request_key) == verdict
     assert store.lookup_request(record.request_key, judge_hash="other") is None
@@ -117,15 +117,15 @@ def test_errors_are_stored_but_not_cached_and_the_latest_attempt_wins(store: Run
     variant = _perturbed()
     error = Verdict.error(ErrorKind.SERVER, "HTTP 500", attempts=5)
     record = _record(store, variant, error)
-    store.put_draw(record, error)
+    store.put_draw(record)
     assert store.lookup(record.cache_key) is None
     assert store.lookup_request(record.request_key) is None
     assert store.counts()["error"] == 1
     assert store.finished_draws("j1") == {}
     judged = Verdict.judged("incorrect")
-    store.put_draw(_record(store, variant, judged), judged)
+    store.put_draw(_record(store, variant, judged))
     records = list(store.iter_records())
-    assert [(r.status, r.outcome) for r in records] == [("judged", "incorrect")]
+    assert [(r.verdict.status, r.verdict.outcome) for r in records] == [("judged", "incorrect")]
     assert store.counts() == {"judged": 1, "unscored": 0, "error": 0, "skipped": 0}
     assert store.finished_draws("j1") == {(variant.id, 0): (record.cache_key, False, "judged")}
     assert store.finished_keys() == {record.cache_key}
@@ -137,17 +137,19 @@ def test_iter_records_one_per_judge_variant_and_draw_and_filter_by_judge(store: 
         for variant in variants:
             for draw in (0, 1):
                 verdict = Verdict.unscored("no verdict field", raw_reply="hmm")
-                store.put_draw(_record(store, variant, verdict, draw=draw, judge_hash=judge_hash), verdict)
+                store.put_draw(_record(store, variant, verdict, draw=draw, judge_hash=judge_hash))
     # a folder shared by two judge configurations keeps both judges' draws
     assert len(list(store.iter_records())) == 8
     assert {r.judge_hash for r in store.iter_records()} == {"j1", "j2"}
     assert len(list(store.iter_records(judge_hash="j1"))) == 4
     verdict = Verdict.judged("correct")
-    store.put_draw(_record(store, variants[0], verdict, draw=0, judge_hash="j1"), verdict)
+    store.put_draw(_record(store, variants[0], verdict, draw=0, judge_hash="j1"))
     latest = [
         r for r in store.iter_records(judge_hash="j1") if r.variant_id == variants[0].id and r.draw == 0
     ]
-    assert [r.status for r in latest] == ["judged"]  # the latest write of a (judge, variant, draw) wins
+    assert [r.verdict.status for r in latest] == [
+        "judged"
+    ]  # the latest write of a (judge, variant, draw) wins
     assert store.counts(judge_hash="j1")["unscored"] == 3
     assert store.counts(judge_hash="j1")["judged"] == 1
     record = next(store.iter_records())
@@ -160,7 +162,7 @@ def test_rows_are_visible_to_a_second_connection_once_committed(tmp_path: Path) 
         variant = _perturbed()
         verdict = Verdict.judged("correct")
         record = _record(writer, variant, verdict)
-        writer.put_draw(record, verdict)
+        writer.put_draw(record)
         assert reader.lookup(record.cache_key) == verdict
 
 
@@ -190,7 +192,7 @@ from judgeprobe.harness.store import RunStore
 from test_store import _perturbed, _record
 store = RunStore(sys.argv[1])
 verdicts = [Verdict.judged("correct", raw_reply=f"reply {draw}") for draw in range(3)]
-store.journal_draws([(_record(store, _perturbed(), v, draw=d), v) for d, v in enumerate(verdicts)])
+store.journal_draws([_record(store, _perturbed(), v, draw=d) for d, v in enumerate(verdicts)])
 assert store.pending == 3
 os.kill(os.getpid(), signal.SIGKILL)
 """
@@ -210,7 +212,7 @@ def test_journaled_draws_survive_a_sigkill_and_are_committed_on_the_next_open(tm
     pending = path.with_name("store.sqlite-pending")
     assert pending.exists() and pending.read_text().count("\n") == 3
     with RunStore(path) as store:
-        assert [r.raw_reply for r in store.iter_records()] == ["reply 0", "reply 1", "reply 2"]
+        assert [r.verdict.raw_reply for r in store.iter_records()] == ["reply 0", "reply 1", "reply 2"]
     assert not pending.exists()
 
 
@@ -219,7 +221,7 @@ def test_a_journal_line_cut_by_a_kill_is_dropped(tmp_path: Path) -> None:
     with RunStore(path) as store:
         variant = _perturbed()
         verdict = Verdict.judged("correct")
-        store.journal_draws([(_record(store, variant, verdict, draw=d), verdict) for d in range(2)])
+        store.journal_draws([_record(store, variant, verdict, draw=d) for d in range(2)])
         text = path.with_name("store.sqlite-pending").read_text()
         store._pending.clear()  # simulate the kill: nothing of this process reaches SQLite
     cut = text[: text.index("\n") + 1] + text[text.index("\n") + 1 :][:40]
@@ -232,7 +234,7 @@ def test_reads_see_journaled_draws(store: RunStore) -> None:
     variant = _perturbed()
     verdict = Verdict.judged("correct")
     record = _record(store, variant, verdict)
-    store.journal_draws([(record, verdict)])
+    store.journal_draws([record])
     assert store.pending == 1
     assert store.lookup(record.cache_key) == verdict
     assert store.pending == 0
@@ -241,9 +243,9 @@ def test_reads_see_journaled_draws(store: RunStore) -> None:
 def test_a_reply_with_a_lone_surrogate_is_stored_not_fatal(store: RunStore) -> None:
     variant = _perturbed()
     bad = Verdict.unscored("no verdict", raw_reply='{"correct": "\ud800"}')
-    store.journal_draws([(_record(store, variant, bad, draw=0), bad)])
-    store.put_draw(_record(store, variant, bad, draw=1), bad)
-    replies = [r.raw_reply for r in store.iter_records()]
+    store.journal_draws([_record(store, variant, bad, draw=0)])
+    store.put_draw(_record(store, variant, bad, draw=1))
+    replies = [r.verdict.raw_reply for r in store.iter_records()]
     assert replies == ['{"correct": "?"}', '{"correct": "?"}']
 
 
@@ -254,11 +256,11 @@ def test_a_live_writers_journal_is_left_alone_and_a_second_writer_is_refused(tmp
     verdict = Verdict.judged("correct")
     with RunStore(path) as writer:
         record = _record(writer, variant, verdict)
-        writer.journal_draws([(record, verdict)])
+        writer.journal_draws([record])
         with RunStore(path) as reader:  # e.g. a report rebuilt while the run goes on
             assert reader.lookup(record.cache_key) is None  # not committed yet, and not taken over
             with pytest.raises(StoreError, match="another judgeprobe process is writing"):
-                reader.journal_draws([(record, verdict)])
+                reader.journal_draws([record])
         assert pending.exists()  # the reader did not remove the writer's journal
     assert not pending.exists()
     with RunStore(path) as store:
@@ -270,8 +272,8 @@ def test_read_only_lookups_by_request_work_with_and_without_the_index(tmp_path: 
     variant = _perturbed()
     first, second = Verdict.judged("correct"), Verdict.judged("incorrect")
     with RunStore(path) as store:
-        store.put_draw(_record(store, variant, first, judge_hash="old"), first)
-        store.put_draw(_record(store, variant, second, judge_hash="new"), second)
+        store.put_draw(_record(store, variant, first, judge_hash="old"))
+        store.put_draw(_record(store, variant, second, judge_hash="new"))
         request_key = _record(store, variant, first).request_key
     for indexed in (True, False):
         if not indexed:  # a store whose run was killed never got the index

@@ -9,7 +9,8 @@ from judgeprobe.cases.loader import Library
 from judgeprobe.cases.models import Mode, PairwiseCase, ScoreCase
 from judgeprobe.probes.base import ProbeInfo, apply_step, grid_points, list_probes
 from judgeprobe.probes.families.common import broken
-from judgeprobe.probes.families.score_twin import NON_ANSWER, broken_score, parse_range
+from judgeprobe.probes.families.score_twin import NON_ANSWER, broken_score
+from judgeprobe.probes.labels import ScoreLabel
 from judgeprobe.probes.selector import select_probes
 from judgeprobe.probes.suite import generate_suite, unit_chosen
 from judgeprobe.probes.units import base_variants
@@ -53,7 +54,7 @@ def _points(name: str) -> list[Step]:
 
 
 def _disjoint_below(new: str, old: str) -> bool:
-    new_range, old_range = parse_range(new), parse_range(old)
+    new_range, old_range = ScoreLabel.parse(new), ScoreLabel.parse(old)
     assert new_range is not None and old_range is not None, (new, old)
     return new_range[1] < old_range[0]
 
@@ -68,6 +69,7 @@ def test_score_units_get_invariants_and_controls() -> None:
         "bandwagon.crowd",
         "identity.model_name",
         "distraction.detail",
+        "specificity.detail",
         "sentiment.tone",
         "master_key.opener",
     }
@@ -154,6 +156,7 @@ def test_better_siblings_exist_for_the_pairwise_text_probes() -> None:
         "bandwagon.crowd_better",
         "identity.model_name_better",
         "distraction.detail_better",
+        "specificity.detail_better",
         "sentiment.tone_better",
         "master_key.opener_better",
     }

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from judgeprobe.harness.run.runner import RunOptions
-from judgeprobe.harness.session import SuiteRun, plan_suite, run_suite
+from judgeprobe.harness.session import Selection, SuiteRun, plan_suite, run_suite
 
 EXAMPLE_CASES = Path(__file__).resolve().parents[3] / "examples" / "ci" / "cases"
 
@@ -24,7 +24,7 @@ def run_judge(tmp_path: Path) -> Callable[..., SuiteRun]:
     """Run the example cases against ``python:gate_judges:NAME`` (position probes unless told otherwise)."""
 
     def run(name: str, *, probes: str = "position", repeats: int = 1, out: Path | None = None) -> SuiteRun:
-        plan = plan_suite(case_dirs=[EXAMPLE_CASES], include_builtin_cases=False, probes=probes)
+        plan = plan_suite(Selection(case_dirs=(EXAMPLE_CASES,), builtin_cases=False, probes=probes))
         return run_suite(
             plan,
             judge=f"python:gate_judges:{name}",

@@ -151,3 +151,20 @@ def test_a_real_process_exits_1_on_a_failed_gate(tmp_path: Path, selection: list
     )
     assert bad.returncode == 2
     assert "--max-errors" in bad.stderr
+
+
+def test_a_recorded_folder_is_gated_on_its_latest_run_or_the_run_named(
+    tmp_path: Path, selection: list[str]
+) -> None:
+    assert gate("--judge", "python:gate_judges:first", *selection).exit_code == 1
+    assert gate("--judge", "python:gate_judges:fair", *selection).exit_code == 0
+    folder = tmp_path / "run"
+    latest = gate("--run-dir", folder, "--no-progress")
+    assert latest.exit_code == 0, latest.output  # the fair judge's run, not both judges' draws
+    from judgeprobe.harness.store import RunStore, store_path
+
+    with RunStore(store_path(folder)) as store:
+        first = next(run for run in store.runs() if "first" in run.judge)
+    named = gate("--run-dir", folder, "--run", first.key, "--no-progress")
+    assert named.exit_code == 1 and "FAILED: excess-flip-rate (position)" in named.output
+    assert gate("--run", first.key, *selection).exit_code == 2  # --run needs --run-dir

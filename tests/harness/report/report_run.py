@@ -12,8 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "stats"))
 import planted
 
 from judgeprobe.harness.judges.registry import load_judge
-from judgeprobe.harness.report.rebuild import RebuiltReports, rebuild_reports
 from judgeprobe.harness.run.runner import RunOptions, run
+from judgeprobe.harness.session.tail import RunResults, run_tail
 from judgeprobe.harness.store import RunStore, store_path
 from judgeprobe.probes.variant import Relation, Slot, Step, Variant
 
@@ -36,8 +36,9 @@ def suite(cases: int = 16) -> list[Variant]:
     return [*variants, hostile]
 
 
-def make_run(run_dir: Path, *, judge: str = "latex_rejecting", cases: int = 16) -> RebuiltReports:
-    """Run the planted judge into ``run_dir`` and write every report."""
+def make_run(run_dir: Path, *, judge: str = "latex_rejecting", cases: int = 16) -> RunResults:
+    """Run the planted judge into ``run_dir`` with the bare runner (no run recorded: the folder's implicit
+    run) and write every report."""
     with RunStore(store_path(run_dir)) as store:
         run(
             load_judge(f"python:{planted.__name__}:{judge}"),
@@ -46,4 +47,4 @@ def make_run(run_dir: Path, *, judge: str = "latex_rejecting", cases: int = 16) 
             options=RunOptions(repeats=2, concurrency=4),
             show_progress=False,
         )
-    return rebuild_reports(run_dir)
+    return run_tail(run_dir, write=True)

@@ -17,8 +17,8 @@ from rich.console import Console
 
 from judgeprobe.harness.core.records import COLUMNS
 from judgeprobe.harness.report import REPORT_FILES
-from judgeprobe.harness.report.rebuild import RebuiltReports
 from judgeprobe.harness.report.terminal import render_summary
+from judgeprobe.harness.session.tail import RunResults
 from judgeprobe.harness.stats import schema
 from judgeprobe.harness.stats.schema import Summary
 from judgeprobe.harness.store.frame import DERIVED_COLUMNS, load_run
@@ -29,18 +29,18 @@ DOCS = Path(__file__).resolve().parents[3] / "docs"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, RebuiltReports]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, RunResults]:
     run_dir = tmp_path_factory.mktemp("run")
     return run_dir, make_run(run_dir)
 
 
-def test_all_five_files_are_written(built: tuple[Path, RebuiltReports]) -> None:
+def test_all_five_files_are_written(built: tuple[Path, RunResults]) -> None:
     run_dir, result = built
     assert [p.name for p in result.paths] == list(REPORT_FILES)
     assert all((run_dir / name).stat().st_size > 0 for name in REPORT_FILES)
 
 
-def test_results_jsonl_has_every_draw(built: tuple[Path, RebuiltReports]) -> None:
+def test_results_jsonl_has_every_draw(built: tuple[Path, RunResults]) -> None:
     run_dir, result = built
     lines = (run_dir / "results.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == result.summary.run.draws.draws
@@ -50,7 +50,7 @@ def test_results_jsonl_has_every_draw(built: tuple[Path, RebuiltReports]) -> Non
     assert tuple(frame.columns) == (*COLUMNS, *DERIVED_COLUMNS) and len(frame) == len(lines)
 
 
-def test_summary_json_round_trips(built: tuple[Path, RebuiltReports]) -> None:
+def test_summary_json_round_trips(built: tuple[Path, RunResults]) -> None:
     run_dir, result = built
     data = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
     assert data["schema_version"] == schema.SCHEMA_VERSION
@@ -79,12 +79,17 @@ def test_dataframe_doc_names_every_column() -> None:
     assert all(f"| `{c}` |" in doc for c in (*COLUMNS, *DERIVED_COLUMNS))
 
 
-def test_junit_has_one_case_per_probe_family_and_control(built: tuple[Path, RebuiltReports]) -> None:
+def test_junit_has_one_case_per_judge_check_probe_family_and_control(built: tuple[Path, RunResults]) -> None:
     run_dir, result = built
     root = ET.parse(run_dir / "junit.xml").getroot()
     s = result.summary
+    assert s is not None and s.judge_verdict is not None and s.judge_verdict.verdict == "reliable"
     cases = root.findall("testcase")
-    assert len(cases) == len(s.families) + len(s.probes) + len(s.controls) == int(root.get("tests", "0"))
+    checks = [c for c in cases if c.get("classname") == "judgeprobe.judge"]
+    assert [c.get("name") for c in checks] == [check.name for check in s.judge_verdict.checks]
+    assert all(c.find("failure") is None for c in checks)  # a reliable judge fails none of its checks
+    expected = len(s.judge_verdict.checks) + len(s.families) + len(s.probes) + len(s.controls)
+    assert len(cases) == expected == int(root.get("tests", "0"))
     failed = [c for c in cases if c.find("failure") is not None]
     biased = [r for r in (*s.families, *s.probes) if r.verdict == "biased"]
     assert len(failed) == len(biased) == int(root.get("failures", "0")) > 0
@@ -92,7 +97,7 @@ def test_junit_has_one_case_per_probe_family_and_control(built: tuple[Path, Rebu
     assert "excess" in message and "q=" in message and "placebo" in message
 
 
-def test_markdown_report(built: tuple[Path, RebuiltReports]) -> None:
+def test_markdown_report(built: tuple[Path, RunResults]) -> None:
     run_dir, _ = built
     text = (run_dir / "report.md").read_text(encoding="utf-8")
     assert "## Families" in text and "| formatting | **biased** |" in text
@@ -100,7 +105,7 @@ def test_markdown_report(built: tuple[Path, RebuiltReports]) -> None:
     assert "-  1" in text and "+  $\\boxed{1}$" in text
 
 
-def test_html_is_self_contained_and_escaped(built: tuple[Path, RebuiltReports]) -> None:
+def test_html_is_self_contained_and_escaped(built: tuple[Path, RunResults]) -> None:
     run_dir, _ = built
     page = (run_dir / "report.html").read_text(encoding="utf-8")
     assert "<script" not in page.lower()
@@ -112,7 +117,7 @@ def test_html_is_self_contained_and_escaped(built: tuple[Path, RebuiltReports]) 
     assert page.count("<details") >= 1 and "Judge's raw reply" in page
 
 
-def test_terminal_summary(built: tuple[Path, RebuiltReports]) -> None:
+def test_terminal_summary(built: tuple[Path, RunResults]) -> None:
     _, result = built
     out = io.StringIO()
     render_summary(result.summary, Console(file=out, width=110, color_system=None), variants=result.variants)
@@ -135,7 +140,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_cli_report_rebuilds_from_the_store(built: tuple[Path, RebuiltReports]) -> None:
+def test_cli_report_rebuilds_from_the_store(built: tuple[Path, RunResults]) -> None:
     run_dir, _ = built
     for name in REPORT_FILES:
         (run_dir / name).unlink()

@@ -1,0 +1,97 @@
+"""The tail of every run: a run folder and a run's identity in, the run's frame, summary and reports out.
+
+``judgeprobe run`` (after the judge is called), ``report``, ``gate`` (live and on a recorded folder),
+``diff`` and the pytest plugin all end here, so they agree on which draws belong to a run: the run's judge
+configuration, the variants its selection produced, the draws within its repeats (see
+:mod:`judgeprobe.harness.store.runs`). A folder may hold several runs — other judges, other selections,
+more repeats — and their draws stay in the store as a cache, but never enter another run's figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from judgeprobe.harness.core.errors import StoreError
+from judgeprobe.harness.stats.schema import Settings, Summary
+from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS, build_summary
+from judgeprobe.harness.store import RunStore, store_path
+from judgeprobe.harness.store.frame import records_frame
+from judgeprobe.harness.store.runs import RunRecord
+from judgeprobe.probes.variant import Variant
+
+__all__ = ["FRAME_ORDER", "RunResults", "run_settings", "run_tail"]
+
+FRAME_ORDER = ("case_id", "unit_id", "variant_id", "draw", "judge_hash")
+"""Sort order of a run's frame, so the same store always gives the same frame (and the same reports)."""
+
+
+@dataclass(frozen=True)
+class RunResults:
+    """One run of a folder, read back: its record, draws, summary and the report files written."""
+
+    run_dir: Path
+    """The run folder."""
+    run: RunRecord
+    """The run's record (judge, selection, options, key)."""
+    frame: pd.DataFrame
+    """The run's draws, one row per draw (columns as in ``docs/dataframe.md``), in :data:`FRAME_ORDER`."""
+    variants: dict[str, Variant]
+    """The run's variants by id."""
+    summary: Summary | None
+    """The run's statistics (``None`` when it has no draws yet)."""
+    paths: tuple[Path, ...] = ()
+    """Report files written (empty unless asked to write)."""
+
+
+def run_settings(run: RunRecord) -> Settings:
+    """The analysis settings a run's reports were made with (the defaults when it recorded none)."""
+    if run.settings is None:
+        return DEFAULT_SETTINGS
+    return Settings.model_validate({**DEFAULT_SETTINGS.model_dump(), **run.settings})
+
+
+def run_tail(
+    run_dir: str | Path,
+    run: str | RunRecord | None = None,
+    *,
+    settings: Settings | None = None,
+    variants: Iterable[Variant] | None = None,
+    write: bool = False,
+) -> RunResults:
+    """Read one run of a folder and summarise it; with ``write``, write every registered report format.
+
+    Args:
+        run_dir: The run folder (holds ``store.sqlite``).
+        run: The run: its record, its key (a unique prefix will do), or ``None`` for the folder's latest run.
+        settings: Analysis settings (default: those the run recorded, else the defaults).
+        variants: The run's variants when the caller has them in memory (the plan of a run just made);
+            default: read from the store.
+        write: Write the reports into ``run_dir`` (only when the run has draws).
+
+    Raises:
+        StoreError: The folder holds no store, or not the run asked for.
+    """
+    folder = Path(run_dir)
+    if not store_path(folder).is_file():
+        raise StoreError(f"{folder} holds no run store; pass the output folder of a 'judgeprobe run'")
+    with RunStore(store_path(folder)) as store:
+        record = run if isinstance(run, RunRecord) else store.find_run(run)
+        frame = records_frame(store.run_records(record))
+        known = list(variants) if variants is not None else list(store.run_variants(record))
+    frame = frame.sort_values(list(FRAME_ORDER), kind="stable").reset_index(drop=True)
+    by_id = {v.id: v for v in known}
+    summary = None
+    if not frame.empty:
+        chosen = settings if settings is not None else run_settings(record)
+        summary = build_summary(frame, variants=known, settings=chosen)
+        summary = summary.model_copy(update={"run": summary.run.model_copy(update={"run_id": record.key})})
+    paths: tuple[Path, ...] = ()
+    if write and summary is not None:
+        from judgeprobe.harness.report.writer import write_reports
+
+        paths = tuple(write_reports(folder, summary=summary, frame=frame, variants=by_id))
+    return RunResults(run_dir=folder, run=record, frame=frame, variants=by_id, summary=summary, paths=paths)
