@@ -146,3 +146,13 @@ def test_isolation_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(isolation._pool, "pool", None)
     assert grader_pool() is None
     assert grade("x + 1", "Answer: 1 + x", kind="expression").decision is Decision.EQUIVALENT
+
+
+def test_every_shipped_answer_kind_can_be_sent_to_a_grading_worker() -> None:
+    """Grading reads every row of the kind table, so a single row that cannot be pickled (a closure in one of
+    its slots) sends all grading back into the calling process, unprotected."""
+    from judgeprobe.cases.answers.isolation import _cached_digest
+    from judgeprobe.cases.answers.kinds import known_kinds
+
+    unsendable = [str(kind) for kind in known_kinds() if _cached_digest(kind.spec) is None]
+    assert unsendable == []
