@@ -199,7 +199,7 @@ def _read_answer(stdout: str) -> dict[str, Any] | None:
     for candidate in candidates:
         try:
             data = json.loads(candidate)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past the decoder's depth
             continue
         if isinstance(data, dict):
             return data

@@ -219,7 +219,7 @@ class HttpJudge(LLMJudge):
             raise AttemptFailed.from_status(status, text, _retry_after(reply_headers))
         try:
             data = json.loads(content)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past the decoder's depth
             raise AttemptFailed(
                 ErrorKind.SERVER, f"HTTP {status} with a body that is not JSON: {text[:120]!r}", status=status
             ) from None

@@ -98,7 +98,7 @@ def _json_candidate(reply: str, key: str) -> tuple[int, dict[str, Any]] | None:
     if stripped.startswith("{"):
         try:
             data = json.loads(stripped)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # RecursionError: nested past the decoder's depth
             data = None
         if isinstance(data, dict):
             return 0, data
@@ -106,7 +106,7 @@ def _json_candidate(reply: str, key: str) -> tuple[int, dict[str, Any]] | None:
     for start, body in _fenced_objects(reply):
         try:
             data = json.loads(body)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # RecursionError: nested past the decoder's depth
             continue
         if isinstance(data, dict):
             found = (start, data)
@@ -117,7 +117,7 @@ def _json_candidate(reply: str, key: str) -> tuple[int, dict[str, Any]] | None:
             break
         try:
             data, _end = _DECODER.raw_decode(reply, start)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # RecursionError: nested past the decoder's depth
             continue
         if isinstance(data, dict) and key in data:
             return start, data
