@@ -5,6 +5,7 @@ generous time limit pins the inputs that used to take minutes."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -107,6 +108,13 @@ def test_inputs_that_took_minutes_finish_at_once() -> None:
         extract_final_answer("correct" + " " * 300_000)
         parse_reply(Mode.GRADE, "```\\n{" * 60_000, request)
         list(ANSWER_LINE.finditer("answer: x" + " " * 100_000 + "y"))
+        from judgeprobe.cases.answers.equivalence import equivalent
+        from judgeprobe.cases.answers.units import read_quantity, split_unit
+        equivalent("1" + " " * 1_900 + "x", "1", kind="number")  # a remark on figures: 27 s, cubic
+        read_quantity("1" + " " * 300_000 + "x")
+        read_quantity("a" + " " * 300_000 + "percentx")
+        read_quantity(" " * 300_000 + "$")
+        split_unit("1 a" * 100_000)
         print("done")
         """
     )
@@ -115,3 +123,49 @@ def test_inputs_that_took_minutes_finish_at_once() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "done"
+
+
+_FORMER_UNIT_PATTERNS = {
+    "_PERCENT_WORD": (r"\s*(?:percent|per cent|pct)$", re.IGNORECASE),
+    "_FIGURES_REMARK": (
+        r"\s*\(?\s*(?:to\s+|at\s+)?\d{1,2}\s*(?:s\.?\s*f\.?|sig\.?\s*figs?\.?|significant\s+(?:figures?|digits?)|"
+        r"d\.?\s*p\.?|decimal\s+places?)\s*\)?\s*$",
+        re.IGNORECASE,
+    ),
+    "_PERCENT_WORDS": (r"^([a-z][a-z\s-]*?)\s*(?:percent|per cent)$", re.IGNORECASE),
+    "_DOLLAR_FIRST": (r"^\s*([-+]?)\s*(?:US)?\$\s*(?=[\d.])(?!.*\$)", 0),
+}
+"""The unit patterns as they were before they were made linear (the first two were cubic and quadratic on a
+run of spaces: 1,000 spaces took 31 s)."""
+_UNIT_PIECES = (" ", "  ", "\n", "(", ")", "1", "12", "3", "to ", "at ", "s", ".", "f", "sig", "figs",
+                "significant", "figures", "d", "p", "decimal", "places", "percent", "per cent", "pct",
+                "twenty", "-", "$", "US", "+", "x")  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_UNIT_PIECES), max_size=12).map("".join))
+def test_the_linear_unit_patterns_match_as_the_former_ones(text: str) -> None:
+    from judgeprobe.cases.answers import units
+
+    for name, (former, flags) in _FORMER_UNIT_PATTERNS.items():
+        old, new = re.compile(former, flags), getattr(units, name)
+        assert new.sub("@", text) == old.sub("@", text), name
+        found, expected = new.match(text), old.match(text)
+        assert (found and found.groups()) == (expected and expected.groups()), name
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from((*_UNIT_PIECES, "m", "kg", "km/h", "°C", "m/s^2", "apples")), max_size=30))
+def test_unit_splits_are_the_same_when_only_the_end_is_tried(pieces: list[str]) -> None:
+    from judgeprobe.cases.answers import units
+
+    text = "".join(pieces)
+    stripped = units._PERCENT_WORD.sub("%", text.strip())
+    expected = []
+    for index in range(len(stripped) - 1, 0, -1):  # every split, as before
+        char, before = stripped[index], stripped[index - 1]
+        if (char.isalpha() or char in "°µμΩ€£¥\\") and not before.isalpha() and before != "\\":
+            number, unit = stripped[:index].strip(), stripped[index:].strip()
+            if number and units._UNIT.match(unit):
+                expected.append((number, unit))
+    assert units.split_unit(text) == expected
