@@ -76,7 +76,7 @@ def child(adversarial: int) -> None:
         )  # type: ignore[arg-type]
         wall = time.perf_counter() - started
         rows = list(store.iter_records())
-    verdicts = {f"{r.case_id}/{r.unit_id}": [r.status, r.outcome] for r in rows}
+    verdicts = {f"{r.case_id}/{r.unit_id}": [str(r.verdict.status), r.verdict.outcome] for r in rows}
     print(json.dumps({"wall_s": wall, "done": stats.done, "verdicts": verdicts}))
 
 
