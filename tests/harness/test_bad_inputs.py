@@ -68,6 +68,16 @@ def _broken_case_file(folder: Path) -> list[str]:
     return ["run", "--cases", "mine", "--no-builtin-cases", "--probes", "none", "--no-progress"]
 
 
+def _settings(content: bytes, *args: str) -> Setup:
+    """A ``judgeprobe.toml`` in the (current) folder with ``content``, then the command ``args``."""
+
+    def setup(folder: Path) -> list[str]:
+        (folder / "judgeprobe.toml").write_bytes(content)
+        return list(args)
+
+    return setup
+
+
 def _case_file_not_folder(folder: Path) -> list[str]:
     (folder / "one.yaml").write_text("cases: []\n")
     return ["run", "--cases", "one.yaml", "--dry-run"]
@@ -162,6 +172,17 @@ BAD: dict[str, Setup] = {
     "run-threshold-zero": _args("run", "--threshold", "0", "--dry-run"),
     "run-threshold-over-one": _args("run", "--threshold", "1.5", "--dry-run"),
     "run-top-negative": _args("run", "--top", "-1", "--dry-run"),
+    "run-max-failures-negative": _args("run", "--max-failures-in-a-row", "-1", "--dry-run"),
+    "run-min-accuracy-nan": _args("run", "--min-accuracy", "nan", "--dry-run"),
+    "run-max-errors-over-one": _args("run", "--max-errors", "2", "--dry-run"),
+    "run-max-control-miss-inf": _args("run", "--max-control-miss", "inf", "--dry-run"),
+    "run-max-unscored-negative": _args("run", "--max-unscored", "-1", "--dry-run"),
+    "run-fail-on-unknown": _args("run", "--fail-on", "sometimes", "--dry-run"),
+    # numbers and text in a settings file (run reads it since main's settings for run)
+    "settings-timeout-nan": _settings(b"[run]\ntimeout = nan\n", "run", "--dry-run"),
+    "settings-repeats-word": _settings(b'[run]\nrepeats = "x"\n', "run", "--dry-run"),
+    "settings-min-accuracy-inf": _settings(b"[gate]\nmin_accuracy = inf\n", "run", "--dry-run"),
+    "settings-not-utf8": _settings(b'[run]\njudge = "\xff"\n', "run", "--dry-run"),
     # numbers: search, report, gate, diff, batch
     "search-budget": _args("search", "--case", "hle-tc0-notation", "--budget", "1"),
     "search-max-steps": _args("search", "--case", "hle-tc0-notation", "--max-steps", "7"),
