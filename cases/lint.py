@@ -330,7 +330,7 @@ def lint_library(library: Library, *, require_coverage: bool = False) -> list[Li
     issues = [issue for case in library for issue in lint_case(case, library)]
     issues += _duplicate_cases(library)
     if require_coverage:
-        folders = {str(path.parent.resolve()) for path, _ in library.files.values()}
+        folders = {str(path.parent.absolute()) for path, _ in library.files.values()}
         where = Path(os.path.commonpath(sorted(folders))) if folders else None
         issues += [LintIssue(where, None, None, "library", message) for message in _coverage(library)]
     return issues

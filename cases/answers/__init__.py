@@ -6,7 +6,9 @@ The one place that knows what an answer *is*. Each answer kind is one row of the
 rewrite an answer into another form (each rewrite verified by :func:`check_rewrite`); the built-in reference
 judges use :func:`grade` to grade one, under a grading :class:`Policy`. Nothing
 here evaluates untrusted text: math goes through a whitelisting tokenizer and a recursive-descent parser
-that builds sympy objects, within :class:`Limits` and a time budget.
+that builds sympy objects, within :class:`Limits` and a time budget. :func:`grade` and :func:`equivalent`,
+the entry points that run sympy on untrusted text, run in worker processes that are killed and replaced
+when a computation overruns (:mod:`judgeprobe.cases.answers.isolation`).
 """
 
 from judgeprobe.cases.answers.compare import (
@@ -14,9 +16,10 @@ from judgeprobe.cases.answers.compare import (
     DEFAULT_EXPRESSION_TOLERANCE,
     DEFAULT_RELATIVE_TOLERANCE,
 )
-from judgeprobe.cases.answers.equivalence import equivalent, is_hedged
+from judgeprobe.cases.answers.equivalence import is_hedged
 from judgeprobe.cases.answers.forms import alternate_forms, render_ascii, render_latex, render_unicode
-from judgeprobe.cases.answers.grading import NO_ANSWER, Grading, grade
+from judgeprobe.cases.answers.grading import NO_ANSWER, Grading
+from judgeprobe.cases.answers.isolated import equivalent, grade
 from judgeprobe.cases.answers.judgement import Decision, Judgement
 from judgeprobe.cases.answers.kinds import (
     AnswerKind,

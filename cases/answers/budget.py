@@ -11,13 +11,14 @@ never wait for each other. A worker whose task overran leaves the pool when it f
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-__all__ = ["MAX_STRAGGLERS", "POOL_SIZE", "BudgetExceeded", "Deadline", "run_with_budget"]
+__all__ = ["MAX_STRAGGLERS", "POOL_SIZE", "BudgetExceeded", "Deadline", "run_with_budget", "stragglers"]
 
 T = TypeVar("T")
 
@@ -75,6 +76,19 @@ _tasks: queue.SimpleQueue[_Task[object]] = queue.SimpleQueue()
 _state = {"workers": 0, "idle": 0, "stragglers": 0}
 
 
+def _forget_threads_after_fork() -> None:
+    """In a forked child no thread of the parent runs: start the bookkeeping afresh (a grading worker
+    forked from a warmed-up fork server would otherwise hand work to pooled threads that do not exist)."""
+    global _lock, _tasks
+    _lock = threading.Lock()
+    _tasks = queue.SimpleQueue()
+    _state.update(workers=0, idle=0, stragglers=0)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_threads_after_fork)
+
+
 def _pool_worker() -> None:
     while True:
         task = _tasks.get()
@@ -104,6 +118,12 @@ def _start(task: _Task[object]) -> None:
         _tasks.put(task)
     else:
         threading.Thread(target=_one_off, args=(task,), name="judgeprobe-budget-extra", daemon=True).start()
+
+
+def stragglers() -> int:
+    """Timed-out tasks still running in this process (a grading worker with any is replaced)."""
+    with _lock:
+        return _state["stragglers"]
 
 
 def run_with_budget(work: Callable[[], T], *, seconds: float) -> T:

@@ -27,10 +27,10 @@ _PREFIX = re.compile(
 )
 _WRAPPERS = ("boxed", "fbox", "text", "textrm", "textbf", "textit", "textsf", "mathrm", "mathbf", "mathit",
              "mathsf", "operatorname", "mbox", "hbox", "displaystyle", "ensuremath")  # fmt: skip
-_BLACKBOARD_CMD = re.compile(r"\\(?:mathbb|Bbb|mathbf|bb)\s*\{?\s*([A-Za-z])\s*\}?")
+_BLACKBOARD_CMD = re.compile(r"\\(?:mathbb|Bbb|mathbf|bb)\s*+\{?\s*+([A-Za-z])\s*+\}?")
 _SPACING = re.compile(r"\\[,;:!> ]|\\quad|\\qquad|\\left(?![a-z])|\\right(?![a-z])|\\displaystyle|~")
 _APPROX = re.compile(r"^(?:approximately|approx\.?|about|around|roughly|~|\\approx|≈)\s*", re.IGNORECASE)
-_PERCENT = re.compile(r"\s*(?:percent|per cent|pct)\b", re.IGNORECASE)
+_PERCENT = re.compile(r"(?<!\s)\s*(?:percent|per cent|pct)\b", re.IGNORECASE)
 _ASSIGN = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?(?:\([A-Za-z,\s]*\))?\s*=\s*(?=\S)")
 _BOLD = re.compile(r"(?<![\w)\]}])(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?![\w(\[{])")
 _TRAILING_PLAIN = ".,;:!?。"
@@ -173,18 +173,34 @@ def normalize(text: str, *, kind: AnswerKind | str | None = None) -> str:
 
 
 _ANSWER_LINE = re.compile(
-    r"(?:^|\n)[ \t>*#_-]*(?:\*\*)?(?:final\s+answer|answer)(?:\*\*)?\s*(?:is\s*)?[:：]"
-    r"(?:\*\*)?[ \t]*([^\n]*)",
+    r"(?:^|\n)[ \t>*#_-]*+(?:\*\*)?(?:final\s++answer|answer)(?:\*\*)?\s*+(?:is\s*+)?[:：]"
+    r"(?:\*\*)?[ \t]*+([^\n]*)",
     re.IGNORECASE,
 )
+"""An ``Answer:`` line. The possessive runs (``*+``) never give back what they took: none of them can take
+what follows it, so they match what greedy runs would, without retrying every split of a long run."""
+_LAST_ANSWER_LINE = re.compile(
+    r"(?s:.*)\n[ \t>*#_-]*+(?=[fa])(?:\*\*)?(?:final\s++answer|answer)(?:\*\*)?\s*+(?:is\s*+)?[:：]"
+    r"(?:\*\*)?[ \t]*+([^\n]*)",
+    re.IGNORECASE,
+)
+"""The match of :data:`_ANSWER_LINE` that starts on the last line where one starts (after a newline): the
+leading ``.*`` takes the whole text and gives it back from the end, in one pass of the regex engine."""
+_CANDIDATE_LINES = 64
+"""Lines tried one by one from the end before :data:`_LAST_ANSWER_LINE` takes over."""
 _JUDGE_FIELD = re.compile(
-    r"^(?:\W*(?:correct|confidence|reasoning|explanation|verdict|grade|score|rating|judge?ment)\W*\s*[:=]"
+    r"^(?:\W*+(?:correct|confidence|reasoning|explanation|verdict|grade|score|rating|judge?ment)[^\w:=]*[:=]"
     r"|\[[A-Za-z_ ]+\]\s*:|\{\s*\"[^\"]+\"\s*:.*\}$"
     r"|ignore (?:all |the )?(?:previous |above |prior )?instructions)",
     re.IGNORECASE,
 )
 """Lines that imitate a judge's own output fields or instructions; never taken as the final answer."""
-_ANSWER_IS = re.compile(r"(?:final|correct)?\s*answer\s+is\s*:?\s*([^\n]+)", re.IGNORECASE)
+_ANSWER_WORD = re.compile("answer|final", re.IGNORECASE)
+_SPACE = re.compile(r"\s*")
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+"""What :meth:`str.splitlines` splits on."""
+_ANSWER_IS = re.compile(r"answer\s+is", re.IGNORECASE)
+"""The head of ``the answer is …``; what follows is read by :func:`_said_answers` without backtracking."""
 
 
 _BOXED_WINDOW = 4000
@@ -211,6 +227,103 @@ def _last_boxed(text: str) -> str | None:
     return None
 
 
+def _last_answer_line(text: str) -> re.Match[str] | None:
+    """The last match of :data:`_ANSWER_LINE` in ``text`` (what ``finditer`` would give last), found by trying
+    the lines that hold an ``answer`` or a ``final`` (where a match can start) from the end, each line once:
+    linear in the length of the text."""
+    lowered = text.lower() if text.isascii() else None  # ASCII: same length, and found by a plain search
+    starts = [] if lowered is not None else [found.start() for found in _ANSWER_WORD.finditer(text)]
+    end = len(text)
+    words = {"answer": end, "final": end}  # where each word was last found (searches only move left)
+    tries = 0
+    while True:
+        if lowered is not None:
+            for word, found in words.items():
+                if found >= end:
+                    words[word] = lowered.rfind(word, 0, end)
+            index = max(words.values())
+        else:
+            while starts and starts[-1] >= end:
+                starts.pop()
+            index = starts.pop() if starts else -1
+        if index == -1:
+            return None
+        tries += 1
+        if tries > _CANDIDATE_LINES:  # many lines with the words: one pass of the engine from the end instead
+            return _LAST_ANSWER_LINE.match(text) or _ANSWER_LINE.match(text)
+        line_start = text.rfind("\n", 0, index) + 1
+        match = _ANSWER_LINE.match(text, line_start - 1 if line_start else 0)
+        if match is not None:
+            return match
+        end = line_start  # the other occurrences on this line start the same try
+
+
+def _first_line_from(text: str, start: int) -> str:
+    """The first non-blank line at or after ``start``, stripped (``""`` when there is none)."""
+    first = _SPACE.match(text, start)
+    begin = first.end() if first is not None else start
+    if begin >= len(text):
+        return ""
+    end = _LINE_BREAK.search(text, begin)
+    return text[begin : end.start() if end is not None else len(text)].strip()
+
+
+def _line_from(text: str, start: int) -> str:
+    end = text.find("\n", start)
+    return text[start:] if end == -1 else text[start:end]
+
+
+def _last_not_newline(text: str, start: int, end: int) -> int:
+    """The last index in ``[start, end)`` whose character is not a newline, else -1."""
+    kept = len(text[start:end].rstrip("\n"))
+    return start + kept - 1 if kept else -1
+
+
+def _skip_space(text: str, index: int) -> int:
+    found = _SPACE.match(text, index)
+    return found.end() if found is not None else index
+
+
+def _said_after(text: str, start: int) -> tuple[str, int] | None:
+    """What the pattern ``\\s*:?\\s*([^\\n]+)`` captures at ``start``, and where its match ends (``None``:
+    no match). Computed in one pass where the regex would backtrack through every split of a long run of
+    whitespace: the captured text is the rest of the first non-blank line after an optional colon; when
+    only blank space follows, what the regex falls back to (a lone colon, or blank space: ``""``)."""
+    first = _skip_space(text, start)
+    if first < len(text) and text[first] != ":":
+        line = _line_from(text, first)
+        return line, first + len(line)
+    if first < len(text):  # a colon
+        second = _skip_space(text, first + 1)
+        if second < len(text):
+            line = _line_from(text, second)
+            return line, second + len(line)
+        blank = _last_not_newline(text, first + 1, second)
+        at = blank if blank != -1 else first
+        line = _line_from(text, at)
+        return line, at + len(line)
+    blank = _last_not_newline(text, start, first)
+    if blank == -1:
+        return None
+    line = _line_from(text, blank)
+    return line, blank + len(line)
+
+
+def _said_answers(text: str) -> list[str]:
+    """Every ``answer is …`` in ``text``, in order, as the former pattern
+    ``(?:final|correct)?\\s*answer\\s+is\\s*:?\\s*([^\\n]+)`` found them with ``finditer``, in linear time."""
+    found: list[str] = []
+    position = 0
+    while (head := _ANSWER_IS.search(text, position)) is not None:
+        said = _said_after(text, head.end())
+        if said is None:
+            position = head.start() + 1
+            continue
+        found.append(said[0])
+        position = max(said[1], head.end())
+    return found
+
+
 def extract_final_answer(response: str) -> str:
     """Best guess of the final answer inside a longer response.
 
@@ -222,21 +335,22 @@ def extract_final_answer(response: str) -> str:
     text = str(response)
     if not text.strip():
         return ""
-    matches = list(_ANSWER_LINE.finditer(text))
-    if matches:
-        last = matches[-1]
+    last = _last_answer_line(text)
+    if last is not None:
         found = last.group(1).strip()
         if not found:
-            rest = [line.strip() for line in text[last.end() :].splitlines() if line.strip()]
-            found = rest[0] if rest else ""
+            found = _first_line_from(text, last.end())
         if found:
             return found
     boxed = _last_boxed(text)
     if boxed is not None:
         return boxed.strip()
-    said = list(_ANSWER_IS.finditer(text))
+    said = _said_answers(text)
     if said:
-        return said[-1].group(1).strip()
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    answers = [line for line in lines if not _JUDGE_FIELD.match(line)]
-    return (answers or lines)[-1] if lines else ""
+        return said[-1].strip()
+    fallback = ""
+    for line in filter(None, map(str.strip, reversed(text.rstrip().splitlines()))):
+        if not _JUDGE_FIELD.match(line):
+            return line
+        fallback = fallback or line
+    return fallback

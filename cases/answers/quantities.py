@@ -76,9 +76,9 @@ _WORDS = (
     (re.compile(r"(?i)\bdegrees?\b"), "°"),
     (re.compile(r"(?i)\bsquare\s+([A-Za-z]+)"), r"\1^2"),
     (re.compile(r"(?i)\bcubic\s+([A-Za-z]+)"), r"\1^3"),
-    (re.compile(r"(?i)\s+squared\b"), "^2"),
-    (re.compile(r"(?i)\s+cubed\b"), "^3"),
-    (re.compile(r"(?i)\s+per\s+"), "/"),
+    (re.compile(r"(?i)(?<!\s)\s+squared\b"), "^2"),
+    (re.compile(r"(?i)(?<!\s)\s+cubed\b"), "^3"),
+    (re.compile(r"(?i)(?<!\s)\s+per\s+"), "/"),
     (re.compile(r"\*\*"), "^"),
 )
 

@@ -29,7 +29,7 @@ import datetime as dt
 import re
 from collections import Counter
 from fractions import Fraction
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from judgeprobe.cases.answers.equivalence import equivalent
 from judgeprobe.cases.answers.judgement import Decision
@@ -159,15 +159,17 @@ def faithful_math(a: str, b: str, choices: Choices | None = None, *, kind: str =
 
 def faithful_reader(kind: str) -> MeaningCheck:
     """The reader of a math kind: both answers pass the token guard of :func:`faithful_math`, and the kind's
-    comparer, whose parser then reads them faithfully, calls them equivalent."""
+    comparer, whose parser then reads them faithfully, calls them equivalent.
 
-    def same(a: str, b: str, choices: Choices | None = None) -> bool:
-        if not faithful_math(a, b, kind=kind):
-            return False
-        return equivalent(a, b, kind=kind, choices=choices).decision is Decision.EQUIVALENT
+    A partial of a module-level function, not a closure, so the kind's row can be sent to a grading worker
+    (:mod:`judgeprobe.cases.answers.isolation`)."""
+    return partial(_faithful_same, kind=kind)
 
-    same.__name__ = f"same_{kind}"
-    return same
+
+def _faithful_same(a: str, b: str, choices: Choices | None = None, *, kind: str) -> bool:
+    if not faithful_math(a, b, kind=kind):
+        return False
+    return equivalent(a, b, kind=kind, choices=choices).decision is Decision.EQUIVALENT
 
 
 def arrange_set(skeleton: str) -> str:

@@ -276,13 +276,13 @@ def parse_answer(text: str, *, kind: AnswerKind | str | None, limits: Limits = D
         text = _strip_remark(text)
         text = words_to_number(text) or text
     if resolved is AnswerKind.SET and _SAME_VARIABLE_OR.fullmatch(text):
-        text = re.sub(r"\s+or\s+", ", ", text)  # "x = 2 or x = -1" lists the solutions
+        text = re.sub(r"(?<!\s)\s+or\s+", ", ", text)  # "x = 2 or x = -1" lists the solutions
     if resolved in (AnswerKind.SET, AnswerKind.TUPLE):
-        text = re.sub(r"\s+and\s+", ", ", text)  # "2, 3, 5 and 7"
+        text = re.sub(r"(?<!\s)\s+and\s+", ", ", text)  # "2, 3, 5 and 7"
     if resolved is AnswerKind.TUPLE and (dims := _DIMENSIONS.fullmatch(text.strip())):
         text = f"({dims[1]}, {dims[2]})"  # "2 × 4" (matrix dimensions)
     elif resolved is AnswerKind.INTERVAL:
-        text = re.sub(r"\s+or\s+", " \\\\cup ", text)  # "x < -2 or x > 2" is a union
+        text = re.sub(r"(?<!\s)\s+or\s+", " \\\\cup ", text)  # "x < -2 or x > 2" is a union
     normalised = normalize(text, kind=norm_kind)
     if resolved in (AnswerKind.SET, AnswerKind.INTERVAL, AnswerKind.TUPLE):
         normalised = _MEMBER.sub("", normalised)
@@ -305,7 +305,7 @@ def parse_answer(text: str, *, kind: AnswerKind | str | None, limits: Limits = D
 
 
 _SAME_VARIABLE_OR = re.compile(r"\s*([A-Za-z])\s*=[^=]+?(?:\s+or\s+\1\s*=[^=]+?)+")
-_DIMENSIONS = re.compile(r"(\d+)\s*(?:×|x|\\times|by)\s*(\d+)")
+_DIMENSIONS = re.compile(r"(\d++)\s*+(?:×|x|\\times|by)\s*+(\d++)")
 _MEMBER = re.compile(r"^[A-Za-z]\s*\\in\s*")
 _SET_BUILDER = re.compile(r"\\?\{\s*[A-Za-z](?:\\in\s*R)?\s*[:|]\s*(.+?)\\?\}")
 _REPEATING = re.compile(r"^([-+]?)(\d*)\.(\d*)\\overline\{(\d+)\}$")

@@ -24,18 +24,18 @@ from judgeprobe.cases.answers.safe_math import Parsed, parse_answer
 __all__ = ["Quantity", "canonical_unit", "number_and_unit", "read_quantity", "split_unit"]
 
 _UNIT = re.compile(r"^[A-Za-zµμ°Ωℓ€£¥\\][A-Za-zµμ°Ωℓ€£¥0-9/^·*.\s(){}\\,-]{0,40}$")
-_PERCENT_WORD = re.compile(r"\s*(?:percent|per cent|pct)$", re.IGNORECASE)
+_PERCENT_WORD = re.compile(r"(?<!\s)\s*+(?:percent|per cent|pct)$", re.IGNORECASE)
 _CURRENCY_FIRST = re.compile(r"^([-+]?)(€|£|¥|US\$|USD|EUR|GBP)\s*(?=[\d.])")
 _APPROX_VALUE = re.compile(r"^(?:[^=≈]{1,40}?)\s*(?:≈|\\approx|=)\s*(?=[-+−\d.$€£¥])")
 """``π ≈ 3.14``, ``g = 9.8 m/s^2``: a name and then the value; the value is the answer."""
 _FIGURES_REMARK = re.compile(
-    r"\s*\(?\s*(?:to\s+|at\s+)?\d{1,2}\s*(?:s\.?\s*f\.?|sig\.?\s*figs?\.?|significant\s+(?:figures?|digits?)|"
-    r"d\.?\s*p\.?|decimal\s+places?)\s*\)?\s*$",
+    r"(?<!\s)\s*+(?:\(\s*+)?(?:(?:to|at)\s++)?\d{1,2}\s*+(?:s\.?\s*+f\.?|sig\.?\s*+figs?\.?|"
+    r"significant\s++(?:figures?|digits?)|d\.?\s*+p\.?|decimal\s++places?)\s*+\)?\s*+$",
     re.IGNORECASE,
 )
 """``3.14 (3 s.f.)``: a remark on the figures, not part of the number."""
-_PERCENT_WORDS = re.compile(r"^([a-z][a-z\s-]*?)\s*(?:percent|per cent)$", re.IGNORECASE)
-_DOLLAR_FIRST = re.compile(r"^\s*([-+]?)\s*(?:US)?\$\s*(?=[\d.])(?!.*\$)")
+_PERCENT_WORDS = re.compile(r"^([a-z][a-z\s-]*?)(?<!\s)\s*+(?:percent|per cent)$", re.IGNORECASE)
+_DOLLAR_FIRST = re.compile(r"^\s*+([-+]?)\s*+(?:US)?\$\s*+(?=[\d.])(?!.*\$)")
 """``$12.50``: a dollar sign before a number and no other ``$`` (normalisation would drop it as a math
 delimiter)."""
 
@@ -66,7 +66,8 @@ def split_unit(text: str) -> list[tuple[str, str]]:
     """
     text = _PERCENT_WORD.sub("%", text.strip())
     candidates: list[tuple[str, str]] = []
-    for index in range(len(text) - 1, 0, -1):
+    # A unit has at most 41 characters (_UNIT), so only the splits near the end can give one.
+    for index in range(len(text) - 1, max(0, len(text) - 42), -1):
         char, before = text[index], text[index - 1]
         if (char.isalpha() or char in "°µμΩ€£¥\\") and not before.isalpha() and before != "\\":
             number, unit = text[:index].strip(), text[index:].strip()

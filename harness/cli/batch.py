@@ -45,8 +45,10 @@ def export_cmd(judge_spec: str, run_dir: Path, repeats: int | None, file: Path) 
             k = repeats or int(store.get_meta("repeats") or 1)
             with file.open("w", encoding="utf-8") as out:
                 result = asyncio.run(export_requests(judge, store, out, repeats=k))
-            config_data = getattr(judge, "config", config).model_dump(mode="json")
+            config_data, hidden = getattr(judge, "config", config).without_secrets()  # never stored
             exported = {"name": judge.name, "config_hash": judge.config_hash, "config": config_data}
+            if hidden:
+                exported["secrets_hidden"] = True
             store.set_meta("batch", exported)
             store.set_meta("repeats", k)
     except HarnessError as exc:
@@ -78,6 +80,11 @@ def import_cmd(run_dir: Path, results: Path, judge_spec: str | None) -> None:
             exported = store.get_meta("batch") or {}
             if judge_spec is not None:
                 judge = load_judge(judge_spec)
+            elif exported.get("secrets_hidden"):
+                raise click.UsageError(
+                    "the exported judge has secret settings (header values or secret params), which are not "
+                    "stored; pass the same judge with --judge SPEC"
+                )
             elif exported.get("config"):
                 judge = load_judge(JudgeConfig(**exported["config"]))
             else:

@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from judgeprobe.harness.cli.logs import verbose_option
-from judgeprobe.harness.cli.options import SelectionFlags, selection_options
+from judgeprobe.harness.cli.options import FiniteFloatRange, SelectionFlags, selection_options
 
 __all__ = ["diff"]
 
@@ -71,7 +71,7 @@ class DiffUsageError(click.ClickException):
 )
 @click.option(
     "--alpha",
-    type=click.FloatRange(min=0, max=1, min_open=True),
+    type=FiniteFloatRange(min=0, max=1, min_open=True),
     default=0.05,
     show_default=True,
     help="Significance level of --fail-if-worse.",

@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from judgeprobe.harness.cli.logs import verbose_option
-from judgeprobe.harness.cli.options import SelectionFlags, selection_options
+from judgeprobe.harness.cli.options import FiniteFloatRange, SelectionFlags, selection_options
 
 __all__ = ["gate"]
 
@@ -44,7 +44,7 @@ def _family_limits(values: tuple[str, ...]) -> dict[str, float] | None:
     return limits or None
 
 
-_SHARE = click.FloatRange(min=0, max=1)
+_SHARE = FiniteFloatRange(min=0, max=1)
 
 
 @click.command("gate")
@@ -264,6 +264,8 @@ def _gate_live(
 ) -> tuple[Any, Path]:
     from judgeprobe.cases.loader import load_library
     from judgeprobe.harness.gate.check import gate_run
+    from judgeprobe.harness.judges.registry import load_judge
+    from judgeprobe.harness.judges.replay import ReplayJudge
     from judgeprobe.harness.run.line_progress import progress_sink
     from judgeprobe.harness.run.runner import RunOptions
     from judgeprobe.harness.session import plan_suite, run_suite
@@ -273,9 +275,10 @@ def _gate_live(
     plan = plan_suite(selection, library=library)
     if not plan.cases:
         raise click.UsageError("no case matches the selection; see 'judgeprobe cases list'")
+    judge = load_judge(run.judge or "builtin:reference")
     suite = run_suite(
         plan,
-        judge=run.judge or "builtin:reference",
+        judge=judge,
         out=run.out,
         options=RunOptions(
             repeats=run.repeats,
@@ -291,11 +294,11 @@ def _gate_live(
     )
     suite.raise_if_stopped()
     stats = suite.stats
-    calls = (
-        f"{stats.new_calls} answered from the recording, no model called"
-        if suite.judge_name.startswith("replay:")
-        else f"{stats.new_calls} judge calls"
-    )
+    if isinstance(judge, ReplayJudge):  # counted by the judge: a request without a recording is no answer
+        missing = f", {judge.unrecorded} not recorded" if judge.unrecorded else ""
+        calls = f"{judge.answered} answered from the recording{missing}, no model called"
+    else:
+        calls = f"{stats.new_calls} judge calls"
     console.print(
         f"{stats.done} draws of {len(plan.variants)} variants ({calls}, {stats.cache_hits} from the store); "
         f"reports in {_shown(suite.run_dir)}/"

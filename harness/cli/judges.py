@@ -54,10 +54,10 @@ def show(spec: str) -> None:
     for line in _template_lines(judge):
         console.print(line, highlight=False, markup=False)
     config = getattr(judge, "config", None)
-    if config is not None:
-        data = config.model_dump(mode="json", exclude={"template_text"})
-        for key, value in data.items():
-            if value not in (None, {}, ""):
+    shown = getattr(config, "shown", None)
+    if callable(shown):  # header values, secret params and URL query values are printed as "…"
+        for key, value in shown().items():
+            if value not in (None, {}, "", []):
                 console.print(f"  {key} = {value!r}", highlight=False, markup=False)
 
 

@@ -100,5 +100,17 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point."""
-    cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="judgeprobe")
+    """Console-script entry point.
+
+    A file that cannot be read or written (no permission, a folder where a file is expected, not UTF-8)
+    ends in one ``Error:`` line and exit status 2, like every other bad input, wherever it is met.
+    """
+    try:
+        cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="judgeprobe")
+    except OSError as exc:
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        click.echo(f"Error: cannot use{where}: {exc.strerror or exc}", err=True)
+        sys.exit(2)
+    except UnicodeDecodeError as exc:
+        click.echo(f"Error: a file is not UTF-8 text ({exc.reason} at byte {exc.start})", err=True)
+        sys.exit(2)

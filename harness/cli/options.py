@@ -9,6 +9,7 @@ settings file, the :class:`SelectionFlags` given on the command line, which
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +19,19 @@ import click
 
 from judgeprobe.harness.run.selection import Selection
 
-__all__ = ["SelectionFlags", "selection_options"]
+__all__ = ["FiniteFloatRange", "SelectionFlags", "selection_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class FiniteFloatRange(click.FloatRange):
+    """A float range that also refuses ``nan`` and ``inf`` (which every comparison with a bound lets pass)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return float(number)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from judgeprobe.harness.cli.options import FiniteFloatRange
 from judgeprobe.harness.core.errors import HarnessError
 
 __all__ = ["report"]
@@ -28,14 +29,14 @@ __all__ = ["report"]
 )
 @click.option(
     "--threshold",
-    type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+    type=FiniteFloatRange(0.0, 1.0, min_open=True, max_open=True),
     default=None,
     help="Smallest excess flip rate over placebo worth calling a bias (0.05 = 5 points) [default: the "
     "run's, else 0.05].",
 )
 @click.option(
     "--alpha",
-    type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+    type=FiniteFloatRange(0.0, 1.0, min_open=True, max_open=True),
     default=None,
     help="False-discovery level for Benjamini–Hochberg q-values [default: the run's, else 0.05].",
 )

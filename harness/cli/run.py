@@ -28,12 +28,12 @@ import click
 from judgeprobe.harness.cli.logs import verbose_option
 from judgeprobe.harness.cli.main import UsageProblem
 from judgeprobe.harness.cli.main import console as make_console
-from judgeprobe.harness.cli.options import SelectionFlags, selection_options
+from judgeprobe.harness.cli.options import FiniteFloatRange, SelectionFlags, selection_options
 from judgeprobe.harness.core.errors import HarnessError
 
 __all__ = ["run"]
 
-_SHARE = click.FloatRange(min=0, max=1)
+_SHARE = FiniteFloatRange(min=0, max=1)
 
 
 @click.command("run")
@@ -59,10 +59,10 @@ _SHARE = click.FloatRange(min=0, max=1)
 )
 @click.option("--concurrency", default=None, type=click.IntRange(min=1), help="Judge calls in flight [8].")
 @click.option(
-    "--rpm", default=None, type=click.FloatRange(min=0, min_open=True), help="Requests-per-minute limit."
+    "--rpm", default=None, type=FiniteFloatRange(min=0, min_open=True), help="Requests-per-minute limit."
 )
 @click.option(
-    "--timeout", "timeout_s", default=None, type=click.FloatRange(min=0, min_open=True),
+    "--timeout", "timeout_s", default=None, type=FiniteFloatRange(min=0, min_open=True),
     help="Seconds per attempt [60].",
 )  # fmt: skip
 @click.option("--max-retries", default=None, type=click.IntRange(min=0), help="Retries per draw [4].")
@@ -77,7 +77,7 @@ _SHARE = click.FloatRange(min=0, max=1)
 @click.option(
     "--threshold",
     default=None,
-    type=click.FloatRange(min=0, max=1, min_open=True),
+    type=FiniteFloatRange(min=0, max=1, min_open=True),
     help="Practical threshold: an excess flip rate at or above it counts as bias [0.05].",
 )
 @click.option(

@@ -19,6 +19,7 @@ __all__ = [
     "Status",
     "TokenUsage",
     "Verdict",
+    "is_empty_reply",
     "is_retryable",
 ]
 
@@ -213,3 +214,11 @@ RETRYABLE: frozenset[ErrorKind] = frozenset(
 def is_retryable(verdict: Verdict) -> bool:
     """Whether ``verdict`` is an error that another attempt may fix."""
     return verdict.status is Status.ERROR and verdict.error_kind in RETRYABLE
+
+
+def is_empty_reply(verdict: Verdict) -> bool:
+    """Whether the judge answered with nothing (an empty or blank reply, unscored): often a passing fault of
+    the server, so worth another attempt or two."""
+    return (
+        verdict.status is Status.UNSCORED and verdict.raw_reply is not None and not verdict.raw_reply.strip()
+    )

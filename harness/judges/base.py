@@ -30,6 +30,8 @@ class Judge(ABC):
     """Content hash of the configuration (see class docstring)."""
     max_concurrency: int | None = None
     """Upper bound on concurrent calls this backend tolerates (``None``: the runner decides)."""
+    source_config: object | None = None
+    """The configuration the judge was loaded from (set by ``load_judge``), for its secrets."""
 
     @abstractmethod
     async def judge(self, request: JudgeRequest) -> Verdict:
@@ -45,6 +47,14 @@ class Judge(ABC):
             judgeprobe.harness.core.errors.ConfigError: The judge cannot work as configured; the run does not
             start.
         """
+
+    def secret_values(self) -> dict[str, str]:
+        """Secret values this judge is configured with (label -> value), redacted from everything the run
+        writes. Default: what the judge's ``config`` marks secret (its API key variable's value, its header
+        values, its secret params); a backend with secrets of its own adds them."""
+        config = getattr(self, "config", None) or self.source_config
+        values = getattr(config, "secret_values", None)
+        return dict(values()) if callable(values) else {}
 
     def supports(self, mode: Mode) -> bool:
         """Whether this judge handles requests of ``mode`` (others are recorded as skipped)."""

@@ -17,14 +17,19 @@ request) — and follow the run's grading policy (``strict``: an equivalent answ
 reference's notation). They are the embedded default judge and are probed like any other judge, so they are
 honestly imperfect: a response without a recognisable answer (``:``, ``Let's solve this step by
 step.``) is graded incorrect; an answer the checker cannot decide (over a parse limit, or out of time) is
-unscored with the reason. Only grade mode is supported; pairwise and score requests are skipped.
+unscored with the reason. Only grade mode is supported; pairwise and score requests are skipped. Grading
+runs in worker processes that are stopped when a computation overruns, so no response can stall or change
+the grading of another.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+from typing import Any
 
-from judgeprobe.cases.answers import AnswerKind, Decision, Route, grade
+from judgeprobe.cases.answers import AnswerKind, Decision, Grading, Route, grade
+from judgeprobe.cases.answers.isolated import known_grading
 from judgeprobe.cases.models import Mode
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.core.request import JudgeRequest
@@ -61,27 +66,45 @@ class BuiltinJudge(Judge):
         return mode is Mode.GRADE
 
     async def judge(self, request: JudgeRequest) -> Verdict:
-        """Grade one response against the reference; never raises."""
+        """Grade one response against the reference; never raises.
+
+        The grading runs in a grading worker process (:mod:`judgeprobe.cases.answers.isolation`); the
+        event loop waits for it on a thread, so several draws are graded at once (one per worker). A
+        grading already known in this process is answered at once. Stepped without an event loop (a
+        caller driving the coroutine by hand), it grades on the calling thread.
+        """
         if request.mode is not Mode.GRADE:
             return Verdict.skipped(f"{self.name} grades reference-graded cases only")
         if request.reference is None or not request.responses:
             return Verdict.unscored(f"{self.name} needs a reference and one response")
+        known = known_grading(request.reference, request.responses[0], **self._options(request))
+        if known is not None:
+            return self._verdict(known)
         try:
-            return self._grade(request)
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return self.grade_request(request)
+        return await asyncio.to_thread(self.grade_request, request)
+
+    def grade_request(self, request: JudgeRequest) -> Verdict:
+        """The verdict on a grade request, computed on the calling thread (blocking); never raises."""
+        try:
+            grading = grade(request.reference or "", request.responses[0], **self._options(request))
+            return self._verdict(grading)
         except Exception as exc:  # a grader bug must become a kept verdict, not a crashed run
             return Verdict.error(ErrorKind.CRASH, f"{self.name} failed: {type(exc).__name__}: {exc}")
 
-    def _grade(self, request: JudgeRequest) -> Verdict:
-        grading = grade(
-            request.reference or "",
-            request.responses[0],
-            kind=request.answer_kind or AnswerKind.TEXT,
-            choices=request.choices,
-            route=_ROUTES[self.grader],
-            rules=request.rules,
-            question=request.question,
-            policy=request.policy,
-        )
+    def _options(self, request: JudgeRequest) -> dict[str, Any]:
+        return {
+            "kind": request.answer_kind or AnswerKind.TEXT,
+            "choices": request.choices,
+            "route": _ROUTES[self.grader],
+            "rules": request.rules,
+            "question": request.question,
+            "policy": request.policy,
+        }
+
+    def _verdict(self, grading: Grading) -> Verdict:
         shown = " ".join(grading.answer.split())
         if grading.route is None:  # no answer to compare
             return Verdict.judged(

@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shlex
 import shutil
 import time
@@ -43,7 +44,7 @@ from judgeprobe.harness.judges.contract import request_payload, verdict_from_ans
 from judgeprobe.harness.judges.registry import JudgeConfig, register_backend
 from judgeprobe.harness.judges.templating import ChatMessage
 
-__all__ = ["CommandJudge"]
+__all__ = ["CommandJudge", "split_command"]
 
 _STDERR_TAIL = 500
 
@@ -53,10 +54,7 @@ class CommandJudge(PromptingJudge):
 
     def __init__(self, config: JudgeConfig) -> None:
         """Split the command line, find its files, check that the program exists, load the template."""
-        try:
-            words = shlex.split(config.target)
-        except ValueError as exc:
-            raise ConfigError(f"command judge {config.target!r} cannot be split into words: {exc}") from None
+        words = split_command(config.target, windows=os.name == "nt")
         if not words:
             raise ConfigError("the command backend needs a program: command:PROGRAM ARG...")
         argv = _resolve_files(words, config.base_dir)
@@ -135,6 +133,39 @@ class CommandJudge(PromptingJudge):
         return replace(verdict, latency_s=latency, raw_reply=verdict.raw_reply or stdout)
 
 
+_WINDOWS_PATH = re.compile(r"(?:^|\s)(?:[A-Za-z]:\\|\\\\[^\\\s])")
+"""An unquoted Windows path at the start of a word: ``C:\\tools\\judge.exe`` or ``\\\\server\\share``."""
+
+
+def split_command(target: str, *, windows: bool) -> list[str]:
+    """The words of a command spec.
+
+    POSIX rules (:func:`shlex.split`) on POSIX systems, where a backslash escapes the next character: an
+    unquoted Windows path would silently lose its backslashes (``C:\\tools\\judge.exe`` becoming
+    ``C:toolsjudge.exe``), so it is refused with the fix. On Windows, backslashes are kept: words are split
+    on spaces, and double or single quotes group words and are removed.
+
+    Raises:
+        ConfigError: The spec cannot be split, or names an unquoted Windows path on POSIX.
+    """
+    if windows:
+        try:
+            words = shlex.split(target, posix=False)
+        except ValueError as exc:
+            raise ConfigError(f"command judge {target!r} cannot be split into words: {exc}") from None
+        return [w[1:-1] if len(w) >= 2 and w[0] == w[-1] and w[0] in "\"'" else w for w in words]
+    if _WINDOWS_PATH.search(target):
+        raise ConfigError(
+            f"command judge {target!r} names a Windows path; on this system a backslash escapes the next "
+            "character, so the program would be looked for under a mangled name. Write the path with "
+            "forward slashes (C:/tools/judge.exe) or quote it in single quotes"
+        )
+    try:
+        return shlex.split(target)
+    except ValueError as exc:
+        raise ConfigError(f"command judge {target!r} cannot be split into words: {exc}") from None
+
+
 def _resolve_files(words: list[str], base_dir: Path | None) -> list[str]:
     """``words`` with relative files that exist in ``base_dir`` (the TOML's folder) given as full paths."""
     if base_dir is None:
@@ -166,7 +197,7 @@ def _read_answer(stdout: str) -> dict[str, Any] | None:
     for candidate in candidates:
         try:
             data = json.loads(candidate)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past the decoder's depth
             continue
         if isinstance(data, dict):
             return data

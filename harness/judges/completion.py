@@ -144,7 +144,7 @@ class AttemptFailed(Exception):
 def _error_message(body: str) -> str:
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the decoder's depth
         return body.strip()[:300] or "(empty body)"
     if isinstance(data, dict):
         error = data.get("error", data)

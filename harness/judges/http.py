@@ -21,6 +21,7 @@ import httpx
 
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.secrets import credential_query_names, redact_url
 from judgeprobe.harness.core.verdict import ErrorKind
 from judgeprobe.harness.judges.llm import AttemptFailed, Completion, LLMJudge
 from judgeprobe.harness.judges.registry import JudgeConfig
@@ -98,18 +99,26 @@ class HttpJudge(LLMJudge):
                 configuration).
         """
         url = config.base_url or ""
+        shown = redact_url(url)
         if not url.startswith(("http://", "https://")):
             raise ConfigError(
-                f"base URL {url!r} must start with http:// or https://, e.g. http://127.0.0.1:8000/v1"
+                f"base URL {shown!r} must start with http:// or https://, e.g. http://127.0.0.1:8000/v1"
             )
         try:
             parsed = httpx.URL(url)
         except httpx.InvalidURL as exc:
-            raise ConfigError(f"base URL {url!r} is not a valid URL ({exc})") from None
+            raise ConfigError(f"base URL {shown!r} is not a valid URL ({redact_url(str(exc))})") from None
         if not parsed.host:
-            raise ConfigError(f"base URL {url!r} names no host, e.g. http://127.0.0.1:8000/v1")
+            raise ConfigError(f"base URL {shown!r} names no host, e.g. http://127.0.0.1:8000/v1")
         if parsed.port is not None and not 0 < parsed.port < 65536:
-            raise ConfigError(f"base URL {url!r} has port {parsed.port}; a port is 1 to 65535")
+            raise ConfigError(f"base URL {shown!r} has port {parsed.port}; a port is 1 to 65535")
+        credentials = credential_query_names(url)
+        if credentials:
+            raise ConfigError(
+                f"the base URL's query parameter {credentials[0]!r} looks like a credential, and the URL is "
+                "written into the judge's name, its run folder and every report; export the key in an "
+                "environment variable and set api_key_env to its name"
+            )
         if parsed.userinfo:
             raise ConfigError(
                 "the base URL carries a user name or password; export the key in an environment variable "
@@ -210,7 +219,7 @@ class HttpJudge(LLMJudge):
             raise AttemptFailed.from_status(status, text, _retry_after(reply_headers))
         try:
             data = json.loads(content)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past the decoder's depth
             raise AttemptFailed(
                 ErrorKind.SERVER, f"HTTP {status} with a body that is not JSON: {text[:120]!r}", status=status
             ) from None

@@ -28,6 +28,7 @@ The JSON schemas sent as structured output (:func:`response_schema`) describe th
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from typing import Any
@@ -45,7 +46,8 @@ __all__ = [
 ]
 
 _DELIMITER = re.compile(r"<<<(?:BEGIN|END) [A-Z][A-Z_ ]*>>>")
-_FENCE = re.compile(r"```(?:json|JSON)?[ \t]*\n(\{.*?\})\s*```", re.S)
+_FENCE_OPEN = re.compile(r"```(?:json|JSON)?[ \t]*+\n\{")
+_FENCE_CLOSE = re.compile(r"\}\s*+```")
 _GRADE_FIELD = re.compile(
     r"^[ \t>*_#`-]*(extracted_final_answer|reasoning|correct|confidence)[ \t*_`]*:[ \t*_`]*(.*)$",
     re.M | re.I,
@@ -95,18 +97,18 @@ def _json_candidate(reply: str, key: str) -> tuple[int, dict[str, Any]] | None:
     if stripped.startswith("{"):
         try:
             data = json.loads(stripped)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # RecursionError: nested past the decoder's depth
             data = None
         if isinstance(data, dict):
             return 0, data
     found: tuple[int, dict[str, Any]] | None = None
-    for match in _FENCE.finditer(reply):
+    for start, body in _fenced_objects(reply):
         try:
-            data = json.loads(match.group(1))
-        except json.JSONDecodeError:
+            data = json.loads(body)
+        except (json.JSONDecodeError, RecursionError):  # RecursionError: nested past the decoder's depth
             continue
         if isinstance(data, dict):
-            found = (match.start(), data)
+            found = (start, data)
     start = len(reply)
     for _ in range(_INLINE_TRIES):
         start = reply.rfind("{", 0, start)
@@ -114,11 +116,32 @@ def _json_candidate(reply: str, key: str) -> tuple[int, dict[str, Any]] | None:
             break
         try:
             data, _end = _DECODER.raw_decode(reply, start)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # RecursionError: nested past the decoder's depth
             continue
         if isinstance(data, dict) and key in data:
             return start, data
     return found
+
+
+def _fenced_objects(reply: str) -> list[tuple[int, str]]:
+    """Every fenced ``{…}`` block as ``(fence start, object text)``: what the former pattern (three
+    backticks, an optional ``json``, a newline, then the shortest ``{…}`` that a closing fence follows) found
+    with ``finditer``, in linear time. That pattern scanned to the end of the reply from every opening fence
+    that is never closed; here each block ends at the first ``}`` after its ``{`` that a closing fence
+    follows, looked up among the closings found in one pass."""
+    closings = [(found.start(), found.end()) for found in _FENCE_CLOSE.finditer(reply)]
+    braces = [brace for brace, _ in closings]
+    blocks: list[tuple[int, str]] = []
+    position = 0
+    while (opening := _FENCE_OPEN.search(reply, position)) is not None:
+        brace = opening.end() - 1
+        at = bisect.bisect_right(braces, brace)
+        if at == len(braces):
+            break  # no closing after this opening, nor after any later one
+        close, end = closings[at]
+        blocks.append((opening.start(), reply[brace : close + 1]))
+        position = end
+    return blocks
 
 
 def _clean(value: str) -> str:

@@ -25,6 +25,8 @@ import dataclasses
 import hashlib
 import importlib
 import json
+import os
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,10 +34,11 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from judgeprobe.cases.models import Mode
 from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.secrets import looks_secret, redact_url
 from judgeprobe.harness.judges.base import Judge
 
 __all__ = [
@@ -166,6 +169,10 @@ class JudgeConfig(BaseModel):
     """Per-attempt timeout in seconds."""
     params: dict[str, Any] = Field(default_factory=dict)
     """Extra backend parameters (sent as-is to model APIs, e.g. ``top_p``, ``seed``)."""
+    secret_params: list[str] = Field(default_factory=list)
+    """Names of ``params`` whose values are secrets (besides those whose name looks secret, such as
+    ``api_key`` or ``token``): never shown, and redacted from everything written. Not hashed (it changes
+    nothing the judge does)."""
     # Fields below are hashed only when set (see content_hash), so configurations written before they
     # existed keep their hash and their recorded verdicts.
     mode: Mode | None = None
@@ -203,15 +210,60 @@ class JudgeConfig(BaseModel):
         """The folder of the TOML file this configuration was read from (``None`` for a spec string)."""
         return self._base_dir
 
+    @model_validator(mode="after")
+    def _known_secret_params(self) -> JudgeConfig:
+        unknown = sorted(set(self.secret_params) - set(self.params))
+        if unknown:
+            raise ValueError(
+                f"secret_params names {', '.join(map(repr, unknown))}, which params does not set; "
+                f"list only names of params (params has {', '.join(map(repr, self.params)) or 'none'})"
+            )
+        return self
+
     def content_hash(self) -> str:
         """Stable hash over every field that changes what the judge does (template text included)."""
         data = self.model_dump(mode="json")
         data.pop("template", None)  # the resolved text is what matters, not where it came from
+        data.pop("secret_params", None)  # marks what to hide; the judge does the same either way
         for name in _HASHED_WHEN_SET:
             if data.get(name) is None:
                 data.pop(name, None)
         blob = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def is_secret_param(self, name: str) -> bool:
+        """Whether the value of ``params[name]`` is a secret (marked, or named like one)."""
+        return name in self.secret_params or looks_secret(name)
+
+    def secret_values(self) -> dict[str, str]:
+        """Every secret value of this configuration, by where it comes from: the API key variable's value
+        (read from the environment now), the header values, and the secret params' values."""
+        found: dict[str, str] = {}
+        if self.api_key_env and os.environ.get(self.api_key_env, "").strip():
+            found[self.api_key_env] = os.environ[self.api_key_env].strip()
+        for name, value in self.headers.items():
+            found[f"header {name}"] = value
+        for name, value in self.params.items():
+            if self.is_secret_param(name) and isinstance(value, str | int | float):
+                found[f"param {name}"] = str(value)
+        return found
+
+    def without_secrets(self) -> tuple[dict[str, Any], bool]:
+        """The configuration as it may be stored: header values, secret params and credential-looking
+        URL parts replaced by ``…``; and whether anything was replaced (then it cannot be rebuilt from it)."""
+        data = self.model_dump(mode="json")
+        data["headers"] = {name: "…" for name in self.headers}
+        data["params"] = {k: "…" if self.is_secret_param(k) else v for k, v in data["params"].items()}
+        if self.base_url:
+            data["base_url"] = redact_url(self.base_url)
+        hidden = bool(self.headers) or data["params"] != self.params or data["base_url"] != self.base_url
+        return data, hidden
+
+    def shown(self) -> dict[str, Any]:
+        """The configuration as it may be printed: :meth:`without_secrets`, without the template text."""
+        data = self.without_secrets()[0]
+        data.pop("template_text", None)
+        return data
 
     def display_name(self) -> str:
         """Short readable name, as the backend names its configurations."""
@@ -247,17 +299,27 @@ def parse_spec(spec: str) -> JudgeConfig:
             "'openai:MODEL@URL' or 'python:module:function', or a path to a .toml file"
         )
     info = backend_info(backend)
+    shown = _shown_spec(spec)
     try:
         fields = info.parse_spec(rest)
     except ConfigError as exc:
-        raise ConfigError(f"judge spec {spec!r}: {exc}") from None
+        raise ConfigError(f"judge spec {shown!r}: {exc}") from None
     try:
         return JudgeConfig(backend=backend, **fields)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors(include_url=False)
         )
-        raise ConfigError(f"judge spec {spec!r}: {problems}") from None
+        raise ConfigError(f"judge spec {shown!r}: {problems}") from None
+
+
+_URL_IN_SPEC = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+
+
+def _shown_spec(spec: str) -> str:
+    """The spec as an error message may repeat it: any URL in it without user name, password or query
+    values."""
+    return _URL_IN_SPEC.sub(lambda found: redact_url(found.group(0)), spec)
 
 
 def load_config(spec_or_path: str) -> JudgeConfig:
@@ -268,9 +330,23 @@ def load_config(spec_or_path: str) -> JudgeConfig:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ConfigError(f"judge configuration file {path} does not exist") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start}); "
+                "save the file as UTF-8"
+            ) from None
+        except OSError as exc:
+            raise ConfigError(
+                f"judge configuration file {path} cannot be read: {exc.strerror or exc}"
+            ) from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from None
         data = data.get("judge", data)
+        if not isinstance(data, dict):
+            raise ConfigError(
+                f"{path}: 'judge' must be a table of settings ([judge] with backend = ...), "
+                f"got {type(data).__name__}"
+            )
         try:
             config = JudgeConfig(**data)
         except ValidationError as exc:
@@ -338,6 +414,7 @@ def load_judge(spec_or_path: str | JudgeConfig) -> Judge:
     config = spec_or_path if isinstance(spec_or_path, JudgeConfig) else load_config(spec_or_path)
     info = backend_info(config.backend)
     judge = info.factory(config)
+    judge.source_config = config
     if not judge.config_hash:
         judge.config_hash = config.content_hash()
     if judge.name == "judge":

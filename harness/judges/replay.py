@@ -78,6 +78,10 @@ class ReplayJudge(Judge):
                 f"replay:{target}: no run store at {self.path}; point replay at the output folder of a run"
             )
         self._store: RunStore | None = None
+        self.answered = 0
+        """Requests answered from the recording so far."""
+        self.unrecorded = 0
+        """Requests with no recorded answer so far (errors when strict, unscored when lenient)."""
         source = self._open().run_id
         self.source_run_id = source
         """Run id of the recorded store (part of the configuration hash, so moving the folder keeps it)."""
@@ -94,7 +98,9 @@ class ReplayJudge(Judge):
         """The recorded verdict for ``request``, or an error (strict) / unscored (lenient) verdict."""
         recorded = self._open().lookup_request(request.content_key(), judge_hash=self.judge_hash)
         if recorded is not None:
+            self.answered += 1
             return replace(recorded, attempts=1, meta={**recorded.meta, "replayed_from": self.source_run_id})
+        self.unrecorded += 1
         where = f"the run store {self.path}"
         if self.strict:
             return Verdict.error(

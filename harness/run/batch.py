@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.core.records import DrawRecord, record_for
 from judgeprobe.harness.core.request import JudgeRequest, request_cache_key, request_content_key
+from judgeprobe.harness.core.secrets import Redactor
 from judgeprobe.harness.core.verdict import ErrorKind
 from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.judges.completion import AttemptFailed, Completion
@@ -228,6 +229,7 @@ async def import_results(
     for variant, draw, placebo, request, request_key, cache_key in _planned(store, judge, repeats=repeats):
         by_key.setdefault(cache_key, []).append((variant, draw, placebo, request, request_key))
     problems: list[str] = []
+    redactor = Redactor(judge.secret_values())
     results: dict[str, dict[int, tuple[int, Completion | AttemptFailed]]] = {}
     count = 0
     for number, text in enumerate(lines, start=1):
@@ -269,6 +271,7 @@ async def import_results(
             attempts.append(Attempt(shown, call.messages, parts[order][1]))
         else:
             verdict = http.assemble(request, attempts)
+            verdict = redactor.verdict(verdict)  # secrets never reach the store
             verdict = replace(verdict, latency_s=None, meta={**verdict.meta, "batch": True})
             judged += verdict.status == "judged"
             unscored += verdict.status == "unscored"

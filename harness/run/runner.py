@@ -14,6 +14,9 @@ Guarantees:
 * **Resumable and deduplicated.** A draw whose cache key is already answered in the store is never sent
   again (a cache hit); identical requests within a run are sent once. Errors are stored but not cached, so a
   rerun retries them.
+* **Secrets never written.** Every verdict (a successful one too) is scrubbed of the judge's configured
+  secrets and of secret-looking environment variables before it is stored
+  (:class:`~judgeprobe.harness.core.secrets.Redactor`).
 * **Complete.** Every planned draw ends judged, unscored, errored (with a kind) or skipped, and
   ``RunStats`` counts add up: ``done == judged + unscored + errors + skipped``.
 
@@ -41,7 +44,7 @@ from judgeprobe.harness.core.errors import ConfigError, JudgeUnusable
 from judgeprobe.harness.core.records import DrawRecord, record_for
 from judgeprobe.harness.core.request import JudgeRequest, request_cache_key, request_content_key
 from judgeprobe.harness.core.retry_after import parse_retry_after
-from judgeprobe.harness.core.secrets import redact_secrets
+from judgeprobe.harness.core.secrets import Redactor, redact_secrets
 from judgeprobe.harness.core.verdict import ErrorKind, Status, Verdict
 from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.run.options import ProgressSink, RunOptions, RunStats
@@ -105,6 +108,7 @@ class _Run:
         self.progress = progress
         self.doubt = reference_doubt
         self.judge_hash = judge.config_hash
+        self.redactor = Redactor(judge.secret_values())
         limit = min(options.concurrency, judge.max_concurrency or options.concurrency)
         self.limiter = AdaptiveConcurrency(limit, max_pause_s=options.backoff_max_s)
         self.rpm = RateLimiter(options.rpm) if options.rpm else None
@@ -246,7 +250,7 @@ class _Run:
             elif verdict.status is not Status.ERROR:
                 self.limiter.on_success()
             if self.watch.tripped or not self.policy.should_retry(verdict, attempt=attempt):
-                return verdict if verdict.attempts == attempt else replace(verdict, attempts=attempt)
+                return self.policy.settle(verdict, attempt=attempt)
             self.limiter.release()
             self.stats.retries += 1
             wait = self.policy.delay(attempt, retry_after=retry_after)
@@ -261,16 +265,15 @@ class _Run:
         except TimeoutError:
             return Verdict.error(ErrorKind.TIMEOUT, f"no reply within {self.options.timeout_s:g} s")
         except Exception as exc:  # a backend broke its contract: record, never crash the run
-            return Verdict.error(ErrorKind.CRASH, redact_secrets(f"judge raised {type(exc).__name__}: {exc}"))
+            return Verdict.error(
+                ErrorKind.CRASH, self.redactor.text(f"judge raised {type(exc).__name__}: {exc}")
+            )
         if not isinstance(verdict, Verdict):
             reason = f"judge returned {type(verdict).__name__}, expected a Verdict"
             return Verdict.error(ErrorKind.CRASH, reason)
+        verdict = self.redactor.verdict(verdict)  # every verdict, a successful one too: secrets never stored
         if verdict.status is Status.ERROR:
-            return replace(
-                verdict,
-                reason=redact_secrets(verdict.reason) if verdict.reason else verdict.reason,
-                raw_reply=redact_secrets(verdict.raw_reply) if verdict.raw_reply else verdict.raw_reply,
-            )
+            return verdict
         if verdict.latency_s is None:
             verdict = replace(verdict, latency_s=time.perf_counter() - started)
         return verdict
@@ -315,6 +318,7 @@ async def run_async(
     doubt = dict(reference_doubt or {})
     stats = stats if stats is not None else RunStats()
     started = time.perf_counter()
+    store.claim()  # before the first call: a second run on this folder is refused having sent nothing
     store.put_variants(variants, reference_doubt=doubt)
     store.set_meta("judge", {"name": judge.name, "config_hash": judge.config_hash})
     store.set_meta("repeats", options.repeats)

@@ -12,6 +12,7 @@ It is split in two so that a dry run can stop after planning:
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,7 +118,7 @@ def _open_run(
 ) -> tuple[Path, RunRecord, RunStore]:
     """Create (or reopen) the run folder, store the plan's variants and record the run."""
     run_dir = out if out is not None else default_out_dir(judge, plan.selection, repeats=repeats)
-    run_dir.mkdir(parents=True, exist_ok=True)
+    make_run_dir(run_dir)
     store = RunStore(store_path(run_dir))
     try:
         store.set_meta("judge", {"name": judge.name, "config_hash": judge.config_hash})
@@ -130,6 +131,22 @@ def _open_run(
         store.close()
         raise
     return run_dir, record, store
+
+
+def make_run_dir(run_dir: Path) -> None:
+    """Create the run folder (and its parents).
+
+    Raises:
+        ConfigError: It cannot be created or written to (a file is in the way, no permission), before any
+            judge is called.
+    """
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        probe = run_dir / f".judgeprobe-write-check-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(f"cannot use {run_dir} as the run folder: {exc.strerror or exc}") from None
 
 
 def save_plan(plan: SuitePlan, *, judge: Judge | str, out: Path | None = None, repeats: int = 1) -> Path:

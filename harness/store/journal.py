@@ -65,6 +65,18 @@ class Journal:
         self._fd = fd
         return True
 
+    def claim(self) -> None:
+        """Take the file (creating it) before any work that will end in :meth:`append`.
+
+        Raises:
+            StoreError: Another live process is writing this store.
+        """
+        if not self._take(create=True):
+            raise StoreError(
+                f"another judgeprobe process is writing {self.path.parent}; wait for it to finish or "
+                "write to another output folder"
+            )
+
     def append(self, rows: Sequence[Row]) -> None:
         """Write ``rows`` with one ``write`` call (repeated only if the kernel takes part of it).
 

@@ -416,6 +416,16 @@ class RunStore:
 
     # -- internals -------------------------------------------------------------------------------------
 
+    def claim(self) -> None:
+        """Make this handle the store's only writer now (the runner calls it before the first judge call),
+        so a second run on the same folder is refused before it has sent anything.
+
+        Raises:
+            StoreError: Another live process is writing this store, or the store is open read-only.
+        """
+        self._writable()
+        self._journal.claim()
+
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only")

@@ -48,7 +48,9 @@ CONTROL_SHARE = 1 / 3
 """Share of units the default suite gives a paired control (see
 :attr:`judgeprobe.probes.base.ProbeInfo.share`)."""
 _BOXED = "\\boxed{"
-ANSWER_LINE = re.compile(r"(?im)^[ \t>*_#-]*(?:final\s+answer|answer)[*_]*\s*[:：][ \t*_]*(\S.*?)[ \t*_]*$")
+ANSWER_LINE = re.compile(
+    r"(?im)^[ \t>*_#-]*+(?:final\s++answer|answer)[*_]*+\s*+[:：][ \t*_]*(\S(?:.*[^ \t*_\n])?)[ \t*_]*$"
+)
 _WRAPPERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("**", "**"), ("`", "`"))
 
 

@@ -193,3 +193,27 @@ def test_response_schemas_are_strict_and_name_the_mode() -> None:
         assert schema["name"] == f"{mode}_verdict" and schema["strict"] is True
         assert set(schema["schema"]["required"]) == set(schema["schema"]["properties"])
     assert response_schema(Mode.GRADE)["schema"]["properties"]["correct"]["enum"] == ["yes", "no"]
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+@pytest.mark.parametrize("shape", ["whole", "fenced", "inline"])
+def test_json_nested_past_the_decoders_depth_is_an_unreadable_reply_not_a_crash(
+    mode: Mode, shape: str
+) -> None:
+    nested = '{"correct": ' * 100_000
+    reply = {"whole": nested, "fenced": f"```json\n{nested}\n```", "inline": f"My verdict: {nested}"}[shape]
+    request = (
+        PAIR
+        if mode is Mode.PAIRWISE
+        else JudgeRequest(mode=mode, question="q", reference="1", responses=("1",), response_ids=("r",))
+    )
+    verdict = parse_reply(mode, reply, request)
+    assert verdict.status is Status.UNSCORED
+    assert verdict.raw_reply == reply
+
+
+def test_a_command_judges_output_nested_past_the_decoders_depth_is_not_an_answer() -> None:
+    from judgeprobe.harness.judges.command import _read_answer
+
+    assert _read_answer('{"outcome": ' * 100_000) is None
+    assert _read_answer('noise\n{"outcome": "correct"}') == {"outcome": "correct"}

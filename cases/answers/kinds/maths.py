@@ -61,7 +61,7 @@ __all__ = [
 ]
 
 _SOLUTIONS = re.compile(r"\s*([A-Za-z])\s*=[^=]+?(?:\s+or\s+\1\s*=[^=]+?)+")
-_OR = re.compile(r"\s+or\s+")
+_OR = re.compile(r"(?<!\s)\s+or\s+")
 _INEQUALITY = re.compile(r"[<>≤≥]|\\[lg]eq?")
 
 

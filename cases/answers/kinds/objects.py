@@ -12,6 +12,7 @@ never another name for it, so a probe's rewrite keeps the answer's meaning and i
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -50,14 +51,18 @@ def compare_read(a: str, b: str, read: Callable[[str], object | None], what: str
 def _reference_read(
     read: Callable[[str], object | None], what: str
 ) -> Callable[..., Iterator[tuple[FieldPath, str]]]:
-    def rule(reference: str, choices: Mapping[str, str] | None) -> Iterator[tuple[FieldPath, str]]:
-        if read(reference) is None:
-            yield (
-                ("reference",),
-                f"the reference is not read as a {what}; the grader could not decide any answer",
-            )
+    # A partial of module-level functions, not a closure: rows are pickled to the grading workers.
+    return functools.partial(_unread_reference, read, what)
 
-    return rule
+
+def _unread_reference(
+    read: Callable[[str], object | None], what: str, reference: str, choices: Mapping[str, str] | None
+) -> Iterator[tuple[FieldPath, str]]:
+    if read(reference) is None:
+        yield (
+            ("reference",),
+            f"the reference is not read as a {what}; the grader could not decide any answer",
+        )
 
 
 # --- named results and constants ---------------------------------------------------------------------------
