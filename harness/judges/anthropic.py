@@ -78,10 +78,15 @@ class AnthropicJudge(HttpJudge):
         )
         usage = _dict(data.get("usage"))
         stop = data.get("stop_reason")
+        cache_read = _int(usage.get("cache_read_input_tokens"))
+        uncached = _int(usage.get("input_tokens"))
+        # Anthropic counts cache reads and writes apart from input_tokens; ours counts every prompt token
+        parts = (uncached, cache_read, _int(usage.get("cache_creation_input_tokens")))
         return Completion(
             text=text,
-            input_tokens=_int(usage.get("input_tokens")),
+            input_tokens=None if uncached is None else sum(p or 0 for p in parts),
             output_tokens=_int(usage.get("output_tokens")),
+            cached_input_tokens=cache_read,
             truncated=stop == "max_tokens",
             meta={"stop_reason": stop},
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 
 from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.cost import Price
 from judgeprobe.harness.core.request import JudgeRequest
 from judgeprobe.harness.core.verdict import Verdict
 
@@ -31,6 +32,9 @@ class Judge(ABC):
     """Content hash of the configuration (see class docstring)."""
     max_concurrency: int | None = None
     """Upper bound on concurrent calls this backend tolerates (``None``: the runner decides)."""
+    price: Price | None = None
+    """Prices per million tokens, from the judge file's ``[judge.price]`` table (``None``: unknown, so
+    costs are not computed; token counts still are)."""
 
     @abstractmethod
     async def judge(self, request: JudgeRequest) -> Verdict:

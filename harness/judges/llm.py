@@ -102,6 +102,8 @@ class Completion:
     """Prompt tokens the backend reported."""
     output_tokens: int | None = None
     """Reply tokens the backend reported."""
+    cached_input_tokens: int | None = None
+    """Of ``input_tokens``: those the backend reports as read from its prompt cache."""
     truncated: bool = False
     """The reply was cut at the token limit."""
     meta: dict[str, Any] = field(default_factory=dict)
@@ -223,5 +225,6 @@ class LLMJudge(Judge):
             latency_s=latency,
             input_tokens=completion.input_tokens,
             output_tokens=completion.output_tokens,
+            cached_input_tokens=completion.cached_input_tokens,
             meta=meta,
         )

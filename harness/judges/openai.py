@@ -111,6 +111,7 @@ def _completion(data: dict[str, Any], *, structured: bool) -> Completion:
         text=text,
         input_tokens=_int(usage.get("prompt_tokens")),
         output_tokens=_int(usage.get("completion_tokens")),
+        cached_input_tokens=_int(_dict(usage.get("prompt_tokens_details")).get("cached_tokens")),
         truncated=finish == "length",
         meta=meta,
     )

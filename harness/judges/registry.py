@@ -34,6 +34,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from judgeprobe.harness.core.cost import Price
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.judges.base import Judge
 
@@ -165,6 +166,9 @@ class JudgeConfig(BaseModel):
     """Per-attempt timeout in seconds."""
     params: dict[str, Any] = Field(default_factory=dict)
     """Extra backend parameters (sent as-is to model APIs, e.g. ``top_p``, ``seed``)."""
+    price: Price | None = None
+    """Prices per million tokens (``[judge.price]``), for the cost in progress and reports and for
+    ``--max-cost``. Not hashed: a new price is the same judge (see ``judgeprobe.harness.core.cost``)."""
     _base_dir: Path | None = PrivateAttr(default=None)
     # The folder of the TOML file the configuration was read from (``None`` for a spec string). Relative
     # files named in a ``command`` target are looked up there. Not a field: it is not hashed, so the same
@@ -179,6 +183,7 @@ class JudgeConfig(BaseModel):
         """Stable hash over every field that changes what the judge does (template text included)."""
         data = self.model_dump(mode="json")
         data.pop("template", None)  # the resolved text is what matters, not where it came from
+        data.pop("price", None)  # what calls cost does not change what the judge says
         blob = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -296,4 +301,6 @@ def load_judge(spec_or_path: str | JudgeConfig) -> Judge:
         judge.config_hash = config.content_hash()
     if judge.name == "judge":
         judge.name = config.display_name()
+    if judge.price is None and config.price is not None:
+        judge.price = config.price
     return judge

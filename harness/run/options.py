@@ -31,6 +31,13 @@ class RunOptions:
     """Cap on any wait, ``Retry-After`` included."""
     repeats: int = 1
     """Draws per variant (``K``); base variants also get ``K`` placebo draws."""
+    tpm: float | None = None
+    """Maximum tokens (prompt and reply) per minute (``None``: no limit). A call books its expected tokens
+    before it starts and is settled with what the judge reported (see
+    :class:`~judgeprobe.harness.run.ratelimit.TokenRateLimiter`)."""
+    max_cost: float | None = None
+    """Stop starting calls once their cost, with the expected cost of the calls in flight, reaches this
+    amount (in the judge's price currency; needs the judge's ``price``). Draws not started stay pending."""
 
     def __post_init__(self) -> None:
         problems = []
@@ -48,13 +55,18 @@ class RunOptions:
             )
         if self.repeats < 1:
             problems.append(f"repeats={self.repeats} (need >= 1)")
+        if self.tpm is not None and not self.tpm > 0:
+            problems.append(f"tpm={self.tpm} (need > 0, or None for no limit)")
+        if self.max_cost is not None and not self.max_cost > 0:
+            problems.append(f"max_cost={self.max_cost} (need > 0, or None for no limit)")
         if problems:
             raise ConfigError("invalid run options: " + "; ".join(problems))
 
 
 @dataclass
 class RunStats:
-    """What a run did. ``done == judged + unscored + errors + skipped``; cache hits are among them."""
+    """What a run did. ``done == judged + unscored + errors + skipped``; cache hits are among them; a run
+    stopped by its cost budget leaves ``planned - done`` draws (``not_started``) pending."""
 
     planned: int = 0
     """Draws planned (variants × repeats, plus placebo draws of base variants)."""
@@ -82,6 +94,22 @@ class RunStats:
     """Errored draws by error kind."""
     concurrency_cuts: int = 0
     """Times the connection limit was cut by rate limiting."""
+    input_tokens: int = 0
+    """Prompt tokens of this run's calls, as the judge reported them (cached ones included)."""
+    cached_input_tokens: int = 0
+    """Of ``input_tokens``: those read from the provider's prompt cache."""
+    output_tokens: int = 0
+    """Reply tokens of this run's calls."""
+    calls_with_usage: int = 0
+    """Calls whose judge reported token counts (the others have no cost)."""
+    cost: float | None = None
+    """What this run's calls cost at the judge's price (``None``: the judge has no price)."""
+    currency: str | None = None
+    """Currency of ``cost``."""
+    not_started: int = 0
+    """Draws not sent because the cost budget (``max_cost``) ran out; they stay pending."""
+    stopped: str | None = None
+    """Why the run stopped before every draw ended, when a budget stopped it."""
     elapsed_s: float = 0.0
     """Wall time of the run."""
     interrupted: bool = False

@@ -1,4 +1,4 @@
-"""The rich progress bar of a run: draws done of total, cache hits, unscored, errors and rate.
+"""The rich progress bar of a run: draws done of total, cache hits, unscored, errors, tokens or cost, rate.
 
 It implements :class:`judgeprobe.harness.run.runner.ProgressSink`; the runner never imports rich itself.
 """
@@ -13,16 +13,38 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 if TYPE_CHECKING:
     from judgeprobe.harness.run.options import RunStats
 
-__all__ = ["RichProgress", "describe"]
+__all__ = ["RichProgress", "describe", "spent"]
+
+
+def _tokens(count: int) -> str:
+    if count >= 1_000_000:
+        return f"{count / 1_000_000:.1f}M"
+    return f"{count / 1000:.1f}k" if count >= 1000 else str(count)
+
+
+def spent(stats: RunStats) -> str | None:
+    """Tokens of the run's calls and, with the judge's price, their cost (``None``: nothing reported)."""
+    if not stats.calls_with_usage:
+        return None
+    text = f"{_tokens(stats.input_tokens + stats.output_tokens)} tokens"
+    if stats.cached_input_tokens:
+        text += f" ({_tokens(stats.cached_input_tokens)} cached)"
+    if stats.cost is not None:
+        amount = f"{stats.cost:,.4f}" if stats.cost < 1 else f"{stats.cost:,.2f}"
+        text += f" · ${amount}" if stats.currency in (None, "USD") else f" · {amount} {stats.currency}"
+    return text
 
 
 def describe(stats: RunStats) -> str:
-    """One line of counts: cache hits, unscored, errors, skipped, rate."""
+    """One line of counts: cache hits, unscored, errors, skipped, tokens and cost, rate."""
     parts = [f"cache {stats.cache_hits}", f"unscored {stats.unscored}", f"errors {stats.errors}"]
     if stats.skipped:
         parts.append(f"skipped {stats.skipped}")
     if stats.retries:
         parts.append(f"retries {stats.retries}")
+    usage = spent(stats)
+    if usage is not None:
+        parts.append(usage)
     if stats.elapsed_s > 0:
         parts.append(f"{stats.rate:.1f} draws/s")
     return " · ".join(parts)

@@ -44,19 +44,18 @@ from typing import Any
 
 from judgeprobe.harness.core.errors import StoreError
 from judgeprobe.harness.core.records import DrawRecord
-from judgeprobe.harness.core.verdict import Status, Verdict
+from judgeprobe.harness.core.verdict import VERDICT_FIELDS, Status, Verdict
 from judgeprobe.harness.store import runs as run_table
 from judgeprobe.harness.store.journal import Journal
 from judgeprobe.harness.store.rows import (
     DRAW_COLUMNS,
-    VERDICT_COLUMNS,
     draw_row,
     encodable,
     record_from_row,
     verdict_from_row,
 )
 from judgeprobe.harness.store.runs import RunRecord
-from judgeprobe.harness.store.schema import SCHEMA_VERSION, Transaction, connect
+from judgeprobe.harness.store.schema import SCHEMA_VERSION, Transaction, connect, draw_columns
 from judgeprobe.harness.store.variant_json import variant_from_json, variant_to_json
 from judgeprobe.probes.variant import Variant
 
@@ -111,6 +110,9 @@ class RunStore:
         self.read_only = read_only
         """Whether this handle refuses writes."""
         self._db = connect(self.path, read_only=read_only)
+        selected = dict(zip(DRAW_COLUMNS, draw_columns(self._db), strict=True))
+        self._draw_select = ", ".join(selected.values())
+        self._verdict_select = ", ".join(selected[name] for name in VERDICT_FIELDS)
         self._request_index = False
         self._by_request: dict[str, list[tuple[str, int]]] | None = None
         self._pending: list[tuple[Any, ...]] = []
@@ -223,7 +225,7 @@ class RunStore:
         """The finished verdict stored under a judge's cache key (errors are never returned)."""
         self.flush()
         row = self._db.execute(
-            f"SELECT {VERDICT_COLUMNS} FROM draws "  # noqa: S608 - constant column names
+            f"SELECT {self._verdict_select} FROM draws "  # noqa: S608 - constant column names
             f"WHERE cache_key = ? AND {_FINISHED} ORDER BY seq DESC LIMIT 1",
             (cache_key,),
         ).fetchone()
@@ -247,9 +249,9 @@ class RunStore:
             ]
             if not seqs:
                 return None
-            found = self._db.execute(f"SELECT {VERDICT_COLUMNS} FROM draws WHERE seq = ?", (max(seqs),))  # noqa: S608
+            found = self._db.execute(f"SELECT {self._verdict_select} FROM draws WHERE seq = ?", (max(seqs),))  # noqa: S608
             return verdict_from_row(found.fetchone())
-        query = f"SELECT {VERDICT_COLUMNS} FROM draws WHERE request_key = ? AND {_FINISHED}"  # noqa: S608
+        query = f"SELECT {self._verdict_select} FROM draws WHERE request_key = ? AND {_FINISHED}"  # noqa: S608
         params: tuple[str, ...] = (request_key,)
         if judge_hash is not None:
             query += " AND judge_hash = ?"
@@ -329,7 +331,7 @@ class RunStore:
         where = "WHERE judge_hash = ?" if judge_hash is not None else ""
         params: tuple[str, ...] = (judge_hash,) if judge_hash is not None else ()
         query = (
-            f"SELECT {', '.join(DRAW_COLUMNS)} FROM draws WHERE seq IN "  # noqa: S608 - constant names
+            f"SELECT {self._draw_select} FROM draws WHERE seq IN "  # noqa: S608 - constant names
             f"(SELECT MAX(seq) FROM draws {where} GROUP BY judge_hash, variant_id, draw) ORDER BY seq"
         )
         for row in self._db.execute(query, params):
@@ -388,7 +390,7 @@ class RunStore:
         """The draws of one run (its judge, its variants, within its repeats), in write order."""
         self.flush()
         where, params = run_table.draw_filter(run)
-        query = f"SELECT {', '.join(DRAW_COLUMNS)} FROM draws WHERE {where} ORDER BY seq"  # noqa: S608
+        query = f"SELECT {self._draw_select} FROM draws WHERE {where} ORDER BY seq"  # noqa: S608
         for row in self._db.execute(query, params):
             yield record_from_row(row)
 

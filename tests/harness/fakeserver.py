@@ -68,6 +68,10 @@ class Faults:
     """Every Nth call answers 200 with an empty message content."""
     truncated_every: int | None = None
     """Every Nth call answers 200 with half of the reply and ``finish_reason: "length"``."""
+    cached_tokens: int = 0
+    """Report up to this many prompt tokens as read from a prompt cache (OpenAI
+    ``prompt_tokens_details.cached_tokens``, Anthropic ``cache_read_input_tokens``); not a fault, a usage
+    detail."""
     no_json_schema: bool = False
     """Reject requests carrying ``response_format: {"type": "json_schema"}`` with 400, like servers without
     structured output."""
@@ -272,6 +276,7 @@ class _Handler(BaseHTTPRequestHandler):
             finish = "length"
         prompt_tokens = sum(len(str(m.get("content", ""))) for m in body.get("messages") or []) // 4
         out_tokens = max(1, len(content) // 4)
+        cached = min(faults.cached_tokens, prompt_tokens)
         model = str(body.get("model", "fake"))
         if anthropic:
             payload: dict[str, Any] = {
@@ -281,8 +286,10 @@ class _Handler(BaseHTTPRequestHandler):
                 "model": model,
                 "content": [{"type": "text", "text": content}] if content else [],
                 "stop_reason": "max_tokens" if finish == "length" else "end_turn",
-                "usage": {"input_tokens": prompt_tokens, "output_tokens": out_tokens},
+                "usage": {"input_tokens": prompt_tokens - cached, "output_tokens": out_tokens},
             }
+            if cached:
+                payload["usage"]["cache_read_input_tokens"] = cached
         else:
             payload = {
                 "id": f"chatcmpl-{call}",
@@ -301,6 +308,8 @@ class _Handler(BaseHTTPRequestHandler):
                     "total_tokens": prompt_tokens + out_tokens,
                 },
             }
+            if cached:
+                payload["usage"]["prompt_tokens_details"] = {"cached_tokens": cached}
         self._send(200, json.dumps(payload).encode())
 
     def _send(
