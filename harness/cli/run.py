@@ -2,6 +2,7 @@
 
 With no arguments it runs every probe over the shipped library against the embedded default judge
 (``builtin:reference``): offline, no keys. Rerunning the same command resumes from the run folder's store.
+``--adaptive`` draws in rounds and stops drawing each test once it is settled (``docs/decisions.md``).
 """
 
 from __future__ import annotations
@@ -35,10 +36,34 @@ __all__ = ["run"]
 @selection_options(from_settings=False)
 @click.option(
     "--repeats",
-    default=1,
-    show_default=True,
+    default=None,
     type=click.IntRange(min=1),
-    help="Draws per variant; the unperturbed responses get as many placebo draws again.",
+    help="Draws per variant; the unperturbed responses get as many placebo draws again. With --adaptive: "
+    "the most draws per variant.  [default: 1; with --adaptive: 8]",
+)
+@click.option(
+    "--adaptive",
+    is_flag=True,
+    help="Draw in rounds: once per variant, then again only where a test is still undecided and more draws "
+    "can decide it, until settled or a budget runs out.",
+)
+@click.option(
+    "--max-calls",
+    default=None,
+    type=click.IntRange(min=1),
+    help="With --adaptive: the most draws (judge calls on an empty store) the run may make.",
+)
+@click.option(
+    "--max-cost",
+    default=None,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Stop starting calls once they cost this much (needs [judge.price] in the judge file).",
+)
+@click.option(
+    "--tpm",
+    default=None,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Tokens-per-minute limit (prompt and reply), beside --rpm.",
 )
 @click.option(
     "--concurrency", default=8, show_default=True, type=click.IntRange(min=1), help="Judge calls in flight."
@@ -89,7 +114,11 @@ __all__ = ["run"]
 def run(
     judge_spec: str,
     selection: Selection,
-    repeats: int,
+    repeats: int | None,
+    adaptive: bool,
+    max_calls: int | None,
+    max_cost: float | None,
+    tpm: float | None,
     concurrency: int,
     rpm: float | None,
     timeout_s: float,
@@ -108,9 +137,19 @@ def run(
     """
     from judgeprobe.cases.errors import CaseError
     from judgeprobe.harness.session import plan_suite, run_suite, save_plan
+    from judgeprobe.harness.session.adaptive import AdaptiveOptions
+    from judgeprobe.harness.stats.sequential import SequentialDesign
     from judgeprobe.probes.errors import ProbeError
 
     console = make_console()
+    if max_calls is not None and not adaptive:
+        raise UsageProblem("--max-calls needs --adaptive (a fixed run makes every draw of --repeats)")
+    if repeats is None:
+        repeats = SequentialDesign().max_draws if adaptive else 1
+    if adaptive and repeats < 2:
+        raise UsageProblem(
+            f"--adaptive needs --repeats 2 or more (the most draws per variant), got --repeats {repeats}"
+        )
     try:
         plan = plan_suite(selection)
         if not plan.cases:
@@ -128,12 +167,18 @@ def run(
             )
             return
         options = RunOptions(
-            concurrency=concurrency, rpm=rpm, timeout_s=timeout_s, max_retries=max_retries, repeats=repeats
-        )
+            concurrency=concurrency, rpm=rpm, timeout_s=timeout_s, max_retries=max_retries, repeats=repeats,
+            tpm=tpm, max_cost=None if adaptive else max_cost,
+        )  # fmt: skip
         settings = Settings(**{**DEFAULT_SETTINGS.model_dump(), "threshold": threshold})
+        rounds = None
+        if adaptive:
+            rounds = AdaptiveOptions(
+                SequentialDesign(max_draws=repeats), max_calls=max_calls, max_cost=max_cost
+            )
         result = run_suite(
             plan, judge=judge_spec, out=out_dir, options=options, settings=settings,
-            show_progress=not no_progress and sys.stderr.isatty(),
+            show_progress=not no_progress and sys.stderr.isatty(), adaptive=rounds,
         )  # fmt: skip
     except (CaseError, HarnessError, ProbeError) as exc:
         raise UsageProblem(str(exc)) from None
@@ -147,6 +192,18 @@ def run(
         f"{stats.cache_hits} from the store): {stats.judged} judged, {stats.unscored} unscored, "
         f"{stats.errors} errors, {stats.skipped} skipped."
     )
+    from judgeprobe.harness.run.progress import spent
+
+    usage = spent(stats)
+    if usage is not None:
+        console.print(f"This invocation's calls used {usage}.")
+    sequential = result.summary.run.sequential if result.summary is not None else None
+    if sequential is not None:
+        console.print(
+            f"Adaptive: {sequential.rounds} rounds, {sequential.draws} draws; stopped: {sequential.stopped}."
+        )
+    if stats.stopped:
+        console.print(f"[yellow]Stopped: {stats.stopped}; rerun with a larger budget to carry on.[/]")
     if result.paths:
         console.print(
             f"Reports of run {result.run.key} in {result.run_dir}/: "

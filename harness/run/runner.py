@@ -325,6 +325,7 @@ async def run_async(
     progress: ProgressSink | None = None,
     reference_doubt: Mapping[str, bool] | None = None,
     stats: RunStats | None = None,
+    draws: Sequence[PlannedDraw] | None = None,
 ) -> RunStats:
     """Run every planned draw of ``variants`` through ``judge``, writing each draw to ``store``.
 
@@ -336,6 +337,8 @@ async def run_async(
         progress: Optional progress sink.
         reference_doubt: Case id -> the case's reference is disputed.
         stats: Statistics object to fill in (lets a caller read partial counts after an interruption).
+        draws: The draws to make (default: :func:`plan_draws` of ``options.repeats``), e.g. one round of an
+            adaptive run (``judgeprobe.harness.run.rounds``).
 
     Returns:
         The run's statistics.
@@ -347,7 +350,7 @@ async def run_async(
     store.put_variants(variants, reference_doubt=doubt)
     store.set_meta("judge", {"name": judge.name, "config_hash": judge.config_hash})
     store.set_meta("repeats", options.repeats)
-    plan = plan_draws(variants, repeats=options.repeats)
+    plan = list(draws) if draws is not None else plan_draws(variants, repeats=options.repeats)
     stats.planned = len(plan)
     state = _Run(judge, store, plan, options=options, stats=stats, progress=progress, reference_doubt=doubt)
     if progress is not None:
@@ -381,18 +384,21 @@ def run(
     options: RunOptions | None = None,
     show_progress: bool = True,
     reference_doubt: Mapping[str, bool] | None = None,
+    draws: Sequence[PlannedDraw] | None = None,
+    label: str = "judging",
 ) -> RunStats:
-    """Synchronous :func:`run_async` with a rich progress bar; Ctrl-C returns ``interrupted=True`` stats."""
+    """Synchronous :func:`run_async` with a rich progress bar (its text: ``label``); Ctrl-C returns
+    ``interrupted=True`` stats."""
     stats = RunStats()
     progress: ProgressSink | None = None
     if show_progress:
         from judgeprobe.harness.run.progress import RichProgress
 
-        progress = RichProgress()
+        progress = RichProgress(description=label)
     try:
         coro = run_async(
             judge, variants, store, options=options, progress=progress, reference_doubt=reference_doubt,
-            stats=stats,
+            stats=stats, draws=draws,
         )  # fmt: skip
         asyncio.run(coro)
     except KeyboardInterrupt:

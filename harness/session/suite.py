@@ -13,16 +13,20 @@ It is split in two so that a dry run can stop after planning:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.judges.registry import load_judge
 from judgeprobe.harness.run.plan import SuitePlan, plan_suite
 from judgeprobe.harness.run.runner import RunOptions, RunStats, run
 from judgeprobe.harness.run.selection import Selection, run_key
+from judgeprobe.harness.session.adaptive import AdaptiveOptions, run_adaptive
 from judgeprobe.harness.session.tail import run_tail
 from judgeprobe.harness.stats.schema import Settings, Summary
 from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS
@@ -76,23 +80,39 @@ class SuiteRun:
 _SLUG = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def default_out_dir(judge: Judge, selection: Selection | None = None, *, repeats: int = 1) -> Path:
+def default_out_dir(
+    judge: Judge,
+    selection: Selection | None = None,
+    *,
+    repeats: int = 1,
+    adaptive: Mapping[str, Any] | None = None,
+) -> Path:
     """``judgeprobe-out/<judge name>-<run key>``: one folder per run key (the judge's hash prefix, then a
     digest of the selection and repeats), so rerunning the same command resumes, a changed prompt starts a
     new folder, and a subset run never overwrites the full run's reports."""
     slug = _SLUG.sub("-", judge.name).strip("-")[:60] or "judge"
-    key = run_key(judge.config_hash, selection or Selection(), repeats=repeats)
+    key = run_key(judge.config_hash, selection or Selection(), repeats=repeats, adaptive=adaptive)
     return DEFAULT_OUT_ROOT / f"{slug}-{key}"
 
 
-def _record(plan: SuitePlan, judge: Judge, repeats: int, settings: Settings | None) -> RunRecord:
-    planned = sum(2 * repeats if v.relation is Relation.BASE else repeats for v in plan.variants)
+def _record(
+    plan: SuitePlan,
+    judge: Judge,
+    repeats: int,
+    settings: Settings | None,
+    adaptive: Mapping[str, Any] | None = None,
+) -> RunRecord:
+    planned: int | None = sum(2 * repeats if v.relation is Relation.BASE else repeats for v in plan.variants)
+    options: dict[str, Any] = {"repeats": repeats}
+    if adaptive is not None:
+        options["adaptive"] = dict(adaptive)
+        planned = None  # known only as the rounds go
     return RunRecord(
-        key=run_key(judge.config_hash, plan.selection, repeats=repeats),
+        key=run_key(judge.config_hash, plan.selection, repeats=repeats, adaptive=adaptive),
         judge=judge.name,
         judge_hash=judge.config_hash,
         selection=plan.selection.to_json(),
-        options={"repeats": repeats},
+        options=options,
         settings=None if settings is None else settings.model_dump(mode="json"),
         variants=len(plan.variants),
         variants_digest="",
@@ -105,10 +125,17 @@ def _record(plan: SuitePlan, judge: Judge, repeats: int, settings: Settings | No
 
 
 def _open_run(
-    plan: SuitePlan, judge: Judge, out: Path | None, repeats: int, settings: Settings | None
+    plan: SuitePlan,
+    judge: Judge,
+    out: Path | None,
+    repeats: int,
+    settings: Settings | None,
+    adaptive: Mapping[str, Any] | None = None,
 ) -> tuple[Path, RunRecord, RunStore]:
     """Create (or reopen) the run folder, store the plan's variants and record the run."""
-    run_dir = out if out is not None else default_out_dir(judge, plan.selection, repeats=repeats)
+    run_dir = (
+        out if out is not None else default_out_dir(judge, plan.selection, repeats=repeats, adaptive=adaptive)
+    )
     run_dir.mkdir(parents=True, exist_ok=True)
     store = RunStore(store_path(run_dir))
     try:
@@ -116,7 +143,13 @@ def _open_run(
         store.set_meta("repeats", repeats)
         store.set_meta("seed", plan.seed)
         store.put_variants(plan.variants, reference_doubt=plan.reference_doubt)
-        record = store.record_run(_record(plan, judge, repeats, settings), (v.id for v in plan.variants))
+        if judge.price is not None:
+            prices = dict(store.get_meta("prices") or {})
+            prices[judge.config_hash] = judge.price.model_dump(mode="json")
+            store.set_meta("prices", prices)
+        record = store.record_run(
+            _record(plan, judge, repeats, settings, adaptive), (v.id for v in plan.variants)
+        )
     except BaseException:
         store.close()
         raise
@@ -145,20 +178,39 @@ def run_suite(
     settings: Settings = DEFAULT_SETTINGS,
     show_progress: bool = True,
     write_reports: bool = True,
+    adaptive: AdaptiveOptions | None = None,
 ) -> SuiteRun:
     """Run ``plan`` against ``judge`` (a judge or a spec/TOML path), then summarise and write the reports.
 
     Rerunning with the same folder resumes: finished draws are read from the store, not requested again.
+    With ``adaptive``, draws are made in rounds until every invariant test is settled (``options.repeats``
+    is then the most draws per variant; see :mod:`judgeprobe.harness.session.adaptive`).
     """
     the_judge = load_judge(judge) if isinstance(judge, str) else judge
     the_judge.preflight()
     opts = options or RunOptions()
-    run_dir, record, store = _open_run(plan, the_judge, out, opts.repeats, settings)
+    identity = None
+    if adaptive is not None:
+        if adaptive.design.max_draws != opts.repeats:
+            adaptive = replace(adaptive, design=replace(adaptive.design, max_draws=opts.repeats))
+        if adaptive.max_cost is not None and the_judge.price is None:
+            raise ConfigError(
+                "--max-cost needs the judge's prices: add a [judge.price] table (input, output, cached_input "
+                "per million tokens) to the judge file"
+            )
+        identity = adaptive.identity(settings)
+    run_dir, record, store = _open_run(plan, the_judge, out, opts.repeats, settings, identity)
     with store:
-        stats = run(
-            the_judge, plan.variants, store, options=opts, show_progress=show_progress,
-            reference_doubt=plan.reference_doubt,
-        )  # fmt: skip
+        if adaptive is None:
+            stats = run(
+                the_judge, plan.variants, store, options=opts, show_progress=show_progress,
+                reference_doubt=plan.reference_doubt,
+            )  # fmt: skip
+        else:
+            stats, _ = run_adaptive(
+                the_judge, plan.variants, store, record, adaptive=adaptive, options=opts, settings=settings,
+                reference_doubt=plan.reference_doubt, show_progress=show_progress,
+            )  # fmt: skip
     results = run_tail(run_dir, record, settings=settings, variants=plan.variants, write=write_reports)
     return SuiteRun(
         run_dir=run_dir, judge_name=the_judge.name, judge_hash=the_judge.config_hash, plan=plan,

@@ -15,11 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from judgeprobe.harness.core.cost import Price
 from judgeprobe.harness.core.errors import StoreError
+from judgeprobe.harness.session.adaptive import state_key
 from judgeprobe.harness.stats.schema import Settings, Summary
+from judgeprobe.harness.stats.sequential import SequentialDesign, SequentialState
 from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS, build_summary
+from judgeprobe.harness.stats.usage import usage_info
 from judgeprobe.harness.store import RunStore, store_path
-from judgeprobe.harness.store.frame import records_frame
 from judgeprobe.harness.store.runs import RunRecord
 from judgeprobe.probes.variant import Variant
 
@@ -54,6 +57,18 @@ def run_settings(run: RunRecord) -> Settings:
     return Settings.model_validate({**DEFAULT_SETTINGS.model_dump(), **run.settings})
 
 
+def _sequential_state(store: RunStore, record: RunRecord) -> SequentialState | None:
+    """An adaptive run's state as the store keeps it (a fresh one when it stopped before its first look)."""
+    if not record.adaptive:
+        return None
+    saved = store.get_meta(state_key(record.key))
+    if saved is not None:
+        return SequentialState.from_json(saved)
+    options = dict(record.options.get("adaptive") or {})
+    design = SequentialDesign.from_json({**options, "max_draws": record.repeats or options.get("max_draws")})
+    return SequentialState(design, max_calls=options.get("max_calls"), max_cost=options.get("max_cost"))
+
+
 def run_tail(
     run_dir: str | Path,
     run: str | RunRecord | None = None,
@@ -80,15 +95,19 @@ def run_tail(
         raise StoreError(f"{folder} holds no run store; pass the output folder of a 'judgeprobe run'")
     with RunStore(store_path(folder)) as store:
         record = run if isinstance(run, RunRecord) else store.find_run(run)
-        frame = records_frame(store.run_records(record))
+        frame = store.run_frame(record)
         known = list(variants) if variants is not None else list(store.run_variants(record))
+        sequential = _sequential_state(store, record)
+        priced = (store.get_meta("prices") or {}).get(record.judge_hash)
     frame = frame.sort_values(list(FRAME_ORDER), kind="stable").reset_index(drop=True)
     by_id = {v.id: v for v in known}
     summary = None
     if not frame.empty:
         chosen = settings if settings is not None else run_settings(record)
-        summary = build_summary(frame, variants=known, settings=chosen)
-        summary = summary.model_copy(update={"run": summary.run.model_copy(update={"run_id": record.key})})
+        summary = build_summary(frame, variants=known, settings=chosen, sequential=sequential)
+        usage = usage_info(frame, Price.model_validate(priced) if priced else None)
+        info = summary.run.model_copy(update={"run_id": record.key, "usage": usage})
+        summary = summary.model_copy(update={"run": info})
     paths: tuple[Path, ...] = ()
     if write and summary is not None:
         from judgeprobe.harness.report.writer import write_reports

@@ -32,6 +32,7 @@ from judgeprobe.harness.stats.schema import (
     Settings,
     Summary,
 )
+from judgeprobe.harness.stats.sequential import SequentialState, sequential_info, sequential_invariants
 from judgeprobe.harness.stats.units import draw_pairs
 from judgeprobe.probes.variant import Variant
 
@@ -252,6 +253,7 @@ def build_summary(
     *,
     variants: Iterable[Variant] = (),
     settings: Settings = DEFAULT_SETTINGS,
+    sequential: SequentialState | None = None,
 ) -> Summary:
     """Compute the summary of a run.
 
@@ -260,6 +262,8 @@ def build_summary(
         :func:`judgeprobe.harness.store.frame.records_frame`).
         variants: The run's variants; used for multiple-choice options when classifying flips.
         settings: Analysis settings (threshold, alpha, …).
+        sequential: An adaptive run's state: each invariant test is then reported from its stopping look
+            (:mod:`judgeprobe.harness.stats.sequential`).
     """
     if frame.empty:
         raise ValueError("the run has no draws to summarise; run 'judgeprobe run' first")
@@ -269,7 +273,12 @@ def build_summary(
         frame["placebo"].astype(bool).any()
     )
     run = _run_info(frame, placebo_present)
-    families, probes = _invariants(pairs, settings, choices)
+    if sequential is None:
+        families, probes = _invariants(pairs, settings, choices)
+    else:
+        families, probes = sequential_invariants(frame, sequential, settings=settings, choices=choices)
+        families = [_escalate(family, probes) for family in families]
+        run = run.model_copy(update={"sequential": sequential_info(frame, sequential)})
     inv_pairs = pairs[(pairs["relation"] == "invariant")]
     classes: dict[str, int] = dict.fromkeys(CLASSES, 0)
     for result in probes:

@@ -40,7 +40,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from judgeprobe.harness.core.errors import StoreError
 from judgeprobe.harness.core.records import DrawRecord
@@ -58,6 +58,9 @@ from judgeprobe.harness.store.runs import RunRecord
 from judgeprobe.harness.store.schema import SCHEMA_VERSION, Transaction, connect, draw_columns
 from judgeprobe.harness.store.variant_json import variant_from_json, variant_to_json
 from judgeprobe.probes.variant import Variant
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -360,6 +363,13 @@ class RunStore:
         with self._transaction():
             return run_table.put_run(self._db, record, variant_ids)
 
+    def set_run_draws(self, key: str, draws: Mapping[str, int]) -> None:
+        """Record how many draws the adaptive run ``key`` has made of each of these variants."""
+        self._writable()
+        if draws:
+            with self._transaction():
+                run_table.set_run_draws(self._db, key, draws)
+
     def runs(self) -> list[RunRecord]:
         """Every run of the store, the latest last; a store that recorded none but holds draws has its
         implicit run (see :mod:`judgeprobe.harness.store.runs`)."""
@@ -393,6 +403,16 @@ class RunStore:
         query = f"SELECT {self._draw_select} FROM draws WHERE {where} ORDER BY seq"  # noqa: S608
         for row in self._db.execute(query, params):
             yield record_from_row(row)
+
+    def run_frame(self, run: RunRecord) -> pd.DataFrame:
+        """The draws of one run as a DataFrame (``judgeprobe.harness.store.frame``), in write order: the
+        same frame as ``records_frame(self.run_records(run))``, read column by column."""
+        from judgeprobe.harness.store.frame import rows_frame
+
+        self.flush()
+        where, params = run_table.draw_filter(run)
+        query = f"SELECT {self._draw_select} FROM draws WHERE {where} ORDER BY seq"  # noqa: S608
+        return rows_frame(self._db.execute(query, params).fetchall(), DRAW_COLUMNS)
 
     def run_variants(self, run: RunRecord) -> Iterator[Variant]:
         """The variants one run covers, in the order they were first stored."""
