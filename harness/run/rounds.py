@@ -2,8 +2,10 @@
 
 An adaptive run with at most ``K`` draws per variant (``--repeats K``) makes round 1 over every variant —
 draw 0 of each, and placebo draw ``K`` of each base variant — and each later round ``r`` only over the
-variants whose tests are still open: draw ``r - 1`` of each, plus base draw ``r - 1`` and placebo draw
-``K + r - 1`` of their units' base variants. Controls have no test to settle; they get round 1 only.
+variants whose tests are still open: draw ``r - 1`` of each, plus placebo draw ``K + r - 1`` of their units'
+base variants and, up to round ``B`` (``base_draws``), base draw ``r - 1`` (the base verdict is the modal
+outcome of the base draws: three make a majority, more rarely change it). Controls have no test to settle;
+they get round 1 only.
 
 The draw indices are those of a fixed run with ``K`` repeats (base draws ``0..K-1``, placebo draws
 ``K..2K-1``), so every draw an adaptive run makes is the same request, under the same cache key and with the
@@ -28,7 +30,12 @@ def round_of(draw: int, *, placebo: bool, max_draws: int) -> int:
 
 
 def draw_round(
-    variants: Sequence[Variant], *, round_number: int, max_draws: int, open_ids: Collection[str] | None = None
+    variants: Sequence[Variant],
+    *,
+    round_number: int,
+    max_draws: int,
+    open_ids: Collection[str] | None = None,
+    base_draws: int | None = None,
 ) -> list[PlannedDraw]:
     """The draws of one round.
 
@@ -37,6 +44,7 @@ def draw_round(
         round_number: The round, from 1 (round 1 draws every variant once).
         max_draws: The most draws any variant gets (``K``).
         open_ids: Round 2 and later: ids of the invariant variants whose tests are still open.
+        base_draws: The most base (non-placebo) draws of a base variant (default: ``max_draws``).
 
     Raises:
         ConfigError: The round is past ``max_draws``, or a later round has no ``open_ids``.
@@ -51,12 +59,18 @@ def draw_round(
     chosen = [v for v in variants if v.id in open_ids and v.relation is Relation.INVARIANT]
     units = {(v.case_id, v.unit_id) for v in chosen}
     bases = [v for v in variants if v.relation is Relation.BASE and (v.case_id, v.unit_id) in units]
-    return list(round_draws([*bases, *chosen], index=index, max_draws=max_draws))
+    own = round_number <= (max_draws if base_draws is None else base_draws)
+    return list(round_draws([*bases, *chosen], index=index, max_draws=max_draws, base_draws=own))
 
 
-def round_draws(variants: Iterable[Variant], *, index: int, max_draws: int) -> Iterable[PlannedDraw]:
-    """Draw ``index`` of every variant, and placebo draw ``max_draws + index`` of each base variant."""
+def round_draws(
+    variants: Iterable[Variant], *, index: int, max_draws: int, base_draws: bool = True
+) -> Iterable[PlannedDraw]:
+    """Draw ``index`` of every variant, and placebo draw ``max_draws + index`` of each base variant (whose
+    own draw ``index`` is made only with ``base_draws``)."""
     for variant in variants:
-        yield (variant, index, False)
-        if variant.relation is Relation.BASE:
+        is_base = variant.relation is Relation.BASE
+        if base_draws or not is_base:
+            yield (variant, index, False)
+        if is_base:
             yield (variant, max_draws + index, True)

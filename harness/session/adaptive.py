@@ -155,7 +155,10 @@ def adaptive_rounds(
         if open_ids is not None and not open_ids:
             state.stopped = "every test settled: decided, futile or at the most draws"
             break
-        plan = draw_round(variants, round_number=number, max_draws=design.max_draws, open_ids=open_ids)
+        plan = draw_round(
+            variants, round_number=number, max_draws=design.max_draws, open_ids=open_ids,
+            base_draws=design.base_draws,
+        )  # fmt: skip
         why = _budget_stop(state, plan, frame() if state.max_cost is not None else pd.DataFrame(), price)
         if why is not None:
             if number == 1:
@@ -178,7 +181,7 @@ def adaptive_rounds(
         state.rounds = number
         state.draws += len(plan)
         if recorded is not None:
-            recorded(state, {variant.id: number for variant, _, placebo in plan if not placebo})
+            recorded(state, {variant.id: number for variant, _, _ in plan})
         open_ids = set(evaluate_look(frame(), state, settings=settings, choices=choices))
     if recorded is not None:
         recorded(state, {})

@@ -131,7 +131,7 @@ class SequentialTest(_Model):
     """The look's exact McNemar p-value taken alone; ``p`` is the repeated p-value, valid at any stopping
     look."""
     decide_chance: float | None
-    """Conditional probability, at this look, that the last round would have decided the test (``futile``
+    """Predictive probability, at this look, that the last round would have decided the test (``futile``
     below ``SequentialInfo.futility``); ``None`` when not computed (decided, or at the last round)."""
 
 
@@ -145,7 +145,11 @@ class SequentialInfo(_Model):
     shape: float
     """Wang–Tsiatis shape of the boundaries (0 O'Brien–Fleming, 0.5 Pocock)."""
     futility: float
-    """A test stops when its conditional probability of being decided by the last round is below this."""
+    """A test stops when its predictive probability of being decided by the last round is below this."""
+    futility_from: int
+    """The first look at which a test may stop for futility."""
+    base_draws: int
+    """The most base (non-placebo) draws of a unit (its base verdict is their modal outcome)."""
     rounds: int
     """Rounds made."""
     stopped: str

@@ -7,7 +7,7 @@ test — each probe and each family, as in a fixed run — is *looked at*, and i
 * its **repeated confidence interval** decides it: ``biased`` (the BH q-value of its repeated p-value is
   below ``alpha``, the excess is at least the threshold and the interval lies above 0) or ``clean`` (the
   interval lies below the threshold); or
-* more draws are unlikely to decide it (``futile``): the conditional probability that the interval at the
+* more draws are unlikely to decide it (``futile``): the predictive probability that the interval at the
   last round would decide it, given what the looks so far show, is below ``futility``; or
 * it has had the most draws (``max_draws``), or the run's budget ran out (``budget``).
 
@@ -66,16 +66,29 @@ class SequentialDesign:
 
     max_draws: int = 8
     """The most draws of any variant (``K``): the number of looks the boundaries are made for."""
-    shape: float = 0.25
-    """Wang–Tsiatis shape of the boundaries: 0 O'Brien–Fleming, 0.5 Pocock."""
-    futility: float = 0.1
-    """Stop a test when the conditional probability of deciding it by the last round falls below this."""
+    shape: float = 0.5
+    """Wang–Tsiatis shape of the boundaries: 0 O'Brien–Fleming, 0.5 Pocock (the same critical value at every
+    look, which lets a clear bias stop early)."""
+    futility: float = 0.3
+    """Stop a test when the predictive probability of deciding it by the last round falls below this."""
+    futility_from: int = 2
+    """The first look at which a test may stop for futility (round 1 alone is too noisy to give up on)."""
+    base_draws: int = 3
+    """The most base (non-placebo) draws of a unit: its base verdict is their modal outcome, and three make
+    a majority (placebo draws go on every round: each pairs with a variant draw)."""
 
     def __post_init__(self) -> None:
-        if self.max_draws < 2 or not 0.0 <= self.shape <= 0.5 or not 0.0 <= self.futility < 1.0:
+        if (
+            self.max_draws < 2
+            or not 0.0 <= self.shape <= 0.5
+            or not 0.0 <= self.futility < 1.0
+            or self.futility_from < 1
+            or self.base_draws < 1
+        ):
             raise ValueError(
-                f"expected max_draws >= 2, 0 <= shape <= 0.5 and 0 <= futility < 1, got {self}; an adaptive "
-                "run needs room for a second round (--repeats 2 or more)"
+                f"expected max_draws >= 2, 0 <= shape <= 0.5, 0 <= futility < 1, futility_from >= 1 and "
+                f"base_draws >= 1, got {self}; an adaptive run needs room for a second round (--repeats 2 or "
+                "more)"
             )
 
     def critical(self, look: int, confidence: float) -> float:
@@ -84,12 +97,20 @@ class SequentialDesign:
 
     def to_json(self) -> dict[str, Any]:
         """JSON form."""
-        return {"max_draws": self.max_draws, "shape": self.shape, "futility": self.futility}
+        return {
+            "max_draws": self.max_draws, "shape": self.shape, "futility": self.futility,
+            "futility_from": self.futility_from, "base_draws": self.base_draws,
+        }  # fmt: skip
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SequentialDesign:
         """Inverse of :meth:`to_json`."""
-        return cls(int(data["max_draws"]), float(data["shape"]), float(data["futility"]))
+        defaults = cls()
+        return cls(
+            int(data["max_draws"]), float(data["shape"]), float(data["futility"]),
+            int(data.get("futility_from", defaults.futility_from)),
+            int(data.get("base_draws", defaults.base_draws)),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -103,7 +124,7 @@ class TestStop:
     p: float | None = None
     """Its repeated p-value at that look (for Benjamini–Hochberg over every test)."""
     decide_chance: float | None = None
-    """Conditional probability, at that look, of deciding it by the last round."""
+    """Predictive probability, at that look, of deciding it by the last round."""
 
     def to_json(self) -> dict[str, Any]:
         """JSON form."""
@@ -200,9 +221,9 @@ def _look_fields(
 def _decide_chance(
     fields: Mapping[str, Any], look: int, design: SequentialDesign, settings: Settings
 ) -> float:
-    """Conditional probability that the interval at the last round decides the test, if the excess is what
-    this look estimates (normal approximation): the excess read at round ``K`` is then
-    ``N(estimate, se_K^2 (K - k) / K)``."""
+    """Predictive probability that the interval at the last round decides the test (normal approximation
+    with a flat prior on the excess, so the uncertainty of this look's estimate counts): the excess read at
+    round ``K`` is then ``N(estimate, se_K^2 (K - k) / k)``."""
     excess = fields["excess"]
     if excess is None or fields["pairs"] == 0:
         return 0.0
@@ -213,7 +234,7 @@ def _decide_chance(
     last = design.max_draws
     critical_last = design.critical(last, settings.confidence)
     se_last = se_now * math.sqrt(look / last)
-    spread = se_last * math.sqrt((last - look) / last)
+    spread = se_last * math.sqrt((last - look) / look)
     if spread <= 0.0:
         return 0.0
     biased = 1.0 - _NORMAL.cdf((max(critical_last * se_last, settings.threshold) - excess) / spread)
@@ -274,6 +295,8 @@ def evaluate_look(
             stop = verdict
         elif look >= design.max_draws:
             stop = "max_draws"
+        elif look < design.futility_from:
+            stop = "open"
         else:
             chance = _decide_chance(fields, look, design, settings)
             stop = "futile" if chance < design.futility else "open"
@@ -352,10 +375,11 @@ def sequential_info(frame: pd.DataFrame, state: SequentialState) -> SequentialIn
     return SequentialInfo(
         rule=(
             "group-sequential repeated confidence intervals (Wang-Tsiatis boundaries) with repeated "
-            "p-values under Benjamini-Hochberg; non-binding futility on the conditional probability of a "
+            "p-values under Benjamini-Hochberg; non-binding futility on the predictive probability of a "
             "decision"
         ),
-        max_draws=design.max_draws, shape=design.shape, futility=design.futility, rounds=state.rounds,
+        max_draws=design.max_draws, shape=design.shape, futility=design.futility,
+        futility_from=design.futility_from, base_draws=design.base_draws, rounds=state.rounds,
         stopped=state.stopped or "interrupted: rerun the same command to resume", draws=state.draws,
         max_calls=state.max_calls, max_cost=state.max_cost,
         draws_per_variant={str(int(k)): int(v) for k, v in per_variant.items()},
