@@ -42,19 +42,23 @@ def _json(value: Any) -> str:
     return json.dumps(_plain(value), ensure_ascii=False)
 
 
-def _encoded(column: pd.Series) -> np.ndarray:
-    """The column's values as ``json.dumps`` writes them (an object array), each distinct value encoded once;
-    missing values (``None``, NaN, ``<NA>``) are ``null``."""
+def _encoded(column: pd.Series, prefix: str) -> list[str]:
+    """Each value of the column as ``json.dumps`` writes it, after ``prefix``: each distinct value encoded
+    once, and rows with equal values share one string (missing values, ``None``, NaN, ``<NA>``: ``null``)."""
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    texts = [_json(value) for value in uniques.tolist()]
-    table = np.array([*texts, "null"], dtype=object)  # code -1 (missing) picks the last entry
-    return table[codes]
+    texts = [prefix + _json(value) for value in uniques.tolist()]
+    table = np.array([*texts, prefix + "null"], dtype=object)  # code -1 (missing) picks the last entry
+    encoded: list[str] = table[codes].tolist()
+    return encoded
 
 
 def write_results_jsonl(path: Path, frame: pd.DataFrame) -> Path:
     """Write one line per draw (columns :data:`judgeprobe.harness.core.records.COLUMNS`) and return the
     path."""
-    fields = [(json.dumps(name) + ": " + _encoded(frame[name])).tolist() for name in COLUMNS]
+    fields = [
+        _encoded(frame[name], ("{" if index == 0 else ", ") + json.dumps(name) + ": ")
+        for index, name in enumerate(COLUMNS)
+    ]
     with path.open("w", encoding="utf-8") as out:
-        out.writelines("{" + ", ".join(pieces) + "}\n" for pieces in zip(*fields, strict=True))
+        out.writelines("".join(pieces) + "}\n" for pieces in zip(*fields, strict=True))
     return path

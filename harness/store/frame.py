@@ -16,7 +16,7 @@ The same description is in ``docs/dataframe.md``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -58,16 +58,53 @@ def records_frame(records: Iterable[DrawRecord]) -> pd.DataFrame:
     return _derive(pd.DataFrame(rows, columns=list(COLUMNS)))
 
 
-def rows_frame(rows: Sequence[Sequence[Any]], columns: Sequence[str]) -> pd.DataFrame:
-    """The same DataFrame as :func:`records_frame`, straight from store rows (values in ``columns`` order):
-    column by column, without a record object per draw (a run's tail reads 100,000 draws this way)."""
-    at = {name: index for index, name in enumerate(columns)}
-    transposed = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
-    data: dict[str, Sequence[Any]] = {}
-    for name in COLUMNS:
-        values = transposed[at[name]]
-        data[name] = [bool(v) for v in values] if name in _BOOL_COLUMNS else list(values)
-    return _derive(pd.DataFrame(data, columns=list(COLUMNS)))
+_UNSHARED = frozenset(("cache_key", "request_key"))
+"""Text columns whose values are (nearly) all different: not worth sharing."""
+
+
+def rows_frame(
+    chunks: Iterable[Sequence[Sequence[Any]]],
+    columns: Sequence[str],
+    *,
+    texts: Callable[[Iterable[bytes]], Mapping[bytes, str]] | None = None,
+) -> pd.DataFrame:
+    """The same DataFrame as :func:`records_frame`, straight from store rows (values in ``columns`` order,
+    in chunks): column by column, without a record object per draw. Equal texts share one string object
+    (a run repeats its prompts, replies, ids and names thousands of times), so the frame of 100,000 draws
+    holds each distinct prompt once.
+
+    Args:
+        chunks: The rows, in chunks.
+        columns: Their columns.
+        texts: Looks up texts stored once by digest (a BLOB value in a text column, see
+            ``judgeprobe.harness.store.rows.share_texts``).
+    """
+    at = [columns.index(name) for name in COLUMNS]
+    data: list[list[Any]] = [[] for _ in COLUMNS]
+    shared: list[dict[Any, Any]] = [{} for _ in COLUMNS]
+    stored: dict[bytes, str] = {}
+    for chunk in chunks:
+        if not chunk:
+            continue
+        transposed = list(zip(*chunk, strict=True))
+        for index, (name, source) in enumerate(zip(COLUMNS, at, strict=True)):
+            values = transposed[source]
+            if name in _BOOL_COLUMNS:
+                data[index].extend(bool(v) for v in values)
+            elif name in _UNSHARED or (values and not isinstance(values[0], str | bytes | None)):
+                data[index].extend(values)
+            else:
+                digests = {v for v in values if isinstance(v, bytes) and v not in stored}
+                if digests:
+                    if texts is None:
+                        raise StoreError(f"a draw's {name} is stored by digest and no text table was given")
+                    stored.update(texts(digests))
+                seen = shared[index]
+                data[index].extend(
+                    [stored[v] if isinstance(v, bytes) else seen.setdefault(v, v) if isinstance(v, str) else v
+                     for v in values]
+                )  # fmt: skip
+    return _derive(pd.DataFrame(dict(zip(COLUMNS, data, strict=True)), columns=list(COLUMNS)))
 
 
 def _derive(frame: pd.DataFrame) -> pd.DataFrame:

@@ -20,6 +20,8 @@ see :mod:`judgeprobe.harness.store.schema`):
 
 * ``meta``: key -> JSON value (store id, judge configuration without secrets, repeats of the last run);
 * ``variants``: every variant of every run of the folder, in insertion order, with its ``reference_doubt``;
+* ``texts``: each long prompt, reply and reasoning once, under a digest that the draws hold in its place
+  (reads put the text back; see :mod:`judgeprobe.harness.store.schema`, version 3);
 * ``draws``: one row per (judge configuration, variant, draw). A later attempt replaces the earlier row,
   so an errored draw that succeeds on a rerun leaves only the success. ``seq`` grows with every write.
   Indexed by cache key; the request-key index that replay uses is built when the store is closed.
@@ -52,12 +54,13 @@ from judgeprobe.harness.store.rows import (
     draw_row,
     encodable,
     record_from_row,
+    share_texts,
     verdict_from_row,
 )
 from judgeprobe.harness.store.runs import RunRecord
 from judgeprobe.harness.store.schema import SCHEMA_VERSION, Transaction, connect, draw_columns
 from judgeprobe.harness.store.variant_json import variant_from_json, variant_to_json
-from judgeprobe.probes.variant import Variant
+from judgeprobe.probes.variant import Relation, Variant
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -124,7 +127,7 @@ class RunStore:
             recovered = self._journal.recover()
             if recovered:  # draws a killed process journaled but never committed
                 with self._transaction():
-                    self._db.executemany(_INSERT_DRAW, recovered)
+                    self._insert(recovered)
                 self._journal.truncate()
         run_id = self.get_meta("run_id")
         if run_id is None and not read_only:
@@ -294,10 +297,10 @@ class RunStore:
             return
         try:
             with self._transaction():
-                self._db.executemany(_INSERT_DRAW, rows)
+                self._insert(rows)
         except UnicodeEncodeError:  # a lone surrogate in some reply: store it with a replacement mark
             with self._transaction():
-                self._db.executemany(_INSERT_DRAW, encodable(rows))
+                self._insert(encodable(rows))
 
     def journal_draws(self, records: Iterable[DrawRecord]) -> None:
         """Make draws crash-safe now (one append to the side file) and commit them later (:meth:`flush`)."""
@@ -320,7 +323,7 @@ class RunStore:
         if not self._pending:
             return
         with self._transaction():
-            self._db.executemany(_INSERT_DRAW, self._pending)
+            self._insert(self._pending)
         self._pending.clear()
         self._journal.truncate()
 
@@ -411,8 +414,21 @@ class RunStore:
 
         self.flush()
         where, params = run_table.draw_filter(run)
-        query = f"SELECT {self._draw_select} FROM draws WHERE {where} ORDER BY seq"  # noqa: S608
-        return rows_frame(self._db.execute(query, params).fetchall(), DRAW_COLUMNS)
+        raw = ", ".join(draw_columns(self._db, resolve=False))
+        query = f"SELECT {raw} FROM draws WHERE {where} ORDER BY seq"  # noqa: S608
+        cursor = self._db.execute(query, params)
+        return rows_frame(iter(lambda: cursor.fetchmany(5000), []), DRAW_COLUMNS, texts=self._texts)
+
+    def _texts(self, keys: Iterable[bytes]) -> dict[bytes, str]:
+        """The shared texts stored under these digests."""
+        wanted = list(keys)
+        found: dict[bytes, str] = {}
+        for start in range(0, len(wanted), 500):
+            batch = wanted[start : start + 500]
+            marks = ", ".join("?" * len(batch))
+            rows = self._db.execute(f"SELECT key, text FROM texts WHERE key IN ({marks})", batch)  # noqa: S608
+            found.update((bytes(key), text) for key, text in rows)
+        return found
 
     def run_variants(self, run: RunRecord) -> Iterator[Variant]:
         """The variants one run covers, in the order they were first stored."""
@@ -427,6 +443,36 @@ class RunStore:
         for (data,) in rows:
             yield variant_from_json(data)
 
+    def run_digest(self, run: RunRecord) -> dict[str, int]:
+        """What one run's draws are now: how many, the last write's ``seq``, how many errored (a changed
+        digest means changed draws)."""
+        self.flush()
+        where, params = run_table.draw_filter(run)
+        query = (
+            "SELECT COUNT(*), COALESCE(MAX(seq), 0), COALESCE(SUM(status = 'error'), 0) FROM draws "  # noqa: S608
+            f"WHERE {where}"
+        )
+        count, last, errors = self._db.execute(query, params).fetchone()
+        return {"count": int(count), "last": int(last), "errors": int(errors)}
+
+    def variants_where(
+        self, *, ids: Iterable[str] | None = None, relation: Relation | None = None
+    ) -> Iterator[Variant]:
+        """Stored variants with these ids or of this relation (given both: either), in the order added."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if ids is not None:
+            wanted = list(ids)
+            clauses.append(f"id IN ({', '.join('?' * len(wanted))})" if wanted else "0")
+            params += wanted
+        if relation is not None:
+            clauses.append("json_extract(data, '$.relation') = ?")
+            params.append(str(relation))
+        where = " OR ".join(clauses) or "1"
+        rows = self._db.execute(f"SELECT data FROM variants WHERE {where} ORDER BY seq", params)  # noqa: S608
+        for (data,) in rows:
+            yield variant_from_json(data)
+
     def run_counts(self, run: RunRecord) -> dict[str, int]:
         """One run's draws by status; every status is present."""
         self.flush()
@@ -437,6 +483,13 @@ class RunStore:
         return result
 
     # -- internals -------------------------------------------------------------------------------------
+
+    def _insert(self, rows: list[tuple[Any, ...]]) -> None:
+        """Write draw rows (the caller holds a transaction), their long texts once each in ``texts``."""
+        shared, texts = share_texts(rows)
+        if texts:
+            self._db.executemany("INSERT OR IGNORE INTO texts (key, text) VALUES (?, ?)", texts.items())
+        self._db.executemany(_INSERT_DRAW, shared)
 
     def _writable(self) -> None:
         if self.read_only:

@@ -472,6 +472,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--error-500-every", type=int, default=None, help="every Nth call answers 500")
     parser.add_argument("--reset-every", type=int, default=None, help="every Nth call drops the connection")
     parser.add_argument("--no-json-schema", action="store_true", help="refuse structured-output requests")
+    parser.add_argument("--cached-tokens", type=int, default=0, help="prompt tokens reported as cached")
     args = parser.parse_args(argv)
     faults = Faults(
         latency_s=args.latency,
@@ -480,6 +481,7 @@ def main(argv: list[str] | None = None) -> None:
         error_500_every=args.error_500_every,
         reset_every=args.reset_every,
         no_json_schema=args.no_json_schema,
+        cached_tokens=args.cached_tokens,
     )
     server = FakeOpenAIServer(faults=faults, port=args.port).start()
     print(server.base_url, flush=True)
