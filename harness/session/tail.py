@@ -111,6 +111,9 @@ def run_tail(
     paths: tuple[Path, ...] = ()
     if write and summary is not None:
         from judgeprobe.harness.report.writer import write_reports
+        from judgeprobe.harness.session.fresh import record_reports
 
         paths = tuple(write_reports(folder, summary=summary, frame=frame, variants=by_id))
+        with RunStore(store_path(folder)) as store:
+            record_reports(store, record, paths, summary.settings)
     return RunResults(run_dir=folder, run=record, frame=frame, variants=by_id, summary=summary, paths=paths)
