@@ -8,7 +8,9 @@ With no arguments it runs every probe over the shipped library against the embed
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,6 +22,13 @@ from judgeprobe.harness.run.runner import RunOptions
 from judgeprobe.harness.run.selection import Selection
 from judgeprobe.harness.stats.schema import Settings
 from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from judgeprobe.harness.run.options import RunStats
+    from judgeprobe.harness.stats.schema import Summary
+    from judgeprobe.probes.variant import Variant
 
 __all__ = ["run"]
 
@@ -58,6 +67,13 @@ __all__ = ["run"]
     default=None,
     type=click.FloatRange(min=0, min_open=True),
     help="Stop starting calls once they cost this much (needs [judge.price] in the judge file).",
+)
+@click.option(
+    "--shard",
+    "shard_text",
+    default=None,
+    metavar="I/N",
+    help="Run part I of N of the plan (cases split by their order; 'judgeprobe merge' joins the parts).",
 )
 @click.option(
     "--tpm",
@@ -118,6 +134,7 @@ def run(
     adaptive: bool,
     max_calls: int | None,
     max_cost: float | None,
+    shard_text: str | None,
     tpm: float | None,
     concurrency: int,
     rpm: float | None,
@@ -136,8 +153,12 @@ def run(
     error, 130 when interrupted (finished draws are kept; rerun to resume).
     """
     from judgeprobe.cases.errors import CaseError
-    from judgeprobe.harness.session import plan_suite, run_suite, save_plan
+    from judgeprobe.harness.judges.registry import load_judge
+    from judgeprobe.harness.run.selection import run_key
+    from judgeprobe.harness.run.shard import Shard
+    from judgeprobe.harness.session import default_out_dir, plan_suite, run_suite, save_plan
     from judgeprobe.harness.session.adaptive import AdaptiveOptions
+    from judgeprobe.harness.session.fresh import reuse_run
     from judgeprobe.harness.stats.sequential import SequentialDesign
     from judgeprobe.probes.errors import ProbeError
 
@@ -150,7 +171,37 @@ def run(
         raise UsageProblem(
             f"--adaptive needs --repeats 2 or more (the most draws per variant), got --repeats {repeats}"
         )
+    settings = Settings(**{**DEFAULT_SETTINGS.model_dump(), "threshold": threshold})
     try:
+        shard = None if shard_text is None else Shard.parse(shard_text)
+    except HarnessError as exc:
+        raise UsageProblem(str(exc)) from None
+    if shard is not None and adaptive:
+        raise UsageProblem(
+            "--shard and --adaptive do not mix: an adaptive run decides what to draw from every test's draws "
+            "so far; run it on one machine, or shard a fixed run"
+        )
+    rounds = None
+    if adaptive:
+        rounds = AdaptiveOptions(SequentialDesign(max_draws=repeats), max_calls=max_calls, max_cost=max_cost)
+    try:
+        judge = load_judge(judge_spec)
+        if not (dry_run or plan_only):
+            identity = None if rounds is None else rounds.identity(settings)
+            part = None if shard is None else str(shard)
+            folder = out_dir or default_out_dir(
+                judge, selection, repeats=repeats, adaptive=identity, shard=part
+            )
+            key = run_key(judge.config_hash, selection, repeats=repeats, adaptive=identity, shard=part)
+            reused = reuse_run(folder, key, settings=settings, top=top)
+            if reused is not None:
+                _report(console, reused.summary, reused.variants, reused.stats, reused.run.key, folder,
+                        reused.paths, top=top)  # fmt: skip
+                console.print(
+                    "Up to date: every draw of this run is in the store and its reports were made from them "
+                    "with this judgeprobe and these settings ('judgeprobe report' rebuilds them)."
+                )
+                return
         plan = plan_suite(selection)
         if not plan.cases:
             raise click.UsageError("no case matches the selection; see 'judgeprobe cases list'")
@@ -160,7 +211,7 @@ def run(
             render_plan(plan, console, echo=click.echo)
             return
         if plan_only:
-            folder = save_plan(plan, judge=judge_spec, out=out_dir, repeats=repeats)
+            folder = save_plan(plan, judge=judge, out=out_dir, repeats=repeats)
             console.print(
                 f"{len(plan.variants)} variants written to {folder}/; no judge was called. Next: "
                 f"judgeprobe batch export --judge {judge_spec} --out {folder} requests.jsonl"
@@ -170,45 +221,50 @@ def run(
             concurrency=concurrency, rpm=rpm, timeout_s=timeout_s, max_retries=max_retries, repeats=repeats,
             tpm=tpm, max_cost=None if adaptive else max_cost,
         )  # fmt: skip
-        settings = Settings(**{**DEFAULT_SETTINGS.model_dump(), "threshold": threshold})
-        rounds = None
-        if adaptive:
-            rounds = AdaptiveOptions(
-                SequentialDesign(max_draws=repeats), max_calls=max_calls, max_cost=max_cost
-            )
         result = run_suite(
-            plan, judge=judge_spec, out=out_dir, options=options, settings=settings,
-            show_progress=not no_progress and sys.stderr.isatty(), adaptive=rounds,
+            plan, judge=judge, out=out_dir, options=options, settings=settings,
+            show_progress=not no_progress and sys.stderr.isatty(), adaptive=rounds, shard=shard,
         )  # fmt: skip
     except (CaseError, HarnessError, ProbeError) as exc:
         raise UsageProblem(str(exc)) from None
-    from judgeprobe.harness.report.terminal import render_summary
+    _report(console, result.summary, result.variants_by_id, result.stats, result.run.key, result.run_dir,
+            result.paths, top=top)  # fmt: skip
+    if result.stats.interrupted:
+        console.print("[yellow]Interrupted: finished draws are kept; rerun the same command to resume.[/]")
+        sys.exit(130)
 
-    if result.summary is not None:
-        render_summary(result.summary, console, variants=result.variants_by_id, top=top)
-    stats = result.stats
+
+def _report(
+    console: Console,
+    summary: Summary | None,
+    variants: Mapping[str, Variant],
+    stats: RunStats,
+    key: str,
+    folder: Path,
+    paths: Sequence[Path],
+    *,
+    top: int,
+) -> None:
+    """Print the summary, what the run did and where its reports are."""
+    from judgeprobe.harness.report.terminal import render_summary
+    from judgeprobe.harness.run.progress import spent
+
+    if summary is not None:
+        render_summary(summary, console, variants=variants, top=top)
     console.print(
         f"{stats.done} of {stats.planned} draws ended ({stats.new_calls} judge calls, "
         f"{stats.cache_hits} from the store): {stats.judged} judged, {stats.unscored} unscored, "
         f"{stats.errors} errors, {stats.skipped} skipped."
     )
-    from judgeprobe.harness.run.progress import spent
-
     usage = spent(stats)
     if usage is not None:
         console.print(f"This invocation's calls used {usage}.")
-    sequential = result.summary.run.sequential if result.summary is not None else None
+    sequential = summary.run.sequential if summary is not None else None
     if sequential is not None:
         console.print(
             f"Adaptive: {sequential.rounds} rounds, {sequential.draws} draws; stopped: {sequential.stopped}."
         )
     if stats.stopped:
         console.print(f"[yellow]Stopped: {stats.stopped}; rerun with a larger budget to carry on.[/]")
-    if result.paths:
-        console.print(
-            f"Reports of run {result.run.key} in {result.run_dir}/: "
-            + ", ".join(p.name for p in result.paths)
-        )
-    if stats.interrupted:
-        console.print("[yellow]Interrupted: finished draws are kept; rerun the same command to resume.[/]")
-        sys.exit(130)
+    if paths:
+        console.print(f"Reports of run {key} in {folder}/: " + ", ".join(p.name for p in paths))

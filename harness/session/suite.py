@@ -26,6 +26,7 @@ from judgeprobe.harness.judges.registry import load_judge
 from judgeprobe.harness.run.plan import SuitePlan, plan_suite
 from judgeprobe.harness.run.runner import RunOptions, RunStats, run
 from judgeprobe.harness.run.selection import Selection, run_key
+from judgeprobe.harness.run.shard import Shard, shard_plan
 from judgeprobe.harness.session.adaptive import AdaptiveOptions, run_adaptive
 from judgeprobe.harness.session.tail import run_tail
 from judgeprobe.harness.stats.schema import Settings, Summary
@@ -86,12 +87,14 @@ def default_out_dir(
     *,
     repeats: int = 1,
     adaptive: Mapping[str, Any] | None = None,
+    shard: str | None = None,
 ) -> Path:
     """``judgeprobe-out/<judge name>-<run key>``: one folder per run key (the judge's hash prefix, then a
     digest of the selection and repeats), so rerunning the same command resumes, a changed prompt starts a
     new folder, and a subset run never overwrites the full run's reports."""
     slug = _SLUG.sub("-", judge.name).strip("-")[:60] or "judge"
-    key = run_key(judge.config_hash, selection or Selection(), repeats=repeats, adaptive=adaptive)
+    chosen = selection or Selection()
+    key = run_key(judge.config_hash, chosen, repeats=repeats, adaptive=adaptive, shard=shard)
     return DEFAULT_OUT_ROOT / f"{slug}-{key}"
 
 
@@ -101,14 +104,17 @@ def _record(
     repeats: int,
     settings: Settings | None,
     adaptive: Mapping[str, Any] | None = None,
+    shard: str | None = None,
 ) -> RunRecord:
     planned: int | None = sum(2 * repeats if v.relation is Relation.BASE else repeats for v in plan.variants)
     options: dict[str, Any] = {"repeats": repeats}
     if adaptive is not None:
         options["adaptive"] = dict(adaptive)
         planned = None  # known only as the rounds go
+    if shard is not None:
+        options["shard"] = shard
     return RunRecord(
-        key=run_key(judge.config_hash, plan.selection, repeats=repeats, adaptive=adaptive),
+        key=run_key(judge.config_hash, plan.selection, repeats=repeats, adaptive=adaptive, shard=shard),
         judge=judge.name,
         judge_hash=judge.config_hash,
         selection=plan.selection.to_json(),
@@ -131,11 +137,10 @@ def _open_run(
     repeats: int,
     settings: Settings | None,
     adaptive: Mapping[str, Any] | None = None,
+    shard: str | None = None,
 ) -> tuple[Path, RunRecord, RunStore]:
     """Create (or reopen) the run folder, store the plan's variants and record the run."""
-    run_dir = (
-        out if out is not None else default_out_dir(judge, plan.selection, repeats=repeats, adaptive=adaptive)
-    )
+    run_dir = out or default_out_dir(judge, plan.selection, repeats=repeats, adaptive=adaptive, shard=shard)
     run_dir.mkdir(parents=True, exist_ok=True)
     store = RunStore(store_path(run_dir))
     try:
@@ -148,7 +153,7 @@ def _open_run(
             prices[judge.config_hash] = judge.price.model_dump(mode="json")
             store.set_meta("prices", prices)
         record = store.record_run(
-            _record(plan, judge, repeats, settings, adaptive), (v.id for v in plan.variants)
+            _record(plan, judge, repeats, settings, adaptive, shard), (v.id for v in plan.variants)
         )
     except BaseException:
         store.close()
@@ -179,12 +184,14 @@ def run_suite(
     show_progress: bool = True,
     write_reports: bool = True,
     adaptive: AdaptiveOptions | None = None,
+    shard: Shard | None = None,
 ) -> SuiteRun:
     """Run ``plan`` against ``judge`` (a judge or a spec/TOML path), then summarise and write the reports.
 
     Rerunning with the same folder resumes: finished draws are read from the store, not requested again.
     With ``adaptive``, draws are made in rounds until every invariant test is settled (``options.repeats``
-    is then the most draws per variant; see :mod:`judgeprobe.harness.session.adaptive`).
+    is then the most draws per variant; see :mod:`judgeprobe.harness.session.adaptive`). With ``shard``, only
+    that part of the plan is run, as a run of its own (``judgeprobe merge`` joins the parts).
     """
     the_judge = load_judge(judge) if isinstance(judge, str) else judge
     the_judge.preflight()
@@ -199,7 +206,15 @@ def run_suite(
                 "per million tokens) to the judge file"
             )
         identity = adaptive.identity(settings)
-    run_dir, record, store = _open_run(plan, the_judge, out, opts.repeats, settings, identity)
+    if shard is not None:
+        if adaptive is not None:
+            raise ConfigError(
+                "--shard and --adaptive do not mix: an adaptive run decides what to draw from every test's "
+                "draws so far; run it on one machine, or shard a fixed run"
+            )
+        plan = shard_plan(plan, shard)
+    part = None if shard is None else str(shard)
+    run_dir, record, store = _open_run(plan, the_judge, out, opts.repeats, settings, identity, part)
     with store:
         if adaptive is None:
             stats = run(
