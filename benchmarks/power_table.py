@@ -1,14 +1,27 @@
-"""Power study of the flip statistics on planted judges: how often a planted bias is detected.
+"""Power and calibration of the statistics on planted judges, over the default pairwise suite.
 
-For each planted effect size (the probability that a pairwise judge prefers whichever response sits in the
-first slot) and each number of draws per variant, the script runs the full pipeline (draws → pairs →
-summary) over many seeds and prints the share of runs whose ``position`` family verdict is *biased*,
-*clean* and *inconclusive*. Every judge also flips each verdict at random with probability ``--noise``, so the
-placebo is not zero and the excess has to stand out from the judge's own noise. Effect 0 is the fair noisy
-judge: the share called biased there is the false-alarm rate. A second table runs the fair noisy judge over
-the whole planted suite (grade and pairwise, seven tests) and counts runs with *any* test called biased.
+The default pairwise suite is what ``judgeprobe run --mode pairwise`` plans: every hand-written pair and every
+pair derived from the grade library, each judged in both orders, with every probe. Planted judges
+(``tests/harness/stats/planted_pairs.py``) seed their randomness from the request, so a seed is a salt.
 
-Run: ``python benchmarks/power_table.py [--seeds 200] [--cases 30] [--noise 0.1] [--alarm-seeds 50]``.
+1. **Slot preference.** A judge that picks slot 1 with probability ``effect`` (else a random slot with
+   probability ``--noise``, else fairly): the share of runs whose position verdict is *biased* / *clean* /
+   *inconclusive*, the share whose fairness interval covers the planted effect (the true preference
+   fairness equals ``effect``), and, for comparison, the share a flip count against the placebo alone would
+   call biased (``position.swap``'s own excess). Effect 0 is the fair noisy judge: its *biased* share is the
+   false-alarm rate.
+2. **Coin flips.** A fair coin in every mode (a third of pairwise verdicts ties): over all probes, families
+   and the position test, the share called *biased*, the share of 95 % intervals covering the true value 0,
+   and the runs with any test called biased.
+3. **Grade suite alarm.** The fair noisy grade judge of ``planted.py`` over its small hand-built suite, as
+   before: runs with any test called biased.
+4. **Coverage of the position statistics** over more seeds (``--coverage-seeds``), on the pairs in both orders
+   alone (the position statistics read only those draws, so they are the same as in the full suite): the
+   share of runs whose fairness interval covers the true fairness, and (fair judges) whose slot-1 share
+   interval covers 50 %.
+
+Run: ``python benchmarks/power_table.py [--seeds 20] [--effects 0,0.05,0.1,0.2] [--repeats 1] [--noise 0.1]``
+(``nox -s power``). About 6 s per run of the full pairwise suite on one core.
 """
 
 from __future__ import annotations
@@ -16,7 +29,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,98 +37,159 @@ sys.path.insert(0, str(ROOT / "tests" / "harness" / "stats"))
 sys.path.insert(0, str(ROOT))
 
 import planted  # noqa: E402
+import planted_pairs  # noqa: E402
 
-from judgeprobe.cases.models import Mode  # noqa: E402
 from judgeprobe.harness.core.request import JudgeRequest  # noqa: E402
 from judgeprobe.harness.core.verdict import Verdict  # noqa: E402
-from judgeprobe.harness.stats import DEFAULT_SETTINGS, build_summary  # noqa: E402
+from judgeprobe.harness.run.plan import plan_suite  # noqa: E402
+from judgeprobe.harness.run.selection import Selection  # noqa: E402
+from judgeprobe.harness.stats import DEFAULT_SETTINGS, Summary, build_summary  # noqa: E402
 from judgeprobe.harness.store.frame import records_frame  # noqa: E402
+from judgeprobe.probes.variant import Variant  # noqa: E402
 
 SETTINGS = DEFAULT_SETTINGS.model_copy(update={"bootstrap_resamples": 1000})
+Judge = Callable[[JudgeRequest], Verdict]
 
 
-@dataclass(frozen=True)
-class NoisyFirstSlot:
-    """Pairwise: prefers the first slot with probability ``effect``, else fair; then flips with ``noise``."""
-
-    effect: float
-    noise: float
-    salt: str
-
-    def __call__(self, request: JudgeRequest) -> Verdict:
-        if request.mode is not Mode.PAIRWISE:
-            return planted.NoisyJudge(rate=self.noise, salt=self.salt)(request)
-        rng = planted.rng_for(request, self.salt)
-        first = rng.random() < self.effect
-        choice = request.response_ids[0] if first else planted.fair_preference(request)
-        if rng.random() < self.noise:
-            choice = next(rid for rid in request.response_ids if rid != choice) if choice != "tie" else choice
-        return Verdict.judged(choice)
-
-
-def position_verdict(suite: list[planted.Variant], judge: NoisyFirstSlot, repeats: int) -> str:
+def summarise(judge: Judge, suite: list[Variant], repeats: int) -> Summary:
     frame = records_frame(planted.run_direct(judge, suite, repeats=repeats))
-    summary = build_summary(frame, settings=SETTINGS)
-    return next(r.verdict for r in summary.families if r.family == "position")
+    return build_summary(frame, variants=suite, settings=SETTINGS)
+
+
+def flip_only_biased(summary: Summary) -> bool:
+    """What the flip statistics alone say about ``position.swap`` (before the slot statistics join in)."""
+    swap = next((r for r in summary.probes if r.probe == "position.swap"), None)
+    if swap is None or swap.q is None or swap.excess is None:
+        return False
+    return swap.q < SETTINGS.alpha and swap.excess >= SETTINGS.threshold and swap.excess_ci[0] > 0
+
+
+def slot_table(
+    suite: list[Variant], effects: list[float], repeats: list[int], seeds: int, noise: float
+) -> None:
+    print(
+        f"1. Slot-1 preference, default pairwise suite ({len(suite)} variants), noise {noise}, {seeds} seeds"
+    )
+    print("   effect  K   biased   clean  inconcl.  fairness CI covers effect  flip count alone biased")
+    for effect in effects:
+        for k in repeats:
+            counts = {"biased": 0, "clean": 0, "inconclusive": 0}
+            covered = flips = 0
+            for seed in range(seeds):
+                judge = planted_pairs.SlotJudge(p_first=effect, noise=noise, salt=f"power-{effect}-{seed}")
+                summary = summarise(judge, suite, k)
+                position = summary.position
+                assert position is not None
+                counts[position.verdict] += 1
+                covered += position.fairness_ci[0] <= effect <= position.fairness_ci[1]
+                flips += flip_only_biased(summary)
+            n = seeds
+            print(
+                f"   {effect:5.2f}  {k}  {counts['biased'] / n:6.1%}  {counts['clean'] / n:6.1%}  "
+                f"{counts['inconclusive'] / n:7.1%}  {covered / n:25.1%}  {flips / n:23.1%}",
+                flush=True,
+            )
+
+
+def coin_table(suite: list[Variant], repeats: list[int], seeds: int) -> None:
+    print(f"\n2. Fair coin-flip judge (ties 1/3), default pairwise suite, {seeds} seeds")
+    for k in repeats:
+        tests = biased = covering = runs_hit = 0
+        fam_tests = fam_biased = fam_covering = 0
+        pos_biased = pos_covering = 0
+        for seed in range(seeds):
+            summary = summarise(planted_pairs.CoinJudge(salt=f"coin-{seed}"), suite, k)
+            probes = [r for r in summary.probes if r.pairs]
+            families = [r for r in summary.families if r.pairs]
+            tests += len(probes)
+            biased += sum(r.verdict == "biased" for r in probes)
+            covering += sum(r.excess_ci[0] <= 0 <= r.excess_ci[1] for r in probes)
+            fam_tests += len(families)
+            fam_biased += sum(r.verdict == "biased" for r in families)
+            fam_covering += sum(r.excess_ci[0] <= 0 <= r.excess_ci[1] for r in families)
+            position = summary.position
+            assert position is not None
+            pos_biased += position.verdict == "biased"
+            pos_covering += position.fairness_ci[0] <= 0 <= position.fairness_ci[1]
+            runs_hit += (
+                any(r.verdict == "biased" for r in [*probes, *families]) or position.verdict == "biased"
+            )
+        print(
+            f"   K={k}: probes called biased {biased}/{tests} ({biased / tests:.2%}), 95% CI covers 0 "
+            f"{covering / tests:.1%};\n        families biased {fam_biased}/{fam_tests} "
+            f"({fam_biased / fam_tests:.2%}), cover 0 {fam_covering / fam_tests:.1%};\n"
+            f"        position biased {pos_biased}/{seeds}, fairness CI covers 0 {pos_covering / seeds:.0%}; "
+            f"runs with any test biased {runs_hit}/{seeds}",
+            flush=True,
+        )
+
+
+def grade_alarm(seeds: int, noise: float) -> None:
+    full = planted.build_suite(30)
+    alarms = biased_tests = tests = 0
+    for seed in range(seeds):
+        judge = planted.NoisyJudge(rate=noise, salt=f"alarm-{seed}")
+        summary = summarise(judge, full, 3)
+        results = [*summary.families, *summary.probes]
+        hits = sum(r.verdict == "biased" for r in results)
+        alarms += hits > 0
+        biased_tests += hits
+        tests += len(results)
+    print(
+        f"\n3. Fair noisy grade judge (noise {noise}), planted suite of 30 cases, K=3, {seeds} seeds: "
+        f"runs with any test biased {alarms}/{seeds}; tests biased {biased_tests}/{tests} "
+        f"({biased_tests / tests:.2%})"
+    )
+
+
+def coverage_table(seeds: int) -> None:
+    swaps = list(plan_suite(Selection(modes=("pairwise",), probes="position.swap")).variants)
+    print(
+        f"\n4. Position interval coverage, pairs in both orders only ({len(swaps)} variants), {seeds} seeds"
+    )
+    judges: list[tuple[str, float, Callable[[int], Judge]]] = [
+        ("coin (ties 1/3)", 0.0, lambda s: planted_pairs.CoinJudge(salt=f"cov-coin-{s}")),
+        ("fair, 30% random slot", 0.0, lambda s: planted_pairs.SlotJudge(0.0, 0.3, f"cov-noise-{s}")),
+        ("slot 1 +0.10, noise 0.1", 0.1, lambda s: planted_pairs.SlotJudge(0.1, 0.1, f"cov-slot-{s}")),
+        ("slot 2 +0.10, noise 0.1", -0.1, lambda s: planted_pairs.SlotJudge(-0.1, 0.1, f"cov-slot2-{s}")),
+    ]
+    for name, truth, make in judges:
+        fair = share = 0
+        for seed in range(seeds):
+            position = summarise(make(seed), swaps, 1).position
+            assert position is not None
+            fair += position.fairness_ci[0] <= truth <= position.fairness_ci[1]
+            share += position.slot1_share_ci[0] <= 0.5 <= position.slot1_share_ci[1]
+        extra = f"; slot-1 share CI covers 50% {share / seeds:.1%}" if truth == 0 else ""
+        print(f"   {name:26s} fairness CI covers {truth:+.2f}: {fair / seeds:.1%}{extra}", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=200, help="runs per cell")
-    parser.add_argument("--cases", type=int, default=30, help="pairwise cases (clusters)")
-    parser.add_argument("--noise", type=float, default=0.1, help="random verdict flips of every judge")
-    parser.add_argument("--effects", default="0,0.05,0.1,0.2,0.3", help="planted first-slot probabilities")
-    parser.add_argument("--draws", default="1,3,5", help="draws per variant")
-    parser.add_argument(
-        "--alarm-seeds", type=int, default=50, help="runs of the fair judge over the full suite"
-    )
+    parser.add_argument("--seeds", type=int, default=20, help="runs per cell")
+    parser.add_argument("--effects", default="0,0.05,0.1,0.2", help="planted slot-1 preferences")
+    parser.add_argument("--repeats", default="1", help="draws per variant, comma-separated")
+    parser.add_argument("--noise", type=float, default=0.1, help="random slot picks of the slot judge")
+    parser.add_argument("--coverage-seeds", type=int, default=100, help="runs per judge in section 4")
+    parser.add_argument("--skip", default="", help="sections to skip, e.g. 3 or 1,3")
     args = parser.parse_args()
     effects = [float(x) for x in args.effects.split(",")]
-    draws = [int(x) for x in args.draws.split(",")]
-    full = planted.build_suite(args.cases)
-    pairwise = [v for v in full if v.mode is Mode.PAIRWISE]
+    repeats = [int(x) for x in args.repeats.split(",")]
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    suite = list(plan_suite(Selection(modes=("pairwise",))).variants)
     started = time.perf_counter()
-    print(f"Power table: {args.cases} pairwise cases, noise {args.noise}, {args.seeds} seeds per cell, "
-          f"threshold {SETTINGS.threshold}, q < {SETTINGS.alpha}")  # fmt: skip
-    print("share of runs whose position family is called biased / clean / inconclusive")
-    header = "effect".ljust(8) + "".join(f"K={k}".rjust(24) for k in draws)
-    print(header)
-    for effect in effects:
-        cells = []
-        for k in draws:
-            counts = {"biased": 0, "clean": 0, "inconclusive": 0}
-            for seed in range(args.seeds):
-                judge = NoisyFirstSlot(effect=effect, noise=args.noise, salt=f"power-{seed}")
-                counts[position_verdict(pairwise, judge, k)] += 1
-            n = args.seeds
-            cells.append(
-                f"{counts['biased'] / n:6.1%} /{counts['clean'] / n:6.1%} /{counts['inconclusive'] / n:6.1%}"
-            )
-        label = f"{effect:.2f}" + (" (fair)" if effect == 0 else "")
-        print(label.ljust(8) + "".join(c.rjust(24) for c in cells))
-    print()
-    for noise in (args.noise, 0.3):
-        alarms = 0
-        tests = 0
-        biased_tests = 0
-        seeds = args.alarm_seeds
-        for seed in range(seeds):
-            judge = planted.NoisyJudge(rate=noise, salt=f"alarm-{seed}")
-            summary = build_summary(
-                records_frame(planted.run_direct(judge, full, repeats=3)), settings=SETTINGS
-            )
-            results = [*summary.families, *summary.probes]
-            hits = sum(r.verdict == "biased" for r in results)
-            alarms += hits > 0
-            biased_tests += hits
-            tests += len(results)
-        share = (
-            f"{alarms / seeds:.1%}; tests called biased {biased_tests}/{tests} ({biased_tests / tests:.2%})"
-        )
-        print(
-            f"fair noisy judge (noise {noise}, full suite, K=3, {seeds} seeds): "
-            f"runs with any test biased {share}"
-        )
+    print(
+        f"threshold {SETTINGS.threshold}, q < {SETTINGS.alpha}, "
+        f"{SETTINGS.bootstrap_resamples} bootstrap resamples"
+    )
+    if "1" not in skip:
+        slot_table(suite, effects, repeats, args.seeds, args.noise)
+    if "2" not in skip:
+        coin_table(suite, repeats, args.seeds)
+    if "3" not in skip:
+        grade_alarm(args.seeds, args.noise)
+    if "4" not in skip:
+        coverage_table(args.coverage_seeds)
     print(f"elapsed {time.perf_counter() - started:.0f} s")
 
 

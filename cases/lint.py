@@ -5,7 +5,9 @@ it is
 *useful*: a grade case needs a right and a wrong response, something a probe may rewrite without changing the
 answer (an invariant target) and something that must change the verdict (a control); descriptions stay short
 so reports stay readable; each answer kind adds the rules of its row in the answer-kind table (multiple
-choice: single capital letters as keys, the reference among them). :func:`lint_library` with
+choice: single capital letters as keys, the reference among them); a case whose labels are not yet adjudicated
+(``review: unreviewed``, such as a case mined by ``judgeprobe audit --mine``) is listed with a warning.
+:func:`lint_library` with
 ``require_coverage=True`` also checks that the shipped library is big and varied enough.
 
 Issues print like loader errors, ``FILE:LINE: FIELD: message``, where FIELD is the case id and the field path:
@@ -23,7 +25,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from judgeprobe.cases.loader import AnyCase, FieldPath, Library, format_path
-from judgeprobe.cases.models import GradeCase, Mode, PairwiseCase, ScoreCase
+from judgeprobe.cases.models import GradeCase, Mode, PairwiseCase, Review, ScoreCase
 
 __all__ = [
     "MAX_NOTE_CHARS",
@@ -117,6 +119,12 @@ def _common(case: AnyCase) -> Iterator[_Found]:
         text = getattr(case, name)
         if text is not None and len(text) > MAX_NOTE_CHARS:
             yield _error((name,), f"is {len(text)} characters; keep it under {MAX_NOTE_CHARS}")
+    if case.review is Review.UNREVIEWED:
+        yield (
+            ("review",),
+            "unreviewed: the labels are provisional; adjudicate them, then set review: reviewed",
+            Severity.WARNING,
+        )
     for index, response in enumerate(case.responses):
         why = response.why.strip()
         if "\n" in why:

@@ -7,18 +7,31 @@ Models are frozen: a loaded case is a value.
 
 from __future__ import annotations
 
+import datetime
 import re
 from enum import StrEnum
 from typing import Annotated, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from judgeprobe.cases.answers.kinds.registry import AnswerKind, known_kinds
+from judgeprobe.cases.answers.rules import ChoiceConflict, ReferenceRules
+from judgeprobe.cases.answers.tolerance import TOLERANCE_JSON_SCHEMA, Tolerance
 
 __all__ = [
     "ID_PATTERN",
     "AnswerKind",
     "AnyCase",
+    "Author",
     "Case",
     "CaseBase",
     "GradeCase",
@@ -28,6 +41,9 @@ __all__ = [
     "PairwiseCase",
     "PairwiseLabel",
     "PairwiseResponse",
+    "Provenance",
+    "ProvenanceKind",
+    "Review",
     "ScoreCase",
     "ScoreResponse",
 ]
@@ -49,6 +65,30 @@ class Mode(StrEnum):
     """Rate one response from 1 to 10."""
 
 
+class ProvenanceKind(StrEnum):
+    """Where a case came from, in one word (the ``kind`` of :class:`Provenance`)."""
+
+    BENCHMARK = "benchmark"
+    """An item of a published benchmark (``dataset`` names it, ``item_id`` the item)."""
+    PAPER = "paper"
+    """An example from a paper or an article (``dataset`` names it)."""
+    HAND_WRITTEN = "hand-written"
+    """Written by a maintainer for the library."""
+    MINED = "mined"
+    """Mined from a judge's verdicts by ``judgeprobe audit --mine`` (with ``file``, ``team``, ``judge``,
+    ``date``)."""
+
+
+class Review(StrEnum):
+    """Whether a person has adjudicated a case's labels."""
+
+    REVIEWED = "reviewed"
+    """The labels are adjudicated (every hand-written case is)."""
+    UNREVIEWED = "unreviewed"
+    """The labels are provisional (a mined case); ``judgeprobe cases lint`` lists such cases until someone
+    checks the labels and sets ``review: reviewed``."""
+
+
 GradeLabel = Literal["correct", "incorrect"]
 PairwiseLabel = Literal["better", "worse", "tie"]
 
@@ -57,10 +97,49 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
 
+class Provenance(_Frozen):
+    """Structured provenance of a case, kept beside the free-text ``source``.
+
+    Only ``kind`` is required; the other fields say what is known. A mined case (``kind: mined``) names the
+    results file it came from; ``team``, ``judge`` and ``date`` say whose answer, whose verdict and when.
+    """
+
+    kind: ProvenanceKind
+    """Where the case came from: ``benchmark``, ``paper``, ``hand-written`` or ``mined``."""
+    dataset: str | None = None
+    """The benchmark, paper or data set, such as ``HLE``."""
+    item_id: str | None = None
+    """The item's id in that data set (an HLE question id, a row id of a results file)."""
+    file: str | None = None
+    """Mined cases: the judged-results file the case was mined from (as given on the command line)."""
+    team: str | None = None
+    """Mined cases: the team or model whose answer was judged."""
+    judge: str | None = None
+    """Mined cases: the judge whose verdict is disputed (a model name or judge spec)."""
+    date: datetime.date | None = None
+    """Mined cases: the day the case was mined (ISO ``YYYY-MM-DD``)."""
+
+    @model_validator(mode="after")
+    def _mined_needs_file(self) -> Provenance:
+        if self.kind is ProvenanceKind.MINED and not self.file:
+            raise ValueError("provenance kind 'mined' needs 'file': the results file it was mined from")
+        return self
+
+
 def _check_id(value: str) -> str:
     if not _ID_RE.match(value):
         raise ValueError(f"expected a short kebab-case id such as 'tc0-notation', got {value!r}")
     return value
+
+
+class Author(_Frozen):
+    """Who wrote a response (a model), for self-preference statistics. Never shown to the judge."""
+
+    model: str = Field(min_length=1, max_length=120)
+    """The model that wrote the response, as its provider names it (``gpt-4o-2024-08-06``)."""
+    family: str = Field(min_length=1, max_length=60)
+    """The model family it belongs to (``gpt-4o``, ``claude``, ``llama``): a judge's own family is the one
+    whose name its judge name contains."""
 
 
 class _ResponseBase(_Frozen):
@@ -70,6 +149,9 @@ class _ResponseBase(_Frozen):
     """The response as a judge sees it (may be empty: an empty response is a legitimate probe target)."""
     why: str = Field(min_length=1)
     """One line saying why the label is what it is (the adjudication)."""
+    author: Author | None = None
+    """Who wrote it (``model`` and ``family``), where known: ``judgeprobe generate`` records it; hand-written
+    responses leave it out."""
 
     _v_id = field_validator("id")(_check_id)
 
@@ -114,6 +196,11 @@ class CaseBase(_Frozen):
     """The question as the judge sees it."""
     source: str = Field(min_length=1)
     """Provenance: ``HLE <id>``, a paper, or ``hand-written``."""
+    provenance: Provenance | None = None
+    """Structured provenance (optional; see :class:`Provenance`); ``source`` stays the one-line summary."""
+    review: Review = Review.REVIEWED
+    """``reviewed`` (default: the labels are adjudicated) or ``unreviewed`` (provisional labels, such as a
+    mined case's); ``judgeprobe cases lint`` lists unreviewed cases."""
     tags: tuple[str, ...] = ()
     """Free labels for selection (``judgeprobe cases list --tag``); the first tag conventionally names the
     kind of trickiness."""
@@ -147,9 +234,17 @@ class GradeCase(CaseBase):
     picks normalisation, equivalence, alternate forms and the grading route."""
     choices: dict[str, str] | None = None
     """Multiple choice only: letter -> choice text, in display order (``{A: '1', B: '2'}``)."""
-    tolerance: float | None = Field(default=None, ge=0)
-    """Kinds that take a tolerance only (``number``): relative tolerance for equivalence (``None``: the
-    default of ``judgeprobe.cases.answers``)."""
+    tolerance: CaseTolerance = None
+    """Kinds that take a tolerance only (``number``, ``decimal``): a relative tolerance (``0.001``), or a
+    mapping with ``relative``, ``absolute`` or ``figures`` (significant figures) and the policies
+    ``more_figures`` / ``fewer_figures`` (``accept`` or ``reject``); ``None``: the kind's default. Travels
+    with every request to the graders."""
+    aliases: tuple[str, ...] = ()
+    """Other names of the reference that this case accepts, beyond the shared alias tables
+    (``judgeprobe.cases.aliases``); unlike ``equivalents``, they travel with every request to the graders."""
+    choice_conflict: ChoiceConflict = "incorrect"
+    """Multiple choice: the verdict on an answer whose letter and choice text name different choices
+    (``incorrect`` or ``undecided``)."""
     equivalents: tuple[str, ...] = ()
     """Other surface forms of the reference that the author asserts mean the same answer."""
     non_equivalents: tuple[str, ...] = ()
@@ -173,8 +268,67 @@ class GradeCase(CaseBase):
             )
         if self.tolerance is not None and not spec.tolerance:
             raise ValueError(f"tolerance is only allowed for answer_kind {_kinds_with('tolerance')}")
+        if self.choice_conflict != "incorrect" and not spec.choices:
+            raise ValueError(f"choice_conflict is only allowed for answer_kind {_kinds_with('choices')}")
+        _check_aliases(self.aliases, self.reference)
         _unique_response_ids(self.responses)
         return self
+
+    @property
+    def rules(self) -> ReferenceRules | None:
+        """What the case states about its reference for the graders (``None`` when nothing)."""
+        return ReferenceRules.of(
+            tolerance=self.tolerance, aliases=self.aliases, choice_conflict=self.choice_conflict
+        )
+
+
+def _check_aliases(aliases: tuple[str, ...], reference: str) -> None:
+    seen: set[str] = set()
+    for alias in aliases:
+        text = alias.strip()
+        if not text:
+            raise ValueError("aliases must not be empty strings")
+        if len(text) > 200:
+            raise ValueError(f"alias {text[:40]!r}… is over 200 characters")
+        if text == reference.strip():
+            raise ValueError(f"alias {text!r} is the reference itself")
+        if text in seen:
+            raise ValueError(f"alias {text!r} is listed twice")
+        seen.add(text)
+    if len(aliases) > 30:
+        raise ValueError(f"at most 30 aliases, got {len(aliases)}")
+
+
+def _scalar(value: object, kind: type[int] | type[float]) -> object:
+    """Case files give scalars as text (the YAML reader keeps every line); numbers are read here."""
+    if isinstance(value, str):
+        try:
+            return kind(value.strip())
+        except ValueError:
+            return value
+    return value
+
+
+def _tolerance(value: object) -> Tolerance | None:
+    if isinstance(value, dict):
+        value = {key: _scalar(item, int if key == "figures" else float) if key in ("relative", "absolute",
+                 "figures") else item for key, item in value.items()}  # fmt: skip
+    else:
+        value = _scalar(value, float)
+    try:
+        return Tolerance.of(value)
+    except TypeError as exc:
+        raise ValueError(str(exc)) from None
+
+
+CaseTolerance = Annotated[
+    Tolerance | None,
+    BeforeValidator(_tolerance),
+    PlainSerializer(lambda t: None if t is None else t.case_value(), return_type=object),
+    WithJsonSchema(TOLERANCE_JSON_SCHEMA),
+]  # fmt: skip
+"""A case's tolerance: a number (relative) or a mapping, read into a
+:class:`~judgeprobe.cases.answers.tolerance.Tolerance`."""
 
 
 def _kinds_with(slot: str) -> str:

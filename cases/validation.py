@@ -10,7 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from judgeprobe.cases.errors import CaseFileError
-from judgeprobe.cases.models import AnyCase, Case, GradeCase, Mode, PairwiseCase, ScoreCase
+from judgeprobe.cases.models import AnyCase, Case, GradeCase, Mode, PairwiseCase, Provenance, ScoreCase
 from judgeprobe.cases.yaml_tree import FieldPath, TreeBuilder, format_path
 
 __all__ = ["describe", "nearest_line", "validate_case"]
@@ -89,6 +89,8 @@ def _length_rule(ctx: Mapping[str, Any]) -> str:
 def _allowed_fields(model: type[AnyCase] | None, loc: FieldPath) -> set[str]:
     if model is None:
         return set()
+    if "provenance" in loc:
+        return set(Provenance.model_fields)
     if "responses" in loc:
         response_model = model.model_fields["responses"].annotation
         args = getattr(response_model, "__args__", ())

@@ -15,6 +15,7 @@ from judgeprobe.harness.core.errors import (
     BackendUnavailable,
     ConfigError,
     HarnessError,
+    JudgeUnusable,
     ReplayMissing,
     StoreError,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "Judge",
     "JudgeConfig",
     "JudgeRequest",
+    "JudgeUnusable",
     "ReplayMissing",
     "RunOptions",
     "RunResults",

@@ -205,6 +205,7 @@ class _State:
             show_progress=False,
             write_reports=False,
         )
+        suite.raise_if_stopped()
         result = gate_run(suite, self.settings.gate, baseline=self.baseline, update_baseline=self.update)
         return suite, result
 
@@ -238,7 +239,9 @@ class JudgeprobeItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         """The gate's explanation, without a traceback into the plugin."""
-        if isinstance(excinfo.value, JudgeprobeFailure):
+        from judgeprobe.harness.core.errors import HarnessError
+
+        if isinstance(excinfo.value, JudgeprobeFailure | HarnessError):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo))
 
@@ -357,6 +360,7 @@ def judgeprobe_run(
                 show_progress=False,
                 write_reports=False,
             )
+            cache[key].raise_if_stopped()
         return cache[key]
 
     yield factory

@@ -35,6 +35,7 @@ from types import MappingProxyType
 from typing import Protocol, TypeAlias
 
 from judgeprobe.cases.models import AnyCase, Mode
+from judgeprobe.probes.derived import DERIVED_SHARE
 from judgeprobe.probes.errors import UnknownProbe
 from judgeprobe.probes.variant import ParamValue, Relation, Slot, Step, Variant
 
@@ -76,6 +77,7 @@ FAMILY_ORDER: tuple[str, ...] = (
     "bandwagon",
     "identity",
     "distraction",
+    "specificity",
     "sentiment",
     "master_key",
     "injection",
@@ -108,6 +110,10 @@ class ProbeInfo:
     """Share of grade units the default suite applies the probe to (a stable hash picks them); paired
     controls use a third, which is plenty to measure a miss rate and keeps the suite small. Pairwise and
     score units, a few dozen per library, always get the probe."""
+    derived_share: float = DERIVED_SHARE
+    """Share of the units derived from grade cases (``judgeprobe.probes.derived``; hundreds per mode) the
+    default suite applies the probe to, on top of ``share``; ``position.swap`` takes every one of them, so
+    every derived pair is judged in both orders."""
 
 
 class _Keep(Enum):
@@ -190,6 +196,7 @@ class ProbeContext:
             presentation=variant.presentation if presentation is None else presentation,
             dose=dose if self.info.graded else variant.dose,
             final_answer=variant.final_answer if isinstance(final_answer, _Keep) else final_answer,
+            rules=variant.rules,
         )
 
 
@@ -220,6 +227,7 @@ def register_probe(
     graded: bool = False,
     dose_param: str | None = None,
     share: float = 1.0,
+    derived_share: float | None = None,
 ) -> Callable[[ProbeFn], ProbeFn]:
     """Decorator registering a probe function under ``name``.
 
@@ -234,6 +242,8 @@ def register_probe(
         dose_param: The parameter that is the dose; it must be in ``params``.
         share: Share of grade units the default suite applies the probe to (0 < share <= 1); pairwise
             and score units always get it.
+        derived_share: Share of units derived from grade cases the default suite applies the probe to,
+            on top of ``share`` (default :data:`judgeprobe.probes.derived.DERIVED_SHARE`).
     """
     if relation is Relation.BASE:
         raise ValueError(f"probe {name!r}: relation must be invariant or control, not base")
@@ -245,6 +255,9 @@ def register_probe(
             raise ValueError(f"probe {name!r}: parameter {key!r} has an empty grid")
     if not 0 < share <= 1:
         raise ValueError(f"probe {name!r}: share must be in (0, 1], got {share!r}")
+    derived = DERIVED_SHARE if derived_share is None else derived_share
+    if not 0 < derived <= 1:
+        raise ValueError(f"probe {name!r}: derived_share must be in (0, 1], got {derived_share!r}")
     if dose_param is not None and dose_param not in grid:
         raise ValueError(
             f"probe {name!r}: dose parameter {dose_param!r} is not among its parameters {sorted(grid)}"
@@ -259,6 +272,7 @@ def register_probe(
         graded=graded or dose_param is not None,
         dose_param=dose_param,
         share=share,
+        derived_share=derived,
     )
 
     def decorate(fn: ProbeFn) -> ProbeFn:

@@ -30,12 +30,13 @@ def base_variants(case: AnyCase, *, seed: int = 0) -> list[Variant]:
                 reference=case.reference,
                 answer_kind=case.answer_kind,
                 choices=choices,
-                slots=(Slot(response.id, response.text),),
+                slots=(Slot(response.id, response.text, response.author),),
                 chain=(),
                 seed=seed,
                 relation=Relation.BASE,
                 label=response.label,
                 final_answer=response.text,
+                rules=case.rules,
             )
             for response in case.responses
         ]
@@ -49,7 +50,7 @@ def base_variants(case: AnyCase, *, seed: int = 0) -> list[Variant]:
                 reference=case.reference,
                 answer_kind=None,
                 choices=None,
-                slots=tuple(Slot(r.id, r.text) for r in case.responses),
+                slots=tuple(Slot(r.id, r.text, r.author) for r in case.responses),
                 chain=(),
                 seed=seed,
                 relation=Relation.BASE,
@@ -65,7 +66,7 @@ def base_variants(case: AnyCase, *, seed: int = 0) -> list[Variant]:
             reference=case.reference,
             answer_kind=None,
             choices=None,
-            slots=(Slot(response.id, response.text),),
+            slots=(Slot(response.id, response.text, response.author),),
             chain=(),
             seed=seed,
             relation=Relation.BASE,

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from judgeprobe.cases.models import AnswerKind, Mode
+from judgeprobe.cases.answers.rules import ReferenceRules
+from judgeprobe.cases.models import AnswerKind, Author, Mode
 
 __all__ = ["Relation", "Slot", "Step", "Variant", "chain_name", "params_key"]
 
@@ -73,6 +74,9 @@ class Slot:
     """Identity of the response (the case's response id); pairwise verdicts are mapped back to it."""
     text: str
     """Text shown to the judge."""
+    author: Author | None = None
+    """Who wrote the response, where the case says (for self-preference statistics). Never sent to the
+    judge and not part of the variant id; probes that rewrite a text do not carry it over."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,12 +117,17 @@ class Variant:
     """Graded probes: the dose (padding words, repetitions), for dose-response curves."""
     final_answer: str | None = None
     """The final answer the variant's response states, where the probe knows it (for extraction checks)."""
+    rules: ReferenceRules | None = None
+    """What the case states about its reference (tolerance, aliases, multiple-choice conflicts) for the
+    graders; ``None`` when it states nothing (empty rules are stored as ``None``)."""
     id: str = field(default="", compare=False)
     """Stable content hash (16 hex digits) of everything above except ``id``; filled in on construction."""
 
     def __post_init__(self) -> None:
         if self.answer_kind is not None and not isinstance(self.answer_kind, AnswerKind):
             object.__setattr__(self, "answer_kind", AnswerKind(self.answer_kind))
+        if self.rules is not None and self.rules.empty:
+            object.__setattr__(self, "rules", None)
         if not self.id:
             object.__setattr__(self, "id", self.content_hash())
 
@@ -152,6 +161,8 @@ class Variant:
                 repr(self.presentation),
             )
         )
+        if self.rules is not None:  # only when set, so variants of cases without rules keep their ids
+            parts.append(self.rules.key())
         for part in parts:
             data = b"\x00" if part is None else b"\x01" + part.encode()
             digest.update(len(data).to_bytes(8, "big"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import shutil
 import tomllib
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -65,6 +66,7 @@ def test_the_shipped_example_has_what_the_docs_promise() -> None:
         "backend": "command",
         "target": "python standin_judge.py",
         "template": "prompt.txt",
+        "harden": True,  # prompt.txt relies on the <<<BEGIN …>>> delimiters
     }
     header = json.loads((EXAMPLE / "judgeprobe-baseline.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert header["judge_hash"] == load_judge(str(EXAMPLE / "judge.toml")).config_hash
@@ -95,11 +97,17 @@ def test_prompt_edit_that_adds_position_bias_fails_the_gate_and_reverting_passes
     assert "support-password-length/pair position.swap: flips 0/1 -> 1/1" in edited.output
     assert "support-export-format/pair position.swap: 1 of 1 draws flipped" in edited.output
     assert "| position | 4 | 50.0% | 0.0% | 50.0%" in (folder / "gate.md").read_text(encoding="utf-8")
+    junit = ET.parse(folder / "judgeprobe-out" / "ci" / "gate-junit.xml").getroot()
+    failed = {(c.get("classname"), c.get("name")) for c in junit if c.find("failure") is not None}
+    assert failed == {("judgeprobe.gate.excess-flip-rate", "position"), ("judgeprobe.gate", "accuracy"),
+                      ("judgeprobe.gate.baseline-regression", "position")}  # fmt: skip
+    assert junit.get("failures") == "3"  # the gate's junit agrees with its exit status
     assert calls() == 2 * first  # a changed prompt is a new judge: every variant is asked again
 
     prompt.write_text(original, encoding="utf-8")
     reverted = gate()
     assert reverted.exit_code == 0, reverted.output
+    assert ET.parse(folder / "judgeprobe-out" / "ci" / "gate-junit.xml").getroot().get("failures") == "0"
     assert calls() == 2 * first  # the shipped prompt's answers come from the run store
 
 

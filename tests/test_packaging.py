@@ -99,6 +99,10 @@ def test_wheel_ships_the_prompt_templates(tree: Path, wheel: Path) -> None:
     assert {f"judgeprobe/{name}" for name in templates} <= _names(wheel)
 
 
+def test_wheel_ships_the_audit_taxonomy(wheel: Path) -> None:
+    assert "judgeprobe/harness/audit/taxonomy.yaml" in _names(wheel)
+
+
 def test_wheel_is_typed_and_has_the_console_script(wheel: Path) -> None:
     names = _names(wheel)
     assert {f"judgeprobe/{folder}/py.typed" for folder in FOLDERS} <= names

@@ -30,7 +30,9 @@ from judgeprobe.cases.answers.kinds import (
 )
 from judgeprobe.cases.answers.limits import DEFAULT_LIMITS, Limits
 from judgeprobe.cases.answers.normalize import extract_final_answer, normalize
+from judgeprobe.cases.answers.rules import ReferenceRules
 from judgeprobe.cases.answers.safe_math import Parsed, parse_answer, parse_math
+from judgeprobe.cases.answers.tolerance import Tolerance
 
 __all__ = [
     "DEFAULT_ABSOLUTE_TOLERANCE",
@@ -46,7 +48,9 @@ __all__ = [
     "KindSpec",
     "Limits",
     "Parsed",
+    "ReferenceRules",
     "Route",
+    "Tolerance",
     "UnknownAnswerKind",
     "alternate_forms",
     "equivalent",

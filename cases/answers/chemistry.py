@@ -15,7 +15,15 @@ from judgeprobe.cases.answers.kinds.registry import AnswerKind
 from judgeprobe.cases.answers.normalize import normalize, unwrap_command
 from judgeprobe.cases.answers.unicode import to_subscript, to_superscript
 
-__all__ = ["NAMES", "canonical_species", "render_species", "species_forms"]
+__all__ = [
+    "ISOMERS",
+    "NAMES",
+    "canonical_species",
+    "composition",
+    "isomer_of",
+    "render_species",
+    "species_forms",
+]
 
 NAMES: dict[str, str] = {
     "water": "H2O", "carbon dioxide": "CO2", "carbon monoxide": "CO", "oxygen": "O2", "dioxygen": "O2",
@@ -41,12 +49,24 @@ NAMES: dict[str, str] = {
     "baking soda": "NaHCO3", "quicklime": "CaO", "calcium oxide": "CaO", "laughing gas": "N2O",
     "muriatic acid": "HCl", "copper(ii) sulfate pentahydrate": "CuSO4·5H2O", "blue vitriol": "CuSO4·5H2O",
     "caustic soda": "NaOH", "lye": "NaOH", "limestone": "CaCO3", "chalk": "CaCO3",
+    "fructose": "C6H12O6", "galactose": "C6H12O6", "dimethyl ether": "CH3OCH3", "isobutane": "C4H10",
+    "n-butane": "C4H10",
 }  # fmt: skip
 """Lower-case name -> canonical formula (charge written after a space, as in ``SO4 2-``)."""
 
+ISOMERS: dict[str, str] = {
+    "glucose": "glucose", "dextrose": "glucose", "d-glucose": "glucose", "fructose": "fructose",
+    "galactose": "galactose", "butane": "butane", "n-butane": "butane", "isobutane": "isobutane",
+}  # fmt: skip
+"""Names of species that share their formula with an isomer in the table -> the species they name. A bare
+formula such as ``C6H12O6`` names none of them."""
+_CONDENSED = {"CH3CH2OH": "C2H5OH", "C2H5OH": "C2H5OH", "EtOH": "C2H5OH", "CH3CH2CH3": "C3H8"}
+"""Condensed formulas of one species written in several ways (``CH3CH2OH`` is ``C2H5OH``)."""
+
 _FORMULA_TO_NAME: dict[str, str] = {}
 for _name, _formula in NAMES.items():
-    _FORMULA_TO_NAME.setdefault(_formula, _name)
+    if _name not in ISOMERS:  # a formula shared by isomers has no single name
+        _FORMULA_TO_NAME.setdefault(_formula, _name)
 
 _FORMULA = re.compile(r"^(?:[A-Z][a-z]?\d*|\((?:[A-Z][a-z]?\d*)+\)\d*)+$")
 
@@ -111,6 +131,7 @@ def _species(norm: str) -> str | None:
         compact, digits = grouped.group(1), grouped.group(2)
     if not _FORMULA.match(compact):
         return None
+    compact = _CONDENSED.get(compact, compact)
     if digits and digits != "1":
         return f"{compact} {digits}{sign}"
     return f"{compact}{sign}"
@@ -144,3 +165,69 @@ def species_forms(formula: str) -> list[str]:
     if name:
         forms.extend([name, name.capitalize()])
     return forms
+
+
+def isomer_of(text: str) -> str | None:
+    """The species a name of the :data:`ISOMERS` table names (``dextrose`` -> ``glucose``), else ``None``."""
+    name = re.sub(r"\s+", " ", normalize(str(text), kind=AnswerKind.CHEMISTRY).lower()).strip()
+    name = re.sub(r"^(?:the\s+|an?\s+)", "", name)
+    if name in ISOMERS:
+        return ISOMERS[name]
+    pair = _PAIR.match(name)  # "dextrose (D-glucose)", "glucose, C6H12O6"
+    if pair:
+        found = {ISOMERS.get(half.strip()) for half in (pair.group(1), pair.group(2))} - {None}
+        return found.pop() if len(found) == 1 else None
+    return None
+
+
+_ELEMENT = re.compile(r"([A-Z][a-z]?)(\d*)")
+
+
+def _count(formula: str) -> dict[str, int] | None:
+    total: dict[str, int] = {}
+    at = 0
+    while at < len(formula):
+        if formula[at] in "([":
+            close = {"(": ")", "[": "]"}[formula[at]]
+            depth, end = 0, at
+            for end in range(at, len(formula)):
+                depth += 1 if formula[end] in "([" else -1 if formula[end] in ")]" else 0
+                if depth == 0:
+                    break
+            if formula[end] != close:
+                return None
+            inner = _count(formula[at + 1 : end])
+            digits = re.match(r"\d*", formula[end + 1 :])
+            times = int(digits.group(0)) if digits and digits.group(0) else 1
+            if inner is None:
+                return None
+            for element, n in inner.items():
+                total[element] = total.get(element, 0) + n * times
+            at = end + 1 + (len(digits.group(0)) if digits else 0)
+            continue
+        m = _ELEMENT.match(formula, at)
+        if m is None:
+            return None
+        total[m[1]] = total.get(m[1], 0) + int(m[2] or 1)
+        at = m.end()
+    return total
+
+
+def composition(text: str) -> dict[str, int] | None:
+    """Element counts of a neutral formula with brackets and hydrate dots (``[Cu(H2O)4]SO4·H2O``), or
+    ``None`` when it is not such a formula."""
+    norm = re.sub(r"[\s_{}]", "", normalize(str(text), kind=AnswerKind.CHEMISTRY)).replace("\\cdot", "·")
+    norm = norm.replace("*", "·").replace(".", "·").replace("•", "·")
+    if len(norm) > 80 or not norm or re.search(r"[+\-^]", norm):
+        return None
+    total: dict[str, int] = {}
+    for part in norm.split("·"):
+        m = re.match(r"(\d*)(.+)$", part)
+        if m is None:
+            return None
+        counted = _count(m[2])
+        if counted is None:
+            return None
+        for element, n in counted.items():
+            total[element] = total.get(element, 0) + n * int(m[1] or 1)
+    return total

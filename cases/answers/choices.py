@@ -28,13 +28,32 @@ class Pick:
     """The chosen letter (upper case as in the choices), or ``None``."""
     reason: str
     """How the letter was found, or why none was."""
+    conflict: bool = False
+    """True when the answer's letter and its choice text name different choices."""
 
 
 _PREFIX = re.compile(r"^(?:(?:the\s+)?(?:correct\s+)?(?:option|choice|answer\s+choice|letter)\s*[:]?\s*)",
                      re.IGNORECASE)  # fmt: skip
 _LETTER = re.compile(r"^(?:\(([A-Za-z])\)|\[([A-Za-z])\]|([A-Za-z]))[.:)]?$")
 _TEXT_LETTER = re.compile(r"^(.+?)\s*\(([A-Za-z])\)$")
-_LETTER_TEXT = re.compile(r"^(?:\(([A-Za-z])\)|([A-Za-z])\s*[.:)\]]|\[([A-Za-z])\])\s*(.+)$", re.DOTALL)
+_LETTER_TEXT = re.compile(
+    r"^(?:\(([A-Za-z])\)|([A-Za-z])\s*(?:[.:)\]=|/~]|--?|[–—])|\[([A-Za-z])\])\s*(.+)$", re.DOTALL
+)
+"""A letter, a separator (``.``, ``:``, ``)``, ``-``, ``–``, ``--``, ``=``, ``|``, ``/``, ``~``) and text."""
+_LETTER_SPACE_TEXT = re.compile(r"^([A-Za-z])\s+(.+)$", re.DOTALL)
+_LEAD_IN = re.compile(
+    r"^(?:(?:so|thus|hence|therefore|i think|i believe|i'm (?:fairly |quite )?(?:sure|confident)(?: that)?)"
+    r",?\s+)?(?:it(?:'s|\s+is|\s+must\s+be)|(?:the\s+)?(?:correct\s+|right\s+|best\s+|final\s+)?"
+    r"(?:answer|option|choice|letter)(?:\s+is)?|i\s+(?:choose|pick|select|go\s+with)|my\s+answer\s+is)"
+    r"\s*[:\-–]?\s*",
+    re.IGNORECASE,
+)
+"""``It is``, ``The correct option is``, ``I pick``: words before the choice itself."""
+_MENTIONED_LETTER = re.compile(
+    r"(?:\b(?:option|choice|answer|letter)\s*\(?([A-Za-z])\)?(?![\w'])|\(([A-Z])\))"
+)
+_NEGATION = re.compile(r"\b(?:not|isn't|is not|never|rather than|instead of|except|n't)\s+(?:\w+\s+)?$",
+                       re.IGNORECASE)  # fmt: skip
 _HEDGE = re.compile(r"^(?:either\s+)?\(?([A-Za-z])\)?\s*(?:,|/|&|\bor\b|\band\b|\band/or\b)\s*"
                     r"\(?([A-Za-z])\)?(?:\W|$)",
                     re.IGNORECASE)  # fmt: skip
@@ -90,7 +109,18 @@ def _by_text(text: str, choices: Choices) -> list[str]:
 
 @lru_cache(maxsize=16384)
 def pick_letter(answer: str, choices: Choices | None) -> Pick:
-    """The letter that ``answer`` picks among ``choices`` (letters only when ``choices`` is None)."""
+    """The letter that ``answer`` picks among ``choices`` (letters only when ``choices`` is None).
+
+    Read, in order: a letter alone (``B``, ``(B)``, ``B:``), a hedge between letters, the choice text with
+    its letter after it, a letter with any common separator and text (``B – Oxygen``, ``B) Oxygen``), the
+    choice text alone, the same after lead-in words (``It is B``, ``The correct option is B: Oxygen``), and
+    a sentence that names exactly one choice (``I think oxygen, because…``). A letter whose text is
+    another choice's is a conflict (:attr:`Pick.conflict`).
+    """
+    return _pick(answer, choices, 0)
+
+
+def _pick(answer: str, choices: Choices | None, depth: int) -> Pick:
     text = normalize(answer, kind=None).strip()
     text = _PREFIX.sub("", text).strip()
     if not text:
@@ -113,7 +143,7 @@ def pick_letter(answer: str, choices: Choices | None) -> Pick:
             return Pick(letter, f"text of choice {letter} with its letter")
         others = [other for other in _by_text(trailing[1], choices) if other != letter]
         if others:
-            return Pick(None, f"text of choice {others[0]} but letter {letter}")
+            return Pick(None, f"text of choice {others[0]} but letter {letter}", conflict=True)
     with_text = _LETTER_TEXT.match(text)
     if with_text:
         raw = with_text[1] or with_text[2] or with_text[3]
@@ -127,9 +157,11 @@ def pick_letter(answer: str, choices: Choices | None) -> Pick:
                 return Pick(letter, f"letter {letter} with its choice text")
             others = [other for other in _by_text(rest, choices) if other != letter]
             if others:
-                return Pick(None, f"letter {letter} but the text of choice {others[0]}")
+                return Pick(None, f"letter {letter} but the text of choice {others[0]}", conflict=True)
             return Pick(
-                None, f"letter {letter} followed by text that is not choice {letter}'s ({rest[:40]!r})"
+                None,
+                f"letter {letter} followed by text that is not choice {letter}'s ({rest[:40]!r})",
+                conflict=True,
             )
     if choices is not None:
         found = _by_text(text, choices)
@@ -139,4 +171,48 @@ def pick_letter(answer: str, choices: Choices | None) -> Pick:
             return Pick(found[0], f"text of choice {found[0]}")
         if len(found) > 1:
             return Pick(None, f"text matches several choices ({', '.join(found)})")
+        spaced = _LETTER_SPACE_TEXT.match(text)  # "B Oxygen": a letter and its text without a separator
+        if spaced and (letter := _letter_in(spaced[1], choices)) and _by_text(spaced[2], choices):
+            if _by_text(spaced[2], choices) == [letter]:
+                return Pick(letter, f"letter {letter} with its choice text")
+            return Pick(None, f"letter {letter} but the text of another choice", conflict=True)
+    lead = _LEAD_IN.match(text)
+    if lead and lead.end() < len(text) and depth == 0:
+        picked = _pick(text[lead.end() :].strip(" ."), choices, depth + 1)
+        if picked.letter is not None or picked.conflict:
+            return picked
+    if choices is not None and depth == 0:
+        return _in_sentence(text, choices)
+    return Pick(None, f"no choice letter or choice text found in {text[:40]!r}")
+
+
+def _mentions(text: str, choices: Choices) -> list[str]:
+    """Choices a sentence names: by ``option B`` / ``(B)``, or by a choice text of three or more characters
+    written as whole words (the longest text wins where texts overlap); a choice named after ``not`` is left
+    out."""
+    found: list[tuple[int, int, str]] = []
+    for match in _MENTIONED_LETTER.finditer(text):
+        letter = _letter_in(match[1] or match[2], choices)
+        if letter is not None and not _NEGATION.search(text[: match.start()]):
+            found.append((match.start(), match.end(), letter))
+    lowered = text.lower()
+    for letter, choice in choices:
+        needle = _text_key(choice).lower()
+        if len(needle) < 3 or not re.search(r"[a-z]", needle):
+            continue
+        for match in re.finditer(rf"(?<![\w]){re.escape(needle)}(?![\w])", lowered):
+            if not _NEGATION.search(lowered[: match.start()]):
+                found.append((match.start(), match.end(), letter))
+    kept = [f for f in found if not any(o[0] <= f[0] and f[1] <= o[1] and o != f for o in found)]
+    return sorted({letter for _, _, letter in kept})
+
+
+def _in_sentence(text: str, choices: Choices) -> Pick:
+    if len(text) > 400:
+        return Pick(None, "a long text that names no choice by itself")
+    named = _mentions(text, choices)
+    if len(named) == 1:
+        return Pick(named[0], f"the sentence names choice {named[0]} only")
+    if len(named) > 1:
+        return Pick(None, f"the sentence names several choices ({', '.join(named)})")
     return Pick(None, f"no choice letter or choice text found in {text[:40]!r}")

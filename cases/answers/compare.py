@@ -190,6 +190,8 @@ def _interval_ends(value: sympy.Set) -> list[tuple[sympy.Basic, sympy.Basic, boo
 
 
 def _compare_sets(a: sympy.Set, b: sympy.Set, tolerance: float | None) -> Judgement:
+    if (a is sympy.S.EmptySet) != (b is sympy.S.EmptySet):
+        return different("the empty set vs a non-empty set")
     ea, eb = _interval_ends(a), _interval_ends(b)
     if ea is None or eb is None:
         return same("equal sets") if a == b else undecided("cannot compare these sets")

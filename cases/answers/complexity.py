@@ -1,8 +1,8 @@
 """Names of complexity classes (and similar named objects) in one canonical spelling.
 
 ``TC^0``, ``TC0``, ``TC_0``, ``$\\mathsf{TC}^0$`` and ``TC⁰`` all become ``TC0``; ``TC^1`` stays ``TC1``.
-Case is ignored (``coNP`` = ``CONP``), braces, scripts markers and hyphens are dropped, and a few long
-names map to their short ones (``PTIME`` -> ``P``).
+Case is ignored (``coNP`` = ``CONP``), braces, scripts markers and hyphens are dropped, and other names map
+to the class's own through the ``complexity`` alias table (``PTIME`` -> ``P``; ``NPSPACE`` -> ``PSPACE``).
 """
 
 from __future__ import annotations
@@ -10,46 +10,59 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from judgeprobe.cases.answers.aliases import alias_table
 from judgeprobe.cases.answers.kinds.registry import AnswerKind
 from judgeprobe.cases.answers.normalize import normalize
 from judgeprobe.cases.answers.unicode import to_superscript
 
-__all__ = ["canonical_class", "class_forms", "render_class"]
+__all__ = ["canonical_class", "class_forms", "is_class_name", "render_class", "written_class"]
 
-_ALIASES = {
-    # other names of one class
-    "PTIME": "P", "POLYNOMIALTIME": "P", "DETERMINISTICPOLYNOMIALTIME": "P", "POLYTIME": "P",
-    "DTIME(NO(1))": "P", "DTIME(POLY(N))": "P", "NPTIME": "NP", "NONDETERMINISTICPOLYNOMIALTIME": "NP",
-    "NTIME(NO(1))": "NP", "NTIME(POLY(N))": "NP", "LOGSPACE": "L", "DSPACE(LOGN)": "L",
-    "DSPACE(O(LOGN))": "L", "DETERMINISTICLOGARITHMICSPACE": "L", "DETERMINISTICLOGSPACE": "L",
-    "NLOGSPACE": "NL", "NSPACE(LOGN)": "NL", "NSPACE(O(LOGN))": "NL",
-    "NONDETERMINISTICLOGARITHMICSPACE": "NL",
-    "NONDETERMINISTICLOGSPACE": "NL", "EXPTIME": "EXP", "DTIME(2POLY(N))": "EXP", "DTIME(2NO(1))": "EXP",
-    "DETERMINISTICEXPONENTIALTIME": "EXP", "EXPONENTIALTIME": "EXP", "NEXPTIME": "NEXP",
-    "POLYNOMIALSPACE": "PSPACE", "POLYSPACE": "PSPACE", "BQPTIME": "BQP", "SHARPP": "#P", "NUMBERP": "#P",
-    "BOUNDEDERRORPROBABILISTICPOLYNOMIALTIME": "BPP", "BOUNDEDERRORQUANTUMPOLYNOMIALTIME": "BQP",
-    "SIGMA2": "SIGMA2P", "NPNP": "SIGMA2P", "PI2": "PI2P", "CONPNP": "PI2P",
-    # classes proved equal (Savitch; Immerman–Szelepcsényi; Reingold; Chandra–Kozen–Stockmeyer)
-    "NPSPACE": "PSPACE", "CONL": "NL", "SL": "L", "AP": "PSPACE", "APTIME": "PSPACE",
-    "KDTIME(NK)": "P", "KNTIME(NK)": "NP", "APSPACE": "EXP", "ALOGSPACE": "P", "AL": "P",
-}  # fmt: skip
-"""Canonical spelling -> the class it names; includes classes known to be equal (``NPSPACE`` = ``PSPACE``)."""
 _PREFIX = re.compile(r"^(?:THE\s+)?(?:COMPLEXITY\s+)?(?:CLASS\s+)?")
 _DROP = re.compile(r"[\s{}^_\\$\-–—.⋃]")
 _SPLIT = re.compile(r"^([A-Z#]+?)(\d+|I)$")
 
 
-@lru_cache(maxsize=8192)
-def canonical_class(text: str) -> str:
-    """The canonical spelling of a class name (never fails; unknown names are just cleaned up)."""
-    norm = normalize(text, kind=AnswerKind.COMPLEXITY_CLASS)
+def _compact(text: str) -> str:
+    """A class name without case, scripts, braces, hyphens, a leading ``the class`` or a remark in words."""
+    norm = normalize(text, kind=AnswerKind.COMPLEXITY_CLASS).replace("Π", "PI")
     norm = _PREFIX.sub("", norm)
     remark = re.search(r"\s*\(([^()]*)\)$", norm)  # a trailing explanation in words, not NSPACE(log n)
     if remark and any(len(w) >= 4 and w != "LOG" for w in re.findall(r"[A-Z]+", remark.group(1))):
         norm = norm[: remark.start()]
     norm = norm.replace("MATHSF", "").replace("MATHRM", "").replace("TEXTSF", "")
-    compact = _DROP.sub("", norm).replace("UNION", "").replace("BIGCUP", "")
-    return _ALIASES.get(compact, compact)
+    return _DROP.sub("", norm).replace("UNION", "").replace("BIGCUP", "")
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, str]:
+    """Compact spelling -> canonical class, from the ``complexity`` alias table (names and aliases)."""
+    found: dict[str, str] = {}
+    for entry in alias_table("complexity"):
+        for name in (*entry.names, *entry.aliases):
+            found[_compact(name)] = entry.id
+    return found
+
+
+@lru_cache(maxsize=8192)
+def canonical_class(text: str) -> str:
+    """The canonical spelling of a class name (never fails; unknown names are just cleaned up).
+
+    Names and aliases come from the ``complexity`` alias table (``PTIME`` -> ``P``; ``NPSPACE`` ->
+    ``PSPACE``, equal by Savitch's theorem)."""
+    compact = _compact(text)
+    return _aliases().get(compact, compact)
+
+
+def written_class(text: str) -> str:
+    """The class name as written, in the canonical spelling but *not* mapped to another name
+    (``NPSPACE`` stays ``NPSPACE``): what renderings and alternate forms are made from, so that a probe's
+    rewrite changes the notation, never the name."""
+    return _compact(text)
+
+
+def is_class_name(text: str) -> bool:
+    """Whether ``text`` names a class of the alias table (under any of its names or aliases)."""
+    return _compact(text) in _aliases()
 
 
 def _parts(canonical: str) -> tuple[str, str] | None:

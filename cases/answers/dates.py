@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from judgeprobe.cases.answers.date_words import (
+    east_asian_date,
+    month_number,
+    ordinal_date,
+    strip_zone,
+    week_date,
+)
 from judgeprobe.cases.answers.kinds.registry import AnswerKind
 from judgeprobe.cases.answers.normalize import normalize
 
-__all__ = ["AMBIGUOUS", "When", "canonical_when", "when_forms"]
+__all__ = ["AMBIGUOUS", "When", "canonical_when", "date_readings", "when_forms"]
 
 MONTHS = {name: i + 1 for i, name in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -26,7 +33,7 @@ _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _WEEKDAY_WORDS = {name: i for i, name in enumerate(_WEEKDAYS)}
 _WEEKDAY_WORDS |= {name[:3]: i for i, name in enumerate(_WEEKDAYS)}
 _WEEKDAY_PREFIX = re.compile(r"^(?:it was (?:a |on a )?|on (?:a )?)?([a-z]+)\.?,?(?: |$)")
-_ORDER_HINT = re.compile(r"\s*\((dd/mm/yyyy|mm/dd/yyyy|d/m/y|m/d/y)\)$")
+_ORDER_HINT = re.compile(r"\s*\((dd/mm/yyyy|mm/dd/yyyy|d/m/y|m/d/y|day/month/year|month/day/year)\)$")
 _REMARK = re.compile(r"\s*\([^()]*\)$")
 
 
@@ -48,13 +55,44 @@ class When:
     """Second."""
     weekday: int | None = None
     """Day of the week, 0 = Monday; computed for every full date, or the whole answer (``Saturday``)."""
+    offset: int | None = None
+    """Time zone as minutes east of UTC, when one is written (``+09:00``, ``EDT``)."""
 
     def __str__(self) -> str:
         if self.weekday is not None and self.year is None:
             return _WEEKDAYS[self.weekday].capitalize()
         date = "-".join(f"{part:02d}" for part in (self.year, self.month, self.day) if part is not None)
         time = ":".join(f"{part:02d}" for part in (self.hour, self.minute, self.second) if part is not None)
-        return " ".join(part for part in (date, time) if part)
+        zone = (
+            ""
+            if self.offset is None
+            else f"{'+' if self.offset >= 0 else '-'}{abs(self.offset) // 60:02d}:{abs(self.offset) % 60:02d}"
+        )
+        return " ".join(part for part in (date, time + zone) if part)
+
+    def utc(self) -> When:
+        """The same moment in UTC (offset 0); a time without a date wraps around midnight."""
+        if self.offset is None or self.hour is None or self.minute is None:
+            return self
+        if self.year is not None and self.month is not None and self.day is not None:
+            moment = dt.datetime(self.year, self.month, self.day, self.hour, self.minute, self.second or 0)
+            moment -= dt.timedelta(minutes=self.offset)
+            second = moment.second if self.second is not None else None
+            return _valid(When(moment.year, moment.month, moment.day, moment.hour, moment.minute, second,
+                               None, 0)) or self  # fmt: skip
+        minutes = (self.hour * 60 + self.minute - self.offset) % (24 * 60)
+        return When(None, None, None, minutes // 60, minutes % 60, self.second, self.weekday, 0)
+
+    def same_moment(self, other: When) -> bool:
+        """Equal as moments when both give a zone, else equal as written with any zone dropped; a time
+        without seconds is on the minute (``14:30`` = ``14:30:00``)."""
+        if self.offset is not None and other.offset is not None:
+            return self.utc()._key() == other.utc()._key()
+        return replace(self, offset=None)._key() == replace(other, offset=None)._key()
+
+    def _key(self) -> When:
+        second = 0 if self.second is None and self.hour is not None else self.second
+        return replace(self, second=second)
 
 
 AMBIGUOUS = When(year=-1)
@@ -62,15 +100,19 @@ AMBIGUOUS = When(year=-1)
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
 _NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
-_MONTH_FIRST = re.compile(r"^([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$")
-_DAY_FIRST = re.compile(r"^(?:the )?(\d{1,2})(?:st|nd|rd|th)? (?:of )?([a-z]+)\.?,? (\d{4})$")
-_MONTH_YEAR = re.compile(r"^([a-z]+)\.?,? (\d{4})$")
+_MONTH_FIRST = re.compile(r"^([a-zäéû]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$")
+_DAY_FIRST = re.compile(
+    r"^(?:the |le |am |el |il )?(\d{1,2})(?:st|nd|rd|th|er|\.|º|°)? ?(?:of |de )?([a-zäéû]+)\.?,? "
+    r"(?:de |del )?(\d{4})$"
+)
+"""``5 March 2024``, ``le 5 mars 2024``, ``5. März 2024``, ``5 de marzo de 2024``."""
+_MONTH_YEAR = re.compile(r"^([a-zäéû]+)\.?,? (?:de |del )?(\d{4})$")
 _YEAR = re.compile(r"^(\d{4})$")
 _TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?(?::(\d{2}))? ?(am|pm|a\.m\.|p\.m\.|a\.m|p\.m)?$")
 
 
 def _month(word: str) -> int | None:
-    return MONTHS.get(word) or _ABBREVIATIONS.get(word)
+    return MONTHS.get(word) or _ABBREVIATIONS.get(word) or month_number(word)
 
 
 def _valid(when: When) -> When | None:
@@ -88,6 +130,11 @@ def _valid(when: When) -> When | None:
 
 
 def _date(text: str, order: str = "") -> When | None:
+    for special in (ordinal_date(text), week_date(text)):
+        if special is not None:
+            return _valid(When(special.year, special.month, special.day))
+    if (east := east_asian_date(text)) is not None:
+        return _valid(When(*east))
     if m := _ISO.match(text):
         return _valid(When(int(m[1]), int(m[2]), int(m[3]) if m[3] else None))
     if m := _NUMERIC.match(text):
@@ -152,27 +199,49 @@ def canonical_when(text: str) -> When | None:
     return found if found.weekday == stated else None
 
 
+def _zoned_time(text: str) -> tuple[tuple[int, int, int | None] | None, int | None]:
+    bare, offset = strip_zone(text.strip())
+    return _time(bare.strip()), offset
+
+
 def _parse(norm: str, order: str) -> When | None:
-    iso_time = re.match(r"^(\d{4}-\d{1,2}-\d{1,2})[t ](\d{1,2}:\d{2}(?::\d{2})?)z?$", norm)
+    offset: int | None = None
+    iso_time = re.match(r"^(\d{4}-\d{1,2}-\d{1,2})[t ](\d{1,2}:\d{2}(?::\d{2})?)(?:\.\d+)?(.*)$", norm)
     if iso_time:
         date, time = _date(iso_time[1], order), _time(iso_time[2])
+        if iso_time[3].strip():
+            rest, offset = strip_zone("0" + iso_time[3])
+            if offset is None or rest != "0":
+                return None
     else:
         date_part, sep, time_part = norm.partition(" at ")
         if not sep:
             date_part, time_part = norm, ""
         date = _date(date_part.strip(", "), order)
-        time = _time(time_part.strip()) if time_part else None
+        time, offset = _zoned_time(time_part) if time_part else (None, None)
         if date is None and not time_part:
-            return (
-                None if (only := _time(norm)) is None else When(hour=only[0], minute=only[1], second=only[2])
-            )
+            only, offset = _zoned_time(norm)
+            return None if only is None else When(hour=only[0], minute=only[1], second=only[2], offset=offset)
         if time_part and time is None:
             return None
     if date is None or date is AMBIGUOUS:
         return date
     if time is None:
         return date
-    return When(date.year, date.month, date.day, time[0], time[1], time[2], date.weekday)
+    return When(date.year, date.month, date.day, time[0], time[1], time[2], date.weekday, offset)
+
+
+def date_readings(text: str) -> tuple[When, ...]:
+    """Every reading of ``text``: one date, both readings of an ambiguous numeric date (month/day first,
+    then day/month), or none when it is not read."""
+    when = canonical_when(text)
+    if when is None:
+        return ()
+    if when is not AMBIGUOUS:
+        return (when,)
+    norm = re.sub(r"\s+", " ", normalize(text, kind=AnswerKind.DATE)).strip(" .,")
+    norm = re.sub(r"^(?:on |at )", "", norm)
+    return tuple(w for w in (_parse(norm, "us"), _parse(norm, "eu")) if w is not None and w is not AMBIGUOUS)
 
 
 _NAMES = [name.capitalize() for name in MONTHS]

@@ -21,6 +21,8 @@ from judgeprobe.cases.answers.kinds.registry import AnswerKind, Comparison, Kind
 from judgeprobe.cases.answers.kinds.slots import Choices
 from judgeprobe.cases.answers.limits import DEFAULT_LIMITS, Limits
 from judgeprobe.cases.answers.normalize import normalize
+from judgeprobe.cases.answers.rules import ChoiceConflict
+from judgeprobe.cases.answers.tolerance import Tolerance
 
 __all__ = ["DEFAULT_RELATIVE_TOLERANCE", "equivalent", "is_hedged"]
 
@@ -42,12 +44,15 @@ def _cached(
     kind: AnswerKind,
     spec: KindSpec,
     choices: Choices | None,
-    tolerance: float | None,
+    tolerance: Tolerance | None,
     limits: Limits,
+    choice_conflict: ChoiceConflict,
+    question: str,
 ) -> Judgement:
     longest = limits.max_length * spec.length_factor
     if max(len(a), len(b)) > longest:
-        return undecided(f"answer longer than {longest} characters")
+        which = "the answer" if len(a) > longest else "the reference"
+        return undecided(f"{which} is longer than {longest} characters (not read)")
     na, nb = normalize(a, kind=kind), normalize(b, kind=kind)
     if na == nb:
         return same("identical after normalisation") if na else same("both empty")
@@ -55,7 +60,9 @@ def _cached(
         return different("empty answer")
     if spec.hedged(a[:2000]) or spec.hedged(b[:2000]):
         return different("hedged answer with several candidates")
-    return spec.compare(a, b, Comparison(kind, choices, tolerance, limits))
+    relative = None if tolerance is None else tolerance.relative
+    how = Comparison(kind, choices, relative, limits, tolerance, choice_conflict, question)
+    return spec.compare(a, b, how)
 
 
 def equivalent(
@@ -64,18 +71,28 @@ def equivalent(
     *,
     kind: AnswerKind | str,
     choices: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
-    tolerance: float | None = None,
+    tolerance: float | Tolerance | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    choice_conflict: ChoiceConflict = "incorrect",
+    question: str = "",
 ) -> Judgement:
     """Whether answers ``a`` and ``b`` name the same thing under ``kind``.
+
+    Where the kind's rule is not symmetric (significant figures are counted on the answer), ``a`` is the
+    answer and ``b`` the reference.
 
     Args:
         a: One answer (already extracted from any surrounding response).
         b: The other answer.
         kind: The answer kind (an :class:`AnswerKind` or its name).
         choices: Multiple choice only: letter -> choice text, or ``(letter, text)`` pairs.
-        tolerance: Relative tolerance for numbers (default :data:`DEFAULT_RELATIVE_TOLERANCE`).
+        tolerance: The case's tolerance: a relative tolerance, or a
+            :class:`~judgeprobe.cases.answers.tolerance.Tolerance` (relative, absolute or significant
+            figures); default :data:`DEFAULT_RELATIVE_TOLERANCE`.
         limits: Parser and time limits.
+        choice_conflict: Multiple choice: what an answer whose letter and text disagree gets
+            (``incorrect``: different, or ``undecided``).
+        question: The question, when known: a yes/no answer in words is read against it.
 
     Returns:
         A :class:`Judgement`; never raises on bad answers (they are undecided or different, with a reason).
@@ -86,6 +103,17 @@ def equivalent(
             f"unknown answer kind {kind!r}; expected one of {', '.join(str(k) for k in known_kinds())}"
         )
     try:
-        return _cached(str(a), str(b), resolved, resolved.spec, freeze_choices(choices), tolerance, limits)
+        spec = Tolerance.of(tolerance)
+        return _cached(
+            str(a),
+            str(b),
+            resolved,
+            resolved.spec,
+            freeze_choices(choices),
+            spec,
+            limits,
+            choice_conflict,
+            str(question)[:2000],
+        )
     except Uncacheable as exc:
         return exc.judgement

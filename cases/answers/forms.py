@@ -18,15 +18,42 @@ from judgeprobe.cases.answers.equivalence import equivalent
 from judgeprobe.cases.answers.judgement import Decision
 from judgeprobe.cases.answers.kinds.registry import AnswerKind, KindSpec, kind_of
 from judgeprobe.cases.answers.kinds.slots import Choices, Style
+from judgeprobe.cases.answers.tolerance import Tolerance
 
-__all__ = ["alternate_forms", "render_ascii", "render_latex", "render_unicode"]
+__all__ = ["alternate_forms", "render_ascii", "render_latex", "render_unicode", "same_both_ways"]
 
 _LONGEST = 2000
 """Longer texts have no alternate forms or renderings (they are not short answers)."""
 
 
+def same_both_ways(
+    a: str,
+    b: str,
+    *,
+    kind: AnswerKind | str,
+    choices: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
+    tolerance: float | Tolerance | None = None,
+    question: str = "",
+) -> bool:
+    """``a`` graded against ``b`` and ``b`` against ``a`` are both equivalent: the check a rewrite must pass
+    to keep its meaning, since some rules are not symmetric (significant figures are counted on the answer;
+    a form the question asks for is enforced where the reference has it)."""
+    forward = equivalent(a, b, kind=kind, choices=choices, tolerance=tolerance, question=question)
+    if forward.decision is not Decision.EQUIVALENT:
+        return False
+    backward = equivalent(b, a, kind=kind, choices=choices, tolerance=tolerance, question=question)
+    return backward.decision is Decision.EQUIVALENT
+
+
 @lru_cache(maxsize=16384)
-def _alternate(text: str, kind: AnswerKind, spec: KindSpec, choices: Choices | None) -> tuple[str, ...]:
+def _alternate(
+    text: str,
+    kind: AnswerKind,
+    spec: KindSpec,
+    choices: Choices | None,
+    tolerance: Tolerance | None,
+    question: str,
+) -> tuple[str, ...]:
     seen = {text.strip()}
     kept: list[str] = []
     for form in spec.forms(text, kind, choices):
@@ -34,7 +61,7 @@ def _alternate(text: str, kind: AnswerKind, spec: KindSpec, choices: Choices | N
         if not form or form in seen:
             continue
         seen.add(form)
-        if equivalent(text, form, kind=kind, choices=choices).decision is Decision.EQUIVALENT:
+        if same_both_ways(form, text, kind=kind, choices=choices, tolerance=tolerance, question=question):
             kept.append(form)
     return tuple(kept)
 
@@ -44,15 +71,21 @@ def alternate_forms(
     *,
     kind: AnswerKind | str,
     choices: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
+    tolerance: float | Tolerance | None = None,
+    question: str = "",
 ) -> tuple[str, ...]:
-    """Other surface forms meaning the same answer as ``text`` (each checked with :func:`equivalent`).
+    """Other surface forms meaning the same answer as ``text``, each checked with :func:`same_both_ways`
+    under the case's ``tolerance`` and ``question`` (a rewrite of ``3.14`` asked to three significant
+    figures keeps three figures; a factored answer is not rewritten expanded when the question says
+    *factor*; a yes/no answer in words keeps the reading the question gives it).
 
     Returns an empty tuple when ``text`` is not understood under ``kind``. Results are cached.
     """
     resolved = kind_of(kind)
     if resolved is None or not isinstance(text, str) or len(text) > _LONGEST:
         return ()
-    return _alternate(text, resolved, resolved.spec, freeze_choices(choices))
+    spec = Tolerance.of(tolerance)
+    return _alternate(text, resolved, resolved.spec, freeze_choices(choices), spec, str(question)[:2000])
 
 
 @lru_cache(maxsize=16384)

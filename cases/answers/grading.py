@@ -16,6 +16,8 @@ from judgeprobe.cases.answers.kinds.registry import AnswerKind, kind_of, known_k
 from judgeprobe.cases.answers.kinds.slots import Route
 from judgeprobe.cases.answers.limits import DEFAULT_LIMITS, Limits
 from judgeprobe.cases.answers.normalize import extract_final_answer, normalize
+from judgeprobe.cases.answers.rules import ChoiceConflict, ReferenceRules
+from judgeprobe.cases.answers.tolerance import Tolerance
 
 __all__ = ["NO_ANSWER", "Grading", "grade"]
 
@@ -39,8 +41,10 @@ def _by_route(
     reference: str,
     kind: AnswerKind,
     choices: Mapping[str, str] | Sequence[tuple[str, str]] | None,
-    tolerance: float | None,
+    tolerance: Tolerance | None,
     limits: Limits,
+    conflict: ChoiceConflict,
+    question: str,
 ) -> Judgement:
     if route is Route.EXACT:
         same = normalize(answer, kind=kind) == normalize(reference, kind=kind)
@@ -49,11 +53,14 @@ def _by_route(
             "normalised strings match" if same else "normalised strings differ",
         )
     if route is Route.MC:
-        return equivalent(answer, reference, kind=AnswerKind.MULTIPLE_CHOICE, choices=choices, limits=limits)
+        return equivalent(answer, reference, kind=AnswerKind.MULTIPLE_CHOICE, choices=choices, limits=limits,
+                          choice_conflict=conflict)  # fmt: skip
     if route is Route.MATH:
         math_kind = kind if kind.spec.route is Route.MATH else AnswerKind.EXPRESSION
-        return equivalent(answer, reference, kind=math_kind, tolerance=tolerance, limits=limits)
-    return equivalent(answer, reference, kind=kind, choices=choices, tolerance=tolerance, limits=limits)
+        return equivalent(answer, reference, kind=math_kind, tolerance=tolerance, limits=limits,
+                          question=question)  # fmt: skip
+    return equivalent(answer, reference, kind=kind, choices=choices, tolerance=tolerance, limits=limits,
+                      choice_conflict=conflict, question=question)  # fmt: skip
 
 
 def grade(
@@ -62,10 +69,13 @@ def grade(
     *,
     kind: AnswerKind | str,
     choices: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
-    tolerance: float | None = None,
+    tolerance: float | Tolerance | None = None,
     aliases: Sequence[str] = (),
     route: Route | str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    choice_conflict: ChoiceConflict = "incorrect",
+    rules: ReferenceRules | None = None,
+    question: str = "",
 ) -> Grading:
     """Grade a whole response against a reference answer.
 
@@ -80,14 +90,24 @@ def grade(
         response_text: The whole response (reasoning and all).
         kind: The answer kind (an :class:`AnswerKind` or its name).
         choices: Multiple choice: letter -> choice text, or ``(letter, text)`` pairs.
-        tolerance: The case's relative tolerance for numbers (``None``: the kind's default).
+        tolerance: The case's tolerance for numbers: relative, or a
+            :class:`~judgeprobe.cases.answers.tolerance.Tolerance` (``None``: the kind's default).
         aliases: Other names of the reference that the case accepts (``Z_5`` for ``C_5``).
         route: Force a route (``exact``, ``math``, ``mc``, ``notation``) instead of the kind's.
         limits: Parser and time limits.
+        choice_conflict: Multiple choice: the verdict when the letter and the choice text disagree.
+        rules: The case's :class:`~judgeprobe.cases.answers.rules.ReferenceRules` (a request carries
+            them); each rule set there replaces the argument of the same name.
+        question: The question, when known (a yes/no answer in words is read against it).
 
     Returns:
         A :class:`Grading`; never raises on bad answers (undecided or different, with a reason).
     """
+    if rules is not None:
+        tolerance = rules.tolerance if rules.tolerance is not None else tolerance
+        aliases = (*aliases, *rules.aliases)
+        choice_conflict = rules.choice_conflict
+    precision = Tolerance.of(tolerance)
     resolved = kind_of(kind)
     answer = extract_final_answer(response_text)
     if resolved is None:
@@ -98,11 +118,13 @@ def grade(
     if not normalize(answer, kind=resolved):
         return Grading(Decision.DIFFERENT, NO_ANSWER, answer, None)
     how = resolved.spec.route if route is None else Route(route)
-    found = _by_route(how, answer, reference, resolved, choices, tolerance, limits)
+    found = _by_route(how, answer, reference, resolved, choices, precision, limits, choice_conflict, question)
     if found.decision is not Decision.EQUIVALENT:
         unsure = found if found.decision is Decision.UNDECIDED else None
         for alias in aliases:
-            other = _by_route(how, answer, alias, resolved, choices, tolerance, limits)
+            other = _by_route(
+                how, answer, alias, resolved, choices, precision, limits, choice_conflict, question
+            )
             if other.decision is Decision.EQUIVALENT:
                 return Grading(other.decision, f"{other.reason} (alias {alias!r})", answer, how)
             if unsure is None and other.decision is Decision.UNDECIDED:

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import sympy
 
+from judgeprobe.cases.answers.aliases import alias_table
 from judgeprobe.cases.answers.kinds.registry import AnswerKind
 from judgeprobe.cases.answers.normalize import normalize
 from judgeprobe.cases.answers.unicode import to_superscript
@@ -85,10 +86,24 @@ _FACTOR_PATTERNS = (
 )
 
 
+def _named(text: str, depth: int = 0) -> Counter[str] | None:
+    """A group named in the ``groups`` alias table: its notation read, or an opaque ``=id`` factor."""
+    entry = alias_table("groups").lookup(text)
+    if entry is None or depth > 2:
+        return None
+    if entry.means:
+        found = canonical_group(entry.means)
+        return None if found is None else Counter(dict(found))
+    return Counter({f"={entry.id}": 1})
+
+
 def _factor(piece: str) -> Counter[str] | None:
     piece = piece.strip()
     if piece in _TRIVIAL:
         return Counter()
+    named = _named(piece)
+    if named is not None:
+        return named
     alias = _alias(piece)
     if alias is not None and alias != piece:
         known = canonical_group(alias)
@@ -137,11 +152,18 @@ def canonical_group(text: str) -> Factors | None:
                     return None
                 return canonical_group(replacement.replace("{half}", str(n // 2)))
             return canonical_group(replacement.replace("{n}", str(n)))
+    named = _named(norm)
+    if named is not None:
+        return tuple(sorted(named.items()))
     if _FREE_PRODUCT.search(norm):
         pieces = [p.strip() for p in _FREE_PRODUCT.split(norm)]
         if all(p in ("Z", "\\mathbb{Z}") for p in pieces):
             return canonical_group(f"F_{len(pieces)}")
-        return None
+        factors = [canonical_group(p) for p in pieces]
+        if any(f is None or not f for f in factors):
+            return None
+        joined = "|".join(sorted(render_group(f, "ascii") for f in factors if f is not None))
+        return ((f"*({joined})", 1),)  # a free product, compared by its factors in any order
     big = _BIGOPLUS.match(norm)
     if big:
         inner = _factor(big.group(2))

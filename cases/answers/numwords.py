@@ -16,6 +16,14 @@ _UNITS = {
 }  # fmt: skip
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
 _FRACTIONS = {"half": Fraction(1, 2), "quarter": Fraction(1, 4), "third": Fraction(1, 3)}
+_PARTS = {
+    "half": Fraction(1, 2), "halves": Fraction(1, 2), "third": Fraction(1, 3), "thirds": Fraction(1, 3),
+    "quarter": Fraction(1, 4), "quarters": Fraction(1, 4), "fourth": Fraction(1, 4),
+    "fourths": Fraction(1, 4),
+    "fifth": Fraction(1, 5), "fifths": Fraction(1, 5), "sixth": Fraction(1, 6), "sixths": Fraction(1, 6),
+    "eighth": Fraction(1, 8), "eighths": Fraction(1, 8), "tenth": Fraction(1, 10), "tenths": Fraction(1, 10),
+}  # fmt: skip
+"""``<count> <part>``: ``two thirds`` is 2/3."""
 
 
 def _integer(words: list[str]) -> int | None:
@@ -50,6 +58,13 @@ def words_to_number(text: str) -> str | None:
     sign = ""
     if words[0] in ("minus", "negative"):
         sign, words = "-", words[1:]
+    if len(words) == 2 and words[1] in _PARTS and (count := _integer(words[:1])):
+        value = Fraction(count) * _PARTS[words[1]]  # "one half", "two thirds", "three quarters"
+        return (
+            f"{sign}{value.numerator}"
+            if value.denominator == 1
+            else f"{sign}{value.numerator}/{value.denominator}"
+        )
     fraction = Fraction(0)
     for name, value in _FRACTIONS.items():
         for tail in ([f"and a {name}"], [f"and one {name}"]):

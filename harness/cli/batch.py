@@ -15,7 +15,8 @@ __all__ = ["batch"]
 
 @click.group()
 def batch() -> None:
-    """Export pending requests as OpenAI batch JSONL and import the results into the run's store."""
+    """Export pending requests as batch JSONL (OpenAI or Anthropic layout, after the judge's API) and import
+    the results into the run's store."""
 
 
 @batch.command("export")
@@ -29,7 +30,8 @@ def batch() -> None:
 )
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def export_cmd(judge_spec: str, run_dir: Path, repeats: int | None, file: Path) -> None:
-    """Write the requests of the run in --out that have no answer yet to FILE (JSONL, one per line)."""
+    """Write the requests of the run in --out that have no answer yet to FILE (JSONL, one per line): the
+    OpenAI batch layout for an openai judge, the Anthropic Message Batches layout for an anthropic judge."""
     from judgeprobe.harness.judges.registry import load_config, load_judge
     from judgeprobe.harness.run.batch import export_requests
     from judgeprobe.harness.store import RunStore, store_path
@@ -50,8 +52,9 @@ def export_cmd(judge_spec: str, run_dir: Path, repeats: int | None, file: Path) 
     except HarnessError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
-        f"wrote {result.written} requests to {file} ({result.planned} draws planned, {result.finished} "
-        f"already answered, {result.duplicates} duplicates, {result.unsupported} unsupported)"
+        f"wrote {result.written} requests to {file} in the {result.format} batch layout "
+        f"({result.planned} draws planned, {result.finished} already answered, {result.duplicates} "
+        f"duplicates, {result.unsupported} unsupported)"
     )
 
 
@@ -62,7 +65,8 @@ def export_cmd(judge_spec: str, run_dir: Path, repeats: int | None, file: Path) 
     "--judge", "judge_spec", default=None, help="Judge spec or TOML [default: the one exported with]."
 )
 def import_cmd(run_dir: Path, results: Path, judge_spec: str | None) -> None:
-    """Read the batch engine's RESULTS (JSONL) into RUN_DIR's store."""
+    """Read the batch engine's RESULTS (JSONL: OpenAI batch output or Anthropic Message Batches results)
+    into RUN_DIR's store."""
     from judgeprobe.harness.judges.registry import JudgeConfig, load_judge
     from judgeprobe.harness.run.batch import import_results
     from judgeprobe.harness.store import RunStore, store_path

@@ -39,7 +39,9 @@ _MODES = [str(mode) for mode in Mode]
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    from judgeprobe.harness.cli.main import console
+
+    return console()
 
 
 def _load(case_dirs: Sequence[Path], *, no_builtin: bool) -> Library:
@@ -192,6 +194,8 @@ def show(case_id: str, case_dirs: tuple[Path, ...], no_builtin: bool) -> None:
         fields += [("equivalents", case.equivalents), ("non_equivalents", case.non_equivalents)]
         if case.tolerance is not None:
             fields.append(("tolerance", case.tolerance))
+        if case.aliases:
+            fields.append(("aliases", case.aliases))
     fields += [("tags", case.tags), ("source", case.source), ("note", case.note)]
     if case.reference_doubt:
         fields.append(("reference doubt", case.doubt_reason))
@@ -209,6 +213,41 @@ def show(case_id: str, case_dirs: tuple[Path, ...], no_builtin: bool) -> None:
         label = response.label if isinstance(response.label, str) else "{}..{}".format(*response.label)
         table.add_row(Text(response.id), Text(label), Text(_quote(response.text)), Text(response.why))
     console.print(table)
+
+
+@cases.command("grade-check")
+@_CASES_OPTION
+@_NO_BUILTIN_OPTION
+@click.option(
+    "--list-held-out",
+    is_flag=True,
+    help="Also list the held-out part's disagreements (for auditing; never tune the grader on them).",
+)
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write every graded response and the table to this JSON file.",
+)
+@click.option("--no-check", is_flag=True, help="Report only; exit 0 even below the targets.")
+def grade_check_command(
+    case_dirs: tuple[Path, ...], no_builtin: bool, list_held_out: bool, json_out: Path | None, no_check: bool
+) -> None:
+    """Grade every response with builtin:reference and report its agreement with the labels.
+
+    Per part of the library (development / held-out, split by a fixed hash of the case id; see
+    docs/grading.md) and per answer kind: agreement with its interval, undecided responses (each with the
+    grader's reason), false accepts and false rejects. Exits 1 when the development part is below 97 %,
+    the held-out part below 90 %, or any labelled-incorrect response is accepted.
+    """
+    from judgeprobe.harness.cli.grade_check import report_grade_check
+
+    library = _load(case_dirs, no_builtin=no_builtin)
+    raise SystemExit(
+        report_grade_check(
+            library, _console(), list_held_out=list_held_out, json_out=json_out, check=not no_check
+        )
+    )
 
 
 def case_file_schema() -> dict[str, Any]:

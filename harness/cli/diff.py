@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from judgeprobe.harness.cli.logs import verbose_option
 from judgeprobe.harness.cli.options import SelectionFlags, selection_options
 
 __all__ = ["diff"]
@@ -75,6 +76,7 @@ class DiffUsageError(click.ClickException):
     show_default=True,
     help="Significance level of --fail-if-worse.",
 )
+@verbose_option
 def diff(
     old: str | None,
     new: str | None,
@@ -102,11 +104,10 @@ def diff(
         result = _compare(locals())
     except (CaseError, HarnessError, ProbeError, OSError) as exc:
         raise DiffUsageError(str(exc)) from None
-    from rich.console import Console
-
+    from judgeprobe.harness.cli.main import console
     from judgeprobe.harness.gate.diff import render_diff_markdown, render_diff_terminal
 
-    render_diff_terminal(result, Console(width=max(100, Console().width)))
+    render_diff_terminal(result, console())
     if markdown_path is not None:
         markdown_path.parent.mkdir(parents=True, exist_ok=True)
         markdown_path.write_text(render_diff_markdown(result), encoding="utf-8")
@@ -155,9 +156,17 @@ def _run_both(opts: dict[str, Any]) -> list[tuple[Any, str, str]]:
             plan,
             judge=judge,
             out=folder,
-            options=RunOptions(repeats=settings.repeats, concurrency=settings.concurrency),
+            options=RunOptions(
+                repeats=settings.repeats,
+                concurrency=settings.concurrency,
+                rpm=settings.rpm,
+                timeout_s=settings.timeout,
+                max_retries=settings.max_retries,
+                max_failures_in_a_row=settings.max_failures_in_a_row,
+            ),
             show_progress=False,
             write_reports=False,
         )
+        suite.raise_if_stopped()
         out.append((suite.frame, suite.judge_name, suite.judge_hash))
     return out

@@ -4,7 +4,9 @@ Settings come from ``judgeprobe.toml`` or ``[tool.judgeprobe]`` in ``pyproject.t
 folder or a parent, or named with ``--config``); options on the command line override them.
 
 Exit status: 0 the gate passed, 1 it failed (the output names each failed rule and the cases behind it),
-2 a usage, configuration, case-file or harness error.
+2 a usage, configuration, case-file or harness error (a judge that keeps failing the same blocking way — a
+refused key, an unknown model, no server — included). ``gate-junit.xml`` in the run folder (or ``--junit
+PATH``) has one test case per rule and family and fails exactly the rules the gate failed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 import click
 
+from judgeprobe.harness.cli.logs import verbose_option
 from judgeprobe.harness.cli.options import SelectionFlags, selection_options
 
 __all__ = ["gate"]
@@ -120,7 +123,16 @@ _SHARE = click.FloatRange(min=0, max=1)
     default=None,
     help="Write the markdown summary here (it is also appended to $GITHUB_STEP_SUMMARY when set).",
 )
-@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option(
+    "--junit",
+    "junit_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the gate's JUnit XML here (one test case per rule and family, failing where the gate "
+    "failed) [default: gate-junit.xml in the run folder].",
+)
+@click.option("--no-progress", is_flag=True, help="No progress bar (or progress lines outside a terminal).")
+@verbose_option
 def gate(
     config_path: Path | None,
     judge_spec: str | None,
@@ -142,6 +154,7 @@ def gate(
     noise_tolerance: float | None,
     require_significance: bool | None,
     markdown_path: Path | None,
+    junit_path: Path | None,
     no_progress: bool,
 ) -> None:
     """Gate a judge: run the probe suite, check the thresholds and the baseline, exit 0 (pass) or 1 (fail).
@@ -166,8 +179,8 @@ def gate(
 
 
 def _gate(opts: dict[str, Any]) -> None:
-    from rich.console import Console
-
+    from judgeprobe.harness.cli.main import console as make_console
+    from judgeprobe.harness.gate.junit import GATE_JUNIT, render_gate_junit
     from judgeprobe.harness.gate.markdown import append_step_summary, render_gate_markdown
     from judgeprobe.harness.gate.settings import load_settings, with_overrides
 
@@ -195,7 +208,7 @@ def _gate(opts: dict[str, Any]) -> None:
         raise click.UsageError(
             "--update-baseline needs a baseline file: --baseline PATH or run.baseline in settings"
         )
-    console = Console(stderr=False, width=max(100, Console().width))
+    console = make_console()
     if opts["run_key"] is not None and opts["run_dir"] is None:
         raise click.UsageError("--run picks a run of a recorded folder: give --run-dir too")
     if opts["run_dir"] is not None:
@@ -210,6 +223,9 @@ def _gate(opts: dict[str, Any]) -> None:
     from judgeprobe.harness.gate.terminal import print_result
 
     print_result(console, result, run_dir=run_dir)
+    junit = opts["junit_path"] or run_dir / GATE_JUNIT
+    junit.parent.mkdir(parents=True, exist_ok=True)
+    junit.write_text(render_gate_junit(result), encoding="utf-8")
     text = render_gate_markdown(result, run_dir=_shown(run_dir))
     if opts["markdown_path"] is not None:
         opts["markdown_path"].parent.mkdir(parents=True, exist_ok=True)
@@ -226,13 +242,11 @@ def _shown(path: Path) -> Path:
         return path
 
 
-def _stats_settings(limit: float) -> Any:
-    from judgeprobe.harness.stats.schema import Settings
-    from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS
+def _stats_settings(settings: Any) -> Any:
+    """The statistics' settings: the reliability limits of the settings file, the flip limit as threshold."""
+    from judgeprobe.harness.gate.settings import analysis_settings
 
-    if limit <= 0:
-        return DEFAULT_SETTINGS
-    return Settings(**{**DEFAULT_SETTINGS.model_dump(), "threshold": limit})
+    return analysis_settings(settings, threshold=settings.gate.max_excess_flip_rate)
 
 
 def _gate_recorded(
@@ -241,7 +255,7 @@ def _gate_recorded(
     from judgeprobe.harness.gate.check import gate_recorded
     from judgeprobe.harness.session.tail import run_tail
 
-    results = run_tail(run_dir, run_key, settings=_stats_settings(settings.gate.max_excess_flip_rate))
+    results = run_tail(run_dir, run_key, settings=_stats_settings(settings))
     return gate_recorded(results, settings.gate, baseline=baseline, update_baseline=update), run_dir
 
 
@@ -250,6 +264,7 @@ def _gate_live(
 ) -> tuple[Any, Path]:
     from judgeprobe.cases.loader import load_library
     from judgeprobe.harness.gate.check import gate_run
+    from judgeprobe.harness.run.line_progress import progress_sink
     from judgeprobe.harness.run.runner import RunOptions
     from judgeprobe.harness.session import plan_suite, run_suite
 
@@ -262,10 +277,19 @@ def _gate_live(
         plan,
         judge=run.judge or "builtin:reference",
         out=run.out,
-        options=RunOptions(repeats=run.repeats, concurrency=run.concurrency),
-        settings=_stats_settings(settings.gate.max_excess_flip_rate),
-        show_progress=progress and sys.stderr.isatty(),
+        options=RunOptions(
+            repeats=run.repeats,
+            concurrency=run.concurrency,
+            rpm=run.rpm,
+            timeout_s=run.timeout,
+            max_retries=run.max_retries,
+            max_failures_in_a_row=run.max_failures_in_a_row,
+        ),
+        settings=_stats_settings(settings),
+        show_progress=False,
+        progress=progress_sink(progress),
     )
+    suite.raise_if_stopped()
     stats = suite.stats
     calls = (
         f"{stats.new_calls} answered from the recording, no model called"

@@ -14,7 +14,9 @@ import sys
 import click
 from rich.console import Console
 
-__all__ = ["UsageProblem", "cli", "console", "main"]
+from judgeprobe.harness.cli.logs import verbose_option
+
+__all__ = ["PIPE_WIDTH", "UsageProblem", "cli", "console", "main"]
 
 _COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("judgeprobe.harness.cli.run", "Run the probe suite against a judge and report what flips."),
@@ -27,25 +29,42 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "report": ("judgeprobe.harness.cli.report", "Rebuild the reports of a run from its store."),
     "runs": ("judgeprobe.harness.cli.runs", "List the runs recorded in a run folder (or below a parent)."),
+    "generate": (
+        "judgeprobe.harness.cli.generate",
+        "Have a model answer the library's questions; write graded answers with their author.",
+    ),
     "batch": (
         "judgeprobe.harness.cli.batch",
-        "Export pending requests as batch JSONL and import the results.",
+        "Export pending requests as batch JSONL (OpenAI or Anthropic) and import the results.",
     ),
     "merge": (
         "judgeprobe.harness.cli.merge",
         "Merge the folders of a sharded run into one run and report it.",
     ),
     "gate": ("judgeprobe.harness.cli.gate", "Gate a run against thresholds and a committed baseline (CI)."),
+    "init": (
+        "judgeprobe.harness.cli.init",
+        "Scaffold a judge file, settings, a regression case, a baseline and a CI workflow.",
+    ),
     "diff": ("judgeprobe.harness.cli.diff", "Compare two judge configurations on the same variants."),
+    "audit": ("judgeprobe.harness.cli.audit", "Audit a judge's verdicts in judged-results files."),
 }
 """Command name -> (module, one-line help). The module defines a click command named like the command."""
 
 
-def console(*, min_width: int = 120) -> Console:
-    """The console commands print to: at least ``min_width`` columns when output goes to a pipe or file
-    (rich would assume 80 and fold the tables), the terminal's own width otherwise."""
-    probe = Console()
-    return Console(highlight=False, width=None if probe.is_terminal else max(min_width, probe.width))
+PIPE_WIDTH = 10_000
+"""Columns of the console when output goes to a pipe or a file: wide enough that no table is folded (rich
+would assume 80 columns); tables are as wide as their content."""
+
+
+def console(*, stderr: bool = False) -> Console:
+    """The console commands print to: the terminal's own width on a terminal; elsewhere (a pipe, a file, a CI
+    log) tables at their natural width and lines unwrapped, so ``| grep`` and ``| wc -l`` see one line per
+    row."""
+    probe = Console(stderr=stderr)
+    if probe.is_terminal:
+        return Console(highlight=False, stderr=stderr)
+    return Console(highlight=False, stderr=stderr, width=PIPE_WIDTH)
 
 
 class UsageProblem(click.ClickException):
@@ -79,6 +98,7 @@ class _LazyGroup(click.Group):
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="judgeprobe")
+@verbose_option
 def cli() -> None:
     """judgeprobe: find out whether an LLM judge can be trusted."""
 

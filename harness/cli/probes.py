@@ -6,9 +6,10 @@ Exit codes: 0 fine, 2 usage error (an unknown family).
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from rich.table import Table
 
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.cli.main import console
 from judgeprobe.probes.base import ProbeInfo, list_families, list_probes
 
 __all__ = ["param_text", "probes"]
@@ -55,4 +56,20 @@ def list_command(families: tuple[str, ...]) -> None:
     table.add_column("description", overflow="fold")
     for info in shown:
         table.add_row(info.name, info.family, str(info.relation), param_text(info), info.description)
-    Console(highlight=False).print(table)
+    console().print(table)
+    console().print(_derived_note(shown))
+
+
+def _derived_note(shown: list[ProbeInfo]) -> str:
+    """How the default suite treats units derived from the grade library, with their number."""
+    from judgeprobe.cases.loader import load_library
+    from judgeprobe.probes.derived import DERIVED_SHARE, derived_counts
+
+    counts = derived_counts(load_library())
+    every = [info.name for info in shown if info.derived_share >= 1]
+    return (
+        f"Units derived from the shipped grade cases (runs with --mode pairwise/score, or a judge that "
+        f"handles those modes): {counts[Mode.PAIRWISE]} pairs judged in both orders and "
+        f"{counts[Mode.SCORE]} score units. Each probe takes {DERIVED_SHARE:.0%} of them (times its share)"
+        + (f"; {', '.join(every)} takes every one." if every else ".")
+    )

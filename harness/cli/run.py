@@ -1,54 +1,71 @@
-"""``judgeprobe run``: the probe suite against a judge, with a summary on screen and reports on disk.
+"""``judgeprobe run``: the probe suite against a judge, with a verdict on the judge and the biases it shows on
+screen, and reports on disk.
 
 With no arguments it runs every probe over the shipped library against the embedded default judge
-(``builtin:reference``): offline, no keys. Rerunning the same command resumes from the run folder's store.
-``--adaptive`` draws in rounds and stops drawing each test once it is settled (``docs/decisions.md``).
+(``builtin:reference``): offline, no keys. Settings come from ``judgeprobe.toml`` or ``[tool.judgeprobe]`` in
+``pyproject.toml`` (found in the current folder or a parent, or named with ``--config``), as for ``gate``:
+``[run]`` says what to run and ``[reliability]`` when the judge is unreliable; options override them.
+Rerunning the same command resumes from the run folder's store; when nothing changed since its reports were
+written, it reads them back. ``--adaptive`` draws in rounds and stops drawing each test once it is settled;
+``--shard i/N`` runs one part of the plan (``judgeprobe merge`` joins the parts; ``docs/decisions.md``).
+
+Exit status (see ``docs/decisions.md``):
+
+- **0** the run finished and the judge is reliable (biased families are findings, printed and failed in
+  ``junit.xml``, but the run did its job; ``--fail-on biased`` makes them exit 1 too);
+- **1** the run finished and the judge is unreliable (``--fail-on never``: 0);
+- **2** a usage, configuration or case-file error, or the judge kept failing the same blocking way (a refused
+  key, an unknown model, no server, invalid requests) and the run stopped early;
+- **130** interrupted (finished draws are kept; rerun to resume).
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from judgeprobe.harness.cli.logs import verbose_option
 from judgeprobe.harness.cli.main import UsageProblem
 from judgeprobe.harness.cli.main import console as make_console
-from judgeprobe.harness.cli.options import selection_options
+from judgeprobe.harness.cli.options import SelectionFlags, selection_options
 from judgeprobe.harness.core.errors import HarnessError
-from judgeprobe.harness.run.runner import RunOptions
-from judgeprobe.harness.run.selection import Selection
-from judgeprobe.harness.stats.schema import Settings
-from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from judgeprobe.harness.run.options import RunStats
     from judgeprobe.harness.stats.schema import Summary
     from judgeprobe.probes.variant import Variant
 
 __all__ = ["run"]
 
+_SHARE = click.FloatRange(min=0, max=1)
+
 
 @click.command("run")
 @click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Settings file (judgeprobe.toml or pyproject.toml); default: found from the current folder.",
+)
+@click.option(
     "--judge",
     "judge_spec",
-    default="builtin:reference",
-    show_default=True,
-    help="Judge spec (builtin:reference, openai:MODEL@URL, command:…, python:mod:fn, replay:DIR) "
-    "or a .toml file.",
+    default=None,
+    help="Judge spec (builtin:reference, openai:MODEL@URL, command:…, python:mod:fn, replay:DIR) or a .toml "
+    "file [default: run.judge of the settings, else builtin:reference].",
 )
-@selection_options(from_settings=False)
+@selection_options(from_settings=True)
 @click.option(
     "--repeats",
     default=None,
     type=click.IntRange(min=1),
     help="Draws per variant; the unperturbed responses get as many placebo draws again. With --adaptive: "
-    "the most draws per variant.  [default: 1; with --adaptive: 8]",
+    "the most draws per variant [default: 1; with --adaptive: 8].",
 )
 @click.option(
     "--adaptive",
@@ -75,6 +92,10 @@ __all__ = ["run"]
     metavar="I/N",
     help="Run part I of N of the plan (cases split by their order; 'judgeprobe merge' joins the parts).",
 )
+@click.option("--concurrency", default=None, type=click.IntRange(min=1), help="Judge calls in flight [8].")
+@click.option(
+    "--rpm", default=None, type=click.FloatRange(min=0, min_open=True), help="Requests-per-minute limit."
+)
 @click.option(
     "--tpm",
     default=None,
@@ -82,100 +103,135 @@ __all__ = ["run"]
     help="Tokens-per-minute limit (prompt and reply), beside --rpm.",
 )
 @click.option(
-    "--concurrency", default=8, show_default=True, type=click.IntRange(min=1), help="Judge calls in flight."
-)
+    "--timeout", "timeout_s", default=None, type=click.FloatRange(min=0, min_open=True),
+    help="Seconds per attempt [60].",
+)  # fmt: skip
+@click.option("--max-retries", default=None, type=click.IntRange(min=0), help="Retries per draw [4].")
 @click.option(
-    "--rpm", default=None, type=click.FloatRange(min=0, min_open=True), help="Requests-per-minute limit."
-)
-@click.option(
-    "--timeout",
-    "timeout_s",
-    default=60.0,
-    show_default=True,
-    type=click.FloatRange(min=0, min_open=True),
-    help="Seconds per attempt.",
-)
-@click.option(
-    "--max-retries", default=4, show_default=True, type=click.IntRange(min=0), help="Retries per draw."
+    "--max-failures-in-a-row",
+    "failure_limit",
+    default=None,
+    type=click.IntRange(min=0),
+    help="Stop after this many judge calls in a row failed in a way no retry fixes (refused key, unknown "
+    "model, no server, invalid request); 0 never stops [5].",
 )
 @click.option(
     "--threshold",
-    default=DEFAULT_SETTINGS.threshold,
-    show_default=True,
+    default=None,
     type=click.FloatRange(min=0, max=1, min_open=True),
-    help="Practical threshold: an excess flip rate at or above it counts as bias.",
+    help="Practical threshold: an excess flip rate at or above it counts as bias [0.05].",
+)
+@click.option(
+    "--max-control-miss", type=_SHARE, default=None, help="Unreliable above this control miss rate."
+)
+@click.option("--min-accuracy", type=_SHARE, default=None, help="Unreliable below this accuracy.")
+@click.option("--max-errors", type=_SHARE, default=None, help="Unreliable above this share of errored draws.")
+@click.option(
+    "--max-unscored", type=_SHARE, default=None, help="Unreliable above this share of unscored draws."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["unreliable", "biased", "never"]),
+    default=None,
+    help="Exit 1 when the judge is unreliable [default], also when a family is biased, or never.",
 )
 @click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Run folder (default: judgeprobe-out/<judge>-<run key>; the key digests the judge, the selection "
-    "and --repeats).",
+    help="Run folder (default: run.out of the settings, else judgeprobe-out/<judge>-<run key>; the key "
+    "digests the judge, the selection and --repeats).",
 )
 @click.option(
-    "--dry-run",
-    is_flag=True,
-    help="List the variants (id, case/unit, relation, label, chain) and counts per family; call no judge.",
+    "--dry-run", is_flag=True, help="Print the counts of the plan (variants per family); call no judge."
+)
+@click.option(
+    "--list",
+    "list_to",
+    is_flag=False,
+    flag_value="-",
+    default=None,
+    metavar="[PATH]",
+    help="With --dry-run: also list every variant (id, case/unit, relation, label, chain), on stdout or "
+    "into PATH.",
 )
 @click.option(
     "--plan-only",
     is_flag=True,
     help="Write the variants into the run folder's store and stop (then 'judgeprobe batch export').",
 )
-@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("--no-progress", is_flag=True, help="No progress bar (or progress lines outside a terminal).")
 @click.option(
     "--top", default=5, show_default=True, type=click.IntRange(min=0), help="Flipped cases shown in full."
 )
-def run(
-    judge_spec: str,
-    selection: Selection,
-    repeats: int | None,
-    adaptive: bool,
-    max_calls: int | None,
-    max_cost: float | None,
-    shard_text: str | None,
-    tpm: float | None,
-    concurrency: int,
-    rpm: float | None,
-    timeout_s: float,
-    max_retries: int,
-    threshold: float,
-    out_dir: Path | None,
-    dry_run: bool,
-    plan_only: bool,
-    no_progress: bool,
-    top: int,
-) -> None:
-    """Run the probe suite against a judge and report which biases flip its verdicts.
+@verbose_option
+def run(**opts: Any) -> None:
+    """Run the probe suite against a judge: is the judge reliable at all, and which biases flip its verdicts.
 
-    Exit status: 0 when the run finished (whatever it found), 2 on a usage, configuration or case-file
-    error, 130 when interrupted (finished draws are kept; rerun to resume).
+    Exit status: 0 finished and the judge is reliable; 1 the judge is unreliable (or, with --fail-on biased,
+    a family is biased); 2 a usage, configuration or case-file error, or the judge kept failing (a refused
+    key, an unknown model, no server) and the run stopped; 130 interrupted (finished draws are kept; rerun
+    to resume).
     """
     from judgeprobe.cases.errors import CaseError
-    from judgeprobe.harness.judges.registry import load_judge
-    from judgeprobe.harness.run.selection import run_key
-    from judgeprobe.harness.run.shard import Shard
-    from judgeprobe.harness.session import default_out_dir, plan_suite, run_suite, save_plan
-    from judgeprobe.harness.session.adaptive import AdaptiveOptions
-    from judgeprobe.harness.session.fresh import reuse_run
-    from judgeprobe.harness.stats.sequential import SequentialDesign
     from judgeprobe.probes.errors import ProbeError
 
-    console = make_console()
-    if max_calls is not None and not adaptive:
+    try:
+        _run(opts)
+    except (CaseError, HarnessError, ProbeError) as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def _settings(opts: dict[str, Any]) -> Any:
+    from judgeprobe.harness.gate.settings import load_settings, with_overrides
+
+    settings = load_settings(opts["config_path"])
+    if settings.source is not None:
+        source = settings.source.resolve()
+        shown = (
+            source.relative_to(Path.cwd().resolve())
+            if source.is_relative_to(Path.cwd().resolve())
+            else source
+        )
+        click.echo(f"settings: {shown}", err=True)
+    run_over = {
+        "judge": opts["judge_spec"],
+        "repeats": opts["repeats"],
+        "concurrency": opts["concurrency"],
+        "rpm": opts["rpm"],
+        "timeout": opts["timeout_s"],
+        "max_retries": opts["max_retries"],
+        "max_failures_in_a_row": opts["failure_limit"],
+        "fail_on": opts["fail_on"],
+        "out": opts["out_dir"],
+    }
+    reliability = {
+        "max_control_miss_rate": opts["max_control_miss"],
+        "min_accuracy": opts["min_accuracy"],
+        "max_error_share": opts["max_errors"],
+        "max_unscored_share": opts["max_unscored"],
+    }
+    return with_overrides(settings, run=run_over, reliability=reliability)
+
+
+def _scale(opts: dict[str, Any], repeats: int) -> tuple[int, Any, Any]:
+    """The repeats, the adaptive options (``None``: a fixed run) and the shard (``None``: the whole plan) the
+    options ask for; a :class:`UsageProblem` when they do not go together."""
+    from judgeprobe.harness.run.shard import Shard
+    from judgeprobe.harness.session.adaptive import AdaptiveOptions
+    from judgeprobe.harness.stats.sequential import SequentialDesign
+
+    adaptive = bool(opts["adaptive"])
+    if opts["max_calls"] is not None and not adaptive:
         raise UsageProblem("--max-calls needs --adaptive (a fixed run makes every draw of --repeats)")
-    if repeats is None:
-        repeats = SequentialDesign().max_draws if adaptive else 1
+    if adaptive and opts["repeats"] is None and repeats < 2:
+        repeats = SequentialDesign().max_draws
     if adaptive and repeats < 2:
         raise UsageProblem(
             f"--adaptive needs --repeats 2 or more (the most draws per variant), got --repeats {repeats}"
         )
-    settings = Settings(**{**DEFAULT_SETTINGS.model_dump(), "threshold": threshold})
-    try:
-        shard = None if shard_text is None else Shard.parse(shard_text)
-    except HarnessError as exc:
-        raise UsageProblem(str(exc)) from None
+    shard = None if opts["shard_text"] is None else Shard.parse(opts["shard_text"])
     if shard is not None and adaptive:
         raise UsageProblem(
             "--shard and --adaptive do not mix: an adaptive run decides what to draw from every test's draws "
@@ -183,74 +239,114 @@ def run(
         )
     rounds = None
     if adaptive:
-        rounds = AdaptiveOptions(SequentialDesign(max_draws=repeats), max_calls=max_calls, max_cost=max_cost)
-    try:
-        judge = load_judge(judge_spec)
-        if not (dry_run or plan_only):
-            identity = None if rounds is None else rounds.identity(settings)
-            part = None if shard is None else str(shard)
-            folder = out_dir or default_out_dir(
-                judge, selection, repeats=repeats, adaptive=identity, shard=part
-            )
-            key = run_key(judge.config_hash, selection, repeats=repeats, adaptive=identity, shard=part)
-            reused = reuse_run(folder, key, settings=settings, top=top)
-            if reused is not None:
-                _report(console, reused.summary, reused.variants, reused.stats, reused.run.key, folder,
-                        reused.paths, top=top)  # fmt: skip
-                console.print(
-                    "Up to date: every draw of this run is in the store and its reports were made from them "
-                    "with this judgeprobe and these settings ('judgeprobe report' rebuilds them)."
-                )
-                return
-        plan = plan_suite(selection)
-        if not plan.cases:
-            raise click.UsageError("no case matches the selection; see 'judgeprobe cases list'")
-        if dry_run:
-            from judgeprobe.harness.report.plan_view import render_plan
+        design = SequentialDesign(max_draws=repeats)
+        rounds = AdaptiveOptions(design, max_calls=opts["max_calls"], max_cost=opts["max_cost"])
+    return repeats, rounds, shard
 
-            render_plan(plan, console, echo=click.echo)
-            return
-        if plan_only:
-            folder = save_plan(plan, judge=judge, out=out_dir, repeats=repeats)
+
+def _run(opts: dict[str, Any]) -> None:
+    from judgeprobe.harness.gate.settings import analysis_settings
+    from judgeprobe.harness.run.line_progress import progress_sink
+    from judgeprobe.harness.run.runner import RunOptions
+    from judgeprobe.harness.run.selection import run_key
+    from judgeprobe.harness.session import default_out_dir, plan_suite, run_suite, save_plan
+    from judgeprobe.harness.session.fresh import reuse_run
+
+    settings = _settings(opts)
+    cfg = settings.run
+    flags: SelectionFlags = opts["selection"]
+    selection = flags.over(cfg.selection())
+    judge_spec = cfg.judge or "builtin:reference"
+    console = make_console()
+    if opts["list_to"] is not None and not opts["dry_run"]:
+        raise click.UsageError("--list goes with --dry-run")
+    repeats, rounds, shard = _scale(opts, cfg.repeats)
+    analysis = analysis_settings(settings, threshold=opts["threshold"])
+    from judgeprobe.cases.models import Mode
+    from judgeprobe.harness.judges.registry import load_judge
+
+    judge = load_judge(judge_spec)  # its modes decide which units are derived from grade cases
+    if not (opts["dry_run"] or opts["plan_only"]):
+        identity = None if rounds is None else rounds.identity(analysis)
+        part = None if shard is None else str(shard)
+        folder = cfg.out or default_out_dir(judge, selection, repeats=repeats, adaptive=identity, shard=part)
+        key = run_key(judge.config_hash, selection, repeats=repeats, adaptive=identity, shard=part)
+        reused = reuse_run(folder, key, settings=analysis, top=opts["top"])
+        if reused is not None:
             console.print(
-                f"{len(plan.variants)} variants written to {folder}/; no judge was called. Next: "
-                f"judgeprobe batch export --judge {judge_spec} --out {folder} requests.jsonl"
+                "Up to date: every draw of this run is in the store and its reports were made from them with "
+                "this judgeprobe and these settings ('judgeprobe report' rebuilds them)."
             )
+            _finish(
+                _Done(reused.summary, reused.variants, reused.stats, reused.run.key, folder, reused.paths),
+                console, fail_on=cfg.fail_on, top=opts["top"],
+            )  # fmt: skip
             return
-        options = RunOptions(
-            concurrency=concurrency, rpm=rpm, timeout_s=timeout_s, max_retries=max_retries, repeats=repeats,
-            tpm=tpm, max_cost=None if adaptive else max_cost,
-        )  # fmt: skip
-        result = run_suite(
-            plan, judge=judge, out=out_dir, options=options, settings=settings,
-            show_progress=not no_progress and sys.stderr.isatty(), adaptive=rounds, shard=shard,
-        )  # fmt: skip
-    except (CaseError, HarnessError, ProbeError) as exc:
-        raise UsageProblem(str(exc)) from None
-    _report(console, result.summary, result.variants_by_id, result.stats, result.run.key, result.run_dir,
-            result.paths, top=top)  # fmt: skip
-    if result.stats.interrupted:
-        console.print("[yellow]Interrupted: finished draws are kept; rerun the same command to resume.[/]")
-        sys.exit(130)
+    recorded = getattr(judge, "derived_modes", None)  # a replay derives what its recording holds
+    judge_modes = recorded() if callable(recorded) else [mode for mode in Mode if judge.supports(mode)]
+    plan = plan_suite(selection, judge_modes=judge_modes)
+    if not plan.cases:
+        raise click.UsageError("no case matches the selection; see 'judgeprobe cases list'")
+    if opts["dry_run"]:
+        _dry_run(plan, console, repeats=repeats, list_to=opts["list_to"])
+        return
+    if opts["plan_only"]:
+        folder = save_plan(plan, judge=judge, out=cfg.out, repeats=repeats)
+        console.print(
+            f"{len(plan.variants)} variants written to {folder}/; no judge was called. Next: "
+            f"judgeprobe batch export --judge {judge_spec} --out {folder} requests.jsonl"
+        )
+        return
+    options = RunOptions(
+        concurrency=cfg.concurrency, rpm=cfg.rpm, timeout_s=cfg.timeout, max_retries=cfg.max_retries,
+        repeats=repeats, max_failures_in_a_row=cfg.max_failures_in_a_row, tpm=opts["tpm"],
+        max_cost=None if rounds is not None else opts["max_cost"],
+    )  # fmt: skip
+    result = run_suite(
+        plan, judge=judge, out=cfg.out, options=options, settings=analysis, show_progress=False,
+        progress=progress_sink(not opts["no_progress"]), adaptive=rounds, shard=shard,
+    )  # fmt: skip
+    done = _Done(
+        result.summary, result.variants_by_id, result.stats, result.run.key, result.run_dir, result.paths
+    )
+    _finish(done, console, fail_on=cfg.fail_on, top=opts["top"])
 
 
-def _report(
-    console: Console,
-    summary: Summary | None,
-    variants: Mapping[str, Variant],
-    stats: RunStats,
-    key: str,
-    folder: Path,
-    paths: Sequence[Path],
-    *,
-    top: int,
-) -> None:
-    """Print the summary, what the run did and where its reports are."""
+def _dry_run(plan: Any, console: Any, *, repeats: int, list_to: str | None) -> None:
+    from judgeprobe.harness.report.plan_view import render_plan, variant_lines
+
+    if list_to == "-":
+        for line in variant_lines(plan):
+            click.echo(line)
+    elif list_to is not None:
+        path = Path(list_to)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(line + "\n" for line in variant_lines(plan)), encoding="utf-8")
+        click.echo(f"wrote {len(plan.variants)} variant lines to {path}", err=True)
+    render_plan(plan, console, repeats=repeats)
+
+
+@dataclass(frozen=True)
+class _Done:
+    """What a run (or a rerun that found its reports up to date) ended with."""
+
+    summary: Summary | None
+    variants: Mapping[str, Variant]
+    stats: RunStats
+    key: str
+    folder: Path
+    paths: Sequence[Path]
+
+
+def _finish(result: _Done, console: Any, *, fail_on: str, top: int) -> None:
+    """Print the summary and what the runner did, then exit with the status the verdict calls for."""
     from judgeprobe.harness.report.terminal import render_summary
     from judgeprobe.harness.run.progress import spent
 
+    summary = result.summary
     if summary is not None:
-        render_summary(summary, console, variants=variants, top=top)
+        render_summary(summary, console, variants=result.variants, top=top)
+    stats = result.stats
     console.print(
         f"{stats.done} of {stats.planned} draws ended ({stats.new_calls} judge calls, "
         f"{stats.cache_hits} from the store): {stats.judged} judged, {stats.unscored} unscored, "
@@ -264,7 +360,23 @@ def _report(
         console.print(
             f"Adaptive: {sequential.rounds} rounds, {sequential.draws} draws; stopped: {sequential.stopped}."
         )
+    if stats.budget_stop:
+        console.print(f"[yellow]Stopped: {stats.budget_stop}; rerun with a larger budget to carry on.[/]")
+    if result.paths:
+        console.print(
+            f"Reports of run {result.key} in {result.folder}/: " + ", ".join(p.name for p in result.paths)
+        )
     if stats.stopped:
-        console.print(f"[yellow]Stopped: {stats.stopped}; rerun with a larger budget to carry on.[/]")
-    if paths:
-        console.print(f"Reports of run {key} in {folder}/: " + ", ".join(p.name for p in paths))
+        raise UsageProblem(stats.stopped)
+    if stats.interrupted:
+        console.print("[yellow]Interrupted: finished draws are kept; rerun the same command to resume.[/]")
+        sys.exit(130)
+    verdict = summary.judge_verdict if summary is not None else None
+    unreliable = verdict is None or verdict.verdict == "unreliable"
+    biased = summary is not None and any(f.verdict == "biased" for f in summary.families)
+    if fail_on != "never" and unreliable:
+        console.print(f"Exit status 1: the judge is unreliable (--fail-on {fail_on}).", highlight=False)
+        sys.exit(1)
+    if fail_on == "biased" and biased:
+        console.print("Exit status 1: a family is biased (--fail-on biased).", highlight=False)
+        sys.exit(1)

@@ -115,7 +115,7 @@ def runs(folder: Path, as_json: bool) -> None:
             str(draws["skipped"]),
             (row["updated_at"] or "–").replace("T", " ")[:16],
         )
-    make_console(min_width=170).print(table)
+    make_console().print(table)
 
 
 def _shown(path: Path, root: Path) -> str:

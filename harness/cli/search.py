@@ -122,4 +122,6 @@ def search(
         )
     except (ProbeError, ConfigError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
-    _print(Console(highlight=False), result)
+    from judgeprobe.harness.cli.main import console
+
+    _print(console(), result)

@@ -8,6 +8,7 @@ from judgeprobe.harness.core.errors import (
     BackendUnavailable,
     ConfigError,
     HarnessError,
+    JudgeUnusable,
     ReplayMissing,
     StoreError,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "ErrorKind",
     "HarnessError",
     "JudgeRequest",
+    "JudgeUnusable",
     "ReplayMissing",
     "Status",
     "StoreError",

@@ -6,7 +6,9 @@ Hierarchy::
     ├── ConfigError (ValueError) a judge spec, TOML file, option or setting is invalid
     ├── BackendUnavailable       a backend needs an optional dependency that is not installed
     ├── StoreError               the run store is unreadable or belongs to another run
-    └── ReplayMissing            strict replay met a request that has no recording
+    ├── ReplayMissing            strict replay met a request that has no recording
+    └── JudgeUnusable            the judge failed the same blocking way many calls in a row (a refused key,
+                                 an unknown model, no server at the URL, invalid requests): the run stopped
 
 Judge-side failures (timeouts, garbage replies) are *not* exceptions: they become unscored or error
 verdicts (see ``judgeprobe.harness.core.verdict.Verdict``).
@@ -14,7 +16,14 @@ verdicts (see ``judgeprobe.harness.core.verdict.Verdict``).
 
 from __future__ import annotations
 
-__all__ = ["BackendUnavailable", "ConfigError", "HarnessError", "ReplayMissing", "StoreError"]
+__all__ = [
+    "BackendUnavailable",
+    "ConfigError",
+    "HarnessError",
+    "JudgeUnusable",
+    "ReplayMissing",
+    "StoreError",
+]
 
 
 class HarnessError(Exception):
@@ -35,3 +44,12 @@ class StoreError(HarnessError):
 
 class ReplayMissing(HarnessError, KeyError):
     """Strict replay: a request has no recorded answer."""
+
+
+class JudgeUnusable(HarnessError):
+    """The judge failed in a way retrying will not fix, call after call (authentication, an unknown model, a
+    server that refuses connections, requests refused as invalid), so the run stopped early.
+
+    The message carries the server's own reason (secrets redacted) and what to check. Finished draws are kept
+    in the store; fixing the cause and rerunning the same command resumes the run.
+    """

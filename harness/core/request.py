@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, fields
 
+from judgeprobe.cases.answers.rules import ReferenceRules
 from judgeprobe.cases.models import AnswerKind, Mode
 from judgeprobe.probes.variant import Variant
 
@@ -16,8 +17,9 @@ __all__ = ["JudgeRequest", "request_cache_key", "request_content_key"]
 class JudgeRequest:
     """Everything a judge may read about one draw of one variant.
 
-    Built-in reference graders read only question, reference, response text, answer kind and choices;
-    never the case's ``equivalents`` or labels (those are not in the request at all).
+    Built-in reference graders read only question, reference, response text, answer kind, choices and the
+    case's reference rules (tolerance, aliases); never the case's ``equivalents`` or labels (those are not
+    in the request at all).
     """
 
     mode: Mode
@@ -39,10 +41,16 @@ class JudgeRequest:
     """Presentation attributes (e.g. ``field_order``) that templates honour."""
     draw: int = 0
     """Draw index (repeats of the same request differ only here)."""
+    rules: ReferenceRules | None = None
+    """What the case states about its reference (tolerance, aliases, multiple-choice conflicts), for
+    reference graders; ``None`` when nothing is stated (then the request key is what it was before rules
+    existed)."""
 
     def __post_init__(self) -> None:
         if self.answer_kind is not None and not isinstance(self.answer_kind, AnswerKind):
             object.__setattr__(self, "answer_kind", AnswerKind(self.answer_kind))
+        if self.rules is not None and self.rules.empty:
+            object.__setattr__(self, "rules", None)
 
     @classmethod
     def from_variant(cls, variant: Variant, *, draw: int = 0) -> JudgeRequest:
@@ -57,6 +65,7 @@ class JudgeRequest:
             choices=variant.choices,
             presentation=variant.presentation,
             draw=draw,
+            rules=variant.rules,
         )
 
     def content_key(self) -> str:
@@ -66,6 +75,10 @@ class JudgeRequest:
         """
         payload = {f.name: getattr(self, f.name) for f in fields(self)}
         payload["mode"] = str(self.mode)
+        if self.rules is None:
+            del payload["rules"]  # requests without rules keep the keys they had before rules existed
+        else:
+            payload["rules"] = self.rules.to_json()
         blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()
 

@@ -13,9 +13,11 @@ from typing import Any
 __all__ = [
     "RETRYABLE",
     "TABULAR_VERDICT_FIELDS",
+    "USAGE_META_KEY",
     "VERDICT_FIELDS",
     "ErrorKind",
     "Status",
+    "TokenUsage",
     "Verdict",
     "is_retryable",
 ]
@@ -50,6 +52,55 @@ class ErrorKind(StrEnum):
     """The backend raised an unexpected exception (kept as text, without secrets)."""
     NOT_RECORDED = "not_recorded"
     """Replay in strict mode: no recorded answer for this request."""
+
+
+USAGE_META_KEY = "usage"
+"""Key of ``Verdict.meta`` holding the token usage of the draw (:meth:`TokenUsage.to_meta`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TokenUsage:
+    """Tokens one draw used, as the provider reported them (``None``: not reported).
+
+    Counts are comparable across providers: ``input_tokens`` is every prompt token, cached or not (OpenAI's
+    ``prompt_tokens``; Anthropic's ``input_tokens`` plus its cache reads and writes), and the cache fields
+    say how many of those were read from or written to the provider's prompt cache.
+    """
+
+    input_tokens: int | None = None
+    """Every prompt token, cached ones included."""
+    output_tokens: int | None = None
+    """Every reply token, hidden reasoning included."""
+    cached_input_tokens: int | None = None
+    """Prompt tokens read from the provider's cache (OpenAI ``cached_tokens``, Anthropic cache reads)."""
+    cache_write_tokens: int | None = None
+    """Prompt tokens written to the provider's cache (Anthropic ``cache_creation_input_tokens``)."""
+    reasoning_tokens: int | None = None
+    """Reply tokens spent on hidden reasoning (OpenAI ``reasoning_tokens``)."""
+
+    def to_meta(self) -> dict[str, int]:
+        """The reported counts (``None`` left out), as stored under ``Verdict.meta["usage"]``."""
+        values = (
+            ("input_tokens", self.input_tokens),
+            ("output_tokens", self.output_tokens),
+            ("cached_input_tokens", self.cached_input_tokens),
+            ("cache_write_tokens", self.cache_write_tokens),
+            ("reasoning_tokens", self.reasoning_tokens),
+        )
+        return {name: value for name, value in values if value is not None}
+
+    @classmethod
+    def from_meta(cls, data: Mapping[str, Any]) -> TokenUsage:
+        """Inverse of :meth:`to_meta` (unknown keys and non-integers ignored)."""
+        return cls(**{f: data[f] for f in cls.__slots__ if isinstance(data.get(f), int)})
+
+    def __add__(self, other: TokenUsage) -> TokenUsage:
+        """Counts of two calls of one draw added (``None`` only when neither reported it)."""
+
+        def plus(a: int | None, b: int | None) -> int | None:
+            return None if a is None and b is None else (a or 0) + (b or 0)
+
+        return TokenUsage(*(plus(getattr(self, f), getattr(other, f)) for f in self.__slots__))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +143,19 @@ class Verdict:
     """Of ``input_tokens``: those the provider read from its prompt cache (billed at the cached price)."""
     meta: Mapping[str, Any] = field(default_factory=dict, metadata=_STORE_ONLY)
     """Backend-specific extras (JSON-serialisable; kept in the store, not in the per-draw table)."""
+
+    @property
+    def usage(self) -> TokenUsage:
+        """The draw's token usage: ``meta["usage"]`` where the backend recorded it, else the two typed
+        counts."""
+        recorded = self.meta.get(USAGE_META_KEY)
+        if isinstance(recorded, Mapping):
+            return TokenUsage.from_meta(recorded)
+        return TokenUsage(
+            input_tokens=self.input_tokens,
+            output_tokens=self.output_tokens,
+            cached_input_tokens=self.cached_input_tokens,
+        )
 
     @classmethod
     def judged(cls, outcome: str, **kw: Any) -> Verdict:

@@ -1,4 +1,5 @@
-"""Gating judge changes in CI: settings, the committed baseline, the rules, and the markdown summary."""
+"""Gating judge changes in CI: settings, the committed baseline, the rules, the markdown summary and the
+gate's JUnit report."""
 
 from judgeprobe.harness.gate.baseline import (
     Baseline,
@@ -9,17 +10,21 @@ from judgeprobe.harness.gate.baseline import (
     write_baseline,
 )
 from judgeprobe.harness.gate.check import gate_frame, gate_recorded, gate_run
+from judgeprobe.harness.gate.junit import GATE_JUNIT, render_gate_junit
 from judgeprobe.harness.gate.markdown import append_step_summary, render_gate_markdown
 from judgeprobe.harness.gate.rules import FailedRule, GateResult, evaluate
 from judgeprobe.harness.gate.settings import (
     GateSettings,
     ProjectSettings,
+    ReliabilitySettings,
     RunSettings,
+    analysis_settings,
     load_settings,
     with_overrides,
 )
 
 __all__ = [
+    "GATE_JUNIT",
     "Baseline",
     "BaselineComparison",
     "BaselineEntry",
@@ -28,7 +33,9 @@ __all__ = [
     "GateResult",
     "GateSettings",
     "ProjectSettings",
+    "ReliabilitySettings",
     "RunSettings",
+    "analysis_settings",
     "append_step_summary",
     "evaluate",
     "gate_frame",
@@ -36,6 +43,7 @@ __all__ = [
     "gate_run",
     "load_settings",
     "read_baseline",
+    "render_gate_junit",
     "render_gate_markdown",
     "with_overrides",
     "write_baseline",

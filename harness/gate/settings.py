@@ -1,6 +1,8 @@
-"""Gate settings: what to run and the limits a run must meet, from ``judgeprobe.toml`` or ``pyproject.toml``.
+"""Project settings: what to run, when the judge is unreliable, and the limits a gate holds a run to, from
+``judgeprobe.toml`` or ``pyproject.toml``. Every command that runs a judge reads them (``run``, ``gate``,
+``diff``, the pytest plugin); options on the command line override them.
 
-The same two tables are read from a ``judgeprobe.toml`` (top level) or from ``[tool.judgeprobe]`` in a
+The same tables are read from a ``judgeprobe.toml`` (top level) or from ``[tool.judgeprobe]`` in a
 ``pyproject.toml``::
 
     [run]                        # [tool.judgeprobe.run] in pyproject.toml
@@ -12,6 +14,12 @@ The same two tables are read from a ``judgeprobe.toml`` (top level) or from ``[t
     repeats = 1
     baseline = "judgeprobe-baseline.jsonl"
     out = "judgeprobe-out/ci"
+
+    [reliability]                # when `judgeprobe run` calls the judge unreliable (and exits 1)
+    max_control_miss_rate = 0.25
+    min_accuracy = 0.6
+    max_error_share = 0.1
+    max_unscored_share = 0.1
 
     [gate]                       # [tool.judgeprobe.gate]
     max_excess_flip_rate = 0.05
@@ -34,17 +42,21 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.run.selection import Selection
+from judgeprobe.harness.stats.schema import Settings
 
 __all__ = [
+    "FAIL_ON",
     "GateSettings",
     "ProjectSettings",
+    "ReliabilitySettings",
     "RunSettings",
+    "analysis_settings",
     "find_settings_file",
     "load_settings",
     "with_overrides",
@@ -54,6 +66,10 @@ SETTINGS_FILES = ("judgeprobe.toml", "pyproject.toml")
 """File names searched, in this order, in a folder and then its parents."""
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+FAIL_ON = ("unreliable", "biased", "never")
+"""``judgeprobe run --fail-on``: exit 1 when the judge is unreliable (the default), also when a family is
+biased, or never."""
 
 
 class _Model(BaseModel):
@@ -115,6 +131,17 @@ class RunSettings(_Model):
     """Seed of the probes' random draws."""
     concurrency: int = Field(default=8, ge=1)
     """Judge calls in flight."""
+    rpm: float | None = Field(default=None, gt=0.0)
+    """Requests-per-minute limit (``None``: none)."""
+    timeout: float = Field(default=60.0, gt=0.0)
+    """Seconds per attempt."""
+    max_retries: int = Field(default=4, ge=0)
+    """Retries per draw of a failure worth retrying."""
+    max_failures_in_a_row: int = Field(default=5, ge=0)
+    """Stop after this many judge calls in a row failed in a way no retry fixes (a refused key, an unknown
+    model, no server, invalid requests); ``0`` never stops."""
+    fail_on: Literal["unreliable", "biased", "never"] = "unreliable"
+    """``judgeprobe run`` exits 1 when the judge is unreliable, also when a family is biased, or never."""
     baseline: Path | None = None
     """Baseline file (``None``: no baseline comparison)."""
     out: Path | None = None
@@ -128,11 +155,27 @@ class RunSettings(_Model):
         )  # fmt: skip
 
 
+class ReliabilitySettings(_Model):
+    """When the judge as a whole is unreliable (``judgeprobe run``'s verdict; see
+    :mod:`judgeprobe.harness.stats.reliability`)."""
+
+    max_control_miss_rate: float = Field(default=0.25, ge=0.0, le=1.0)
+    """Largest share of all controls (pooled) whose verdict may stay when the meaning changed."""
+    min_accuracy: float = Field(default=0.6, ge=0.0, le=1.0)
+    """Smallest agreement of the unperturbed verdicts with the labels (disputed references left out)."""
+    max_error_share: float = Field(default=0.1, ge=0.0, le=1.0)
+    """Largest share of the draws asked that may end in errors."""
+    max_unscored_share: float = Field(default=0.1, ge=0.0, le=1.0)
+    """Largest share of the draws asked whose reply may be unreadable."""
+
+
 class ProjectSettings(_Model):
-    """Run and gate settings, with the file they came from."""
+    """Run, reliability and gate settings, with the file they came from."""
 
     run: RunSettings = Field(default_factory=RunSettings)
     """What to run."""
+    reliability: ReliabilitySettings = Field(default_factory=ReliabilitySettings)
+    """When the judge is unreliable."""
     gate: GateSettings = Field(default_factory=GateSettings)
     """Thresholds."""
     source: Path | None = None
@@ -235,6 +278,7 @@ def with_overrides(
     *,
     run: Mapping[str, Any] | None = None,
     gate: Mapping[str, Any] | None = None,
+    reliability: Mapping[str, Any] | None = None,
 ) -> ProjectSettings:
     """A copy with command-line values (``None`` values are ignored) validated like the file's.
 
@@ -242,6 +286,8 @@ def with_overrides(
         ConfigError: An override is out of range (the message names the option's key).
     """
     run_data = {**settings.run.model_dump(), **{k: v for k, v in (run or {}).items() if v is not None}}
+    given = {k: v for k, v in (reliability or {}).items() if v is not None}
+    reliability_data = {**settings.reliability.model_dump(), **given}
     gate_data = settings.gate.model_dump()
     for key, value in (gate or {}).items():
         if value is None:
@@ -252,7 +298,21 @@ def with_overrides(
             gate_data[key] = value
     try:
         return ProjectSettings(
-            run=RunSettings(**run_data), gate=GateSettings(**gate_data), source=settings.source
+            run=RunSettings(**run_data),
+            reliability=ReliabilitySettings(**reliability_data),
+            gate=GateSettings(**gate_data),
+            source=settings.source,
         )
     except ValidationError as exc:
         raise ConfigError(f"invalid command-line setting: {_problems(exc)}") from None
+
+
+def analysis_settings(settings: ProjectSettings, *, threshold: float | None = None) -> Settings:
+    """The statistics' settings for a run made under ``settings``: the shipped defaults, the judge's
+    reliability limits from ``[reliability]``, and ``threshold`` (the practical bias threshold) when given."""
+    from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS
+
+    data = {**DEFAULT_SETTINGS.model_dump(), **settings.reliability.model_dump()}
+    if threshold is not None and threshold > 0:
+        data["threshold"] = threshold
+    return Settings(**data)

@@ -11,8 +11,9 @@ Spec ``builtin:GRADER`` with GRADER one of:
 
 The grading itself is :func:`judgeprobe.cases.answers.grade`; this module only turns its
 :class:`~judgeprobe.cases.answers.Grading` into a verdict. The graders read only the request's question,
-reference, response text, answer kind and choices — never a case's labels or ``equivalents`` (those are
-not in the request). They are the embedded default judge and are probed like any other judge, so they are
+reference, response text, answer kind, choices and the case's reference rules (tolerance, aliases, the
+multiple-choice conflict policy) — never a case's labels or ``equivalents`` (those are not in the
+request). They are the embedded default judge and are probed like any other judge, so they are
 honestly imperfect: a response without a recognisable answer (``:``, ``Let's solve this step by
 step.``) is graded incorrect; an answer the checker cannot decide (over a parse limit, or out of time) is
 unscored with the reason. Only grade mode is supported; pairwise and score requests are skipped.
@@ -34,7 +35,7 @@ __all__ = ["GRADERS", "GRADER_VERSION", "BuiltinJudge", "builtin_backend"]
 
 GRADERS = ("exact", "math", "mc", "reference")
 """Names accepted after ``builtin:``."""
-GRADER_VERSION = "1"
+GRADER_VERSION = "2"
 """Bumped when grading behaviour changes, so cached verdicts of an older grader are not reused."""
 _ROUTES: dict[str, Route | None] = {
     "exact": Route.EXACT,
@@ -76,6 +77,8 @@ class BuiltinJudge(Judge):
             kind=request.answer_kind or AnswerKind.TEXT,
             choices=request.choices,
             route=_ROUTES[self.grader],
+            rules=request.rules,
+            question=request.question,
         )
         shown = " ".join(grading.answer.split())
         if grading.route is None:  # no answer to compare

@@ -43,6 +43,7 @@ from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.judges.configured_template import ConfiguredTemplate, PromptingJudge
 from judgeprobe.harness.judges.contract import request_payload, verdict_from_answer
 from judgeprobe.harness.judges.registry import JudgeConfig, register_backend
+from judgeprobe.harness.judges.templating import ChatMessage
 
 __all__ = ["CommandJudge"]
 
@@ -84,10 +85,13 @@ class CommandJudge(PromptingJudge):
     def __repr__(self) -> str:
         return f"CommandJudge(argv={self.argv!r})"
 
-    async def _call(self, request: JudgeRequest, prompt: str | None) -> Verdict:
+    async def _call(
+        self, request: JudgeRequest, prompt: str | None, messages: tuple[ChatMessage, ...] | None
+    ) -> Verdict:
         payload = request_payload(request)
-        if prompt is not None:
+        if prompt is not None and messages is not None:
             payload["prompt"] = prompt
+            payload["messages"] = [m.to_dict() for m in messages]
         data = (json.dumps(payload, ensure_ascii=False) + "\n").encode()
         started = time.perf_counter()
         try:

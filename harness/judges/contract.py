@@ -29,8 +29,9 @@ _GRADE_WORDS = {
 
 
 def request_payload(request: JudgeRequest) -> dict[str, Any]:
-    """The request as a JSON object (the stdin line of a command judge)."""
-    return {
+    """The request as a JSON object (the stdin line of a command judge); ``rules`` only when the case
+    states some (tolerance, aliases, multiple-choice conflict policy)."""
+    payload: dict[str, Any] = {
         "mode": str(request.mode),
         "question": request.question,
         "reference": request.reference,
@@ -41,6 +42,9 @@ def request_payload(request: JudgeRequest) -> dict[str, Any]:
         "presentation": dict(request.presentation),
         "draw": request.draw,
     }
+    if request.rules is not None:
+        payload["rules"] = request.rules.to_json()
+    return payload
 
 
 def outcome_from_value(value: Any, request: JudgeRequest, *, raw: str | None = None) -> Verdict:

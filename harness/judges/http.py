@@ -10,18 +10,26 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import time
+from abc import abstractmethod
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import httpx
 
 from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
 from judgeprobe.harness.core.verdict import ErrorKind
-from judgeprobe.harness.judges.llm import AttemptFailed, LLMJudge
+from judgeprobe.harness.judges.llm import AttemptFailed, Completion, LLMJudge
 from judgeprobe.harness.judges.registry import JudgeConfig
+from judgeprobe.harness.judges.templating import ChatMessage
 from judgeprobe.harness.judges.transport import HttpRequest, PooledTransport, Transport, TransportFailure
 
-__all__ = ["HttpJudge", "model_at_url_name", "model_at_url_spec"]
+__all__ = ["HttpCall", "HttpJudge", "model_at_url_name", "model_at_url_spec", "reject_overlap"]
+
+log = logging.getLogger("judgeprobe.http")
 
 _CREDENTIAL_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "proxy-authorization"})
 """Headers that carry credentials; refused in ``JudgeConfig.headers``."""
@@ -43,8 +51,38 @@ def model_at_url_name(config: JudgeConfig) -> str:
     return f"{config.backend}:{config.model}{where}"
 
 
+@dataclass(frozen=True, slots=True)
+class HttpCall:
+    """One request a judge would send, as shown to users (``judges render``) and written to batch files."""
+
+    request: JudgeRequest
+    """The request as presented (swapped for the second order of a pair judged both ways)."""
+    messages: tuple[ChatMessage, ...]
+    """The rendered messages."""
+    url: str
+    """Where it is POSTed."""
+    headers: dict[str, str]
+    """Headers, with every credential shown as ``***`` (the key is never read for this)."""
+    body: dict[str, Any]
+    """The JSON body, exactly as sent."""
+
+
+def reject_overlap(config: JudgeConfig, typed: dict[str, Any]) -> None:
+    """Refuse a typed option that ``params`` sets as well (which would win is not obvious)."""
+    for key, value in typed.items():
+        if value is not None and key in config.params:
+            raise ConfigError(f"{key} is set both as a judge option and in params; keep one")
+
+
 class HttpJudge(LLMJudge):
-    """An :class:`LLMJudge` that POSTs JSON to a model API over pooled keep-alive connections."""
+    """An :class:`LLMJudge` that POSTs JSON to a model API over pooled keep-alive connections.
+
+    A backend implements :meth:`build_body`, :meth:`completion_from` and :meth:`credential_headers`; the
+    same methods serve live calls, ``judges render`` and batch export/import.
+    """
+
+    batch_format: Literal["openai", "anthropic"] = "openai"
+    """The batch file layout of this API (:mod:`judgeprobe.harness.run.batch`)."""
 
     def __init__(self, config: JudgeConfig, *, transport: Transport | None = None) -> None:
         """Configure; connections are opened on first use, inside the running event loop.
@@ -106,21 +144,67 @@ class HttpJudge(LLMJudge):
         if self._transport is not None:
             await self._transport.aclose()
 
+    url: str = ""
+    """The endpoint requests are POSTed to."""
+
+    @abstractmethod
+    def build_body(self, request: JudgeRequest, messages: tuple[ChatMessage, ...]) -> dict[str, Any]:
+        """The JSON body of one call, exactly as it is sent."""
+
+    @abstractmethod
+    def completion_from(self, data: dict[str, Any]) -> Completion:
+        """Read a reply body (live, or from a batch result); :class:`AttemptFailed` when it has no reply."""
+
+    @abstractmethod
+    def credential_headers(self, *, masked: bool) -> dict[str, str]:
+        """The headers carrying the API key (``masked``: ``***`` instead of the key, which is not read)."""
+
+    def headers(self, *, masked: bool = False) -> dict[str, str]:
+        """Every header of a call as sent (configured ones, credentials, the JSON content type)."""
+        return _sent_headers({**self.config.headers, **self.credential_headers(masked=masked)})
+
+    def http_calls(self, request: JudgeRequest) -> list[HttpCall]:
+        """The calls one draw of ``request`` makes (two for a pair judged in both orders), secrets masked."""
+        calls = []
+        for shown in self.presentations(request):
+            messages = self.render_messages(shown)
+            calls.append(
+                HttpCall(
+                    shown, messages, self.url, self.headers(masked=True), self.build_body(shown, messages)
+                )
+            )
+        return calls
+
+    async def complete(self, request: JudgeRequest, messages: tuple[ChatMessage, ...]) -> Completion:
+        """One call: POST the body, read the reply."""
+        data = await self.post_json(self.url, self.build_body(request, messages), self.headers())
+        return self.completion_from(data)
+
     async def post_json(self, url: str, body: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
         """POST ``body``; the decoded JSON object of a 2xx reply, else :class:`AttemptFailed`."""
         data_out = json.dumps(body).encode()
-        headers = {"User-Agent": "judgeprobe", **headers, "Content-Type": "application/json"}
+        headers = _sent_headers(headers)
         for name, value in headers.items():
             if any(c in value for c in "\r\n\0"):
                 raise AttemptFailed(ErrorKind.CLIENT, f"header {name} contains a line break; not sent")
+        started = time.perf_counter()
         try:
             async with asyncio.timeout(self.config.timeout_s):
                 reply = await self.transport.send(HttpRequest(url=url, headers=headers, body=data_out))
         except TimeoutError:
+            log.debug("POST %s: no reply within %g s", url, self.config.timeout_s)
             raise AttemptFailed(ErrorKind.TIMEOUT, f"no reply within {self.config.timeout_s:g} s") from None
         except TransportFailure as exc:
-            raise AttemptFailed(ErrorKind.CONNECTION, f"connection failed: {exc}") from None
+            log.debug("POST %s: %s", url, exc)
+            raise AttemptFailed(
+                ErrorKind.CONNECTION, f"connection failed: {exc}", unreachable=exc.connect
+            ) from None
         status, reply_headers, content = reply.status, reply.headers, reply.content
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "POST %s -> HTTP %d (%d bytes sent, %d received, %.2f s)",
+                url, status, len(data_out), len(content), time.perf_counter() - started,
+            )  # fmt: skip
         text = content.decode("utf-8", errors="replace")
         if status >= 400:
             raise AttemptFailed.from_status(status, text, _retry_after(reply_headers))
@@ -133,6 +217,11 @@ class HttpJudge(LLMJudge):
         if not isinstance(data, dict):
             raise AttemptFailed(ErrorKind.SERVER, "the reply body is JSON but not an object", status=status)
         return data
+
+
+def _sent_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """``headers`` with the user agent (unless given) and the JSON content type, as they go on the wire."""
+    return {"User-Agent": "judgeprobe", **headers, "Content-Type": "application/json"}
 
 
 def _retry_after(headers: Mapping[str, str]) -> str | None:

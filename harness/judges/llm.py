@@ -1,168 +1,64 @@
-"""The shared base of chat-model judges: render the template, make one attempt, parse the reply.
+"""The shared base of chat-model judges: render the template's messages, make one attempt, read the reply.
 
-A subclass implements :meth:`LLMJudge.complete` (one HTTP call, one subprocess, one scripted reply) and
-raises :class:`AttemptFailed` when the attempt produced no reply. Everything else — choosing the template
-for the request's mode, rendering it, timing, parsing the reply through
-:mod:`judgeprobe.harness.judges.parsing`,
-attaching the prompt, raw reply and token usage — happens here, identically for every backend.
-
-**One attempt per call.** Retries, backoff, concurrency limits and ``Retry-After`` belong to the runner
-(:mod:`judgeprobe.harness.run.runner`, :mod:`judgeprobe.harness.run.retry`). A failed attempt comes back as
-``Verdict.error(kind, reason, meta={"retry_after": seconds or None, "status": http_status or None})``.
-Which kinds are worth another attempt::
-
-    ErrorKind      retryable   raised for
-    RATE_LIMIT     yes         HTTP 429 (meta["retry_after"] from Retry-After: seconds or an HTTP-date)
-    SERVER         yes         HTTP 5xx, or a 2xx whose body is not the API's JSON
-    CONNECTION     yes         connect/read/write failures, connection closed without a reply
-    TIMEOUT        yes         no reply within the configured timeout (also HTTP 408)
-    CLIENT         no          other 4xx: bad request, unauthorised, unknown model
-    CRASH          no          the backend itself failed (a bug, a crashed judge program)
-
-:func:`retryable` answers the same question in code (it is :data:`judgeprobe.harness.core.verdict.RETRYABLE`).
+A subclass implements :meth:`LLMJudge.complete` (one HTTP call, one scripted reply) and raises
+:class:`AttemptFailed` when the attempt produced no reply (the error kinds and which of them the runner
+retries are in :mod:`judgeprobe.harness.judges.completion`). Everything else happens here, identically for
+every backend: choosing the template for the request's mode, rendering its messages (verbatim, or hardened
+when the judge says so), timing, and reading the reply into a verdict through
+:mod:`judgeprobe.harness.judges.reading` — which is also how batch results are read.
 
 **Templates and the configuration hash.** A judge configured with ``template`` uses that template for its
-mode only (other modes are skipped); without one it uses the shipped template of each mode. The text of the
-template(s) in use is written into ``JudgeConfig.template_text`` before the configuration is hashed, so
-editing a prompt makes a new judge.
+mode only (other modes are skipped); without one it uses the shipped template of each mode. The template's
+mode is declared or unambiguous, else the judge is refused before any call
+(:func:`~judgeprobe.harness.judges.configured_template.resolve_templates`). The text of the template(s) in
+use is written into ``JudgeConfig.template_text`` before the configuration is hashed, so editing a prompt
+makes a new judge.
 
-**Secrets.** An API key is read from the environment variable named by ``api_key_env`` at call time and
-never stored on the judge; any error text that echoes it is scrubbed before it reaches a verdict.
+**Both orders.** With ``both_orders = true`` a pairwise request is judged twice, the second time with the
+responses swapped, and the two verdicts are combined (MT-Bench: disagreement is a tie). The two calls are one
+attempt of the draw: if either fails, the runner retries both.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import time
 from abc import abstractmethod
-from dataclasses import dataclass, field, replace
-from typing import Any
 
 from judgeprobe.cases.models import Mode
-from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.core.request import JudgeRequest
-from judgeprobe.harness.core.retry_after import parse_retry_after
-from judgeprobe.harness.core.verdict import RETRYABLE, ErrorKind, Verdict
+from judgeprobe.harness.core.verdict import Verdict
 from judgeprobe.harness.judges.base import Judge
-from judgeprobe.harness.judges.parsing import parse_reply
+from judgeprobe.harness.judges.completion import (
+    AttemptFailed,
+    Completion,
+    kind_for_status,
+    read_api_key,
+    retryable,
+    scrub,
+)
+from judgeprobe.harness.judges.configured_template import harden_for, resolve_templates
+from judgeprobe.harness.judges.reading import Attempt, combine_orders, swapped, verdict_of
 from judgeprobe.harness.judges.registry import JudgeConfig
-from judgeprobe.harness.judges.templating import SHIPPED_TEMPLATES, Template
+from judgeprobe.harness.judges.templating import ChatMessage, Template, prompt_text
 
 __all__ = ["AttemptFailed", "Completion", "LLMJudge", "kind_for_status", "read_api_key", "retryable", "scrub"]
 
 
-def retryable(kind: ErrorKind | None) -> bool:
-    """Whether an error of ``kind`` may succeed on another attempt (see the module docstring's table)."""
-    return kind in RETRYABLE
-
-
-def kind_for_status(status: int) -> ErrorKind:
-    """The error kind of a failed HTTP status."""
-    if status == 429:
-        return ErrorKind.RATE_LIMIT
-    if status == 408:
-        return ErrorKind.TIMEOUT
-    if status >= 500:
-        return ErrorKind.SERVER
-    return ErrorKind.CLIENT
-
-
-def scrub(text: str, secret: str | None) -> str:
-    """``text`` with every occurrence of ``secret`` replaced by ``***``."""
-    if secret and secret in text:
-        return text.replace(secret, "***")
-    return text
-
-
-def read_api_key(env_name: str | None) -> str | None:
-    """The API key from the environment variable ``env_name`` (``None`` when no variable is configured).
-
-    Raises:
-        ConfigError: The variable is configured but not set; the message names the variable, never a value.
-    """
-    if not env_name:
-        return None
-    value = os.environ.get(env_name, "").strip()
-    if not value:
-        raise ConfigError(
-            f"the judge's API key variable {env_name} is not set; export {env_name}=... "
-            "or set api_key_env to another variable"
-        )
-    return value
-
-
-@dataclass(frozen=True, slots=True)
-class Completion:
-    """What one successful attempt returned."""
-
-    text: str
-    """The reply text (may be empty; the parser decides)."""
-    input_tokens: int | None = None
-    """Prompt tokens the backend reported."""
-    output_tokens: int | None = None
-    """Reply tokens the backend reported."""
-    cached_input_tokens: int | None = None
-    """Of ``input_tokens``: those the backend reports as read from its prompt cache."""
-    truncated: bool = False
-    """The reply was cut at the token limit."""
-    meta: dict[str, Any] = field(default_factory=dict)
-    """Extras recorded in ``Verdict.meta`` (JSON-serialisable)."""
-
-
-class AttemptFailed(Exception):
-    """Raised by :meth:`LLMJudge.complete` when an attempt produced no reply."""
-
-    def __init__(
-        self, kind: ErrorKind, reason: str, *, status: int | None = None, retry_after: float | None = None
-    ):
-        """Describe the failure; ``retry_after`` in seconds."""
-        super().__init__(reason)
-        self.kind = kind
-        self.reason = reason
-        self.status = status
-        self.retry_after = retry_after
-
-    @classmethod
-    def from_status(cls, status: int, body: str, retry_after_header: str | None) -> AttemptFailed:
-        """An HTTP error reply: kind from the status, reason from the body's error message."""
-        return cls(
-            kind_for_status(status),
-            f"HTTP {status}: {_error_message(body)}",
-            status=status,
-            retry_after=parse_retry_after(retry_after_header),
-        )
-
-
-def _error_message(body: str) -> str:
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return body.strip()[:300] or "(empty body)"
-    if isinstance(data, dict):
-        error = data.get("error", data)
-        if isinstance(error, dict) and error.get("message"):
-            return str(error["message"])[:300]
-        if isinstance(error, str):
-            return error[:300]
-    return body.strip()[:300]
-
-
 class LLMJudge(Judge):
-    """Base of judges that send a rendered prompt to a chat model and parse its reply."""
+    """Base of judges that send rendered messages to a chat model and parse its reply."""
 
     def __init__(self, config: JudgeConfig) -> None:
-        """Resolve the template(s), fill ``template_text`` into the configuration and hash it."""
-        if config.template:
-            template = Template.load(config.template)
-            self.templates: dict[Mode, Template] = {template.mode: template}
-            text = template.text
-        else:
-            self.templates = {mode: Template.for_mode(mode) for mode in SHIPPED_TEMPLATES}
-            text = "".join(f"=== {t.name} ===\n{t.text}" for t in self.templates.values())
+        """Resolve the template(s) and their mode, fill ``template_text`` into the configuration and hash it.
+
+        Raises:
+            ConfigError: A template cannot be loaded or its mode is ambiguous (before any call).
+        """
+        templates, text = resolve_templates(config, shipped_default=True)
+        self.templates: dict[Mode, Template] = templates
         self.config = config.model_copy(update={"template_text": text})
         self.config_hash = self.config.content_hash()
         self.name = self.config.display_name()
+        self._harden = {mode: harden_for(self.config, template) for mode, template in templates.items()}
 
     def preflight(self) -> None:
         """Fail before the first call when the API key variable is configured but not set."""
@@ -175,56 +71,50 @@ class LLMJudge(Judge):
         """Whether a template is configured for ``mode``."""
         return mode in self.templates
 
-    def render(self, request: JudgeRequest) -> str:
-        """The prompt for ``request`` (its mode must be supported)."""
-        return self.templates[request.mode].render(request)
+    def render_messages(self, request: JudgeRequest) -> tuple[ChatMessage, ...]:
+        """The messages for ``request`` as presented (its mode must be supported)."""
+        return self.templates[request.mode].render_messages(request, harden=self._harden[request.mode])
 
-    def messages(self, prompt: str) -> list[dict[str, str]]:
-        """Chat messages carrying ``prompt`` (one user message, as the HLE judge sends)."""
-        return [{"role": "user", "content": prompt}]
+    def render(self, request: JudgeRequest) -> str:
+        """The prompt for ``request`` as recorded with a verdict."""
+        return prompt_text(self.render_messages(request))
+
+    def presentations(self, request: JudgeRequest) -> list[JudgeRequest]:
+        """The requests one draw sends: ``request``, and its swapped pair when judging both orders."""
+        if self.config.both_orders and request.mode is Mode.PAIRWISE and len(request.responses) == 2:
+            return [request, swapped(request)]
+        return [request]
 
     @abstractmethod
-    async def complete(self, request: JudgeRequest, prompt: str) -> Completion:
-        """Make one attempt; raise :class:`AttemptFailed` when it produces no reply."""
+    async def complete(self, request: JudgeRequest, messages: tuple[ChatMessage, ...]) -> Completion:
+        """Make one call with ``messages``; raise :class:`AttemptFailed` when it produces no reply."""
 
     def _secret(self) -> str | None:
         """The secret to scrub from error text (``None`` when the backend has none)."""
         return None
 
+    def assemble(self, request: JudgeRequest, attempts: list[Attempt]) -> Verdict:
+        """The draw's verdict from its calls (one, or two when judging both orders)."""
+        verdicts = [verdict_of(attempt, secret=self._secret()) for attempt in attempts]
+        if len(verdicts) == 1:
+            return verdicts[0]
+        return combine_orders(verdicts[0], verdicts[1])
+
     async def judge(self, request: JudgeRequest) -> Verdict:
-        """Render, make one attempt, parse. Judge-side failures come back as verdicts, never raised."""
+        """Render, call, read. Judge-side failures come back as verdicts, never raised."""
         if not self.supports(request.mode):
             modes = ", ".join(str(m) for m in self.templates)
             return Verdict.skipped(f"judge {self.name} has a template for {modes} only, not {request.mode}")
-        prompt = self.render(request)
-        started = time.perf_counter()
-        try:
-            completion = await self.complete(request, prompt)
-        except AttemptFailed as exc:
-            secret = self._secret()
-            meta = {"retry_after": exc.retry_after, "status": exc.status}
-            return Verdict.error(
-                exc.kind,
-                scrub(exc.reason, secret),
-                prompt=prompt,
-                latency_s=time.perf_counter() - started,
-                meta=meta,
-            )
-        latency = time.perf_counter() - started
-        verdict = parse_reply(request.mode, completion.text, request)
-        meta = {**verdict.meta, **completion.meta}
-        reason = verdict.reason
-        if completion.truncated:
-            meta["truncated"] = True
-            if reason is not None:
-                reason = f"{reason} (the reply was cut at the token limit)"
-        return replace(
-            verdict,
-            reason=reason,
-            prompt=prompt,
-            latency_s=latency,
-            input_tokens=completion.input_tokens,
-            output_tokens=completion.output_tokens,
-            cached_input_tokens=completion.cached_input_tokens,
-            meta=meta,
-        )
+        attempts: list[Attempt] = []
+        for shown in self.presentations(request):
+            messages = self.render_messages(shown)
+            started = time.perf_counter()
+            try:
+                result: Completion | AttemptFailed = await self.complete(shown, messages)
+            except AttemptFailed as exc:
+                # the draw failed: the second order of a pair is not sent; the runner retries the draw
+                return verdict_of(
+                    Attempt(shown, messages, exc, time.perf_counter() - started), secret=self._secret()
+                )
+            attempts.append(Attempt(shown, messages, result, time.perf_counter() - started))
+        return self.assemble(request, attempts)

@@ -42,6 +42,7 @@ from judgeprobe.harness.core.verdict import ErrorKind
 from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.judges.llm import AttemptFailed, Completion, LLMJudge
 from judgeprobe.harness.judges.registry import JudgeConfig, register_backend
+from judgeprobe.harness.judges.templating import ChatMessage
 
 __all__ = ["SCRIPTS", "MockJudge"]
 
@@ -108,7 +109,7 @@ class MockJudge(LLMJudge):
             config = config.model_copy(update={"params": {**config.params, "script_sha256": digest}})
         super().__init__(config)
 
-    async def complete(self, request: JudgeRequest, prompt: str) -> Completion:
+    async def complete(self, request: JudgeRequest, messages: tuple[ChatMessage, ...]) -> Completion:
         """The scripted reply for ``request``."""
         self.calls += 1
         if self.latency:

@@ -5,14 +5,24 @@ with a
 reason, and always keeps the raw reply. Rules shared by the three modes:
 
 * **Bind to the judge's own, final verdict.** A reply may echo the material it judged (a response that
-  itself says ``correct: yes`` or ``[[A]]``). Text before the last ``<<<END …>>>`` delimiter is ignored,
-  and of the remaining verdict fields the *last* one counts (MT-Bench's parser took the first ``[[A]]``,
-  so a reply that merely quoted the format read as A; inspect_ai binds to the last ``GRADE:``).
+  itself says ``correct: yes`` or ``[[A]]``, with or without delimiters — prompts are verbatim by default, so
+  a response may carry look-alike delimiters of its own). Of the verdict fields in the reply the *last* one
+  counts (MT-Bench's parser took the first ``[[A]]``, so a reply that merely quoted the format read as A;
+  inspect_ai binds to the last ``GRADE:``), and a grade block starts at the last
+  ``extracted_final_answer:`` before it. Delimiters in the reply are not trusted as boundaries: cutting at an
+  echoed ``<<<END RESPONSE>>>`` would let a response's text decide which of the judge's fields are read.
+* An extracted answer that the judge copied with our delimiter lines around it is read without them; one
+  that is nothing but a delimiter is no answer (``None``).
 * **Never guess.** No verdict, a verdict that contradicts itself (``correct: yes`` and ``correct: no``
   in the judge's own final block, ``[[A]] or [[B]]`` on the verdict line), or a value out of range
   (a rating of 11, a confidence of 150) is unscored with a reason, never counted as right or wrong.
-* A JSON object (the whole reply, or a fenced ```` ```json ```` block) wins only if it comes after the last
-  text-contract verdict; a JSON object with missing or wrong-typed fields is unscored.
+* A JSON object (the whole reply, a fenced ```` ```json ```` block, or an object written inline in prose)
+  wins only if it comes after the last text-contract verdict; a JSON object with missing or wrong-typed
+  fields is unscored.
+* **A reply cut at the token limit** (``truncated=True``) is read only when the judge's own verdict is
+  visibly complete: a whole JSON object, or a grade block whose ``confidence`` field follows the last
+  ``correct:``. A cut pairwise or score reply in text is unscored, because its last marker may be an echo and
+  the judge's own final line never came.
 
 The JSON schemas sent as structured output (:func:`response_schema`) describe the same fields.
 """
@@ -35,7 +45,7 @@ __all__ = [
     "response_schema",
 ]
 
-_END_DELIMITER = re.compile(r"<<<END [A-Z][A-Z_ ]*>>>")
+_DELIMITER = re.compile(r"<<<(?:BEGIN|END) [A-Z][A-Z_ ]*>>>")
 _FENCE = re.compile(r"```(?:json|JSON)?[ \t]*\n(\{.*?\})\s*```", re.S)
 _GRADE_FIELD = re.compile(
     r"^[ \t>*_#`-]*(extracted_final_answer|reasoning|correct|confidence)[ \t*_`]*:[ \t*_`]*(.*)$",
@@ -43,7 +53,7 @@ _GRADE_FIELD = re.compile(
 )
 _YES_NO = re.compile(r"\b(yes|no)\b", re.I)
 _PAIR_MARK = re.compile(r"\[\[\s*(A|B|C|tie)\s*\]\]", re.I)
-_SCORE_MARK = re.compile(r"\[\[\s*(-?\d+(?:\.\d+)?)\s*\]\]")
+_SCORE_MARK = re.compile(r"\[\[\s*(-?\d+(?:\.\d+)?)\s*(?:/\s*10\s*)?\]\]")
 _RATING_PLAIN = re.compile(r"rating[ \t*_`]*:[ \t*_`]*(-?\d+(?:\.\d+)?)\b", re.I)
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
@@ -73,15 +83,15 @@ def response_schema(mode: Mode) -> dict[str, Any]:
     return {"name": f"{mode}_verdict", "strict": True, "schema": schema}
 
 
-def _tail(reply: str) -> tuple[str, int]:
-    """The part of the reply after the last echoed ``<<<END …>>>`` delimiter, and its offset."""
-    ends = [m.end() for m in _END_DELIMITER.finditer(reply)]
-    offset = ends[-1] if ends else 0
-    return reply[offset:], offset
+_CUT = "the reply was cut at the token limit before the judge's own verdict was complete"
+_DECODER = json.JSONDecoder()
+_INLINE_TRIES = 64
+"""How many ``{`` from the end of a reply are tried as the start of an inline JSON object."""
 
 
-def _json_candidate(reply: str) -> tuple[int, dict[str, Any]] | None:
-    """The last JSON object in the reply (whole reply or fenced block) and where it starts."""
+def _json_candidate(reply: str, key: str) -> tuple[int, dict[str, Any]] | None:
+    """The last JSON object in the reply and where it starts: the whole reply, a fenced block, or an object
+    written inline that has the mode's verdict ``key``."""
     stripped = reply.strip()
     if stripped.startswith("{"):
         try:
@@ -98,6 +108,17 @@ def _json_candidate(reply: str) -> tuple[int, dict[str, Any]] | None:
             continue
         if isinstance(data, dict):
             found = (match.start(), data)
+    start = len(reply)
+    for _ in range(_INLINE_TRIES):
+        start = reply.rfind("{", 0, start)
+        if start < 0 or (found is not None and start <= found[0]):
+            break
+        try:
+            data, _end = _DECODER.raw_decode(reply, start)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(data, dict) and key in data:
+            return start, data
     return found
 
 
@@ -132,7 +153,9 @@ def _grade_from_json(data: dict[str, Any], reply: str) -> Verdict:
     correct = data.get("correct")
     if isinstance(correct, bool):
         correct = "yes" if correct else "no"
-    if not isinstance(correct, str) or _clean(correct).lower() not in ("yes", "no"):
+    if isinstance(correct, str):
+        correct = _clean(correct).rstrip(".!").lower()
+    if not isinstance(correct, str) or correct not in ("yes", "no"):
         return _unscored(f"JSON reply has no 'correct' field of yes or no (got {correct!r})", reply)
     confidence, problem = _percent(data.get("confidence"))
     if problem:
@@ -140,23 +163,22 @@ def _grade_from_json(data: dict[str, Any], reply: str) -> Verdict:
     extracted = data.get("extracted_final_answer")
     reasoning = data.get("reasoning")
     return Verdict.judged(
-        "correct" if _clean(correct).lower() == "yes" else "incorrect",
-        extracted_answer=None if extracted is None else str(extracted),
+        "correct" if correct == "yes" else "incorrect",
+        extracted_answer=None if extracted is None else _extracted(str(extracted)),
         reasoning=None if reasoning is None else str(reasoning),
         confidence=confidence,
         raw_reply=reply,
     )
 
 
-def parse_grade_reply(reply: str) -> Verdict:
+def parse_grade_reply(reply: str, *, truncated: bool = False) -> Verdict:
     """Read an HLE-style grade reply: ``correct`` yes/no, with extracted answer, reasoning, confidence."""
     if not reply.strip():
         return _unscored("empty reply", reply)
-    tail, offset = _tail(reply)
-    fields = list(_GRADE_FIELD.finditer(tail))
+    fields = list(_GRADE_FIELD.finditer(reply))
     verdicts = [m for m in fields if m.group(1).lower() == "correct"]
-    candidate = _json_candidate(reply)
-    if candidate and (not verdicts or candidate[0] > offset + verdicts[-1].start()):
+    candidate = _json_candidate(reply, "correct")
+    if candidate and (not verdicts or candidate[0] > verdicts[-1].start()):
         return _grade_from_json(candidate[1], reply)
     if not verdicts:
         return _unscored("no 'correct: yes|no' field in the reply", reply)
@@ -176,17 +198,28 @@ def parse_grade_reply(reply: str) -> Verdict:
             words |= {w.lower() for w in _YES_NO.findall(value)}
     if len(words) != 1:
         return _unscored("contradictory verdicts: the judge's final block says both yes and no", reply)
-    values = _block_values(tail, block)
+    values = _block_values(reply, block)
+    if truncated and not any(m.group(1).lower() == "confidence" and m.start() > last.start() for m in block):
+        return _unscored(_CUT, reply)
     confidence, problem = _percent(values.get("confidence"))
     if problem:
         return _unscored(problem, reply)
+    extracted = values.get("extracted_final_answer")
     return Verdict.judged(
         "correct" if words == {"yes"} else "incorrect",
-        extracted_answer=values.get("extracted_final_answer"),
+        extracted_answer=None if extracted is None else _extracted(extracted),
         reasoning=values.get("reasoning"),
         confidence=confidence,
         raw_reply=reply,
     )
+
+
+def _extracted(value: str) -> str | None:
+    """The extracted answer without delimiter lines the judge copied with it (``None`` if nothing is left)."""
+    if "<<<" not in value:
+        return value
+    cleaned = _clean(_DELIMITER.sub("", value))
+    return cleaned or None
 
 
 def _block_values(tail: str, block: list[re.Match[str]]) -> dict[str, str]:
@@ -220,14 +253,14 @@ def _pair_outcome(slot: str, request: JudgeRequest, reply: str, reasoning: str |
     )
 
 
-def parse_pairwise_reply(reply: str, request: JudgeRequest) -> Verdict:
+def parse_pairwise_reply(reply: str, request: JudgeRequest, *, truncated: bool = False) -> Verdict:
     """Read a pairwise reply (``[[A]]``/``[[B]]``/``[[C]]``) and map the slot to the response id."""
     if not reply.strip():
         return _unscored("empty reply", reply)
-    tail, offset = _tail(reply)
+    tail = reply
     marks = list(_PAIR_MARK.finditer(tail))
-    candidate = _json_candidate(reply)
-    if candidate and (not marks or candidate[0] > offset + marks[-1].start()):
+    candidate = _json_candidate(reply, "verdict")
+    if candidate and (not marks or candidate[0] > marks[-1].start()):
         data = candidate[1]
         verdict = data.get("verdict")
         if not isinstance(verdict, str):
@@ -236,6 +269,8 @@ def parse_pairwise_reply(reply: str, request: JudgeRequest) -> Verdict:
         return _pair_outcome(verdict, request, reply, None if reasoning is None else str(reasoning))
     if not marks:
         return _unscored("no verdict marker [[A]], [[B]] or [[C]] in the reply", reply)
+    if truncated:
+        return _unscored(_CUT, reply)
     last = marks[-1]
     line_start = tail.rfind("\n", 0, last.start()) + 1
     line_end = tail.find("\n", last.end())
@@ -261,14 +296,14 @@ def _score_verdict(value: float, reply: str, reasoning: str | None) -> Verdict:
     return Verdict.judged(text, score=value, reasoning=reasoning, raw_reply=reply)
 
 
-def parse_score_reply(reply: str) -> Verdict:
+def parse_score_reply(reply: str, *, truncated: bool = False) -> Verdict:
     """Read a pointwise reply (``Rating: [[N]]``, N from 1 to 10)."""
     if not reply.strip():
         return _unscored("empty reply", reply)
-    tail, offset = _tail(reply)
+    tail = reply
     marks = list(_SCORE_MARK.finditer(tail)) or list(_RATING_PLAIN.finditer(tail))
-    candidate = _json_candidate(reply)
-    if candidate and (not marks or candidate[0] > offset + marks[-1].start()):
+    candidate = _json_candidate(reply, "rating")
+    if candidate and (not marks or candidate[0] > marks[-1].start()):
         data = candidate[1]
         rating = data.get("rating")
         if isinstance(rating, bool) or not isinstance(rating, int | float):
@@ -277,6 +312,8 @@ def parse_score_reply(reply: str) -> Verdict:
         return _score_verdict(float(rating), reply, None if reasoning is None else str(reasoning))
     if not marks:
         return _unscored("no rating in the form Rating: [[N]] in the reply", reply)
+    if truncated:
+        return _unscored(_CUT, reply)
     last = marks[-1]
     line_start = tail.rfind("\n", 0, last.start()) + 1
     line_end = tail.find("\n", last.end())
@@ -287,10 +324,10 @@ def parse_score_reply(reply: str) -> Verdict:
     return _score_verdict(float(last.group(1)), reply, tail[: last.start()].strip() or None)
 
 
-def parse_reply(mode: Mode, reply: str, request: JudgeRequest) -> Verdict:
-    """Dispatch to the parser of ``mode``."""
+def parse_reply(mode: Mode, reply: str, request: JudgeRequest, *, truncated: bool = False) -> Verdict:
+    """Dispatch to the parser of ``mode`` (``truncated``: the reply was cut at the token limit)."""
     if mode is Mode.GRADE:
-        return parse_grade_reply(reply)
+        return parse_grade_reply(reply, truncated=truncated)
     if mode is Mode.PAIRWISE:
-        return parse_pairwise_reply(reply, request)
-    return parse_score_reply(reply)
+        return parse_pairwise_reply(reply, request, truncated=truncated)
+    return parse_score_reply(reply, truncated=truncated)

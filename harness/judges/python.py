@@ -39,6 +39,7 @@ from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.judges.configured_template import ConfiguredTemplate, PromptingJudge
 from judgeprobe.harness.judges.contract import request_payload, verdict_from_answer
 from judgeprobe.harness.judges.registry import JudgeConfig, register_backend
+from judgeprobe.harness.judges.templating import ChatMessage
 
 __all__ = ["PythonJudge"]
 
@@ -123,10 +124,13 @@ class PythonJudge(PromptingJudge):
     def __repr__(self) -> str:
         return f"PythonJudge(target={self.config.target!r})"
 
-    async def _call(self, request: JudgeRequest, prompt: str | None) -> Verdict:
+    async def _call(
+        self, request: JudgeRequest, prompt: str | None, messages: tuple[ChatMessage, ...] | None
+    ) -> Verdict:
         argument: Any = request_payload(request) if self.as_dict else request
-        if prompt is not None and self.as_dict:
+        if prompt is not None and messages is not None and self.as_dict:
             argument["prompt"] = prompt
+            argument["messages"] = [m.to_dict() for m in messages]
         kwargs: dict[str, Any] = {"prompt": prompt} if prompt is not None and self.prompt_keyword else {}
         started = time.perf_counter()
         try:

@@ -30,10 +30,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from judgeprobe.cases.models import Mode
 from judgeprobe.harness.core.cost import Price
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.judges.base import Judge
@@ -169,6 +170,33 @@ class JudgeConfig(BaseModel):
     price: Price | None = None
     """Prices per million tokens (``[judge.price]``), for the cost in progress and reports and for
     ``--max-cost``. Not hashed: a new price is the same judge (see ``judgeprobe.harness.core.cost``)."""
+    # Fields below are hashed only when set (see content_hash), so configurations written before they
+    # existed keep their hash and their recorded verdicts.
+    mode: Mode | None = None
+    """The mode the template asks about (``grade``, ``pairwise``, ``score``); needed when the template's
+    fields leave doubt (one response could be graded or rated). Without a template: judge only this mode."""
+    template_syntax: Literal["auto", "format", "mustache"] | None = None
+    """How the template writes its fields: ``format`` (``{question}``), ``mustache`` (``{{question}}``);
+    unset or ``auto``: detected."""
+    harden: bool | None = None
+    """Wrap inserted texts in ``<<<BEGIN …>>>`` blocks and neutralise look-alike delimiters. Unset: off for
+    a user's template (inserted verbatim, as production does), on for the shipped templates."""
+    structured_output: Literal["auto", "on", "off"] | None = None
+    """JSON-schema structured output (OpenAI-compatible servers): ``on`` always (a refusal is an error),
+    ``auto`` try and fall back to text, ``off`` never. Unset: ``auto`` for the shipped templates, ``off`` for
+    a user's template."""
+    both_orders: bool | None = None
+    """Pairwise: judge every pair in both orders and count a disagreement as a tie (MT-Bench)."""
+    seed: int | None = None
+    """Sampling seed sent to the model API (OpenAI-compatible servers)."""
+    max_completion_tokens: int | None = Field(default=None, gt=0)
+    """Reasoning models' limit on reply tokens, hidden reasoning included (OpenAI-compatible servers)."""
+    reasoning_effort: str | None = None
+    """Reasoning models' effort (``minimal``, ``low``, ``medium``, ``high``), sent as-is."""
+    logprobs: bool | None = None
+    """Ask for log-probabilities of the reply tokens; grade verdicts then carry ``meta["p_yes"]``."""
+    top_logprobs: int | None = Field(default=None, ge=0, le=20)
+    """Alternatives per token with ``logprobs`` (default 5 when ``logprobs`` is on)."""
     _base_dir: Path | None = PrivateAttr(default=None)
     # The folder of the TOML file the configuration was read from (``None`` for a spec string). Relative
     # files named in a ``command`` target are looked up there. Not a field: it is not hashed, so the same
@@ -184,6 +212,9 @@ class JudgeConfig(BaseModel):
         data = self.model_dump(mode="json")
         data.pop("template", None)  # the resolved text is what matters, not where it came from
         data.pop("price", None)  # what calls cost does not change what the judge says
+        for name in _HASHED_WHEN_SET:
+            if data.get(name) is None:
+                data.pop(name, None)
         blob = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -194,6 +225,21 @@ class JudgeConfig(BaseModel):
         except ConfigError:
             return target_name(self)
         return info.display_name(self)
+
+
+_HASHED_WHEN_SET = (
+    "mode",
+    "template_syntax",
+    "harden",
+    "structured_output",
+    "both_orders",
+    "seed",
+    "max_completion_tokens",
+    "reasoning_effort",
+    "logprobs",
+    "top_logprobs",
+)
+"""Fields added after the first release: left out of the hash while unset, so old hashes stay valid."""
 
 
 def parse_spec(spec: str) -> JudgeConfig:

@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
+from judgeprobe.cases.models import Mode
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.core.request import JudgeRequest
 from judgeprobe.harness.core.verdict import ErrorKind, Verdict
 from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.judges.registry import JudgeConfig, register_backend
 from judgeprobe.harness.store import RunStore, store_path
+from judgeprobe.probes.derived import is_derived_unit
 
 __all__ = ["ReplayJudge"]
 
@@ -102,6 +104,11 @@ class ReplayJudge(Judge):
                 "judge or use replay:RUN_DIR?strict=0 to leave unrecorded requests unscored",
             )
         return Verdict.unscored(f"no recorded answer for this request in {where} (lenient replay)")
+
+    def derived_modes(self) -> frozenset[Mode]:
+        """Modes of the units derived from grade cases that the recording holds (``judgeprobe run`` derives
+        for these only, so a replay asks for what was recorded)."""
+        return frozenset(v.mode for v in self._open().iter_variants() if is_derived_unit(v.unit_id))
 
     async def aclose(self) -> None:
         """Close the store (it is reopened if the judge is used again)."""

@@ -1,206 +1,113 @@
-"""Judge prompt templates: load a shipped template or a user file, render a request into a prompt.
+"""Judge prompt templates: load a shipped template or a user file, render a request into chat messages.
 
-Rendering is placeholder substitution in one pass over a template parsed once at load time. It runs no
-code: no ``eval``, no ``str.format`` on untrusted text, no Jinja. Values are inserted after parsing, so
-text inside a response is never read as template syntax.
+Three forms, because judge prompts are kept in all three:
 
-Syntax (the shipped ``grade.txt``, ``pairwise.txt`` and ``score.txt`` are examples)::
+* a text file in the ``{{…}}`` syntax (:mod:`judgeprobe.harness.judges.mustache`; the shipped ``grade.txt``,
+  ``pairwise.txt`` and ``score.txt`` are examples);
+* a text file in Python ``str.format`` syntax, ``{question}`` with ``{{``/``}}`` escapes
+  (:mod:`judgeprobe.harness.judges.format_style`) — a prompt copied verbatim out of production code;
+* a chat-message file (``.yaml``/``.yml``/``.json``/``.toml``: system, user, … messages whose contents are
+  templates in either syntax; :mod:`judgeprobe.harness.judges.chat_file`).
 
-    {{question}}  {{response}}  {{reference}}  {{response_a}}  {{response_b}}  {{choices}}
-        untrusted text, rendered as a delimited block:
-            <<<BEGIN RESPONSE>>>
-            ...the text...
-            <<<END RESPONSE>>>
-        (labels: QUESTION, RESPONSE, CORRECT ANSWER, RESPONSE A, RESPONSE B, CHOICES)
-    {{answer_kind}}  {{mode}}
-        short values inserted inline
-    {{#if NAME}} … {{else}} … {{/if}}
-        NAME is a placeholder (true when it has a non-empty value), ``response_first`` /
-        ``reference_first`` (the presentation attribute ``field_order``, default ``response_first``, the
-        HLE order), or ``KEY=VALUE`` comparing a presentation attribute. Blocks nest.
-    {{! a comment }}
-        dropped from the output
-    {{#mode grade}}
-        declares the template's mode (grade, pairwise or score). Without it the mode is inferred:
-        pairwise if the template shows two responses, grade if it shows a reference, score otherwise.
+A text file's syntax is detected: ``{{…}}`` tags (a known field, ``#if``, ``#mode``, a comment) make it the
+``{{…}}`` syntax; ``{name}`` fields with known names make it ``str.format`` (where ``{{word}}`` is an escaped
+literal); both at once is an error that asks for ``template_syntax`` in the judge file. A text whose only tags
+are ``{{word}}`` with unknown words is read as ``{{…}}``, so a misspelt field is reported, not sent. Every
+form renders to a list of :class:`ChatMessage`; a text file is one user message. Field names and their
+aliases, verbatim insertion and hardening, and how the mode
+is declared or inferred are in :mod:`judgeprobe.harness.judges.fields`.
 
-A tag alone on its line takes its line with it, so conditional blocks leave no blank lines behind.
-
-Inside inserted text, look-alike delimiters (any run of three or more ``<`` or ``>``) and the prompt's
-section headers (``[question]``, ``[response]``, ``[correct_answer]``, ``[response A]``, …) are
-neutralised (``‹‹‹``, ``(correct_answer)``), so a response cannot close its block or open a section of its
-own. Reply-field look-alikes such as ``correct: yes`` are left as they are: probing whether they sway the
-judge is the point of the injection probes, and the reply parser binds to the judge's own last verdict.
+Rendering runs no code: no ``eval``, no ``str.format`` on anything, no Jinja. Values are inserted after the
+template was parsed, so text inside a response is never read as template syntax.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Literal, Protocol
 
 from judgeprobe.cases.models import Mode
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.judges.chat_file import CHAT_SUFFIXES, read_chat_file
+from judgeprobe.harness.judges.fields import (
+    BLOCK_LABELS,
+    canonical_field,
+    field_values,
+    known_fields_text,
+    neutralise,
+    resolve_mode,
+)
+from judgeprobe.harness.judges.format_style import FormatTemplate, format_fields
+from judgeprobe.harness.judges.mustache import MustacheTemplate, looks_like_mustache
 
-__all__ = ["BLOCK_LABELS", "SHIPPED_TEMPLATES", "Template", "neutralise", "shipped_template_text"]
+__all__ = [
+    "BLOCK_LABELS",
+    "SHIPPED_TEMPLATES",
+    "ChatMessage",
+    "Syntax",
+    "Template",
+    "neutralise",
+    "prompt_text",
+    "shipped_template_text",
+]
+
+Syntax = Literal["auto", "format", "mustache"]
+"""How a template's fields are written: detected (``auto``), ``{name}`` or ``{{name}}``."""
 
 SHIPPED_TEMPLATES: dict[Mode, str] = {Mode.GRADE: "grade", Mode.PAIRWISE: "pairwise", Mode.SCORE: "score"}
 """The shipped template for each mode (``harness/templates/<name>.txt``)."""
 
-BLOCK_LABELS: dict[str, str] = {
-    "question": "QUESTION",
-    "response": "RESPONSE",
-    "reference": "CORRECT ANSWER",
-    "response_a": "RESPONSE A",
-    "response_b": "RESPONSE B",
-    "choices": "CHOICES",
-}
-"""Placeholders rendered as delimited blocks, and their block labels."""
-
-_INLINE = ("answer_kind", "mode")
-_FLAGS = ("response_first", "reference_first")
-_TAG = re.compile(r"\{\{(.*?)\}\}", re.S)
-_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
-_ANGLES = re.compile(r"<{3,}|>{3,}")
-_HEADER = re.compile(
-    r"\[(\s*(?:question|choices|response(?:[\s_-]*[ab])?|correct[\s_-]*answer|reference(?:[\s_-]*answer)?)\s*)\]",
-    re.I,
-)
-
-
-def neutralise(text: str) -> str:
-    """Defuse look-alike delimiters and section headers inside untrusted text (see module docstring)."""
-    if "<<<" in text or ">>>" in text:
-        text = _ANGLES.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), text)
-    if "[" in text:
-        text = _HEADER.sub(lambda m: f"({m.group(1)})", text)
-    return text
-
 
 @dataclass(frozen=True, slots=True)
-class _Text:
-    text: str
+class ChatMessage:
+    """One rendered message."""
+
+    role: str
+    """``system``, ``developer``, ``user`` or ``assistant``."""
+    content: str
+    """The rendered text."""
+
+    def to_dict(self) -> dict[str, str]:
+        """The message as a chat API takes it."""
+        return {"role": self.role, "content": self.content}
 
 
-@dataclass(frozen=True, slots=True)
-class _Slot:
-    name: str
+def prompt_text(messages: tuple[ChatMessage, ...]) -> str:
+    """The prompt as recorded with a verdict: the text of a lone user message, else the messages as JSON."""
+    if len(messages) == 1 and messages[0].role == "user":
+        return messages[0].content
+    return json.dumps([m.to_dict() for m in messages], ensure_ascii=False, indent=1)
 
 
-@dataclass(frozen=True, slots=True)
-class _If:
-    condition: str
-    then: tuple[_Node, ...]
-    otherwise: tuple[_Node, ...]
+class _Engine(Protocol):
+    fields: frozenset[str]
+    declared_mode: Mode | None
+
+    def render(self, values: dict[str, str], presentation: dict[str, str], *, harden: bool) -> str: ...
 
 
-_Node = _Text | _Slot | _If
-
-
-def _strip_standalone(text: str) -> list[tuple[str, str]]:
-    """Split into (kind, content) tokens; tags alone on a line swallow that line's indent and newline."""
-    tokens: list[tuple[str, str]] = []
-    pos = 0
-    for match in _TAG.finditer(text):
-        inner = match.group(1).strip()
-        start, end = match.start(), match.end()
-        is_block = inner.startswith(("#", "/", "!")) or inner == "else"
-        if is_block:
-            line_start = text.rfind("\n", 0, start) + 1
-            line_end = text.find("\n", end)
-            line_end = len(text) if line_end == -1 else line_end
-            alone = not text[line_start:start].strip() and not text[end:line_end].strip()
-            if alone and line_start >= pos:
-                start, end = line_start, min(line_end + 1, len(text))
-        tokens.append(("text", text[pos:start]))
-        tokens.append(("tag", inner))
-        pos = end
-    tokens.append(("text", text[pos:]))
-    return tokens
-
-
-def _declare_mode(declared: list[Mode], value: str, source: str) -> None:
-    try:
-        mode = Mode(value)
-    except ValueError:
-        modes = ", ".join(str(m) for m in Mode)
+def _detect(texts: list[str], source: str) -> Literal["format", "mustache"]:
+    """The syntax of ``texts`` (see the module docstring); raises when both are plausible."""
+    signs = {looks_like_mustache(text) for text in texts}
+    names = [format_fields(text) for text in texts]
+    known = any(canonical_field(name) for found in names if found for name in found)
+    if "sure" in signs and known:
         raise ConfigError(
-            f"template {source}: '{{{{#mode {value}}}}}' names no mode; use one of {modes}"
-        ) from None
-    if declared and declared[0] is not mode:
-        raise ConfigError(f"template {source}: declares two modes, {declared[0]} and {mode}")
-    declared[:] = [mode]
-
-
-def _parse(text: str, source: str, declared: list[Mode]) -> tuple[_Node, ...]:
-    stack: list[tuple[str, list[_Node], list[_Node] | None]] = [("", [], None)]
-
-    def current() -> list[_Node]:
-        _, then, otherwise = stack[-1]
-        return otherwise if otherwise is not None else then
-
-    for kind, content in _strip_standalone(text):
-        if kind == "text":
-            if content:
-                current().append(_Text(content))
-            continue
-        if content.startswith("!"):
-            continue
-        if content.startswith("#mode"):
-            _declare_mode(declared, content[5:].strip(), source)
-            continue
-        if content.startswith("#if "):
-            condition = content[4:].strip()
-            _check_condition(condition, source)
-            stack.append((condition, [], None))
-        elif content == "else":
-            cond, then, otherwise = stack[-1]
-            if not cond or otherwise is not None:
-                raise ConfigError(f"template {source}: '{{{{else}}}}' outside an '{{{{#if}}}}' block")
-            stack[-1] = (cond, then, [])
-        elif content == "/if":
-            if len(stack) == 1:
-                raise ConfigError(f"template {source}: '{{{{/if}}}}' without a matching '{{{{#if ...}}}}'")
-            cond, then, otherwise = stack.pop()
-            current().append(_If(cond, tuple(then), tuple(otherwise or ())))
-        elif _NAME.match(content) and (content in BLOCK_LABELS or content in _INLINE):
-            current().append(_Slot(content))
-        else:
-            known = ", ".join([*BLOCK_LABELS, *_INLINE])
-            raise ConfigError(
-                f"template {source}: unknown tag '{{{{{content}}}}}'; placeholders are {known}; blocks are "
-                "{{#if NAME}} … {{else}} … {{/if}}, {{#mode MODE}} and comments {{! … }}"
-            )
-    if len(stack) != 1:
-        raise ConfigError(
-            f"template {source}: '{{{{#if {stack[-1][0]}}}}}' is never closed with '{{{{/if}}}}'"
+            f"template {source} has both {{{{name}}}} tags and {{name}} fields, so its syntax is unclear; "
+            'set template_syntax = "format" (Python str.format) or "mustache" ({{…}}) in the judge file'
         )
-    return tuple(stack[0][1])
+    if "sure" in signs or ("maybe" in signs and not known):
+        return "mustache"
+    return "format"
 
 
-def _check_condition(condition: str, source: str) -> None:
-    key, eq, value = condition.partition("=")
-    if eq:
-        if _NAME.match(key.strip()) and value.strip():
-            return
-    elif condition in BLOCK_LABELS or condition in _INLINE or condition in _FLAGS:
-        return
-    raise ConfigError(
-        f"template {source}: cannot test '{condition}' in '{{{{#if}}}}'; use a placeholder name, "
-        "response_first, reference_first, or KEY=VALUE for a presentation attribute"
-    )
-
-
-def _slots(nodes: tuple[_Node, ...]) -> set[str]:
-    found: set[str] = set()
-    for node in nodes:
-        if isinstance(node, _Slot):
-            found.add(node.name)
-        elif isinstance(node, _If):
-            found |= _slots(node.then) | _slots(node.otherwise)
-    return found
+def _engine(text: str, syntax: str, source: str) -> _Engine:
+    engine: _Engine = MustacheTemplate(text, source) if syntax == "mustache" else FormatTemplate(text, source)
+    return engine
 
 
 def shipped_template_text(name: str) -> str:
@@ -218,33 +125,79 @@ def shipped_template_text(name: str) -> str:
         ) from None
 
 
-@dataclass(frozen=True, slots=True)
 class Template:
-    """A parsed prompt template. ``text`` is what enters the judge's configuration hash."""
+    """A parsed prompt template in any of the three forms. ``text`` is what enters the configuration hash."""
 
-    name: str
-    """Shipped template name or the path it was read from."""
-    text: str
-    """The template source exactly as read."""
-    _nodes: tuple[_Node, ...] = field(init=False, repr=False, compare=False)
-    _mode: Mode | None = field(init=False, repr=False, compare=False)
+    def __init__(
+        self,
+        name: str,
+        text: str,
+        *,
+        syntax: Syntax = "auto",
+        chat_suffix: str | None = None,
+        shipped: bool = False,
+    ) -> None:
+        """Parse ``text`` (once).
 
-    def __post_init__(self) -> None:
-        """Parse the text (once); raises :class:`ConfigError` naming the problem."""
-        declared: list[Mode] = []
-        object.__setattr__(self, "_nodes", _parse(self.text, self.name, declared))
-        object.__setattr__(self, "_mode", declared[0] if declared else None)
+        Args:
+            name: The shipped name or the path it was read from (used in messages).
+            text: The template source exactly as read.
+            syntax: The syntax of the field tags (``auto``: detected).
+            chat_suffix: Read ``text`` as a chat-message file of this format (``.yaml``, ``.json``, …).
+            shipped: A template of judgeprobe's own (its default is hardened insertion).
+
+        Raises:
+            ConfigError: The template cannot be parsed (the message names it and the problem).
+        """
+        self.name = name
+        """Shipped template name or the path it was read from."""
+        self.text = text
+        """The template source exactly as read."""
+        self.shipped = shipped
+        """Whether this is one of judgeprobe's shipped templates."""
+        declared: Mode | None = None
+        if chat_suffix is not None:
+            spec = read_chat_file(text, chat_suffix, name)
+            roles_texts = list(spec.messages)
+            declared = spec.mode
+            if spec.syntax is not None:
+                if syntax != "auto" and syntax != spec.syntax:
+                    raise ConfigError(
+                        f"template {name} declares syntax {spec.syntax} but the judge file says {syntax}"
+                    )
+                syntax = spec.syntax  # type: ignore[assignment]
+        else:
+            roles_texts = [("user", text)]
+        resolved = syntax if syntax != "auto" else _detect([t for _, t in roles_texts], name)
+        self.syntax: Literal["format", "mustache"] = resolved
+        """The syntax the template was read in."""
+        self._parts = tuple((role, _engine(content, resolved, name)) for role, content in roles_texts)
+        for _, engine in self._parts:
+            if engine.declared_mode is not None:
+                if declared is not None and declared is not engine.declared_mode:
+                    raise ConfigError(
+                        f"template {name}: declares two modes, {declared} and {engine.declared_mode}"
+                    )
+                declared = engine.declared_mode
+        self.declared_mode = declared
+        """The mode the template itself declares (``None``: not declared)."""
+        if not self.placeholders & set(BLOCK_LABELS):
+            raise ConfigError(
+                f"template {name} shows none of the request's fields, so every draw would send the same "
+                f"text; write fields as {{question}} (str.format) or {{{{question}}}}; known fields: "
+                f"{known_fields_text()}"
+            )
 
     @classmethod
-    def from_text(cls, text: str, *, name: str = "<text>") -> Template:
-        """Parse template source; raises :class:`ConfigError` naming the problem."""
-        return cls(name=name, text=text)
+    def from_text(cls, text: str, *, name: str = "<text>", syntax: Syntax = "auto") -> Template:
+        """Parse a text template; raises :class:`ConfigError` naming the problem."""
+        return cls(name, text, syntax=syntax)
 
     @classmethod
-    def load(cls, name_or_path: str) -> Template:
-        """A shipped template by name (``grade``) or a user file by path."""
+    def load(cls, name_or_path: str, *, syntax: Syntax = "auto") -> Template:
+        """A shipped template by name (``grade``) or a user file by path (a chat file by its suffix)."""
         if name_or_path in SHIPPED_TEMPLATES.values():
-            return cls.from_text(shipped_template_text(name_or_path), name=name_or_path)
+            return cls(name_or_path, shipped_template_text(name_or_path), syntax="mustache", shipped=True)
         path = Path(name_or_path)
         try:
             text = path.read_text(encoding="utf-8")
@@ -255,7 +208,9 @@ class Template:
             ) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"template file {path} cannot be read as UTF-8 text: {exc}") from None
-        return cls.from_text(text, name=str(path))
+        suffix = path.suffix.lower()
+        chat = suffix if suffix in CHAT_SUFFIXES else None
+        return cls(str(path), text, syntax=syntax, chat_suffix=chat)
 
     @classmethod
     def for_mode(cls, mode: Mode) -> Template:
@@ -264,69 +219,58 @@ class Template:
 
     @property
     def placeholders(self) -> frozenset[str]:
-        """Placeholder names the template uses."""
-        return frozenset(_slots(self._nodes))
+        """Canonical names of the fields the template shows (aliases resolved)."""
+        found: set[str] = set()
+        for _, engine in self._parts:
+            found |= engine.fields
+        return frozenset(found)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The roles of the template's messages, in order."""
+        return tuple(role for role, _ in self._parts)
+
+    def mode_for(self, declared: Mode | None = None) -> Mode:
+        """The template's mode given what the judge file declares (``None``: nothing).
+
+        Raises:
+            ConfigError: The two declarations differ, the fields contradict the mode, or nothing is declared
+                and the fields leave doubt (the message says how to declare the mode).
+        """
+        if declared is not None and self.declared_mode is not None and declared is not self.declared_mode:
+            raise ConfigError(
+                f"the judge file says mode = {declared!s} but template {self.name} declares "
+                f"{self.declared_mode}"
+            )
+        return resolve_mode(
+            set(self.placeholders), declared=declared or self.declared_mode, source=self.name, text=self.text
+        )
 
     @property
     def mode(self) -> Mode:
-        """The mode the template asks about: as declared by ``{{#mode …}}``, else pairwise if it shows two
-        responses, grade if it shows a reference, score otherwise."""
-        if self._mode is not None:
-            return self._mode
-        names = self.placeholders
-        if {"response_a", "response_b"} & names:
-            return Mode.PAIRWISE
-        if "reference" in names:
-            return Mode.GRADE
-        return Mode.SCORE
+        """The mode the template asks about (declared in the template, or inferred without doubt)."""
+        return self.mode_for(None)
 
-    def render(self, request: JudgeRequest) -> str:
-        """The prompt for ``request``."""
-        values = _values(request)
+    @property
+    def default_harden(self) -> bool:
+        """Whether fields are hardened when the judge file does not say: yes for the shipped templates
+        (their instructions refer to the delimiters), no for a user's template (verbatim, as production)."""
+        return self.shipped
+
+    def render_messages(
+        self, request: JudgeRequest, *, harden: bool | None = None
+    ) -> tuple[ChatMessage, ...]:
+        """The messages for ``request`` (``harden=None``: the template's default)."""
+        values = field_values(request)
         presentation = dict(request.presentation)
-        presentation.setdefault("field_order", "response_first")
-        out: list[str] = []
-        _render(self._nodes, values, presentation, out)
-        return "".join(out)
+        on = self.default_harden if harden is None else harden
+        return tuple(
+            ChatMessage(role, engine.render(values, presentation, harden=on)) for role, engine in self._parts
+        )
 
+    def render(self, request: JudgeRequest, *, harden: bool | None = None) -> str:
+        """The prompt for ``request`` as recorded with a verdict (see :func:`prompt_text`)."""
+        return prompt_text(self.render_messages(request, harden=harden))
 
-def _values(request: JudgeRequest) -> dict[str, str]:
-    responses = request.responses
-    choices = "\n".join(f"{letter}. {text}" for letter, text in request.choices or ())
-    return {
-        "question": request.question,
-        "response": responses[0] if responses else "",
-        "response_a": responses[0] if responses else "",
-        "response_b": responses[1] if len(responses) > 1 else "",
-        "reference": request.reference or "",
-        "choices": choices,
-        "answer_kind": request.answer_kind or "",
-        "mode": str(request.mode),
-    }
-
-
-def _truthy(condition: str, values: dict[str, str], presentation: dict[str, str]) -> bool:
-    key, eq, value = condition.partition("=")
-    if eq:
-        return presentation.get(key.strip()) == value.strip()
-    if condition in _FLAGS:
-        return presentation["field_order"] == condition
-    return bool(values.get(condition, "").strip())
-
-
-def _render(
-    nodes: tuple[_Node, ...], values: dict[str, str], presentation: dict[str, str], out: list[str]
-) -> None:
-    for node in nodes:
-        if isinstance(node, _Text):
-            out.append(node.text)
-        elif isinstance(node, _Slot):
-            text = neutralise(values[node.name])
-            if node.name in BLOCK_LABELS:
-                label = BLOCK_LABELS[node.name]
-                out.append(f"<<<BEGIN {label}>>>\n{text}\n<<<END {label}>>>")
-            else:
-                out.append(" ".join(text.split()))
-        else:
-            branch = node.then if _truthy(node.condition, values, presentation) else node.otherwise
-            _render(branch, values, presentation, out)
+    def __repr__(self) -> str:
+        return f"Template(name={self.name!r}, syntax={self.syntax!r})"

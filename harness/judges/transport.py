@@ -28,13 +28,19 @@ from typing import Any, Protocol
 
 import httpx
 
-from judgeprobe.harness.judges.wire import PlainHttpPool, WireError
+from judgeprobe.harness.judges.wire import PlainHttpPool, WireConnectError, WireError
 
 __all__ = ["HttpReply", "HttpRequest", "MockTransport", "PooledTransport", "Transport", "TransportFailure"]
 
 
 class TransportFailure(Exception):
     """No reply: the connection could not be made or broke before a complete reply arrived."""
+
+    def __init__(self, message: str, *, connect: bool = False) -> None:
+        """``connect``: no connection could be opened at all (refused, unknown host), as opposed to one that
+        broke; a run stops early when that happens call after call."""
+        super().__init__(message)
+        self.connect = connect
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +110,8 @@ class MockTransport:
             if inspect.isawaitable(reply):
                 reply = await reply
         except ConnectionError as exc:
-            raise TransportFailure(str(exc) or type(exc).__name__) from None
+            refused = isinstance(exc, ConnectionRefusedError)
+            raise TransportFailure(str(exc) or type(exc).__name__, connect=refused) from None
         if not isinstance(reply, HttpReply):
             raise TypeError(f"the mock handler returned {type(reply).__name__}, not HttpReply")
         return reply
@@ -229,7 +236,8 @@ class PooledTransport:
         except httpx.TimeoutException:
             raise TimeoutError from None
         except (httpx.TransportError, WireError) as exc:
-            raise TransportFailure(str(exc) or type(exc).__name__) from None
+            connect = isinstance(exc, httpx.ConnectError | WireConnectError)
+            raise TransportFailure(str(exc) or type(exc).__name__, connect=connect) from None
         headers = {name.lower(): value for name, value in response.headers.items()}
         return HttpReply(status=response.status_code, content=response.content, headers=headers)
 

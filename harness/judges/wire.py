@@ -21,7 +21,7 @@ import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["PlainHttpPool", "WireError", "WireResponse"]
+__all__ = ["PlainHttpPool", "WireConnectError", "WireError", "WireResponse"]
 
 _MAX_LINE = 1 << 16
 _MAX_HEADERS = 200
@@ -30,6 +30,10 @@ _MAX_BODY = 1 << 28
 
 class WireError(Exception):
     """The connection failed or the server did not speak HTTP/1.1 as expected."""
+
+
+class WireConnectError(WireError):
+    """No connection could be opened (refused, no route, unknown host): nothing reached a server."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +159,7 @@ class PlainHttpPool:
         try:
             reader, writer = await asyncio.open_connection(self.host, self.port, limit=_MAX_LINE)
         except OSError as exc:
-            raise WireError(f"cannot connect to {self._host_header}: {exc.strerror or exc}") from None
+            raise WireConnectError(f"cannot connect to {self._host_header}: {exc.strerror or exc}") from None
         sock = writer.get_extra_info("socket")
         if sock is not None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

@@ -12,6 +12,16 @@ from html import escape
 
 from judgeprobe.harness.report.audit import FlipAudit, audits
 from judgeprobe.harness.report.fmt import ci, pct, pts, q_text, rate_text
+from judgeprobe.harness.report.pairwise import (
+    POSITION_HEADER,
+    POSITION_TITLE,
+    SELF_HEADER,
+    SELF_INTRO,
+    SELF_TITLE,
+    position_intro,
+    position_rows,
+    self_preference_rows,
+)
 from judgeprobe.harness.report.svg import dose_chart, family_bars, forest_plot, grid_chart
 from judgeprobe.harness.stats.schema import InvariantResult, Summary
 from judgeprobe.probes.variant import Variant
@@ -34,6 +44,10 @@ details{border:1px solid #ddd;border-radius:4px;margin:.3rem 0;padding:.3rem .6r
 summary{cursor:pointer}pre{background:#f7f7f7;padding:.5rem;overflow-x:auto;white-space:pre-wrap}
 pre.diff span{display:block}.add{color:#1b5e20;background:#e8f5e9}.del{color:#b71c1c;background:#ffebee}
 .plots{display:flex;flex-wrap:wrap;gap:1rem}.muted{color:#666;font-size:.9rem}
+.verdict{border-radius:4px;padding:.2rem 1rem;margin:1rem 0}.verdict h2{border:none;margin-top:.5rem}
+.verdict.reliable{background:#e8f5e9;border-left:6px solid #2e7d32}
+.verdict.unreliable{background:#ffebee;border-left:6px solid #c0392b}
+.check-fail{color:#b71c1c;font-weight:bold}.check-not_measured{color:#666}
 """
 
 
@@ -109,6 +123,23 @@ def _flip_details(audit: FlipAudit) -> str:
     )
 
 
+_MARK = {"fail": "✗", "pass": "✓", "not_measured": "–"}
+
+
+def _verdict(summary: Summary) -> list[str]:
+    verdict = summary.judge_verdict
+    if verdict is None:
+        return []
+    cls = "reliable" if verdict.verdict == "reliable" else "unreliable"
+    items = "".join(
+        f'<li class="check-{c.status}">{_MARK[c.status]} {escape(c.message)}</li>' for c in verdict.checks
+    )
+    return [
+        f'<div class="verdict {cls}" id="judge-verdict"><h2>Judge: {escape(verdict.verdict.upper())}</h2>'
+        f"<ul>{items}</ul></div>"
+    ]
+
+
 def render_html(summary: Summary, *, variants: Mapping[str, Variant] | None = None) -> str:
     """The self-contained HTML report."""
     run, s = summary.run, summary.settings
@@ -125,7 +156,18 @@ def render_html(summary: Summary, *, variants: Mapping[str, Variant] | None = No
         f"Intervals clustered by case. BH scope: {escape(summary.bh_scope)}. "
         f"⚠ = fewer than {s.min_clusters} cases.</p>",
     ]
+    parts += _verdict(summary)
     parts += [f'<p class="warn">{escape(w)}</p>' for w in summary.warnings]
+    if summary.error_reasons:
+        rows = [
+            "<tr>" + _td(r.status) + _td(r.kind) + _td(r.count, num=True) + _td(r.messages, num=True)
+            + _td(r.first_message) + _td(r.first_draw) + "</tr>"
+            for r in summary.error_reasons
+        ]  # fmt: skip
+        parts += [
+            '<h2 id="errors">Why draws failed</h2>',
+            _table(["status", "kind", "draws", "distinct messages", "first message", "first draw"], rows),
+        ]
     if summary.families:
         parts.append('<h2 id="plots">Flip rate by family</h2><div class="plots">')
         parts.append(family_bars(summary.families))
@@ -133,6 +175,22 @@ def render_html(summary: Summary, *, variants: Mapping[str, Variant] | None = No
         parts.append("</div>")
         parts += ['<h2 id="families">Families</h2>', _invariants(summary.families, by_probe=False)]
         parts += ['<h2 id="probes">Probes</h2>', _invariants(summary.probes, by_probe=True)]
+    if summary.position is not None:
+        rows = ["<tr>" + "".join(_td(cell) for cell in row) + "</tr>" for row in position_rows(summary)]
+        parts += [
+            f'<h2 id="position">{escape(POSITION_TITLE)}</h2>',
+            f"<p>{escape(position_intro(summary.position))}</p>",
+            _table(POSITION_HEADER, rows),
+        ]
+    if summary.self_preference:
+        rows = [
+            "<tr>" + "".join(_td(cell) for cell in row) + "</tr>" for row in self_preference_rows(summary)
+        ]
+        parts += [
+            f'<h2 id="self-preference">{escape(SELF_TITLE)}</h2>',
+            f"<p>{escape(SELF_INTRO)}</p>",
+            _table(SELF_HEADER, rows),
+        ]
     if summary.controls:
         rows = [
             "<tr>" + _td(c.family) + _td(c.probe or "(all)") + _td(rate_text(c.misses), num=True)
@@ -152,12 +210,15 @@ def render_html(summary: Summary, *, variants: Mapping[str, Variant] | None = No
     if summary.accuracy:
         rows = [
             "<tr>" + _td(a.stage) + _td(a.answer_kind) + _td("yes" if a.reference_doubt else "no")
-            + _td(rate_text(a.agreement), num=True) + "</tr>"
+            + _td(rate_text(a.agreement), num=True) + _td(str(a.undecided), num=True) + "</tr>"
             for a in summary.accuracy
         ]  # fmt: skip
         parts += [
-            '<h2 id="accuracy">Accuracy against labels</h2><p>Disputed-reference cases are listed apart.</p>',
-            _table(["stage", "answer kind", "reference disputed", "agreement (n) [95% CI]"], rows),
+            '<h2 id="accuracy">Accuracy against labels</h2><p>Disputed-reference cases are listed apart; '
+            "undecided (unscored) draws are counted apart, not in the agreement.</p>",
+            _table(
+                ["stage", "answer kind", "reference disputed", "agreement (n) [95% CI]", "undecided"], rows
+            ),
         ]
     if summary.hle:
         rows = [

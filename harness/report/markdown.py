@@ -7,6 +7,16 @@ from collections.abc import Mapping, Sequence
 
 from judgeprobe.harness.report.audit import audits
 from judgeprobe.harness.report.fmt import ci, pct, pts, q_text, rate_text
+from judgeprobe.harness.report.pairwise import (
+    POSITION_HEADER,
+    POSITION_TITLE,
+    SELF_HEADER,
+    SELF_INTRO,
+    SELF_TITLE,
+    position_intro,
+    position_rows,
+    self_preference_rows,
+)
 from judgeprobe.harness.stats.schema import InvariantResult, Summary
 from judgeprobe.probes.variant import Variant
 
@@ -53,6 +63,18 @@ def _invariants(rows: Sequence[InvariantResult], *, by_probe: bool) -> list[str]
     return _table(header, body)
 
 
+_MARK = {"fail": "❌", "pass": "✅", "not_measured": "–"}
+
+
+def _verdict(summary: Summary) -> list[str]:
+    verdict = summary.judge_verdict
+    if verdict is None:
+        return []
+    lines = [f"## Judge: **{verdict.verdict.upper()}**", ""]
+    lines += [f"- {_MARK[c.status]} {c.message}" for c in verdict.checks]
+    return [*lines, ""]
+
+
 def render_markdown(summary: Summary, *, variants: Mapping[str, Variant] | None = None, top: int = 20) -> str:
     """The Markdown report."""
     run, s = summary.run, summary.settings
@@ -71,12 +93,27 @@ def render_markdown(summary: Summary, *, variants: Mapping[str, Variant] | None 
         f"⚠ = fewer than {s.min_clusters} cases.",
         "",
     ]
+    lines += _verdict(summary)
     if summary.warnings:
         lines += ["## Warnings", ""] + [f"- {w}" for w in summary.warnings] + [""]
+    if summary.error_reasons:
+        lines += ["## Why draws failed", ""]
+        lines += _table(
+            ["status", "kind", "draws", "distinct messages", "first message", "first draw"],
+            [
+                [r.status, r.kind, r.count, r.messages, r.first_message, r.first_draw]
+                for r in summary.error_reasons
+            ],
+        )
     if summary.families:
         lines += ["## Families", "", *_invariants(summary.families, by_probe=False)]
     if summary.probes:
         lines += ["## Probes", "", *_invariants(summary.probes, by_probe=True)]
+    if summary.position is not None:
+        lines += [f"## {POSITION_TITLE}", "", position_intro(summary.position), ""]
+        lines += _table(POSITION_HEADER, position_rows(summary))
+    if summary.self_preference:
+        lines += [f"## {SELF_TITLE}", "", SELF_INTRO, "", *_table(SELF_HEADER, self_preference_rows(summary))]
     if summary.controls:
         lines += [
             "## Controls",
@@ -107,11 +144,12 @@ def render_markdown(summary: Summary, *, variants: Mapping[str, Variant] | None 
                 [[f"{p.dose:g}", rate_text(p.flips), pct(p.placebo_rate)] for p in curve.points],
             )
     if summary.accuracy:
-        lines += ["## Accuracy against labels", "", "Disputed-reference cases are listed apart.", ""]
+        lines += ["## Accuracy against labels", "", "Disputed-reference cases are listed apart; undecided "
+                  "(unscored) draws are counted apart, not in the agreement.", ""]  # fmt: skip
         lines += _table(
-            ["stage", "answer kind", "reference disputed", "agreement (n) [95% CI]"],
-            [[a.stage, a.answer_kind, "yes" if a.reference_doubt else "no", rate_text(a.agreement)]
-             for a in summary.accuracy],
+            ["stage", "answer kind", "reference disputed", "agreement (n) [95% CI]", "undecided"],
+            [[a.stage, a.answer_kind, "yes" if a.reference_doubt else "no", rate_text(a.agreement),
+              str(a.undecided)] for a in summary.accuracy],
         )  # fmt: skip
     if summary.disagreements:
         lines += [

@@ -18,10 +18,21 @@ from rich.text import Text
 
 from judgeprobe.harness.report.audit import FlipAudit, audits
 from judgeprobe.harness.report.fmt import pct, pts, q_text, rate_text
+from judgeprobe.harness.report.pairwise import (
+    POSITION_HEADER,
+    POSITION_TITLE,
+    SELF_HEADER,
+    SELF_INTRO,
+    SELF_TITLE,
+    position_intro,
+    position_rows,
+    self_preference_rows,
+)
 from judgeprobe.harness.stats.schema import ControlResult, InvariantResult, Summary
+from judgeprobe.harness.stats.verdict_schema import ErrorReason, JudgeVerdict
 from judgeprobe.probes.variant import Variant
 
-__all__ = ["print_summary", "render_summary"]
+__all__ = ["error_table", "print_summary", "render_summary", "verdict_lines"]
 
 _STYLE = {"biased": "bold red", "clean": "green", "inconclusive": "yellow"}
 
@@ -61,7 +72,40 @@ def _undecided(rows: Sequence[InvariantResult]) -> Text | None:
     return Text("more pairs that would decide the inconclusive ones: " + ", ".join(parts), style="dim")
 
 
-def _control_table(rows: Sequence[ControlResult]) -> Table:
+def verdict_lines(verdict: JudgeVerdict) -> list[Text]:
+    """The judge's verdict: a headline, then one line per check (✗ failed, ✓ passed, – not measured)."""
+    reliable = verdict.verdict == "reliable"
+    failed = [c for c in verdict.checks if c.status == "fail"]
+    head = Text.assemble(
+        ("Judge: ", "bold"),
+        (verdict.verdict.upper(), "bold green" if reliable else "bold red"),
+        " — " + ("every check holds" if reliable else "failed: " + ", ".join(c.title for c in failed)),
+    )
+    lines = [head]
+    marks = {"fail": ("✗", "red"), "pass": ("✓", "green"), "not_measured": ("–", "dim")}
+    for check in verdict.checks:
+        mark, style = marks[check.status]
+        lines.append(Text.assemble(f"  {mark} ", (check.message, style if check.status == "fail" else "")))
+    return lines
+
+
+def error_table(reasons: Sequence[ErrorReason]) -> Table:
+    """Why draws errored or went unscored: kind, count, the first message and where it came from."""
+    table = Table(
+        title="Why draws failed (by kind; the first message of each)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for column in ("status", "kind", "draws", "first message", "first draw"):
+        table.add_column(column, justify="right" if column == "draws" else "left", overflow="fold")
+    for r in reasons:
+        more = f" (+{r.messages - 1} other messages)" if r.messages > 1 else ""
+        table.add_row(r.status, r.kind, str(r.count), Text(r.first_message + more), Text(r.first_draw))
+    return table
+
+
+def _control_table(rows: Sequence[ControlResult], limit: float | None = None) -> Table:
     table = Table(
         title="Controls (meaning broken on purpose: the verdict must change)",
         title_justify="left",
@@ -74,14 +118,32 @@ def _control_table(rows: Sequence[ControlResult]) -> Table:
     table.add_column("left out", justify="right")
     for c in rows:
         name = c.family if c.level == "family" else f"  {c.probe}"
-        style = "bold red" if (c.misses.rate or 0) >= 0.5 else ""
+        above = limit if limit is not None else 0.5
+        style = "bold red" if (c.misses.rate or 0) > above + 1e-12 else ""
         table.add_row(
             name, Text(rate_text(c.misses), style=style), pct(c.label_agreement.rate), str(c.excluded)
         )
-    table.caption = (
-        "left out: draws of units whose unperturbed verdict was already wrong (not counted as misses)"
-    )
     return table
+
+
+def _pairwise_table(title: str, caption: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+    table = Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, caption=caption,
+        caption_justify="left",
+    )  # fmt: skip
+    for i, name in enumerate(header):
+        table.add_column(name, justify="left" if i == 0 else "right", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def _control_legend(limit: float) -> Text:
+    return Text(
+        "left out: draws of units whose unperturbed verdict was already wrong (not counted as misses); "
+        f"red: a miss rate above the limit {pct(limit)}",
+        style="dim",
+    )
 
 
 def _accuracy(summary: Summary) -> Table:
@@ -139,8 +201,13 @@ def render_summary(
             f"{d.unscored} unscored, {d.error} errors, {d.skipped} skipped",
         )
     )
+    if summary.judge_verdict is not None:
+        for line in verdict_lines(summary.judge_verdict):
+            console.print(line)
     for warning in summary.warnings:
         console.print(Text(f"! {warning}", style="yellow"))
+    if summary.error_reasons:
+        console.print(error_table(summary.error_reasons))
     for title, rows, by_probe in (
         ("Families (invariant probes pooled)", summary.families, False),
         ("Probes", summary.probes, True),
@@ -150,8 +217,14 @@ def render_summary(
             note = _undecided(rows)
             if note is not None:
                 console.print(note)
+    if summary.position is not None:
+        intro = position_intro(summary.position)
+        console.print(_pairwise_table(POSITION_TITLE, intro, POSITION_HEADER, position_rows(summary)))
+    if summary.self_preference:
+        console.print(_pairwise_table(SELF_TITLE, SELF_INTRO, SELF_HEADER, self_preference_rows(summary)))
     if summary.controls:
-        console.print(_control_table(summary.controls))
+        console.print(_control_table(summary.controls, summary.settings.max_control_miss_rate))
+        console.print(_control_legend(summary.settings.max_control_miss_rate))
     if summary.hle:
         console.print(_accuracy(summary))
     classes = ", ".join(f"{k} {v}" for k, v in summary.flip_classes.items() if v)
@@ -172,6 +245,7 @@ def render_summary(
     )
     accuracy = _label_accuracy(summary)
     if accuracy is not None:
+        console.print(Text("Accuracy against the adjudicated labels (unperturbed responses, judged draws)"))
         console.print(accuracy)
     _print_disagreements(console, summary)
 
@@ -181,16 +255,15 @@ def _label_accuracy(summary: Summary) -> Table | None:
     rows = [row for row in summary.accuracy if row.stage == "before"]
     if not rows:
         return None
-    table = Table(title="Accuracy against the adjudicated labels (unperturbed responses, judged draws)")
-    for column in ("answer kind", "agree", "n", "accuracy", "95% CI"):
+    table = Table()  # its title is printed above it: a title wider than the table would be wrapped
+    for column in ("answer kind", "agree", "n", "accuracy", "95% CI", "undecided"):
         table.add_column(column, justify="left" if column == "answer kind" else "right")
     for row in sorted(rows, key=lambda r: (r.reference_doubt, r.answer_kind)):
         rate = row.agreement
         name = row.answer_kind + (" (disputed reference)" if row.reference_doubt else "")
         shown = f"{100 * rate.rate:.1f}%" if rate.rate is not None else "–"
-        table.add_row(
-            name, str(rate.events), str(rate.n), shown, f"{100 * rate.ci[0]:.1f}–{100 * rate.ci[1]:.1f}%"
-        )
+        ci = f"{100 * rate.ci[0]:.1f}–{100 * rate.ci[1]:.1f}%"
+        table.add_row(name, str(rate.events), str(rate.n), shown, ci, str(row.undecided))
     return table
 
 
@@ -199,7 +272,8 @@ def _print_disagreements(console: Console, summary: Summary, limit: int = 30) ->
     rows = summary.disagreements
     if not rows:
         return
-    table = Table(title=f"Disagreements with the adjudicated labels ({len(rows)} unperturbed responses)")
+    console.print(Text(f"Disagreements with the adjudicated labels ({len(rows)} unperturbed responses)"))
+    table = Table()
     for column in ("case", "response", "kind", "label", "judge said", "extracted", "doubt"):
         table.add_column(column, overflow="fold")
     for row in rows[:limit]:

@@ -38,6 +38,9 @@ class RunOptions:
     max_cost: float | None = None
     """Stop starting calls once their cost, with the expected cost of the calls in flight, reaches this
     amount (in the judge's price currency; needs the judge's ``price``). Draws not started stay pending."""
+    max_failures_in_a_row: int = 5
+    """Stop the run after this many judge calls in a row failed in a way no retry fixes (authentication,
+    unknown model, no server, invalid request; see :mod:`judgeprobe.harness.run.watch`). ``0``: never stop."""
 
     def __post_init__(self) -> None:
         problems = []
@@ -59,6 +62,8 @@ class RunOptions:
             problems.append(f"tpm={self.tpm} (need > 0, or None for no limit)")
         if self.max_cost is not None and not self.max_cost > 0:
             problems.append(f"max_cost={self.max_cost} (need > 0, or None for no limit)")
+        if self.max_failures_in_a_row < 0:
+            problems.append(f"max_failures_in_a_row={self.max_failures_in_a_row} (need >= 0; 0 never stops)")
         if problems:
             raise ConfigError("invalid run options: " + "; ".join(problems))
 
@@ -108,12 +113,16 @@ class RunStats:
     """Currency of ``cost``."""
     not_started: int = 0
     """Draws not sent because the cost budget (``max_cost``) ran out; they stay pending."""
-    stopped: str | None = None
-    """Why the run stopped before every draw ended, when a budget stopped it."""
+    budget_stop: str | None = None
+    """Why the run stopped starting calls before every draw ended, when a budget stopped it (the pending
+    draws are run by a rerun with a larger budget)."""
     elapsed_s: float = 0.0
     """Wall time of the run."""
     interrupted: bool = False
     """The run was stopped (Ctrl-C) before every draw ended; finished draws are kept."""
+    stopped: str | None = None
+    """Why the run stopped early because the judge kept failing the same blocking way (``None``: it did
+    not); finished draws are kept."""
 
     @property
     def rate(self) -> float:

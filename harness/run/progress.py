@@ -1,6 +1,8 @@
-"""The rich progress bar of a run: draws done of total, cache hits, unscored, errors, tokens or cost, rate.
+"""The rich progress bar of a run: draws done of total, cache hits, unscored, errors, retries, tokens or cost,
+rate and ETA.
 
 It implements :class:`judgeprobe.harness.run.runner.ProgressSink`; the runner never imports rich itself.
+Outside a terminal, :class:`judgeprobe.harness.run.line_progress.LineProgress` writes plain lines instead.
 """
 
 from __future__ import annotations
@@ -8,7 +10,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 if TYPE_CHECKING:
     from judgeprobe.harness.run.options import RunStats
@@ -36,12 +46,11 @@ def spent(stats: RunStats) -> str | None:
 
 
 def describe(stats: RunStats) -> str:
-    """One line of counts: cache hits, unscored, errors, skipped, tokens and cost, rate."""
+    """One line of counts: cache hits, unscored, errors, skipped, retries, tokens and cost, rate."""
     parts = [f"cache {stats.cache_hits}", f"unscored {stats.unscored}", f"errors {stats.errors}"]
     if stats.skipped:
         parts.append(f"skipped {stats.skipped}")
-    if stats.retries:
-        parts.append(f"retries {stats.retries}")
+    parts.append(f"retries {stats.retries}")
     usage = spent(stats)
     if usage is not None:
         parts.append(usage)
@@ -66,6 +75,8 @@ class RichProgress:
             MofNCompleteColumn(),
             TextColumn("{task.fields[counts]}"),
             TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
             console=self.console,
             transient=False,
         )

@@ -22,6 +22,11 @@ Ctrl-C: :func:`run` cancels the calls in flight, commits every finished draw, cl
 the statistics with ``interrupted=True`` (it does not re-raise ``KeyboardInterrupt``; the command line
 turns ``interrupted`` into exit code 130). :func:`run_async` re-raises the cancellation after the same
 clean-up.
+
+Fail fast: every attempt is shown to a :class:`~judgeprobe.harness.run.watch.CallWatch`; after
+``max_failures_in_a_row`` blocking failures in a row (a refused key, an unknown model, no server at the URL,
+invalid requests) it trips, the runner stops with the same clean-up, :func:`run_async` raises
+:class:`~judgeprobe.harness.core.errors.JudgeUnusable` and :func:`run` returns stats with ``stopped`` set.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from judgeprobe.cases.models import Mode
-from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.errors import ConfigError, JudgeUnusable
 from judgeprobe.harness.core.records import DrawRecord, record_for
 from judgeprobe.harness.core.request import JudgeRequest, request_cache_key, request_content_key
 from judgeprobe.harness.core.retry_after import parse_retry_after
@@ -43,6 +48,7 @@ from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.run.options import ProgressSink, RunOptions, RunStats
 from judgeprobe.harness.run.ratelimit import AdaptiveConcurrency, RateLimiter, TokenRateLimiter, request_size
 from judgeprobe.harness.run.retry import RetryPolicy
+from judgeprobe.harness.run.watch import CallWatch
 from judgeprobe.harness.run.writer import DrawWriter
 from judgeprobe.probes.variant import Relation, Variant
 
@@ -115,6 +121,7 @@ class _Run:
             )
         self.policy = RetryPolicy(options.max_retries, options.backoff_base_s, options.backoff_max_s)
         self.writer = DrawWriter(store)
+        self.watch = CallWatch(options.max_failures_in_a_row, judge=judge.name)
         self.finished = store.finished_draws(self.judge_hash)
         self.known_keys = store.finished_keys(self.judge_hash)
         self.in_flight: dict[str, asyncio.Future[Verdict]] = {}
@@ -178,6 +185,8 @@ class _Run:
 
     async def worker(self) -> None:
         for item in self.items:
+            if self.watch.tripped:  # another worker is stopping the run: start no new call
+                return
             await self._process(item)
 
     async def _process(self, item: _Item) -> None:
@@ -209,7 +218,7 @@ class _Run:
         self.in_flight[cache_key] = future
         try:
             self.stats.new_calls += 1
-            verdict = await self._call(request)  # returns holding a connection permit
+            verdict = await self._call(request, label=f"{variant.id}#{item[1]}")  # holds a permit
             self._spend(verdict)
             try:
                 written = self.writer.write(self._record(item, verdict, cached=False), wait=True)
@@ -222,6 +231,8 @@ class _Run:
             if verdict.status is not Status.ERROR:
                 self.known_keys.add(cache_key)
             future.set_result(verdict)
+            if self.watch.tripped:
+                raise self.watch.error()
         finally:
             if not future.done():
                 future.cancel()
@@ -249,13 +260,14 @@ class _Run:
         mean = spent / stats.calls_with_usage if stats.calls_with_usage else 0.0
         if spent + mean * len(self.in_flight) < budget:
             return False
-        if stats.stopped is None:
+        if stats.budget_stop is None:
             money = self.price.format
-            stats.stopped = f"cost budget reached: {money(spent)} spent of {money(budget)}"
+            stats.budget_stop = f"cost budget reached: {money(spent)} spent of {money(budget)}"
         return True
 
-    async def _call(self, request: JudgeRequest) -> Verdict:
-        """Attempts with retries; returns the final verdict while still holding a connection permit."""
+    async def _call(self, request: JudgeRequest, *, label: str = "") -> Verdict:
+        """Attempts with retries; returns the final verdict while still holding a connection permit (at once,
+        without retrying, when the watcher trips)."""
         attempt = 0
         size = request_size(request) if self.tpm is not None else 0
         while True:
@@ -277,17 +289,20 @@ class _Run:
                 if verdict.input_tokens is not None or verdict.output_tokens is not None:
                     used = (verdict.input_tokens or 0) + (verdict.output_tokens or 0)
                 self.tpm.settle(booked, used, size=size)
+            self.watch.attempt(verdict, attempt=attempt, label=label)
             retry_after = verdict.meta.get("retry_after") if verdict.meta else None
             if verdict.error_kind is ErrorKind.RATE_LIMIT:
                 self.limiter.on_rate_limited(ticket, retry_after=parse_retry_after(retry_after))
                 self.stats.concurrency_cuts = self.limiter.shrinks
             elif verdict.status is not Status.ERROR:
                 self.limiter.on_success()
-            if not self.policy.should_retry(verdict, attempt=attempt):
+            if self.watch.tripped or not self.policy.should_retry(verdict, attempt=attempt):
                 return verdict if verdict.attempts == attempt else replace(verdict, attempts=attempt)
             self.limiter.release()
             self.stats.retries += 1
-            await asyncio.sleep(self.policy.delay(attempt, retry_after=retry_after))
+            wait = self.policy.delay(attempt, retry_after=retry_after)
+            self.watch.retry(verdict, attempt=attempt, wait_s=wait, label=label)
+            await asyncio.sleep(wait)
 
     async def _attempt(self, request: JudgeRequest) -> Verdict:
         started = time.perf_counter()
@@ -310,6 +325,13 @@ class _Run:
         if verdict.latency_s is None:
             verdict = replace(verdict, latency_s=time.perf_counter() - started)
         return verdict
+
+
+async def _tick(progress: ProgressSink, stats: RunStats, every_s: float = 1.0) -> None:
+    """Refresh the progress sink every second, so waits (backoff, a slow judge) still show life."""
+    while True:
+        await asyncio.sleep(every_s)
+        progress.update(stats)
 
 
 _Item = tuple[Variant, int, bool, JudgeRequest, str, str]
@@ -356,6 +378,7 @@ async def run_async(
     if progress is not None:
         progress.start(stats.planned)
     workers = [asyncio.create_task(state.worker()) for _ in range(state.limiter.maximum)]
+    ticker = asyncio.create_task(_tick(progress, stats)) if progress is not None else None
     try:
         await asyncio.gather(*workers)
     except BaseException as exc:
@@ -363,8 +386,12 @@ async def run_async(
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
         stats.interrupted = isinstance(exc, asyncio.CancelledError | KeyboardInterrupt)
+        if isinstance(exc, JudgeUnusable):
+            stats.stopped = str(exc)
         raise
     finally:
+        if ticker is not None:
+            ticker.cancel()
         state.writer.close()
         await judge.aclose()
         stats.elapsed_s = time.perf_counter() - started
@@ -386,12 +413,13 @@ def run(
     reference_doubt: Mapping[str, bool] | None = None,
     draws: Sequence[PlannedDraw] | None = None,
     label: str = "judging",
+    progress: ProgressSink | None = None,
 ) -> RunStats:
     """Synchronous :func:`run_async` with a rich progress bar (its text: ``label``); Ctrl-C returns
-    ``interrupted=True`` stats."""
+    ``interrupted=True`` stats, a judge that keeps failing the same blocking way
+    (:mod:`judgeprobe.harness.run.watch`) returns stats with ``stopped`` set to the reason."""
     stats = RunStats()
-    progress: ProgressSink | None = None
-    if show_progress:
+    if progress is None and show_progress:
         from judgeprobe.harness.run.progress import RichProgress
 
         progress = RichProgress(description=label)
@@ -403,4 +431,6 @@ def run(
         asyncio.run(coro)
     except KeyboardInterrupt:
         stats.interrupted = True
+    except JudgeUnusable:
+        pass  # stats.stopped says why; the caller decides (the command line exits 2)
     return stats

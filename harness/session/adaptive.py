@@ -25,7 +25,7 @@ import pandas as pd
 from judgeprobe.harness.core.cost import Price
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.judges.base import Judge
-from judgeprobe.harness.run.options import RunOptions, RunStats
+from judgeprobe.harness.run.options import ProgressSink, RunOptions, RunStats
 from judgeprobe.harness.run.rounds import draw_round
 from judgeprobe.harness.run.runner import PlannedDraw, run
 from judgeprobe.harness.stats.schema import Settings
@@ -198,7 +198,7 @@ def _add(total: RunStats, part: RunStats) -> None:
         elif item.name == "cost":
             if theirs is not None:
                 total.cost = (mine or 0.0) + theirs
-        elif item.name in ("currency", "stopped"):
+        elif item.name in ("currency", "stopped", "budget_stop"):
             setattr(total, item.name, theirs or mine)
         elif item.name == "interrupted":
             total.interrupted = mine or theirs
@@ -217,6 +217,7 @@ def run_adaptive(
     settings: Settings,
     reference_doubt: Mapping[str, bool],
     show_progress: bool,
+    progress: ProgressSink | None = None,
 ) -> tuple[RunStats, SequentialState]:
     """Run an adaptive run into ``store`` (``record`` is the run as recorded there).
 
@@ -239,10 +240,13 @@ def run_adaptive(
         round_options = options if left is None else _with_budget(options, left)
         stats = run(
             judge, variants, store, options=round_options, show_progress=show_progress,
-            reference_doubt=reference_doubt, draws=plan, label=f"round {number}",
+            reference_doubt=reference_doubt, draws=plan, label=f"round {number}", progress=progress,
         )  # fmt: skip
         _add(total, stats)
-        return RoundOutcome(interrupted=stats.interrupted, stopped=stats.stopped)
+        # a judge that kept failing the same blocking way ends the rounds as an interruption does (a rerun
+        # resumes); ``total.stopped`` says why, and the caller reports what was done, then stops
+        cut = stats.interrupted or stats.stopped is not None
+        return RoundOutcome(interrupted=cut, stopped=stats.budget_stop)
 
     def frame() -> pd.DataFrame:
         return store.run_frame(record)

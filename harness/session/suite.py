@@ -20,11 +20,12 @@ from typing import Any
 
 import pandas as pd
 
-from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.errors import ConfigError, JudgeUnusable
 from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.judges.registry import load_judge
 from judgeprobe.harness.run.plan import SuitePlan, plan_suite
-from judgeprobe.harness.run.runner import RunOptions, RunStats, run
+from judgeprobe.harness.run.runner import ProgressSink, RunOptions, RunStats, run
 from judgeprobe.harness.run.selection import Selection, run_key
 from judgeprobe.harness.run.shard import Shard, shard_plan
 from judgeprobe.harness.session.adaptive import AdaptiveOptions, run_adaptive
@@ -76,6 +77,12 @@ class SuiteRun:
     def variants_by_id(self) -> dict[str, Variant]:
         """The plan's variants by id."""
         return {v.id: v for v in self.plan.variants}
+
+    def raise_if_stopped(self) -> None:
+        """Raise :class:`~judgeprobe.harness.core.errors.JudgeUnusable` when the run stopped early because the
+        judge kept failing the same blocking way (a refused key, an unknown model, no server)."""
+        if self.stats.stopped is not None:
+            raise JudgeUnusable(self.stats.stopped)
 
 
 _SLUG = re.compile(r"[^A-Za-z0-9._-]+")
@@ -185,6 +192,7 @@ def run_suite(
     write_reports: bool = True,
     adaptive: AdaptiveOptions | None = None,
     shard: Shard | None = None,
+    progress: ProgressSink | None = None,
 ) -> SuiteRun:
     """Run ``plan`` against ``judge`` (a judge or a spec/TOML path), then summarise and write the reports.
 
@@ -192,9 +200,18 @@ def run_suite(
     With ``adaptive``, draws are made in rounds until every invariant test is settled (``options.repeats``
     is then the most draws per variant; see :mod:`judgeprobe.harness.session.adaptive`). With ``shard``, only
     that part of the plan is run, as a run of its own (``judgeprobe merge`` joins the parts).
+    ``progress`` (a sink such as :func:`~judgeprobe.harness.run.line_progress.progress_sink` picks) replaces
+    the rich bar ``show_progress`` draws. When the judge kept failing the same blocking way the run stops
+    early and the reports of what was done are still written: see :meth:`SuiteRun.raise_if_stopped`.
     """
     the_judge = load_judge(judge) if isinstance(judge, str) else judge
     the_judge.preflight()
+    modes = sorted({str(v.mode) for v in plan.variants})
+    if modes and not any(the_judge.supports(Mode(mode)) for mode in modes):
+        raise ConfigError(
+            f"judge {the_judge.name} judges none of the selected modes ({', '.join(modes)}), so every draw "
+            "would be skipped; select cases of its mode (--mode) or give it a template of theirs"
+        )
     opts = options or RunOptions()
     identity = None
     if adaptive is not None:
@@ -219,12 +236,12 @@ def run_suite(
         if adaptive is None:
             stats = run(
                 the_judge, plan.variants, store, options=opts, show_progress=show_progress,
-                reference_doubt=plan.reference_doubt,
+                reference_doubt=plan.reference_doubt, progress=progress,
             )  # fmt: skip
         else:
             stats, _ = run_adaptive(
                 the_judge, plan.variants, store, record, adaptive=adaptive, options=opts, settings=settings,
-                reference_doubt=plan.reference_doubt, show_progress=show_progress,
+                reference_doubt=plan.reference_doubt, show_progress=show_progress, progress=progress,
             )  # fmt: skip
     results = run_tail(run_dir, record, settings=settings, variants=plan.variants, write=write_reports)
     return SuiteRun(

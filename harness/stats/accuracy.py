@@ -39,22 +39,25 @@ def _kind(row_mode: str, kind: object) -> str:
 
 
 def accuracy_rows(frame: pd.DataFrame, settings: Settings) -> list[AccuracyRow]:
-    """Agreement with labels by answer kind, stage and reference doubt (judged draws only)."""
+    """Agreement with labels by answer kind, stage and reference doubt (judged draws), with the unscored
+    (undecided) draws of each row counted apart."""
     rows: list[AccuracyRow] = []
     for stage in ("before", "after"):
         part = stage_rows(frame, stage)
-        part = part[part["judged"]]
+        part = part[part["judged"] | (part["status"] == "unscored")]
         if part.empty:
             continue
         kinds = [_kind(m, k) for m, k in zip(part["mode"], part["answer_kind"], strict=True)]
         keyed = part.assign(_kind=kinds, _agree=part["agrees_with_label"].fillna(False).astype(bool))
         for (kind, doubt), group in keyed.groupby(["_kind", "reference_doubt"], sort=True):
+            judged = group[group["judged"]]
             rows.append(
                 AccuracyRow(
                     answer_kind=str(kind),
                     reference_doubt=bool(doubt),
                     stage=stage,
-                    agreement=rate(int(group["_agree"].sum()), len(group), confidence=settings.confidence),
+                    agreement=rate(int(judged["_agree"].sum()), len(judged), confidence=settings.confidence),
+                    undecided=int((group["status"] == "unscored").sum()),
                 )
             )
     return rows

@@ -15,7 +15,13 @@ import pandas as pd
 
 from judgeprobe.harness.stats.classify import CLASSES, classify_flip
 from judgeprobe.harness.stats.exact import mcnemar
-from judgeprobe.harness.stats.intervals import cluster_bootstrap_difference, newcombe_paired, wilson
+from judgeprobe.harness.stats.intervals import (
+    cluster_bootstrap_difference,
+    cluster_ratio,
+    newcombe_paired,
+    widen,
+    wilson,
+)
 from judgeprobe.harness.stats.power import minimum_detectable_effect, pairs_to_decide
 from judgeprobe.harness.stats.schema import (
     ControlResult,
@@ -120,19 +126,29 @@ def invariant_fields(
     conf = settings.confidence
     cases, clusters = pd.factorize(paired["case_id"], sort=True)  # clusters in sorted order, as groupby
     size = len(clusters)
+    flips_per_case = np.bincount(cases, weights=f, minlength=size)
+    placebo_per_case = np.bincount(cases, weights=p, minlength=size)
+    pairs_per_case = np.bincount(cases, minlength=size)
     boot, boot_var = cluster_bootstrap_difference(
-        np.bincount(cases, weights=f, minlength=size).tolist(),
-        np.bincount(cases, weights=p, minlength=size).tolist(),
-        np.bincount(cases, minlength=size).tolist(),
+        flips_per_case.tolist(),
+        placebo_per_case.tolist(),
+        pairs_per_case.tolist(),
         resamples=settings.bootstrap_resamples,
         seed=settings.seed,
         confidence=conf,
     )
+    robust, robust_var = cluster_ratio(
+        (flips_per_case - placebo_per_case).tolist(), pairs_per_case.tolist(), confidence=conf
+    )
     newc = newcombe_paired(a, b, c, d, confidence=conf)
     diff = f.astype(float) - p.astype(float)
     iid_var = float(np.var(diff)) / n if n else 0.0
-    deff = max(1.0, boot_var / iid_var) if iid_var > 0 and not np.isnan(boot_var) else 1.0
+    deff = 1.0
+    if iid_var > 0:
+        deff = max([deff] + [v / iid_var for v in (boot_var, robust_var) if not np.isnan(v)])
     deff = max(deff, _reuse_design_effect(paired, f, p))
+    excess = (b - c) / n if n else 0.0
+    widened = widen(newc, excess, math.sqrt(deff))
     test = mcnemar(round(b / deff), round(c / deff))
     placebo_rate = (a + c) / n if n else 0.0
     return {
@@ -148,9 +164,10 @@ def invariant_fields(
         "flips": rate(a + b, n, confidence=conf),
         "placebo": rate(a + c, n, confidence=conf),
         "excess": (b - c) / n if n else None,
-        "excess_ci": (min(boot.low, newc.low), max(boot.high, newc.high)),
+        "excess_ci": (min(boot.low, widened.low, robust.low), max(boot.high, widened.high, robust.high)),
         "excess_ci_bootstrap": (boot.low, boot.high),
         "excess_ci_newcombe": (newc.low, newc.high),
+        "excess_ci_cluster": (robust.low, robust.high),
         "discordant": (b, c),
         "p": test.p_exact,
         "p_midp": test.p_midp,

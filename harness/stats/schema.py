@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from judgeprobe.harness.core.cost import Price
+from judgeprobe.harness.stats.rate import FrozenModel, Rate
+from judgeprobe.harness.stats.verdict_schema import ErrorReason, JudgeCheck, JudgeVerdict
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -21,12 +21,18 @@ __all__ = [
     "DoseCurve",
     "DosePoint",
     "DrawCounts",
+    "ErrorReason",
     "FlippedVariant",
     "GridCell",
     "HleMetrics",
     "InvariantResult",
+    "JudgeCheck",
+    "JudgeVerdict",
+    "PositionResult",
     "Rate",
     "RunInfo",
+    "SelfPreference",
+    "SelfPreferenceStratum",
     "SequentialInfo",
     "SequentialTest",
     "Settings",
@@ -34,30 +40,13 @@ __all__ = [
     "UsageInfo",
 ]
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 """Version of the summary schema."""
 
 Verdict = Literal["biased", "clean", "inconclusive"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
-
-
-class Rate(_Model):
-    """A proportion with its count, denominator and Wilson interval."""
-
-    events: int
-    """Events counted (flips, misses, agreements)."""
-    n: int
-    """Denominator."""
-    rate: float | None
-    """``events / n`` (``None`` when ``n`` is 0)."""
-    ci: tuple[float, float]
-    """95 % Wilson interval (``[0, 1]`` when ``n`` is 0)."""
-
-
-class DrawCounts(_Model):
+class DrawCounts(FrozenModel):
     """Draws by how they ended."""
 
     draws: int
@@ -72,7 +61,7 @@ class DrawCounts(_Model):
     """Requests the judge does not handle."""
 
 
-class Settings(_Model):
+class Settings(FrozenModel):
     """The pre-declared analysis settings."""
 
     threshold: float
@@ -91,9 +80,19 @@ class Settings(_Model):
     """Below this many cases a result carries a few-clusters warning."""
     calibration_bin_size: int
     """Items per calibration bin."""
+    max_control_miss_rate: float = 0.25
+    """The judge is unreliable when it misses more than this share of all controls pooled (a judge that says
+    "yes" to everything misses every one)."""
+    min_accuracy: float = 0.6
+    """The judge is unreliable when its unperturbed verdicts agree with the labels less often than this
+    (disputed references left out)."""
+    max_error_share: float = 0.1
+    """The judge is unreliable when more than this share of the draws it was asked ended in errors."""
+    max_unscored_share: float = 0.1
+    """The judge is unreliable when more than this share of the draws it was asked got unreadable replies."""
 
 
-class UsageInfo(_Model):
+class UsageInfo(FrozenModel):
     """Tokens the run's judge calls used, and what they cost at the judge's price."""
 
     calls: int
@@ -112,7 +111,7 @@ class UsageInfo(_Model):
     """The judge's prices per million tokens (``[judge.price]``), as the run used them."""
 
 
-class SequentialTest(_Model):
+class SequentialTest(FrozenModel):
     """How an adaptive run settled one invariant test (``docs/summary-schema.md``: sequential sampling)."""
 
     look: int
@@ -135,7 +134,7 @@ class SequentialTest(_Model):
     below ``SequentialInfo.futility``); ``None`` when not computed (decided, or at the last round)."""
 
 
-class SequentialInfo(_Model):
+class SequentialInfo(FrozenModel):
     """The stopping rule of an adaptive run, and how the run ended."""
 
     rule: str
@@ -167,7 +166,7 @@ class SequentialInfo(_Model):
     """Stop reason -> tests (probes and families) that stopped for it."""
 
 
-class RunInfo(_Model):
+class RunInfo(FrozenModel):
     """What was run."""
 
     run_id: str | None
@@ -194,7 +193,7 @@ class RunInfo(_Model):
     """Adaptive runs: the stopping rule and how the run ended (``None``: fixed repeats)."""
 
 
-class InvariantResult(_Model):
+class InvariantResult(FrozenModel):
     """Flip statistics of one invariant probe or one family of probes."""
 
     level: Literal["probe", "family"]
@@ -222,11 +221,16 @@ class InvariantResult(_Model):
     excess: float | None
     """Flip rate minus placebo rate."""
     excess_ci: tuple[float, float]
-    """Reported 95 % interval of the excess: the union of the cluster bootstrap and Newcombe intervals."""
+    """Reported 95 % interval of the excess: the union of the cluster bootstrap interval, the cluster-robust
+    interval and the Newcombe interval widened by the square root of the design effect. The placebo draws
+    every probe of a unit is compared with are inside each case's cluster, so their sampling error is in
+    the interval (schema 1.1; 1.0 joined the bootstrap and the unwidened Newcombe interval only)."""
     excess_ci_bootstrap: tuple[float, float]
     """Percentile cluster bootstrap (resampling cases) interval."""
     excess_ci_newcombe: tuple[float, float]
-    """Newcombe paired-difference interval (pairs treated as independent)."""
+    """Newcombe paired-difference interval (pairs treated as independent; not widened)."""
+    excess_ci_cluster: tuple[float, float] = (-1.0, 1.0)
+    """Cluster-robust (sandwich) interval by case with Student's t on ``cases - 1`` degrees of freedom."""
     discordant: tuple[int, int]
     """``[b, c]``: pairs where only the variant flipped, and where only the placebo did."""
     p: float
@@ -237,8 +241,9 @@ class InvariantResult(_Model):
     q: float | None
     """Benjamini–Hochberg q-value (scope: ``Summary.bh_scope``)."""
     design_effect: float
-    """Variance inflation, at least 1: the larger of clustering by case (bootstrap variance over the variance
-    of independent pairs) and placebo reuse (one placebo draw partners every variant of its unit)."""
+    """Variance inflation, at least 1: the largest of clustering by case (bootstrap or cluster-robust variance
+    over the variance of independent pairs) and placebo reuse (one placebo draw partners every variant of
+    its unit)."""
     mde: float | None
     """Minimum detectable excess at the realised pairs, placebo rate and design effect (``None``: none)."""
     verdict: Verdict
@@ -260,7 +265,110 @@ class InvariantResult(_Model):
     Then ``excess_ci`` is the look's repeated confidence interval and ``p``, ``p_midp`` repeated p-values."""
 
 
-class ControlResult(_Model):
+class PositionResult(FrozenModel):
+    """Position bias of a pairwise judge from pairs judged in both orders (see
+    ``judgeprobe.harness.stats.position``): draw ``j`` of a pair's unperturbed variant matched with draw
+    ``j`` of its ``position.swap`` variant."""
+
+    cases: int
+    """Cases (clusters) with at least one matched draw."""
+    units: int
+    """Pairs with at least one matched draw."""
+    derived_units: int
+    """Of ``units``, the pairs derived from grade cases."""
+    pairs: int
+    """Matched draws: both orders judged."""
+    unmatched: int
+    """Judged draws of either order whose partner in the other order was not judged (left out)."""
+    consistency: Rate
+    """Matched draws with the same outcome in both orders (same response preferred, or tie both times);
+    Wilson interval."""
+    consistency_ci: tuple[float, float]
+    """Reported 95 % interval of the consistency, clustered by case."""
+    slot1_both: int
+    """Matched draws where each order preferred the response it showed first."""
+    slot2_both: int
+    """Matched draws where each order preferred the response it showed second."""
+    tie_one_order: int
+    """Inconsistent matched draws with a tie in exactly one order."""
+    slot1_share: Rate
+    """``slot1_both / (slot1_both + slot2_both)``: a fair judge's is 50 %; Wilson interval."""
+    slot1_share_ci: tuple[float, float]
+    """Reported 95 % interval of the slot-1 share, clustered by case."""
+    fairness: float
+    """Preference fairness: mean lean, ``-1..1`` (each order +1 slot 1 won, -1 slot 2 won, 0 tie; averaged
+    over the two orders). 0 is fair; ``+p`` is a judge that picks slot 1 with probability ``p``."""
+    fairness_ci: tuple[float, float]
+    """Reported 95 % interval of the fairness, clustered by case."""
+    p: float
+    """Two-sided exact binomial (McNemar) p-value of ``slot1_both`` against ``slot2_both``, on the counts
+    divided by the design effect."""
+    p_midp: float
+    """Two-sided mid-p value on the same counts."""
+    q: float | None
+    """Benjamini–Hochberg q-value, in the report's one family (``Summary.bh_scope``)."""
+    design_effect: float
+    """Variance inflation of the lean from clustering by case (at least 1)."""
+    verdict: Verdict
+    """``biased``: q < alpha, ``|fairness|`` >= threshold and its interval excludes 0; ``clean``: the interval
+    lies within ±threshold; ``inconclusive`` otherwise. It also decides ``position.swap``'s verdict."""
+    few_clusters: bool
+    """Fewer cases than ``Settings.min_clusters``."""
+    note: str
+    """One line explaining the verdict."""
+
+
+class SelfPreferenceStratum(FrozenModel):
+    """One label stratum of a self-preference comparison."""
+
+    label: str
+    """Grade: the responses' label (``correct``/``incorrect``). Pairwise: the family's response relative to
+    the other one (``better``/``worse``/``tie``)."""
+    n_own: int
+    """Grade: judged draws of the family's responses. Pairwise: judged draws of such pairs."""
+    n_other: int
+    """Grade: judged draws of other families' responses. Pairwise: the same as ``n_own``."""
+    own: float | None
+    """Grade: acceptance (``correct`` verdicts) of the family's responses. Pairwise: the family's win share
+    (a tie counts half)."""
+    other: float | None
+    """Grade: acceptance of other families' responses. Pairwise: the other response's win share."""
+
+
+class SelfPreference(FrozenModel):
+    """How a judge treats one author family's responses against other families', at equal labels (see
+    ``judgeprobe.harness.stats.self_preference``)."""
+
+    mode: Literal["grade", "pairwise"]
+    """Which comparison: acceptance (grade) or win share in mixed pairs judged in both orders (pairwise)."""
+    family: str
+    """The author family."""
+    own: bool
+    """The judge's own family: its judge name contains the family's name (the longest match)."""
+    cases: int
+    """Cases (clusters) in the comparison."""
+    draws: int
+    """Judged unperturbed draws in the comparison (pairwise: both orders)."""
+    difference: float | None
+    """Self-preference in proportion points at equal labels: grade, the Mantel–Haenszel difference in
+    acceptance; pairwise, ``w(better) + w(worse) - 1`` and ``2 w(tie) - 1`` combined. 0 is fair."""
+    difference_ci: tuple[float, float]
+    """95 % percentile cluster bootstrap interval (cases resampled)."""
+    raw_difference: float | None
+    """The same comparison without conditioning on labels (what a naive count says; a stronger model looks
+    self-preferred here)."""
+    strata: tuple[SelfPreferenceStratum, ...]
+    """The comparison label by label."""
+    verdict: Verdict | None
+    """Own family only: ``biased`` (interval excludes 0, ``|difference|`` >= threshold), ``clean`` (interval
+    within ±threshold) or ``inconclusive``; ``None`` for other families."""
+    few_clusters: bool
+    """Fewer cases than ``Settings.min_clusters``."""
+    note: str
+    """One line explaining the verdict."""
+
+
+class ControlResult(FrozenModel):
     """Miss statistics of one control probe or family."""
 
     level: Literal["probe", "family"]
@@ -288,7 +396,7 @@ class ControlResult(_Model):
     """Fewer cases than ``Settings.min_clusters``."""
 
 
-class DosePoint(_Model):
+class DosePoint(FrozenModel):
     """Flip rate at one dose."""
 
     dose: float
@@ -299,7 +407,7 @@ class DosePoint(_Model):
     """Placebo rate of the same pairs."""
 
 
-class DoseCurve(_Model):
+class DoseCurve(FrozenModel):
     """Dose → flip rate for one graded probe."""
 
     family: str
@@ -310,7 +418,7 @@ class DoseCurve(_Model):
     """Points, by increasing dose."""
 
 
-class AccuracyRow(_Model):
+class AccuracyRow(FrozenModel):
     """Agreement with the adjudicated labels for one answer kind."""
 
     answer_kind: str
@@ -321,9 +429,12 @@ class AccuracyRow(_Model):
     """``before``: base draws; ``after``: invariant variant draws."""
     agreement: Rate
     """Judged draws whose outcome matches the label."""
+    undecided: int = 0
+    """Draws of this kind and stage the judge left unscored (a grader that could not read the answer says
+    which part in the draw's reason); counted apart, never in ``agreement``."""
 
 
-class CalibrationBinModel(_Model):
+class CalibrationBinModel(FrozenModel):
     """One calibration bin."""
 
     n: int
@@ -334,7 +445,7 @@ class CalibrationBinModel(_Model):
     """Share right."""
 
 
-class CalibrationModel(_Model):
+class CalibrationModel(FrozenModel):
     """RMS calibration error with its bins (see ``judgeprobe.harness.stats.calibration``)."""
 
     rms: float
@@ -347,7 +458,7 @@ class CalibrationModel(_Model):
     """Bins, lowest confidence first."""
 
 
-class HleMetrics(_Model):
+class HleMetrics(FrozenModel):
     """HLE-style accuracy and calibration for grade-mode draws, before or after perturbation."""
 
     stage: Literal["before", "after"]
@@ -362,7 +473,7 @@ class HleMetrics(_Model):
     """Calibration over judged draws that state a confidence (``None``: none did)."""
 
 
-class GridCell(_Model):
+class GridCell(FrozenModel):
     """One cell of the case × family grid."""
 
     case_id: str
@@ -374,10 +485,14 @@ class GridCell(_Model):
     events: int
     """Flips (invariant) or misses (control)."""
     n: int
-    """Usable draws."""
+    """Usable draws: paired invariant draws, or control draws of units whose unperturbed verdict was right
+    (the same counts as the families' and the controls' tables)."""
+    left_out: int = 0
+    """Control draws left out of ``n``: their unit's unperturbed verdict was already wrong (a kept verdict
+    then says nothing; the controls table's *left out*)."""
 
 
-class FlippedVariant(_Model):
+class FlippedVariant(FrozenModel):
     """A variant with at least one flipped (invariant) or missed (control) draw, for audit."""
 
     variant_id: str
@@ -416,7 +531,7 @@ class FlippedVariant(_Model):
     """The case's reference is disputed."""
 
 
-class Disagreement(_Model):
+class Disagreement(FrozenModel):
     """An unperturbed response whose modal verdict disagrees with its adjudicated label."""
 
     case_id: str
@@ -435,7 +550,7 @@ class Disagreement(_Model):
     """The case's reference is disputed: the judge may be right against the reference."""
 
 
-class Summary(_Model):
+class Summary(FrozenModel):
     """Everything the reports show, computed once from a run's draws."""
 
     schema_version: str
@@ -470,3 +585,13 @@ class Summary(_Model):
     """Variants with flips or misses, most telling first."""
     disagreements: tuple[Disagreement, ...] = ()
     """Unperturbed responses the judge got wrong against the labels (disputed references last)."""
+    position: PositionResult | None = None
+    """Pairwise position bias from pairs judged in both orders (``None``: no such pair in the run, or the
+    run's variants were not available to tell the slots apart)."""
+    self_preference: tuple[SelfPreference, ...] = ()
+    """Self-preference per author family and mode, where responses carry authors."""
+    judge_verdict: JudgeVerdict | None = None
+    """The verdict on the judge as a whole (controls, accuracy, errors, unscored replies against the limits in
+    ``settings``); every summary :func:`~judgeprobe.harness.stats.summary.build_summary` makes has one."""
+    error_reasons: tuple[ErrorReason, ...] = ()
+    """Why draws errored or went unscored, by kind, the most frequent first (empty: none did)."""

@@ -31,7 +31,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from statistics import NormalDist
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -194,8 +194,8 @@ def _groups(pairs: pd.DataFrame) -> Iterable[tuple[str, str, str, str | None, pd
     inv = pairs[pairs["relation"] == "invariant"]
     for family, rows in inv.groupby("family", sort=True):
         yield test_id("family", str(family), None), "family", str(family), None, rows
-    for (family, probe), rows in inv.groupby(["family", "probe"], sort=True):
-        yield test_id("probe", str(family), str(probe)), "probe", str(family), str(probe), rows
+    for (fam, probe), rows in inv.groupby(["family", "probe"], sort=True):
+        yield test_id("probe", str(fam), str(probe)), "probe", str(fam), str(probe), rows
 
 
 def _look_fields(
@@ -252,7 +252,7 @@ def _decided(
     fields: Mapping[str, Any], q: float | None, settings: Settings
 ) -> Literal["biased", "clean"] | None:
     verdict = decide({k: v for k, v in fields.items() if not k.startswith("_")}, q, settings).verdict
-    return verdict if verdict in ("biased", "clean") else None  # type: ignore[return-value]
+    return verdict if verdict in ("biased", "clean") else None
 
 
 def evaluate_look(
@@ -382,6 +382,6 @@ def sequential_info(frame: pd.DataFrame, state: SequentialState) -> SequentialIn
         futility_from=design.futility_from, base_draws=design.base_draws, rounds=state.rounds,
         stopped=state.stopped or "interrupted: rerun the same command to resume", draws=state.draws,
         max_calls=state.max_calls, max_cost=state.max_cost,
-        draws_per_variant={str(int(k)): int(v) for k, v in per_variant.items()},
+        draws_per_variant={str(int(cast(int, k))): int(v) for k, v in per_variant.items()},
         tests=dict(sorted(tests.items())),
     )  # fmt: skip

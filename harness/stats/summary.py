@@ -5,8 +5,13 @@ placebo rate, excess with an interval clustered by case, exact McNemar p, Benjam
 detectable effect, verdict), control miss rates, dose curves, accuracy by answer kind, HLE-style metrics,
 flip classes, the case × family grid and the flipped variants for audit.
 
-Multiple testing: every invariant test in the report, probe-level and family-level together, forms one
-Benjamini–Hochberg family (:attr:`Summary.bh_scope` says so in each summary).
+Pairwise position bias is also measured from pairs judged in both orders (consistency, slot-1 share,
+preference fairness: :mod:`judgeprobe.harness.stats.position`); it decides ``position.swap``'s verdict beside
+its flips.
+
+Multiple testing: every invariant test in the report, probe-level and family-level together, and the slot
+test of pairs judged in both orders, form one Benjamini–Hochberg family (:attr:`Summary.bh_scope` says so in
+each summary).
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from judgeprobe.harness.stats.accuracy import accuracy_rows, disagreements, hle_
 from judgeprobe.harness.stats.classify import CLASSES, classify_flip
 from judgeprobe.harness.stats.effects import control_result, decide, dose_curve, draw_counts, invariant_fields
 from judgeprobe.harness.stats.fdr import benjamini_hochberg
+from judgeprobe.harness.stats.position import SWAP_CHAIN, decide_position, position_fields
+from judgeprobe.harness.stats.reliability import error_reasons, judge_verdict
 from judgeprobe.harness.stats.schema import (
     SCHEMA_VERSION,
     ControlResult,
@@ -28,10 +35,12 @@ from judgeprobe.harness.stats.schema import (
     FlippedVariant,
     GridCell,
     InvariantResult,
+    PositionResult,
     RunInfo,
     Settings,
     Summary,
 )
+from judgeprobe.harness.stats.self_preference import self_preferences
 from judgeprobe.harness.stats.sequential import SequentialState, sequential_info, sequential_invariants
 from judgeprobe.harness.stats.units import draw_pairs
 from judgeprobe.probes.variant import Variant
@@ -86,8 +95,11 @@ def _choices(variants: Iterable[Variant]) -> dict[str, dict[str, str]]:
 
 
 def _invariants(
-    pairs: pd.DataFrame, settings: Settings, choices: Mapping[str, Mapping[str, str]]
-) -> tuple[list[InvariantResult], list[InvariantResult]]:
+    pairs: pd.DataFrame,
+    settings: Settings,
+    choices: Mapping[str, Mapping[str, str]],
+    position: dict[str, Any] | None,
+) -> tuple[list[InvariantResult], list[InvariantResult], PositionResult | None]:
     inv = pairs[pairs["relation"] == "invariant"]
     pending: list[dict[str, Any]] = []
     for family, rows in inv.groupby("family", sort=True):
@@ -102,11 +114,30 @@ def _invariants(
                 rows, level="probe", family=str(fam), probe=str(probe), settings=settings, choices=choices
             )
         )
-    qs = benjamini_hochberg([f["p"] if f["pairs"] else None for f in pending])
-    results = [decide(f, q, settings) for f, q in zip(pending, qs, strict=True)]
-    probes = [r for r in results if r.level == "probe"]
+    p_values = [f["p"] if f["pairs"] else None for f in pending]
+    qs = benjamini_hochberg([*p_values, position["p"]] if position is not None else p_values)
+    results = [decide(f, q, settings) for f, q in zip(pending, qs, strict=False)]
+    slots = decide_position(position, qs[-1], settings) if position is not None else None
+    probes = [_with_slots(r, slots) for r in results if r.level == "probe"]
     families = [_escalate(r, probes) for r in results if r.level == "family"]
-    return families, probes
+    return families, probes, slots
+
+
+def _with_slots(probe: InvariantResult, slots: PositionResult | None) -> InvariantResult:
+    """``position.swap``'s verdict joins its flip statistics with the slot statistics of pairs judged in both
+    orders (a flip count against a placebo in the original order cannot see a random slot preference):
+    biased when either is biased, clean when both are clean, inconclusive otherwise."""
+    if slots is None or probe.probe != SWAP_CHAIN:
+        return probe
+    verdicts = {probe.verdict, slots.verdict}
+    verdict = "biased" if "biased" in verdicts else "clean" if verdicts == {"clean"} else "inconclusive"
+    if verdict == probe.verdict and verdict != "biased":
+        return probe
+    note = f"slot statistics {slots.verdict} ({slots.note}); flip statistics {probe.verdict} ({probe.note})"
+    update: dict[str, Any] = {"verdict": verdict, "note": note}
+    if verdict == "biased":
+        update.update(pairs_to_decide=None, more_pairs=None)
+    return probe.model_copy(update=update)
 
 
 def _escalate(family: InvariantResult, probes: list[InvariantResult]) -> InvariantResult:
@@ -146,17 +177,35 @@ def _doses(pairs: pd.DataFrame, settings: Settings) -> list[DoseCurve]:
 
 
 def _grid(pairs: pd.DataFrame) -> list[GridCell]:
-    control = (pairs["relation"] == "control") & pairs["judged"] & pairs["has_base"] & pairs["base_right"]
-    usable = pairs[pairs["paired"] | control]
-    if usable.empty:
+    """Case × family cells counted exactly as the families' and the controls' tables count: paired invariant
+    draws, control draws of units whose unperturbed verdict was right, and the controls left out apart."""
+    is_control = pairs["relation"] == "control"
+    judged_control = is_control & pairs["judged"] & pairs["has_base"]
+    right = pairs["base_right"].astype(bool)
+    usable = ((pairs["relation"] == "invariant") & pairs["paired"]) | (judged_control & right)
+    left_out = judged_control & ~right
+    rows = pairs[usable | left_out]
+    if rows.empty:
         return []
-    changed = usable["changed"].astype(bool)
-    marked = usable.assign(_event=changed.where(usable["relation"] == "invariant", ~changed))
-    table = marked.groupby(["case_id", "family", "relation"], sort=True)["_event"].agg(["sum", "size"])
+    changed = rows["changed"].astype(bool)
+    counted = usable[rows.index]
+    marked = rows.assign(
+        _event=changed.where(rows["relation"] == "invariant", ~changed) & counted,
+        _n=counted,
+        _left=left_out[rows.index],
+    )
+    table = marked.groupby(["case_id", "family", "relation"], sort=True)[["_event", "_n", "_left"]].sum()
     return [
-        GridCell(case_id=str(case_id), family=str(family), relation=relation, events=int(events), n=int(n))
-        for (case_id, family, relation), events, n in zip(
-            table.index, table["sum"], table["size"], strict=True
+        GridCell(
+            case_id=str(case_id),
+            family=str(family),
+            relation=relation,
+            events=int(events),
+            n=int(n),
+            left_out=int(left),
+        )
+        for (case_id, family, relation), events, n, left in zip(
+            table.index, table["_event"], table["_n"], table["_left"], strict=True
         )
     ]
 
@@ -225,8 +274,15 @@ def _flipped(pairs: pd.DataFrame, choices: Mapping[str, Mapping[str, str]]) -> l
     return [item for _, item in found]
 
 
-def _warnings(frame: pd.DataFrame, pairs: pd.DataFrame, run: RunInfo, settings: Settings) -> list[str]:
+def _warnings(
+    frame: pd.DataFrame, pairs: pd.DataFrame, run: RunInfo, settings: Settings, *, slots_known: bool
+) -> list[str]:
     out: list[str] = []
+    if not slots_known and bool((frame["chain"] == SWAP_CHAIN).any()):
+        out.append(
+            "pairs were judged in both orders, but the run's variants were not given: position consistency "
+            "and the slot-1 share were not computed"
+        )
     if run.cases < settings.min_clusters:
         out.append(
             f"only {run.cases} cases: intervals are clustered by case and are unreliable below "
@@ -267,16 +323,24 @@ def build_summary(
     """
     if frame.empty:
         raise ValueError("the run has no draws to summarise; run 'judgeprobe run' first")
-    choices = _choices(variants)
+    listed = list(variants)
+    choices = _choices(listed)
     pairs = draw_pairs(frame)
     placebo_present = bool(pairs.attrs.get("placebo_present", False)) or bool(
         frame["placebo"].astype(bool).any()
     )
     run = _run_info(frame, placebo_present)
+    slot_fields = position_fields(frame, listed, settings) if listed else None
     if sequential is None:
-        families, probes = _invariants(pairs, settings, choices)
+        families, probes, position = _invariants(pairs, settings, choices, slot_fields)
     else:
         families, probes = sequential_invariants(frame, sequential, settings=settings, choices=choices)
+        # the slot test reads every pair judged in both orders once, at the end: a test of its own, outside
+        # the sequential tests' Benjamini-Hochberg family (its q is its p)
+        position = (
+            decide_position(slot_fields, slot_fields["p"], settings) if slot_fields is not None else None
+        )
+        probes = [_with_slots(probe, position) for probe in probes]
         families = [_escalate(family, probes) for family in families]
         run = run.model_copy(update={"sequential": sequential_info(frame, sequential)})
     inv_pairs = pairs[(pairs["relation"] == "invariant")]
@@ -284,25 +348,33 @@ def build_summary(
     for result in probes:
         for name, count in result.flip_classes.items():
             classes[name] += count
-    n_tests = len(families) + len(probes)
+    n_tests = len(families) + len(probes) + (position is not None)
+    slot_scope = " and the slot test of pairs judged in both orders" if position is not None else ""
+    controls = _controls(pairs, settings)
+    accuracy = accuracy_rows(frame, settings)
+    verdict = judge_verdict(controls=controls, accuracy=accuracy, draws=run.draws, settings=settings)
     return Summary(
         schema_version=SCHEMA_VERSION,
         tool_version=_tool_version(),
         run=run,
         settings=settings,
         bh_scope=(
-            f"all invariant tests of this report: {len(probes)} probes and {len(families)} families "
-            f"({n_tests} tests, {int((inv_pairs['paired']).sum())} pairs)"
+            f"all invariant tests of this report: {len(probes)} probes and {len(families)} families"
+            f"{slot_scope} ({n_tests} tests, {int((inv_pairs['paired']).sum())} pairs)"
         ),
-        warnings=tuple(_warnings(frame, pairs, run, settings)),
+        warnings=tuple(_warnings(frame, pairs, run, settings, slots_known=bool(listed))),
         families=tuple(families),
         probes=tuple(probes),
-        controls=tuple(_controls(pairs, settings)),
+        controls=tuple(controls),
         doses=tuple(_doses(pairs, settings)),
-        accuracy=tuple(accuracy_rows(frame, settings)),
+        accuracy=tuple(accuracy),
         hle=tuple(hle_metrics(frame, settings)),
         flip_classes=classes,
         grid=tuple(_grid(pairs)),
         flipped=tuple(_flipped(pairs, choices)),
         disagreements=tuple(disagreements(frame)),
+        position=position,
+        self_preference=tuple(self_preferences(frame, listed, settings)),
+        judge_verdict=verdict,
+        error_reasons=tuple(error_reasons(frame)),
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from judgeprobe.cases.models import Mode
+from judgeprobe.cases.answers.rules import ReferenceRules
+from judgeprobe.cases.models import Author, Mode
 from judgeprobe.probes.variant import Relation, Slot, Step, Variant
 
 __all__ = ["variant_from_json", "variant_to_json"]
@@ -13,7 +14,7 @@ __all__ = ["variant_from_json", "variant_to_json"]
 
 def variant_to_json(variant: Variant) -> str:
     """Serialise a variant losslessly (:func:`variant_from_json` rebuilds it with the same id)."""
-    data = {
+    data: dict[str, Any] = {
         "id": variant.id,
         "case_id": variant.case_id,
         "unit_id": variant.unit_id,
@@ -22,7 +23,7 @@ def variant_to_json(variant: Variant) -> str:
         "reference": variant.reference,
         "answer_kind": variant.answer_kind,
         "choices": variant.choices,
-        "slots": [[s.response_id, s.text] for s in variant.slots],
+        "slots": [_slot(s) for s in variant.slots],
         "chain": [[s.probe, s.params] for s in variant.chain],
         "seed": variant.seed,
         "relation": str(variant.relation),
@@ -32,7 +33,21 @@ def variant_to_json(variant: Variant) -> str:
         "dose": variant.dose,
         "final_answer": variant.final_answer,
     }
+    if variant.rules is not None:
+        data["rules"] = variant.rules.to_json()
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _slot(slot: Slot) -> list[Any]:
+    """``[id, text]``, with the author's ``{model, family}`` third where known."""
+    if slot.author is None:
+        return [slot.response_id, slot.text]
+    return [slot.response_id, slot.text, slot.author.model_dump()]
+
+
+def _read_slot(item: list[Any]) -> Slot:
+    author = Author.model_validate(item[2]) if len(item) > 2 and item[2] is not None else None
+    return Slot(item[0], item[1], author)
 
 
 def _pairs(items: Any) -> tuple[tuple[Any, Any], ...]:
@@ -50,7 +65,7 @@ def variant_from_json(text: str) -> Variant:
         reference=data["reference"],
         answer_kind=data["answer_kind"],
         choices=_pairs(data["choices"]) if data["choices"] is not None else None,
-        slots=tuple(Slot(rid, text) for rid, text in data["slots"]),
+        slots=tuple(_read_slot(item) for item in data["slots"]),
         chain=tuple(Step(probe, _pairs(params)) for probe, params in data["chain"]),
         seed=data["seed"],
         relation=Relation(data["relation"]),
@@ -59,5 +74,6 @@ def variant_from_json(text: str) -> Variant:
         presentation=_pairs(data["presentation"]),
         dose=data["dose"],
         final_answer=data["final_answer"],
+        rules=ReferenceRules.from_json(data.get("rules")),
         id=data["id"],
     )

@@ -2,7 +2,7 @@
 
 One module per family (or per pair of small families): position, length, verbosity, formatting (with
 multiple-choice styles), reference_form, authority and bandwagon (``social``), identity, distraction and
-sentiment (``persona``), master_key, injection.
+sentiment (``persona``), specificity, master_key, injection.
 """
 
 from judgeprobe.probes.families import (
@@ -15,6 +15,7 @@ from judgeprobe.probes.families import (
     position,
     reference_form,
     social,
+    specificity,
     verbosity,
 )
 
@@ -28,5 +29,6 @@ __all__ = [
     "position",
     "reference_form",
     "social",
+    "specificity",
     "verbosity",
 ]

@@ -22,7 +22,9 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from judgeprobe.cases.answers import alternate_forms, is_hedged, render_ascii, render_latex, render_unicode
+from judgeprobe.cases.answers.forms import same_both_ways
 from judgeprobe.cases.answers.kinds import AnswerKind, KindSpec
+from judgeprobe.cases.answers.tolerance import Tolerance
 from judgeprobe.cases.models import GradeCase, Mode
 from judgeprobe.probes.base import Params, ProbeContext, register_probe
 from judgeprobe.probes.families.common import (
@@ -36,7 +38,7 @@ from judgeprobe.probes.families.common import (
 from judgeprobe.probes.families.text_probe import text_probe
 from judgeprobe.probes.variant import Relation, Slot, Variant
 
-__all__ = ["answer_forms", "rewrite_answer"]
+__all__ = ["answer_forms", "case_tolerance", "rewrite_answer"]
 
 FAMILY = "formatting"
 _GRADE = frozenset({Mode.GRADE})
@@ -60,25 +62,46 @@ def _short(answer: str | None) -> bool:
 
 
 def answer_forms(
-    answer: str, kind: AnswerKind, choices: tuple[tuple[str, str], ...] | None
+    answer: str,
+    kind: AnswerKind,
+    choices: tuple[tuple[str, str], ...] | None,
+    tolerance: Tolerance | None = None,
+    question: str = "",
 ) -> dict[str, str]:
     """Computed surface forms of ``answer``: ``latex``/``unicode``/``ascii`` renderings, then ``alt0``,
     ``alt1``, … for the alternates that are none of those (cached per answer and kind row, so each unit's
-    sympy work happens once per process)."""
-    return _answer_forms(answer, kind, kind.spec, choices)
+    sympy work happens once per process). Every form is kept only when it grades equivalent both ways under
+    the case's ``tolerance`` and ``question`` (a rewrite of ``3.14`` asked to three figures keeps three
+    figures; ``√50`` is not rendered ``5√2`` when the question asks for the simplest radical form)."""
+    return _answer_forms(answer, kind, kind.spec, choices, tolerance, question)
+
+
+def case_tolerance(variant: Variant) -> Tolerance | None:
+    """The tolerance the variant's case states (``None`` when none)."""
+    return variant.rules.tolerance if variant.rules is not None else None
 
 
 @lru_cache(maxsize=16384)
 def _answer_forms(
-    answer: str, kind: AnswerKind, spec: KindSpec, choices: tuple[tuple[str, str], ...] | None
+    answer: str,
+    kind: AnswerKind,
+    spec: KindSpec,
+    choices: tuple[tuple[str, str], ...] | None,
+    tolerance: Tolerance | None,
+    question: str,
 ) -> dict[str, str]:
     forms: dict[str, str] = {}
     for name, render in _RENDERERS.items():
         rendered = render(answer, kind=kind)
-        if rendered and rendered.strip() != answer.strip():
+        if not rendered or rendered.strip() == answer.strip():
+            continue
+        if same_both_ways(
+            rendered, answer, kind=kind, choices=choices, tolerance=tolerance, question=question
+        ):
             forms[name] = rendered
     seen = {answer.strip(), *(form.strip() for form in forms.values())}
-    alternates = [a for a in alternate_forms(answer, kind=kind, choices=choices) if a.strip() not in seen]
+    computed = alternate_forms(answer, kind=kind, choices=choices, tolerance=tolerance, question=question)
+    alternates = [a for a in computed if a.strip() not in seen]
     for index, alternate in enumerate(dict.fromkeys(alternates)):
         forms[f"alt{index}"] = alternate
     return forms
@@ -220,7 +243,8 @@ def _computed(form: str) -> Callable[[str, Variant, ProbeContext, Params], str |
         if is_hedged(span.of(text), kind=kind):
             return None  # several candidates: a rewrite could merge them into one expression
         key = str(params[form]) if form == "form" else f"alt{params['index']}"
-        new = answer_forms(span.of(text), kind, variant.choices).get(key)
+        forms = answer_forms(span.of(text), kind, variant.choices, case_tolerance(variant), variant.question)
+        new = forms.get(key)
         return None if new is None else replace_span(text, span, new)
 
     return transform

@@ -1,7 +1,8 @@
 """Position probes: the order of pairwise responses, of multiple-choice options, of the answer inside a
 response, and of the fields in the judge prompt.
 
-Invariants: ``position.swap`` (pairwise slots reversed; the preferred *response* stays the same),
+Invariants: ``position.swap`` (pairwise slots reversed; the preferred *response* stays the same; applied to
+every pair, those derived from grade cases included, so each pair is judged in both orders),
 ``position.shuffle_choices`` (options reordered with the reference and the response re-lettered
 consistently), ``position.answer_at`` (dose ``at``: the answer first, in the middle or last — an existing
 ``Answer:`` line is moved; a short answer becomes an ``Answer:`` line among the same fixed filler),
@@ -46,6 +47,7 @@ _BARE_STYLES = frozenset({"letter", "lower", "paren", "dot"})
     family=FAMILY,
     relation=Relation.INVARIANT,
     modes=_PAIRWISE,
+    derived_share=1.0,
     description="Swap the order of the two pairwise responses (the preferred response must stay the same)",
 )
 def swap(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant]:

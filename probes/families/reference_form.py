@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from judgeprobe.cases.answers import normalize
+from judgeprobe.cases.answers import equivalent, normalize
 from judgeprobe.cases.answers.kinds import AnswerKind
 from judgeprobe.cases.models import GradeCase, Mode
 from judgeprobe.probes.base import Params, ProbeContext, register_probe
 from judgeprobe.probes.families.common import locate, mc_letter, register_paired_control, replace_span
-from judgeprobe.probes.families.formatting import answer_forms
+from judgeprobe.probes.families.formatting import answer_forms, case_tolerance
 from judgeprobe.probes.variant import Relation, Slot, Variant
 
 __all__ = ["same_answer"]
@@ -56,7 +56,7 @@ def _render(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant
     kind = variant.answer_kind
     if variant.reference is None or kind is None or _lettered(kind):
         return []
-    forms = answer_forms(variant.reference, kind, variant.choices)
+    forms = answer_forms(variant.reference, kind, variant.choices, case_tolerance(variant), variant.question)
     new = forms.get(str(params["form"])) if "form" in params else forms.get(f"alt{params['index']}")
     return [] if new is None else _with_reference(variant, ctx, new)
 
@@ -143,8 +143,21 @@ def swap(variant: Variant, ctx: ProbeContext, params: Params) -> list[Variant]:
         return []
     if variant.choices is not None and mc_letter(answer, variant.choices) is None:
         return []
+    if variant.answer_kind is not None and not _symmetric(answer, reference, variant):
+        return []  # the kind's rule is not symmetric here (significant figures, a required form)
     slot = Slot(variant.slots[0].response_id, replace_span(text, span, reference))
     return [ctx.derive(variant, slots=(slot,), reference=answer, final_answer=reference)]
+
+
+def _symmetric(answer: str, reference: str, variant: Variant) -> bool:
+    """Grading the answer against the reference and the reference against the answer agree."""
+    kind, tolerance = variant.answer_kind, case_tolerance(variant)
+    assert kind is not None
+    forward = equivalent(answer, reference, kind=kind, choices=variant.choices, tolerance=tolerance,
+                         question=variant.question)  # fmt: skip
+    backward = equivalent(reference, answer, kind=kind, choices=variant.choices, tolerance=tolerance,
+                          question=variant.question)  # fmt: skip
+    return forward.decision is backward.decision
 
 
 @register_probe(

@@ -125,7 +125,8 @@ def test_an_unknown_kind_names_file_line_field_and_every_known_kind(
     assert isinstance(error, CaseFileError)
     assert str(error) == (
         f"{path}:7: cases[0].answer_kind: expected one of multiple_choice, number, expression, set, tuple, "
-        "interval, group, complexity_class, chemistry, date, boolean, text, roman_numeral, got 'roman'"
+        "interval, group, complexity_class, chemistry, date, boolean, text, decimal, named, space, cardinal, "
+        "asymptotic, roman_numeral, got 'roman'"
     )
 
 

@@ -32,7 +32,7 @@ from judgeprobe.probes import base_variants
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = (
     "multiple_choice", "number", "expression", "set", "tuple", "interval", "group", "complexity_class",
-    "chemistry", "date", "boolean", "text",
+    "chemistry", "date", "boolean", "text", "decimal", "named", "space", "cardinal", "asymptotic",
 )  # fmt: skip
 
 
@@ -54,7 +54,7 @@ def test_shipped_kinds_in_their_order() -> None:
     for name in SHIPPED:
         assert getattr(AnswerKind, name.upper()) is AnswerKind(name)
         assert kind_spec(name).origin == "shipped"
-    assert SHIPPED_FAMILIES == ("choice", "maths", "notation", "text")
+    assert SHIPPED_FAMILIES == ("choice", "maths", "notation", "text", "approximate", "objects")
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -87,13 +87,13 @@ def test_every_row_has_every_slot(name: str, library: Library) -> None:
 def test_rows_say_what_the_old_lists_said() -> None:
     """The table reproduces the per-kind rules that used to be spread over the consumers."""
     rows = {str(kind): kind.spec for kind in known_kinds() if str(kind) in SHIPPED}
-    maths = {"number", "expression", "set", "tuple", "interval"}
+    maths = {"number", "decimal", "expression", "set", "tuple", "interval"}
     assert {n for n, s in rows.items() if s.route is Route.MATH} == maths
     assert {n for n, s in rows.items() if s.route is Route.MC} == {"multiple_choice"}
     assert {n for n, s in rows.items() if s.route is Route.EXACT} == {"text"}
     assert {n for n, s in rows.items() if s.folding.math_spacing} == maths
     assert {n for n, s in rows.items() if s.folding.math_symbols} == maths | {"group", "complexity_class"}
-    assert {n for n, s in rows.items() if s.folding.value_prefixes} == {"number", "expression"}
+    assert {n for n, s in rows.items() if s.folding.value_prefixes} == {"number", "decimal", "expression"}
     assert {n for n, s in rows.items() if s.folding.case == "lower"} == {
         "boolean",
         "date",
@@ -102,10 +102,10 @@ def test_rows_say_what_the_old_lists_said() -> None:
     }
     assert {n for n, s in rows.items() if s.folding.case == "upper"} == {"complexity_class"}
     assert {n for n, s in rows.items() if s.choices} == {"multiple_choice"}
-    assert {n for n, s in rows.items() if s.tolerance} == {"number"}
+    assert {n for n, s in rows.items() if s.tolerance} == {"number", "decimal"}
     assert {n for n, s in rows.items() if s.recase} == {"boolean", "date"}
     assert {n for n, s in rows.items() if s.respace} == {"expression", "set", "tuple", "interval", "group"}
-    assert {n for n, s in rows.items() if s.length_factor != 1} == {"text"}
+    assert {n for n, s in rows.items() if s.length_factor != 1} == {"text", "named"}
     never = {n for n, s in rows.items() if not s.hedged("3 or 4")}
     assert never == {"text", "multiple_choice", "boolean", "chemistry"}
 

@@ -199,7 +199,7 @@ def test_missing_mode_means_grade(tmp_path: Path) -> None:
             grade_case().replace("label: correct", "labell: correct"),
             11,
             "cases[0].responses[0].labell",
-            "unknown field 'labell'; did you mean 'label'? allowed fields: id, label, text, why",
+            "unknown field 'labell'; did you mean 'label'? allowed fields: author, id, label, text, why",
             id="unknown-response-field",
         ),
         pytest.param(
@@ -400,3 +400,25 @@ def test_a_yml_file_is_not_silently_skipped(tmp_path: Path) -> None:
     write(tmp_path, "mine.yml", GOOD)
     error = only_error(tmp_path)
     assert str(error) == f"{tmp_path / 'mine.yml'}: file: case files end in .yaml; rename it"
+
+
+def test_responses_may_carry_an_author(tmp_path: Path) -> None:
+    path = tmp_path / "authored.yaml"
+    path.write_text(
+        "cases:\n"
+        "  - id: authored\n"
+        "    question: What is 2 + 2?\n"
+        "    reference: '4'\n"
+        "    answer_kind: number\n"
+        "    source: generated\n"
+        "    responses:\n"
+        "      - {id: a, text: '4', label: correct, why: right, author: {model: m-1, family: fam}}\n"
+        "      - {id: b, text: '5', label: incorrect, why: wrong, author: {model: m-2}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CaseFileError) as caught:
+        load_file(path)
+    assert caught.value.line == 9 and "responses[1].author.family" in str(caught.value)
+    path.write_text(path.read_text(encoding="utf-8").replace("model: m-2}", "model: m-2, family: other}"))
+    (case,) = load_file(path)
+    assert [r.author.family if r.author else None for r in case.responses] == ["fam", "other"]

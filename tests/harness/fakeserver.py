@@ -15,8 +15,10 @@ or as a pytest fixture: ``from fakeserver import fake_server`` in a test module 
 project root) and take ``fake_server`` as an argument.
 
 Routes: ``POST /v1/chat/completions`` (OpenAI) and ``POST /v1/messages`` (Anthropic). ``GET /health``
-answers ``ok``. The default reply is a deterministic fake judge (see :func:`fake_judge_reply`) that reads
-the response and the reference between the shipped templates' delimiters; pass ``reply=`` to script it.
+answers ``ok``. An OpenAI request with ``logprobs: true`` gets ``choices[0].logprobs.content`` (see
+:func:`fake_logprobs`); ``usage_extra=`` adds provider-specific usage fields (cached or reasoning tokens).
+The default reply is a deterministic fake judge (see :func:`fake_judge_reply`) that reads the response and
+the reference between the shipped templates' delimiters; pass ``reply=`` to script it.
 
 Standalone, for benchmarks::
 
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import re
 import socket
 import threading
@@ -72,6 +75,11 @@ class Faults:
     """Report up to this many prompt tokens as read from a prompt cache (OpenAI
     ``prompt_tokens_details.cached_tokens``, Anthropic ``cache_read_input_tokens``); not a fault, a usage
     detail."""
+    always_status: int | None = None
+    """Every call beyond ``status_sequence`` answers this status (a refused key: 401; a model the server does
+    not have: 404), whatever the ``*_every`` switches say."""
+    error_message: str | None = None
+    """The message of error replies (default ``fake status N``; a 401 echoes the refused credential)."""
     no_json_schema: bool = False
     """Reject requests carrying ``response_format: {"type": "json_schema"}`` with 400, like servers without
     structured output."""
@@ -85,6 +93,8 @@ class Faults:
             override = self.status_sequence[call - 1]
             if override is not None:
                 return override
+        if self.always_status is not None:
+            return self.always_status
         every: list[tuple[int | None, int | str]] = [
             (self.rate_limit_every, 429),
             (self.error_500_every, 500),
@@ -183,6 +193,38 @@ def fake_judge_reply(body: dict[str, Any]) -> str:
     return "A reasonable response.\n\nRating: [[7]]"
 
 
+_TOKEN = re.compile(r"\s*[A-Za-z]+|\s*\d|\s*[^\sA-Za-z\d]|\s+")
+FAKE_P_CHOSEN = 0.9
+"""Probability the fake gives the token it chose where an alternative is obvious (yes/no)."""
+
+
+def fake_logprobs(content: str, top: int) -> dict[str, Any]:
+    """A ``logprobs`` object for ``content``: words, digits and symbols as tokens, each with its UTF-8 bytes;
+    a ``yes``/``no`` token has probability :data:`FAKE_P_CHOSEN` and the other word the rest, every other
+    token probability 1."""
+    items = []
+    for token in _TOKEN.findall(content):
+        word = token.strip().lower()
+        if word in ("yes", "no"):
+            other = token.replace(token.strip(), "no" if word == "yes" else "yes")
+            chosen, rest = math.log(FAKE_P_CHOSEN), math.log(1 - FAKE_P_CHOSEN)
+            alternatives = [(token, chosen), (other, rest)]
+        else:
+            chosen, alternatives = 0.0, [(token, 0.0)]
+        items.append(
+            {
+                "token": token,
+                "logprob": chosen,
+                "bytes": list(token.encode("utf-8")),
+                "top_logprobs": [
+                    {"token": t, "logprob": lp, "bytes": list(t.encode("utf-8"))}
+                    for t, lp in alternatives[:top]
+                ],
+            }
+        )
+    return {"content": items}
+
+
 # --- the server --------------------------------------------------------------------------------------
 
 
@@ -235,7 +277,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw or b"{}")
         except json.JSONDecodeError:
             body = None
-        call, faults, reply_fn = owner._record(
+        call, faults, reply_fn, usage_extra = owner._record(
             body if isinstance(body, dict) else {}, auth or "", dict(self.headers)
         )
         self._counted = True
@@ -255,8 +297,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if isinstance(action, int) and action != 200:
             headers = {"Retry-After": faults.retry_after} if action == 429 and faults.retry_after else {}
-            text = f"fake status {action}"
-            if action == 401:  # like real APIs, echo (part of) the credential that was refused
+            text = faults.error_message or f"fake status {action}"
+            if action == 401 and faults.error_message is None:  # like real APIs, echo the refused credential
                 text = f"Incorrect API key provided: {auth}"
             message = json.dumps({"error": {"message": text, "type": "fake"}})
             self._send(action, message.encode(), headers=headers)
@@ -286,7 +328,7 @@ class _Handler(BaseHTTPRequestHandler):
                 "model": model,
                 "content": [{"type": "text", "text": content}] if content else [],
                 "stop_reason": "max_tokens" if finish == "length" else "end_turn",
-                "usage": {"input_tokens": prompt_tokens - cached, "output_tokens": out_tokens},
+                "usage": {"input_tokens": prompt_tokens - cached, "output_tokens": out_tokens, **usage_extra},
             }
             if cached:
                 payload["usage"]["cache_read_input_tokens"] = cached
@@ -306,10 +348,13 @@ class _Handler(BaseHTTPRequestHandler):
                     "prompt_tokens": prompt_tokens,
                     "completion_tokens": out_tokens,
                     "total_tokens": prompt_tokens + out_tokens,
+                    **usage_extra,
                 },
             }
             if cached:
                 payload["usage"]["prompt_tokens_details"] = {"cached_tokens": cached}
+            if body.get("logprobs") is True:
+                payload["choices"][0]["logprobs"] = fake_logprobs(content, int(body.get("top_logprobs") or 0))
         self._send(200, json.dumps(payload).encode())
 
     def _send(
@@ -341,8 +386,11 @@ class FakeOpenAIServer:
         faults: Faults = Faults(),
         reply: Callable[[dict[str, Any]], str] | None = None,
         port: int = 0,
+        usage_extra: dict[str, Any] | None = None,
     ) -> None:
-        """Configure (not yet listening). ``port=0`` picks a free port on :meth:`start`."""
+        """Configure (not yet listening). ``port=0`` picks a free port on :meth:`start`; ``usage_extra`` is
+        merged into every reply's ``usage`` object."""
+        self._usage_extra = dict(usage_extra or {})
         self._faults = faults
         self._reply = reply or fake_judge_reply
         self._port = port
@@ -367,7 +415,7 @@ class FakeOpenAIServer:
 
     def _record(
         self, body: dict[str, Any], auth: str, headers: dict[str, str]
-    ) -> tuple[int, Faults, Callable[[dict[str, Any]], str]]:
+    ) -> tuple[int, Faults, Callable[[dict[str, Any]], str], dict[str, Any]]:
         with self._lock:
             self.calls += 1
             self.in_flight += 1
@@ -375,7 +423,7 @@ class FakeOpenAIServer:
             self.requests.append(body)
             self.auth_headers.append(auth)
             self.headers.append(headers)
-            return self.calls, self._faults, self._reply
+            return self.calls, self._faults, self._reply, self._usage_extra
 
     def _done(self) -> None:
         with self._lock:

@@ -235,10 +235,10 @@ def test_a_configured_template_renders_the_prompt_into_the_request(
     request = _request("What is 3 + 4?")
     (verdict,) = _run(judge, request)
     seen = json.loads((tmp_path / "judge" / "seen.json").read_text(encoding="utf-8"))
-    expected = "Is this right? <<<BEGIN QUESTION>>>\nWhat is 3 + 4?\n<<<END QUESTION>>>\n"
-    assert seen["prompt"].startswith(expected)
-    assert "<<<BEGIN CORRECT ANSWER>>>\n7\n<<<END CORRECT ANSWER>>>" in seen["prompt"]
-    assert {k: v for k, v in seen.items() if k != "prompt"} == request_payload(request)
+    # a user's template inserts the texts verbatim (hardening is the judge option harden = true)
+    assert seen["prompt"] == "Is this right? What is 3 + 4?\n7\n7\n"
+    assert seen["messages"] == [{"role": "user", "content": seen["prompt"]}]
+    assert {k: v for k, v in seen.items() if k not in ("prompt", "messages")} == request_payload(request)
     assert (verdict.status, verdict.outcome, verdict.prompt) == (Status.JUDGED, "correct", seen["prompt"])
     assert judge.config.template_text == GRADE_TEMPLATE
     assert not list(elsewhere.iterdir())

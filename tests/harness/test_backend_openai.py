@@ -262,12 +262,12 @@ def test_official_endpoint_defaults_to_openai_api_key() -> None:
 def test_template_text_is_part_of_the_hash(tmp_path: Path) -> None:
     path = tmp_path / "grade.txt"
     path.write_text("Grade {{response}} against {{reference}}. correct: yes or no?", encoding="utf-8")
-    first = _judge("http://127.0.0.1:9/v1", template=str(path))
-    again = _judge("http://127.0.0.1:9/v1", template=str(path))
+    first = _judge("http://127.0.0.1:9/v1", template=str(path), mode="grade")
+    again = _judge("http://127.0.0.1:9/v1", template=str(path), mode="grade")
     path.write_text(
         "Grade strictly {{response}} against {{reference}}. correct: yes or no?", encoding="utf-8"
     )
-    edited = _judge("http://127.0.0.1:9/v1", template=str(path))
+    edited = _judge("http://127.0.0.1:9/v1", template=str(path), mode="grade")
     assert first.config.template_text is not None and "Grade {{response}}" in first.config.template_text
     assert first.config_hash == again.config_hash != edited.config_hash
     shipped = _judge("http://127.0.0.1:9/v1")
@@ -287,7 +287,7 @@ def test_template_text_is_part_of_the_hash(tmp_path: Path) -> None:
 def test_a_grade_template_skips_other_modes(tmp_path: Path) -> None:
     path = tmp_path / "grade.txt"
     path.write_text("{{response}} vs {{reference}}", encoding="utf-8")
-    judge = _judge("http://127.0.0.1:9/v1", template=str(path))
+    judge = _judge("http://127.0.0.1:9/v1", template=str(path), mode="grade")
     assert judge.supports(Mode.GRADE) and not judge.supports(Mode.PAIRWISE)
     (verdict,) = _run(judge, PAIR)
     assert verdict.status is Status.SKIPPED and "grade only" in (verdict.reason or "")

@@ -185,10 +185,7 @@ def test_a_configured_template_reaches_a_prompt_parameter(module: str, tmp_path:
     judge = _configured(module, "with_prompt", tmp_path / "fair", TEMPLATE)
     verdict = asyncio.run(judge.judge(GRADE))
     prompt = importlib.import_module(module).seen[-1]
-    blocks = (
-        "<<<BEGIN RESPONSE>>>\n7\n<<<END RESPONSE>>>\n<<<BEGIN CORRECT ANSWER>>>\n7\n<<<END CORRECT ANSWER>>>"
-    )
-    assert prompt == f"Grade it. {blocks}\n"
+    assert prompt == "Grade it. 7\n7\n"  # verbatim: a user's template is rendered as production would
     assert (verdict.outcome, verdict.prompt) == ("correct", prompt)
     strict = _configured(module, "with_prompt", tmp_path / "strict", "STRICT " + TEMPLATE)
     assert asyncio.run(strict.judge(GRADE)).outcome == "incorrect"  # the prompt text decides

@@ -67,19 +67,35 @@ def test_rerun_resumes_from_the_store_with_no_new_calls(tmp_path: Path) -> None:
     assert "(0 judge calls," in second
 
 
+def _variant_lines(text: str) -> list[list[str]]:
+    return [line.split() for line in text.splitlines() if re.match(r"[0-9a-f]{16}  \S+/\S+  ", line)]
+
+
 def test_probe_selection_and_dry_run_call_no_judge(tmp_path: Path) -> None:
-    code, text = invoke(
-        "run", "--case", "hle-mc-letter-text", "--probes", "position", "--dry-run", "--out", str(tmp_path)
-    )
+    args = ("run", "--case", "hle-mc-letter-text", "--probes", "position", "--dry-run")
+    args = (*args, "--out", str(tmp_path))
+    code, text = invoke(*args)
     assert code == 0, text
     assert "position" in text and "base" in text
     assert "formatting" not in text
     assert "no judge was called" in text
     assert not (tmp_path / "store.sqlite").exists()
-    listed = [line.split() for line in text.splitlines() if re.match(r"[0-9a-f]{16}  \S+/\S+  ", line)]
-    assert len(listed) == int(re.findall(r"all\s+│\s+│\s+│\s+(\d+)", text)[0])  # one line per variant
+    total = int(re.findall(r"all\s+│\s+│\s+│\s+(\d+)", text)[0])
+    assert f"{total} variants" in text and "draws (repeats 1)" in text
+    assert _variant_lines(text) == []  # the counts only, unless the list is asked for
+
+    code, listed_text = invoke(*args, "--list")
+    assert code == 0, listed_text
+    listed = _variant_lines(listed_text)
+    assert len(listed) == total  # one line per variant
     chains = {parts[-1] for parts in listed}
     assert "base" in chains and any(chain.startswith("position.") for chain in chains)
+
+    to_file = tmp_path / "variants.txt"
+    code, quiet = invoke(*args, "--list", str(to_file))
+    assert code == 0, quiet
+    assert _variant_lines(quiet) == []
+    assert _variant_lines(to_file.read_text(encoding="utf-8")) == listed
 
 
 def test_usage_errors_exit_2(tmp_path: Path, monkeypatch: object) -> None:

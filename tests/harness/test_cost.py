@@ -140,7 +140,7 @@ def test_the_cost_budget_stops_new_calls_and_a_rerun_with_more_budget_finishes(s
     options = RunOptions(concurrency=1, max_cost=per_call * 5.5)
     stats = run(judge, work, store, options=options, show_progress=False)
     assert judge.calls == 6 and stats.done == 6 and stats.not_started == 14  # one call, then over
-    assert stats.stopped is not None and "cost budget reached" in stats.stopped
+    assert stats.budget_stop is not None and "cost budget reached" in stats.budget_stop
     assert stats.cost is not None and stats.cost <= per_call * 6 + 1e-12
     again = run(judge, work, store, options=RunOptions(concurrency=1), show_progress=False)
     assert again.cache_hits == 6 and again.new_calls == 14 and again.done == 20

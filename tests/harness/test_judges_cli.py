@@ -67,13 +67,21 @@ def test_show_prints_the_resolved_configuration_and_hash(tmp_path: Path) -> None
     assert "hash" in result.stdout and "template_text" not in result.stdout
     toml = tmp_path / "judge.toml"
     toml.write_text('[judge]\nbackend = "mock"\ntarget = "fair"\n', encoding="utf-8")
-    assert "mock:fair" in _cli("judges", "show", str(toml)).stdout
+    shown = _cli("judges", "show", str(toml)).stdout
+    assert "mock:fair" in shown
+    assert "template grade: grade (mustache syntax, user, hardened)" in shown
+    (tmp_path / "p.txt").write_text("{question}\n{answer}\n{target}", encoding="utf-8")
+    toml.write_text('[judge]\nbackend = "mock"\ntarget = "fair"\ntemplate = "p.txt"\nmode = "grade"\n')
+    assert (
+        f"template grade: {tmp_path / 'p.txt'} (format syntax, user, verbatim)"
+        in _cli("judges", "show", str(toml)).stdout
+    )
 
 
 @pytest.mark.slow
-def test_show_reports_bad_specs_with_exit_code_1() -> None:
+def test_show_reports_bad_specs_with_exit_code_2() -> None:
     result = _cli("judges", "show", "command:definitely-not-a-program-jp")
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "'definitely-not-a-program-jp' was not found" in result.stderr
     unknown = _cli("judges", "show", "nosuch:thing")
-    assert unknown.returncode == 1 and "unknown judge backend 'nosuch'" in unknown.stderr
+    assert unknown.returncode == 2 and "unknown judge backend 'nosuch'" in unknown.stderr

@@ -71,7 +71,8 @@ def test_plan_suite_honours_every_filter() -> None:
 
 def test_run_passes_one_selection_from_its_options() -> None:
     result = CliRunner().invoke(
-        cli, ["run", "--trick", "multiple-choice", "--probes", "position", "--seed", "3", "--dry-run"]
+        cli,
+        ["run", "--trick", "multiple-choice", "--probes", "position", "--seed", "3", "--dry-run", "--list"],
     )
     assert result.exit_code == 0, result.output
     assert "seed 3)" in result.output

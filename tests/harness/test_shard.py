@@ -18,7 +18,16 @@ from judgeprobe.harness.run.shard import Shard, shard_plan
 JUDGE = "mock:flaky:p=0.2:seed=3"
 """A noisy judge (each verdict flipped with probability 0.2, deterministically per request and draw), so
 shards differ in more than their cases."""
-SELECT = ("--tag", "hle-seed", "--tag", "master-key", "--probes", "formatting,position,distraction")
+SELECT = (
+    "--tag",
+    "hle-seed",
+    "--tag",
+    "master-key",
+    "--probes",
+    "formatting,position,distraction",
+    "--fail-on",
+    "never",
+)
 
 
 def invoke(*args: str) -> tuple[int, str]:

@@ -1,4 +1,5 @@
-"""Prompt templates: shipped templates, one-pass rendering, conditional blocks, neutralised delimiters."""
+"""Prompt templates in the {{…}} syntax: shipped templates (hardened by default), one-pass rendering,
+conditional blocks, neutralised delimiters, and user templates (verbatim by default)."""
 
 from __future__ import annotations
 
@@ -112,7 +113,7 @@ def test_rendered_block_round_trips_the_neutralised_value(text: str) -> None:
 def test_user_template_file_conditions_and_comments(tmp_path: Path) -> None:
     path = tmp_path / "mine.txt"
     path.write_text(
-        "{{! my judge }}\nQ: {{question}}\n{{#if field_order=reference_first}}\nREF FIRST\n"
+        "{{! my judge }}\n{{#mode grade}}\nQ: {{question}}\n{{#if field_order=reference_first}}\nREF FIRST\n"
         "{{else}}\nRESP FIRST\n{{/if}}\n{{#if choices}}\nhas choices\n{{/if}}\n"
         "kind={{answer_kind}}\n{{reference}}\n{{response}}\n",
         encoding="utf-8",
@@ -120,10 +121,13 @@ def test_user_template_file_conditions_and_comments(tmp_path: Path) -> None:
     template = Template.load(str(path))
     assert template.mode is Mode.GRADE
     prompt = template.render(GRADE)
-    assert prompt.startswith("Q: <<<BEGIN QUESTION>>>")
+    # a user's template inserts the texts verbatim, as production would
+    assert prompt.startswith("Q: Which group is Z+Z+Z+Z+Z isomorphic to?\n")
+    assert prompt.endswith("\nZ+Z+Z+Z+Z\nZ^5\n")
     assert "RESP FIRST\n" in prompt and "REF FIRST" not in prompt and "has choices" not in prompt
     assert "kind=group\n" in prompt and "my judge" not in prompt
     assert template.placeholders == {"question", "answer_kind", "reference", "response"}
+    assert template.render(GRADE, harden=True).startswith("Q: <<<BEGIN QUESTION>>>\nWhich group")
 
 
 @pytest.mark.parametrize(
@@ -134,7 +138,7 @@ def test_user_template_file_conditions_and_comments(tmp_path: Path) -> None:
         ("x{{/if}}", "without a matching"),
         ("{{else}}", "outside an"),
         ("{{#if 1+1}}x{{/if}}", "cannot test '1+1'"),
-        ("{{__import__('os')}}", "unknown tag"),
+        ("{{__import__('os')}}", "none of the request's fields"),
     ],
 )
 def test_bad_templates_fail_with_a_clear_message(text: str, message: str) -> None:
@@ -148,9 +152,15 @@ def test_missing_template_names_the_choices(tmp_path: Path) -> None:
         Template.load(str(tmp_path / "nope.txt"))
 
 
-def test_mode_declaration_wins_over_inference() -> None:
+def test_mode_is_declared_or_unambiguous() -> None:
     assert Template.from_text("{{#mode score}}\n{{response}} {{reference}}").mode is Mode.SCORE
-    assert Template.from_text("{{response}} {{reference}}").mode is Mode.GRADE
+    assert Template.from_text("{{response_a}} {{response_b}}").mode is Mode.PAIRWISE
+    # one response and a reference could be graded or rated: no guess, an error saying how to declare it
+    with pytest.raises(ConfigError, match='mode = "grade"') as info:
+        _ = Template.from_text("{{response}} {{reference}}\ncorrect: yes or no").mode
+    assert "{{#mode grade}}" in str(info.value) and 'suggest mode = "grade"' in str(info.value)
+    with pytest.raises(ConfigError, match="Declare it"):
+        _ = Template.from_text("Rate this: {{response}}").mode
     with pytest.raises(ConfigError, match="names no mode"):
         Template.from_text("{{#mode judge}}")
 

@@ -69,6 +69,7 @@ def test_score_units_get_invariants_and_controls() -> None:
         "bandwagon.crowd",
         "identity.model_name",
         "distraction.detail",
+        "specificity.detail",
         "sentiment.tone",
         "master_key.opener",
     }
@@ -155,6 +156,7 @@ def test_better_siblings_exist_for_the_pairwise_text_probes() -> None:
         "bandwagon.crowd_better",
         "identity.model_name_better",
         "distraction.detail_better",
+        "specificity.detail_better",
         "sentiment.tone_better",
         "master_key.opener_better",
     }

@@ -1,8 +1,10 @@
 """The ``multiple_choice`` kind: the answer is a letter among the case's ``choices``.
 
-``A``, ``(A)``, ``A.``, ``Option A``, ``A. 1`` and the choice text alone all pick ``A`` (see
-:mod:`~judgeprobe.cases.answers.choices`); two answers are the same when they pick the same letter. A hedge
-(``A or B``) picks nothing, so it is read by the comparer, not by a hedge check.
+``A``, ``(A)``, ``A.``, ``Option A``, ``A – 1``, ``A. 1``, the choice text alone and a sentence naming one
+choice all pick ``A`` (see :mod:`~judgeprobe.cases.answers.choices`); two answers are the same when they
+pick the same letter. A hedge (``A or B``) picks nothing, so it is read by the comparer, not by a hedge
+check. A letter with another choice's text (``A – 2``) gets the case's ``choice_conflict`` verdict
+(different, or undecided).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ _LETTER = re.compile(r"^[A-Z]$")
 
 def _compare(a: str, b: str, how: Comparison) -> Judgement:
     pa, pb = pick_letter(a, how.choices), pick_letter(b, how.choices)
+    if pa.letter is None and pa.conflict:
+        return Judgement(how.conflict, f"{pa.reason} (the case's choice_conflict: {how.choice_conflict})")
     if pa.letter is None or pb.letter is None:
         return different(pa.reason if pa.letter is None else pb.reason)
     if pa.letter == pb.letter:

@@ -4,10 +4,10 @@ All five parse through the safe parser (:func:`~judgeprobe.cases.answers.safe_ma
 kind's shape rules and compare the values with sympy under the time budget
 (:func:`~judgeprobe.cases.answers.compare.compare_values`):
 
-- ``number``: equal within :data:`~judgeprobe.cases.answers.compare.DEFAULT_RELATIVE_TOLERANCE` (or the
-  case's ``tolerance``). A trailing unit is split off; the same unit on both sides is compared by number,
-  different units are converted through SI (temperatures through kelvin) or left undecided, and a unit on
-  one side only is undecided.
+- ``number``: equal within :data:`~judgeprobe.cases.answers.compare.DEFAULT_RELATIVE_TOLERANCE` or the
+  case's ``tolerance`` (relative, absolute or significant figures). A trailing unit is split off and read
+  through a whitelist; the answer is converted into the reference's unit with pint (temperatures
+  affinely); units of different dimensions differ (:mod:`~judgeprobe.cases.answers.numeric`).
 - ``expression``: symbolic difference, numeric spot-check, expand/simplify.
 - ``set`` (unordered), ``tuple`` (ordered), ``interval`` (open/closed ends, unions, inequalities).
 
@@ -21,17 +21,37 @@ import re
 import sympy
 
 from judgeprobe.cases.answers.budget import BudgetExceeded, Deadline, run_with_budget
-from judgeprobe.cases.answers.compare import DEFAULT_RELATIVE_TOLERANCE, compare_values
+from judgeprobe.cases.answers.compare import compare_values
 from judgeprobe.cases.answers.hedges import hedged_by_words, hedged_number
 from judgeprobe.cases.answers.judgement import Decision, Judgement, Uncacheable, different, undecided
 from judgeprobe.cases.answers.kinds.maths_forms import math_forms, render_math
-from judgeprobe.cases.answers.kinds.registry import Comparison, KindSpec, register_kind
+from judgeprobe.cases.answers.kinds.registry import AnswerKind, Comparison, KindSpec, register_kind
 from judgeprobe.cases.answers.kinds.slots import Folding, Route
 from judgeprobe.cases.answers.limits import Limits
+from judgeprobe.cases.answers.math_words import (
+    absolute_inequality,
+    chain_list,
+    conjunction,
+    dimensions,
+    named_set,
+)
+from judgeprobe.cases.answers.named import read_named
+from judgeprobe.cases.answers.normalize import normalize
+from judgeprobe.cases.answers.numeric import compare_quantities
+from judgeprobe.cases.answers.required_form import form_problem
 from judgeprobe.cases.answers.safe_math import Parsed, parse_answer
-from judgeprobe.cases.answers.units import TEMPERATURES, canonical_unit, kelvin, number_and_unit, to_si
+from judgeprobe.cases.answers.tolerance import Tolerance
 
-__all__ = ["EXPRESSION", "INTERVAL", "NUMBER", "SET", "TUPLE", "compare_math", "compare_number"]
+__all__ = [
+    "EXPRESSION",
+    "INTERVAL",
+    "NUMBER",
+    "SET",
+    "TUPLE",
+    "compare_math",
+    "compare_number",
+    "number_tolerance",
+]
 
 _SOLUTIONS = re.compile(r"\s*([A-Za-z])\s*=[^=]+?(?:\s+or\s+\1\s*=[^=]+?)+")
 _OR = re.compile(r"\s+or\s+")
@@ -57,11 +77,6 @@ def _compare(va: object, vb: object, tolerance: float | None, limits: Limits) ->
         return undecided(f"comparison failed ({type(exc).__name__})")
 
 
-def _number_with_unit(text: str, limits: Limits) -> tuple[Parsed, str | None]:
-    parsed, unit = number_and_unit(text, limits=limits)
-    return parsed, None if unit is None else canonical_unit(unit)
-
-
 def _unparsed(pa: Parsed, pb: Parsed) -> Judgement | None:
     """The judgement when a side did not parse: a budget run-out is uncacheable; words against a parsed
     math answer are a different (non-)answer; anything else is undecided."""
@@ -71,60 +86,122 @@ def _unparsed(pa: Parsed, pb: Parsed) -> Judgement | None:
     for this, other in ((pa, pb), (pb, pa)):
         if this.undecided and this.prose and not other.undecided:
             return different(f"not a math answer ({this.reason})")
-    for parsed in (pa, pb):
+    for parsed, which in ((pa, "answer"), (pb, "reference")):
         if parsed.undecided:
-            return undecided(parsed.reason)
+            return undecided(f"could not read the {which} ({parsed.reason})")
     return None
 
 
-def _convert(va: object, ua: str, vb: object, ub: str, tolerance: float | None, limits: Limits) -> Judgement:
-    """Compare two numbers in different units: converted through SI, or kelvin for lone temperatures."""
-    if not (isinstance(va, sympy.Expr) and isinstance(vb, sympy.Expr)):
-        return different("several numbers given where one is expected")
-    if ua in TEMPERATURES and ub in TEMPERATURES:
-        ka, kb = kelvin(va, ua), kelvin(vb, ub)
-        judgement = _compare(ka, kb, DEFAULT_RELATIVE_TOLERANCE if tolerance is None else tolerance, limits)
-        return Judgement(judgement.decision, f"{judgement.reason} (converted {ua} and {ub} to kelvin)")
-    sa, sb = to_si(ua), to_si(ub)
-    if sa is None or sb is None:
-        return undecided(f"different units ({ua} vs {ub}) that this checker cannot convert")
-    if sa[1] != sb[1]:
-        return different(f"units of different dimensions ({ua} vs {ub})")
-    tol = DEFAULT_RELATIVE_TOLERANCE if tolerance is None else tolerance
-    judgement = _compare(va * sa[0], vb * sb[0], tol, limits)
-    return Judgement(judgement.decision, f"{judgement.reason} (converted {ua} and {ub} to SI)")
+def number_tolerance(how: Comparison) -> Tolerance | None:
+    """The case's whole tolerance from a comparison (its ``precision``, else its relative ``tolerance``)."""
+    return how.precision if how.precision is not None else Tolerance.of(how.tolerance)
+
+
+def _in_form(judgement: Judgement, a: str, b: str, how: Comparison) -> Judgement:
+    """An equal answer that lacks the form the question asks for (factored, simplest radical form, …) is a
+    different answer (:mod:`~judgeprobe.cases.answers.required_form`)."""
+    if judgement.decision is Decision.EQUIVALENT and how.question:
+        missing = form_problem(a, b, how.question)
+        if missing is not None:
+            return different(f"equal in value, but not in {missing}, which the question asks for")
+    return judgement
 
 
 def compare_number(a: str, b: str, how: Comparison) -> Judgement:
-    """The ``number`` comparer: values within the tolerance, units split off and converted."""
-    limits, tolerance = how.limits, how.tolerance
-    (pa, ua), (pb, ub) = _number_with_unit(a, limits), _number_with_unit(b, limits)
-    failed = _unparsed(pa, pb)
-    if failed is not None:
-        return failed
-    if ua != ub:
-        if ua and ub:
-            return _convert(pa.value, ua, pb.value, ub, tolerance, limits)
-        return undecided(f"only one side carries a unit ({ua or ub})")
-    for value in (pa.value, pb.value):
-        if isinstance(value, (tuple, frozenset)):
-            return different("several numbers given where one is expected")
-    judgement = _compare(pa.value, pb.value, DEFAULT_RELATIVE_TOLERANCE if tolerance is None else tolerance,
-                         limits)  # fmt: skip
-    if ua and judgement.decision is not Decision.UNDECIDED:
-        return Judgement(judgement.decision, f"{judgement.reason} (same unit {ua})")
-    return judgement
+    """The ``number`` comparer: values within the case's tolerance (relative, absolute or significant
+    figures), units converted with pint (see :mod:`~judgeprobe.cases.answers.numeric`)."""
+    return _in_form(compare_quantities(a, b, number_tolerance(how), how.limits), a, b, how)
+
+
+_DEGREES = re.compile(r"^(.+?)\s*(?:°|\^\s*\{?\s*\\circ\s*\}?|\\degree)\s*$")
+_CONSTANT_CLAUSE = re.compile(r",?\s*(?:where\s+|for\s+(?:any|some)\s+)?[A-Z]\s*(?:∈|\\in)\s*\S+\s*$")
+"""``x^2 + C, C ∈ ℝ``: a clause declaring the arbitrary constant."""
+_CONSTANT_NAME = re.compile(r"^(?:[A-Z]|[ck]|[A-Zck]_?\{?\d\}?)$")
+
+
+def _degrees(text: str) -> str:
+    """``45°`` as ``(45)*pi/180``: an angle in degrees read in radians."""
+    m = _DEGREES.match(text.strip())
+    return f"({m[1]})*pi/180" if m else text
+
+
+def _rewritten(text: str, kind: AnswerKind) -> str:
+    """Forms the parser does not read, rewritten (:mod:`~judgeprobe.cases.answers.math_words`)."""
+    plain = normalize(text, kind=None)  # no $…$, \text{}, bold
+    if kind is AnswerKind.INTERVAL:
+        return absolute_inequality(plain) or text
+    if kind is AnswerKind.TUPLE:
+        return chain_list(plain) or dimensions(plain) or text
+    return text
+
+
+def _parsed(text: str, how: Comparison) -> Parsed:
+    if how.kind is AnswerKind.INTERVAL and (pair := conjunction(text)) is not None:
+        first, second = (parse_answer(part, kind=how.kind, limits=how.limits) for part in pair)
+        if not (first.undecided or second.undecided) and all(
+            isinstance(p.value, sympy.Set) for p in (first, second)
+        ):
+            return Parsed(sympy.Intersection(first.value, second.value), False, "parsed")
+    text = _CONSTANT_CLAUSE.sub("", text) if how.kind is AnswerKind.EXPRESSION else text
+    parsed = parse_answer(_rewritten(_degrees(text), how.kind), kind=how.kind, limits=how.limits)
+    if parsed.undecided and parsed.prose and (means := named_set(text)) is not None:
+        return parse_answer(means, kind=how.kind, limits=how.limits)  # "there are no real solutions"
+    if parsed.undecided and parsed.prose:  # "the golden ratio φ": a constant by name
+        reading = read_named(text, ("constants",))
+        closed = {entry.means for _, entry in reading.entries}
+        if len(closed) == 1 and None not in closed and not reading.rest and not reading.decimals:
+            return parse_answer(str(next(iter(closed))), kind=how.kind, limits=how.limits)
+    return parsed
+
+
+def _renamed_constant(va: object, vb: object) -> sympy.Basic | None:
+    """``x² + K`` for ``x² + C``: ``va`` with its one extra symbol renamed to ``vb``'s one extra symbol, when
+    both look like arbitrary constants; ``None`` otherwise."""
+    if not (isinstance(va, sympy.Expr) and isinstance(vb, sympy.Expr)):
+        return None
+    only_a, only_b = va.free_symbols - vb.free_symbols, vb.free_symbols - va.free_symbols
+    if len(only_a) != 1 or len(only_b) != 1:
+        return None
+    (sa,), (sb,) = only_a, only_b
+    if not (_CONSTANT_NAME.match(str(sa)) and _CONSTANT_NAME.match(str(sb))):
+        return None
+    return va.subs(sa, sb)
+
+
+def _named_constant(value: object, text: str, other: object) -> object:
+    """``φ`` or ``γ`` alone, against a number: the constant's closed form (from the constants table), not a
+    variable."""
+    if not (isinstance(value, sympy.Symbol) and isinstance(other, sympy.Expr) and not other.free_symbols):
+        return value
+    reading = read_named(text, ("constants",))
+    found = [entry.means or entry.value for _, entry in reading.entries if entry.means or entry.value]
+    if len(found) != 1 or found[0] is None:
+        return value
+    parsed = parse_answer(found[0], kind=AnswerKind.EXPRESSION)  # the closed form, else 50 digits
+    return value if parsed.undecided else parsed.value
 
 
 def compare_math(a: str, b: str, how: Comparison) -> Judgement:
     """The comparer of ``expression``, ``set``, ``tuple`` and ``interval``: both parsed with the kind's
-    shape rules, then compared as values."""
-    pa = parse_answer(a, kind=how.kind, limits=how.limits)
-    pb = parse_answer(b, kind=how.kind, limits=how.limits)
+    shape rules, then compared as values. An angle in degrees is read in radians, a constant named in
+    words by its value; an arbitrary constant may be named differently (``+ K`` for ``+ C``); an equal
+    expression not in the form the question asks for is a different answer."""
+    pa, pb = _parsed(a, how), _parsed(b, how)
     failed = _unparsed(pa, pb)
     if failed is not None:
         return failed
-    return _compare(pa.value, pb.value, how.tolerance, how.limits)
+    va, vb = _named_constant(pa.value, a, pb.value), _named_constant(pb.value, b, pa.value)
+    judgement = _compare(va, vb, how.tolerance, how.limits)
+    if (
+        judgement.decision is Decision.DIFFERENT
+        and (renamed := _renamed_constant(pa.value, pb.value)) is not None
+    ):
+        again = _compare(renamed, pb.value, how.tolerance, how.limits)
+        if again.decision is Decision.EQUIVALENT:
+            judgement = Judgement(
+                again.decision, f"{again.reason} (the arbitrary constant named differently)"
+            )
+    return _in_form(judgement, a, b, how)
 
 
 def _hedged_set(raw: str) -> bool:

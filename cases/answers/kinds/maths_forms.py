@@ -15,9 +15,11 @@ from judgeprobe.cases.answers.kinds.slots import Choices, Style
 from judgeprobe.cases.answers.normalize import normalize
 from judgeprobe.cases.answers.printing import canonical_order, render_value
 from judgeprobe.cases.answers.safe_math import parse_answer
-from judgeprobe.cases.answers.units import number_and_unit
+from judgeprobe.cases.answers.tolerance import written_figures
+from judgeprobe.cases.answers.unicode import to_superscript
+from judgeprobe.cases.answers.units import number_and_unit, read_quantity
 
-__all__ = ["math_forms", "render_math"]
+__all__ = ["decimal_forms", "math_forms", "render_decimal", "render_math"]
 
 _REWRITE_BUDGET_S = 2.0
 """Cap on one expand/factor rewrite. Probes must give the same variants on a busy machine as on a quiet one,
@@ -151,3 +153,73 @@ def render_math(text: str, kind: AnswerKind, style: Style) -> str | None:
         if decimal is not None and "." in normalize(text, kind=kind):
             rendered = decimal.replace("-", "−") if style == "unicode" else decimal
     return None if rendered is None else f"{rendered}{unit}"
+
+
+def _digits(text: str) -> tuple[str, str, int] | None:
+    """``(sign, significant digits, exponent of the first digit)`` of a written decimal whose figures are
+    unambiguous (``0.5772`` -> ``("", "5772", -1)``); ``None`` for other answers."""
+    quantity = read_quantity(text)
+    written = written_figures(quantity.number)
+    if written is None or written.low != written.high or written.value == 0:
+        return None
+    sign = "-" if written.value < 0 else ""
+    exponent = written.value.adjusted()
+    digits = format(abs(written.value).scaleb(-exponent), "f").replace(".", "")
+    digits = (digits + "0" * written.low)[: written.low]
+    return sign, digits, exponent
+
+
+def _plain(sign: str, digits: str, exponent: int) -> str | None:
+    """The digits as a plain decimal when that keeps every figure readable (no trailing integer zeros) and
+    is short."""
+    if not -6 <= exponent <= 9:
+        return None
+    if exponent < 0:
+        return f"{sign}0.{'0' * (-exponent - 1)}{digits}"
+    if len(digits) > exponent + 1:
+        return f"{sign}{digits[: exponent + 1]}.{digits[exponent + 1 :]}"
+    if len(digits) == exponent + 1 and not digits.endswith("0"):
+        return f"{sign}{digits}"
+    return None
+
+
+def decimal_forms(text: str, kind: AnswerKind, choices: Choices | None) -> list[str]:
+    """Forms of an approximate decimal that keep exactly its significant figures: plain, ``e``-notation
+    and ``× 10^n`` (``0.5772`` -> ``5.772e-1``, ``5.772 \\times 10^{-1}``, ``.5772``); a unit stays."""
+    found = _digits(text)
+    if found is None:
+        return []
+    sign, digits, exponent = found
+    unit = number_and_unit(text)[1]
+    tail = f" {unit}" if unit else ""
+    mantissa = f"{sign}{digits[0]}" + (f".{digits[1:]}" if len(digits) > 1 else "")
+    forms = [f"{mantissa}e{exponent}", f"{mantissa} \\times 10^{{{exponent}}}", f"{mantissa} × 10^{exponent}"]
+    plain = _plain(sign, digits, exponent)
+    if plain is not None:
+        forms.append(plain)
+        if plain.startswith(("0.", "-0.")):
+            forms.append(plain.replace("0.", ".", 1))
+        if sign:
+            forms.append(plain.replace("-", "−", 1))
+    return [f"{form}{tail}" for form in forms]
+
+
+def render_decimal(text: str, kind: AnswerKind, style: Style) -> str | None:
+    """An approximate decimal with its figures kept: plain where readable, else ``× 10^n``; the unit
+    kept."""
+    found = _digits(text)
+    if found is None:
+        return None
+    sign, digits, exponent = found
+    unit = number_and_unit(text)[1]
+    tail = f" {unit}" if unit else ""
+    plain = _plain(sign, digits, exponent)
+    mantissa = f"{sign}{digits[0]}" + (f".{digits[1:]}" if len(digits) > 1 else "")
+    if style == "latex":
+        body = plain if plain is not None else f"{mantissa} \\times 10^{{{exponent}}}"
+    elif style == "unicode":
+        body = plain if plain is not None else f"{mantissa} × 10{to_superscript(str(exponent))}"
+        body = body.replace("-", "−")
+    else:
+        body = plain if plain is not None else f"{mantissa}e{exponent}"
+    return f"{body}{tail}"

@@ -11,14 +11,27 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from judgeprobe.cases.answers.booleans import HEDGED, boolean_forms, canonical_boolean
-from judgeprobe.cases.answers.chemistry import canonical_species, render_species, species_forms
-from judgeprobe.cases.answers.complexity import canonical_class, class_forms, render_class
-from judgeprobe.cases.answers.dates import AMBIGUOUS, canonical_when, when_forms
+from judgeprobe.cases.answers.chemistry import (
+    canonical_species,
+    composition,
+    isomer_of,
+    render_species,
+    species_forms,
+)
+from judgeprobe.cases.answers.complexity import (
+    canonical_class,
+    class_forms,
+    is_class_name,
+    render_class,
+    written_class,
+)
+from judgeprobe.cases.answers.dates import AMBIGUOUS, canonical_when, date_readings, when_forms
 from judgeprobe.cases.answers.groups import canonical_group, group_forms, render_group
 from judgeprobe.cases.answers.hedges import hedged_by_words, never_hedged
 from judgeprobe.cases.answers.judgement import Judgement, different, same, undecided
 from judgeprobe.cases.answers.kinds.registry import AnswerKind, Comparison, KindSpec, register_kind
 from judgeprobe.cases.answers.kinds.slots import Choices, Folding, Route, Style
+from judgeprobe.cases.answers.named import compare_named, named_forms, read_named
 from judgeprobe.cases.answers.normalize import normalize
 
 __all__ = ["BOOLEAN", "CHEMISTRY", "COMPLEXITY_CLASS", "DATE", "GROUP", "compare_canonical"]
@@ -80,16 +93,29 @@ GROUP = register_kind(
 # --- complexity class -----------------------------------------------------------------------------------
 
 
+def _names_something(text: str) -> bool:
+    reading = read_named(text)
+    return bool(reading.entries or reading.decimals)
+
+
 def _compare_class(a: str, b: str, how: Comparison) -> Judgement:
+    """Class names by canonical spelling; a named constant or theorem (the kind is also used for named
+    objects) through the shared alias tables."""
+    if canonical_class(a) != canonical_class(b) and (_names_something(a) or _names_something(b)):
+        return compare_named(a, b)
     return compare_canonical(a, b, canonical_class, "class name")
 
 
 def _class_forms(text: str, kind: AnswerKind, choices: Choices | None) -> list[str]:
-    return class_forms(canonical_class(text))
+    if not is_class_name(text) and _names_something(text):
+        return named_forms(text)  # a constant or theorem: its names, never an upper-cased spelling
+    return class_forms(written_class(text))
 
 
 def _render_class(text: str, kind: AnswerKind, style: Style) -> str | None:
-    return render_class(canonical_class(text), style) if normalize(text, kind=kind) else None
+    if not normalize(text, kind=kind) or (not is_class_name(text) and _names_something(text)):
+        return None
+    return render_class(written_class(text), style)
 
 
 COMPLEXITY_CLASS = register_kind(
@@ -111,6 +137,24 @@ COMPLEXITY_CLASS = register_kind(
 
 
 def _compare_species(a: str, b: str, how: Comparison) -> Judgement:
+    """Formulas and names through the species table; isomers that share a formula are told apart by name
+    (``C6H12O6`` names no one sugar); inorganic formulas with the same elements are the same compound
+    written another way (``[Cu(H2O)4]SO4·H2O`` = ``CuSO4·5H2O``)."""
+    ia, ib = isomer_of(a), isomer_of(b)
+    if ia is not None or ib is not None:
+        if ia is not None and ib is not None:
+            return same(f"both name {ia}") if ia == ib else different(f"different isomers ({ia} vs {ib})")
+        named, formula = (a, b) if ia is not None else (b, a)
+        if canonical_species(formula) == canonical_species(named):
+            return different(
+                f"{formula[:30]!r} is a formula shared by isomers; it does not name {ia or ib} alone"
+            )
+    ca, cb = canonical_species(a), canonical_species(b)
+    if ca is None or cb is None or ca != cb:
+        xa, xb = composition(a), composition(b)
+        if xa and xa == xb and "C" not in xa:
+            elements = ", ".join(f"{k}{v}" for k, v in sorted(xa.items()))
+            return same(f"the same elements in the same numbers ({elements})")
     return compare_canonical(a, b, canonical_species, "species")
 
 
@@ -145,7 +189,25 @@ CHEMISTRY = register_kind(
 def _compare_date(a: str, b: str, how: Comparison) -> Judgement:
     wa, wb = canonical_when(a), canonical_when(b)
     if wa is AMBIGUOUS or wb is AMBIGUOUS:
-        return undecided("a numeric date reads differently in month/day and day/month order")
+        ra, rb = date_readings(a), date_readings(b)
+        if not ra or not rb:
+            unread = a if not ra else b
+            return different(f"{unread[:40]!r} is not read as a date/time")
+        matches = [x.same_moment(y) for x in ra for y in rb]
+        if all(matches):
+            return same("every reading of the numeric date is the same date")
+        if not any(matches):
+            return different("no reading of the numeric date (month/day or day/month) is the reference's")
+        return undecided(
+            "a numeric date reads differently in month/day and day/month order, and only one reading matches"
+        )
+    if wa is not None and wb is not None and wa.offset is not None and wb.offset is not None:
+        if wa.same_moment(wb):
+            return same(f"the same moment ({wa.utc()} UTC)")
+        return different(f"different moments ({wa} vs {wb})")
+    if wa is not None and wb is not None and wa.same_moment(wb):
+        zone = "" if wa.offset == wb.offset else "; the time zone is given on one side only"
+        return same(f"same date/time ({wb}{zone})")
     if wa is not None and wb is not None and (wa.year is None) != (wb.year is None):
         day_only, dated = (wa, wb) if wa.year is None else (wb, wa)
         if day_only.weekday is not None and day_only.hour is None and dated.weekday is not None:
@@ -179,10 +241,10 @@ DATE = register_kind(
 
 
 def _compare_boolean(a: str, b: str, how: Comparison) -> Judgement:
-    ba, bb = canonical_boolean(a), canonical_boolean(b)
+    ba, bb = canonical_boolean(a, how.question), canonical_boolean(b, how.question)
     if HEDGED in (ba, bb) and ba != bb:
         return different("hedged yes/no answer")
-    return compare_canonical(a, b, canonical_boolean, "yes/no answer")
+    return compare_canonical(a, b, lambda text: canonical_boolean(text, how.question), "yes/no answer")
 
 
 def _boolean_forms(text: str, kind: AnswerKind, choices: Choices | None) -> list[str]:

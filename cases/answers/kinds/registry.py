@@ -44,7 +44,7 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
-from judgeprobe.cases.answers.judgement import Judgement
+from judgeprobe.cases.answers.judgement import Decision, Judgement
 from judgeprobe.cases.answers.kinds.slots import (
     Choices,
     Folding,
@@ -55,6 +55,8 @@ from judgeprobe.cases.answers.kinds.slots import (
     no_lint,
 )
 from judgeprobe.cases.answers.limits import Limits
+from judgeprobe.cases.answers.rules import ChoiceConflict
+from judgeprobe.cases.answers.tolerance import Tolerance
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -76,7 +78,7 @@ __all__ = [
 
 ENTRY_POINT_GROUP = "judgeprobe.answer_kinds"
 """Entry-point group of third-party answer kinds: each entry point names a module that registers kinds."""
-SHIPPED_FAMILIES = ("choice", "maths", "notation", "text")
+SHIPPED_FAMILIES = ("choice", "maths", "notation", "text", "approximate", "objects")
 """Modules of :mod:`judgeprobe.cases.answers.kinds` holding the shipped rows, in registration order (the
 order in which kinds are listed in messages and ``--kind`` choices)."""
 
@@ -97,9 +99,21 @@ class Comparison:
     choices: Choices | None
     """Multiple-choice options, when the case has them."""
     tolerance: float | None
-    """A case's relative tolerance (``None``: the kind's default)."""
+    """A case's relative tolerance (``None``: the kind's default); the whole tolerance is ``precision``."""
     limits: Limits
     """Parser and time limits."""
+    precision: Tolerance | None = None
+    """The case's whole tolerance: relative, absolute or significant figures (``None``: the default)."""
+    choice_conflict: ChoiceConflict = "incorrect"
+    """Multiple choice: the decision when an answer's letter and choice text disagree."""
+    question: str = ""
+    """The question, when the caller has it (``""`` otherwise): some answers are read against it (``91 is
+    composite`` answers ``Is 91 prime?``)."""
+
+    @property
+    def conflict(self) -> Decision:
+        """:attr:`choice_conflict` as a decision (different or undecided)."""
+        return Decision.UNDECIDED if self.choice_conflict == "undecided" else Decision.DIFFERENT
 
 
 class Comparer(Protocol):
@@ -329,6 +343,11 @@ class AnswerKind(str, metaclass=_KindType):
     DATE: ClassVar[AnswerKind]
     BOOLEAN: ClassVar[AnswerKind]
     TEXT: ClassVar[AnswerKind]
+    DECIMAL: ClassVar[AnswerKind]
+    NAMED: ClassVar[AnswerKind]
+    SPACE: ClassVar[AnswerKind]
+    CARDINAL: ClassVar[AnswerKind]
+    ASYMPTOTIC: ClassVar[AnswerKind]
 
     def __new__(cls, value: object) -> AnswerKind:
         if isinstance(value, AnswerKind):
@@ -386,7 +405,8 @@ def _validate(value: str) -> AnswerKind:
 
 
 _SHIPPED_NAMES = ("multiple_choice", "number", "expression", "set", "tuple", "interval", "group",
-                  "complexity_class", "chemistry", "date", "boolean", "text")  # fmt: skip
+                  "complexity_class", "chemistry", "date", "boolean", "text", "decimal", "named", "space",
+                  "cardinal", "asymptotic")  # fmt: skip
 """The shipped kinds that are also class attributes of :class:`AnswerKind` (a kind added later needs none:
 code reads its row, never its name)."""
 for _name in _SHIPPED_NAMES:

@@ -79,12 +79,17 @@ def test_dataframe_doc_names_every_column() -> None:
     assert all(f"| `{c}` |" in doc for c in (*COLUMNS, *DERIVED_COLUMNS))
 
 
-def test_junit_has_one_case_per_probe_family_and_control(built: tuple[Path, RunResults]) -> None:
+def test_junit_has_one_case_per_judge_check_probe_family_and_control(built: tuple[Path, RunResults]) -> None:
     run_dir, result = built
     root = ET.parse(run_dir / "junit.xml").getroot()
     s = result.summary
+    assert s is not None and s.judge_verdict is not None and s.judge_verdict.verdict == "reliable"
     cases = root.findall("testcase")
-    assert len(cases) == len(s.families) + len(s.probes) + len(s.controls) == int(root.get("tests", "0"))
+    checks = [c for c in cases if c.get("classname") == "judgeprobe.judge"]
+    assert [c.get("name") for c in checks] == [check.name for check in s.judge_verdict.checks]
+    assert all(c.find("failure") is None for c in checks)  # a reliable judge fails none of its checks
+    expected = len(s.judge_verdict.checks) + len(s.families) + len(s.probes) + len(s.controls)
+    assert len(cases) == expected == int(root.get("tests", "0"))
     failed = [c for c in cases if c.find("failure") is not None]
     biased = [r for r in (*s.families, *s.probes) if r.verdict == "biased"]
     assert len(failed) == len(biased) == int(root.get("failures", "0")) > 0

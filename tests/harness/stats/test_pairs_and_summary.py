@@ -168,3 +168,13 @@ def test_disagreements_list_units_whose_modal_verdict_misses_the_label() -> None
     assert [
         (d.case_id, d.unit_id, d.label, d.outcome, d.extracted_answer) for d in summary.disagreements
     ] == [("c1", "r2", "correct", "incorrect", "four")]
+
+
+def test_accuracy_rows_count_undecided_draws_apart() -> None:
+    """An undecided (unscored) base draw is neither an agreement nor a disagreement: it is counted in its
+    kind's row apart, with its reason kept on the draw."""
+    other = replace(BASE, unit_id="r2", slots=(Slot("r2", "four-ish"),), id="")
+    draws = [rec(BASE, 0, ok("correct")), rec(other, 0, Verdict.unscored("could not read the answer"))]
+    summary = build_summary(records_frame(draws), variants=[BASE, other])
+    (row,) = [r for r in summary.accuracy if r.stage == "before"]
+    assert (row.answer_kind, row.agreement.events, row.agreement.n, row.undecided) == ("number", 1, 1, 1)

@@ -1,0 +1,238 @@
+"""Records with line numbers from the file shapes judged results come in: JSON, JSONL and CSV.
+
+A *record* is ``(line, key, mapping)``: the 1-based line where the record starts, the key it had in a JSON
+object (HLE judged files key items by question id; ``None`` elsewhere) and its fields. A line that is not a
+record (bad JSON, a list where an object should be) is yielded as ``(line, key, problem text)`` so the reader
+can count it as an unusable row. A file that cannot be read at all raises
+:class:`~judgeprobe.harness.audit.rows.AuditInputError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from judgeprobe.harness.audit.rows import AuditInputError
+
+__all__ = ["Record", "read_records"]
+
+Record = tuple[int, str | None, dict[str, Any] | str]
+"""``(line, key, fields or problem)``."""
+
+_DECODER = json.JSONDecoder()
+_CSV_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
+
+
+def _text(path: Path, shown: str) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise AuditInputError(shown, None, "file", f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AuditInputError(
+            shown, None, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"
+        ) from None
+    if not text.strip():
+        raise AuditInputError(shown, 1, "file", "the file is empty; expected judged results")
+    return text
+
+
+def read_records(path: Path, *, shown: str | None = None) -> tuple[str, list[Record]]:
+    """The file's shape (``hle``, ``json-list``, ``jsonl`` or ``csv``) and its records.
+
+    The shape comes from the extension (``.csv``; ``.jsonl``/``.ndjson``; ``.json``), else from the first
+    character (``[`` a JSON list, ``{`` a JSON object or JSONL).
+    """
+    name = shown or str(path)
+    text = _text(path, name)
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        return "csv", _csv(text, name, delimiter="\t" if suffix == ".tsv" else ",")
+    stripped = text.lstrip()
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl", _jsonl(text)
+    if stripped.startswith("["):
+        return "json-list", _json_list(text, name)
+    if stripped.startswith("{"):
+        if suffix == ".json" or _is_one_document(text):
+            return "hle", _json_object(text, name)
+        return "jsonl", _jsonl(text)
+    raise AuditInputError(
+        name, 1, "file", "not JSON, JSONL or CSV (give .json, .jsonl or .csv files of judged results)"
+    )
+
+
+def _is_one_document(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _line_at(text: str, pos: int, cache: list[int]) -> int:
+    """1-based line of ``pos``; ``cache`` holds ``[last_pos, last_line]`` so scanning stays linear."""
+    last_pos, last_line = cache
+    if pos < last_pos:
+        last_pos, last_line = 0, 1
+    line = last_line + text.count("\n", last_pos, pos)
+    cache[0], cache[1] = pos, line
+    return line
+
+
+def _skip(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _json_error(name: str, text: str, exc: json.JSONDecodeError | ValueError, pos: int) -> AuditInputError:
+    where = exc.pos if isinstance(exc, json.JSONDecodeError) else pos
+    line = text.count("\n", 0, where) + 1
+    message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+    return AuditInputError(name, line, "file", f"invalid JSON: {message}")
+
+
+def _json_object(text: str, name: str) -> list[Record]:
+    """An HLE judged file: ``{question id: item}``; each item's line is that of its key."""
+    cache = [0, 1]
+    pos = _skip(text, 0) + 1
+    records: list[Record] = []
+    try:
+        pos = _skip(text, pos)
+        if pos < len(text) and text[pos] == "}":
+            raise AuditInputError(name, 1, "file", "the JSON object has no items; expected judged results")
+        while True:
+            key_pos = _skip(text, pos)
+            key, pos = _DECODER.raw_decode(text, key_pos)
+            if not isinstance(key, str):
+                raise ValueError("expected a question id (a string key)")
+            pos = _skip(text, pos)
+            if text[pos : pos + 1] != ":":
+                raise json.JSONDecodeError("Expecting ':' delimiter", text, pos)
+            value, pos = _DECODER.raw_decode(text, _skip(text, pos + 1))
+            line = _line_at(text, key_pos, cache)
+            if isinstance(value, dict):
+                records.append((line, key, value))
+            else:
+                records.append((line, key, f"expected an object for item {key!r}, got {_kind(value)}"))
+            pos = _skip(text, pos)
+            if text[pos : pos + 1] == ",":
+                pos += 1
+                continue
+            if text[pos : pos + 1] == "}":
+                break
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
+    except json.JSONDecodeError as exc:
+        raise _json_error(name, text, exc, pos) from None
+    except ValueError as exc:
+        if isinstance(exc, AuditInputError):
+            raise
+        raise _json_error(name, text, exc, pos) from None
+    if _skip(text, pos + 1) != len(text):
+        raise AuditInputError(
+            name, _line_at(text, pos + 1, cache), "file", "extra data after the JSON object"
+        )
+    return records
+
+
+def _json_list(text: str, name: str) -> list[Record]:
+    cache = [0, 1]
+    pos = _skip(text, 0) + 1
+    records: list[Record] = []
+    try:
+        pos = _skip(text, pos)
+        if text[pos : pos + 1] == "]":
+            raise AuditInputError(name, 1, "file", "the JSON list is empty; expected judged results")
+        while True:
+            start = _skip(text, pos)
+            value, pos = _DECODER.raw_decode(text, start)
+            line = _line_at(text, start, cache)
+            if isinstance(value, dict):
+                records.append((line, None, value))
+            else:
+                records.append((line, None, f"expected an object per row, got {_kind(value)}"))
+            pos = _skip(text, pos)
+            if text[pos : pos + 1] == ",":
+                pos += 1
+                continue
+            if text[pos : pos + 1] == "]":
+                break
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
+    except json.JSONDecodeError as exc:
+        raise _json_error(name, text, exc, pos) from None
+    return records
+
+
+def _jsonl(text: str) -> list[Record]:
+    records: list[Record] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            value = json.loads(raw)
+        except ValueError as exc:
+            records.append((number, None, f"not valid JSON: {exc}"))
+            continue
+        if isinstance(value, dict):
+            records.append((number, None, value))
+        else:
+            records.append((number, None, f"expected a JSON object per line, got {_kind(value)}"))
+    return records
+
+
+def _csv(text: str, name: str, *, delimiter: str) -> list[Record]:
+    csv.field_size_limit(_CSV_FIELD_LIMIT)
+    lines = text.splitlines(keepends=True)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise AuditInputError(name, 1, "header", "no header row") from None
+    except csv.Error as exc:
+        raise AuditInputError(name, 1, "header", f"unreadable CSV header: {exc}") from None
+    header = [h.strip() for h in header]
+    if not any(header):
+        raise AuditInputError(name, 1, "header", "the header row is empty")
+    seen: set[str] = set()
+    for column in header:
+        if column in seen:
+            raise AuditInputError(name, 1, column, "this column appears twice in the header")
+        seen.add(column)
+    records: list[Record] = []
+    start = reader.line_num + 1
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            records.append((start, None, f"unreadable CSV row: {exc}"))
+            break
+        line, start = start, reader.line_num + 1
+        if not values or not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            records.append(
+                (line, None, f"expected {len(header)} columns as in the header, got {len(values)}")
+            )
+            continue
+        records.append(
+            (line, None, {h: (v if v != "" else None) for h, v in zip(header, values, strict=True)})
+        )
+    if not records:
+        raise AuditInputError(name, 2, "file", "no rows after the header; expected judged results")
+    return records
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null"
+    return f"{type(value).__name__} {value!r}"[:60]
