@@ -8,9 +8,12 @@ rerun would rewrite them byte for byte: :func:`reuse_run` says so without planni
 and ``judgeprobe run`` prints the summary it reads back. ``judgeprobe report`` always rebuilds.
 
 :func:`record_reports` notes, after the reports are written, what they were made from (store metadata
-``reports:<run key>``). A run is never reused when any draw errored (a rerun retries errors), when an adaptive
-run had not finished its rounds, when a killed run left draws in the store's side file, or when a report file
-is missing or changed size.
+``reports:<run key>``): the state of the store's draws table (its last write and row count: any write to it,
+by this run or another of the folder, changes them, and both are read without a scan), whether the run was
+complete, its draw counts, and the base variant of each unit the summary lists among its flips (what the
+terminal shows beside them), so that a rerun of a 100,000-draw run reads a few rows, not the draws. A run is
+never reused when any draw errored (a rerun retries errors), when an adaptive run had not finished its rounds,
+when a killed run left draws in the store's side file, or when a report file is missing or changed size.
 """
 
 from __future__ import annotations
@@ -114,25 +117,47 @@ def _key(run_key: str) -> str:
     return f"reports:{run_key}"
 
 
-def record_reports(store: RunStore, run: RunRecord, paths: Iterable[Path], settings: Settings) -> None:
+def record_reports(
+    store: RunStore,
+    run: RunRecord,
+    paths: Iterable[Path],
+    summary: Summary,
+    variants: Mapping[str, Variant],
+) -> None:
     """Note what a run's reports were just made from (see the module docstring)."""
+    draws = store.run_digest(run)
+    units = {(item.case_id, item.unit_id) for item in summary.flipped}
+    bases = {
+        f"{v.case_id}/{v.unit_id}": v.id
+        for v in variants.values()
+        if v.relation is Relation.BASE and (v.case_id, v.unit_id) in units
+    }
     entry = {
-        "inputs": inputs_fingerprint(run.selection, settings),
-        "draws": store.run_digest(run),
+        "inputs": inputs_fingerprint(run.selection, summary.settings),
+        "store": store.draws_state(),
+        "complete": _complete(run, draws),
+        "counts": store.run_counts(run),
+        "bases": bases,
         "files": {path.name: path.stat().st_size for path in paths},
     }
     store.set_meta(_key(run.key), entry)
 
 
-def _complete(store: RunStore, run: RunRecord, draws: Mapping[str, int]) -> bool:
+def _complete(run: RunRecord, draws: Mapping[str, int]) -> bool:
+    """Whether a run's draws are all there and none errored (an adaptive run: see :func:`_finished`)."""
     if draws["errors"] or not draws["count"]:
         return False
-    if run.adaptive:
-        from judgeprobe.harness.session.adaptive import state_key
+    return run.adaptive or (run.planned is not None and draws["count"] >= run.planned)
 
-        state = store.get_meta(state_key(run.key))
-        return isinstance(state, dict) and state.get("stopped") is not None
-    return run.planned is not None and draws["count"] >= run.planned
+
+def _finished(store: RunStore, run: RunRecord) -> bool:
+    """Whether an adaptive run has finished its rounds (a fixed run: always)."""
+    if not run.adaptive:
+        return True
+    from judgeprobe.harness.session.adaptive import state_key
+
+    state = store.get_meta(state_key(run.key))
+    return isinstance(state, dict) and state.get("stopped") is not None
 
 
 def reuse_run(run_dir: Path, run_key: str, *, settings: Settings, top: int = 5) -> ReusedRun | None:
@@ -148,8 +173,9 @@ def reuse_run(run_dir: Path, run_key: str, *, settings: Settings, top: int = 5) 
             noted = store.get_meta(_key(run_key)) if run is not None else None
             if run is None or not isinstance(noted, dict):
                 return None
-            draws = store.run_digest(run)
-            if noted.get("draws") != draws or not _complete(store, run, draws):
+            if noted.get("store") != store.draws_state() or noted.get("complete") is not True:
+                return None
+            if not _finished(store, run):
                 return None
             if noted.get("inputs") != inputs_fingerprint(run.selection, settings):
                 return None
@@ -160,21 +186,20 @@ def reuse_run(run_dir: Path, run_key: str, *, settings: Settings, top: int = 5) 
             ):
                 return None
             summary = Summary.model_validate_json((run_dir / "summary.json").read_text(encoding="utf-8"))
-            variants = _flipped_variants(store, summary, top)
-            counts = store.run_counts(run)
-    except (StoreError, sqlite3.Error, OSError, ValueError):
+            variants = _flipped_variants(store, summary, top, dict(noted.get("bases") or {}))
+            counts = {name: int(count) for name, count in dict(noted.get("counts") or {}).items()}
+    except (StoreError, sqlite3.Error, OSError, ValueError, TypeError):
         return None
     stats = RunStats(judged=counts["judged"], unscored=counts["unscored"], skipped=counts["skipped"])
-    stats.planned = stats.done = stats.cache_hits = draws["count"]
+    stats.planned = stats.done = stats.cache_hits = sum(counts.values())
     return ReusedRun(run_dir=run_dir, run=run, summary=summary, stats=stats, paths=paths, variants=variants)
 
 
-def _flipped_variants(store: RunStore, summary: Summary, top: int) -> dict[str, Variant]:
+def _flipped_variants(
+    store: RunStore, summary: Summary, top: int, bases: Mapping[str, Any]
+) -> dict[str, Variant]:
+    """The variants the terminal shows for the first ``top`` flips: each flipped variant, its unit's base."""
     shown = summary.flipped[:top]
     wanted = {item.variant_id for item in shown}
-    units = {(item.case_id, item.unit_id) for item in shown}
-    found = {v.id: v for v in store.variants_where(ids=wanted)}
-    for variant in store.variants_where(relation=Relation.BASE):
-        if (variant.case_id, variant.unit_id) in units:
-            found.setdefault(variant.id, variant)
-    return found
+    wanted |= {str(bases[key]) for item in shown if (key := f"{item.case_id}/{item.unit_id}") in bases}
+    return {v.id: v for v in store.variants_where(ids=wanted)}

@@ -115,5 +115,5 @@ def run_tail(
 
         paths = tuple(write_reports(folder, summary=summary, frame=frame, variants=by_id))
         with RunStore(store_path(folder)) as store:
-            record_reports(store, record, paths, summary.settings)
+            record_reports(store, record, paths, summary, by_id)
     return RunResults(run_dir=folder, run=record, frame=frame, variants=by_id, summary=summary, paths=paths)

@@ -455,6 +455,13 @@ class RunStore:
         count, last, errors = self._db.execute(query, params).fetchone()
         return {"count": int(count), "last": int(last), "errors": int(errors)}
 
+    def draws_state(self) -> dict[str, int]:
+        """The draws table's last write (``seq``) and row count, read without a scan: any write of a draw
+        changes them (a write takes a new ``seq``)."""
+        self.flush()
+        last, rows = self._db.execute("SELECT COALESCE(MAX(seq), 0), COUNT(*) FROM draws").fetchone()
+        return {"last": int(last), "rows": int(rows)}
+
     def variants_where(
         self, *, ids: Iterable[str] | None = None, relation: Relation | None = None
     ) -> Iterator[Variant]:

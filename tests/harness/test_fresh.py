@@ -3,6 +3,7 @@ and rebuilds as soon as anything its reports depend on changed."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -30,6 +31,13 @@ def test_a_warm_rerun_reuses_reports_until_something_they_depend_on_changes(tmp_
     assert UP_TO_DATE in second
     assert "0 judge calls" in second and "Reports of run" in second
     assert (tmp_path / "summary.json").read_bytes() == summary
+
+    def shown(text: str) -> str:  # the summary as printed, flipped cases and their bases included
+        start = text.index("rebuilds them).") + len("rebuilds them).") if UP_TO_DATE in text else 0
+        return text[start : re.search(r"\n\d+ of \d+ draws ended", text).start()].strip()  # type: ignore[union-attr]
+
+    assert "Flipped" in shown(first) or "flipped" in shown(first)
+    assert shown(second) == shown(first)
     # other analysis settings: the reports are rebuilt (from the same draws, no call)
     code, third = invoke(*args, "--threshold", "0.2")
     assert code == 0, third
