@@ -1,4 +1,4 @@
-"""The case library: schema, loader, lint, and the answer forms everyone uses (design §2, §3)."""
+"""The case library: schema, loader, lint, and the answer forms everyone uses."""
 
 from judgeprobe.cases.errors import CaseError, CaseFileError, DuplicateCaseId
 from judgeprobe.cases.lint import LintIssue, Severity, lint_library

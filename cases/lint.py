@@ -1,14 +1,13 @@
-"""The library lints itself: rules a loaded case must meet beyond the schema (design §3).
+"""The library lints itself: rules a loaded case must meet beyond the schema.
 
 The schema (:mod:`judgeprobe.cases.models`) decides whether a case *can* be read; these rules decide whether
-it is
-*useful*: a grade case needs a right and a wrong response, something a probe may rewrite without changing the
-answer (an invariant target) and something that must change the verdict (a control); descriptions stay short
-so reports stay readable; each answer kind adds the rules of its row in the answer-kind table (multiple
-choice: single capital letters as keys, the reference among them); a case whose labels are not yet adjudicated
-(``review: unreviewed``, such as a case mined by ``judgeprobe audit --mine``) is listed with a warning.
-:func:`lint_library` with
-``require_coverage=True`` also checks that the shipped library is big and varied enough.
+it is *useful*: a grade case needs a right and a wrong response, something a probe may rewrite without
+changing the answer (an invariant target) and something that must change the verdict (a control); descriptions
+stay short so reports stay readable; each answer kind adds the rules of its row in the answer-kind table
+(multiple choice: single capital letters as keys, the reference among them); a case whose labels are not yet
+adjudicated (``review: unreviewed``, such as a case mined by ``judgeprobe audit --mine``) is listed with a
+warning. :func:`lint_library` with ``require_coverage=True`` also checks that the shipped library is big and
+varied enough.
 
 Issues print like loader errors, ``FILE:LINE: FIELD: message``, where FIELD is the case id and the field path:
 ``cases[tc0-notation].responses[1].why``.
@@ -58,7 +57,7 @@ SEED_CASES: dict[str, bool] = {
     "66e942c180435ab1cb1ef049": False,
     "66f378a504165ae3e4f46de9": False,
 }
-"""The HLE questions the project starts from (design §1): HLE id -> whether the reference is doubted."""
+"""The HLE questions the project starts from: HLE id -> whether the reference is doubted."""
 
 _TAG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
@@ -228,7 +227,7 @@ def _coverage(library: Library) -> Iterator[str]:
     for hle_id, doubted in SEED_CASES.items():
         seeds = [case for case in library if hle_id in case.source]
         if not seeds:
-            yield f"no case has source 'HLE {hle_id}' (a seed case of design §1)"
+            yield f"no case has source 'HLE {hle_id}' (one of the HLE questions the project starts from)"
         elif doubted and not any(case.reference_doubt for case in seeds):
             yield f"the seed case HLE {hle_id} must be marked reference_doubt with its reason"
 

@@ -1,4 +1,4 @@
-"""The case schema (design §3): typed models for the three modes.
+"""The case schema: typed models for the three modes.
 
 A case file is YAML with a top-level ``cases:`` list; each item validates into one of
 :class:`GradeCase`, :class:`PairwiseCase` or :class:`ScoreCase`, chosen by its ``mode`` field.

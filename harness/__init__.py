@@ -1,4 +1,4 @@
-"""The harness: judges, templates, runner, store, statistics, reports, gate, CLI (design §5–§8).
+"""The harness: judges, templates, runner, store, statistics, reports, gate, CLI.
 
 The names below are the public surface; submodules (``judgeprobe.harness.stats``,
 ``judgeprobe.harness.report``, ``judgeprobe.harness.gate``)

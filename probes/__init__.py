@@ -1,4 +1,4 @@
-"""Perturbation probes: variants, the probe contract, families, chains and strategies (design §4).
+"""Perturbation probes: variants, the probe contract, families, chains and strategies.
 
 Hypothesis strategies live in ``judgeprobe.probes.strategies`` (imported on demand: it imports Hypothesis).
 """

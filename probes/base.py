@@ -1,4 +1,4 @@
-"""The probe contract and registry (design §4).
+"""The probe contract and registry.
 
 A probe is a deterministic function of (variant, case, parameters, seed) that returns new variants. It is
 registered by name with :func:`register_probe`, which records its family, its relation (invariant or
@@ -164,13 +164,11 @@ class ProbeContext:
     ) -> Variant:
         """A new variant: ``variant`` with the given fields replaced and this step appended.
 
-        Relation: a control step makes the variant a control (its new label is ``label``, or the label
-        already set on ``variant`` by :func:`judgeprobe.probes.families.common.broken`); an invariant step
-        keeps the
-        relation of the variant it starts from (a control stays a control). Family: that of the deciding
-        step (the last control step if any, else this step). The label changes only where a control gives
-        a new one.
-        ``slots``, ``reference``, ``choices``, ``label`` and ``presentation`` are kept when ``None``;
+        Relation: a control step makes the variant a control (its new label is ``label``, or the label already
+        set on ``variant`` by :func:`judgeprobe.probes.families.common.broken`); an invariant step keeps the
+        relation of the variant it starts from (a control stays a control). Family: that of the deciding step
+        (the last control step if any, else this step). The label changes only where a control gives a new
+        one. ``slots``, ``reference``, ``choices``, ``label`` and ``presentation`` are kept when ``None``;
         ``final_answer`` is kept unless given (it may be set to ``None``: not known).
         """
         if self.info.relation is Relation.CONTROL:

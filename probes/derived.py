@@ -1,4 +1,4 @@
-"""Pairwise and score units derived from the labelled grade library (design §11).
+"""Pairwise and score units derived from the labelled grade library.
 
 A grade case lists responses adjudicated ``correct`` or ``incorrect`` against its reference. Those labels
 already say which of two responses is better, so every grade case also yields:

@@ -1,4 +1,4 @@
-"""Variants: a case response after a chain of probe steps (design §3).
+"""Variants: a case response after a chain of probe steps.
 
 A :class:`Variant` is what a judge is asked about. It carries everything a judge request needs (question,
 reference, choices, responses in presentation order, presentation attributes) and everything the statistics

@@ -1,5 +1,5 @@
 """Answer forms: the answer-kind table, normalisation, safe math parsing, equivalence, alternate surface
-forms and grading (design §2).
+forms and grading.
 
 The one place that knows what an answer *is*. Each answer kind is one row of the table in
 :mod:`judgeprobe.cases.answers.kinds`; the functions here dispatch through it. The probes use them to

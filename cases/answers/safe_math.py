@@ -5,8 +5,8 @@ Pipeline: length check, normalisation, top-level shape (set, tuple, interval, un
 whitelisting tokenizer (:mod:`judgeprobe.cases.answers.tokens`), recursive-descent builder
 (:mod:`judgeprobe.cases.answers.expression_parser`). The building step runs off the calling thread under
 ``Limits.time_budget_s`` (:mod:`judgeprobe.cases.answers.budget`). Results are cached per (text, kind,
-limits); a
-time-out is not cached. Bad input never raises: it yields ``Parsed(value=None, undecided=True, reason=…)``.
+limits); a time-out is not cached. Bad input never raises: it yields ``Parsed(value=None, undecided=True,
+reason=…)``.
 """
 
 from __future__ import annotations

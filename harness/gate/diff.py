@@ -1,13 +1,12 @@
 """Compare two judge configurations on the same variants: what changed, per family and overall.
 
-Both judges' draws are paired by (variant id, draw index), so each comparison is paired: per family, the
-flips (invariants) or misses (controls) of the old judge against the new one, with the exact McNemar test on
-the discordant pairs (``judgeprobe.harness.stats.exact``) and Newcombe's interval for the paired difference
-of rates
-(``judgeprobe.harness.stats.intervals``); the agreement of the unperturbed verdicts with the labels the same
-way; and
-the cases that became flips and those that stopped flipping. A flip is judged against each judge's *own*
-unperturbed verdict, so a judge that changed its mind on a base case is not charged with a flip for it.
+Both judges' draws are paired by (variant id, draw index), so each comparison is paired: per family, the flips
+(invariants) or misses (controls) of the old judge against the new one, with the exact McNemar test on the
+discordant pairs (``judgeprobe.harness.stats.exact``) and Newcombe's interval for the paired difference of
+rates (``judgeprobe.harness.stats.intervals``); the agreement of the unperturbed verdicts with the labels the
+same way; and the cases that became flips and those that stopped flipping. A flip is judged against each
+judge's *own* unperturbed verdict, so a judge that changed its mind on a base case is not charged with a flip
+for it.
 """
 
 from __future__ import annotations

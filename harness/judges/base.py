@@ -3,8 +3,7 @@
 Every backend (built-in reference graders, HTTP model APIs, a command, a Python callable, replay, the
 scripted mock) implements :class:`Judge`. Backends are registered by name with :func:`register_backend`;
 ``judgeprobe.harness.judges.registry`` turns a spec string or TOML file into a configured judge. The request
-and
-verdict types are the harness's vocabulary (``judgeprobe.harness.core``).
+and verdict types are the harness's vocabulary (``judgeprobe.harness.core``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The ``builtin`` backend: reference graders that need no network (design §5).
+"""The ``builtin`` backend: reference graders that need no network.
 
 Spec ``builtin:GRADER`` with GRADER one of:
 

@@ -17,11 +17,9 @@ depend on where the repository is checked out.
 
 **Prompt.** When the configuration names a ``template``, each request is rendered through
 :mod:`judgeprobe.harness.judges.templating` and the prompt travels in the request's extra ``"prompt"`` field;
-the template
-text is part of the configuration hash, and requests of other modes than the template's are skipped (see
-:mod:`judgeprobe.harness.judges.configured_template`). Without a template the field is absent. The rendered
-prompt is
-recorded in ``Verdict.prompt`` for audit.
+the template text is part of the configuration hash, and requests of other modes than the template's are
+skipped (see :mod:`judgeprobe.harness.judges.configured_template`). Without a template the field is absent.
+The rendered prompt is recorded in ``Verdict.prompt`` for audit.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The ``mock`` backend: a scripted chat judge for tests and benchmarks, registered like any other.
 
 It is an :class:`~judgeprobe.harness.judges.llm.LLMJudge`: it renders the real template for every request and
-reads its
-scripted raw reply through the real parsers, so a draw costs what rendering and parsing cost and nothing
-else. Spec ``mock:SCRIPT[:key=value...]``. Built-in scripts (each replies in the template's text contract):
+reads its scripted raw reply through the real parsers, so a draw costs what rendering and parsing cost and
+nothing else. Spec ``mock:SCRIPT[:key=value...]``. Built-in scripts (each replies in the template's text
+contract):
 
     yes      grade: correct; pairwise: [[A]]; score: 10
     no       grade: incorrect; pairwise: [[B]]; score: 1

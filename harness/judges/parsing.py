@@ -1,8 +1,7 @@
 """Reading a judge's reply as a verdict: structured JSON, JSON in a fenced block, or the text contract.
 
 Every parser returns a :class:`~judgeprobe.harness.core.verdict.Verdict` that is either judged or unscored
-with a
-reason, and always keeps the raw reply. Rules shared by the three modes:
+with a reason, and always keeps the raw reply. Rules shared by the three modes:
 
 * **Bind to the judge's own, final verdict.** A reply may echo the material it judged (a response that
   itself says ``correct: yes`` or ``[[A]]``, with or without delimiters — prompts are verbatim by default, so

@@ -1,24 +1,21 @@
 """The ``python`` backend: a Python callable as a judge.
 
-Spec ``python:MODULE:FUNCTION`` (``FUNCTION`` may be dotted, e.g. ``Grader.grade`` on a class attribute).
-The callable takes the :class:`~judgeprobe.harness.core.request.JudgeRequest` — or, if its first parameter is
-annotated
-as a ``dict``/``Mapping``, the request's JSON form (see ``docs/judge-contract.md``) — and returns a
+Spec ``python:MODULE:FUNCTION`` (``FUNCTION`` may be dotted, e.g. ``Grader.grade`` on a class attribute). The
+callable takes the :class:`~judgeprobe.harness.core.request.JudgeRequest` — or, if its first parameter is
+annotated as a ``dict``/``Mapping``, the request's JSON form (see ``docs/judge-contract.md``) — and returns a
 :class:`~judgeprobe.harness.core.verdict.Verdict`, a contract dict, a bool (grade: correct or not) or an
-outcome string
-(``correct``/``incorrect``, ``A``/``B``/``tie`` or a response id, a score). It may be ``async def``;
-a plain function runs in a worker thread so that it cannot stall the event loop. Any exception it raises
-becomes an error verdict of kind ``crash``.
+outcome string (``correct``/``incorrect``, ``A``/``B``/``tie`` or a response id, a score). It may be
+``async def``; a plain function runs in a worker thread so that it cannot stall the event loop. Any exception
+it raises becomes an error verdict of kind ``crash``.
 
 **Prompt.** When the configuration names a ``template`` (TOML ``template = "prompt.txt"``), each request is
 rendered through :mod:`judgeprobe.harness.judges.templating` and the callable receives the prompt in one of
-two ways: the
-dict form of the request carries it in an extra ``"prompt"`` field (as the ``command`` backend's stdin
-does), and a callable with a parameter named ``prompt`` (or ``**kwargs``) gets it as the keyword argument
-``prompt=``. A callable that can take it neither way is refused when the judge is loaded. The template text
-is part of the configuration hash, so editing the prompt makes a new judge; requests of other modes than
-the template's are skipped; the rendered prompt is recorded in ``Verdict.prompt``. Without a template no
-prompt is passed (no ``"prompt"`` field, no ``prompt=`` argument) and the hash is unchanged.
+two ways: the dict form of the request carries it in an extra ``"prompt"`` field (as the ``command`` backend's
+stdin does), and a callable with a parameter named ``prompt`` (or ``**kwargs``) gets it as the keyword
+argument ``prompt=``. A callable that can take it neither way is refused when the judge is loaded. The
+template text is part of the configuration hash, so editing the prompt makes a new judge; requests of other
+modes than the template's are skipped; the rendered prompt is recorded in ``Verdict.prompt``. Without a
+template no prompt is passed (no ``"prompt"`` field, no ``prompt=`` argument) and the hash is unchanged.
 """
 
 from __future__ import annotations

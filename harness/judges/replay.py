@@ -2,9 +2,8 @@
 
 Spec ``replay:RUN_DIR`` (or the store file itself). Each request is looked up by its content key
 (:meth:`~judgeprobe.harness.core.request.JudgeRequest.content_key`: question, reference, response texts,
-presentation,
-draw index; the judge excluded). Replay is therefore *not* body-blind: two different requests never share
-an answer, and the Nth repeat of a request replays the Nth recorded draw.
+presentation, draw index; the judge excluded). Replay is therefore *not* body-blind: two different requests
+never share an answer, and the Nth repeat of a request replays the Nth recorded draw.
 
 Strict by default: a request with no recording is an error of kind ``not_recorded`` (so a CI run notices
 that its recording is stale). ``replay:RUN_DIR?strict=0`` or ``params = {strict = false}`` in TOML makes it

@@ -1,4 +1,4 @@
-"""Batch scale-out: export a run's pending requests as a batch file, import the results (design §6).
+"""Batch scale-out: export a run's pending requests as a batch file, import the results.
 
 The layout follows the judge's API (``HttpJudge.batch_format``):
 

@@ -1,12 +1,11 @@
-"""The runner: send every planned draw to a judge, concurrently, and write each one to the store (design §6).
+"""The runner: send every planned draw to a judge, concurrently, and write each one to the store.
 
 Guarantees:
 
 * **Bounded and polite.** At most ``concurrency`` calls are in flight (fewer during a 429 storm, see
   :class:`~judgeprobe.harness.run.ratelimit.AdaptiveConcurrency`), starts are spaced by an optional
-  requests-per-minute
-  limit, every attempt has a timeout, and retryable failures are retried with jittered exponential backoff
-  that honours ``Retry-After`` (:class:`~judgeprobe.harness.run.retry.RetryPolicy`).
+  requests-per-minute limit, every attempt has a timeout, and retryable failures are retried with jittered
+  exponential backoff that honours ``Retry-After`` (:class:`~judgeprobe.harness.run.retry.RetryPolicy`).
 * **Nothing finished is lost.** Finished draws are journaled once per event-loop tick (one append to the
   store's side file, safe from a killed process) and committed to SQLite in bulk; a call keeps its
   connection permit until its draw is journaled. So at any instant at most ``concurrency`` calls have been

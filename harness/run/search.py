@@ -2,15 +2,12 @@
 
 The search judges the unit's base variant once, then lets Hypothesis (``hypothesis.find``) draw chains of
 invariant probes from :func:`judgeprobe.probes.strategies.chains` until one yields a variant whose verdict
-differs
-from the base verdict; Hypothesis then shrinks that chain (fewer steps first, then earlier probes and lower
-doses, see :mod:`judgeprobe.probes.strategies`). The search deepens step by step: single probes first, with
-half the
-budget, then chains up to ``max_steps`` with the rest, so a one-step flip is found when there is one
-rather than a longer chain that shrinking cannot take apart. Every judge call is counted and every
-verdict is cached by variant id, so shrinking re-uses what it has seen; once the budget of judge calls is
-spent, unseen variants count as "no flip" and the search ends with the smallest flip found so far (if
-any).
+differs from the base verdict; Hypothesis then shrinks that chain (fewer steps first, then earlier probes and
+lower doses, see :mod:`judgeprobe.probes.strategies`). The search deepens step by step: single probes first,
+with half the budget, then chains up to ``max_steps`` with the rest, so a one-step flip is found when there is
+one rather than a longer chain that shrinking cannot take apart. Every judge call is counted and every verdict
+is cached by variant id, so shrinking re-uses what it has seen; once the budget of judge calls is spent,
+unseen variants count as "no flip" and the search ends with the smallest flip found so far (if any).
 
 The search is deterministic for a given judge, case, seed and budget: Hypothesis runs without its example
 database and from a ``random.Random(seed)``.

@@ -19,9 +19,8 @@ class DrawWriter:
     """Journals finished draws once per event-loop tick, commits them to SQLite in bulk.
 
     A journaled draw is safe from a killed process (see ``judgeprobe.harness.store.journal``), so a call's
-    permit is
-    released as soon as its draw is journaled; SQLite commits happen every ``COMMIT_EVERY_S`` seconds or
-    ``COMMIT_ROWS`` draws, whichever comes first, and at the end of the run.
+    permit is released as soon as its draw is journaled; SQLite commits happen every ``COMMIT_EVERY_S``
+    seconds or ``COMMIT_ROWS`` draws, whichever comes first, and at the end of the run.
     """
 
     COMMIT_ROWS = 500

@@ -1,4 +1,4 @@
-"""The run store: one SQLite file per output folder holding variants, draws and run metadata (design §6).
+"""The run store: one SQLite file per output folder holding variants, draws and run metadata.
 
 Every draw is written as soon as it completes, so a killed run loses only its in-flight calls and a rerun
 resumes. Two ways in:

@@ -4,14 +4,13 @@ Invariants rewrite only the final answer's span (see :func:`judgeprobe.probes.fa
 ``formatting.wrap`` (``$…$``, ``\\boxed{}``, bold), ``formatting.markup`` (a markdown heading above the
 answer, an ``Answer:`` / ``Final answer:`` prefix, blank lines and indentation), ``formatting.case``
 (upper/lower case where case carries no meaning), ``formatting.spacing`` (spaces around operators),
-``formatting.layout`` (pairwise and score: a whole response dressed in a markdown heading, horizontal
-rules or a bold first sentence; with a paired control and a better-side sibling),
-``formatting.render`` (LaTeX / Unicode / ASCII via ``judgeprobe.cases.answers``), ``formatting.alternate``
-(equivalent
-numeric and symbolic forms computed with sympy through the safe parser), ``formatting.equivalent`` (the case
-author's ``equivalents``; correct responses only). Controls: ``formatting.non_equivalent`` (the case's
-``non_equivalents``), ``formatting.fix`` (an incorrect response given the reference),
-``formatting.hedge_or`` (``X or Y``), and ``formatting.wrap_control``. Multiple-choice styles live in
+``formatting.layout`` (pairwise and score: a whole response dressed in a markdown heading, horizontal rules or
+a bold first sentence; with a paired control and a better-side sibling), ``formatting.render`` (LaTeX /
+Unicode / ASCII via ``judgeprobe.cases.answers``), ``formatting.alternate`` (equivalent numeric and symbolic
+forms computed with sympy through the safe parser), ``formatting.equivalent`` (the case author's
+``equivalents``; correct responses only). Controls: ``formatting.non_equivalent`` (the case's
+``non_equivalents``), ``formatting.fix`` (an incorrect response given the reference), ``formatting.hedge_or``
+(``X or Y``), and ``formatting.wrap_control``. Multiple-choice styles live in
 :mod:`judgeprobe.probes.families.choice_style`.
 """
 

@@ -16,7 +16,7 @@ EQ, DIFF, UND = Decision.EQUIVALENT, Decision.DIFFERENT, Decision.UNDECIDED
 MC_CHOICES = {"A": "1", "B": "2", "C": "3", "D": "4", "E": "5", "F": "6"}
 
 
-# --- the HLE seed facts (design §1) -------------------------------------------------------------------
+# --- the HLE seed facts -------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("answer", "expected"),
     [

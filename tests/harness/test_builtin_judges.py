@@ -105,7 +105,7 @@ def test_exact_grader_is_a_normalised_string_match() -> None:
 
 
 def test_math_grader_treats_notation_kinds_as_expressions() -> None:
-    # the symbolic checker's known blind spot (design §1): Z^5 is read as a power of a symbol Z
+    # the symbolic checker's known blind spot: Z^5 is read as a power of a symbol Z
     assert grade("builtin:math", "Z^5", "Z+Z+Z+Z+Z", "group").outcome == "incorrect"
     assert grade("builtin:math", "0.5", "1/2", "number").outcome == "correct"
 

@@ -189,7 +189,18 @@ def test_dry_run_and_probe_list_count_the_derived_units() -> None:
     from judgeprobe.harness.cli.main import cli
 
     runner = CliRunner()
-    args = ["run", "--dry-run", "--mode", "pairwise", "--probes", "position", "--case", "hle-mc-letter-text"]
+    args = [
+        "run",
+        "--dry-run",
+        "--list",
+        "-",
+        "--mode",
+        "pairwise",
+        "--probes",
+        "position",
+        "--case",
+        "hle-mc-letter-text",
+    ]
     dry = runner.invoke(cli, args, env={"COLUMNS": "200"})
     assert dry.exit_code == 0, dry.output
     case = plan_suite(Selection(modes=("pairwise",), case_ids=("hle-mc-letter-text",))).cases[0]
@@ -200,7 +211,9 @@ def test_dry_run_and_probe_list_count_the_derived_units() -> None:
     lines = [line.split() for line in dry.output.splitlines() if "/pair:" in line]
     assert sum(line[-1] == "base" for line in lines) == units
     assert sum(line[-1] == "position.swap" for line in lines) == units  # every pair in both orders
-    builtin = runner.invoke(cli, ["run", "--dry-run", "--probes", "position", "--case", "hle-mc-letter-text"])
+    builtin = runner.invoke(
+        cli, ["run", "--dry-run", "--list", "-", "--probes", "position", "--case", "hle-mc-letter-text"]
+    )
     assert "pair:" not in builtin.output and "Derived" not in builtin.output  # builtin:reference grades only
     listed = runner.invoke(cli, ["probes", "list"], env={"COLUMNS": "250"})
     counts = derived_counts(plan_suite(Selection(probes="none")).cases)
@@ -218,10 +231,11 @@ def test_a_replayed_run_derives_what_its_recording_holds(tmp_path: Path) -> None
     recorded = tmp_path / "recorded"
     first = runner.invoke(cli, ["run", "--judge", "builtin:reference", "--out", str(recorded), *common])
     assert first.exit_code == 0, first.output
-    dry = runner.invoke(cli, ["run", "--judge", f"replay:{recorded}", "--dry-run", *common])
+    dry = runner.invoke(cli, ["run", "--judge", f"replay:{recorded}", "--dry-run", "--list", "-", *common])
     assert dry.exit_code == 0, dry.output
     assert "/pair:" not in dry.output  # builtin:reference recorded no derived pairs, so none are asked for
     explicit = runner.invoke(
-        cli, ["run", "--judge", f"replay:{recorded}", "--dry-run", "--mode", "pairwise", *common]
+        cli,
+        ["run", "--judge", f"replay:{recorded}", "--dry-run", "--list", "-", "--mode", "pairwise", *common],
     )
     assert "/pair:" in explicit.output  # an explicit --mode still derives

@@ -21,7 +21,13 @@ from judgeprobe.harness.cli.main import cli
 pytestmark = pytest.mark.slow  # one real run for the module
 
 SVG = "{http://www.w3.org/2000/svg}"
-CASES = ("alg-quaternion-q8", "hle-tc0-notation", "hle-z5-direct-sum", "hle-mc-letter-text")
+CASES = (
+    "alg-quaternion-q8",
+    "hle-tc0-notation",
+    "date-train-past-midnight",
+    "hedged-cube-edges",
+    "num-total-with-tax",
+)
 
 
 @pytest.fixture(scope="module")
