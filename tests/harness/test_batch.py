@@ -189,7 +189,10 @@ def test_user_flow_plan_export_engine_import_then_run_makes_no_calls(tmp_path: P
         assert server.calls == n
         imported = runner.invoke(cli, ["batch", "import", str(run_dir), str(results)])
         assert imported.exit_code == 0, imported.output
-        finished = runner.invoke(cli, ["run", "--judge", spec, "--no-progress", *selection])
+        # the fake judge is unreliable on this case (accuracy below the limit): exit 0 all the same
+        finished = runner.invoke(
+            cli, ["run", "--judge", spec, "--no-progress", "--fail-on", "never", *selection]
+        )
         assert finished.exit_code == 0, finished.output
         assert server.calls == n  # every draw came from the imported results
         assert "(0 judge calls," in finished.output

@@ -1,4 +1,5 @@
-"""Batch import of vLLM's offline OpenAI-batch runner output (``python -m vllm.entrypoints.openai.run_batch``).
+"""Batch import of the output of vLLM's offline OpenAI-batch runner
+(``python -m vllm.entrypoints.openai.run_batch``).
 
 vLLM writes one ``BatchRequestOutput`` per request line, in input order: ``{"id": "vllm-…", "custom_id",
 "response": {"status_code", "request_id": "vllm-batch-…", "body": <ChatCompletionResponse> | null},
@@ -60,8 +61,9 @@ def _completion(number: int, body: dict[str, Any]) -> dict[str, Any]:
         "choices": [
             {
                 "index": 0,
-                "message": {"role": "assistant", "content": content, "refusal": None, "annotations": None,
-                            "audio": None, "function_call": None, "tool_calls": [], "reasoning_content": None},
+                "message": {"role": "assistant", "content": content, "refusal": None,
+                            "annotations": None, "audio": None, "function_call": None, "tool_calls": [],
+                            "reasoning_content": None},
                 "logprobs": None,
                 "finish_reason": "stop",
                 "stop_reason": None,
