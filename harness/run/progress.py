@@ -20,29 +20,12 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from judgeprobe.harness.run.options import spent
+
 if TYPE_CHECKING:
     from judgeprobe.harness.run.options import RunStats
 
 __all__ = ["RichProgress", "describe", "spent"]
-
-
-def _tokens(count: int) -> str:
-    if count >= 1_000_000:
-        return f"{count / 1_000_000:.1f}M"
-    return f"{count / 1000:.1f}k" if count >= 1000 else str(count)
-
-
-def spent(stats: RunStats) -> str | None:
-    """Tokens of the run's calls and, with the judge's price, their cost (``None``: nothing reported)."""
-    if not stats.calls_with_usage:
-        return None
-    text = f"{_tokens(stats.input_tokens + stats.output_tokens)} tokens"
-    if stats.cached_input_tokens:
-        text += f" ({_tokens(stats.cached_input_tokens)} cached)"
-    if stats.cost is not None:
-        amount = f"{stats.cost:,.4f}" if stats.cost < 1 else f"{stats.cost:,.2f}"
-        text += f" · ${amount}" if stats.currency in (None, "USD") else f" · {amount} {stats.currency}"
-    return text
 
 
 def describe(stats: RunStats) -> str:
