@@ -37,6 +37,10 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         "judgeprobe.harness.cli.batch",
         "Export pending requests as batch JSONL (OpenAI or Anthropic) and import the results.",
     ),
+    "merge": (
+        "judgeprobe.harness.cli.merge",
+        "Merge the folders of a sharded run into one run and report it.",
+    ),
     "gate": ("judgeprobe.harness.cli.gate", "Gate a run against thresholds and a committed baseline (CI)."),
     "init": (
         "judgeprobe.harness.cli.init",

@@ -5,7 +5,9 @@ With no arguments it runs every probe over the shipped library against the embed
 (``builtin:reference``): offline, no keys. Settings come from ``judgeprobe.toml`` or ``[tool.judgeprobe]`` in
 ``pyproject.toml`` (found in the current folder or a parent, or named with ``--config``), as for ``gate``:
 ``[run]`` says what to run and ``[reliability]`` when the judge is unreliable; options override them.
-Rerunning the same command resumes from the run folder's store.
+Rerunning the same command resumes from the run folder's store; when nothing changed since its reports were
+written, it reads them back. ``--adaptive`` draws in rounds and stops drawing each test once it is settled;
+``--shard i/N`` runs one part of the plan (``judgeprobe merge`` joins the parts; ``docs/decisions.md``).
 
 Exit status (see ``docs/decisions.md``):
 
@@ -20,8 +22,10 @@ Exit status (see ``docs/decisions.md``):
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -30,6 +34,11 @@ from judgeprobe.harness.cli.main import UsageProblem
 from judgeprobe.harness.cli.main import console as make_console
 from judgeprobe.harness.cli.options import FiniteFloatRange, SelectionFlags, selection_options
 from judgeprobe.harness.core.errors import HarnessError
+
+if TYPE_CHECKING:
+    from judgeprobe.harness.run.options import RunStats
+    from judgeprobe.harness.stats.schema import Summary
+    from judgeprobe.probes.variant import Variant
 
 __all__ = ["run"]
 
@@ -55,11 +64,43 @@ _SHARE = FiniteFloatRange(min=0, max=1)
     "--repeats",
     default=None,
     type=click.IntRange(min=1),
-    help="Draws per variant; the unperturbed responses get as many placebo draws again [default: 1].",
+    help="Draws per variant; the unperturbed responses get as many placebo draws again. With --adaptive: "
+    "the most draws per variant [default: 1; with --adaptive: 8].",
+)
+@click.option(
+    "--adaptive",
+    is_flag=True,
+    help="Draw in rounds: once per variant, then again only where a test is still undecided and more draws "
+    "can decide it, until settled or a budget runs out.",
+)
+@click.option(
+    "--max-calls",
+    default=None,
+    type=click.IntRange(min=1),
+    help="With --adaptive: the most draws (judge calls on an empty store) the run may make.",
+)
+@click.option(
+    "--max-cost",
+    default=None,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Stop starting calls once they cost this much (needs [judge.price] in the judge file).",
+)
+@click.option(
+    "--shard",
+    "shard_text",
+    default=None,
+    metavar="I/N",
+    help="Run part I of N of the plan (cases split by their order; 'judgeprobe merge' joins the parts).",
 )
 @click.option("--concurrency", default=None, type=click.IntRange(min=1), help="Judge calls in flight [8].")
 @click.option(
     "--rpm", default=None, type=FiniteFloatRange(min=0, min_open=True), help="Requests-per-minute limit."
+)
+@click.option(
+    "--tpm",
+    default=None,
+    type=FiniteFloatRange(min=0, min_open=True),
+    help="Tokens-per-minute limit (prompt and reply), beside --rpm.",
 )
 @click.option(
     "--timeout", "timeout_s", default=None, type=FiniteFloatRange(min=0, min_open=True),
@@ -174,11 +215,42 @@ def _settings(opts: dict[str, Any]) -> Any:
     return with_overrides(settings, run=run_over, reliability=reliability)
 
 
+def _scale(opts: dict[str, Any], repeats: int) -> tuple[int, Any, Any]:
+    """The repeats, the adaptive options (``None``: a fixed run) and the shard (``None``: the whole plan) the
+    options ask for; a :class:`UsageProblem` when they do not go together."""
+    from judgeprobe.harness.run.shard import Shard
+    from judgeprobe.harness.session.adaptive import AdaptiveOptions
+    from judgeprobe.harness.stats.sequential import SequentialDesign
+
+    adaptive = bool(opts["adaptive"])
+    if opts["max_calls"] is not None and not adaptive:
+        raise UsageProblem("--max-calls needs --adaptive (a fixed run makes every draw of --repeats)")
+    if adaptive and opts["repeats"] is None and repeats < 2:
+        repeats = SequentialDesign().max_draws
+    if adaptive and repeats < 2:
+        raise UsageProblem(
+            f"--adaptive needs --repeats 2 or more (the most draws per variant), got --repeats {repeats}"
+        )
+    shard = None if opts["shard_text"] is None else Shard.parse(opts["shard_text"])
+    if shard is not None and adaptive:
+        raise UsageProblem(
+            "--shard and --adaptive do not mix: an adaptive run decides what to draw from every test's draws "
+            "so far; run it on one machine, or shard a fixed run"
+        )
+    rounds = None
+    if adaptive:
+        design = SequentialDesign(max_draws=repeats)
+        rounds = AdaptiveOptions(design, max_calls=opts["max_calls"], max_cost=opts["max_cost"])
+    return repeats, rounds, shard
+
+
 def _run(opts: dict[str, Any]) -> None:
     from judgeprobe.harness.gate.settings import analysis_settings
     from judgeprobe.harness.run.line_progress import progress_sink
     from judgeprobe.harness.run.runner import RunOptions
-    from judgeprobe.harness.session import plan_suite, run_suite, save_plan
+    from judgeprobe.harness.run.selection import run_key
+    from judgeprobe.harness.session import default_out_dir, plan_suite, run_suite, save_plan
+    from judgeprobe.harness.session.fresh import reuse_run
 
     settings = _settings(opts)
     cfg = settings.run
@@ -188,20 +260,38 @@ def _run(opts: dict[str, Any]) -> None:
     console = make_console()
     if opts["list_to"] is not None and not opts["dry_run"]:
         raise click.UsageError("--list goes with --dry-run")
+    repeats, rounds, shard = _scale(opts, cfg.repeats)
+    analysis = analysis_settings(settings, threshold=opts["threshold"])
     from judgeprobe.cases.models import Mode
     from judgeprobe.harness.judges.registry import load_judge
 
     judge = load_judge(judge_spec)  # its modes decide which units are derived from grade cases
+    if not (opts["dry_run"] or opts["plan_only"]):
+        identity = None if rounds is None else rounds.identity(analysis)
+        part = None if shard is None else str(shard)
+        folder = cfg.out or default_out_dir(judge, selection, repeats=repeats, adaptive=identity, shard=part)
+        key = run_key(judge.config_hash, selection, repeats=repeats, adaptive=identity, shard=part)
+        reused = reuse_run(folder, key, settings=analysis, top=opts["top"])
+        if reused is not None:
+            console.print(
+                "Up to date: every draw of this run is in the store and its reports were made from them with "
+                "this judgeprobe and these settings ('judgeprobe report' rebuilds them)."
+            )
+            _finish(
+                _Done(reused.summary, reused.variants, reused.stats, reused.run.key, folder, reused.paths),
+                console, fail_on=cfg.fail_on, top=opts["top"],
+            )  # fmt: skip
+            return
     recorded = getattr(judge, "derived_modes", None)  # a replay derives what its recording holds
     judge_modes = recorded() if callable(recorded) else [mode for mode in Mode if judge.supports(mode)]
     plan = plan_suite(selection, judge_modes=judge_modes)
     if not plan.cases:
         raise click.UsageError("no case matches the selection; see 'judgeprobe cases list'")
     if opts["dry_run"]:
-        _dry_run(plan, console, repeats=cfg.repeats, list_to=opts["list_to"])
+        _dry_run(plan, console, repeats=repeats, list_to=opts["list_to"])
         return
     if opts["plan_only"]:
-        folder = save_plan(plan, judge=judge_spec, out=cfg.out, repeats=cfg.repeats)
+        folder = save_plan(plan, judge=judge, out=cfg.out, repeats=repeats)
         console.print(
             f"{len(plan.variants)} variants written to {folder}/; no judge was called. Next: "
             f"judgeprobe batch export --judge {judge_spec} --out {folder} requests.jsonl"
@@ -209,14 +299,17 @@ def _run(opts: dict[str, Any]) -> None:
         return
     options = RunOptions(
         concurrency=cfg.concurrency, rpm=cfg.rpm, timeout_s=cfg.timeout, max_retries=cfg.max_retries,
-        repeats=cfg.repeats, max_failures_in_a_row=cfg.max_failures_in_a_row,
+        repeats=repeats, max_failures_in_a_row=cfg.max_failures_in_a_row, tpm=opts["tpm"],
+        max_cost=None if rounds is not None else opts["max_cost"],
     )  # fmt: skip
     result = run_suite(
-        plan, judge=judge, out=cfg.out, options=options,
-        settings=analysis_settings(settings, threshold=opts["threshold"]),
-        show_progress=False, progress=progress_sink(not opts["no_progress"]),
+        plan, judge=judge, out=cfg.out, options=options, settings=analysis, show_progress=False,
+        progress=progress_sink(not opts["no_progress"]), adaptive=rounds, shard=shard,
     )  # fmt: skip
-    _finish(result, console, fail_on=cfg.fail_on, top=opts["top"])
+    done = _Done(
+        result.summary, result.variants_by_id, result.stats, result.run.key, result.run_dir, result.paths
+    )
+    _finish(done, console, fail_on=cfg.fail_on, top=opts["top"])
 
 
 def _dry_run(plan: Any, console: Any, *, repeats: int, list_to: str | None) -> None:
@@ -233,23 +326,45 @@ def _dry_run(plan: Any, console: Any, *, repeats: int, list_to: str | None) -> N
     render_plan(plan, console, repeats=repeats)
 
 
-def _finish(result: Any, console: Any, *, fail_on: str, top: int) -> None:
+@dataclass(frozen=True)
+class _Done:
+    """What a run (or a rerun that found its reports up to date) ended with."""
+
+    summary: Summary | None
+    variants: Mapping[str, Variant]
+    stats: RunStats
+    key: str
+    folder: Path
+    paths: Sequence[Path]
+
+
+def _finish(result: _Done, console: Any, *, fail_on: str, top: int) -> None:
     """Print the summary and what the runner did, then exit with the status the verdict calls for."""
     from judgeprobe.harness.report.terminal import render_summary
+    from judgeprobe.harness.run.progress import spent
 
     summary = result.summary
     if summary is not None:
-        render_summary(summary, console, variants=result.variants_by_id, top=top)
+        render_summary(summary, console, variants=result.variants, top=top)
     stats = result.stats
     console.print(
         f"{stats.done} of {stats.planned} draws ended ({stats.new_calls} judge calls, "
         f"{stats.cache_hits} from the store): {stats.judged} judged, {stats.unscored} unscored, "
         f"{stats.errors} errors, {stats.skipped} skipped."
     )
+    usage = spent(stats)
+    if usage is not None:
+        console.print(f"This invocation's calls used {usage}.")
+    sequential = summary.run.sequential if summary is not None else None
+    if sequential is not None:
+        console.print(
+            f"Adaptive: {sequential.rounds} rounds, {sequential.draws} draws; stopped: {sequential.stopped}."
+        )
+    if stats.budget_stop:
+        console.print(f"[yellow]Stopped: {stats.budget_stop}; rerun with a larger budget to carry on.[/]")
     if result.paths:
         console.print(
-            f"Reports of run {result.run.key} in {result.run_dir}/: "
-            + ", ".join(p.name for p in result.paths)
+            f"Reports of run {result.key} in {result.folder}/: " + ", ".join(p.name for p in result.paths)
         )
     if stats.stopped:
         raise UsageProblem(stats.stopped)

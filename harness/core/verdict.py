@@ -137,9 +137,11 @@ class Verdict:
     attempts: int = 1
     """Attempts made (retries included)."""
     input_tokens: int | None = None
-    """Prompt tokens reported by the backend."""
+    """Prompt tokens reported by the backend (every prompt token, those read from a prompt cache included)."""
     output_tokens: int | None = None
     """Completion tokens reported by the backend."""
+    cached_input_tokens: int | None = None
+    """Of ``input_tokens``: those the provider read from its prompt cache (billed at the cached price)."""
     meta: Mapping[str, Any] = field(default_factory=dict, metadata=_STORE_ONLY)
     """Backend-specific extras (JSON-serialisable; kept in the store, not in the per-draw table)."""
 
@@ -150,7 +152,11 @@ class Verdict:
         recorded = self.meta.get(USAGE_META_KEY)
         if isinstance(recorded, Mapping):
             return TokenUsage.from_meta(recorded)
-        return TokenUsage(input_tokens=self.input_tokens, output_tokens=self.output_tokens)
+        return TokenUsage(
+            input_tokens=self.input_tokens,
+            output_tokens=self.output_tokens,
+            cached_input_tokens=self.cached_input_tokens,
+        )
 
     @classmethod
     def judged(cls, outcome: str, **kw: Any) -> Verdict:

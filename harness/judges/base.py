@@ -11,6 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 
 from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.cost import Price
 from judgeprobe.harness.core.request import JudgeRequest
 from judgeprobe.harness.core.verdict import Verdict
 
@@ -32,6 +33,9 @@ class Judge(ABC):
     """Upper bound on concurrent calls this backend tolerates (``None``: the runner decides)."""
     source_config: object | None = None
     """The configuration the judge was loaded from (set by ``load_judge``), for its secrets."""
+    price: Price | None = None
+    """Prices per million tokens, from the judge file's ``[judge.price]`` table (``None``: unknown, so
+    costs are not computed; token counts still are)."""
 
     @abstractmethod
     async def judge(self, request: JudgeRequest) -> Verdict:

@@ -93,6 +93,7 @@ def verdict_of(attempt: Attempt, *, secret: str | None = None) -> Verdict:
         latency_s=attempt.latency_s,
         input_tokens=usage.input_tokens,
         output_tokens=usage.output_tokens,
+        cached_input_tokens=usage.cached_input_tokens,
         meta=meta,
     )
 
@@ -126,6 +127,7 @@ def combine_orders(first: Verdict, second: Verdict) -> Verdict:
         "latency_s": latency,
         "input_tokens": usage.input_tokens,
         "output_tokens": usage.output_tokens,
+        "cached_input_tokens": usage.cached_input_tokens,
     }
     for status in (Status.ERROR, Status.UNSCORED):
         for name, verdict in (("original", first), ("swapped", second)):

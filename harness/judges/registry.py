@@ -37,6 +37,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.cost import Price
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.core.secrets import looks_secret, redact_url
 from judgeprobe.harness.judges.base import Judge
@@ -173,6 +174,9 @@ class JudgeConfig(BaseModel):
     """Names of ``params`` whose values are secrets (besides those whose name looks secret, such as
     ``api_key`` or ``token``): never shown, and redacted from everything written. Not hashed (it changes
     nothing the judge does)."""
+    price: Price | None = None
+    """Prices per million tokens (``[judge.price]``), for the cost in progress and reports and for
+    ``--max-cost``. Not hashed: a new price is the same judge (see ``judgeprobe.harness.core.cost``)."""
     # Fields below are hashed only when set (see content_hash), so configurations written before they
     # existed keep their hash and their recorded verdicts.
     mode: Mode | None = None
@@ -225,6 +229,7 @@ class JudgeConfig(BaseModel):
         data = self.model_dump(mode="json")
         data.pop("template", None)  # the resolved text is what matters, not where it came from
         data.pop("secret_params", None)  # marks what to hide; the judge does the same either way
+        data.pop("price", None)  # what calls cost does not change what the judge says
         for name in _HASHED_WHEN_SET:
             if data.get(name) is None:
                 data.pop(name, None)
@@ -419,4 +424,6 @@ def load_judge(spec_or_path: str | JudgeConfig) -> Judge:
         judge.config_hash = config.content_hash()
     if judge.name == "judge":
         judge.name = config.display_name()
+    if judge.price is None and config.price is not None:
+        judge.price = config.price
     return judge

@@ -163,7 +163,9 @@ def _openai_result(line: dict[str, Any]) -> dict[str, Any] | AttemptFailed:
     if isinstance(response, dict):
         status = response.get("status_code")
         if isinstance(status, int) and status >= 400:
-            return AttemptFailed.from_status(status, json.dumps(response.get("body")), None)
+            # vLLM's run_batch leaves the body empty and puts the reason in ``error`` (an object or a text)
+            detail = response.get("body") if response.get("body") is not None else error
+            return AttemptFailed.from_status(status, json.dumps(detail), None)
         if isinstance(response.get("body"), dict) and not error:
             body: dict[str, Any] = response["body"]
             return body

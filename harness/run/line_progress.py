@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
+from judgeprobe.harness.run.options import spent
+
 if TYPE_CHECKING:
     from judgeprobe.harness.run.options import ProgressSink, RunStats
 
@@ -93,6 +95,9 @@ class LineProgress:
             parts.append(f"took {duration(elapsed)}")
         parts += [f"cache {stats.cache_hits}", f"unscored {stats.unscored}", f"errors {stats.errors}"]
         parts.append(f"retries {stats.retries}")
+        usage = spent(stats)
+        if usage is not None:
+            parts.append(usage)
         return " · ".join(parts)
 
     def update(self, stats: RunStats) -> None:

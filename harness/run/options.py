@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from judgeprobe.harness.core.errors import ConfigError
 
-__all__ = ["ProgressSink", "RunOptions", "RunStats"]
+__all__ = ["ProgressSink", "RunOptions", "RunStats", "spent"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,13 @@ class RunOptions:
     """Cap on any wait, ``Retry-After`` included."""
     repeats: int = 1
     """Draws per variant (``K``); base variants also get ``K`` placebo draws."""
+    tpm: float | None = None
+    """Maximum tokens (prompt and reply) per minute (``None``: no limit). A call books its expected tokens
+    before it starts and is settled with what the judge reported (see
+    :class:`~judgeprobe.harness.run.ratelimit.TokenRateLimiter`)."""
+    max_cost: float | None = None
+    """Stop starting calls once their cost, with the expected cost of the calls in flight, reaches this
+    amount (in the judge's price currency; needs the judge's ``price``). Draws not started stay pending."""
     max_failures_in_a_row: int = 5
     """Stop the run after this many judge calls in a row failed in a way no retry fixes (authentication,
     unknown model, no server, invalid request; see :mod:`judgeprobe.harness.run.watch`). ``0``: never stop."""
@@ -51,6 +58,10 @@ class RunOptions:
             )
         if self.repeats < 1:
             problems.append(f"repeats={self.repeats} (need >= 1)")
+        if self.tpm is not None and not self.tpm > 0:
+            problems.append(f"tpm={self.tpm} (need > 0, or None for no limit)")
+        if self.max_cost is not None and not self.max_cost > 0:
+            problems.append(f"max_cost={self.max_cost} (need > 0, or None for no limit)")
         if self.max_failures_in_a_row < 0:
             problems.append(f"max_failures_in_a_row={self.max_failures_in_a_row} (need >= 0; 0 never stops)")
         if problems:
@@ -59,7 +70,8 @@ class RunOptions:
 
 @dataclass
 class RunStats:
-    """What a run did. ``done == judged + unscored + errors + skipped``; cache hits are among them."""
+    """What a run did. ``done == judged + unscored + errors + skipped``; cache hits are among them; a run
+    stopped by its cost budget leaves ``planned - done`` draws (``not_started``) pending."""
 
     planned: int = 0
     """Draws planned (variants × repeats, plus placebo draws of base variants)."""
@@ -87,6 +99,23 @@ class RunStats:
     """Errored draws by error kind."""
     concurrency_cuts: int = 0
     """Times the connection limit was cut by rate limiting."""
+    input_tokens: int = 0
+    """Prompt tokens of this run's calls, as the judge reported them (cached ones included)."""
+    cached_input_tokens: int = 0
+    """Of ``input_tokens``: those read from the provider's prompt cache."""
+    output_tokens: int = 0
+    """Reply tokens of this run's calls."""
+    calls_with_usage: int = 0
+    """Calls whose judge reported token counts (the others have no cost)."""
+    cost: float | None = None
+    """What this run's calls cost at the judge's price (``None``: the judge has no price)."""
+    currency: str | None = None
+    """Currency of ``cost``."""
+    not_started: int = 0
+    """Draws not sent because the cost budget (``max_cost``) ran out; they stay pending."""
+    budget_stop: str | None = None
+    """Why the run stopped starting calls before every draw ended, when a budget stopped it (the pending
+    draws are run by a rerun with a larger budget)."""
     elapsed_s: float = 0.0
     """Wall time of the run."""
     interrupted: bool = False
@@ -116,3 +145,22 @@ class ProgressSink(Protocol):
 
     def finish(self, stats: RunStats) -> None:
         """The run ended (also when interrupted)."""
+
+
+def _tokens(count: int) -> str:
+    if count >= 1_000_000:
+        return f"{count / 1_000_000:.1f}M"
+    return f"{count / 1000:.1f}k" if count >= 1000 else str(count)
+
+
+def spent(stats: RunStats) -> str | None:
+    """Tokens of the run's calls and, with the judge's price, their cost (``None``: nothing reported)."""
+    if not stats.calls_with_usage:
+        return None
+    text = f"{_tokens(stats.input_tokens + stats.output_tokens)} tokens"
+    if stats.cached_input_tokens:
+        text += f" ({_tokens(stats.cached_input_tokens)} cached)"
+    if stats.cost is not None:
+        amount = f"{stats.cost:,.4f}" if stats.cost < 1 else f"{stats.cost:,.2f}"
+        text += f" · ${amount}" if stats.currency in (None, "USD") else f" · {amount} {stats.currency}"
+    return text

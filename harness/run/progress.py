@@ -1,4 +1,5 @@
-"""The rich progress bar of a run: draws done of total, cache hits, unscored, errors, retries, rate and ETA.
+"""The rich progress bar of a run: draws done of total, cache hits, unscored, errors, retries, tokens or cost,
+rate and ETA.
 
 It implements :class:`judgeprobe.harness.run.runner.ProgressSink`; the runner never imports rich itself.
 Outside a terminal, :class:`judgeprobe.harness.run.line_progress.LineProgress` writes plain lines instead.
@@ -19,18 +20,23 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from judgeprobe.harness.run.options import spent
+
 if TYPE_CHECKING:
     from judgeprobe.harness.run.options import RunStats
 
-__all__ = ["RichProgress", "describe"]
+__all__ = ["RichProgress", "describe", "spent"]
 
 
 def describe(stats: RunStats) -> str:
-    """One line of counts: cache hits, unscored, errors, skipped, retries, rate."""
+    """One line of counts: cache hits, unscored, errors, skipped, retries, tokens and cost, rate."""
     parts = [f"cache {stats.cache_hits}", f"unscored {stats.unscored}", f"errors {stats.errors}"]
     if stats.skipped:
         parts.append(f"skipped {stats.skipped}")
     parts.append(f"retries {stats.retries}")
+    usage = spent(stats)
+    if usage is not None:
+        parts.append(usage)
     if stats.elapsed_s > 0:
         parts.append(f"{stats.rate:.1f} draws/s")
     return " · ".join(parts)

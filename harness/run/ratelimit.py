@@ -1,7 +1,15 @@
-"""Pacing judge calls: a requests-per-minute limit and a concurrency limit that backs off on 429 storms.
+"""Pacing judge calls: requests-per-minute and tokens-per-minute limits, and a concurrency limit that backs
+off on 429 storms.
 
 :class:`RateLimiter` spaces call starts evenly (``60 / rpm`` seconds apart), so a provider's per-minute quota
 is never exceeded however many connections are open.
+
+:class:`TokenRateLimiter` is a token bucket holding one minute of tokens (``tpm``), refilled continuously. A
+call's tokens are known only after it returns, so a call books what it is expected to use before it starts
+(:meth:`TokenRateLimiter.expected`: the request's size times the tokens per character seen so far, or a
+conservative first guess) and is settled with what the judge reported when it ends: an overestimate is given
+back, an underestimate is paid for by the calls that follow. Over any minute the calls started use at most
+``tpm`` tokens plus the error of the estimates of the calls in flight.
 
 :class:`AdaptiveConcurrency` is a semaphore whose size moves like TCP congestion control: a rate-limit
 answer (HTTP 429) halves it (at most once per window of calls, so one storm of 429s triggered by the same
@@ -18,8 +26,9 @@ from collections import deque
 from collections.abc import Callable
 
 from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.core.request import JudgeRequest
 
-__all__ = ["AdaptiveConcurrency", "RateLimiter"]
+__all__ = ["AdaptiveConcurrency", "RateLimiter", "TokenRateLimiter", "request_size"]
 
 Clock = Callable[[], float]
 
@@ -52,6 +61,79 @@ class RateLimiter:
         delay = self.reserve()
         if delay > 0:
             await asyncio.sleep(delay)
+
+
+def request_size(request: JudgeRequest) -> int:
+    """Characters of the request's own text (question, reference, responses, options): what the prompt's
+    length grows with."""
+    size = len(request.question) + len(request.reference or "") + sum(len(text) for text in request.responses)
+    return size + sum(len(letter) + len(text) for letter, text in request.choices or ())
+
+
+class TokenRateLimiter:
+    """At most ``tpm`` tokens (prompt and reply) per minute, booked before each call and settled after.
+
+    Args:
+        tpm: Tokens per minute (> 0); also the bucket's size, so an idle minute allows a burst of ``tpm``.
+        clock: Monotonic clock in seconds (tests pass a fake one).
+    """
+
+    FIRST_GUESS_CHARS_PER_TOKEN = 3.0
+    """Before any call has reported its tokens: characters per token of the request's text (a low figure,
+    so the first guesses are on the high side)."""
+    FIRST_GUESS_OVERHEAD = 600
+    """Before any call has reported its tokens: tokens added for the template and the reply."""
+
+    def __init__(self, tpm: float, *, clock: Clock = time.monotonic) -> None:
+        if not tpm > 0:
+            raise ConfigError(f"tpm must be a positive number of tokens per minute, got tpm={tpm!r}")
+        self.tpm = float(tpm)
+        self.rate = self.tpm / 60.0
+        self._clock = clock
+        self._level = self.tpm
+        self._stamp = clock()
+        self._seen_tokens = 0
+        self._seen_chars = 0
+
+    def _refill(self) -> None:
+        now = self._clock()
+        self._level = min(self.tpm, self._level + (now - self._stamp) * self.rate)
+        self._stamp = now
+
+    def expected(self, size: int) -> int:
+        """Tokens a call on a request of ``size`` characters (:func:`request_size`) is expected to use."""
+        if self._seen_chars > 0 and self._seen_tokens > 0:
+            return max(1, round(self._seen_tokens * size / self._seen_chars))
+        return round(size / self.FIRST_GUESS_CHARS_PER_TOKEN) + self.FIRST_GUESS_OVERHEAD
+
+    def reserve(self, tokens: int) -> float:
+        """Book ``tokens``; returns seconds to wait until the bucket has paid for them."""
+        self._refill()
+        self._level -= max(0, tokens)
+        return 0.0 if self._level >= 0 else -self._level / self.rate
+
+    async def acquire(self, tokens: int) -> int:
+        """Book ``tokens`` and wait until they are paid for; returns what was booked (for :meth:`settle`)."""
+        delay = self.reserve(tokens)
+        if delay > 0:
+            await asyncio.sleep(delay)
+        return tokens
+
+    def settle(self, booked: int, used: int | None, *, size: int = 0) -> None:
+        """A call that booked ``booked`` tokens used ``used`` (``None``: not reported, the booking stands).
+
+        Args:
+            booked: What :meth:`acquire` booked.
+            used: Prompt and reply tokens the judge reported.
+            size: The request's size in characters, to learn tokens per character.
+        """
+        if used is None:
+            return
+        self._refill()
+        self._level = min(self.tpm, self._level + booked - used)
+        if size > 0:
+            self._seen_tokens += used
+            self._seen_chars += size
 
 
 class AdaptiveConcurrency:

@@ -48,7 +48,7 @@ from judgeprobe.harness.core.secrets import Redactor, redact_secrets
 from judgeprobe.harness.core.verdict import ErrorKind, Status, Verdict
 from judgeprobe.harness.judges.base import Judge
 from judgeprobe.harness.run.options import ProgressSink, RunOptions, RunStats
-from judgeprobe.harness.run.ratelimit import AdaptiveConcurrency, RateLimiter
+from judgeprobe.harness.run.ratelimit import AdaptiveConcurrency, RateLimiter, TokenRateLimiter, request_size
 from judgeprobe.harness.run.retry import RetryPolicy
 from judgeprobe.harness.run.watch import CallWatch
 from judgeprobe.harness.run.writer import DrawWriter
@@ -112,6 +112,16 @@ class _Run:
         limit = min(options.concurrency, judge.max_concurrency or options.concurrency)
         self.limiter = AdaptiveConcurrency(limit, max_pause_s=options.backoff_max_s)
         self.rpm = RateLimiter(options.rpm) if options.rpm else None
+        self.tpm = TokenRateLimiter(options.tpm) if options.tpm else None
+        self.price = judge.price
+        if self.price is not None:
+            stats.cost = stats.cost or 0.0
+            stats.currency = self.price.currency
+        if options.max_cost is not None and self.price is None:
+            raise ConfigError(
+                f"max_cost={options.max_cost:g} needs the judge's prices; add a [judge.price] table (input, "
+                "output, cached_input per million tokens) to the judge file"
+            )
         self.policy = RetryPolicy(options.max_retries, options.backoff_base_s, options.backoff_max_s)
         self.writer = DrawWriter(store)
         self.watch = CallWatch(options.max_failures_in_a_row, judge=judge.name)
@@ -204,11 +214,15 @@ class _Run:
                 self.writer.write(self._record(item, cached, cached=True), wait=False)
                 self._count(cached.status, None, cached=True)
                 return
+        if self._over_budget():
+            self.stats.not_started += 1
+            return
         future: asyncio.Future[Verdict] = asyncio.get_running_loop().create_future()
         self.in_flight[cache_key] = future
         try:
             self.stats.new_calls += 1
             verdict = await self._call(request, label=f"{variant.id}#{item[1]}")  # holds a permit
+            self._spend(verdict)
             try:
                 written = self.writer.write(self._record(item, verdict, cached=False), wait=True)
                 # Counted now: the row is queued, and even a cancelled run commits queued rows on its way out.
@@ -227,21 +241,57 @@ class _Run:
                 future.cancel()
             del self.in_flight[cache_key]
 
+    def _spend(self, verdict: Verdict) -> None:
+        """Add a call's reported tokens (and their cost at the judge's price) to the statistics."""
+        if verdict.input_tokens is None and verdict.output_tokens is None:
+            return
+        stats = self.stats
+        used_in, used_out = verdict.input_tokens or 0, verdict.output_tokens or 0
+        cached = verdict.cached_input_tokens or 0
+        stats.calls_with_usage += 1
+        stats.input_tokens += used_in
+        stats.output_tokens += used_out
+        stats.cached_input_tokens += cached
+        if self.price is not None:
+            stats.cost = (stats.cost or 0.0) + self.price.cost(used_in, used_out, cached)
+
+    def _over_budget(self) -> bool:
+        """Whether the cost budget is spent, counting the calls in flight at the mean cost per call so far."""
+        budget, spent, stats = self.options.max_cost, self.stats.cost, self.stats
+        if budget is None or spent is None or self.price is None:
+            return False
+        mean = spent / stats.calls_with_usage if stats.calls_with_usage else 0.0
+        if spent + mean * len(self.in_flight) < budget:
+            return False
+        if stats.budget_stop is None:
+            money = self.price.format
+            stats.budget_stop = f"cost budget reached: {money(spent)} spent of {money(budget)}"
+        return True
+
     async def _call(self, request: JudgeRequest, *, label: str = "") -> Verdict:
         """Attempts with retries; returns the final verdict while still holding a connection permit (at once,
         without retrying, when the watcher trips)."""
         attempt = 0
+        size = request_size(request) if self.tpm is not None else 0
         while True:
             ticket = await self.limiter.acquire()
+            booked = 0
             try:
                 if self.rpm is not None:
                     await self.rpm.wait()
+                if self.tpm is not None:
+                    booked = await self.tpm.acquire(self.tpm.expected(size))
                 attempt += 1
                 self.stats.attempts += 1
                 verdict = await self._attempt(request)
             except BaseException:
                 self.limiter.release()
                 raise
+            if self.tpm is not None:
+                used = None
+                if verdict.input_tokens is not None or verdict.output_tokens is not None:
+                    used = (verdict.input_tokens or 0) + (verdict.output_tokens or 0)
+                self.tpm.settle(booked, used, size=size)
             self.watch.attempt(verdict, attempt=attempt, label=label)
             retry_after = verdict.meta.get("retry_after") if verdict.meta else None
             if verdict.error_kind is ErrorKind.RATE_LIMIT:
@@ -299,6 +349,7 @@ async def run_async(
     progress: ProgressSink | None = None,
     reference_doubt: Mapping[str, bool] | None = None,
     stats: RunStats | None = None,
+    draws: Sequence[PlannedDraw] | None = None,
 ) -> RunStats:
     """Run every planned draw of ``variants`` through ``judge``, writing each draw to ``store``.
 
@@ -310,6 +361,8 @@ async def run_async(
         progress: Optional progress sink.
         reference_doubt: Case id -> the case's reference is disputed.
         stats: Statistics object to fill in (lets a caller read partial counts after an interruption).
+        draws: The draws to make (default: :func:`plan_draws` of ``options.repeats``), e.g. one round of an
+            adaptive run (``judgeprobe.harness.run.rounds``).
 
     Returns:
         The run's statistics.
@@ -322,7 +375,7 @@ async def run_async(
     store.put_variants(variants, reference_doubt=doubt)
     store.set_meta("judge", {"name": judge.name, "config_hash": judge.config_hash})
     store.set_meta("repeats", options.repeats)
-    plan = plan_draws(variants, repeats=options.repeats)
+    plan = list(draws) if draws is not None else plan_draws(variants, repeats=options.repeats)
     stats.planned = len(plan)
     state = _Run(judge, store, plan, options=options, stats=stats, progress=progress, reference_doubt=doubt)
     if progress is not None:
@@ -361,20 +414,22 @@ def run(
     options: RunOptions | None = None,
     show_progress: bool = True,
     reference_doubt: Mapping[str, bool] | None = None,
+    draws: Sequence[PlannedDraw] | None = None,
+    label: str = "judging",
     progress: ProgressSink | None = None,
 ) -> RunStats:
-    """Synchronous :func:`run_async` with a rich progress bar; Ctrl-C returns ``interrupted=True`` stats, a
-    judge that keeps failing the same blocking way (:mod:`judgeprobe.harness.run.watch`) returns stats with
-    ``stopped`` set to the reason."""
+    """Synchronous :func:`run_async` with a rich progress bar (its text: ``label``); Ctrl-C returns
+    ``interrupted=True`` stats, a judge that keeps failing the same blocking way
+    (:mod:`judgeprobe.harness.run.watch`) returns stats with ``stopped`` set to the reason."""
     stats = RunStats()
     if progress is None and show_progress:
         from judgeprobe.harness.run.progress import RichProgress
 
-        progress = RichProgress()
+        progress = RichProgress(description=label)
     try:
         coro = run_async(
             judge, variants, store, options=options, progress=progress, reference_doubt=reference_doubt,
-            stats=stats,
+            stats=stats, draws=draws,
         )  # fmt: skip
         asyncio.run(coro)
     except KeyboardInterrupt:

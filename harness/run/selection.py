@@ -162,12 +162,24 @@ def _hash(data: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def run_key(judge_hash: str, selection: Selection, *, repeats: int) -> str:
+def run_key(
+    judge_hash: str,
+    selection: Selection,
+    *,
+    repeats: int,
+    adaptive: Mapping[str, Any] | None = None,
+    shard: str | None = None,
+) -> str:
     """The key of a run: the judge configuration's hash prefix, then a digest of the selection and the
-    options that change which draws are made (the repeats), e.g. ``3f2a9c01-7be04d12``.
+    options that change which draws are made (the repeats; for an adaptive run also its stopping rule,
+    budgets and analysis settings; for a shard, which part of how many), e.g. ``3f2a9c01-7be04d12``.
 
-    The same judge, selection and repeats always give the same key, so rerunning a command resumes its run;
+    The same judge, selection and options always give the same key, so rerunning a command resumes its run;
     anything else is another run, kept apart in the store and in the reports.
     """
-    options = {"repeats": repeats}
+    options: dict[str, Any] = {"repeats": repeats}
+    if adaptive is not None:
+        options["adaptive"] = dict(adaptive)
+    if shard is not None:
+        options["shard"] = shard
     return f"{judge_hash[:8]}-{_hash({'selection': selection.to_json(), 'options': options})[:8]}"

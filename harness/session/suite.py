@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -26,6 +28,8 @@ from judgeprobe.harness.judges.registry import load_judge
 from judgeprobe.harness.run.plan import SuitePlan, plan_suite, rewrites_json
 from judgeprobe.harness.run.runner import ProgressSink, RunOptions, RunStats, run
 from judgeprobe.harness.run.selection import Selection, run_key
+from judgeprobe.harness.run.shard import Shard, shard_plan
+from judgeprobe.harness.session.adaptive import AdaptiveOptions, run_adaptive
 from judgeprobe.harness.session.tail import rewrites_meta_key, run_tail
 from judgeprobe.harness.stats.schema import Settings, Summary
 from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS
@@ -85,23 +89,44 @@ class SuiteRun:
 _SLUG = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def default_out_dir(judge: Judge, selection: Selection | None = None, *, repeats: int = 1) -> Path:
+def default_out_dir(
+    judge: Judge,
+    selection: Selection | None = None,
+    *,
+    repeats: int = 1,
+    adaptive: Mapping[str, Any] | None = None,
+    shard: str | None = None,
+) -> Path:
     """``judgeprobe-out/<judge name>-<run key>``: one folder per run key (the judge's hash prefix, then a
     digest of the selection and repeats), so rerunning the same command resumes, a changed prompt starts a
     new folder, and a subset run never overwrites the full run's reports."""
     slug = _SLUG.sub("-", judge.name).strip("-")[:60] or "judge"
-    key = run_key(judge.config_hash, selection or Selection(), repeats=repeats)
+    chosen = selection or Selection()
+    key = run_key(judge.config_hash, chosen, repeats=repeats, adaptive=adaptive, shard=shard)
     return DEFAULT_OUT_ROOT / f"{slug}-{key}"
 
 
-def _record(plan: SuitePlan, judge: Judge, repeats: int, settings: Settings | None) -> RunRecord:
-    planned = sum(2 * repeats if v.relation is Relation.BASE else repeats for v in plan.variants)
+def _record(
+    plan: SuitePlan,
+    judge: Judge,
+    repeats: int,
+    settings: Settings | None,
+    adaptive: Mapping[str, Any] | None = None,
+    shard: str | None = None,
+) -> RunRecord:
+    planned: int | None = sum(2 * repeats if v.relation is Relation.BASE else repeats for v in plan.variants)
+    options: dict[str, Any] = {"repeats": repeats}
+    if adaptive is not None:
+        options["adaptive"] = dict(adaptive)
+        planned = None  # known only as the rounds go
+    if shard is not None:
+        options["shard"] = shard
     return RunRecord(
-        key=run_key(judge.config_hash, plan.selection, repeats=repeats),
+        key=run_key(judge.config_hash, plan.selection, repeats=repeats, adaptive=adaptive, shard=shard),
         judge=judge.name,
         judge_hash=judge.config_hash,
         selection=plan.selection.to_json(),
-        options={"repeats": repeats},
+        options=options,
         settings=None if settings is None else settings.model_dump(mode="json"),
         variants=len(plan.variants),
         variants_digest="",
@@ -114,10 +139,20 @@ def _record(plan: SuitePlan, judge: Judge, repeats: int, settings: Settings | No
 
 
 def _open_run(
-    plan: SuitePlan, judge: Judge, out: Path | None, repeats: int, settings: Settings | None
+    plan: SuitePlan,
+    judge: Judge,
+    out: Path | None,
+    repeats: int,
+    settings: Settings | None,
+    adaptive: Mapping[str, Any] | None = None,
+    shard: str | None = None,
 ) -> tuple[Path, RunRecord, RunStore]:
     """Create (or reopen) the run folder, store the plan's variants and record the run."""
-    run_dir = out if out is not None else default_out_dir(judge, plan.selection, repeats=repeats)
+    run_dir = (
+        out
+        if out is not None
+        else default_out_dir(judge, plan.selection, repeats=repeats, adaptive=adaptive, shard=shard)
+    )
     make_run_dir(run_dir)
     store = RunStore(store_path(run_dir))
     try:
@@ -125,7 +160,13 @@ def _open_run(
         store.set_meta("repeats", repeats)
         store.set_meta("seed", plan.seed)
         store.put_variants(plan.variants, reference_doubt=plan.reference_doubt)
-        record = store.record_run(_record(plan, judge, repeats, settings), (v.id for v in plan.variants))
+        if judge.price is not None:
+            prices = dict(store.get_meta("prices") or {})
+            prices[judge.config_hash] = judge.price.model_dump(mode="json")
+            store.set_meta("prices", prices)
+        record = store.record_run(
+            _record(plan, judge, repeats, settings, adaptive, shard), (v.id for v in plan.variants)
+        )
         store.set_meta(rewrites_meta_key(record.key), rewrites_json(plan))
     except BaseException:
         store.close()
@@ -171,11 +212,16 @@ def run_suite(
     settings: Settings = DEFAULT_SETTINGS,
     show_progress: bool = True,
     write_reports: bool = True,
+    adaptive: AdaptiveOptions | None = None,
+    shard: Shard | None = None,
     progress: ProgressSink | None = None,
 ) -> SuiteRun:
     """Run ``plan`` against ``judge`` (a judge or a spec/TOML path), then summarise and write the reports.
 
     Rerunning with the same folder resumes: finished draws are read from the store, not requested again.
+    With ``adaptive``, draws are made in rounds until every invariant test is settled (``options.repeats``
+    is then the most draws per variant; see :mod:`judgeprobe.harness.session.adaptive`). With ``shard``, only
+    that part of the plan is run, as a run of its own (``judgeprobe merge`` joins the parts).
     ``progress`` (a sink such as :func:`~judgeprobe.harness.run.line_progress.progress_sink` picks) replaces
     the rich bar ``show_progress`` draws. When the judge kept failing the same blocking way the run stops
     early and the reports of what was done are still written: see :meth:`SuiteRun.raise_if_stopped`.
@@ -189,12 +235,36 @@ def run_suite(
             "would be skipped; select cases of its mode (--mode) or give it a template of theirs"
         )
     opts = options or RunOptions()
-    run_dir, record, store = _open_run(plan, the_judge, out, opts.repeats, settings)
+    identity = None
+    if adaptive is not None:
+        if adaptive.design.max_draws != opts.repeats:
+            adaptive = replace(adaptive, design=replace(adaptive.design, max_draws=opts.repeats))
+        if adaptive.max_cost is not None and the_judge.price is None:
+            raise ConfigError(
+                "--max-cost needs the judge's prices: add a [judge.price] table (input, output, cached_input "
+                "per million tokens) to the judge file"
+            )
+        identity = adaptive.identity(settings)
+    if shard is not None:
+        if adaptive is not None:
+            raise ConfigError(
+                "--shard and --adaptive do not mix: an adaptive run decides what to draw from every test's "
+                "draws so far; run it on one machine, or shard a fixed run"
+            )
+        plan = shard_plan(plan, shard)
+    part = None if shard is None else str(shard)
+    run_dir, record, store = _open_run(plan, the_judge, out, opts.repeats, settings, identity, part)
     with store:
-        stats = run(
-            the_judge, plan.variants, store, options=opts, show_progress=show_progress,
-            reference_doubt=plan.reference_doubt, progress=progress,
-        )  # fmt: skip
+        if adaptive is None:
+            stats = run(
+                the_judge, plan.variants, store, options=opts, show_progress=show_progress,
+                reference_doubt=plan.reference_doubt, progress=progress,
+            )  # fmt: skip
+        else:
+            stats, _ = run_adaptive(
+                the_judge, plan.variants, store, record, adaptive=adaptive, options=opts, settings=settings,
+                reference_doubt=plan.reference_doubt, show_progress=show_progress, progress=progress,
+            )  # fmt: skip
     results = run_tail(run_dir, record, settings=settings, variants=plan.variants, write=write_reports)
     return SuiteRun(
         run_dir=run_dir, judge_name=the_judge.name, judge_hash=the_judge.config_hash, plan=plan,

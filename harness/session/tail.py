@@ -15,11 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from judgeprobe.harness.core.cost import Price
 from judgeprobe.harness.core.errors import StoreError
-from judgeprobe.harness.stats.schema import RewriteCounts, Settings, Summary
+from judgeprobe.harness.session.adaptive import state_key
+from judgeprobe.harness.stats.schema import RewriteCounts, Settings, Summary, UsageInfo
+from judgeprobe.harness.stats.sequential import SequentialDesign, SequentialState
 from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS, build_summary
+from judgeprobe.harness.stats.usage import usage_info
 from judgeprobe.harness.store import RunStore, store_path
-from judgeprobe.harness.store.frame import records_frame
 from judgeprobe.harness.store.runs import RunRecord
 from judgeprobe.probes.variant import Variant
 
@@ -52,11 +55,13 @@ def rewrites_meta_key(run_key: str) -> str:
     return f"rewrites:{run_key}"
 
 
-def _with_run_facts(summary: Summary, record: RunRecord, rewrites: object) -> Summary:
-    """The summary with the run's key, grading policy and left-out rewrites (facts of the run, not of its
-    draws)."""
+def _with_run_facts(
+    summary: Summary, record: RunRecord, rewrites: object, usage: UsageInfo | None
+) -> Summary:
+    """The summary with the run's key, grading policy, tokens and cost, and left-out rewrites (facts of the
+    run, not of its draws)."""
     policy = str((record.selection or {}).get("policy", "semantic"))
-    run = summary.run.model_copy(update={"run_id": record.key, "policy": policy})
+    run = summary.run.model_copy(update={"run_id": record.key, "policy": policy, "usage": usage})
     counts = RewriteCounts.model_validate(rewrites) if isinstance(rewrites, dict) else None
     return summary.model_copy(update={"run": run, "rewrites": counts})
 
@@ -66,6 +71,18 @@ def run_settings(run: RunRecord) -> Settings:
     if run.settings is None:
         return DEFAULT_SETTINGS
     return Settings.model_validate({**DEFAULT_SETTINGS.model_dump(), **run.settings})
+
+
+def _sequential_state(store: RunStore, record: RunRecord) -> SequentialState | None:
+    """An adaptive run's state as the store keeps it (a fresh one when it stopped before its first look)."""
+    if not record.adaptive:
+        return None
+    saved = store.get_meta(state_key(record.key))
+    if saved is not None:
+        return SequentialState.from_json(saved)
+    options = dict(record.options.get("adaptive") or {})
+    design = SequentialDesign.from_json({**options, "max_draws": record.repeats or options.get("max_draws")})
+    return SequentialState(design, max_calls=options.get("max_calls"), max_cost=options.get("max_cost"))
 
 
 def run_tail(
@@ -94,18 +111,25 @@ def run_tail(
         raise StoreError(f"{folder} holds no run store; pass the output folder of a 'judgeprobe run'")
     with RunStore(store_path(folder)) as store:
         record = run if isinstance(run, RunRecord) else store.find_run(run)
-        frame = records_frame(store.run_records(record))
+        frame = store.run_frame(record)
         known = list(variants) if variants is not None else list(store.run_variants(record))
         rewrites = store.get_meta(rewrites_meta_key(record.key))
+        sequential = _sequential_state(store, record)
+        priced = (store.get_meta("prices") or {}).get(record.judge_hash)
     frame = frame.sort_values(list(FRAME_ORDER), kind="stable").reset_index(drop=True)
     by_id = {v.id: v for v in known}
     summary = None
     if not frame.empty:
         chosen = settings if settings is not None else run_settings(record)
-        summary = _with_run_facts(build_summary(frame, variants=known, settings=chosen), record, rewrites)
+        summary = build_summary(frame, variants=known, settings=chosen, sequential=sequential)
+        usage = usage_info(frame, Price.model_validate(priced) if priced else None)
+        summary = _with_run_facts(summary, record, rewrites, usage)
     paths: tuple[Path, ...] = ()
     if write and summary is not None:
         from judgeprobe.harness.report.writer import write_reports
+        from judgeprobe.harness.session.fresh import record_reports
 
         paths = tuple(write_reports(folder, summary=summary, frame=frame, variants=by_id))
+        with RunStore(store_path(folder)) as store:
+            record_reports(store, record, paths, summary, by_id)
     return RunResults(run_dir=folder, run=record, frame=frame, variants=by_id, summary=summary, paths=paths)

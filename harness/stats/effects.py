@@ -5,6 +5,7 @@ A group is one probe or one family. The inputs are rows of :func:`judgeprobe.har
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -53,17 +54,37 @@ def draw_counts(status: pd.Series) -> DrawCounts:
     )
 
 
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+@functools.lru_cache(maxsize=65536)
+def _flip_class(
+    status: str,
+    extracted: str | None,
+    final: str | None,
+    kind: str | None,
+    options: tuple[tuple[str, str], ...] | None,
+) -> str:
+    """:func:`classify_flip`, remembered: a suite flips the same answer the same way many times over."""
+    return classify_flip(
+        status=status, extracted_answer=extracted, final_answer=final, answer_kind=kind,
+        choices=dict(options) if options is not None else None,
+    )  # fmt: skip
+
+
 def _flip_classes(rows: pd.DataFrame, choices: Mapping[str, Mapping[str, str]]) -> dict[str, int]:
     counts: dict[str, int] = dict.fromkeys(CLASSES, 0)
     flagged = rows[(rows["paired"] & rows["changed"]) | ((rows["status"] == "unscored") & rows["has_base"])]
-    for row in flagged.itertuples(index=False):
-        found = classify_flip(
-            status=str(row.status),
-            extracted_answer=row.extracted_answer if isinstance(row.extracted_answer, str) else None,
-            final_answer=row.final_answer if isinstance(row.final_answer, str) else None,
-            answer_kind=row.answer_kind if isinstance(row.answer_kind, str) else None,
-            choices=dict(choices[str(row.variant_id)]) if str(row.variant_id) in choices else None,
-        )
+    columns = ("status", "extracted_answer", "final_answer", "answer_kind", "variant_id")
+    for status, extracted, final, kind, variant_id in zip(
+        *(flagged[name].tolist() for name in columns), strict=True
+    ):
+        options = choices.get(str(variant_id))
+        found = _flip_class(
+            str(status), _text(extracted), _text(final), _text(kind),
+            tuple(options.items()) if options is not None else None,
+        )  # fmt: skip
         counts[found] += 1
     return counts
 
@@ -103,17 +124,22 @@ def invariant_fields(
     a, b, c = int((f & p).sum()), int((f & ~p).sum()), int((~f & p).sum())
     d = n - a - b - c
     conf = settings.confidence
-    per_case = pd.DataFrame({"case": paired["case_id"].to_numpy(), "f": f, "p": p}).groupby("case")
-    sums = per_case.agg(f=("f", "sum"), p=("p", "sum"), m=("f", "size"))
+    cases, clusters = pd.factorize(paired["case_id"], sort=True)  # clusters in sorted order, as groupby
+    size = len(clusters)
+    flips_per_case = np.bincount(cases, weights=f, minlength=size)
+    placebo_per_case = np.bincount(cases, weights=p, minlength=size)
+    pairs_per_case = np.bincount(cases, minlength=size)
     boot, boot_var = cluster_bootstrap_difference(
-        sums["f"].tolist(),
-        sums["p"].tolist(),
-        sums["m"].tolist(),
+        flips_per_case.tolist(),
+        placebo_per_case.tolist(),
+        pairs_per_case.tolist(),
         resamples=settings.bootstrap_resamples,
         seed=settings.seed,
         confidence=conf,
     )
-    robust, robust_var = cluster_ratio((sums["f"] - sums["p"]).tolist(), sums["m"].tolist(), confidence=conf)
+    robust, robust_var = cluster_ratio(
+        (flips_per_case - placebo_per_case).tolist(), pairs_per_case.tolist(), confidence=conf
+    )
     newc = newcombe_paired(a, b, c, d, confidence=conf)
     diff = f.astype(float) - p.astype(float)
     iid_var = float(np.var(diff)) / n if n else 0.0
@@ -129,8 +155,8 @@ def invariant_fields(
         "level": level,
         "family": family,
         "probe": probe,
-        "cases": int(paired["case_id"].nunique()),
-        "units": int(paired[["case_id", "unit_id"]].drop_duplicates().shape[0]),
+        "cases": size,
+        "units": len(set(zip(paired["case_id"].tolist(), paired["unit_id"].tolist(), strict=True))),
         "variants": int(paired["variant_id"].nunique()),
         "pairs": n,
         "draws": draw_counts(rows["status"]),
@@ -149,7 +175,7 @@ def invariant_fields(
         "mde": minimum_detectable_effect(
             n, placebo_rate=placebo_rate, design_effect=deff, alpha=settings.alpha, power=settings.power
         ),
-        "few_clusters": int(paired["case_id"].nunique()) < settings.min_clusters,
+        "few_clusters": size < settings.min_clusters,
         "flip_classes": _flip_classes(rows, choices),
     }
 

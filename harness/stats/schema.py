@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from judgeprobe.harness.core.cost import Price
 from judgeprobe.harness.stats.rate import FrozenModel, Rate
 from judgeprobe.harness.stats.verdict_schema import ErrorReason, JudgeCheck, JudgeVerdict
 
@@ -34,11 +35,14 @@ __all__ = [
     "RunInfo",
     "SelfPreference",
     "SelfPreferenceStratum",
+    "SequentialInfo",
+    "SequentialTest",
     "Settings",
     "Summary",
+    "UsageInfo",
 ]
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 """Version of the summary schema."""
 
 Verdict = Literal["biased", "clean", "inconclusive"]
@@ -90,6 +94,80 @@ class Settings(FrozenModel):
     """The judge is unreliable when more than this share of the draws it was asked got unreadable replies."""
 
 
+class UsageInfo(FrozenModel):
+    """Tokens the run's judge calls used, and what they cost at the judge's price."""
+
+    calls: int
+    """Draws of the run that were judge calls (not answered from the store or by an identical request)."""
+    calls_with_usage: int
+    """Of the calls: those whose judge reported token counts (the others have no cost)."""
+    input_tokens: int
+    """Prompt tokens of those calls, cached ones included."""
+    cached_input_tokens: int
+    """Of the prompt tokens: those read from the provider's prompt cache."""
+    output_tokens: int
+    """Reply tokens of those calls."""
+    cost: float | None
+    """What those calls cost at ``price`` (``None``: the judge file gives no price)."""
+    price: Price | None
+    """The judge's prices per million tokens (``[judge.price]``), as the run used them."""
+
+
+class SequentialTest(FrozenModel):
+    """How an adaptive run settled one invariant test (``docs/summary-schema.md``: sequential sampling)."""
+
+    look: int
+    """The round whose draws the result is computed from: each of the test's variants had this many draws
+    (and each of its units this many base and placebo draws) when it stopped."""
+    stop: Literal["biased", "clean", "futile", "max_draws", "budget", "open"]
+    """Why it stopped drawing: decided ``biased`` or ``clean``; ``futile``, more draws were unlikely to decide
+    it; ``max_draws``, it had the most draws; ``budget``, the run's budget ran out; ``open``, the run ended
+    first."""
+    critical: float
+    """The boundary's critical value at this look: ``excess_ci`` is the look's interval at this ``z``."""
+    level: float
+    """Confidence level of this look's interval taken alone; the intervals of all looks cover together at
+    ``Settings.confidence``."""
+    p_look: float
+    """The look's exact McNemar p-value taken alone; ``p`` is the repeated p-value, valid at any stopping
+    look."""
+    decide_chance: float | None
+    """Predictive probability, at this look, that the last round would have decided the test (``futile``
+    below ``SequentialInfo.futility``); ``None`` when not computed (decided, or at the last round)."""
+
+
+class SequentialInfo(FrozenModel):
+    """The stopping rule of an adaptive run, and how the run ended."""
+
+    rule: str
+    """The stopping rule, in words."""
+    max_draws: int
+    """The most draws of any variant (the looks the boundaries are made for)."""
+    shape: float
+    """Wang–Tsiatis shape of the boundaries (0 O'Brien–Fleming, 0.5 Pocock)."""
+    futility: float
+    """A test stops when its predictive probability of being decided by the last round is below this."""
+    futility_from: int
+    """The first look at which a test may stop for futility."""
+    base_draws: int
+    """The most base (non-placebo) draws of a unit (its base verdict is their modal outcome)."""
+    rounds: int
+    """Rounds made."""
+    stopped: str
+    """Why the run stopped drawing."""
+    draws: int
+    """Draws the rounds made (base, placebo, control and invariant draws)."""
+    max_calls: int | None
+    """Budget on draws (``--max-calls``), if any."""
+    max_cost: float | None
+    """Budget on cost (``--max-cost``), if any."""
+    draws_per_variant: dict[str, int]
+    """Number of draws -> variants (invariant and control) that had that many; base variants count their
+    base draws."""
+    tests: dict[str, int]
+    """Stop reason -> tests (probes and families) that stopped for it."""
+
+
 class RunInfo(FrozenModel):
     """What was run."""
 
@@ -113,6 +191,10 @@ class RunInfo(FrozenModel):
     """All draws by status."""
     policy: str = "semantic"
     """Grading policy the labels held under (``semantic`` or ``strict``)."""
+    usage: UsageInfo | None = None
+    """Tokens and cost of the run's calls (``None``: not recorded with the run)."""
+    sequential: SequentialInfo | None = None
+    """Adaptive runs: the stopping rule and how the run ended (``None``: fixed repeats)."""
 
 
 class InvariantResult(FrozenModel):
@@ -182,6 +264,9 @@ class InvariantResult(FrozenModel):
     ``parse_failure``, ``unclassified``."""
     note: str
     """One line explaining the verdict."""
+    sequential: SequentialTest | None = None
+    """Adaptive runs: the look the result comes from and why the test stopped (``None``: fixed repeats).
+    Then ``excess_ci`` is the look's repeated confidence interval and ``p``, ``p_midp`` repeated p-values."""
 
 
 class PositionResult(FrozenModel):

@@ -41,6 +41,7 @@ from judgeprobe.harness.stats.schema import (
     Summary,
 )
 from judgeprobe.harness.stats.self_preference import self_preferences
+from judgeprobe.harness.stats.sequential import SequentialState, sequential_info, sequential_invariants
 from judgeprobe.harness.stats.units import draw_pairs
 from judgeprobe.probes.variant import Variant
 
@@ -308,6 +309,7 @@ def build_summary(
     *,
     variants: Iterable[Variant] = (),
     settings: Settings = DEFAULT_SETTINGS,
+    sequential: SequentialState | None = None,
 ) -> Summary:
     """Compute the summary of a run.
 
@@ -316,6 +318,8 @@ def build_summary(
         :func:`judgeprobe.harness.store.frame.records_frame`).
         variants: The run's variants; used for multiple-choice options when classifying flips.
         settings: Analysis settings (threshold, alpha, …).
+        sequential: An adaptive run's state: each invariant test is then reported from its stopping look
+            (:mod:`judgeprobe.harness.stats.sequential`).
     """
     if frame.empty:
         raise ValueError("the run has no draws to summarise; run 'judgeprobe run' first")
@@ -327,7 +331,18 @@ def build_summary(
     )
     run = _run_info(frame, placebo_present)
     slot_fields = position_fields(frame, listed, settings) if listed else None
-    families, probes, position = _invariants(pairs, settings, choices, slot_fields)
+    if sequential is None:
+        families, probes, position = _invariants(pairs, settings, choices, slot_fields)
+    else:
+        families, probes = sequential_invariants(frame, sequential, settings=settings, choices=choices)
+        # the slot test reads every pair judged in both orders once, at the end: a test of its own, outside
+        # the sequential tests' Benjamini-Hochberg family (its q is its p)
+        position = (
+            decide_position(slot_fields, slot_fields["p"], settings) if slot_fields is not None else None
+        )
+        probes = [_with_slots(probe, position) for probe in probes]
+        families = [_escalate(family, probes) for family in families]
+        run = run.model_copy(update={"sequential": sequential_info(frame, sequential)})
     inv_pairs = pairs[(pairs["relation"] == "invariant")]
     classes: dict[str, int] = dict.fromkeys(CLASSES, 0)
     for result in probes:

@@ -116,12 +116,20 @@ def draw_pairs(frame: pd.DataFrame) -> pd.DataFrame:
     judged = merged["status"] == "judged"
     placebo_judged = merged["placebo_status"] == "judged"
     merged["has_base"] = has_base
-    merged["base_right"] = [
-        bool(agrees_with_label(mode, label, outcome, None)) if isinstance(outcome, str) else False
+    keys = [
+        (mode, label, outcome if isinstance(outcome, str) else None)
         for mode, label, outcome in zip(
-            merged["mode"], merged["base_label"], merged["base_outcome"], strict=True
+            merged["mode"].tolist(),
+            merged["base_label"].tolist(),
+            merged["base_outcome"].tolist(),
+            strict=True,
         )
     ]
+    right = {
+        key: bool(agrees_with_label(key[0], str(key[1]), key[2], None)) if key[2] is not None else False
+        for key in set(keys)
+    }  # a handful of distinct (mode, label, verdict) triples, each decided once
+    merged["base_right"] = [right[key] for key in keys]
     merged["judged"] = judged
     merged["changed"] = judged & has_base & (merged["outcome"] != merged["base_outcome"])
     if placebo_present:

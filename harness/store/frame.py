@@ -16,8 +16,10 @@ The same description is in ``docs/dataframe.md``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -25,7 +27,10 @@ from judgeprobe.harness.core.errors import StoreError
 from judgeprobe.harness.core.records import COLUMNS, DrawRecord
 from judgeprobe.probes.labels import ScoreLabel
 
-__all__ = ["DERIVED_COLUMNS", "agrees_with_label", "load_run", "records_frame"]
+__all__ = ["DERIVED_COLUMNS", "agrees_with_label", "load_run", "records_frame", "rows_frame"]
+
+_BOOL_COLUMNS = tuple(f.name for f in fields(DrawRecord) if f.type in ("bool", bool))
+"""Draw fields that are booleans (stored as integers)."""
 
 DERIVED_COLUMNS: tuple[str, ...] = ("judged", "agrees_with_label")
 """Columns added after :data:`judgeprobe.harness.core.records.COLUMNS`."""
@@ -50,15 +55,68 @@ def agrees_with_label(mode: str, label: str, outcome: str | None, score: float |
 def records_frame(records: Iterable[DrawRecord]) -> pd.DataFrame:
     """A DataFrame (columns as in the module docstring) from draw records."""
     rows = [record.to_dict() for record in records]
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    return _derive(pd.DataFrame(rows, columns=list(COLUMNS)))
+
+
+_UNSHARED = frozenset(("cache_key", "request_key"))
+"""Text columns whose values are (nearly) all different: not worth sharing."""
+
+
+def rows_frame(
+    chunks: Iterable[Sequence[Sequence[Any]]],
+    columns: Sequence[str],
+    *,
+    texts: Callable[[Iterable[bytes]], Mapping[bytes, str]] | None = None,
+) -> pd.DataFrame:
+    """The same DataFrame as :func:`records_frame`, straight from store rows (values in ``columns`` order,
+    in chunks): column by column, without a record object per draw. Equal texts share one string object
+    (a run repeats its prompts, replies, ids and names thousands of times), so the frame of 100,000 draws
+    holds each distinct prompt once.
+
+    Args:
+        chunks: The rows, in chunks.
+        columns: Their columns.
+        texts: Looks up texts stored once by digest (a BLOB value in a text column, see
+            ``judgeprobe.harness.store.rows.share_texts``).
+    """
+    at = [columns.index(name) for name in COLUMNS]
+    data: list[list[Any]] = [[] for _ in COLUMNS]
+    shared: list[dict[Any, Any]] = [{} for _ in COLUMNS]
+    stored: dict[bytes, str] = {}
+    for chunk in chunks:
+        if not chunk:
+            continue
+        transposed = list(zip(*chunk, strict=True))
+        for index, (name, source) in enumerate(zip(COLUMNS, at, strict=True)):
+            values = transposed[source]
+            if name in _BOOL_COLUMNS:
+                data[index].extend(bool(v) for v in values)
+            elif name in _UNSHARED or (values and not isinstance(values[0], str | bytes | None)):
+                data[index].extend(values)
+            else:
+                digests = {v for v in values if isinstance(v, bytes) and v not in stored}
+                if digests:
+                    if texts is None:
+                        raise StoreError(f"a draw's {name} is stored by digest and no text table was given")
+                    stored.update(texts(digests))
+                seen = shared[index]
+                data[index].extend(
+                    [stored[v] if isinstance(v, bytes) else seen.setdefault(v, v) if isinstance(v, str) else v
+                     for v in values]
+                )  # fmt: skip
+    return _derive(pd.DataFrame(dict(zip(COLUMNS, data, strict=True)), columns=list(COLUMNS)))
+
+
+def _derive(frame: pd.DataFrame) -> pd.DataFrame:
     judged = frame["status"] == "judged"
     frame["judged"] = judged.astype(bool)
     agrees = [
         agrees_with_label(m, lab, out, sc) if j else None
         for m, lab, out, sc, j in zip(
-            frame["mode"], frame["label"], frame["outcome"], frame["score"], judged, strict=True
+            frame["mode"].tolist(), frame["label"].tolist(), frame["outcome"].tolist(),
+            frame["score"].tolist(), judged.tolist(), strict=True,
         )
-    ]
+    ]  # fmt: skip
     frame["agrees_with_label"] = pd.array(agrees, dtype="boolean")
     return frame
 

@@ -10,6 +10,7 @@ whole verdict. Values are stored plainly: enums as their text, booleans as integ
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import fields
 from typing import Any
@@ -19,10 +20,13 @@ from judgeprobe.harness.core.verdict import VERDICT_FIELDS, Verdict
 
 __all__ = [
     "DRAW_COLUMNS",
+    "SHARED_TEXTS",
+    "SHARED_TEXT_MIN",
     "VERDICT_COLUMNS",
     "draw_row",
     "encodable",
     "record_from_row",
+    "share_texts",
     "verdict_from_row",
 ]
 
@@ -31,6 +35,14 @@ DRAW_COLUMNS: tuple[str, ...] = (*COLUMNS, *(name for name in VERDICT_FIELDS if 
 
 VERDICT_COLUMNS = ", ".join(VERDICT_FIELDS)
 """The columns :func:`verdict_from_row` reads, as a ``SELECT`` list."""
+
+SHARED_TEXTS: tuple[str, ...] = ("prompt", "raw_reply", "reasoning")
+"""Columns whose long texts are stored once, in the ``texts`` table (see :func:`share_texts`)."""
+
+SHARED_TEXT_MIN = 64
+"""Texts shorter than this many characters stay in the draw's row."""
+
+_SHARED_AT = tuple(DRAW_COLUMNS.index(name) for name in SHARED_TEXTS)
 
 _BOOL_FIELDS = frozenset(f.name for f in fields(DrawRecord) if f.type in ("bool", bool))
 _DRAW_AT = tuple(DRAW_COLUMNS.index(name) for name in DRAW_FIELDS)
@@ -53,6 +65,25 @@ def encodable(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         tuple(v.encode("utf-8", "replace").decode("utf-8") if isinstance(v, str) else v for v in row)
         for row in rows
     ]
+
+
+def share_texts(rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], dict[bytes, str]]:
+    """Rows with each long text of :data:`SHARED_TEXTS` replaced by a 16-byte digest (a BLOB), and the
+    texts by digest, to be stored once in the ``texts`` table."""
+    texts: dict[bytes, str] = {}
+    out: list[tuple[Any, ...]] = []
+    for row in rows:
+        values: list[Any] | None = None
+        for at in _SHARED_AT:
+            text = row[at]
+            if isinstance(text, str) and len(text) >= SHARED_TEXT_MIN:
+                key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+                texts[key] = text
+                if values is None:
+                    values = list(row)
+                values[at] = key
+        out.append(row if values is None else tuple(values))
+    return out, texts
 
 
 def verdict_from_row(row: tuple[Any, ...]) -> Verdict:

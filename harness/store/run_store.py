@@ -20,6 +20,8 @@ see :mod:`judgeprobe.harness.store.schema`):
 
 * ``meta``: key -> JSON value (store id, judge configuration without secrets, repeats of the last run);
 * ``variants``: every variant of every run of the folder, in insertion order, with its ``reference_doubt``;
+* ``texts``: each long prompt, reply and reasoning once, under a digest that the draws hold in its place
+  (reads put the text back; see :mod:`judgeprobe.harness.store.schema`, version 3);
 * ``draws``: one row per (judge configuration, variant, draw). A later attempt replaces the earlier row,
   so an errored draw that succeeds on a rerun leaves only the success. ``seq`` grows with every write.
   Indexed by cache key; the request-key index that replay uses is built when the store is closed.
@@ -40,25 +42,28 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from judgeprobe.harness.core.errors import StoreError
 from judgeprobe.harness.core.records import DrawRecord
-from judgeprobe.harness.core.verdict import Status, Verdict
+from judgeprobe.harness.core.verdict import VERDICT_FIELDS, Status, Verdict
 from judgeprobe.harness.store import runs as run_table
 from judgeprobe.harness.store.journal import Journal
 from judgeprobe.harness.store.rows import (
     DRAW_COLUMNS,
-    VERDICT_COLUMNS,
     draw_row,
     encodable,
     record_from_row,
+    share_texts,
     verdict_from_row,
 )
 from judgeprobe.harness.store.runs import RunRecord
-from judgeprobe.harness.store.schema import SCHEMA_VERSION, Transaction, connect
+from judgeprobe.harness.store.schema import SCHEMA_VERSION, Transaction, connect, draw_columns
 from judgeprobe.harness.store.variant_json import variant_from_json, variant_to_json
-from judgeprobe.probes.variant import Variant
+from judgeprobe.probes.variant import Relation, Variant
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -111,6 +116,9 @@ class RunStore:
         self.read_only = read_only
         """Whether this handle refuses writes."""
         self._db = connect(self.path, read_only=read_only)
+        selected = dict(zip(DRAW_COLUMNS, draw_columns(self._db), strict=True))
+        self._draw_select = ", ".join(selected.values())
+        self._verdict_select = ", ".join(selected[name] for name in VERDICT_FIELDS)
         self._request_index = False
         self._by_request: dict[str, list[tuple[str, int]]] | None = None
         self._pending: list[tuple[Any, ...]] = []
@@ -119,7 +127,7 @@ class RunStore:
             recovered = self._journal.recover()
             if recovered:  # draws a killed process journaled but never committed
                 with self._transaction():
-                    self._db.executemany(_INSERT_DRAW, recovered)
+                    self._insert(recovered)
                 self._journal.truncate()
         run_id = self.get_meta("run_id")
         if run_id is None and not read_only:
@@ -223,7 +231,7 @@ class RunStore:
         """The finished verdict stored under a judge's cache key (errors are never returned)."""
         self.flush()
         row = self._db.execute(
-            f"SELECT {VERDICT_COLUMNS} FROM draws "  # noqa: S608 - constant column names
+            f"SELECT {self._verdict_select} FROM draws "  # noqa: S608 - constant column names
             f"WHERE cache_key = ? AND {_FINISHED} ORDER BY seq DESC LIMIT 1",
             (cache_key,),
         ).fetchone()
@@ -247,9 +255,9 @@ class RunStore:
             ]
             if not seqs:
                 return None
-            found = self._db.execute(f"SELECT {VERDICT_COLUMNS} FROM draws WHERE seq = ?", (max(seqs),))  # noqa: S608
+            found = self._db.execute(f"SELECT {self._verdict_select} FROM draws WHERE seq = ?", (max(seqs),))  # noqa: S608
             return verdict_from_row(found.fetchone())
-        query = f"SELECT {VERDICT_COLUMNS} FROM draws WHERE request_key = ? AND {_FINISHED}"  # noqa: S608
+        query = f"SELECT {self._verdict_select} FROM draws WHERE request_key = ? AND {_FINISHED}"  # noqa: S608
         params: tuple[str, ...] = (request_key,)
         if judge_hash is not None:
             query += " AND judge_hash = ?"
@@ -289,10 +297,10 @@ class RunStore:
             return
         try:
             with self._transaction():
-                self._db.executemany(_INSERT_DRAW, rows)
+                self._insert(rows)
         except UnicodeEncodeError:  # a lone surrogate in some reply: store it with a replacement mark
             with self._transaction():
-                self._db.executemany(_INSERT_DRAW, encodable(rows))
+                self._insert(encodable(rows))
 
     def journal_draws(self, records: Iterable[DrawRecord]) -> None:
         """Make draws crash-safe now (one append to the side file) and commit them later (:meth:`flush`)."""
@@ -315,7 +323,7 @@ class RunStore:
         if not self._pending:
             return
         with self._transaction():
-            self._db.executemany(_INSERT_DRAW, self._pending)
+            self._insert(self._pending)
         self._pending.clear()
         self._journal.truncate()
 
@@ -329,7 +337,7 @@ class RunStore:
         where = "WHERE judge_hash = ?" if judge_hash is not None else ""
         params: tuple[str, ...] = (judge_hash,) if judge_hash is not None else ()
         query = (
-            f"SELECT {', '.join(DRAW_COLUMNS)} FROM draws WHERE seq IN "  # noqa: S608 - constant names
+            f"SELECT {self._draw_select} FROM draws WHERE seq IN "  # noqa: S608 - constant names
             f"(SELECT MAX(seq) FROM draws {where} GROUP BY judge_hash, variant_id, draw) ORDER BY seq"
         )
         for row in self._db.execute(query, params):
@@ -357,6 +365,13 @@ class RunStore:
         self._writable()
         with self._transaction():
             return run_table.put_run(self._db, record, variant_ids)
+
+    def set_run_draws(self, key: str, draws: Mapping[str, int]) -> None:
+        """Record how many draws the adaptive run ``key`` has made of each of these variants."""
+        self._writable()
+        if draws:
+            with self._transaction():
+                run_table.set_run_draws(self._db, key, draws)
 
     def runs(self) -> list[RunRecord]:
         """Every run of the store, the latest last; a store that recorded none but holds draws has its
@@ -388,9 +403,32 @@ class RunStore:
         """The draws of one run (its judge, its variants, within its repeats), in write order."""
         self.flush()
         where, params = run_table.draw_filter(run)
-        query = f"SELECT {', '.join(DRAW_COLUMNS)} FROM draws WHERE {where} ORDER BY seq"  # noqa: S608
+        query = f"SELECT {self._draw_select} FROM draws WHERE {where} ORDER BY seq"  # noqa: S608
         for row in self._db.execute(query, params):
             yield record_from_row(row)
+
+    def run_frame(self, run: RunRecord) -> pd.DataFrame:
+        """The draws of one run as a DataFrame (``judgeprobe.harness.store.frame``), in write order: the
+        same frame as ``records_frame(self.run_records(run))``, read column by column."""
+        from judgeprobe.harness.store.frame import rows_frame
+
+        self.flush()
+        where, params = run_table.draw_filter(run)
+        raw = ", ".join(draw_columns(self._db, resolve=False))
+        query = f"SELECT {raw} FROM draws WHERE {where} ORDER BY seq"  # noqa: S608
+        cursor = self._db.execute(query, params)
+        return rows_frame(iter(lambda: cursor.fetchmany(5000), []), DRAW_COLUMNS, texts=self._texts)
+
+    def _texts(self, keys: Iterable[bytes]) -> dict[bytes, str]:
+        """The shared texts stored under these digests."""
+        wanted = list(keys)
+        found: dict[bytes, str] = {}
+        for start in range(0, len(wanted), 500):
+            batch = wanted[start : start + 500]
+            marks = ", ".join("?" * len(batch))
+            rows = self._db.execute(f"SELECT key, text FROM texts WHERE key IN ({marks})", batch)  # noqa: S608
+            found.update((bytes(key), text) for key, text in rows)
+        return found
 
     def run_variants(self, run: RunRecord) -> Iterator[Variant]:
         """The variants one run covers, in the order they were first stored."""
@@ -402,6 +440,43 @@ class RunStore:
             "ORDER BY seq",
             (run.key,),
         )
+        for (data,) in rows:
+            yield variant_from_json(data)
+
+    def run_digest(self, run: RunRecord) -> dict[str, int]:
+        """What one run's draws are now: how many, the last write's ``seq``, how many errored (a changed
+        digest means changed draws)."""
+        self.flush()
+        where, params = run_table.draw_filter(run)
+        query = (
+            "SELECT COUNT(*), COALESCE(MAX(seq), 0), COALESCE(SUM(status = 'error'), 0) FROM draws "  # noqa: S608
+            f"WHERE {where}"
+        )
+        count, last, errors = self._db.execute(query, params).fetchone()
+        return {"count": int(count), "last": int(last), "errors": int(errors)}
+
+    def draws_state(self) -> dict[str, int]:
+        """The draws table's last write (``seq``) and row count, read without a scan: any write of a draw
+        changes them (a write takes a new ``seq``)."""
+        self.flush()
+        last, rows = self._db.execute("SELECT COALESCE(MAX(seq), 0), COUNT(*) FROM draws").fetchone()
+        return {"last": int(last), "rows": int(rows)}
+
+    def variants_where(
+        self, *, ids: Iterable[str] | None = None, relation: Relation | None = None
+    ) -> Iterator[Variant]:
+        """Stored variants with these ids or of this relation (given both: either), in the order added."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if ids is not None:
+            wanted = list(ids)
+            clauses.append(f"id IN ({', '.join('?' * len(wanted))})" if wanted else "0")
+            params += wanted
+        if relation is not None:
+            clauses.append("json_extract(data, '$.relation') = ?")
+            params.append(str(relation))
+        where = " OR ".join(clauses) or "1"
+        rows = self._db.execute(f"SELECT data FROM variants WHERE {where} ORDER BY seq", params)  # noqa: S608
         for (data,) in rows:
             yield variant_from_json(data)
 
@@ -425,6 +500,13 @@ class RunStore:
         """
         self._writable()
         self._journal.claim()
+
+    def _insert(self, rows: list[tuple[Any, ...]]) -> None:
+        """Write draw rows (the caller holds a transaction), their long texts once each in ``texts``."""
+        shared, texts = share_texts(rows)
+        if texts:
+            self._db.executemany("INSERT OR IGNORE INTO texts (key, text) VALUES (?, ?)", texts.items())
+        self._db.executemany(_INSERT_DRAW, shared)
 
     def _writable(self) -> None:
         if self.read_only:

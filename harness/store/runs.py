@@ -7,6 +7,10 @@ made from those three, so rerunning a command updates its run and anything else 
 table holds one row per run, the ``run_variants`` table the variants it covers; a run's draws are that
 judge's draws of those variants within its repeats, and nothing else, so reports never mix runs.
 
+An *adaptive* run (``options["adaptive"]``, see ``judgeprobe.harness.session.adaptive``) draws some variants
+more often than others: ``run_variants.draws`` counts the draws it made of each variant (its base variants:
+that many base draws and as many placebo draws), and its draws are those and no others.
+
 A store written before runs were kept (or by the bare runner, which records no run) has one *implicit* run:
 the judge named in its metadata (else the judge of the latest draw), every stored variant, the repeats in
 its metadata. Its key ends in ``-all``.
@@ -34,6 +38,7 @@ __all__ = [
     "list_runs",
     "now",
     "put_run",
+    "set_run_draws",
     "variants_digest",
 ]
 
@@ -85,9 +90,14 @@ class RunRecord:
 
     @property
     def repeats(self) -> int | None:
-        """Draws per variant (``None``: unknown, no limit)."""
+        """Draws per variant (``None``: unknown, no limit); for an adaptive run, the most it may make."""
         value = self.options.get("repeats")
         return value if isinstance(value, int) and value > 0 else None
+
+    @property
+    def adaptive(self) -> bool:
+        """The run draws variants in rounds until their tests are decided (``options["adaptive"]``)."""
+        return bool(self.options.get("adaptive"))
 
 
 def now() -> str:
@@ -138,6 +148,7 @@ def put_run(db: sqlite3.Connection, record: RunRecord, variant_ids: Iterable[str
     """Insert or update a run and the variants it covers (the caller holds a transaction).
 
     The creation time of an existing run is kept; its ``seq`` becomes the store's largest (the latest run).
+    An adaptive run keeps the draw counts of variants it already covered; its new variants start at 0.
 
     Returns:
         The record as stored.
@@ -158,9 +169,26 @@ def put_run(db: sqlite3.Connection, record: RunRecord, variant_ids: Iterable[str
         old[0] if old else (record.created_at or stamp), stamp,
     )  # fmt: skip
     db.execute(f"INSERT OR REPLACE INTO runs ({_COLUMNS}) VALUES ({', '.join('?' * 13)})", values)  # noqa: S608
+    counts: dict[str, int | None] = {}
+    if record.adaptive:
+        rows = db.execute("SELECT variant_id, draws FROM run_variants WHERE run_key = ?", (record.key,))
+        counts = {str(vid): draws for vid, draws in rows}
+    start = 0 if record.adaptive else None
     db.execute("DELETE FROM run_variants WHERE run_key = ?", (record.key,))
-    db.executemany("INSERT INTO run_variants VALUES (?, ?)", [(record.key, vid) for vid in ids])
+    db.executemany(
+        "INSERT INTO run_variants (run_key, variant_id, draws) VALUES (?, ?, ?)",
+        [(record.key, vid, counts.get(vid, start)) for vid in ids],
+    )
     return _from_row(values)
+
+
+def set_run_draws(db: sqlite3.Connection, key: str, draws: Mapping[str, int]) -> None:
+    """Record how many draws an adaptive run has made of each of these variants (the caller holds a
+    transaction)."""
+    db.executemany(
+        "UPDATE run_variants SET draws = ? WHERE run_key = ? AND variant_id = ?",
+        [(count, key, vid) for vid, count in draws.items()],
+    )
 
 
 def list_runs(db: sqlite3.Connection) -> list[RunRecord]:
@@ -231,9 +259,24 @@ def implicit_run(db: sqlite3.Connection, meta: Mapping[str, Any]) -> RunRecord |
 def draw_filter(run: RunRecord) -> tuple[str, tuple[Any, ...]]:
     """A ``WHERE`` condition on ``draws`` selecting one run's draws, and its parameters: the run's judge,
     the variants it covers, and draw indices within its repeats (``2K`` for base variants: ``K`` base and
-    ``K`` placebo draws)."""
+    ``K`` placebo draws). An adaptive run with at most ``K`` draws per variant that made ``n`` rounds of a
+    variant has draws ``0..n-1`` of it; of a base variant, base draws ``0..min(n, B)-1`` (``B``: the design's
+    ``base_draws``) and placebo draws ``K..K+n-1``."""
     clauses = ["judge_hash = ?"]
     params: list[Any] = [run.judge_hash]
+    if run.adaptive and run.repeats is not None and not run.every_variant:
+        own = run.repeats
+        design = run.options.get("adaptive")
+        if isinstance(design, Mapping) and isinstance(design.get("base_draws"), int):
+            own = min(own, design["base_draws"])
+        clauses.append(
+            "EXISTS (SELECT 1 FROM run_variants AS rv WHERE rv.run_key = ?"
+            " AND rv.variant_id = draws.variant_id"
+            " AND CASE WHEN draws.relation != 'base' THEN draws.draw < rv.draws"
+            " ELSE draws.draw < MIN(rv.draws, ?) OR (draws.draw >= ? AND draws.draw < ? + rv.draws) END)"
+        )
+        params += [run.key, own, run.repeats, run.repeats]
+        return " AND ".join(clauses), tuple(params)
     if not run.every_variant:
         clauses.append("variant_id IN (SELECT variant_id FROM run_variants WHERE run_key = ?)")
         params.append(run.key)

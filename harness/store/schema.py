@@ -8,6 +8,12 @@ Version history (kept in ``PRAGMA user_version``):
   added and, when the store names the judge of its last run, that run is recorded with every stored variant
   (its selection unknown: it was recorded before runs were kept). A version-1 store opened read-only is read
   as it is (its one run is the implicit run of :func:`judgeprobe.harness.store.runs.implicit_run`).
+* **3** — adds ``draws.cached_input_tokens`` (prompt tokens read from the provider's prompt cache),
+  ``run_variants.draws`` (how many draws of the variant an adaptive run made; ``NULL``: the run's repeats)
+  and ``texts``: a long prompt, reply or reasoning is stored once there, under a digest of its text, and a
+  draw holds the digest as a BLOB in place of the text (a run repeats each prompt for every draw and placebo
+  draw; a plain TEXT value is still read as it is). Older stores gain the columns and the table when opened
+  for writing; read only, the missing columns read as ``NULL`` (see :func:`draw_columns`).
 """
 
 from __future__ import annotations
@@ -18,15 +24,24 @@ from pathlib import Path
 from types import TracebackType
 
 from judgeprobe.harness.core.errors import StoreError
-from judgeprobe.harness.store.rows import DRAW_COLUMNS
+from judgeprobe.harness.store.rows import DRAW_COLUMNS, SHARED_TEXTS
 from judgeprobe.harness.store.runs import EVERY_VARIANT_SUFFIX, now, variants_digest
 
-__all__ = ["READABLE_VERSIONS", "SCHEMA_VERSION", "Transaction", "connect", "create", "migrate"]
+__all__ = [
+    "READABLE_VERSIONS",
+    "SCHEMA_VERSION",
+    "Transaction",
+    "connect",
+    "create",
+    "draw_columns",
+    "has_texts",
+    "migrate",
+]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of the table layout this judgeprobe writes."""
 
-READABLE_VERSIONS = (1, 2)
+READABLE_VERSIONS = (1, 2, 3)
 """Versions this judgeprobe reads (older ones are migrated when opened for writing)."""
 
 _V1 = f"""
@@ -64,14 +79,22 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE TABLE IF NOT EXISTS run_variants (
     run_key TEXT NOT NULL,
     variant_id TEXT NOT NULL,
+    draws INTEGER,
     PRIMARY KEY (run_key, variant_id)
 ) WITHOUT ROWID;
 """
 
+_V3 = """
+CREATE TABLE IF NOT EXISTS texts (key BLOB PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+_ADDED_COLUMNS: tuple[tuple[str, str], ...] = (("run_variants", "draws INTEGER"),)
+"""Columns added to existing tables after version 2 (besides the draw columns, which follow the verdict)."""
+
 
 def create(db: sqlite3.Connection) -> None:
     """Create every table of a new store (in one transaction) and stamp the version."""
-    db.executescript(f"BEGIN; {_V1} {_V2} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+    db.executescript(f"BEGIN; {_V1} {_V2} {_V3} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
 
 
 def migrate(db: sqlite3.Connection, version: int) -> None:
@@ -79,10 +102,54 @@ def migrate(db: sqlite3.Connection, version: int) -> None:
     if version >= SCHEMA_VERSION:
         return
     with Transaction(db):
-        for statement in _statements(_V2):
+        if version < 2:
+            for statement in _statements(_V2):
+                db.execute(statement)
+            _record_version_1_run(db)
+        for statement in _statements(_V3):
             db.execute(statement)
-        _record_version_1_run(db)
+        _add_missing_columns(db)
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
+def _columns(db: sqlite3.Connection, table: str) -> set[str]:
+    return {str(row[1]) for row in db.execute(f"PRAGMA table_info({table})")}
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    """Add the columns later versions introduced: every draw column the table lacks (a new verdict field),
+    and those of :data:`_ADDED_COLUMNS`."""
+    have = _columns(db, "draws")
+    for name in DRAW_COLUMNS:
+        if name not in have:
+            db.execute(f"ALTER TABLE draws ADD COLUMN {name}")
+    for table, column in _ADDED_COLUMNS:
+        if column.split()[0] not in _columns(db, table):
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+
+
+def has_texts(db: sqlite3.Connection) -> bool:
+    """Whether the store has the ``texts`` table (version 3 and later)."""
+    found = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'texts'").fetchone()
+    return found is not None
+
+
+def draw_columns(db: sqlite3.Connection, *, resolve: bool = True) -> tuple[str, ...]:
+    """The :data:`DRAW_COLUMNS` as a ``SELECT`` list for this store: a column an older, read-only store
+    lacks reads as ``NULL``; with ``resolve``, a shared text (a BLOB digest, see :data:`SHARED_TEXTS`) reads
+    as its text."""
+    have = _columns(db, "draws")
+    shared = resolve and has_texts(db)
+    out = []
+    for name in DRAW_COLUMNS:
+        if name not in have:
+            out.append(f"NULL AS {name}")
+        elif shared and name in SHARED_TEXTS:
+            lookup = f"(SELECT text FROM texts WHERE key = draws.{name})"  # noqa: S608 - constant names
+            out.append(f"CASE WHEN typeof({name}) = 'blob' THEN {lookup} ELSE {name} END AS {name}")
+        else:
+            out.append(name)
+    return tuple(out)
 
 
 def _statements(script: str) -> list[str]:
@@ -108,7 +175,9 @@ def _record_version_1_run(db: sqlite3.Connection) -> None:
         (key, str(judge.get("name") or judge_hash), judge_hash, json.dumps(options), len(ids),
          variants_digest(ids), stamp, stamp),
     )  # fmt: skip
-    db.executemany("INSERT OR IGNORE INTO run_variants VALUES (?, ?)", [(key, vid) for vid in ids])
+    db.executemany(
+        "INSERT OR IGNORE INTO run_variants (run_key, variant_id) VALUES (?, ?)", [(key, vid) for vid in ids]
+    )
 
 
 def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:

@@ -71,6 +71,10 @@ class Faults:
     """Every Nth call answers 200 with an empty message content."""
     truncated_every: int | None = None
     """Every Nth call answers 200 with half of the reply and ``finish_reason: "length"``."""
+    cached_tokens: int = 0
+    """Report up to this many prompt tokens as read from a prompt cache (OpenAI
+    ``prompt_tokens_details.cached_tokens``, Anthropic ``cache_read_input_tokens``); not a fault, a usage
+    detail."""
     always_status: int | None = None
     """Every call beyond ``status_sequence`` answers this status (a refused key: 401; a model the server does
     not have: 404), whatever the ``*_every`` switches say."""
@@ -314,6 +318,7 @@ class _Handler(BaseHTTPRequestHandler):
             finish = "length"
         prompt_tokens = sum(len(str(m.get("content", ""))) for m in body.get("messages") or []) // 4
         out_tokens = max(1, len(content) // 4)
+        cached = min(faults.cached_tokens, prompt_tokens)
         model = str(body.get("model", "fake"))
         if anthropic:
             payload: dict[str, Any] = {
@@ -323,8 +328,10 @@ class _Handler(BaseHTTPRequestHandler):
                 "model": model,
                 "content": [{"type": "text", "text": content}] if content else [],
                 "stop_reason": "max_tokens" if finish == "length" else "end_turn",
-                "usage": {"input_tokens": prompt_tokens, "output_tokens": out_tokens, **usage_extra},
+                "usage": {"input_tokens": prompt_tokens - cached, "output_tokens": out_tokens, **usage_extra},
             }
+            if cached:
+                payload["usage"]["cache_read_input_tokens"] = cached
         else:
             payload = {
                 "id": f"chatcmpl-{call}",
@@ -344,6 +351,8 @@ class _Handler(BaseHTTPRequestHandler):
                     **usage_extra,
                 },
             }
+            if cached:
+                payload["usage"]["prompt_tokens_details"] = {"cached_tokens": cached}
             if body.get("logprobs") is True:
                 payload["choices"][0]["logprobs"] = fake_logprobs(content, int(body.get("top_logprobs") or 0))
         self._send(200, json.dumps(payload).encode())
@@ -511,6 +520,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--error-500-every", type=int, default=None, help="every Nth call answers 500")
     parser.add_argument("--reset-every", type=int, default=None, help="every Nth call drops the connection")
     parser.add_argument("--no-json-schema", action="store_true", help="refuse structured-output requests")
+    parser.add_argument("--cached-tokens", type=int, default=0, help="prompt tokens reported as cached")
     args = parser.parse_args(argv)
     faults = Faults(
         latency_s=args.latency,
@@ -519,6 +529,7 @@ def main(argv: list[str] | None = None) -> None:
         error_500_every=args.error_500_every,
         reset_every=args.reset_every,
         no_json_schema=args.no_json_schema,
+        cached_tokens=args.cached_tokens,
     )
     server = FakeOpenAIServer(faults=faults, port=args.port).start()
     print(server.base_url, flush=True)

@@ -115,3 +115,16 @@ def test_a_run_whose_stderr_is_a_pipe_prints_progress_lines(tmp_path: Path) -> N
     assert final.group(1) == final.group(2) == planned.group(1) and final.group(3) == "100"
     assert final.group(4).startswith("took ")
     assert "judging" not in proc.stdout  # progress goes to stderr; stdout keeps the report
+
+
+def test_a_line_shows_the_tokens_and_cost_of_the_calls_so_far() -> None:
+    out, clock = io.StringIO(), Clock()
+    sink = LineProgress(out, clock=clock)
+    sink.start(10)
+    stats = RunStats(planned=10, done=4, calls_with_usage=4, input_tokens=12_000, output_tokens=800)
+    clock.now += 2.0
+    assert sink.line(stats).endswith("retries 0 · 12.8k tokens")
+    stats.cached_input_tokens, stats.cost, stats.currency = 4_000, 0.0421, "USD"
+    assert sink.line(stats).endswith("retries 0 · 12.8k tokens (4.0k cached) · $0.0421")
+    stats.calls_with_usage = 0  # a judge that reports no usage: nothing is shown, never a cost of zero
+    assert sink.line(stats).endswith("retries 0")

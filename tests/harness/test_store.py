@@ -287,3 +287,45 @@ def test_read_only_lookups_by_request_work_with_and_without_the_index(tmp_path: 
             assert readonly.lookup_request("missing") is None
     with pytest.raises(StoreError, match="no run store"):
         RunStore(tmp_path / "absent.sqlite", read_only=True)
+
+
+def test_long_texts_are_stored_once_and_read_back_whole(store: RunStore) -> None:
+    from judgeprobe.harness.store.rows import SHARED_TEXT_MIN
+    from judgeprobe.harness.store.runs import RunRecord
+
+    variant = _perturbed()
+    prompt = "Grade the response. " * 40  # every draw of a variant sends the same prompt
+    short = "P" * (SHARED_TEXT_MIN - 1)
+    replies = [f'{{"correct": true, "why": "{"x" * 80} {draw}"}}' for draw in range(4)]
+    for draw, reply in enumerate(replies):
+        verdict = Verdict.judged(
+            "correct", prompt=prompt if draw < 3 else short, raw_reply=reply, reasoning="r" * 100
+        )
+        store.put_draw(_record(store, variant, verdict, draw=draw))
+    db = sqlite3.connect(store.path)
+    try:
+        # the prompt, four replies and the reasoning
+        assert db.execute("SELECT COUNT(*) FROM texts").fetchone() == (1 + 4 + 1,)
+        kinds = db.execute("SELECT typeof(prompt), typeof(raw_reply) FROM draws ORDER BY draw").fetchall()
+        assert kinds == [("blob", "blob")] * 3 + [("text", "blob")]  # a short text stays in its row
+        # a draw written before texts were shared (plain TEXT) reads as it is
+        db.execute("UPDATE draws SET raw_reply = 'plain old reply' WHERE draw = 1")
+        db.commit()
+    finally:
+        db.close()
+    records = sorted(store.iter_records(), key=lambda r: r.draw)
+    assert [r.verdict.prompt for r in records] == [prompt] * 3 + [short]
+    assert [r.verdict.raw_reply for r in records] == [replies[0], "plain old reply", *replies[2:]]
+    assert {r.verdict.reasoning for r in records} == {"r" * 100}
+    assert store.lookup(records[0].cache_key) == records[0].verdict
+    run = store.record_run(
+        RunRecord(
+            key="j1-run", judge="test", judge_hash="j1", selection=None, options={"repeats": 4},
+            settings=None, variants=1, variants_digest="", cases=None, probes=None, planned=4, created_at="",
+            updated_at="",
+        ),
+        [variant.id],
+    )  # fmt: skip
+    frame = store.run_frame(run)
+    assert list(frame.sort_values("draw")["prompt"]) == [prompt] * 3 + [short]
+    assert list(frame.sort_values("draw")["raw_reply"]) == [replies[0], "plain old reply", *replies[2:]]

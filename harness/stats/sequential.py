@@ -1,0 +1,387 @@
+"""Sequential flip tests: settle each invariant test with as few draws as its evidence allows.
+
+An adaptive run (``judgeprobe run --adaptive``) draws in rounds (``judgeprobe.harness.run.rounds``): every
+variant once, then more draws only of the variants whose tests are still open. After each round every open
+test — each probe and each family, as in a fixed run — is *looked at*, and it stops when
+
+* its **repeated confidence interval** decides it: ``biased`` (the BH q-value of its repeated p-value is
+  below ``alpha``, the excess is at least the threshold and the interval lies above 0) or ``clean`` (the
+  interval lies below the threshold); or
+* more draws are unlikely to decide it (``futile``): the predictive probability that the interval at the
+  last round would decide it, given what the looks so far show, is below ``futility``; or
+* it has had the most draws (``max_draws``), or the run's budget ran out (``budget``).
+
+**Why the error rates hold.** At look ``k`` of at most ``K`` the interval is the fixed-sample interval of
+the look's pairs at the level of the group-sequential boundary ``c_k`` (:mod:`.boundaries`, Wang–Tsiatis
+shape ``shape``) instead of 1.96: the intervals of all looks then cover the true excess *together* with
+probability ``confidence``, so a decision read from whichever look a test stopped at is wrong no more often
+than a fixed run's decision (Jennison & Turnbull's repeated confidence intervals). The repeated p-value is
+valid at any stopping look in the same way, so Benjamini–Hochberg over the tests still controls false
+discoveries. Stopping for futility only ever stops early, which never adds a false decision (a non-binding
+rule). Each test is reported from exactly the draws it had at its stopping look (its variants' first ``k``
+draws, its units' first ``k`` base and placebo draws), even when an overlapping test drew them further.
+
+The planted-judge power table (``benchmarks/power_table.py``) shows the rates, side by side with fixed
+repeats.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from statistics import NormalDist
+from typing import Any, Literal, cast
+
+import numpy as np
+import pandas as pd
+
+from judgeprobe.harness.stats.boundaries import boundary, nominal_alpha, repeated_p_value
+from judgeprobe.harness.stats.effects import decide, invariant_fields, rate
+from judgeprobe.harness.stats.fdr import benjamini_hochberg
+from judgeprobe.harness.stats.schema import InvariantResult, SequentialInfo, SequentialTest, Settings
+from judgeprobe.harness.stats.units import draw_pairs
+
+__all__ = [
+    "SequentialDesign",
+    "SequentialState",
+    "Stop",
+    "TestStop",
+    "evaluate_look",
+    "round_index",
+    "sequential_info",
+    "sequential_invariants",
+    "test_id",
+]
+
+Stop = Literal["biased", "clean", "futile", "max_draws", "budget", "open"]
+"""Why a test stopped drawing (``open``: it had not, when the run ended)."""
+
+_NORMAL = NormalDist()
+
+
+@dataclass(frozen=True)
+class SequentialDesign:
+    """The stopping rule of an adaptive run (part of the run's identity)."""
+
+    max_draws: int = 8
+    """The most draws of any variant (``K``): the number of looks the boundaries are made for."""
+    shape: float = 0.5
+    """Wang–Tsiatis shape of the boundaries: 0 O'Brien–Fleming, 0.5 Pocock (the same critical value at every
+    look, which lets a clear bias stop early)."""
+    futility: float = 0.3
+    """Stop a test when the predictive probability of deciding it by the last round falls below this."""
+    futility_from: int = 2
+    """The first look at which a test may stop for futility (round 1 alone is too noisy to give up on)."""
+    base_draws: int = 3
+    """The most base (non-placebo) draws of a unit: its base verdict is their modal outcome, and three make
+    a majority (placebo draws go on every round: each pairs with a variant draw)."""
+
+    def __post_init__(self) -> None:
+        if (
+            self.max_draws < 2
+            or not 0.0 <= self.shape <= 0.5
+            or not 0.0 <= self.futility < 1.0
+            or self.futility_from < 1
+            or self.base_draws < 1
+        ):
+            raise ValueError(
+                f"expected max_draws >= 2, 0 <= shape <= 0.5, 0 <= futility < 1, futility_from >= 1 and "
+                f"base_draws >= 1, got {self}; an adaptive run needs room for a second round (--repeats 2 or "
+                "more)"
+            )
+
+    def critical(self, look: int, confidence: float) -> float:
+        """``c_look``: the critical value of the look's interval for joint coverage ``confidence``."""
+        return boundary(1.0 - confidence, self.max_draws, self.shape)[look - 1]
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "max_draws": self.max_draws, "shape": self.shape, "futility": self.futility,
+            "futility_from": self.futility_from, "base_draws": self.base_draws,
+        }  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SequentialDesign:
+        """Inverse of :meth:`to_json`."""
+        defaults = cls()
+        return cls(
+            int(data["max_draws"]), float(data["shape"]), float(data["futility"]),
+            int(data.get("futility_from", defaults.futility_from)),
+            int(data.get("base_draws", defaults.base_draws)),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TestStop:
+    """Where one test stands: the look its result comes from and why it stopped there."""
+
+    look: int
+    """Rounds of draws the result is computed from."""
+    stop: Stop
+    """Why it stopped (``open``: still drawing)."""
+    p: float | None = None
+    """Its repeated p-value at that look (for Benjamini–Hochberg over every test)."""
+    decide_chance: float | None = None
+    """Predictive probability, at that look, of deciding it by the last round."""
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"look": self.look, "stop": self.stop, "p": self.p, "decide_chance": self.decide_chance}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> TestStop:
+        """Inverse of :meth:`to_json`."""
+        return cls(int(data["look"]), data["stop"], data.get("p"), data.get("decide_chance"))
+
+
+@dataclass
+class SequentialState:
+    """An adaptive run as far as it got: its rule, the rounds made, and every test's stop."""
+
+    design: SequentialDesign
+    """The stopping rule."""
+    rounds: int = 0
+    """Rounds made and looked at."""
+    draws: int = 0
+    """Draws planned by those rounds (base, placebo, control and invariant draws)."""
+    stopped: str | None = None
+    """Why the run stopped (``None``: still running or interrupted)."""
+    max_calls: int | None = None
+    """Budget: the most draws the run may make."""
+    max_cost: float | None = None
+    """Budget: the most its calls may cost (the judge's price currency)."""
+    tests: dict[str, TestStop] = field(default_factory=dict)
+    """Test id (:func:`test_id`) -> its stop."""
+
+    def open_tests(self) -> list[str]:
+        """Ids of the tests still drawing."""
+        return [key for key, stop in self.tests.items() if stop.stop == "open"]
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form (kept in the store's metadata)."""
+        return {
+            "design": self.design.to_json(), "rounds": self.rounds, "draws": self.draws,
+            "stopped": self.stopped, "max_calls": self.max_calls, "max_cost": self.max_cost,
+            "tests": {key: stop.to_json() for key, stop in sorted(self.tests.items())},
+        }  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SequentialState:
+        """Inverse of :meth:`to_json`."""
+        return cls(
+            design=SequentialDesign.from_json(data["design"]), rounds=int(data["rounds"]),
+            draws=int(data.get("draws", 0)), stopped=data.get("stopped"), max_calls=data.get("max_calls"),
+            max_cost=data.get("max_cost"),
+            tests={key: TestStop.from_json(value) for key, value in dict(data.get("tests") or {}).items()},
+        )  # fmt: skip
+
+
+def test_id(level: str, family: str, probe: str | None) -> str:
+    """``family:<family>`` or ``probe:<family>/<probe>``."""
+    return f"family:{family}" if level == "family" else f"probe:{family}/{probe}"
+
+
+def round_index(frame: pd.DataFrame, max_draws: int) -> np.ndarray:
+    """The round (from 1) of each draw of an adaptive run's frame (see ``judgeprobe.harness.run.rounds``)."""
+    draws = frame["draw"].to_numpy(dtype=int)
+    placebo = frame["placebo"].to_numpy(dtype=bool)
+    return np.where(placebo, draws - max_draws, draws) + 1
+
+
+def _groups(pairs: pd.DataFrame) -> Iterable[tuple[str, str, str, str | None, pd.DataFrame]]:
+    inv = pairs[pairs["relation"] == "invariant"]
+    for family, rows in inv.groupby("family", sort=True):
+        yield test_id("family", str(family), None), "family", str(family), None, rows
+    for (fam, probe), rows in inv.groupby(["family", "probe"], sort=True):
+        yield test_id("probe", str(fam), str(probe)), "probe", str(fam), str(probe), rows
+
+
+def _look_fields(
+    rows: pd.DataFrame, *, level: str, family: str, probe: str | None, look: int, design: SequentialDesign,
+    settings: Settings, choices: Mapping[str, Mapping[str, str]],
+) -> dict[str, Any]:  # fmt: skip
+    """A test's fields at ``look``: the excess interval at the look's boundary, the repeated p-values."""
+    critical = design.critical(look, settings.confidence)
+    at_look = settings.model_copy(update={"confidence": 1.0 - nominal_alpha(critical)})
+    fields = invariant_fields(
+        rows, level=level, family=family, probe=probe, settings=at_look, choices=choices
+    )
+    for name in ("flips", "placebo"):  # the rates keep their ordinary interval
+        fields[name] = rate(fields[name].events, fields[name].n, confidence=settings.confidence)
+    p_look = fields["p"]
+    for name in ("p", "p_midp"):
+        z = _NORMAL.inv_cdf(1.0 - min(max(fields[name], 1e-300), 1.0) / 2.0) if fields[name] < 1.0 else 0.0
+        fields[name] = repeated_p_value(z, look, design.max_draws, design.shape)
+    fields["_critical"], fields["_level"], fields["_p_look"] = critical, at_look.confidence, p_look
+    return fields
+
+
+def _decide_chance(
+    fields: Mapping[str, Any], look: int, design: SequentialDesign, settings: Settings
+) -> float:
+    """Predictive probability that the interval at the last round decides the test (normal approximation
+    with a flat prior on the excess, so the uncertainty of this look's estimate counts): the excess read at
+    round ``K`` is then ``N(estimate, se_K^2 (K - k) / k)``."""
+    excess = fields["excess"]
+    if excess is None or fields["pairs"] == 0:
+        return 0.0
+    low, high = fields["excess_ci"]
+    se_now = (high - low) / (2.0 * fields["_critical"])
+    if se_now <= 0.0:
+        return 1.0
+    last = design.max_draws
+    critical_last = design.critical(last, settings.confidence)
+    se_last = se_now * math.sqrt(look / last)
+    spread = se_last * math.sqrt((last - look) / look)
+    if spread <= 0.0:
+        return 0.0
+    biased = 1.0 - _NORMAL.cdf((max(critical_last * se_last, settings.threshold) - excess) / spread)
+    clean_edge = settings.threshold - critical_last * se_last
+    clean = _NORMAL.cdf((clean_edge - excess) / spread)
+    return float(min(1.0, biased + clean))
+
+
+def _p_of(fields: Mapping[str, Any]) -> float | None:
+    """The repeated p-value, or ``None`` for a test without pairs (left out of Benjamini–Hochberg)."""
+    return float(fields["p"]) if fields["pairs"] else None
+
+
+def _decided(
+    fields: Mapping[str, Any], q: float | None, settings: Settings
+) -> Literal["biased", "clean"] | None:
+    verdict = decide({k: v for k, v in fields.items() if not k.startswith("_")}, q, settings).verdict
+    return verdict if verdict in ("biased", "clean") else None
+
+
+def evaluate_look(
+    frame: pd.DataFrame,
+    state: SequentialState,
+    *,
+    settings: Settings,
+    choices: Mapping[str, Mapping[str, str]],
+) -> dict[str, str]:
+    """Look at every open test after round ``state.rounds`` and record which stop (in ``state.tests``).
+
+    ``frame`` holds the run's draws so far: ``state.rounds`` rounds of every open test's draws. Tests seen
+    for the first time are open.
+
+    Returns:
+        Invariant variant id -> id of an open test it belongs to, for the variants to draw next round
+        (empty when every test has stopped, or at the last round).
+    """
+    look, design = state.rounds, state.design
+    pairs = draw_pairs(frame)
+    current: dict[str, dict[str, Any]] = {}
+    members: dict[str, np.ndarray] = {}
+    for key, level, family, probe, rows in _groups(pairs):
+        if state.tests.get(key, TestStop(look, "open")).stop != "open":
+            continue
+        current[key] = _look_fields(
+            rows, level=level, family=family, probe=probe, look=look, design=design, settings=settings,
+            choices=choices,
+        )  # fmt: skip
+        members[key] = rows["variant_id"].unique()
+    keys = sorted(set(state.tests) | set(current))
+    p_values = [_p_of(current[k]) if k in current else state.tests[k].p for k in keys]
+    qs = dict(zip(keys, benjamini_hochberg(p_values), strict=True))
+    open_variants: dict[str, str] = {}
+    for key, fields in current.items():
+        verdict = _decided(fields, qs[key], settings)
+        chance: float | None = None
+        stop: Stop
+        if verdict is not None:
+            stop = verdict
+        elif look >= design.max_draws:
+            stop = "max_draws"
+        elif look < design.futility_from:
+            stop = "open"
+        else:
+            chance = _decide_chance(fields, look, design, settings)
+            stop = "futile" if chance < design.futility else "open"
+        state.tests[key] = TestStop(look, stop, _p_of(fields), chance)
+        if stop == "open":
+            open_variants.update((str(vid), key) for vid in members[key])
+    return open_variants
+
+
+def sequential_invariants(
+    frame: pd.DataFrame,
+    state: SequentialState,
+    *,
+    settings: Settings,
+    choices: Mapping[str, Mapping[str, str]],
+) -> tuple[list[InvariantResult], list[InvariantResult]]:
+    """Family and probe results of an adaptive run, each from the draws it had at its stopping look.
+
+    Returns:
+        Family results (not yet escalated by their biased probes) and probe results.
+    """
+    design = state.design
+    rounds = round_index(frame, design.max_draws)
+    by_look: dict[int, pd.DataFrame] = {}
+    pending: list[tuple[str, dict[str, Any], TestStop]] = []
+    for key, level, family, probe, _ in _groups(draw_pairs(frame)):
+        stop = state.tests.get(key, TestStop(max(state.rounds, 1), "open"))
+        if stop.look not in by_look:
+            by_look[stop.look] = draw_pairs(frame[rounds <= stop.look])
+        rows = by_look[stop.look]
+        rows = rows[(rows["relation"] == "invariant") & (rows["family"] == family)]
+        if probe is not None:
+            rows = rows[rows["probe"] == probe]
+        fields = _look_fields(
+            rows, level=level, family=family, probe=probe, look=stop.look, design=design, settings=settings,
+            choices=choices,
+        )  # fmt: skip
+        pending.append((key, fields, stop))
+    qs = benjamini_hochberg([_p_of(fields) for _, fields, _ in pending])
+    results = [
+        _result(fields, q, stop, design, settings) for (_, fields, stop), q in zip(pending, qs, strict=True)
+    ]
+    return [r for r in results if r.level == "family"], [r for r in results if r.level == "probe"]
+
+
+_WHY = {
+    "futile": "more draws were unlikely to decide it",
+    "max_draws": "it had the most draws",
+    "budget": "the run's budget ran out",
+    "open": "the run ended before it was decided",
+}
+
+
+def _result(
+    fields: dict[str, Any], q: float | None, stop: TestStop, design: SequentialDesign, settings: Settings
+) -> InvariantResult:
+    extra = SequentialTest(
+        look=stop.look, stop=stop.stop, critical=fields.pop("_critical"), level=fields.pop("_level"),
+        p_look=fields.pop("_p_look"), decide_chance=stop.decide_chance,
+    )  # fmt: skip
+    result = decide(fields, q, settings)
+    note = f"{result.note} (round {stop.look} of at most {design.max_draws}"
+    if result.verdict == "inconclusive" and stop.stop in _WHY:
+        note += f"; stopped: {_WHY[stop.stop]}"
+    return result.model_copy(update={"sequential": extra, "note": note + ")"})
+
+
+def sequential_info(frame: pd.DataFrame, state: SequentialState) -> SequentialInfo:
+    """The run-level account of an adaptive run: its rule, rounds, stop and draws per variant."""
+    design = state.design
+    own = frame[~frame["placebo"].astype(bool)]
+    per_variant = own.groupby("variant_id")["draw"].nunique().value_counts().sort_index()
+    tests: dict[str, int] = {}
+    for stop in state.tests.values():
+        tests[stop.stop] = tests.get(stop.stop, 0) + 1
+    return SequentialInfo(
+        rule=(
+            "group-sequential repeated confidence intervals (Wang-Tsiatis boundaries) with repeated "
+            "p-values under Benjamini-Hochberg; non-binding futility on the predictive probability of a "
+            "decision"
+        ),
+        max_draws=design.max_draws, shape=design.shape, futility=design.futility,
+        futility_from=design.futility_from, base_draws=design.base_draws, rounds=state.rounds,
+        stopped=state.stopped or "interrupted: rerun the same command to resume", draws=state.draws,
+        max_calls=state.max_calls, max_cost=state.max_cost,
+        draws_per_variant={str(int(cast(int, k))): int(v) for k, v in per_variant.items()},
+        tests=dict(sorted(tests.items())),
+    )  # fmt: skip
