@@ -257,7 +257,7 @@ def _grade_kwargs(
     return {
         "kind": kind if resolved is None else str(resolved),
         "choices": freeze_choices(choices),
-        "tolerance": tolerance,
+        "tolerance": _hashable_tolerance(tolerance),
         "aliases": tuple(str(alias) for alias in aliases),
         "route": None if route is None else str(route),
         "limits": limits,
@@ -266,6 +266,12 @@ def _grade_kwargs(
         "question": str(question),
         "policy": Policy(policy),
     }
+
+
+def _hashable_tolerance(tolerance: object) -> object:
+    """A tolerance given as a case file's mapping becomes a :class:`Tolerance` (hashable, so results can be
+    kept by it; a bad mapping raises here as the grader would); anything else is passed on as it is."""
+    return Tolerance.of(tolerance) if isinstance(tolerance, Mapping) else tolerance
 
 
 def _grade_key(args: tuple[str, str], resolved: AnswerKind, kwargs: dict[str, Any]) -> tuple[Any, ...]:
@@ -309,14 +315,22 @@ def equivalent(
     kwargs: dict[str, Any] = {
         "kind": kind if resolved is None else str(resolved),
         "choices": freeze_choices(choices),
-        "tolerance": tolerance,
+        "tolerance": _hashable_tolerance(tolerance),
         "limits": limits,
         "choice_conflict": choice_conflict,
         "question": str(question),
     }
     if resolved is None:
         return equivalence.equivalent(*args, **kwargs)
-    key = (*args, resolved.spec, kwargs["choices"], tolerance, limits, choice_conflict, kwargs["question"])
+    key = (
+        *args,
+        resolved.spec,
+        kwargs["choices"],
+        kwargs["tolerance"],
+        limits,
+        choice_conflict,
+        kwargs["question"],
+    )
     return _JUDGEMENTS.compute(key, lambda: _equivalent_in_worker(args, kwargs, limits))
 
 

@@ -69,16 +69,17 @@ CASE_FILE = """\
 cases:
   - id: my-first-regression
     mode: grade
-    question: "Two fair coins are tossed. What is the probability of getting exactly one head?"
-    reference: "1/2"
+    question: "Three fair coins are tossed. What is the probability of getting exactly two heads?"
+    reference: "3/8"
     answer_kind: number
-    equivalents: ["0.5", "50%", '\\frac{1}{2}', "2/4"]
-    non_equivalents: ["1/4", "0.25", "1/3"]
+    equivalents: ["0.375", "37.5%", '\\frac{3}{8}', "6/16"]
+    non_equivalents: ["1/8", "0.125", "1/2"]
     responses:
-      - {id: percent, text: "50%", label: correct, strict_label: incorrect, why: "50% is 1/2."}
-      - {id: decimal, text: "The answer is 0.5.", label: correct, strict_label: incorrect, why: "0.5 is 1/2."}
-      - {id: quarter, text: "1/4", label: incorrect, why: "1/4 is the probability of two heads."}
+      - {id: percent, text: "37.5%", label: correct, strict_label: incorrect, why: "37.5% is 3/8."}
+      - {id: decimal, text: "It is 0.375.", label: correct, strict_label: incorrect, why: "0.375 is 3/8."}
+      - {id: eighth, text: "1/8", label: incorrect, why: "1/8 is the probability of three heads."}
     source: "hand-written (replace with where you met the mistake)"
+    provenance: {kind: hand-written}
     tags: [example]
 """
 

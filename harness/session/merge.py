@@ -20,7 +20,7 @@ from typing import Any
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.run.selection import Selection, run_key
 from judgeprobe.harness.run.shard import Shard
-from judgeprobe.harness.session.tail import RunResults, run_tail
+from judgeprobe.harness.session.tail import RunResults, rewrites_meta_key, run_tail
 from judgeprobe.harness.store import RunStore, store_path
 from judgeprobe.harness.store.runs import RunRecord
 from judgeprobe.probes.variant import Variant
@@ -85,6 +85,9 @@ def merge_shards(folders: Sequence[Path], out: Path, *, write: bool = True) -> M
     if not parts:
         raise ConfigError("no shard folders given")
     first = parts[0][0]
+    with RunStore(store_path(Path(folders[0])), read_only=True) as part_store:
+        # every part keeps the whole plan's left-out rewrites (sharding splits the variants, not the plan)
+        rewrites = part_store.get_meta(rewrites_meta_key(first.key))
     for run, shard, _, _ in parts:
         if _whole(run) != _whole(first):
             raise ConfigError(
@@ -137,6 +140,8 @@ def merge_shards(folders: Sequence[Path], out: Path, *, write: bool = True) -> M
             updated_at="",
         )
         record = store.record_run(whole, variants)
+        if rewrites is not None:
+            store.set_meta(rewrites_meta_key(record.key), rewrites)
     results = run_tail(out, record, write=write)
     return MergedRun(
         shards=tuple(str(shard) for _, shard, _, _ in parts), draws=len(records), results=results

@@ -231,11 +231,12 @@ def test_lint_reads_a_relative_case_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``cases lint --cases RELATIVE`` with the shipped library used to fail on mixing relative and
-    absolute paths."""
-    source = Path(__file__).resolve().parents[2] / "cases" / "library" / "algebra.yaml"
+    absolute paths. The folder holds the case ``judgeprobe init`` writes, which lints clean beside the
+    shipped library."""
+    from judgeprobe.harness.cli.scaffold import CASE_FILE
+
     (tmp_path / "mine").mkdir()
-    text = source.read_text(encoding="utf-8").replace("id: ", "id: mine-")
-    (tmp_path / "mine" / "algebra.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "mine" / "regressions.yaml").write_text(CASE_FILE, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as exited:
         main(["cases", "lint", "--cases", "mine"])

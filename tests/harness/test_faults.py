@@ -123,7 +123,9 @@ def test_empty_replies_are_retried_a_bounded_number_of_times(tmp_path: Path) -> 
     assert stats.judged + stats.unscored == DRAWS
     assert stats.judged > DRAWS - DRAWS // 3  # some draws whose first reply was empty were judged on a retry
     for record in store.iter_records():
-        assert record.status == "judged" or record.reason == "empty reply (empty on 3 attempts)"
+        assert (
+            record.verdict.status == "judged" or record.verdict.reason == "empty reply (empty on 3 attempts)"
+        )
     store.close()
 
 

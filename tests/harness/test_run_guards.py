@@ -80,7 +80,7 @@ def test_empty_replies_are_retried_then_judged(tmp_path: Path) -> None:
         stats = asyncio.run(run_async(judge, _variants(1), store, options=_options()))
         (record,) = list(store.iter_records())
     assert stats.judged == 1 and stats.retries == 2
-    assert record.status == "judged" and record.outcome == "correct"
+    assert record.verdict.status == "judged" and record.verdict.outcome == "correct"
 
 
 def test_a_reply_that_stays_empty_is_unscored_with_the_attempts_it_took(tmp_path: Path) -> None:
@@ -90,7 +90,7 @@ def test_a_reply_that_stays_empty_is_unscored_with_the_attempts_it_took(tmp_path
         (record,) = list(store.iter_records())
     assert judge.calls == 1 + RetryPolicy().empty_retries
     assert stats.unscored == 1
-    assert record.reason == f"empty reply (empty on {judge.calls} attempts)"
+    assert record.verdict.reason == f"empty reply (empty on {judge.calls} attempts)"
 
 
 def test_only_empty_replies_are_retried() -> None:

@@ -71,7 +71,7 @@ def test_no_configured_secret_reaches_the_run_folder_or_the_screen(tmp_path: Pat
     out = tmp_path / "run"
     run = _cli(
         "run", "--judge", "judge.toml", "--tag", "hle-seed", "--mode", "grade", "--probes", "formatting",
-        "--max-retries", "0", "--out", str(out), "--no-progress", cwd=tmp_path, env=env,
+        "--max-retries", "0", "--out", str(out), "--no-progress", "--fail-on", "never", cwd=tmp_path, env=env,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert "judged" in run.stdout
