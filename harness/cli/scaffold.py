@@ -76,7 +76,8 @@ cases:
     non_equivalents: ["1/8", "0.125", "1/2"]
     responses:
       - {id: percent, text: "37.5%", label: correct, strict_label: incorrect, why: "37.5% is 3/8."}
-      - {id: decimal, text: "It is 0.375.", label: correct, strict_label: incorrect, why: "0.375 is 3/8."}
+      - {id: decimal, text: "The answer is 0.375.", label: correct, strict_label: incorrect,
+         why: "0.375 is 3/8."}
       - {id: eighth, text: "1/8", label: incorrect, why: "1/8 is the probability of three heads."}
     source: "hand-written (replace with where you met the mistake)"
     provenance: {kind: hand-written}
