@@ -160,6 +160,7 @@ def _run_both(opts: dict[str, Any]) -> list[tuple[Any, str, str]]:
                 repeats=settings.repeats,
                 concurrency=settings.concurrency,
                 rpm=settings.rpm,
+                tpm=settings.tpm,
                 timeout_s=settings.timeout,
                 max_retries=settings.max_retries,
                 max_failures_in_a_row=settings.max_failures_in_a_row,

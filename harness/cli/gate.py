@@ -263,6 +263,7 @@ def _gate_live(
     settings: Any, selection: Any, baseline: Path | None, update: bool, progress: bool, console: Any
 ) -> tuple[Any, Path]:
     from judgeprobe.cases.loader import load_library
+    from judgeprobe.harness.core.errors import JudgeUnusable
     from judgeprobe.harness.gate.check import gate_run
     from judgeprobe.harness.judges.registry import load_judge
     from judgeprobe.harness.judges.replay import ReplayJudge
@@ -276,6 +277,13 @@ def _gate_live(
     if not plan.cases:
         raise click.UsageError("no case matches the selection; see 'judgeprobe cases list'")
     judge = load_judge(run.judge or "builtin:reference")
+    ignored = [name for name in ("adaptive", "shard", "max_calls") if getattr(run, name)]
+    if ignored:  # a gate compares every draw of a fixed run with its limits and baseline
+        click.echo(
+            "gate: " + ", ".join(f"run.{name}" for name in ignored) + " apply to 'judgeprobe run' only; the "
+            "gate makes a fixed run of the whole plan",
+            err=True,
+        )
     suite = run_suite(
         plan,
         judge=judge,
@@ -287,6 +295,8 @@ def _gate_live(
             timeout_s=run.timeout,
             max_retries=run.max_retries,
             max_failures_in_a_row=run.max_failures_in_a_row,
+            tpm=run.tpm,
+            max_cost=run.max_cost,
         ),
         settings=_stats_settings(settings),
         show_progress=False,
@@ -294,6 +304,11 @@ def _gate_live(
     )
     suite.raise_if_stopped()
     stats = suite.stats
+    if stats.budget_stop:  # a gate reads every draw of the plan: a run cut short by its budget is no basis
+        raise JudgeUnusable(
+            f"{stats.budget_stop}; the gate needs every draw of the plan (raise run.max_cost, or rerun: the "
+            "draws made so far are kept)"
+        )
     if isinstance(judge, ReplayJudge):  # counted by the judge: a request without a recording is no answer
         missing = f", {judge.unrecorded} not recorded" if judge.unrecorded else ""
         calls = f"{judge.answered} answered from the recording{missing}, no model called"

@@ -18,13 +18,24 @@ __all__ = ["merge"]
     "shards", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path)
 )
 @click.option("--quiet", is_flag=True, help="Only say where the reports are.")
-def merge(out: Path, shards: tuple[Path, ...], quiet: bool) -> None:
+@click.option(
+    "--fail-on",
+    type=click.Choice(["unreliable", "biased", "never"]),
+    default="unreliable",
+    show_default=True,
+    help="Exit 1 when the merged run's judge is unreliable, also when a family is biased, or never (as "
+    "'judgeprobe run').",
+)
+def merge(out: Path, shards: tuple[Path, ...], quiet: bool, fail_on: str) -> None:
     """Merge the run folders SHARDS of 'judgeprobe run --shard i/N' (every part once) into OUT, and write the
     whole run's reports there, as one unsharded run would have.
 
-    Exit status: 0 merged, 2 when the folders are not every part of one run (or OUT already holds a run).
+    Exit status, as 'judgeprobe run' gives for the whole run: 0 merged and the judge is reliable; 1 the
+    judge is unreliable (or, with --fail-on biased, a family is biased; --fail-on never: 0); 2 when the
+    folders are not every part of one run (or OUT already holds a run).
     """
     from judgeprobe.harness.cli.main import console as make_console
+    from judgeprobe.harness.cli.run import exit_for_verdict
     from judgeprobe.harness.session.merge import merge_shards
 
     try:
@@ -41,3 +52,4 @@ def merge(out: Path, shards: tuple[Path, ...], quiet: bool) -> None:
         f"Merged shards {', '.join(merged.shards)} ({merged.draws} draws) into run {results.run.key}; "
         f"reports in {out}/: " + ", ".join(p.name for p in results.paths)
     )
+    exit_for_verdict(results.summary, console, fail_on=fail_on)

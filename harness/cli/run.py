@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from judgeprobe.harness.stats.schema import Summary
     from judgeprobe.probes.variant import Variant
 
-__all__ = ["run"]
+__all__ = ["exit_for_verdict", "run"]
 
 _SHARE = FiniteFloatRange(min=0, max=1)
 
@@ -68,10 +68,11 @@ _SHARE = FiniteFloatRange(min=0, max=1)
     "the most draws per variant [default: 1; with --adaptive: 8].",
 )
 @click.option(
-    "--adaptive",
-    is_flag=True,
+    "--adaptive/--fixed",
+    default=None,
     help="Draw in rounds: once per variant, then again only where a test is still undecided and more draws "
-    "can decide it, until settled or a budget runs out.",
+    "can decide it, until settled or a budget runs out (--fixed: every draw of --repeats) [default: "
+    "run.adaptive of the settings, else fixed].",
 )
 @click.option(
     "--max-calls",
@@ -205,6 +206,11 @@ def _settings(opts: dict[str, Any]) -> Any:
         "max_failures_in_a_row": opts["failure_limit"],
         "fail_on": opts["fail_on"],
         "out": opts["out_dir"],
+        "adaptive": opts["adaptive"],
+        "max_calls": opts["max_calls"],
+        "max_cost": opts["max_cost"],
+        "tpm": opts["tpm"],
+        "shard": opts["shard_text"],
     }
     reliability = {
         "max_control_miss_rate": opts["max_control_miss"],
@@ -215,23 +221,28 @@ def _settings(opts: dict[str, Any]) -> Any:
     return with_overrides(settings, run=run_over, reliability=reliability)
 
 
-def _scale(opts: dict[str, Any], repeats: int) -> tuple[int, Any, Any]:
-    """The repeats, the adaptive options (``None``: a fixed run) and the shard (``None``: the whole plan) the
-    options ask for; a :class:`UsageProblem` when they do not go together."""
+def _scale(cfg: Any, *, repeats_given: bool, max_calls_given: bool) -> tuple[int, Any, Any]:
+    """The repeats, the adaptive options (``None``: a fixed run) and the shard (``None``: the whole plan)
+    the run settings ask for (the settings file's ``[run]`` with the options over it); a
+    :class:`UsageProblem` when they do not go together.
+
+    ``repeats_given``: ``--repeats`` was given (an adaptive run without it, whose ``run.repeats`` is below
+    2, gets the rule's default most draws). ``max_calls_given``: ``--max-calls`` was given (the settings'
+    ``run.max_calls`` applies to adaptive runs only)."""
     from judgeprobe.harness.run.shard import Shard
     from judgeprobe.harness.session.adaptive import AdaptiveOptions
     from judgeprobe.harness.stats.sequential import SequentialDesign
 
-    adaptive = bool(opts["adaptive"])
-    if opts["max_calls"] is not None and not adaptive:
+    adaptive, repeats = bool(cfg.adaptive), int(cfg.repeats)
+    if max_calls_given and not adaptive:
         raise UsageProblem("--max-calls needs --adaptive (a fixed run makes every draw of --repeats)")
-    if adaptive and opts["repeats"] is None and repeats < 2:
+    if adaptive and not repeats_given and repeats < 2:
         repeats = SequentialDesign().max_draws
     if adaptive and repeats < 2:
         raise UsageProblem(
             f"--adaptive needs --repeats 2 or more (the most draws per variant), got --repeats {repeats}"
         )
-    shard = None if opts["shard_text"] is None else Shard.parse(opts["shard_text"])
+    shard = None if cfg.shard is None else Shard.parse(cfg.shard)
     if shard is not None and adaptive:
         raise UsageProblem(
             "--shard and --adaptive do not mix: an adaptive run decides what to draw from every test's draws "
@@ -240,7 +251,7 @@ def _scale(opts: dict[str, Any], repeats: int) -> tuple[int, Any, Any]:
     rounds = None
     if adaptive:
         design = SequentialDesign(max_draws=repeats)
-        rounds = AdaptiveOptions(design, max_calls=opts["max_calls"], max_cost=opts["max_cost"])
+        rounds = AdaptiveOptions(design, max_calls=cfg.max_calls, max_cost=cfg.max_cost)
     return repeats, rounds, shard
 
 
@@ -260,7 +271,9 @@ def _run(opts: dict[str, Any]) -> None:
     console = make_console()
     if opts["list_to"] is not None and not opts["dry_run"]:
         raise click.UsageError("--list goes with --dry-run")
-    repeats, rounds, shard = _scale(opts, cfg.repeats)
+    repeats, rounds, shard = _scale(
+        cfg, repeats_given=opts["repeats"] is not None, max_calls_given=opts["max_calls"] is not None
+    )
     analysis = analysis_settings(settings, threshold=opts["threshold"])
     from judgeprobe.cases.models import Mode
     from judgeprobe.harness.judges.registry import load_judge
@@ -299,8 +312,8 @@ def _run(opts: dict[str, Any]) -> None:
         return
     options = RunOptions(
         concurrency=cfg.concurrency, rpm=cfg.rpm, timeout_s=cfg.timeout, max_retries=cfg.max_retries,
-        repeats=repeats, max_failures_in_a_row=cfg.max_failures_in_a_row, tpm=opts["tpm"],
-        max_cost=None if rounds is not None else opts["max_cost"],
+        repeats=repeats, max_failures_in_a_row=cfg.max_failures_in_a_row, tpm=cfg.tpm,
+        max_cost=None if rounds is not None else cfg.max_cost,
     )  # fmt: skip
     result = run_suite(
         plan, judge=judge, out=cfg.out, options=options, settings=analysis, show_progress=False,
@@ -371,6 +384,12 @@ def _finish(result: _Done, console: Any, *, fail_on: str, top: int) -> None:
     if stats.interrupted:
         console.print("[yellow]Interrupted: finished draws are kept; rerun the same command to resume.[/]")
         sys.exit(130)
+    exit_for_verdict(summary, console, fail_on=fail_on)
+
+
+def exit_for_verdict(summary: Summary | None, console: Any, *, fail_on: str) -> None:
+    """Exit 1 when the judge is unreliable (or, with ``fail_on="biased"``, a family is biased), saying why;
+    return otherwise (``fail_on="never"`` always returns). ``run`` and ``merge`` end with it."""
     verdict = summary.judge_verdict if summary is not None else None
     unreliable = verdict is None or verdict.verdict == "unreliable"
     biased = summary is not None and any(f.verdict == "biased" for f in summary.families)

@@ -11,7 +11,12 @@ The same tables are read from a ``judgeprobe.toml`` (top level) or from ``[tool.
     builtin_cases = false        # read the shipped library too
     modes = ["pairwise"]
     probes = "position,length"
-    repeats = 1
+    repeats = 1                  # with adaptive = true: the most draws per variant
+    adaptive = false             # judgeprobe run: draw in rounds until each test is settled
+    max_calls = 20000            # with adaptive: the most draws
+    max_cost = 5.0               # in the judge's price currency ([judge.price])
+    tpm = 200000                 # tokens per minute, beside rpm
+    shard = "1/4"                # judgeprobe run: this part of the plan
     baseline = "judgeprobe-baseline.jsonl"
     out = "judgeprobe-out/ci"
 
@@ -44,10 +49,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.run.selection import Selection
+from judgeprobe.harness.run.shard import Shard
 from judgeprobe.harness.stats.schema import Settings
 
 __all__ = [
@@ -142,12 +148,34 @@ class RunSettings(_Model):
     max_failures_in_a_row: int = Field(default=5, ge=0)
     """Stop after this many judge calls in a row failed in a way no retry fixes (a refused key, an unknown
     model, no server, invalid requests); ``0`` never stops."""
+    tpm: float | None = Field(default=None, gt=0.0)
+    """Tokens-per-minute limit, prompt and reply (``None``: none)."""
+    max_cost: float | None = Field(default=None, gt=0.0)
+    """Stop starting calls once they cost this much, in the judge's price currency (needs ``[judge.price]``
+    in the judge file; ``None``: no limit)."""
+    adaptive: bool = False
+    """``judgeprobe run`` draws in rounds and stops drawing each test once it is settled (``repeats`` is then
+    the most draws per variant)."""
+    max_calls: int | None = Field(default=None, ge=1)
+    """With ``adaptive``: the most draws the run may make (``None``: no limit)."""
+    shard: str | None = None
+    """``judgeprobe run`` runs part ``i/N`` of the plan (``None``: the whole plan)."""
     fail_on: Literal["unreliable", "biased", "never"] = "unreliable"
     """``judgeprobe run`` exits 1 when the judge is unreliable, also when a family is biased, or never."""
     baseline: Path | None = None
     """Baseline file (``None``: no baseline comparison)."""
     out: Path | None = None
     """Run folder (``None``: ``judgeprobe-out/<judge>-<run key>``)."""
+
+    @field_validator("shard")
+    @classmethod
+    def _shard_form(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return str(Shard.parse(value))
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
 
     def selection(self) -> Selection:
         """The cases, probes, seed and grading policy these settings select."""
@@ -221,6 +249,8 @@ def _problems(exc: ValidationError, prefix: str = "") -> str:
         got = err.get("input")
         shown = "" if isinstance(got, dict) or err["type"] == "missing" else f" (got {got!r})"
         message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+        if err["type"] == "value_error":  # a validator's own message, without pydantic's "Value error, "
+            message = str(err.get("ctx", {}).get("error", message))
         parts.append(f"{key}: {message}{shown}")
     return "; ".join(parts)
 
