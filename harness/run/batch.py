@@ -5,7 +5,8 @@ The layout follows the judge's API (``HttpJudge.batch_format``):
 * **OpenAI** (also vLLM's ``run_batch``): request lines
   ``{"custom_id", "method": "POST", "url": "/v1/chat/completions", "body": {...}}``; result lines
   ``{"custom_id", "response": {"status_code", "body": {<chat completion>}}, "error": null}`` (or an
-  ``error`` object ``{code, message}``).
+  ``error`` object ``{code, message}``); vLLM's ``run_batch`` of mid-2024 (0.4) wrote the chat completion
+  itself as ``response``, without the status and body, and is read too.
 * **Anthropic Message Batches**: request lines ``{"custom_id", "params": {model, max_tokens, messages, …}}``;
   result lines ``{"custom_id", "result": {"type": "succeeded", "message": {...}}}``, or ``errored`` (with the
   API error: ``{"type": "error", "error": {"type", "message"}}``), ``canceled`` or ``expired``.
@@ -169,6 +170,10 @@ def _openai_result(line: dict[str, Any]) -> dict[str, Any] | AttemptFailed:
         if isinstance(response.get("body"), dict) and not error:
             body: dict[str, Any] = response["body"]
             return body
+        if "status_code" not in response and isinstance(response.get("choices"), list) and not error:
+            # vLLM's run_batch before the status/body wrapper (0.4, mid-2024) wrote the chat completion
+            # itself as the response
+            return response
     message = error.get("message") if isinstance(error, dict) else error
     code = error.get("code") if isinstance(error, dict) else None
     detail = str(message)[:300] if message else "no response and no error message"

@@ -159,3 +159,55 @@ def test_vllm_run_batch_output_imports_as_a_live_run_would_record_it(tmp_path: P
         assert "wrote 2 requests" in again.output, again.output
         asked = [json.loads(line)["custom_id"] for line in requests.read_text(encoding="utf-8").splitlines()]
         assert sorted(asked) == sorted([first, second])
+
+
+PUBLISHED_V04 = (
+    '{"id":"vllm-383d1c59835645aeb2e07d004d62a826","custom_id":"request-1","response":{"id":"cmpl-61c020e54b96'
+    '4d5a98fa7527bfcdd378","object":"chat.completion","created":1715633336,"model":"meta-llama/Meta-Llama-3-8B-'
+    'Instruct","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! It\'s great to meet '
+    'you!"},"logprobs":null,"finish_reason":"stop","stop_reason":null}],"usage":{"prompt_tokens":25,"total_tokens":56,'
+    '"completion_tokens":31}},"error":null}'
+)
+"""An output line of vLLM's ``run_batch`` as its documentation printed it in May 2024 (vLLM 0.4, the
+``openai_batch`` example, reply shortened): the chat completion is the ``response`` itself, with no status
+code and no ``body``."""
+
+
+def test_the_older_vllm_layout_without_status_and_body_imports_too(tmp_path: Path) -> None:
+    variants = _variants()
+    spec = "openai:meta-llama/Meta-Llama-3-8B-Instruct@http://127.0.0.1:9/v1"  # nothing is called
+    run_dir = tmp_path / "run"
+    with RunStore(store_path(run_dir)) as store:
+        store.put_variants(variants)
+        store.set_meta("repeats", 1)
+    requests, results = tmp_path / "requests.jsonl", tmp_path / "results.jsonl"
+    cli_runner = CliRunner()
+    exported = cli_runner.invoke(
+        cli, ["batch", "export", "--judge", spec, "--out", str(run_dir), str(requests)]
+    )
+    assert exported.exit_code == 0, exported.output
+    template = json.loads(PUBLISHED_V04)
+    with results.open("w", encoding="utf-8") as sink:
+        for number, text in enumerate(requests.read_text(encoding="utf-8").splitlines()):
+            item = json.loads(text)
+            line = json.loads(PUBLISHED_V04)  # the published line, field for field: only id and reply differ
+            line["custom_id"] = item["custom_id"]
+            line["response"]["choices"][0]["message"]["content"] = fake_judge_reply(item["body"])
+            assert (
+                set(line["response"]) == set(template["response"]) and "status_code" not in line["response"]
+            )
+            if number == 0:  # a completion that also carries an error is an error, never a verdict
+                line["error"] = {"message": "engine died mid-batch", "code": "internal"}
+            sink.write(json.dumps(line, separators=(",", ":")) + "\n")
+    imported = cli_runner.invoke(cli, ["batch", "import", str(run_dir), str(results)])
+    assert imported.exit_code == 0, imported.output
+    assert "imported 6 results into 6 draws: 5 judged, 0 unscored, 1 errors" in imported.output, (
+        imported.output
+    )
+    with RunStore(store_path(run_dir)) as store:
+        records = list(store.iter_records())
+    judged = [r for r in records if r.verdict.status == "judged"]
+    assert {r.verdict.input_tokens for r in judged} == {25}  # the published line's usage, kept per draw
+    assert {r.verdict.outcome for r in judged} == {"correct", "incorrect"}
+    (failed,) = [r for r in records if r.verdict.status == "error"]
+    assert "engine died mid-batch" in (failed.verdict.reason or "")
