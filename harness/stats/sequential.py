@@ -52,6 +52,7 @@ __all__ = [
     "sequential_info",
     "sequential_invariants",
     "test_id",
+    "z_of_p",
 ]
 
 Stop = Literal["biased", "clean", "futile", "max_draws", "budget", "open"]
@@ -212,10 +213,18 @@ def _look_fields(
         fields[name] = rate(fields[name].events, fields[name].n, confidence=settings.confidence)
     p_look = fields["p"]
     for name in ("p", "p_midp"):
-        z = _NORMAL.inv_cdf(1.0 - min(max(fields[name], 1e-300), 1.0) / 2.0) if fields[name] < 1.0 else 0.0
-        fields[name] = repeated_p_value(z, look, design.max_draws, design.shape)
+        fields[name] = repeated_p_value(z_of_p(fields[name]), look, design.max_draws, design.shape)
     fields["_critical"], fields["_level"], fields["_p_look"] = critical, at_look.confidence, p_look
     return fields
+
+
+def z_of_p(p: float) -> float:
+    """The two-sided normal statistic of p-value ``p`` (0 for ``p >= 1`` or NaN). Read from the lower tail,
+    so a p-value far below machine epsilon (a clear bias over many draws) still gives a finite statistic
+    instead of ``1 - p/2`` rounding to 1."""
+    if not p < 1.0:
+        return 0.0
+    return -_NORMAL.inv_cdf(max(p, 1e-300) / 2.0)
 
 
 def _decide_chance(

@@ -1,0 +1,66 @@
+"""Edges of the sequential statistics: p-values at and beyond the floating-point limits, and a look at a
+bias so clear that its p-value underflows, which once crashed an adaptive run of the whole library."""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+import planted
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from judgeprobe.harness.core.records import DrawRecord, record_for
+from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.run.runner import PlannedDraw
+from judgeprobe.harness.session.adaptive import RoundOutcome, adaptive_rounds
+from judgeprobe.harness.stats import DEFAULT_SETTINGS, build_summary
+from judgeprobe.harness.stats.boundaries import repeated_p_value
+from judgeprobe.harness.stats.sequential import SequentialDesign, SequentialState, z_of_p
+from judgeprobe.harness.store.frame import records_frame
+
+
+@pytest.mark.parametrize("p", [0.0, 1e-320, 1e-300, 1e-40, 1e-17, 2e-16])
+def test_tiny_p_values_give_a_large_finite_statistic(p: float) -> None:
+    z = z_of_p(p)
+    assert math.isfinite(z) and z > 8.0
+    assert repeated_p_value(z, 1, 8, 0.5) < 1e-12
+
+
+def test_p_values_of_one_or_nan_give_no_evidence() -> None:
+    for p in (1.0, 1.5, float("nan")):
+        assert z_of_p(p) == 0.0
+
+
+@given(st.floats(min_value=1e-12, max_value=0.999, allow_nan=False))
+def test_the_statistic_is_the_two_sided_normal_quantile(p: float) -> None:
+    assert 2.0 * (1.0 - NormalDist().cdf(z_of_p(p))) == pytest.approx(p, rel=1e-6, abs=1e-12)
+
+
+def test_a_look_at_a_bias_whose_p_value_underflows_decides_it() -> None:
+    """A judge that rejects every LaTeX response, over enough cases that the first look's p-value of the
+    LaTeX probes is far below machine epsilon: the look decides them biased instead of crashing."""
+    suite = planted.build_suite(120)
+    judge = planted.LatexRejectingJudge(p_reject=1.0)
+    records: list[DrawRecord] = []
+
+    def execute(number: int, plan: list[PlannedDraw], left: float | None) -> RoundOutcome:
+        for variant, draw, placebo in plan:
+            request = JudgeRequest.from_variant(variant, draw=draw)
+            key = request.content_key()
+            records.append(record_for(
+                variant, judge(request), run_id="t", judge="planted", judge_hash="planted", draw=draw,
+                placebo=placebo, cache_key=key[:32], request_key=key, cached=False, reference_doubt=False,
+            ))  # fmt: skip
+        return RoundOutcome()
+
+    settings = DEFAULT_SETTINGS.model_copy(update={"bootstrap_resamples": 200})
+    state = SequentialState(SequentialDesign(max_draws=4))
+    adaptive_rounds(suite, state, settings=settings, execute=execute, frame=lambda: records_frame(records))
+    summary = build_summary(records_frame(records), variants=suite, settings=settings, sequential=state)
+    underflowed = [r for r in summary.probes if r.sequential is not None and r.sequential.p_look < 1e-16]
+    assert underflowed, [(r.probe, r.sequential and r.sequential.p_look) for r in summary.probes]
+    for result in underflowed:
+        assert result.verdict == "biased" and result.p is not None and 0.0 <= result.p < 1e-12
+        assert result.sequential is not None and result.sequential.look == 1
