@@ -129,7 +129,7 @@ class CommandJudge(PromptingJudge):
                 else "stdout is not a JSON object"
             )
             return Verdict.unscored(reason, raw_reply=stdout, latency_s=latency)
-        verdict = verdict_from_answer(answer, request, raw=stdout)
+        verdict = verdict_from_answer(answer, request, raw=stdout, reply=self.config.reply)
         return replace(verdict, latency_s=latency, raw_reply=verdict.raw_reply or stdout)
 
 

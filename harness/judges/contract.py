@@ -15,6 +15,7 @@ from judgeprobe.cases.models import Mode
 from judgeprobe.harness.core.request import JudgeRequest
 from judgeprobe.harness.core.verdict import ErrorKind, Status, Verdict
 from judgeprobe.harness.judges.parsing import parse_reply
+from judgeprobe.harness.judges.reply_format import ReplyFormat, read_reply
 
 __all__ = ["outcome_from_value", "request_payload", "verdict_from_answer"]
 
@@ -87,11 +88,14 @@ def outcome_from_value(value: Any, request: JudgeRequest, *, raw: str | None = N
     )
 
 
-def verdict_from_answer(answer: Any, request: JudgeRequest, *, raw: str | None = None) -> Verdict:
+def verdict_from_answer(
+    answer: Any, request: JudgeRequest, *, raw: str | None = None, reply: ReplyFormat | None = None
+) -> Verdict:
     """Read a judge's answer: a :class:`Verdict`, a contract object, a bool, or an outcome string.
 
     A contract object (``dict``) carries one of ``outcome`` (as :func:`outcome_from_value` reads it),
-    ``score`` (score mode), ``reply`` (raw judge text, read by the mode's reply parser), or
+    ``score`` (score mode), ``reply`` (raw judge text, read by the judge's ``[judge.reply]`` format when it
+    has one, else by the mode's reply parser), or
     ``status: "unscored" | "error" | "skipped"`` with a ``reason``; optional ``extracted_answer``,
     ``confidence``, ``reasoning`` and ``meta`` are kept.
     """
@@ -114,7 +118,12 @@ def verdict_from_answer(answer: Any, request: JudgeRequest, *, raw: str | None =
     if status not in (None, "judged"):
         return Verdict.unscored(f"unknown status {status!r}", raw_reply=raw)
     if isinstance(answer.get("reply"), str) and "outcome" not in answer and "score" not in answer:
-        verdict = parse_reply(request.mode, answer["reply"], request)
+        text = answer["reply"]
+        verdict = (
+            parse_reply(request.mode, text, request)
+            if reply is None
+            else read_reply(reply, request.mode, text, request)
+        )
     elif "outcome" in answer:
         verdict = outcome_from_value(answer["outcome"], request, raw=raw)
     elif "score" in answer and request.mode is Mode.SCORE:

@@ -7,7 +7,7 @@ canonical name and the aliases that published judge prompts use for it::
     question     problem, prompt                                          block
     response     answer, generation                                       block
     reference    correct_answer, expected_answer, target, ref_answer,    block
-                 ref_answer_1, reference_answer
+                 ref_answer_1, reference_answer, criterion (inspect_ai)
     response_a   answer_a                                                 block
     response_b   answer_b                                                 block
     choices      (none)                                                   block
@@ -73,6 +73,7 @@ ALIASES: dict[str, str] = {
     "ref_answer": "reference",
     "ref_answer_1": "reference",
     "reference_answer": "reference",
+    "criterion": "reference",
     "answer_a": "response_a",
     "answer_b": "response_b",
 }

@@ -25,6 +25,7 @@ import time
 from abc import abstractmethod
 
 from judgeprobe.cases.models import Mode
+from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.core.request import JudgeRequest
 from judgeprobe.harness.core.verdict import Verdict
 from judgeprobe.harness.judges.base import Judge
@@ -59,6 +60,18 @@ class LLMJudge(Judge):
         self.config_hash = self.config.content_hash()
         self.name = self.config.display_name()
         self._harden = {mode: harden_for(self.config, template) for mode, template in templates.items()}
+        self.reply = self.config.reply
+        if self.reply is not None:
+            if config.template is None:
+                raise ConfigError(
+                    f"judge {self.name}: [judge.reply] reads a production prompt's replies; it needs that "
+                    "prompt as the judge's template (the shipped templates ask for their own reply format)"
+                )
+            for mode in templates:
+                try:
+                    self.reply.check_mode(mode)
+                except ValueError as exc:
+                    raise ConfigError(f"judge {self.name}: [judge.reply]: {exc}") from None
 
     def preflight(self) -> None:
         """Fail before the first call when the API key variable is configured but not set."""
@@ -95,7 +108,7 @@ class LLMJudge(Judge):
 
     def assemble(self, request: JudgeRequest, attempts: list[Attempt]) -> Verdict:
         """The draw's verdict from its calls (one, or two when judging both orders)."""
-        verdicts = [verdict_of(attempt, secret=self._secret()) for attempt in attempts]
+        verdicts = [verdict_of(attempt, secret=self._secret(), reply=self.reply) for attempt in attempts]
         if len(verdicts) == 1:
             return verdicts[0]
         return combine_orders(verdicts[0], verdicts[1])

@@ -143,7 +143,10 @@ class PythonJudge(PromptingJudge):
             )
         latency = time.perf_counter() - started
         verdict = verdict_from_answer(
-            result, request, raw=None if isinstance(result, Verdict) else repr(result)
+            result,
+            request,
+            raw=None if isinstance(result, Verdict) else repr(result),
+            reply=self.config.reply,
         )
         if verdict.status is Status.JUDGED and verdict.latency_s is None:
             return replace(verdict, latency_s=latency)

@@ -25,6 +25,7 @@ from judgeprobe.harness.core.verdict import USAGE_META_KEY, Status, Verdict
 from judgeprobe.harness.judges.completion import AttemptFailed, Completion, scrub
 from judgeprobe.harness.judges.logprobs import p_yes
 from judgeprobe.harness.judges.parsing import parse_reply
+from judgeprobe.harness.judges.reply_format import ReplyFormat, read_reply
 from judgeprobe.harness.judges.templating import ChatMessage, prompt_text
 
 __all__ = ["SWAPPED_ORDER", "Attempt", "combine_orders", "swapped", "verdict_of"]
@@ -52,8 +53,9 @@ def swapped(request: JudgeRequest) -> JudgeRequest:
     return replace(request, responses=request.responses[::-1], response_ids=request.response_ids[::-1])
 
 
-def verdict_of(attempt: Attempt, *, secret: str | None = None) -> Verdict:
-    """The verdict of one call (``secret`` is scrubbed from error text)."""
+def verdict_of(attempt: Attempt, *, secret: str | None = None, reply: ReplyFormat | None = None) -> Verdict:
+    """The verdict of one call (``secret`` is scrubbed from error text; ``reply``: the judge's own reply
+    format, else the mode's built-in contract)."""
     prompt = prompt_text(attempt.messages)
     result = attempt.result
     if isinstance(result, AttemptFailed):
@@ -67,7 +69,12 @@ def verdict_of(attempt: Attempt, *, secret: str | None = None) -> Verdict:
             latency_s=attempt.latency_s,
             meta=failure,
         )
-    verdict = parse_reply(attempt.request.mode, result.text, attempt.request, truncated=result.truncated)
+    if reply is None:
+        verdict = parse_reply(attempt.request.mode, result.text, attempt.request, truncated=result.truncated)
+    else:
+        verdict = read_reply(
+            reply, attempt.request.mode, result.text, attempt.request, truncated=result.truncated
+        )
     meta: dict[str, Any] = {**verdict.meta, **result.meta}
     reason = verdict.reason
     if result.refusal:

@@ -41,6 +41,7 @@ from judgeprobe.harness.core.cost import Price
 from judgeprobe.harness.core.errors import ConfigError
 from judgeprobe.harness.core.secrets import looks_secret, redact_url
 from judgeprobe.harness.judges.base import Judge
+from judgeprobe.harness.judges.reply_format import ReplyFormat
 
 __all__ = [
     "BackendInfo",
@@ -174,6 +175,10 @@ class JudgeConfig(BaseModel):
     """Names of ``params`` whose values are secrets (besides those whose name looks secret, such as
     ``api_key`` or ``token``): never shown, and redacted from everything written. Not hashed (it changes
     nothing the judge does)."""
+    reply: ReplyFormat | None = None
+    """How to read the replies of a production prompt (``[judge.reply]``: a preset such as ``inspect``, or a
+    pattern and the meaning of its values; see ``judgeprobe.harness.judges.reply_format``). ``None``: the
+    built-in contract of the mode."""
     price: Price | None = None
     """Prices per million tokens (``[judge.price]``), for the cost in progress and reports and for
     ``--max-cost``. Not hashed: a new price is the same judge (see ``judgeprobe.harness.core.cost``)."""
@@ -290,6 +295,7 @@ _HASHED_WHEN_SET = (
     "reasoning_effort",
     "logprobs",
     "top_logprobs",
+    "reply",
 )
 """Fields added after the first release: left out of the hash while unset, so old hashes stay valid."""
 
