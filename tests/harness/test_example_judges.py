@@ -67,6 +67,12 @@ def test_protocol_examples_resolve_to_the_documented_modes() -> None:
     assert call.body["response_format"]["json_schema"]["strict"] is True
     assert (call.body["reasoning_effort"], call.body["max_completion_tokens"]) == ("medium", 4096)
     assert "[response]: 4\n" in call.body["messages"][0]["content"]  # verbatim
+    inspect = load_judge(str(EXAMPLES / "inspect-style.toml"))
+    assert isinstance(inspect, HttpJudge) and list(inspect.templates) == [Mode.GRADE]
+    assert inspect.reply is not None and inspect.reply.preset == "inspect"
+    (inspect_call,) = inspect.http_calls(GRADE)
+    assert "[Submission]: 4\n" in inspect_call.body["messages"][0]["content"]  # verbatim, {answer} filled
+    assert "[Criterion]: 4\n" in inspect_call.body["messages"][0]["content"]  # {criterion}: the reference
     pair = load_judge(str(EXAMPLES / "mt-bench-pair.toml"))
     assert isinstance(pair, HttpJudge) and list(pair.templates) == [Mode.PAIRWISE]
     request = JudgeRequest(
