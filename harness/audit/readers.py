@@ -11,6 +11,7 @@ becomes an :class:`~judgeprobe.harness.audit.rows.Unusable` with its reason.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,9 +67,28 @@ class ReadResult:
     """Things the reader decided that a user should know."""
 
 
+_NESTED_TEXT_LIMIT = 1_000_000
+"""The longest ``judge_response`` written as a JSON text (a CSV cell, a double-encoded JSONL field) that is
+decoded; a longer one is left as text."""
+
+
+def _nested(value: Any) -> dict[str, Any] | None:
+    """A ``judge_response`` as an object: itself, or decoded from a JSON text holding one object (CSV cells
+    and double-encoded JSONL fields carry it that way). Anything else is ``None``."""
+    if isinstance(value, dict):
+        return value
+    if not isinstance(value, str) or len(value) > _NESTED_TEXT_LIMIT or not value.lstrip().startswith("{"):
+        return None
+    try:
+        decoded = json.loads(value)
+    except (ValueError, RecursionError):
+        return None
+    return decoded if isinstance(decoded, dict) else None
+
+
 def _flatten(record: dict[str, Any]) -> dict[str, Any]:
-    nested = record.get("judge_response")
-    if not isinstance(nested, dict):
+    nested = _nested(record.get("judge_response"))
+    if nested is None:
         return record
     flat = {k: v for k, v in record.items() if k != "judge_response"}
     for key, value in nested.items():

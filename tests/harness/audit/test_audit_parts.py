@@ -225,3 +225,25 @@ def test_a_worker_pool_grades_exactly_as_this_process(monkeypatch: pytest.Monkey
     assert pooled.parallel and not serial.parallel
     assert [pooled.opinion_of(k).judgement for k in keys] == [serial.opinion_of(k).judgement for k in keys]
     assert pooled.calls == serial.calls == len(keys)
+
+
+def test_a_judge_response_written_as_json_text_is_read_as_the_object(tmp_path: Path) -> None:
+    from judgeprobe.harness.audit.readers import read_results
+
+    double = tmp_path / "double.jsonl"
+    double.write_text(
+        '{"question_id": "q1", "model": "x", "response": "Answer: 3/8", '
+        '"judge_response": "{\\"correct\\": \\"yes\\", \\"correct_answer\\": \\"0.375\\"}"}\n',
+        encoding="utf-8",
+    )
+    (row,) = read_results(double).rows
+    assert (row.id, row.team, row.reference, row.correct) == ("q1", "x", "0.375", True)
+    cells = tmp_path / "cells.csv"
+    cells.write_text(
+        'id,team,response,judge_response\nq1,t,3/8,"{""correct"": ""no"", ""correct_answer"": ""0.375""}"\n'
+        'q2,t,5,"{not json"\nq3,t,5,"[1, 2]"\n',
+        encoding="utf-8",
+    )
+    result = read_results(cells)
+    assert [(r.id, r.correct) for r in result.rows] == [("q1", False)]
+    assert sorted((u.id, u.field) for u in result.unusable) == [("q2", "correct"), ("q3", "correct")]
