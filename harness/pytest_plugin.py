@@ -195,7 +195,6 @@ class _State:
         import tempfile
 
         from judgeprobe.harness.gate.check import gate_run
-        from judgeprobe.harness.run.runner import RunOptions
         from judgeprobe.harness.session import run_suite
 
         out = self.out or Path(tempfile.mkdtemp(prefix="judgeprobe-pytest-"))
@@ -203,7 +202,7 @@ class _State:
             self.plan(),
             judge=self.judge,
             out=out,
-            options=RunOptions(repeats=self.repeats),
+            options=self.settings.run.run_options(repeats=self.repeats),
             show_progress=False,
             write_reports=False,
         )

@@ -136,9 +136,9 @@ def _compare(opts: dict[str, Any]) -> Any:
 
 
 def _run_both(opts: dict[str, Any]) -> list[tuple[Any, str, str]]:
+    from judgeprobe.harness.core.errors import JudgeUnusable
     from judgeprobe.harness.gate.settings import load_settings, with_overrides
     from judgeprobe.harness.judges.registry import load_judge
-    from judgeprobe.harness.run.runner import RunOptions
     from judgeprobe.harness.session import DEFAULT_OUT_ROOT, default_out_dir, plan_suite, run_suite
 
     settings = with_overrides(load_settings(opts["config_path"]), run={"repeats": opts["repeats"]}).run
@@ -156,18 +156,12 @@ def _run_both(opts: dict[str, Any]) -> list[tuple[Any, str, str]]:
             plan,
             judge=judge,
             out=folder,
-            options=RunOptions(
-                repeats=settings.repeats,
-                concurrency=settings.concurrency,
-                rpm=settings.rpm,
-                tpm=settings.tpm,
-                timeout_s=settings.timeout,
-                max_retries=settings.max_retries,
-                max_failures_in_a_row=settings.max_failures_in_a_row,
-            ),
+            options=settings.run_options(),
             show_progress=False,
             write_reports=False,
         )
         suite.raise_if_stopped()
+        if suite.stats.budget_stop:  # two partial runs would be compared on different draws
+            raise JudgeUnusable(f"{suite.judge_name}: {suite.stats.budget_stop}; diff compares every draw")
         out.append((suite.frame, suite.judge_name, suite.judge_hash))
     return out

@@ -268,7 +268,6 @@ def _gate_live(
     from judgeprobe.harness.judges.registry import load_judge
     from judgeprobe.harness.judges.replay import ReplayJudge
     from judgeprobe.harness.run.line_progress import progress_sink
-    from judgeprobe.harness.run.runner import RunOptions
     from judgeprobe.harness.session import plan_suite, run_suite
 
     run = settings.run
@@ -288,16 +287,7 @@ def _gate_live(
         plan,
         judge=judge,
         out=run.out,
-        options=RunOptions(
-            repeats=run.repeats,
-            concurrency=run.concurrency,
-            rpm=run.rpm,
-            timeout_s=run.timeout,
-            max_retries=run.max_retries,
-            max_failures_in_a_row=run.max_failures_in_a_row,
-            tpm=run.tpm,
-            max_cost=run.max_cost,
-        ),
+        options=run.run_options(),
         settings=_stats_settings(settings),
         show_progress=False,
         progress=progress_sink(progress),

@@ -52,6 +52,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from judgeprobe.harness.core.errors import ConfigError
+from judgeprobe.harness.run.options import RunOptions
 from judgeprobe.harness.run.selection import Selection
 from judgeprobe.harness.run.shard import Shard
 from judgeprobe.harness.stats.schema import Settings
@@ -166,6 +167,16 @@ class RunSettings(_Model):
     """Baseline file (``None``: no baseline comparison)."""
     out: Path | None = None
     """Run folder (``None``: ``judgeprobe-out/<judge>-<run key>``)."""
+
+    def run_options(self, *, repeats: int | None = None) -> RunOptions:
+        """How patiently a fixed run of these settings calls the judge (``repeats``: instead of the
+        settings' own): concurrency, rate and token limits, timeout, retries, the failure limit and the cost
+        budget."""
+        return RunOptions(
+            repeats=self.repeats if repeats is None else repeats, concurrency=self.concurrency, rpm=self.rpm,
+            tpm=self.tpm, timeout_s=self.timeout, max_retries=self.max_retries,
+            max_failures_in_a_row=self.max_failures_in_a_row, max_cost=self.max_cost,
+        )  # fmt: skip
 
     @field_validator("shard")
     @classmethod

@@ -135,3 +135,39 @@ def test_merge_exits_1_when_the_merged_run_finds_the_judge_unreliable(tmp_path: 
     assert "the judge is unreliable" in out
     assert (tmp_path / "merged" / "summary.json").exists()  # the reports are written all the same
     invoke("merge", str(tmp_path / "kept"), *parts, "--quiet", "--fail-on", "never")
+
+
+def test_fixed_runs_of_gate_diff_and_the_plugin_take_every_patience_setting() -> None:
+    from judgeprobe.harness.gate.settings import RunSettings
+
+    run = RunSettings(
+        repeats=3, concurrency=4, rpm=120.0, tpm=9000.0, timeout=12.5, max_retries=2, max_failures_in_a_row=7,
+        max_cost=1.5,
+    )  # fmt: skip
+    options = run.run_options()
+    assert (options.repeats, options.concurrency, options.rpm, options.tpm) == (3, 4, 120.0, 9000.0)
+    assert (options.timeout_s, options.max_retries, options.max_failures_in_a_row) == (12.5, 2, 7)
+    assert options.max_cost == 1.5 and run.run_options(repeats=1).repeats == 1
+
+
+def test_a_gate_cut_short_by_its_cost_budget_fails_rather_than_gating_part_of_the_plan(
+    tmp_path: Path,
+) -> None:
+    with FakeOpenAIServer() as server:
+        judge_file = tmp_path / "judge.toml"
+        judge_file.write_text(
+            f'[judge]\nbackend = "openai"\nmodel = "fake"\nbase_url = "{server.base_url}"\n'
+            "[judge.price]\ninput = 1000000\noutput = 1000000\n",
+            encoding="utf-8",
+        )
+        config = settings_file(
+            tmp_path,
+            f'[run]\njudge = "{judge_file}"\nmax_cost = 0.5\nconcurrency = 1\nadaptive = true\n'
+            f'case_ids = ["hle-tc0-notation"]\nprobes = "formatting"\nout = "{tmp_path / "o"}"\n',
+        )
+        result = CliRunner().invoke(cli, ["gate", "--config", str(config), "--no-baseline"])
+        assert server.calls == 1
+    text = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert "the gate needs every draw of the plan" in text and "Traceback" not in text
+    assert "run.adaptive apply to 'judgeprobe run' only" in text
