@@ -16,6 +16,7 @@ from judgeprobe.cases.answers.chemistry import canonical_species
 from judgeprobe.cases.answers.kinds.slots import Choices
 from judgeprobe.cases.answers.normalize import normalize
 from judgeprobe.cases.answers.safe_math import parse_answer
+from judgeprobe.cases.answers.statements import take_lead_in
 
 __all__ = ["Choices", "Pick", "freeze_choices", "pick_letter"]
 
@@ -41,14 +42,6 @@ _LETTER_TEXT = re.compile(
 )
 """A letter, a separator (``.``, ``:``, ``)``, ``-``, ``–``, ``--``, ``=``, ``|``, ``/``, ``~``) and text."""
 _LETTER_SPACE_TEXT = re.compile(r"^([A-Za-z])\s+(.+)$", re.DOTALL)
-_LEAD_IN = re.compile(
-    r"^(?:(?:so|thus|hence|therefore|i think|i believe|i'm (?:fairly |quite )?(?:sure|confident)(?: that)?)"
-    r",?\s+)?(?:it(?:'s|\s+is|\s+must\s+be)|(?:the\s+)?(?:correct\s+|right\s+|best\s+|final\s+)?"
-    r"(?:answer|option|choice|letter)(?:\s+is)?|i\s+(?:choose|pick|select|go\s+with)|my\s+answer\s+is)"
-    r"\s*[:\-–]?\s*",
-    re.IGNORECASE,
-)
-"""``It is``, ``The correct option is``, ``I pick``: words before the choice itself."""
 _MENTIONED_LETTER = re.compile(
     r"(?:\b(?:option|choice|answer|letter)\s*\(?([A-Za-z])\)?(?![\w'])|\(([A-Z])\))"
 )
@@ -113,8 +106,8 @@ def pick_letter(answer: str, choices: Choices | None) -> Pick:
 
     Read, in order: a letter alone (``B``, ``(B)``, ``B:``), a hedge between letters, the choice text with
     its letter after it, a letter with any common separator and text (``B – Oxygen``, ``B) Oxygen``), the
-    choice text alone, the same after lead-in words (``It is B``, ``The correct option is B: Oxygen``), and
-    a sentence that names exactly one choice (``I think oxygen, because…``). A letter whose text is
+    choice text alone, the same after a lead-in (``It is B``, ``The correct option is B: Oxygen``, ``I'd
+    go with B``: :func:`~judgeprobe.cases.answers.statements.take_lead_in`), and a sentence that names exactly one choice (``I think oxygen, because…``). A letter whose text is
     another choice's is a conflict (:attr:`Pick.conflict`).
     """
     return _pick(answer, choices, 0)
@@ -176,9 +169,9 @@ def _pick(answer: str, choices: Choices | None, depth: int) -> Pick:
             if _by_text(spaced[2], choices) == [letter]:
                 return Pick(letter, f"letter {letter} with its choice text")
             return Pick(None, f"letter {letter} but the text of another choice", conflict=True)
-    lead = _LEAD_IN.match(text)
-    if lead and lead.end() < len(text) and depth == 0:
-        picked = _pick(text[lead.end() :].strip(" ."), choices, depth + 1)
+    lead, rest = take_lead_in(text)
+    if lead and rest and depth == 0:
+        picked = _pick(rest.strip(" ."), choices, depth + 1)
         if picked.letter is not None or picked.conflict:
             return picked
     if choices is not None and depth == 0:
