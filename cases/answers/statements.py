@@ -135,7 +135,8 @@ _RESTATED = re.compile(
 _WORDY = re.compile(r"[A-Za-z]{3,}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(*])")
 _TRAILING = re.compile(r"[\s.!]+$")
-_VALUE = re.compile(r"\d|[=+^*/\\<>]")
+_VALUE = re.compile(r"\d|[=+^*/\\<>(){}\[\]|]")
+_EMPHASIS = re.compile(r"[*_`]{1,3}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,9 +159,13 @@ class Statement:
 
 
 def states_a_value(text: str) -> bool:
-    """``text`` holds a digit or a math operator: words around it may hide a value the reader missed
-    (``We find 12.``), unlike words alone (``I cannot tell``)."""
-    return bool(_VALUE.search(text[:LONGEST]))
+    """``text`` ends on a value (its last word holds a digit or a math sign: ``Foo bar 12``, ``… is
+    (x+1)^2.``): words before it may hide an answer the reader missed, unlike words alone (``I cannot
+    tell``), a question (``What is x^3?``), a heading (``**Solution:**``) or a phrase that stops before
+    any value (``The derivative of x^3 with respect to x``)."""
+    plain = _EMPHASIS.sub("", text[-LONGEST:]).rstrip(" \t\n.!")
+    last = plain.rsplit(None, 1)[-1] if plain.strip() else ""
+    return bool(last) and not plain.endswith(("?", ":")) and bool(_VALUE.search(last))
 
 
 def _strip(text: str) -> str:
