@@ -21,7 +21,7 @@ from judgeprobe.cases.answers.normalize import extract_final_answer, normalize
 from judgeprobe.cases.answers.policy import Policy
 from judgeprobe.cases.answers.rewrites import keeps_notation
 from judgeprobe.cases.answers.rules import ChoiceConflict, ReferenceRules
-from judgeprobe.cases.answers.statements import Statement, read_statement
+from judgeprobe.cases.answers.statements import Statement, is_clause, read_statement
 from judgeprobe.cases.answers.tolerance import Tolerance
 
 __all__ = ["NO_ANSWER", "Grading", "grade"]
@@ -81,18 +81,47 @@ def _as_stated(
     choices: Choices | None,
     read_whole: bool,
 ) -> tuple[Judgement, str]:
-    """The verdict on the answer a sentence states, when the whole sentence was not read as equivalent.
+    """The verdict on the answer a sentence states, given the verdict on the whole sentence.
 
-    The stated answer decides when it can be read (its verdict is the kind's on the answer alone); when it
-    cannot, the verdict on the whole stands, as it does when the kind read the whole as a different answer
-    (``read_whole``: a comparison that reads structure, not one of normalised strings) and no lead-in was
-    taken off (``C — Venus``: a letter and another choice's text). An answer that is
-    also named only to be rejected, that a restatement contradicts, or (multiple choice) whose remark names
-    another choice, is undecided; a sentence that only rejects states no answer (different)."""
+    A whole read as equivalent stands unless the sentence rejects what matched (``It is not 12``,
+    ``13, not 12``, ``12; that is wrong``: different) or states another answer after its lead-in (the two
+    readings disagree: undecided). Otherwise the stated answer decides when it can be read (its verdict
+    is the kind's on the answer alone); when it cannot, the verdict on the whole stands, as it does when
+    the kind read the whole as a different answer (``read_whole``: a comparison that reads structure, not
+    one of normalised strings) and no lead-in was taken off (``C — Venus``: a letter and another
+    choice's text). An answer that is also named only to be rejected, that a restatement contradicts,
+    that is itself a clause (``5 is wrong``), or (multiple choice) whose remark names another choice, is
+    undecided; a sentence that only rejects states no answer (different)."""
+    if whole.decision is Decision.EQUIVALENT:
+        return _checked(statement, whole, matched, against_all)
     found, which = _stated_verdict(statement, whole, matched, against_all, choices, read_whole)
     if found.decision is Decision.UNDECIDED and whole.decision is Decision.UNDECIDED:
         return whole, matched  # the first doubt is the one to report
     return found, which
+
+
+def _checked(
+    statement: Statement,
+    whole: Judgement,
+    matched: str,
+    against_all: Callable[[str], tuple[Judgement, str]],
+) -> tuple[Judgement, str]:
+    """A whole read as equivalent, checked against what its sentence states."""
+    said = f"{statement.answer[:60]!r}"
+    if statement.negated:
+        if against_all(statement.answer)[0].equivalent:
+            return Judgement(Decision.DIFFERENT, f"the sentence rejects {said}, which matches"), matched
+        return whole, matched  # "It is not true" answers "no"
+    core = against_all(statement.answer)[0]
+    if core.equivalent:
+        return whole, matched
+    for other in statement.rejected:
+        if against_all(other)[0].equivalent:
+            return Judgement(Decision.DIFFERENT, f"the sentence rejects {other[:60]!r}, which matches"), matched
+    if statement.lead and core.decision is Decision.DIFFERENT and not _unreadable(core):
+        reason = f"{whole.reason}, but the answer stated after {statement.lead[:40]!r} is {said}, which differs"
+        return Judgement(Decision.UNDECIDED, reason), matched
+    return whole, matched
 
 
 def _stated_verdict(
@@ -115,6 +144,8 @@ def _stated_verdict(
         return Judgement(Decision.UNDECIDED, f"stated answer {said}: {found.reason}"), which
     if found.decision is Decision.DIFFERENT:
         return Judgement(Decision.DIFFERENT, f"stated answer {said}: {found.reason}"), which
+    if is_clause(statement.answer):
+        return Judgement(Decision.UNDECIDED, f"the stated part {said} is a clause, not an answer"), which
     for other in statement.rejected:
         if against_all(other)[0].equivalent:
             reason = f"the sentence states {said} and rejects {other[:60]!r}, which also matches"
@@ -218,10 +249,11 @@ def grade(
 
     found, matched = against_all(answer)
     said = answer
-    if not found.equivalent and (statement := read_statement(answer)) is not None:
-        picks = freeze_choices(choices) if how is Route.MC else None
+    picks = freeze_choices(choices) if how is Route.MC else None
+    if (statement := read_statement(answer)) is not None:
+        whole_equivalent = found.equivalent
         found, matched = _as_stated(statement, found, matched, against_all, picks, how is not Route.EXACT)
-        said = statement.answer if found.equivalent else answer
+        said = statement.answer if found.equivalent and not whole_equivalent else answer
     if found.equivalent and Policy(policy) is Policy.STRICT:
 
         def written_as(name: str) -> bool:

@@ -33,13 +33,22 @@ from functools import lru_cache
 
 from judgeprobe.cases.answers.hedges import offers_alternatives
 
-__all__ = ["LEAD_IN", "LONGEST", "RESULT_VERB", "Statement", "read_statement", "states_a_value", "take_lead_in"]
+__all__ = [
+    "LEAD_IN",
+    "LONGEST",
+    "RESULT_VERB",
+    "Statement",
+    "is_clause",
+    "read_statement",
+    "states_a_value",
+    "take_lead_in",
+]
 
 LONGEST = 600
 """Longer answers are not read as sentences (they are not one statement of an answer)."""
 
 _CONNECTIVE = (
-    r"(?:so|thus|hence|therefore|then|finally|overall|altogether|consequently|ultimately|clearly|"
+    r"(?:so|thus|hence|therefore|then|now|actually|instead|rather|in\s+fact|finally|overall|altogether|consequently|ultimately|clearly|"
     r"in\s+(?:total|conclusion|summary|short|the\s+end|all)|all\s+in\s+all|this\s+means|that\s+means)"
 )
 _HEDGE = (
@@ -89,7 +98,11 @@ _INTRO = (
     r"simplifying|solving|adding|subtracting|multiplying|dividing)\b[^,;:.]{0,80},"
 )
 """An opening phrase before the main clause (``After simplifying,``, ``Using the formula,``)."""
-_AFTER = r"(?:\s+(?:exactly|precisely|just|simply|clearly|definitely|certainly|indeed|actually|that))*"
+_AFTER = (
+    r"(?:\s+(?:exactly|precisely|just|simply|clearly|definitely|certainly|indeed|actually|that|an?(?=\s+[A-Za-z])))*"
+)
+"""Words after the verb that are not the answer: adverbs, ``that``, and an indefinite article before a word
+(``It was a Saturday``; ``a 25% increase`` keeps its article, being a number)."""
 LEAD_IN = re.compile(
     rf"(?:{_CONNECTIVE}\s*[,:]?\s+|{_HEDGE}\s*,?\s+|{_INTRO}\s*"
     rf"|(?:{_CONTRACTED}|{_SUBJECT}\s+(?:{_BE}|{RESULT_VERB})|{_SUBJECT}\s*[=≈]|{_PERSON}|{_LABEL})"
@@ -132,6 +145,26 @@ _RESTATED = re.compile(
     r"\s*[.!]*$",
     re.IGNORECASE,
 )
+_INNER_LEAD = re.compile(r"(?<=\s)(?:it|this|that|we|i|the\s+answer|the\s+result)\s+(?:is|was|equals|'s|get|find|have)\b",
+                         re.IGNORECASE)  # fmt: skip
+_CLAUSE_BREAK = re.compile(r"\s*;\s+|\s*,\s*but\s+|\s+but\s+(?=now\b|then\b|actually\b|in\s+fact\b)",
+                           re.IGNORECASE)  # fmt: skip
+_CONFIRMS = re.compile(
+    r"^(?:(?:the|my|our|this|that)\s+)?(?:(?:final|correct|right|whole|complete|same)\s+)?"
+    r"(?:answer|count|result|value|total|one|solution|number|conclusion|sum)$|^(?:correct|right|final|it)$",
+    re.IGNORECASE,
+)
+_RETRACTS = re.compile(
+    r"^(?:(?:a|an|the|clearly|definitely|actually)\s+)?(?:wrong|incorrect|false|mistaken|a\s+mistake|"
+    r"an\s+error|not\s+right|not\s+correct|not\s+the\s+answer)$",
+    re.IGNORECASE,
+)
+_CLAUSE_WORD = re.compile(
+    r"\b(?:is|are|was|were|be|been|isn't|aren't|wasn't|wrong|incorrect|mistaken|not|never)\b|n't\b",
+    re.IGNORECASE,
+)
+_NUMERAL = re.compile(r"^[-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:/\d+)?\s*%?$")
+_NUMERAL_END = re.compile(r"(?:\d|%)$")
 _WORDY = re.compile(r"[A-Za-z]{3,}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(*])")
 _TRAILING = re.compile(r"[\s.!]+$")
@@ -201,6 +234,9 @@ def _tail(core: str) -> tuple[str, list[str], list[str], list[str]]:
             if same is not None:
                 restated.append(_strip(same["same"]))
                 core = paren["head"]
+            elif _NUMERAL.match(inside) and _NUMERAL_END.search(paren["head"]):
+                restated.append(inside)  # "3/4 (0.75)": a number restated, not multiplied
+                core = paren["head"]
             elif _NEGATED.match(inside):
                 rejected.append(_strip(_NEGATED.sub("", inside)))
                 core = paren["head"]
@@ -250,6 +286,49 @@ def _read_sentence(sentence: str, depth: int = 0) -> Statement | None:
     return Statement(answer, lead, tuple(restated), tuple(rejected), negated, tuple(remarks))
 
 
+def _read_clauses(sentence: str) -> Statement | None:
+    """A sentence of clauses (``It was 3 before, but now it is 4``; ``5 is wrong; it is 6``): the last clause
+    that states an answer after a lead-in wins; a last clause that only confirms (``; that's the final
+    count``) defers to the one before it, and one that retracts (``; that is wrong``) leaves the answer
+    before it rejected."""
+    end = len(sentence)
+    for _ in range(6):
+        breaks = [found for found in _CLAUSE_BREAK.finditer(sentence, 0, end) if found.end() < end]
+        for found in reversed(breaks):
+            later = _from_lead(sentence[found.end() : end])
+            if later is None:
+                continue
+            stated = _read_sentence(later)
+            if stated is None:
+                continue
+            if _CONFIRMS.match(stated.answer):
+                end = found.start()
+                break
+            if _RETRACTS.match(stated.answer):
+                earlier = _read_sentence(sentence[: found.start()])
+                said = earlier.answer if earlier is not None else _strip(sentence[: found.start()])
+                return Statement(said, stated.lead, negated=True) if said else None
+            return stated
+        else:
+            break
+    return _read_sentence(sentence[:end].strip()) if end < len(sentence) else _read_sentence(sentence)
+
+
+def _from_lead(clause: str) -> str | None:
+    """``clause`` from its lead-in on: at its start, or after an opening phrase that has no comma (``after
+    the correction it is 15``: from ``it is``); ``None`` when it has none."""
+    if take_lead_in(clause)[0]:
+        return clause
+    inner = _INNER_LEAD.search(clause)
+    return clause[inner.start() :] if inner is not None and take_lead_in(clause[inner.start() :])[0] else None
+
+
+def is_clause(answer: str) -> bool:
+    """A stated answer of several words that holds a verb or a judgement of its own (``5 is wrong``,
+    ``3 before it was not``): a clause, not an answer, so what it states is unclear."""
+    return len(answer.split()) > 1 and bool(_CLAUSE_WORD.search(answer))
+
+
 @lru_cache(maxsize=16384)
 def read_statement(text: str) -> Statement | None:
     """The answer a sentence states, and what it says around it (see the module docstring); ``None``
@@ -257,13 +336,16 @@ def read_statement(text: str) -> Statement | None:
     :data:`LONGEST`.
 
     A text of several sentences is read from its last sentence that has a lead-in (``It is 12. Hope this
-    helps!`` states 12).
+    helps!`` states 12); within a sentence, the last clause that has one (``It was 3 before, but now it is
+    4`` states 4).
     """
     text = str(text).replace("’", "'").strip()
     if not text or len(text) > LONGEST:
         return None
     sentences = [part for part in _SENTENCE_END.split(text) if part.strip()]
     for sentence in reversed(sentences[-5:]):
-        if take_lead_in(sentence)[0]:
-            return _read_sentence(sentence.strip())
-    return _read_sentence(sentences[-1].strip()) if sentences else None
+        if take_lead_in(sentence)[0] or any(
+            _from_lead(sentence[found.end() :]) is not None for found in _CLAUSE_BREAK.finditer(sentence)
+        ):
+            return _read_clauses(sentence.strip())
+    return _read_clauses(sentences[-1].strip()) if sentences else None
