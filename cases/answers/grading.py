@@ -79,25 +79,40 @@ def _as_stated(
     matched: str,
     against_all: Callable[[str], tuple[Judgement, str]],
     choices: Choices | None,
-    read_whole: bool,
 ) -> tuple[Judgement, str]:
     """The verdict on the answer a sentence states, given the verdict on the whole sentence.
 
     A whole read as equivalent stands unless the sentence rejects what matched (``It is not 12``,
     ``13, not 12``, ``12; that is wrong``: different) or states another answer after its lead-in (the two
     readings disagree: undecided). Otherwise the stated answer decides when it can be read (its verdict
-    is the kind's on the answer alone); when it cannot, the verdict on the whole stands, as it does when
-    the kind read the whole as a different answer (``read_whole``: a comparison that reads structure, not
-    one of normalised strings) and no lead-in was taken off (``C — Venus``: a letter and another
-    choice's text). An answer that is also named only to be rejected, that a restatement contradicts,
-    that is itself a clause (``5 is wrong``), or (multiple choice) whose remark names another choice, is
-    undecided; a sentence that only rejects states no answer (different)."""
+    is the kind's on the answer alone); when it cannot, the verdict on the whole stands, as it does for a
+    multiple-choice answer read as another choice when no lead-in was taken off (``C — Venus``: a letter
+    and another choice's text, read together by the kind). A sentence that leaves several candidates
+    open (``12, but it could be 13``) is undecided when one of them matches, different otherwise. An
+    answer that is also named only to be rejected, that a restatement contradicts, that is itself a
+    clause (``5 is wrong``), or (multiple choice) whose remark names another choice, is undecided; a
+    sentence that only rejects states no answer (different)."""
+    if statement.alternatives:
+        return _open(statement, against_all)
     if whole.decision is Decision.EQUIVALENT:
         return _checked(statement, whole, matched, against_all)
-    found, which = _stated_verdict(statement, whole, matched, against_all, choices, read_whole)
+    found, which = _stated_verdict(statement, whole, matched, against_all, choices)
     if found.decision is Decision.UNDECIDED and whole.decision is Decision.UNDECIDED:
         return whole, matched  # the first doubt is the one to report
     return found, which
+
+
+def _open(
+    statement: Statement, against_all: Callable[[str], tuple[Judgement, str]]
+) -> tuple[Judgement, str]:
+    """A sentence that leaves several candidates open: undecided when one of them matches, else different."""
+    named = (statement.answer, *statement.alternatives)
+    listed = " and ".join(repr(name[:40]) for name in named)
+    for name in named:
+        found, which = against_all(name)
+        if found.decision is not Decision.DIFFERENT:
+            return Judgement(Decision.UNDECIDED, f"the sentence leaves {listed} open"), which
+    return Judgement(Decision.DIFFERENT, f"the sentence leaves {listed} open, and none matches"), named[0]
 
 
 def _checked(
@@ -130,11 +145,10 @@ def _stated_verdict(
     matched: str,
     against_all: Callable[[str], tuple[Judgement, str]],
     choices: Choices | None,
-    read_whole: bool,
 ) -> tuple[Judgement, str]:
     said = f"{statement.answer[:60]!r}"
-    if not statement.lead and whole.decision is Decision.DIFFERENT and not _unreadable(whole) and read_whole:
-        return whole, matched
+    if choices is not None and not statement.lead and whole.decision is Decision.DIFFERENT:
+        return whole, matched  # "C — Venus": the kind read the letter and the text together
     if statement.negated:
         return Judgement(Decision.DIFFERENT, f"the sentence only rejects {said}; {NO_ANSWER}"), matched
     found, which = against_all(statement.answer)
@@ -252,7 +266,7 @@ def grade(
     picks = freeze_choices(choices) if how is Route.MC else None
     if (statement := read_statement(answer)) is not None:
         whole_equivalent = found.equivalent
-        found, matched = _as_stated(statement, found, matched, against_all, picks, how is not Route.EXACT)
+        found, matched = _as_stated(statement, found, matched, against_all, picks)
         said = statement.answer if found.equivalent and not whole_equivalent else answer
     if found.equivalent and Policy(policy) is Policy.STRICT:
 

@@ -14,6 +14,10 @@ with B`` and ``The correct option is (B).`` all state one answer inside words th
   negative)``, ``because …``, ``— as expected``) are dropped, a candidate named only to be rejected
   (``13, not 12``, ``not 12 but 13``) is kept apart as :attr:`Statement.rejected`, and a conclusion that
   follows (``12, so the answer is 13``) replaces what came before it;
+- of clauses joined by ``;`` or ``, but``, the last one with a lead-in states the answer (``It was 3
+  before, but now it is 4``); one that only confirms (``; that's the final count``) defers to the one
+  before it, one that retracts (``; that is wrong``) rejects it, and a tentative one (``, but it could be
+  13``) leaves both open (:attr:`Statement.alternatives`);
 - a statement that only rejects (``It is not 12.``) is :attr:`Statement.negated`.
 
 The grader (:func:`~judgeprobe.cases.answers.grade`) reads the answer whole first and turns to the
@@ -94,10 +98,11 @@ _LABEL = (
     r"\s*(?:[:=]|\s[-–—]\s)"
 )
 _INTRO = (
-    r"(?:after|once|when|by|given|using|with|from|upon|on|putting|combining|substituting|plugging|"
-    r"simplifying|solving|adding|subtracting|multiplying|dividing)\b[^,;:.]{0,80},"
+    r"(?:after|once|when|by|given|using|with|from|upon|on|(?!(?:no|some|any|every)thing\b)[a-z]{3,}ing)"
+    r"\b[^,;:.]{0,80},"
 )
-"""An opening phrase before the main clause (``After simplifying,``, ``Using the formula,``)."""
+"""An opening phrase before the main clause (``After simplifying,``, ``Using the formula,``,
+``Differentiating,``)."""
 _AFTER = (
     r"(?:\s+(?:exactly|precisely|just|simply|clearly|definitely|certainly|indeed|actually|that|an?(?=\s+[A-Za-z])))*"
 )
@@ -159,6 +164,7 @@ _RETRACTS = re.compile(
     r"an\s+error|not\s+right|not\s+correct|not\s+the\s+answer)$",
     re.IGNORECASE,
 )
+_TENTATIVE = re.compile(r"\b(?:could|might|may|possibly|perhaps|maybe)\b", re.IGNORECASE)
 _CLAUSE_WORD = re.compile(
     r"\b(?:is|are|was|were|be|been|isn't|aren't|wasn't|wrong|incorrect|mistaken|not|never)\b|n't\b",
     re.IGNORECASE,
@@ -186,6 +192,8 @@ class Statement:
     """Candidates the sentence names only to reject them (``12`` in ``13, not 12``)."""
     negated: bool = False
     """The sentence only rejects (``It is not 12.``): :attr:`answer` is what it rejects."""
+    alternatives: tuple[str, ...] = ()
+    """Other candidates the sentence leaves open (``12, but it could be 13``: ``12`` beside ``13``)."""
     remarks: tuple[str, ...] = ()
     """Remarks in words that were dropped (``Venus`` from ``C — Venus``, ``the other root`` from ``(the
     other root)``): a kind whose answers pair a name with its text (multiple choice) checks them."""
@@ -271,7 +279,8 @@ def _read_sentence(sentence: str, depth: int = 0) -> Statement | None:
         after = core[conclusion.end() :].strip()
         if later is not None:
             return Statement(later.answer, f"{lead} {core[: conclusion.end()]}{later.lead}".strip(),
-                             later.restated, later.rejected, later.negated, later.remarks)  # fmt: skip
+                             later.restated, later.rejected, later.negated, later.alternatives,
+                             later.remarks)  # fmt: skip
         return Statement(_strip(after), f"{lead} {core[: conclusion.end()]}".strip())
     negated = _NEGATED.match(core) is not None
     if negated and (either := _NOT_BUT.match(core)) is not None:
@@ -283,7 +292,7 @@ def _read_sentence(sentence: str, depth: int = 0) -> Statement | None:
         answer = _strip(_NEGATED.sub("", answer))
     if not answer or (answer == _strip(sentence) and not negated):
         return None
-    return Statement(answer, lead, tuple(restated), tuple(rejected), negated, tuple(remarks))
+    return Statement(answer, lead, tuple(restated), tuple(rejected), negated, remarks=tuple(remarks))
 
 
 def _read_clauses(sentence: str) -> Statement | None:
@@ -304,10 +313,13 @@ def _read_clauses(sentence: str) -> Statement | None:
             if _CONFIRMS.match(stated.answer):
                 end = found.start()
                 break
+            earlier = _read_sentence(sentence[: found.start()])
+            said = earlier.answer if earlier is not None else _strip(sentence[: found.start()])
             if _RETRACTS.match(stated.answer):
-                earlier = _read_sentence(sentence[: found.start()])
-                said = earlier.answer if earlier is not None else _strip(sentence[: found.start()])
                 return Statement(said, stated.lead, negated=True) if said else None
+            if _TENTATIVE.search(stated.lead) and said:  # "12, but it could be 13": both stay open
+                return Statement(stated.answer, stated.lead, stated.restated, stated.rejected,
+                                 stated.negated, (said,), stated.remarks)  # fmt: skip
             return stated
         else:
             break
