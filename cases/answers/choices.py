@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from judgeprobe.cases.answers.chemistry import canonical_species
+from judgeprobe.cases.answers.hedges import offers_alternatives
 from judgeprobe.cases.answers.kinds.slots import Choices
 from judgeprobe.cases.answers.normalize import normalize
 from judgeprobe.cases.answers.safe_math import parse_answer
@@ -42,6 +43,7 @@ _LETTER_TEXT = re.compile(
 )
 """A letter, a separator (``.``, ``:``, ``)``, ``-``, ``–``, ``--``, ``=``, ``|``, ``/``, ``~``) and text."""
 _LETTER_SPACE_TEXT = re.compile(r"^([A-Za-z])\s+(.+)$", re.DOTALL)
+_BARE_LETTER = re.compile(r"(?<![\w'’])([A-Z])(?![\w'’])")
 _MENTIONED_LETTER = re.compile(
     r"(?:\b(?:option|choice|answer|letter)\s*\(?([A-Za-z])\)?(?![\w'])|\(([A-Z])\))"
 )
@@ -146,7 +148,8 @@ def _pick(answer: str, choices: Choices | None, depth: int) -> Pick:
             if choices is None:
                 return Pick(letter, f"letter {letter} (choice text not checked: no choices given)")
             own = dict(choices)[letter]
-            if _matches(rest, own) or _text_key(rest).startswith(_text_key(own) + " "):
+            longer = _text_key(rest).startswith(_text_key(own) + " ") and not offers_alternatives(rest)
+            if _matches(rest, own) or longer:
                 return Pick(letter, f"letter {letter} with its choice text")
             others = [other for other in _by_text(rest, choices) if other != letter]
             if others:
@@ -204,6 +207,10 @@ def _in_sentence(text: str, choices: Choices) -> Pick:
     if len(text) > 400:
         return Pick(None, "a long text that names no choice by itself")
     named = _mentions(text, choices)
+    if len(named) == 1 and offers_alternatives(text):
+        letters = {_letter_in(found, choices) for found in _BARE_LETTER.findall(text)} - {None, named[0]}
+        if letters:  # "Venus or C": a choice's text and another's bare letter
+            return Pick(None, f"hedged between {named[0]} and {', '.join(sorted(str(x) for x in letters))}")
     if len(named) == 1:
         return Pick(named[0], f"the sentence names choice {named[0]} only")
     if len(named) > 1:

@@ -148,7 +148,9 @@ def _stated_verdict(
 ) -> tuple[Judgement, str]:
     said = f"{statement.answer[:60]!r}"
     if choices is not None and not statement.lead and whole.decision is Decision.DIFFERENT:
-        return whole, matched  # "C — Venus": the kind read the letter and the text together
+        picked = pick_letter(statement.answer, choices).letter
+        if any(pick_letter(remark, choices).letter not in (None, picked) for remark in statement.remarks):
+            return whole, matched  # "C — Venus": the kind read the letter and another choice's text
     if statement.negated:
         return Judgement(Decision.DIFFERENT, f"the sentence only rejects {said}; {NO_ANSWER}"), matched
     found, which = against_all(statement.answer)

@@ -172,7 +172,8 @@ _CLAUSE_WORD = re.compile(
 _NUMERAL = re.compile(r"^[-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:/\d+)?\s*%?$")
 _NUMERAL_END = re.compile(r"(?:\d|%)$")
 _WORDY = re.compile(r"[A-Za-z]{3,}")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(*])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[A-Za-z]\.)\s+(?=[A-Z\"'(*])")
+"""A sentence ends at ``.``, ``!`` or ``?`` before a capital, but not after a lone letter (``B. Venus``)."""
 _TRAILING = re.compile(r"[\s.!]+$")
 _VALUE = re.compile(r"\d|[=+^*/\\<>(){}\[\]|]")
 _EMPHASIS = re.compile(r"[*_`]{1,3}")

@@ -75,6 +75,8 @@ ACCEPT: list[Row] = [
     ("B", "My answer would be B.", "multiple_choice", SAME),
     ("B", "I would pick (B).", "multiple_choice", SAME),
     ("B", "The best choice is Venus.", "multiple_choice", SAME),
+    ("B", "The correct answer is B — as expected.", "multiple_choice", SAME),
+    ("B", "The correct answer is (B), since it is the closest.", "multiple_choice", SAME),
     ("yes", "I think the answer is yes.", "boolean", SAME),
     ("no", "It is not true.", "boolean", SAME),
     ("Z_6", "The group is Z_6.", "group", SAME),
@@ -112,6 +114,9 @@ REJECT: list[Row] = [
     ("B", "I'd go with C, not B.", "multiple_choice", NOT_SAME),
     ("B", "It is B — Mars.", "multiple_choice", NOT_SAME),
     ("B", "It is either B or C.", "multiple_choice", NOT_SAME),
+    ("B", "I think it's Venus or C.", "multiple_choice", NOT_SAME),
+    ("B", "I'd go with B. Venus, or maybe C.", "multiple_choice", NOT_SAME),
+    ("B", "My answer would be B. Venus or C.", "multiple_choice", NOT_SAME),
     ("yes", "I think the answer is no.", "boolean", DIFF),
     ("Z_6", "The group is Z_2 x Z_2.", "group", DIFF),
 ]
