@@ -109,8 +109,9 @@ def pick_letter(answer: str, choices: Choices | None) -> Pick:
     Read, in order: a letter alone (``B``, ``(B)``, ``B:``), a hedge between letters, the choice text with
     its letter after it, a letter with any common separator and text (``B – Oxygen``, ``B) Oxygen``), the
     choice text alone, the same after a lead-in (``It is B``, ``The correct option is B: Oxygen``, ``I'd
-    go with B``: :func:`~judgeprobe.cases.answers.statements.take_lead_in`), and a sentence that names exactly one choice (``I think oxygen, because…``). A letter whose text is
-    another choice's is a conflict (:attr:`Pick.conflict`).
+    go with B``: :func:`~judgeprobe.cases.answers.statements.take_lead_in`), and a sentence that names
+    exactly one choice (``I think oxygen, because…``; not with another's bare letter and a hedge word:
+    ``Oxygen or C``). A letter whose text is another choice's is a conflict (:attr:`Pick.conflict`).
     """
     return _pick(answer, choices, 0)
 

@@ -102,9 +102,7 @@ def _as_stated(
     return found, which
 
 
-def _open(
-    statement: Statement, against_all: Callable[[str], tuple[Judgement, str]]
-) -> tuple[Judgement, str]:
+def _open(statement: Statement, against_all: Callable[[str], tuple[Judgement, str]]) -> tuple[Judgement, str]:
     """A sentence that leaves several candidates open: undecided when one of them matches, else different."""
     named = (statement.answer, *statement.alternatives)
     listed = " and ".join(repr(name[:40]) for name in named)
@@ -132,9 +130,11 @@ def _checked(
         return whole, matched
     for other in statement.rejected:
         if against_all(other)[0].equivalent:
-            return Judgement(Decision.DIFFERENT, f"the sentence rejects {other[:60]!r}, which matches"), matched
+            reason = f"the sentence rejects {other[:60]!r}, which matches"
+            return Judgement(Decision.DIFFERENT, reason), matched
     if statement.lead and core.decision is Decision.DIFFERENT and not _unreadable(core):
-        reason = f"{whole.reason}, but the answer stated after {statement.lead[:40]!r} is {said}, which differs"
+        after = f"after {statement.lead[:40]!r}"
+        reason = f"{whole.reason}, but the answer stated {after} is {said}, which differs"
         return Judgement(Decision.UNDECIDED, reason), matched
     return whole, matched
 

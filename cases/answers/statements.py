@@ -104,10 +104,12 @@ _INTRO = (
 """An opening phrase before the main clause (``After simplifying,``, ``Using the formula,``,
 ``Differentiating,``)."""
 _AFTER = (
-    r"(?:\s+(?:exactly|precisely|just|simply|clearly|definitely|certainly|indeed|actually|that|an?(?=\s+[A-Za-z])))*"
+    r"(?:\s+(?:exactly|precisely|just|simply|clearly|definitely|certainly|indeed|actually|that|"
+    r"(?-i:an?)(?=\s+[A-Za-z])))*"
 )
-"""Words after the verb that are not the answer: adverbs, ``that``, and an indefinite article before a word
-(``It was a Saturday``; ``a 25% increase`` keeps its article, being a number)."""
+"""Words after the verb that are not the answer: adverbs, ``that``, and a lower-case indefinite article
+before a word (``It was a Saturday``; ``a 25% increase`` keeps its article, being a number, and ``A because
+…`` its letter)."""
 LEAD_IN = re.compile(
     rf"(?:{_CONNECTIVE}\s*[,:]?\s+|{_HEDGE}\s*,?\s+|{_INTRO}\s*"
     rf"|(?:{_CONTRACTED}|{_SUBJECT}\s+(?:{_BE}|{RESULT_VERB})|{_SUBJECT}\s*[=≈]|{_PERSON}|{_LABEL})"
@@ -150,8 +152,10 @@ _RESTATED = re.compile(
     r"\s*[.!]*$",
     re.IGNORECASE,
 )
-_INNER_LEAD = re.compile(r"(?<=\s)(?:it|this|that|we|i|the\s+answer|the\s+result)\s+(?:is|was|equals|'s|get|find|have)\b",
-                         re.IGNORECASE)  # fmt: skip
+_INNER_LEAD = re.compile(
+    r"(?<=\s)(?:it|this|that|we|i|the\s+answer|the\s+result)\s+(?:is|was|equals|'s|get|find|have)\b",
+    re.IGNORECASE,
+)
 _CLAUSE_BREAK = re.compile(r"\s*;\s+|\s*,\s*but\s+|\s+but\s+(?=now\b|then\b|actually\b|in\s+fact\b)",
                            re.IGNORECASE)  # fmt: skip
 _CONFIRMS = re.compile(
