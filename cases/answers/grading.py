@@ -122,9 +122,10 @@ def _checked(
     """A whole read as equivalent, checked against what its sentence states."""
     said = f"{statement.answer[:60]!r}"
     if statement.negated:
-        if against_all(statement.answer)[0].equivalent:
+        rejects = against_all(statement.answer)[0].equivalent
+        if rejects and not against_all(f"not {statement.answer}")[0].equivalent:
             return Judgement(Decision.DIFFERENT, f"the sentence rejects {said}, which matches"), matched
-        return whole, matched  # "It is not true" answers "no"
+        return whole, matched  # the kind reads the negation itself: "It is not false" answers "no"
     core = against_all(statement.answer)[0]
     if core.equivalent:
         return whole, matched

@@ -50,6 +50,8 @@ __all__ = [
 
 LONGEST = 600
 """Longer answers are not read as sentences (they are not one statement of an answer)."""
+_CLAUSES = 8
+"""Only the last clauses of a sentence are tried for a lead-in (so a text of many ``;`` stays linear)."""
 
 _CONNECTIVE = (
     r"(?:so|thus|hence|therefore|then|now|actually|instead|rather|in\s+fact|finally|overall|altogether|consequently|ultimately|clearly|"
@@ -308,7 +310,7 @@ def _read_clauses(sentence: str) -> Statement | None:
     end = len(sentence)
     for _ in range(6):
         breaks = [found for found in _CLAUSE_BREAK.finditer(sentence, 0, end) if found.end() < end]
-        for found in reversed(breaks):
+        for found in reversed(breaks[-_CLAUSES:]):
             later = _from_lead(sentence[found.end() : end])
             if later is None:
                 continue
@@ -361,8 +363,9 @@ def read_statement(text: str) -> Statement | None:
         return None
     sentences = [part for part in _SENTENCE_END.split(text) if part.strip()]
     for sentence in reversed(sentences[-5:]):
+        breaks = list(_CLAUSE_BREAK.finditer(sentence))[-_CLAUSES:]
         if take_lead_in(sentence)[0] or any(
-            _from_lead(sentence[found.end() :]) is not None for found in _CLAUSE_BREAK.finditer(sentence)
+            _from_lead(sentence[found.end() :]) is not None for found in breaks
         ):
             return _read_clauses(sentence.strip())
     return _read_clauses(sentences[-1].strip()) if sentences else None
