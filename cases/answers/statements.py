@@ -20,10 +20,11 @@ with B`` and ``The correct option is (B).`` all state one answer inside words th
   13``) leaves both open (:attr:`Statement.alternatives`);
 - a statement that only rejects (``It is not 12.``) is :attr:`Statement.negated`.
 
-The grader (:func:`~judgeprobe.cases.answers.grade`) reads the answer whole first and turns to the
-statement only when the whole is not equivalent: a kind whose reading of the whole is already right (a
-yes/no answer in words, a choice named in a sentence) keeps it. Alternatives (``12 or 13``) stay in the
-answer, where the kind's hedge check finds them.
+The grader (:func:`~judgeprobe.cases.answers.grade`) reads the answer whole first: a kind whose reading
+of the whole is already right (a yes/no answer in words, a choice named in a sentence) keeps it, unless
+the statement rejects what matched or states another answer after its lead-in. When the whole is not
+equivalent, the statement's answer is read by the kind. Alternatives (``12 or 13``) stay in the answer,
+where the kind's hedge check finds them.
 
 Everything here is regular-expression work on at most :data:`LONGEST` characters, each pattern anchored
 or bounded, so hostile input stays linear; nothing is evaluated.
@@ -54,7 +55,8 @@ _CLAUSES = 8
 """Only the last clauses of a sentence are tried for a lead-in (so a text of many ``;`` stays linear)."""
 
 _CONNECTIVE = (
-    r"(?:so|thus|hence|therefore|then|now|actually|instead|rather|in\s+fact|finally|overall|altogether|consequently|ultimately|clearly|"
+    r"(?:so|thus|hence|therefore|then|now|actually|instead|rather|in\s+fact|finally|overall|altogether|"
+    r"consequently|ultimately|clearly|"
     r"in\s+(?:total|conclusion|summary|short|the\s+end|all)|all\s+in\s+all|this\s+means|that\s+means)"
 )
 _HEDGE = (
@@ -83,17 +85,17 @@ _PERSON_VERB = (
     r"pick(?:ed)?|select(?:ed)?|opt(?:ed)?\s+for|answer(?:ed)?|say)"
 )
 _PERSON = (
-    r"(?:we|i|you|one|he|she|they)(?:'d|'ll|\s+would|\s+will|\s+can|\s+could|\s+should|\s+then|\s+now|\s+finally|"
-    r"\s+thus|\s+therefore|\s+just|\s+eventually|\s+indeed)?\s+" + _PERSON_VERB
+    r"(?:we|i|you|one|he|she|they)(?:'d|'ll|\s+would|\s+will|\s+can|\s+could|\s+should|\s+then|"
+    r"\s+now|\s+finally|\s+thus|\s+therefore|\s+just|\s+eventually|\s+indeed)?\s+" + _PERSON_VERB
 )
 _SUBJECT = (
     r"(?:it|this|that|which|these|those|they|he|she|(?:(?:the|our|my|your|its|their|each)\s+|"
     r"[A-Za-z]+'s\s+)[^\s,;:=()]+(?:\s+[^\s,;:=()]+){0,6}?)"
 )
-_CONTRACTED = r"(?:it|that|this|what|here|there)'s"
-"""``it's``: a pronoun and its copula in one word (a noun's ``'s`` is a possessive, not a copula)."""
 """A pronoun, or a determiner or possessive and up to seven words (``the probability of drawing two red
 balls``, ``gold's symbol``)."""
+_CONTRACTED = r"(?:it|that|this|what|here|there)'s"
+"""``it's``: a pronoun and its copula in one word (a noun's ``'s`` is a possessive, not a copula)."""
 _LABEL = (
     r"(?:(?:the\s+)?(?:final|correct|resulting|overall|my|our)\s+)?(?:result|value|total|count|sum|"
     r"product|solution|answer|probability|output|estimate|conclusion|number|amount|choice|option|pick)"
@@ -135,7 +137,7 @@ _REMARK = re.compile(
     r"(?:\s*,\s*(?:because|since|as|given|which|where|from|using|by|when|after|due\s+to|following|if|"
     r"though|although|but|and\s+(?:this|that|it)|(?:this|that)\s+is\s+(?:the|my|our))\b"
     r"|\s+(?:because|since|which|due\s+to|given\s+that|though|although|as\s+(?:the|a|an|expected|required|"
-    r"claimed|shown|computed|computed|calculated|stated|above))\b"
+    r"claimed|shown|computed|calculated|stated|above))\b"
     r"|\s+[—–]\s+|\s+--\s+|;\s)",
     re.IGNORECASE,
 )
