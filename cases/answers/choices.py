@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from judgeprobe.cases.answers.chemistry import canonical_species
+from judgeprobe.cases.answers.hedges import offers_alternatives
 from judgeprobe.cases.answers.kinds.slots import Choices
 from judgeprobe.cases.answers.normalize import normalize
 from judgeprobe.cases.answers.safe_math import parse_answer
+from judgeprobe.cases.answers.statements import take_lead_in
 
 __all__ = ["Choices", "Pick", "freeze_choices", "pick_letter"]
 
@@ -41,14 +43,7 @@ _LETTER_TEXT = re.compile(
 )
 """A letter, a separator (``.``, ``:``, ``)``, ``-``, ``–``, ``--``, ``=``, ``|``, ``/``, ``~``) and text."""
 _LETTER_SPACE_TEXT = re.compile(r"^([A-Za-z])\s+(.+)$", re.DOTALL)
-_LEAD_IN = re.compile(
-    r"^(?:(?:so|thus|hence|therefore|i think|i believe|i'm (?:fairly |quite )?(?:sure|confident)(?: that)?)"
-    r",?\s+)?(?:it(?:'s|\s+is|\s+must\s+be)|(?:the\s+)?(?:correct\s+|right\s+|best\s+|final\s+)?"
-    r"(?:answer|option|choice|letter)(?:\s+is)?|i\s+(?:choose|pick|select|go\s+with)|my\s+answer\s+is)"
-    r"\s*[:\-–]?\s*",
-    re.IGNORECASE,
-)
-"""``It is``, ``The correct option is``, ``I pick``: words before the choice itself."""
+_BARE_LETTER = re.compile(r"(?<![\w'’])([A-Z])(?![\w'’])")
 _MENTIONED_LETTER = re.compile(
     r"(?:\b(?:option|choice|answer|letter)\s*\(?([A-Za-z])\)?(?![\w'])|\(([A-Z])\))"
 )
@@ -113,9 +108,10 @@ def pick_letter(answer: str, choices: Choices | None) -> Pick:
 
     Read, in order: a letter alone (``B``, ``(B)``, ``B:``), a hedge between letters, the choice text with
     its letter after it, a letter with any common separator and text (``B – Oxygen``, ``B) Oxygen``), the
-    choice text alone, the same after lead-in words (``It is B``, ``The correct option is B: Oxygen``), and
-    a sentence that names exactly one choice (``I think oxygen, because…``). A letter whose text is
-    another choice's is a conflict (:attr:`Pick.conflict`).
+    choice text alone, the same after a lead-in (``It is B``, ``The correct option is B: Oxygen``, ``I'd
+    go with B``: :func:`~judgeprobe.cases.answers.statements.take_lead_in`), and a sentence that names
+    exactly one choice (``I think oxygen, because…``; not with another's bare letter and a hedge word:
+    ``Oxygen or C``). A letter whose text is another choice's is a conflict (:attr:`Pick.conflict`).
     """
     return _pick(answer, choices, 0)
 
@@ -153,7 +149,8 @@ def _pick(answer: str, choices: Choices | None, depth: int) -> Pick:
             if choices is None:
                 return Pick(letter, f"letter {letter} (choice text not checked: no choices given)")
             own = dict(choices)[letter]
-            if _matches(rest, own) or _text_key(rest).startswith(_text_key(own) + " "):
+            longer = _text_key(rest).startswith(_text_key(own) + " ") and not offers_alternatives(rest)
+            if _matches(rest, own) or longer:
                 return Pick(letter, f"letter {letter} with its choice text")
             others = [other for other in _by_text(rest, choices) if other != letter]
             if others:
@@ -176,9 +173,9 @@ def _pick(answer: str, choices: Choices | None, depth: int) -> Pick:
             if _by_text(spaced[2], choices) == [letter]:
                 return Pick(letter, f"letter {letter} with its choice text")
             return Pick(None, f"letter {letter} but the text of another choice", conflict=True)
-    lead = _LEAD_IN.match(text)
-    if lead and lead.end() < len(text) and depth == 0:
-        picked = _pick(text[lead.end() :].strip(" ."), choices, depth + 1)
+    lead, rest = take_lead_in(text)
+    if lead and rest and depth == 0:
+        picked = _pick(rest.strip(" ."), choices, depth + 1)
         if picked.letter is not None or picked.conflict:
             return picked
     if choices is not None and depth == 0:
@@ -211,6 +208,10 @@ def _in_sentence(text: str, choices: Choices) -> Pick:
     if len(text) > 400:
         return Pick(None, "a long text that names no choice by itself")
     named = _mentions(text, choices)
+    if len(named) == 1 and offers_alternatives(text):
+        letters = {_letter_in(found, choices) for found in _BARE_LETTER.findall(text)} - {None, named[0]}
+        if letters:  # "Venus or C": a choice's text and another's bare letter
+            return Pick(None, f"hedged between {named[0]} and {', '.join(sorted(str(x) for x in letters))}")
     if len(named) == 1:
         return Pick(named[0], f"the sentence names choice {named[0]} only")
     if len(named) > 1:

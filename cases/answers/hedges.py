@@ -10,10 +10,20 @@ import re
 
 from judgeprobe.cases.answers.numwords import words_to_number
 
-__all__ = ["hedged_by_words", "hedged_number", "never_hedged"]
+__all__ = ["hedged_by_words", "hedged_number", "never_hedged", "offers_alternatives"]
 
 _HEDGE_WORDS = re.compile(r"(?:^|[\s,(])(?:or|either|and/or|maybe|perhaps)(?=$|[\s,)])", re.IGNORECASE)
 _AND = re.compile(r"(?:^|\s)and(?=\s)", re.IGNORECASE)
+_ALTERNATIVE_WORDS = re.compile(
+    r"(?:^|[\s,(])(?:or|either|and/or|maybe|perhaps|possibly|might|could|alternatively)(?=$|[\s,)])",
+    re.IGNORECASE,
+)
+
+
+def offers_alternatives(text: str) -> bool:
+    """A remark that names another candidate (``(or maybe 401)``, ``, but it could be 13``): words around an
+    answer that may be dropped only when this is false, so a hedge is never cut off the answer it hedges."""
+    return bool(_ALTERNATIVE_WORDS.search(text[:2000]))
 
 
 def never_hedged(raw: str) -> bool:

@@ -13,18 +13,20 @@ from __future__ import annotations
 import re
 
 from judgeprobe.cases.answers.aliases import alias_table
+from judgeprobe.cases.answers.statements import RESULT_VERB
 
 __all__ = ["absolute_inequality", "chain_list", "conjunction", "dimensions", "named_set", "sentence_number"]
 
 _NUMBER = r"[-+−]?\$?\d[\d,]*(?:\.\d+)?(?:\s*%|\s*(?:×|x|\*|\\times)\s*10\^\{?[-−]?\d+\}?|[eE][-+−]?\d+)?"
 _UNIT = r"(?:\s*[A-Za-zµ°Ω/^\d\s]{0,20}?)"
 _FINAL = re.compile(
-    rf"(?:\b(?:so|thus|hence|therefore|giving|gives|get|is|are|was|equals|makes|be)\s+(?:[a-z]\s*=\s*)?|=\s*)"
+    rf"(?:\b(?:so|thus|hence|therefore|giving|gives|get|gets|got|is|are|was|equals|makes|be|has|have|had|"
+    rf"find|found|obtain|obtained|{RESULT_VERB})\s+(?:[a-z]\s*=\s*)?|=\s*)"
     rf"(?P<n>{_NUMBER}{_UNIT})\s*[.!]?\s*$",
     re.IGNORECASE,
 )
 _LEADING = re.compile(rf"^(?P<n>{_NUMBER}{_UNIT})\s*(?:—|–|-|,|;|:|\()\s*[A-Za-z]")
-_ANY_NUMBER = re.compile(rf"(?<![\w.^]){_NUMBER}(?![\w.])")
+_ANY_NUMBER = re.compile(rf"(?<![\w.^]){_NUMBER}(?!\w|\.\w)")
 _NEGATION = re.compile(
     r"\b(?:not|never|no|isn't|aren't|wasn't|cannot|can't|neither|nor)\b|n't\b", re.IGNORECASE
 )
@@ -35,9 +37,10 @@ def _value(number: str) -> str:
 
 
 def sentence_number(text: str) -> str | None:
-    """The number a sentence states as its answer: after ``is``/``so x =``/``=`` at its end, before a dash or
-    comma at its start, or the only number in it; ``None`` when the sentence negates or the candidates
-    disagree."""
+    """The number a sentence states as its answer: after ``is``/``so x =``/``=``/``she has``/a verb of
+    result (:data:`~judgeprobe.cases.answers.statements.RESULT_VERB`, ``simplifies to``) at its end, before
+    a dash or comma at its start, or the only number in it; ``None`` when the sentence negates or the
+    candidates disagree."""
     text = text.strip()
     if (
         len(text) > 400

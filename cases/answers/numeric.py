@@ -21,6 +21,7 @@ from judgeprobe.cases.answers.compare import DEFAULT_RELATIVE_TOLERANCE, compare
 from judgeprobe.cases.answers.judgement import Decision, Judgement, Uncacheable, different, same, undecided
 from judgeprobe.cases.answers.limits import Limits
 from judgeprobe.cases.answers.quantities import Unit, convert_factor, from_kelvin, to_kelvin
+from judgeprobe.cases.answers.statements import states_a_value
 from judgeprobe.cases.answers.tolerance import Tolerance, WrittenFigures, round_to_figures, written_figures
 from judgeprobe.cases.answers.units import Quantity, read_quantity
 
@@ -42,6 +43,9 @@ def _unread(qa: Quantity, qb: Quantity) -> Judgement | None:
             raise Uncacheable(undecided(quantity.parsed.reason))
     for this, other in ((qa, qb), (qb, qa)):
         if this.parsed.undecided and this.parsed.prose and not other.parsed.undecided:
+            if states_a_value(this.number):  # "Foo 12 bar": a value among words the reader does not know
+                which = "answer" if this is qa else "reference"
+                return undecided(f"the {which} holds a value among words not read ({this.parsed.reason})")
             return different(f"not a numeric answer ({this.parsed.reason})")
     if qa.parsed.undecided:
         return undecided(_side(qa.parsed.reason, "answer"))

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from judgeprobe.cases.answers import extract_final_answer, normalize
+from judgeprobe.cases.answers.statements import LONGEST, read_statement
 from judgeprobe.cases.models import Mode
 from judgeprobe.harness.core.request import JudgeRequest
 from judgeprobe.harness.core.verdict import Verdict
@@ -81,6 +82,26 @@ def test_parsing_a_megabyte_reply_finishes_with_a_verdict(reply: str) -> None:
 def test_normalising_a_long_answer_line_finishes(text: str) -> None:
     line = text.replace("\n", " ")[: MEGABYTE // 4]
     assert isinstance(normalize(line, kind="number"), str)
+
+
+STATEMENT_PIECES = (" ", ",", ";", "(", ")", "is ", "it is ", "the ", "not ", "but ", ", but ", "; ", "x",
+                    "1", ".", "=", " or ", "—", "i.e. ", "so ", "we get ", "It's ", "a", "\n", "(i.e. ",
+                    ", not ")  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(STATEMENT_PIECES), st.integers(1, LONGEST)), min_size=1, max_size=6)
+)
+@example([("; ", LONGEST)])
+@example([("it is ", 50), ("(", 200)])
+def test_reading_a_hostile_statement_finishes_with_a_piece_of_it(runs: list[tuple[str, int]]) -> None:
+    """The statement reader reads answers of up to ``LONGEST`` characters (longer ones are not read), with
+    patterns anchored or bounded and only the last clauses tried, and takes only what is in the text."""
+    text = "".join(piece * count for piece, count in runs)[:LONGEST]
+    stated = read_statement(text)
+    assert stated is None or stated.answer.replace(" ", "") in text.replace("’", "'").replace(" ", "")
+    assert read_statement(text * 2 + "x" * LONGEST) is None
 
 
 def test_the_probes_answer_line_reads_as_before() -> None:

@@ -47,6 +47,7 @@ from judgeprobe.cases.answers.readers import (
 )
 from judgeprobe.cases.answers.required_form import form_problem
 from judgeprobe.cases.answers.safe_math import Parsed, parse_answer
+from judgeprobe.cases.answers.statements import states_a_value
 from judgeprobe.cases.answers.tolerance import Tolerance
 
 __all__ = [
@@ -84,14 +85,18 @@ def _compare(va: object, vb: object, tolerance: float | None, limits: Limits) ->
         return undecided(f"comparison failed ({type(exc).__name__})")
 
 
-def _unparsed(pa: Parsed, pb: Parsed) -> Judgement | None:
-    """The judgement when a side did not parse: a budget run-out is uncacheable; words against a parsed
-    math answer are a different (non-)answer; anything else is undecided."""
+def _unparsed(pa: Parsed, pb: Parsed, a: str, b: str) -> Judgement | None:
+    """The judgement when a side did not parse: a budget run-out is uncacheable; words alone against a
+    parsed math answer are a different (non-)answer, words around digits or operators are undecided (a
+    value may be in there); anything else is undecided."""
     for parsed in (pa, pb):
         if parsed.undecided and _budget_reason(parsed):
             raise Uncacheable(undecided(parsed.reason))
-    for this, other in ((pa, pb), (pb, pa)):
+    for (this, text), other in (((pa, a), pb), ((pb, b), pa)):
         if this.undecided and this.prose and not other.undecided:
+            if states_a_value(text):  # "Foo x^2 bar": math among words the reader does not know
+                which = "answer" if this is pa else "reference"
+                return undecided(f"the {which} holds math among words not read ({this.reason})")
             return different(f"not a math answer ({this.reason})")
     for parsed, which in ((pa, "answer"), (pb, "reference")):
         if parsed.undecided:
@@ -194,7 +199,7 @@ def compare_math(a: str, b: str, how: Comparison) -> Judgement:
     words by its value; an arbitrary constant may be named differently (``+ K`` for ``+ C``); an equal
     expression not in the form the question asks for is a different answer."""
     pa, pb = _parsed(a, how), _parsed(b, how)
-    failed = _unparsed(pa, pb)
+    failed = _unparsed(pa, pb, a, b)
     if failed is not None:
         return failed
     va, vb = _named_constant(pa.value, a, pb.value), _named_constant(pb.value, b, pa.value)
