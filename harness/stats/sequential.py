@@ -7,8 +7,11 @@ test — each probe and each family, as in a fixed run — is *looked at*, and i
 * its **repeated confidence interval** decides it: ``biased`` (the BH q-value of its repeated p-value is
   below ``alpha``, the excess is at least the threshold and the interval lies above 0) or ``clean`` (the
   interval lies below the threshold); or
-* more draws are unlikely to decide it (``futile``): the predictive probability that the interval at the
-  last round would decide it, given what the looks so far show, is below ``futility``; or
+* more draws are unlikely to decide it (``futile``): the predictive probability, given what the looks so
+  far show, that the interval at the last round would call it biased or the interval at the next round
+  would call it clean is below ``futility`` (:class:`SequentialDesign` says why these defaults);
+* it is a family one of whose probes was called biased (its verdict is then biased whatever more draws
+  show); or
 * it has had the most draws (``max_draws``), or the run's budget ran out (``budget``).
 
 **Why the error rates hold.** At look ``k`` of at most ``K`` the interval is the fixed-sample interval of
@@ -62,20 +65,36 @@ _NORMAL = NormalDist()
 
 @dataclass(frozen=True)
 class SequentialDesign:
-    """The stopping rule of an adaptive run (part of the run's identity)."""
+    """The stopping rule of an adaptive run (part of the run's identity).
+
+    The defaults are chosen for cost: an adaptive run should reach the verdicts of fixed repeats with far
+    fewer calls (``benchmarks/power_table.py``, section 5, measures both on noisy planted judges). Round 1
+    draws everything once, so every round that a test without a bias goes on drawing costs as much as a
+    bias that is found. Hence a test may stop for futility from round 1 on, and what keeps it drawing is
+    the chance of a *biased* call by the last round (up to ``max_draws`` draws, twice the repeats a fixed
+    run would need for the same bias) or of a *clean* call by the next round: a clean call that would take
+    many more rounds is not worth them, since showing an excess below the threshold takes several hundred
+    pairs at a judge noise of 10-20 %. None of this touches the error rates: stopping for futility only
+    ever stops early (a non-binding rule), and a family stops once one of its probes is called biased, as
+    its verdict is then biased whatever its own draws show.
+    """
 
     max_draws: int = 8
     """The most draws of any variant (``K``): the number of looks the boundaries are made for."""
     shape: float = 0.5
     """Wang–Tsiatis shape of the boundaries: 0 O'Brien–Fleming, 0.5 Pocock (the same critical value at every
     look, which lets a clear bias stop early)."""
-    futility: float = 0.3
-    """Stop a test when the predictive probability of deciding it by the last round falls below this."""
-    futility_from: int = 2
-    """The first look at which a test may stop for futility (round 1 alone is too noisy to give up on)."""
+    futility: float = 0.4
+    """Stop a test when its chance of a decision (see ``clean_horizon``) falls below this."""
+    futility_from: int = 1
+    """The first look at which a test may stop for futility."""
     base_draws: int = 3
     """The most base (non-placebo) draws of a unit: its base verdict is their modal outcome, and three make
     a majority (placebo draws go on every round: each pairs with a variant draw)."""
+    clean_horizon: int | None = 1
+    """How many rounds ahead a ``clean`` verdict counts towards a test's chance of a decision: the chance is
+    that of being called biased by the last round plus that of being called clean within this many rounds
+    (``None``: by the last round too, the rule before this option)."""
 
     def __post_init__(self) -> None:
         if (
@@ -84,11 +103,12 @@ class SequentialDesign:
             or not 0.0 <= self.futility < 1.0
             or self.futility_from < 1
             or self.base_draws < 1
+            or (self.clean_horizon is not None and self.clean_horizon < 1)
         ):
             raise ValueError(
-                f"expected max_draws >= 2, 0 <= shape <= 0.5, 0 <= futility < 1, futility_from >= 1 and "
-                f"base_draws >= 1, got {self}; an adaptive run needs room for a second round (--repeats 2 or "
-                "more)"
+                f"expected max_draws >= 2, 0 <= shape <= 0.5, 0 <= futility < 1, futility_from >= 1, "
+                f"base_draws >= 1 and clean_horizon None or >= 1, got {self}; an adaptive run needs room for "
+                "a second round (--repeats 2 or more)"
             )
 
     def critical(self, look: int, confidence: float) -> float:
@@ -100,6 +120,7 @@ class SequentialDesign:
         return {
             "max_draws": self.max_draws, "shape": self.shape, "futility": self.futility,
             "futility_from": self.futility_from, "base_draws": self.base_draws,
+            "clean_horizon": self.clean_horizon,
         }  # fmt: skip
 
     @classmethod
@@ -110,6 +131,8 @@ class SequentialDesign:
             int(data["max_draws"]), float(data["shape"]), float(data["futility"]),
             int(data.get("futility_from", defaults.futility_from)),
             int(data.get("base_draws", defaults.base_draws)),
+            # a state saved before ``clean_horizon`` existed counted a clean verdict up to the last round
+            None if data.get("clean_horizon") is None else int(data["clean_horizon"]),
         )  # fmt: skip
 
 
@@ -221,9 +244,13 @@ def _look_fields(
 def _decide_chance(
     fields: Mapping[str, Any], look: int, design: SequentialDesign, settings: Settings
 ) -> float:
-    """Predictive probability that the interval at the last round decides the test (normal approximation
-    with a flat prior on the excess, so the uncertainty of this look's estimate counts): the excess read at
-    round ``K`` is then ``N(estimate, se_K^2 (K - k) / k)``."""
+    """Predictive probability that more draws decide the test: that the interval at the last round calls
+    it biased, plus that the interval within ``clean_horizon`` rounds calls it clean.
+
+    A normal approximation with a flat prior on the excess, so the uncertainty of this look's estimate
+    counts: the excess read at round ``m`` is then ``N(estimate, se_m^2 (m - k) / k)``, with ``se_m`` the
+    standard error at round ``m`` (``se_k sqrt(k / m)``).
+    """
     excess = fields["excess"]
     if excess is None or fields["pairs"] == 0:
         return 0.0
@@ -231,15 +258,21 @@ def _decide_chance(
     se_now = (high - low) / (2.0 * fields["_critical"])
     if se_now <= 0.0:
         return 1.0
-    last = design.max_draws
-    critical_last = design.critical(last, settings.confidence)
-    se_last = se_now * math.sqrt(look / last)
-    spread = se_last * math.sqrt((last - look) / look)
+
+    def ahead(last: int) -> tuple[float, float, float]:
+        """The critical value, standard error and predictive spread of the estimate at round ``last``."""
+        se_last = se_now * math.sqrt(look / last)
+        return design.critical(last, settings.confidence), se_last, se_last * math.sqrt((last - look) / look)
+
+    critical, se_last, spread = ahead(design.max_draws)
     if spread <= 0.0:
         return 0.0
-    biased = 1.0 - _NORMAL.cdf((max(critical_last * se_last, settings.threshold) - excess) / spread)
-    clean_edge = settings.threshold - critical_last * se_last
-    clean = _NORMAL.cdf((clean_edge - excess) / spread)
+    biased = 1.0 - _NORMAL.cdf((max(critical * se_last, settings.threshold) - excess) / spread)
+    horizon = design.max_draws
+    if design.clean_horizon is not None:
+        horizon = min(look + design.clean_horizon, design.max_draws)
+    critical, se_last, spread = ahead(horizon)
+    clean = _NORMAL.cdf((settings.threshold - critical * se_last - excess) / spread)
     return float(min(1.0, biased + clean))
 
 
@@ -286,7 +319,6 @@ def evaluate_look(
     keys = sorted(set(state.tests) | set(current))
     p_values = [_p_of(current[k]) if k in current else state.tests[k].p for k in keys]
     qs = dict(zip(keys, benjamini_hochberg(p_values), strict=True))
-    open_variants: dict[str, str] = {}
     for key, fields in current.items():
         verdict = _decided(fields, qs[key], settings)
         chance: float | None = None
@@ -301,7 +333,16 @@ def evaluate_look(
             chance = _decide_chance(fields, look, design, settings)
             stop = "futile" if chance < design.futility else "open"
         state.tests[key] = TestStop(look, stop, _p_of(fields), chance)
-        if stop == "open":
+    # a family one of whose probes is biased is reported biased whatever its own draws show: stop it
+    flagged = {key.split(":", 1)[1].split("/", 1)[0] for key, stop in state.tests.items()
+               if key.startswith("probe:") and stop.stop == "biased"}  # fmt: skip
+    for key in current:
+        stop = state.tests[key]
+        if stop.stop == "open" and key.startswith("family:") and key.split(":", 1)[1] in flagged:
+            state.tests[key] = TestStop(look, "biased", stop.p, stop.decide_chance)
+    open_variants: dict[str, str] = {}
+    for key in current:
+        if state.tests[key].stop == "open":
             open_variants.update((str(vid), key) for vid in members[key])
     return open_variants
 
@@ -376,7 +417,11 @@ def sequential_info(frame: pd.DataFrame, state: SequentialState) -> SequentialIn
         rule=(
             "group-sequential repeated confidence intervals (Wang-Tsiatis boundaries) with repeated "
             "p-values under Benjamini-Hochberg; non-binding futility on the predictive probability of a "
-            "decision"
+            + (
+                "decision by the last round"
+                if design.clean_horizon is None
+                else f"biased call by the last round or a clean call within {design.clean_horizon} round(s)"
+            )
         ),
         max_draws=design.max_draws, shape=design.shape, futility=design.futility,
         futility_from=design.futility_from, base_draws=design.base_draws, rounds=state.rounds,
