@@ -1,4 +1,4 @@
-"""Power and calibration of the statistics on planted judges, over the default pairwise suite.
+"""Power and calibration of the statistics on planted judges; adaptive runs against fixed repeats.
 
 The default pairwise suite is what ``judgeprobe run --mode pairwise`` plans: every hand-written pair and every
 pair derived from the grade library, each judged in both orders, with every probe. Planted judges
@@ -20,8 +20,20 @@ pair derived from the grade library, each judged in both orders, with every prob
    share of runs whose fairness interval covers the true fairness, and (fair judges) whose slot-1 share
    interval covers 50 %.
 
+5. **Adaptive against fixed repeats.** Noisy planted grade judges (``planted.NoisyLatexJudge``: every verdict
+   flipped with probability ``noise``, and the LaTeX probe's flip rate raised by ``bias`` over the placebo;
+   bias 0 is the fair noisy judge) over the wide planted suite (``planted.build_suite(wide=True)``: nine
+   rewrites per graded response in four families, and pairs in both orders), each seed judged by fixed
+   repeats (``--adaptive-fixed``, 4) and by an adaptive run with the default stopping rule (at most
+   ``--adaptive-max`` draws, 8, what ``--adaptive`` alone runs), on the same judges, seeds, suite and
+   analysis settings. Per cell: how often the planted probe and its family are called biased (with Wilson
+   intervals), false alarms (tests without a planted bias called biased, and runs with any), the share of
+   inconclusive tests and of clean tests without a planted bias, and the mean draws per run, every base,
+   placebo, control and invariant draw counted in both arms.
+
 Run: ``python benchmarks/power_table.py [--seeds 20] [--effects 0,0.05,0.1,0.2] [--repeats 1] [--noise 0.1]``
-(``nox -s power``). About 6 s per run of the full pairwise suite on one core.
+(``nox -s power``). About 6 s per run of the full pairwise suite on one core; section 5 alone
+(``--skip 1,2,3,4``) takes about 8 minutes at 20 seeds on one core.
 """
 
 from __future__ import annotations
@@ -219,14 +231,18 @@ def adaptive_table(
     suite = planted.build_suite(cases, wide=wide)
     max_draws = design.max_draws
     print(
-        f"\n5. Adaptive (--adaptive --repeats {max_draws}: {design}) against fixed --repeats {repeats}.\n"
-        f"   Planted suite of {cases} grade + {cases} pairwise cases ({len(suite)} variants); judge "
-        f"NoisyLatexJudge: every verdict flipped\n   with probability `noise`, and {PLANTED_PROBE} "
-        f"variants' flip rate raised by `bias` over placebo (bias 0: the fair noisy judge). {seeds} seeds.\n"
-        f"   detect: runs whose {PLANTED_PROBE} probe / {PLANTED_FAMILY} family is called biased, "
-        "[95% Wilson CI]; FA: tests without a planted bias\n   called biased (of all such tests) and "
-        "runs with any; inconcl.: share of all tests; clean: share of the tests without a planted bias;\n"
-        "   calls: mean draws per run (every base, placebo, control and invariant draw)."
+        f"\n5. Adaptive runs (--adaptive --repeats {max_draws}) against fixed --repeats {repeats}, "
+        f"{seeds} seeds.\n"
+        f"   Rule: {design}.\n"
+        f"   Wide planted suite of {cases} grade and {cases} pairwise cases ({len(suite)} variants). "
+        "Judge: every verdict flipped with probability\n"
+        f"   `noise`, and {PLANTED_PROBE}'s flip rate raised by `bias` over placebo (bias 0: the fair noisy "
+        "judge).\n"
+        f"   detect: runs whose {PLANTED_PROBE} probe / {PLANTED_FAMILY} family is called biased [95% Wilson "
+        "CI]; FA: tests without a\n"
+        "   planted bias called biased (of all such), runs with any; inconcl.: share of all tests; clean: "
+        "share of the tests\n"
+        "   without a planted bias; calls: mean draws per run (base, placebo, control and invariant draws)."
     )
     print(
         "   noise  bias  arm        detect probe              detect family             FA tests      "

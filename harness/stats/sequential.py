@@ -4,9 +4,9 @@ An adaptive run (``judgeprobe run --adaptive``) draws in rounds (``judgeprobe.ha
 variant once, then more draws only of the variants whose tests are still open. After each round every open
 test — each probe and each family, as in a fixed run — is *looked at*, and it stops when
 
-* its **repeated confidence interval** decides it: ``biased`` (the BH q-value of its repeated p-value is
-  below ``alpha``, the excess is at least the threshold and the interval lies above 0) or ``clean`` (the
-  interval lies below the threshold); or
+* its **repeated confidence interval** decides it, from look ``decide_from`` on: ``biased`` (the BH q-value
+  of its repeated p-value is below ``alpha``, the excess is at least the threshold and the interval lies
+  above 0) or ``clean`` (the interval lies below the threshold); or
 * more draws are unlikely to decide it (``futile``): the predictive probability, given what the looks so
   far show, that the interval at the last round would call it biased or the interval at the next round
   would call it clean is below ``futility`` (:class:`SequentialDesign` says why these defaults);
@@ -21,8 +21,11 @@ probability ``confidence``, so a decision read from whichever look a test stoppe
 than a fixed run's decision (Jennison & Turnbull's repeated confidence intervals). The repeated p-value is
 valid at any stopping look in the same way, so Benjamini–Hochberg over the tests still controls false
 discoveries. Stopping for futility only ever stops early, which never adds a false decision (a non-binding
-rule). Each test is reported from exactly the draws it had at its stopping look (its variants' first ``k``
-draws, its units' first ``k`` base and placebo draws), even when an overlapping test drew them further.
+rule), and deciding nothing before look ``decide_from`` only leaves out looks. That guarantee is
+asymptotic; at look 1 a unit's noise floor rests on a single placebo draw, which is why no verdict is read
+there by default. Each test is reported from exactly the draws it had at its stopping look (its variants'
+first ``k`` draws, its units' first ``k`` base and placebo draws), even when an overlapping test drew them
+further.
 
 The planted-judge power table (``benchmarks/power_table.py``) shows the rates, side by side with fixed
 repeats.
@@ -91,6 +94,10 @@ class SequentialDesign:
     base_draws: int = 3
     """The most base (non-placebo) draws of a unit: its base verdict is their modal outcome, and three make
     a majority (placebo draws go on every round: each pairs with a variant draw)."""
+    decide_from: int = 2
+    """The first look at which a test may be called biased or clean. At look 1 each unit's noise floor rests
+    on one placebo draw, which by chance can sit far from the judge's noise (seen on the power table's
+    planted judges: a fair test called biased at look 1 after no placebo draw of 60 had changed)."""
     clean_horizon: int | None = 1
     """How many rounds ahead a ``clean`` verdict counts towards a test's chance of a decision: the chance is
     that of being called biased by the last round plus that of being called clean within this many rounds
@@ -104,11 +111,12 @@ class SequentialDesign:
             or self.futility_from < 1
             or self.base_draws < 1
             or (self.clean_horizon is not None and self.clean_horizon < 1)
+            or not 1 <= self.decide_from <= self.max_draws
         ):
             raise ValueError(
                 f"expected max_draws >= 2, 0 <= shape <= 0.5, 0 <= futility < 1, futility_from >= 1, "
-                f"base_draws >= 1 and clean_horizon None or >= 1, got {self}; an adaptive run needs room for "
-                "a second round (--repeats 2 or more)"
+                f"base_draws >= 1, 1 <= decide_from <= max_draws and clean_horizon None or >= 1, got {self}; "
+                "an adaptive run needs room for a second round (--repeats 2 or more)"
             )
 
     def critical(self, look: int, confidence: float) -> float:
@@ -120,7 +128,7 @@ class SequentialDesign:
         return {
             "max_draws": self.max_draws, "shape": self.shape, "futility": self.futility,
             "futility_from": self.futility_from, "base_draws": self.base_draws,
-            "clean_horizon": self.clean_horizon,
+            "clean_horizon": self.clean_horizon, "decide_from": self.decide_from,
         }  # fmt: skip
 
     @classmethod
@@ -131,7 +139,9 @@ class SequentialDesign:
             int(data["max_draws"]), float(data["shape"]), float(data["futility"]),
             int(data.get("futility_from", defaults.futility_from)),
             int(data.get("base_draws", defaults.base_draws)),
-            # a state saved before ``clean_horizon`` existed counted a clean verdict up to the last round
+            # a state saved before these two existed decided tests from look 1 on and counted a clean verdict
+            # up to the last round
+            int(data.get("decide_from", 1)),
             None if data.get("clean_horizon") is None else int(data["clean_horizon"]),
         )  # fmt: skip
 
@@ -320,7 +330,7 @@ def evaluate_look(
     p_values = [_p_of(current[k]) if k in current else state.tests[k].p for k in keys]
     qs = dict(zip(keys, benjamini_hochberg(p_values), strict=True))
     for key, fields in current.items():
-        verdict = _decided(fields, qs[key], settings)
+        verdict = _decided(fields, qs[key], settings) if look >= design.decide_from else None
         chance: float | None = None
         stop: Stop
         if verdict is not None:
@@ -334,12 +344,12 @@ def evaluate_look(
             stop = "futile" if chance < design.futility else "open"
         state.tests[key] = TestStop(look, stop, _p_of(fields), chance)
     # a family one of whose probes is biased is reported biased whatever its own draws show: stop it
-    flagged = {key.split(":", 1)[1].split("/", 1)[0] for key, stop in state.tests.items()
-               if key.startswith("probe:") and stop.stop == "biased"}  # fmt: skip
+    flagged = {key.split(":", 1)[1].split("/", 1)[0] for key, now in state.tests.items()
+               if key.startswith("probe:") and now.stop == "biased"}  # fmt: skip
     for key in current:
-        stop = state.tests[key]
-        if stop.stop == "open" and key.startswith("family:") and key.split(":", 1)[1] in flagged:
-            state.tests[key] = TestStop(look, "biased", stop.p, stop.decide_chance)
+        now = state.tests[key]
+        if now.stop == "open" and key.startswith("family:") and key.split(":", 1)[1] in flagged:
+            state.tests[key] = TestStop(look, "biased", now.p, now.decide_chance)
     open_variants: dict[str, str] = {}
     for key in current:
         if state.tests[key].stop == "open":
@@ -422,6 +432,7 @@ def sequential_info(frame: pd.DataFrame, state: SequentialState) -> SequentialIn
                 if design.clean_horizon is None
                 else f"biased call by the last round or a clean call within {design.clean_horizon} round(s)"
             )
+            + (f"; no verdict before round {design.decide_from}" if design.decide_from > 1 else "")
         ),
         max_draws=design.max_draws, shape=design.shape, futility=design.futility,
         futility_from=design.futility_from, base_draws=design.base_draws, rounds=state.rounds,
