@@ -74,12 +74,23 @@ class SequentialDesign:
     fewer calls (``benchmarks/power_table.py``, section 5, measures both on noisy planted judges). Round 1
     draws everything once, so every round that a test without a bias goes on drawing costs as much as a
     bias that is found. Hence a test may stop for futility from round 1 on, and what keeps it drawing is
-    the chance of a *biased* call by the last round (up to ``max_draws`` draws, twice the repeats a fixed
-    run would need for the same bias) or of a *clean* call by the next round: a clean call that would take
+    the chance of a *biased* call by the last round (``max_draws``, 8 draws: twice fixed repeats 4, so a
+    bias that fixed repeats 4 leave undecided can still be found) or of a *clean* call by the next round: a clean call that would take
     many more rounds is not worth them, since showing an excess below the threshold takes several hundred
     pairs at a judge noise of 10-20 %. None of this touches the error rates: stopping for futility only
     ever stops early (a non-binding rule), and a family stops once one of its probes is called biased, as
     its verdict is then biased whatever its own draws show.
+
+    Measured there (20 seeds a cell; judge noise 10 % and 20 %; a planted bias of 8, 15 or 27 points on one
+    probe, or none): these defaults made 41-55 % of the calls of fixed repeats 4 (about half on average);
+    they found the planted bias as often as fixed repeats 4 or more often in six of the eight cells with a
+    bias, and less often at 27 points under 20 % noise (16 of 20 runs against 19) and at 8 points under
+    20 % noise (1 against 2). They called fewer tests without a bias clean (3-9 % against 14-45 %): the
+    clean calls fixed repeats buy are what the saved calls cost. A futility of 0.5 made 37-49 % of the
+    calls but missed more (13 of 20 against 19 at 27 points under 20 % noise); 0.3 made about 60-67 % (4
+    seeds a cell).
+    At look 1 the base verdict is a single draw, which waters a bias down by twice the judge's noise rate,
+    so a real bias can look futile there; that is what the misses are.
     """
 
     max_draws: int = 8
