@@ -75,9 +75,9 @@ class SequentialDesign:
     draws everything once, so every round that a test without a bias goes on drawing costs as much as a
     bias that is found. Hence a test may stop for futility from round 1 on, and what keeps it drawing is
     the chance of a *biased* call by the last round (``max_draws``, 8 draws: twice fixed repeats 4, so a
-    bias that fixed repeats 4 leave undecided can still be found) or of a *clean* call by the next round: a clean call that would take
-    many more rounds is not worth them, since showing an excess below the threshold takes several hundred
-    pairs at a judge noise of 10-20 %. None of this touches the error rates: stopping for futility only
+    bias that fixed repeats 4 leave undecided can still be found) or of a *clean* call by the next round:
+    a clean call that would take many more rounds is not worth them, since showing an excess below the
+    threshold takes several hundred pairs at a judge noise of 10-20 %. None of this touches the error rates: stopping for futility only
     ever stops early (a non-binding rule), and a family stops once one of its probes is called biased, as
     its verdict is then biased whatever its own draws show.
 
