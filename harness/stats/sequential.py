@@ -77,9 +77,9 @@ class SequentialDesign:
     the chance of a *biased* call by the last round (``max_draws``, 8 draws: twice fixed repeats 4, so a
     bias that fixed repeats 4 leave undecided can still be found) or of a *clean* call by the next round:
     a clean call that would take many more rounds is not worth them, since showing an excess below the
-    threshold takes several hundred pairs at a judge noise of 10-20 %. None of this touches the error rates: stopping for futility only
-    ever stops early (a non-binding rule), and a family stops once one of its probes is called biased, as
-    its verdict is then biased whatever its own draws show.
+    threshold takes several hundred pairs at a judge noise of 10-20 %. None of this touches the error
+    rates: stopping for futility only ever stops early (a non-binding rule), and a family stops once one of
+    its probes is called biased, as its verdict is then biased whatever its own draws show.
 
     Measured there (20 seeds a cell; judge noise 10 % and 20 %; a planted bias of 8, 15 or 27 points on one
     probe, or none): these defaults made 41-55 % of the calls of fixed repeats 4 (about half on average);
