@@ -169,6 +169,20 @@ def called_biased(summary: Summary) -> set[str]:
     return {r.probe or r.family for r in (*summary.families, *summary.probes) if r.verdict == "biased"}
 
 
+def test_the_noisy_latex_judge_plants_a_bias_of_the_size_it_is_given() -> None:
+    suite = planted.build_suite(30, wide=True)
+    judge = planted.NoisyLatexJudge(bias=0.27, noise=0.1, salt="size-0")
+    summary = build_summary(
+        records_frame(planted.run_direct(judge, suite, repeats=4)), variants=suite, settings=SETTINGS
+    )
+    for result in summary.probes:
+        low, high = result.excess_ci
+        assert low <= (0.27 if result.probe == "formatting.latex" else 0.0) <= high, result.probe
+    assert summary.probes[0].placebo.rate == pytest.approx(2 * 0.1 * 0.9, abs=0.05)  # the noise floor
+    with pytest.raises(ValueError, match="bias <= 1 - 2 noise"):
+        planted.NoisyLatexJudge(bias=0.7, noise=0.2)
+
+
 def test_the_default_rule_finds_planted_biases_and_no_other_with_about_half_the_calls_of_fixed_repeats() -> (
     None
 ):
