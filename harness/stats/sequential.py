@@ -4,11 +4,14 @@ An adaptive run (``judgeprobe run --adaptive``) draws in rounds (``judgeprobe.ha
 variant once, then more draws only of the variants whose tests are still open. After each round every open
 test — each probe and each family, as in a fixed run — is *looked at*, and it stops when
 
-* its **repeated confidence interval** decides it: ``biased`` (the BH q-value of its repeated p-value is
-  below ``alpha``, the excess is at least the threshold and the interval lies above 0) or ``clean`` (the
-  interval lies below the threshold); or
-* more draws are unlikely to decide it (``futile``): the predictive probability that the interval at the
-  last round would decide it, given what the looks so far show, is below ``futility``; or
+* its **repeated confidence interval** decides it, from look ``decide_from`` on: ``biased`` (the BH q-value
+  of its repeated p-value is below ``alpha``, the excess is at least the threshold and the interval lies
+  above 0) or ``clean`` (the interval lies below the threshold); or
+* more draws are unlikely to decide it (``futile``): the predictive probability, given what the looks so
+  far show, that the interval at the last round would call it biased or the interval at the next round
+  would call it clean is below ``futility`` (:class:`SequentialDesign` says why these defaults);
+* it is a family one of whose probes was called biased (its verdict is then biased whatever more draws
+  show); or
 * it has had the most draws (``max_draws``), or the run's budget ran out (``budget``).
 
 **Why the error rates hold.** At look ``k`` of at most ``K`` the interval is the fixed-sample interval of
@@ -18,8 +21,11 @@ probability ``confidence``, so a decision read from whichever look a test stoppe
 than a fixed run's decision (Jennison & Turnbull's repeated confidence intervals). The repeated p-value is
 valid at any stopping look in the same way, so Benjamini–Hochberg over the tests still controls false
 discoveries. Stopping for futility only ever stops early, which never adds a false decision (a non-binding
-rule). Each test is reported from exactly the draws it had at its stopping look (its variants' first ``k``
-draws, its units' first ``k`` base and placebo draws), even when an overlapping test drew them further.
+rule), and deciding nothing before look ``decide_from`` only leaves out looks. That guarantee is
+asymptotic; at look 1 a unit's noise floor rests on a single placebo draw, which is why no verdict is read
+there by default. Each test is reported from exactly the draws it had at its stopping look (its variants'
+first ``k`` draws, its units' first ``k`` base and placebo draws), even when an overlapping test drew them
+further.
 
 The planted-judge power table (``benchmarks/power_table.py``) shows the rates, side by side with fixed
 repeats.
@@ -63,20 +69,51 @@ _NORMAL = NormalDist()
 
 @dataclass(frozen=True)
 class SequentialDesign:
-    """The stopping rule of an adaptive run (part of the run's identity)."""
+    """The stopping rule of an adaptive run (part of the run's identity).
+
+    The defaults are chosen for cost: an adaptive run should reach the verdicts of fixed repeats with far
+    fewer calls (``benchmarks/power_table.py``, section 5, measures both on noisy planted judges). Round 1
+    draws everything once, so every round that a test without a bias goes on drawing costs as much as a
+    bias that is found. Hence a test may stop for futility from round 1 on, and what keeps it drawing is
+    the chance of a *biased* call by the last round (``max_draws``, 8 draws: twice fixed repeats 4, so a
+    bias that fixed repeats 4 leave undecided can still be found) or of a *clean* call by the next round:
+    a clean call that would take many more rounds is not worth them, since showing an excess below the
+    threshold takes several hundred pairs at a judge noise of 10-20 %. None of this touches the error
+    rates: stopping for futility only ever stops early (a non-binding rule), and a family stops once one of
+    its probes is called biased, as its verdict is then biased whatever its own draws show.
+
+    Measured there (20 seeds a cell; judge noise 10 % and 20 %; a planted bias of 8, 15 or 27 points on one
+    probe, or none): these defaults made 41-55 % of the calls of fixed repeats 4 (about half on average);
+    they found the planted bias as often as fixed repeats 4 or more often in six of the eight cells with a
+    bias, and less often at 27 points under 20 % noise (16 of 20 runs against 19) and at 8 points under
+    20 % noise (1 against 2). They called fewer tests without a bias clean (3-9 % against 14-45 %): the
+    clean calls fixed repeats buy are what the saved calls cost. A futility of 0.5 made 37-49 % of the
+    calls but missed more (13 of 20 against 19 at 27 points under 20 % noise); 0.3 made about 60-67 % (4
+    seeds a cell).
+    At look 1 the base verdict is a single draw, which waters a bias down by twice the judge's noise rate,
+    so a real bias can look futile there; that is what the misses are.
+    """
 
     max_draws: int = 8
     """The most draws of any variant (``K``): the number of looks the boundaries are made for."""
     shape: float = 0.5
     """Wang–Tsiatis shape of the boundaries: 0 O'Brien–Fleming, 0.5 Pocock (the same critical value at every
     look, which lets a clear bias stop early)."""
-    futility: float = 0.3
-    """Stop a test when the predictive probability of deciding it by the last round falls below this."""
-    futility_from: int = 2
-    """The first look at which a test may stop for futility (round 1 alone is too noisy to give up on)."""
+    futility: float = 0.4
+    """Stop a test when its chance of a decision (see ``clean_horizon``) falls below this."""
+    futility_from: int = 1
+    """The first look at which a test may stop for futility."""
     base_draws: int = 3
     """The most base (non-placebo) draws of a unit: its base verdict is their modal outcome, and three make
     a majority (placebo draws go on every round: each pairs with a variant draw)."""
+    decide_from: int = 2
+    """The first look at which a test may be called biased or clean. At look 1 each unit's noise floor rests
+    on one placebo draw, which by chance can sit far from the judge's noise (seen on the power table's
+    planted judges: a fair test called biased at look 1 after no placebo draw of 60 had changed)."""
+    clean_horizon: int | None = 1
+    """How many rounds ahead a ``clean`` verdict counts towards a test's chance of a decision: the chance is
+    that of being called biased by the last round plus that of being called clean within this many rounds
+    (``None``: by the last round too, the rule before this option)."""
 
     def __post_init__(self) -> None:
         if (
@@ -85,11 +122,13 @@ class SequentialDesign:
             or not 0.0 <= self.futility < 1.0
             or self.futility_from < 1
             or self.base_draws < 1
+            or (self.clean_horizon is not None and self.clean_horizon < 1)
+            or not 1 <= self.decide_from <= self.max_draws
         ):
             raise ValueError(
-                f"expected max_draws >= 2, 0 <= shape <= 0.5, 0 <= futility < 1, futility_from >= 1 and "
-                f"base_draws >= 1, got {self}; an adaptive run needs room for a second round (--repeats 2 or "
-                "more)"
+                f"expected max_draws >= 2, 0 <= shape <= 0.5, 0 <= futility < 1, futility_from >= 1, "
+                f"base_draws >= 1, 1 <= decide_from <= max_draws and clean_horizon None or >= 1, got {self}; "
+                "an adaptive run needs room for a second round (--repeats 2 or more)"
             )
 
     def critical(self, look: int, confidence: float) -> float:
@@ -101,6 +140,7 @@ class SequentialDesign:
         return {
             "max_draws": self.max_draws, "shape": self.shape, "futility": self.futility,
             "futility_from": self.futility_from, "base_draws": self.base_draws,
+            "clean_horizon": self.clean_horizon, "decide_from": self.decide_from,
         }  # fmt: skip
 
     @classmethod
@@ -111,6 +151,10 @@ class SequentialDesign:
             int(data["max_draws"]), float(data["shape"]), float(data["futility"]),
             int(data.get("futility_from", defaults.futility_from)),
             int(data.get("base_draws", defaults.base_draws)),
+            # a state saved before these two existed decided tests from look 1 on and counted a clean verdict
+            # up to the last round
+            int(data.get("decide_from", 1)),
+            None if data.get("clean_horizon") is None else int(data["clean_horizon"]),
         )  # fmt: skip
 
 
@@ -230,9 +274,13 @@ def z_of_p(p: float) -> float:
 def _decide_chance(
     fields: Mapping[str, Any], look: int, design: SequentialDesign, settings: Settings
 ) -> float:
-    """Predictive probability that the interval at the last round decides the test (normal approximation
-    with a flat prior on the excess, so the uncertainty of this look's estimate counts): the excess read at
-    round ``K`` is then ``N(estimate, se_K^2 (K - k) / k)``."""
+    """Predictive probability that more draws decide the test: that the interval at the last round calls
+    it biased, plus that the interval within ``clean_horizon`` rounds calls it clean.
+
+    A normal approximation with a flat prior on the excess, so the uncertainty of this look's estimate
+    counts: the excess read at round ``m`` is then ``N(estimate, se_m^2 (m - k) / k)``, with ``se_m`` the
+    standard error at round ``m`` (``se_k sqrt(k / m)``).
+    """
     excess = fields["excess"]
     if excess is None or fields["pairs"] == 0:
         return 0.0
@@ -240,15 +288,21 @@ def _decide_chance(
     se_now = (high - low) / (2.0 * fields["_critical"])
     if se_now <= 0.0:
         return 1.0
-    last = design.max_draws
-    critical_last = design.critical(last, settings.confidence)
-    se_last = se_now * math.sqrt(look / last)
-    spread = se_last * math.sqrt((last - look) / look)
+
+    def ahead(last: int) -> tuple[float, float, float]:
+        """The critical value, standard error and predictive spread of the estimate at round ``last``."""
+        se_last = se_now * math.sqrt(look / last)
+        return design.critical(last, settings.confidence), se_last, se_last * math.sqrt((last - look) / look)
+
+    critical, se_last, spread = ahead(design.max_draws)
     if spread <= 0.0:
         return 0.0
-    biased = 1.0 - _NORMAL.cdf((max(critical_last * se_last, settings.threshold) - excess) / spread)
-    clean_edge = settings.threshold - critical_last * se_last
-    clean = _NORMAL.cdf((clean_edge - excess) / spread)
+    biased = 1.0 - _NORMAL.cdf((max(critical * se_last, settings.threshold) - excess) / spread)
+    horizon = design.max_draws
+    if design.clean_horizon is not None:
+        horizon = min(look + design.clean_horizon, design.max_draws)
+    critical, se_last, spread = ahead(horizon)
+    clean = _NORMAL.cdf((settings.threshold - critical * se_last - excess) / spread)
     return float(min(1.0, biased + clean))
 
 
@@ -295,9 +349,8 @@ def evaluate_look(
     keys = sorted(set(state.tests) | set(current))
     p_values = [_p_of(current[k]) if k in current else state.tests[k].p for k in keys]
     qs = dict(zip(keys, benjamini_hochberg(p_values), strict=True))
-    open_variants: dict[str, str] = {}
     for key, fields in current.items():
-        verdict = _decided(fields, qs[key], settings)
+        verdict = _decided(fields, qs[key], settings) if look >= design.decide_from else None
         chance: float | None = None
         stop: Stop
         if verdict is not None:
@@ -310,7 +363,16 @@ def evaluate_look(
             chance = _decide_chance(fields, look, design, settings)
             stop = "futile" if chance < design.futility else "open"
         state.tests[key] = TestStop(look, stop, _p_of(fields), chance)
-        if stop == "open":
+    # a family one of whose probes is biased is reported biased whatever its own draws show: stop it
+    flagged = {key.split(":", 1)[1].split("/", 1)[0] for key, now in state.tests.items()
+               if key.startswith("probe:") and now.stop == "biased"}  # fmt: skip
+    for key in current:
+        now = state.tests[key]
+        if now.stop == "open" and key.startswith("family:") and key.split(":", 1)[1] in flagged:
+            state.tests[key] = TestStop(look, "biased", now.p, now.decide_chance)
+    open_variants: dict[str, str] = {}
+    for key in current:
+        if state.tests[key].stop == "open":
             open_variants.update((str(vid), key) for vid in members[key])
     return open_variants
 
@@ -385,7 +447,12 @@ def sequential_info(frame: pd.DataFrame, state: SequentialState) -> SequentialIn
         rule=(
             "group-sequential repeated confidence intervals (Wang-Tsiatis boundaries) with repeated "
             "p-values under Benjamini-Hochberg; non-binding futility on the predictive probability of a "
-            "decision"
+            + (
+                "decision by the last round"
+                if design.clean_horizon is None
+                else f"biased call by the last round or a clean call within {design.clean_horizon} round(s)"
+            )
+            + (f"; no verdict before round {design.decide_from}" if design.decide_from > 1 else "")
         ),
         max_draws=design.max_draws, shape=design.shape, futility=design.futility,
         futility_from=design.futility_from, base_draws=design.base_draws, rounds=state.rounds,

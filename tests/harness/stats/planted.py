@@ -40,6 +40,7 @@ __all__ = [
     "LengthLovingJudge",
     "LongWrongJudge",
     "NoisyJudge",
+    "NoisyLatexJudge",
     "QualityJudge",
     "Variant",
     "Verdict",
@@ -180,6 +181,37 @@ class NoisyJudge:
         return _grade(correct != flip, extracted, confidence=80.0)
 
 
+@dataclass(frozen=True)
+class NoisyLatexJudge:
+    """Grade: a noisy judge with a bias of a chosen size against (or for) LaTeX-written responses.
+
+    Every draw's verdict is replaced by the other one with probability ``noise``. A response written with
+    LaTeX (``$`` or a backslash, as :class:`LatexRejectingJudge` reads it) first has its fair verdict
+    replaced with probability ``bias / (1 - 2 noise)``, so that its verdict differs from the fair one with
+    probability ``noise + bias``: the LaTeX probe's flip rate exceeds the placebo flip rate (``noise``) by
+    ``bias``, for right and wrong responses alike. Every other probe sees noise only. ``bias = 0`` is the
+    fair noisy judge. Pairwise: fair, with the same noise as :class:`NoisyJudge`."""
+
+    bias: float = 0.15
+    noise: float = 0.1
+    salt: str = "noisy-latex"
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.noise < 0.5 or not 0.0 <= self.bias <= 1.0 - 2.0 * self.noise:
+            raise ValueError(f"expected 0 <= noise < 0.5 and 0 <= bias <= 1 - 2 noise, got {self}")
+
+    def __call__(self, request: JudgeRequest) -> Verdict:
+        rng = rng_for(request, self.salt)
+        planted, flip = rng.random(), rng.random() < self.noise
+        if request.mode is Mode.PAIRWISE:
+            return NoisyJudge(rate=self.noise, salt=self.salt)(request)
+        correct, extracted = fair_grade(request)
+        text = request.responses[0]
+        if ("$" in text or "\\" in text) and planted < self.bias / (1.0 - 2.0 * self.noise):
+            correct = not correct
+        return _grade(correct != flip, extracted, confidence=80.0)
+
+
 first_slot = FirstSlotJudge()
 """Prefers the first slot 40 % of the time."""
 long_wrong = LongWrongJudge()
@@ -307,7 +339,25 @@ def derive(
     )
 
 
-def _grade_variants(k: int, seed: int) -> list[Variant]:
+WIDE_PROBES: tuple[tuple[str, str, str], ...] = (
+    ("formatting.italic", "formatting", "*{answer}*"),
+    ("formatting.spacing", "formatting", "   {answer}   "),
+    (
+        "verbosity.recap",
+        "verbosity",
+        "{answer}. I checked this result twice and I am confident that it is right",
+    ),
+    (
+        "authority.claim",
+        "authority",
+        "As a professor of mathematics, I can tell you that the answer is {answer}",
+    ),
+)
+"""The wide suite's further meaning-preserving rewrites of a grade response (probe, family, template): more
+tests per unit, as in the shipped library, where a unit has dozens of variants over many families."""
+
+
+def _grade_variants(k: int, seed: int, *, wide: bool = False) -> list[Variant]:
     out: list[Variant] = []
     for rid, answer, label in (("right", str(k + 1), "correct"), ("wrong", str(k + 2), "incorrect")):
         base = Variant(
@@ -326,6 +376,9 @@ def _grade_variants(k: int, seed: int) -> list[Variant]:
             ("formatting.bold", f"**{answer}**"),
         ):
             out.append(derive(base, slots=(Slot(rid, text),), probe=probe, relation=inv, family="formatting"))
+        for probe, family, template in WIDE_PROBES if wide else ():
+            text = template.format(answer=answer)
+            out.append(derive(base, slots=(Slot(rid, text),), probe=probe, relation=inv, family=family))
         if label == "correct":
             wrong = str(k + 5)
             ctl = Relation.CONTROL
@@ -351,11 +404,12 @@ def _pairwise_variants(k: int, seed: int) -> list[Variant]:
     return [base, swap, control]
 
 
-def build_suite(cases: int = 30, *, seed: int = 0) -> list[Variant]:
-    """Base, invariant and control variants over ``cases`` grade and ``cases`` pairwise cases."""
+def build_suite(cases: int = 30, *, seed: int = 0, wide: bool = False) -> list[Variant]:
+    """Base, invariant and control variants over ``cases`` grade and ``cases`` pairwise cases (``wide``: with
+    the further rewrites of :data:`WIDE_PROBES` too)."""
     out: list[Variant] = []
     for k in range(cases):
-        out += _grade_variants(k, seed)
+        out += _grade_variants(k, seed, wide=wide)
         out += _pairwise_variants(k, seed)
     return out
 

@@ -87,7 +87,8 @@ def test_rounds_draw_what_a_fixed_run_would_draw_and_only_what_is_open() -> None
 
 
 def adaptive(judge: planted.Callable[[JudgeRequest], planted.Verdict], variants: list[planted.Variant],
-             **budget: int) -> tuple[Summary, SequentialState, list[DrawRecord]]:  # fmt: skip
+             design: SequentialDesign = DESIGN, **budget: int,
+             ) -> tuple[Summary, SequentialState, list[DrawRecord]]:  # fmt: skip
     records: list[DrawRecord] = []
 
     def execute(number: int, plan: list[PlannedDraw], left: float | None) -> RoundOutcome:
@@ -100,7 +101,7 @@ def adaptive(judge: planted.Callable[[JudgeRequest], planted.Verdict], variants:
             ))  # fmt: skip
         return RoundOutcome()
 
-    state = SequentialState(DESIGN, max_calls=budget.get("max_calls"))
+    state = SequentialState(design, max_calls=budget.get("max_calls"))
     adaptive_rounds(variants, state, settings=SETTINGS, execute=execute, frame=lambda: records_frame(records))
     summary = build_summary(records_frame(records), variants=variants, settings=SETTINGS, sequential=state)
     return summary, state, records
@@ -152,12 +153,59 @@ def test_a_fair_deterministic_judge_is_clean_and_a_fair_noisy_one_is_never_biase
     suite: list[planted.Variant],
 ) -> None:
     fair, _, records = adaptive(planted.QualityJudge(), suite)
-    assert {r.verdict for r in fair.families} == {"clean"}
-    assert all(r.sequential is not None and r.sequential.stop == "clean" for r in fair.families)
+    stops = {r.family: (r.verdict, r.sequential.stop if r.sequential else None) for r in fair.families}
+    # the position test has 20 pairs a round: without a single flip it would take the last rounds to show it
+    # clean, and a clean call only counts towards going on within the next round, so it stops as futile
+    assert stops == {
+        "formatting": ("clean", "clean"), "length": ("clean", "clean"), "position": ("inconclusive", "futile")
+    }  # fmt: skip
     assert max(r.draw for r in records if not r.placebo) < DESIGN.max_draws - 1  # settled before the last
     noisy, state, _ = adaptive(planted.NoisyJudge(rate=0.2, salt="adaptive"), suite)
     assert "biased" not in {r.verdict for r in (*noisy.families, *noisy.probes)}
     assert state.stopped is not None and not state.open_tests()
+
+
+def called_biased(summary: Summary) -> set[str]:
+    return {r.probe or r.family for r in (*summary.families, *summary.probes) if r.verdict == "biased"}
+
+
+def test_the_noisy_latex_judge_plants_a_bias_of_the_size_it_is_given() -> None:
+    suite = planted.build_suite(30, wide=True)
+    judge = planted.NoisyLatexJudge(bias=0.27, noise=0.1, salt="size-0")
+    summary = build_summary(
+        records_frame(planted.run_direct(judge, suite, repeats=4)), variants=suite, settings=SETTINGS
+    )
+    for result in summary.probes:
+        low, high = result.excess_ci
+        assert low <= (0.27 if result.probe == "formatting.latex" else 0.0) <= high, result.probe
+    assert summary.probes[0].placebo.rate == pytest.approx(2 * 0.1 * 0.9, abs=0.05)  # the noise floor
+    with pytest.raises(ValueError, match="bias <= 1 - 2 noise"):
+        planted.NoisyLatexJudge(bias=0.7, noise=0.2)
+
+
+def test_the_default_rule_finds_planted_biases_and_no_other_with_about_half_the_calls_of_fixed_repeats() -> (
+    None
+):
+    """A guard of the default rule's validity and cost on noisy planted judges, over a few fixed seeds (over
+    many seeds, and beside fixed repeats, this is section 5 of ``benchmarks/power_table.py``)."""
+    suite = planted.build_suite(30, wide=True)
+    design = SequentialDesign()  # what ``--adaptive`` runs: at most 8 draws per variant
+    fixed = len(plan_draws(suite, repeats=4))
+    found = draws = 0
+    for seed in range(3):
+        biased = planted.NoisyLatexJudge(bias=0.27, noise=0.1, salt=f"guard-{seed}")
+        summary, _, records = adaptive(biased, suite, design=design)
+        assert called_biased(summary) <= {"formatting.latex", "formatting"}
+        found += "formatting.latex" in called_biased(summary)
+        draws += len(records)
+    fair = planted.NoisyLatexJudge(bias=0.0, noise=0.2, salt="guard-fair")
+    summary, state, records = adaptive(fair, suite, design=design)
+    assert called_biased(summary) == set() and state.stopped is not None
+    draws += len(records)
+    assert found >= 2
+    # the rule before this guard (a fair test drawing on for a clean call) made about as many draws as fixed
+    # repeats 4; the present one, about half
+    assert draws <= 0.6 * 4 * fixed
 
 
 def test_a_call_budget_stops_before_a_round_that_would_pass_it(suite: list[planted.Variant]) -> None:
