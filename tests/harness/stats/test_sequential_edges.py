@@ -63,4 +63,4 @@ def test_a_look_at_a_bias_whose_p_value_underflows_decides_it() -> None:
     assert underflowed, [(r.probe, r.sequential and r.sequential.p_look) for r in summary.probes]
     for result in underflowed:
         assert result.verdict == "biased" and result.p is not None and 0.0 <= result.p < 1e-12
-        assert result.sequential is not None and result.sequential.look == 1
+        assert result.sequential is not None and result.sequential.look == state.design.decide_from
