@@ -120,9 +120,10 @@ class SequentialTest(FrozenModel):
     """The round whose draws the result is computed from: each of the test's variants had this many draws
     (and each of its units this many base and placebo draws) when it stopped."""
     stop: Literal["biased", "clean", "futile", "max_draws", "budget", "open"]
-    """Why it stopped drawing: decided ``biased`` or ``clean``; ``futile``, more draws were unlikely to decide
-    it; ``max_draws``, it had the most draws; ``budget``, the run's budget ran out; ``open``, the run ended
-    first."""
+    """Why it stopped drawing: decided ``biased`` or ``clean`` (a family also stops ``biased`` once one of its
+    probes is called biased: it is reported biased through that probe); ``futile``, more draws were unlikely
+    to decide it; ``max_draws``, it had the most draws; ``budget``, the run's budget ran out; ``open``, the
+    run ended first."""
     critical: float
     """The boundary's critical value at this look: ``excess_ci`` is the look's interval at this ``z``."""
     level: float
@@ -132,8 +133,9 @@ class SequentialTest(FrozenModel):
     """The look's exact McNemar p-value taken alone; ``p`` is the repeated p-value, valid at any stopping
     look."""
     decide_chance: float | None
-    """Predictive probability, at this look, that the last round would have decided the test (``futile``
-    below ``SequentialInfo.futility``); ``None`` when not computed (decided, or at the last round)."""
+    """Predictive probability, at this look, of a decision: a ``biased`` call by the last round, or a
+    ``clean`` call within the rule's ``clean_horizon`` rounds (``futile`` below
+    ``SequentialInfo.futility``); ``None`` when not computed (decided, or at the last round)."""
 
 
 class SequentialInfo(FrozenModel):
