@@ -1,8 +1,10 @@
 """``results.jsonl``: every draw, one JSON object per line, with the fields of ``DrawRecord`` in order.
 
-Written column by column: each distinct value of a column is encoded once (a run repeats its prompts, case
-ids and verdicts thousands of times), and each line is joined from the encoded pieces, exactly as
-``json.dumps`` of the line's dictionary would write it.
+Written in blocks of rows, column by column: within a block each distinct value of a column is encoded once
+(a run repeats its prompts, case ids and verdicts thousands of times, and the frame's order puts a variant's
+draws together), and each line is joined from the encoded pieces, exactly as ``json.dumps`` of the line's
+dictionary would write it. Only one block's encoded texts are held at a time, so writing the file of 100,000
+draws adds little to the memory the frame already takes.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ import pandas as pd
 
 from judgeprobe.harness.core.records import COLUMNS
 
-__all__ = ["write_results_jsonl"]
+__all__ = ["BLOCK_ROWS", "write_results_jsonl"]
+
+BLOCK_ROWS = 4096
+"""Rows encoded at a time."""
 
 
 def _plain(value: Any) -> Any:
@@ -52,13 +57,17 @@ def _encoded(column: pd.Series, prefix: str) -> list[str]:
     return encoded
 
 
-def write_results_jsonl(path: Path, frame: pd.DataFrame) -> Path:
+def write_results_jsonl(path: Path, frame: pd.DataFrame, *, block_rows: int = BLOCK_ROWS) -> Path:
     """Write one line per draw (columns :data:`judgeprobe.harness.core.records.COLUMNS`) and return the
-    path."""
-    fields = [
-        _encoded(frame[name], ("{" if index == 0 else ", ") + json.dumps(name) + ": ")
-        for index, name in enumerate(COLUMNS)
-    ]
+    path; ``block_rows`` rows are encoded at a time (the file is the same for any block size)."""
+    prefixes = [("{" if index == 0 else ", ") + json.dumps(name) + ": " for index, name in enumerate(COLUMNS)]
+    columns = [frame[name] for name in COLUMNS]
     with path.open("w", encoding="utf-8") as out:
-        out.writelines("".join(pieces) + "}\n" for pieces in zip(*fields, strict=True))
+        for start in range(0, len(frame), max(1, block_rows)):
+            stop = start + max(1, block_rows)
+            fields = [
+                _encoded(column.iloc[start:stop], prefix)
+                for column, prefix in zip(columns, prefixes, strict=True)
+            ]
+            out.writelines("".join(pieces) + "}\n" for pieces in zip(*fields, strict=True))
     return path

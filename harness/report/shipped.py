@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from judgeprobe.harness.report.formats import ReportInput, register_report
-from judgeprobe.harness.report.html import render_html
+from judgeprobe.harness.report.html import html_pieces
 from judgeprobe.harness.report.jsonl import write_results_jsonl
 from judgeprobe.harness.report.junit import render_junit
 from judgeprobe.harness.report.markdown import render_markdown
@@ -30,7 +30,9 @@ def write_results(path: Path, run: ReportInput) -> None:
 )
 def write_summary(path: Path, run: ReportInput) -> None:
     """``summary.json``."""
-    path.write_text(run.summary.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    with path.open("w", encoding="utf-8") as out:  # the text once, not twice (a summary can be 10 MB)
+        out.write(run.summary.model_dump_json(indent=2))
+        out.write("\n")
 
 
 @register_report("markdown", filename="report.md", description="the report as markdown", origin="shipped")
@@ -44,7 +46,8 @@ def write_markdown(path: Path, run: ReportInput) -> None:
 )
 def write_html(path: Path, run: ReportInput) -> None:
     """``report.html``."""
-    path.write_text(render_html(run.summary, variants=run.variants), encoding="utf-8")
+    with path.open("w", encoding="utf-8") as out:
+        out.writelines(html_pieces(run.summary, variants=run.variants))
 
 
 @register_report(

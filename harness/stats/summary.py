@@ -23,8 +23,15 @@ from typing import Any
 import pandas as pd
 
 from judgeprobe.harness.stats.accuracy import accuracy_rows, disagreements, hle_metrics
-from judgeprobe.harness.stats.classify import CLASSES, classify_flip
-from judgeprobe.harness.stats.effects import control_result, decide, dose_curve, draw_counts, invariant_fields
+from judgeprobe.harness.stats.classify import CLASSES, classify_ahead, flip_class
+from judgeprobe.harness.stats.effects import (
+    control_result,
+    decide,
+    dose_curve,
+    draw_counts,
+    flip_keys,
+    invariant_fields,
+)
 from judgeprobe.harness.stats.fdr import benjamini_hochberg
 from judgeprobe.harness.stats.position import SWAP_CHAIN, decide_position, position_fields
 from judgeprobe.harness.stats.reliability import error_reasons, judge_verdict
@@ -230,7 +237,7 @@ def _flipped(pairs: pd.DataFrame, choices: Mapping[str, Mapping[str, str]]) -> l
             events=("_hit", "sum"), n=("_hit", "size"), placebo=("_placebo", "sum")
         )
         outcomes: dict[str, set[str]] = {}
-        for vid, outcome in zip(marked["variant_id"], marked["outcome"], strict=True):
+        for vid, outcome in zip(marked["variant_id"].tolist(), marked["outcome"].tolist(), strict=True):
             if isinstance(outcome, str):
                 outcomes.setdefault(str(vid), set()).add(outcome)
         counts: dict[str, dict[str, int]] = {}
@@ -240,15 +247,13 @@ def _flipped(pairs: pd.DataFrame, choices: Mapping[str, Mapping[str, str]]) -> l
         for row in firsts.itertuples(index=False):
             variant_id = str(row.variant_id)
             events, n, placebo = (counts[variant_id][c] for c in ("events", "n", "placebo"))
-            flip_class = None
+            cls = None
             if relation == "invariant":
-                flip_class = classify_flip(
-                    status=str(row.status),
-                    extracted_answer=_text(row.extracted_answer),
-                    final_answer=_text(row.final_answer),
-                    answer_kind=_text(row.answer_kind),
-                    choices=dict(choices[variant_id]) if variant_id in choices else None,
-                )
+                options = choices.get(variant_id)
+                cls = flip_class(
+                    str(row.status), _text(row.extracted_answer), _text(row.final_answer), _text(row.answer_kind),
+                    tuple(options.items()) if options is not None else None,
+                )  # fmt: skip
             item = FlippedVariant(
                 variant_id=variant_id,
                 case_id=str(row.case_id),
@@ -264,7 +269,7 @@ def _flipped(pairs: pd.DataFrame, choices: Mapping[str, Mapping[str, str]]) -> l
                 outcomes=tuple(sorted(outcomes.get(variant_id, set()))),
                 extracted_answer=_text(row.extracted_answer),
                 final_answer=_text(row.final_answer),
-                flip_class=flip_class,
+                flip_class=cls,
                 raw_reply=_text(row.raw_reply),
                 reference_doubt=bool(row.reference_doubt),
             )
@@ -330,7 +335,17 @@ def build_summary(
         frame["placebo"].astype(bool).any()
     )
     run = _run_info(frame, placebo_present)
-    slot_fields = position_fields(frame, listed, settings) if listed else None
+    ahead = flip_keys(pairs[pairs["relation"] == "invariant"], choices) if sequential is None else []
+    with classify_ahead(ahead):  # the grading workers classify the flips while these are computed
+        slot_fields = position_fields(frame, listed, settings) if listed else None
+        controls = _controls(pairs, settings)
+        accuracy = accuracy_rows(frame, settings)
+        doses = tuple(_doses(pairs, settings))
+        hle = tuple(hle_metrics(frame, settings))
+        grid = tuple(_grid(pairs))
+        disagreed = tuple(disagreements(frame))
+        preferences = tuple(self_preferences(frame, listed, settings))
+        reasons = tuple(error_reasons(frame))
     if sequential is None:
         families, probes, position = _invariants(pairs, settings, choices, slot_fields)
     else:
@@ -350,8 +365,6 @@ def build_summary(
             classes[name] += count
     n_tests = len(families) + len(probes) + (position is not None)
     slot_scope = " and the slot test of pairs judged in both orders" if position is not None else ""
-    controls = _controls(pairs, settings)
-    accuracy = accuracy_rows(frame, settings)
     verdict = judge_verdict(controls=controls, accuracy=accuracy, draws=run.draws, settings=settings)
     return Summary(
         schema_version=SCHEMA_VERSION,
@@ -366,15 +379,15 @@ def build_summary(
         families=tuple(families),
         probes=tuple(probes),
         controls=tuple(controls),
-        doses=tuple(_doses(pairs, settings)),
+        doses=doses,
         accuracy=tuple(accuracy),
-        hle=tuple(hle_metrics(frame, settings)),
+        hle=hle,
         flip_classes=classes,
-        grid=tuple(_grid(pairs)),
+        grid=grid,
         flipped=tuple(_flipped(pairs, choices)),
-        disagreements=tuple(disagreements(frame)),
+        disagreements=disagreed,
         position=position,
-        self_preference=tuple(self_preferences(frame, listed, settings)),
+        self_preference=preferences,
         judge_verdict=verdict,
-        error_reasons=tuple(error_reasons(frame)),
+        error_reasons=reasons,
     )

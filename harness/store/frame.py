@@ -90,21 +90,42 @@ def rows_frame(
         for index, (name, source) in enumerate(zip(COLUMNS, at, strict=True)):
             values = transposed[source]
             if name in _BOOL_COLUMNS:
-                data[index].extend(bool(v) for v in values)
+                data[index].extend(map(bool, values))
             elif name in _UNSHARED or (values and not isinstance(values[0], str | bytes | None)):
                 data[index].extend(values)
             else:
-                digests = {v for v in values if isinstance(v, bytes) and v not in stored}
-                if digests:
-                    if texts is None:
-                        raise StoreError(f"a draw's {name} is stored by digest and no text table was given")
-                    stored.update(texts(digests))
-                seen = shared[index]
-                data[index].extend(
-                    [stored[v] if isinstance(v, bytes) else seen.setdefault(v, v) if isinstance(v, str) else v
-                     for v in values]
-                )  # fmt: skip
+                data[index].extend(_shared_texts(values, shared[index], stored, name, texts))
     return _derive(pd.DataFrame(dict(zip(COLUMNS, data, strict=True)), columns=list(COLUMNS)))
+
+
+_PLAIN_TEXT = frozenset((str, type(None)))
+
+
+def _shared_texts(
+    values: Sequence[Any],
+    seen: dict[Any, Any],
+    stored: dict[bytes, str],
+    name: str,
+    texts: Callable[[Iterable[bytes]], Mapping[bytes, str]] | None,
+) -> list[Any]:
+    """One chunk of a text column: digests (BLOB values) replaced by their texts, equal texts as one string
+    object (``seen``: the column's texts so far; ``stored``: texts read by digest, shared by every column)."""
+    kinds = set(map(type, values))
+    if bytes in kinds:
+        digests = {v for v in values if isinstance(v, bytes)}
+        missing = [v for v in digests if v not in stored]
+        if missing:
+            if texts is None:
+                raise StoreError(f"a draw's {name} is stored by digest and no text table was given")
+            stored.update(texts(missing))
+        for digest in digests:
+            seen[digest] = stored[digest]  # a digest and a text never compare equal
+        kinds.discard(bytes)
+    if kinds <= _PLAIN_TEXT:  # texts, missing values and digests: one dictionary look-up each, in C
+        return list(map(seen.setdefault, values, values))
+    return [
+        seen[v] if isinstance(v, bytes) else seen.setdefault(v, v) if isinstance(v, str) else v for v in values
+    ]
 
 
 def _derive(frame: pd.DataFrame) -> pd.DataFrame:

@@ -45,7 +45,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from judgeprobe.harness.core.errors import StoreError
-from judgeprobe.harness.core.records import DrawRecord
+from judgeprobe.harness.core.records import COLUMNS, DrawRecord
 from judgeprobe.harness.core.verdict import VERDICT_FIELDS, Status, Verdict
 from judgeprobe.harness.store import runs as run_table
 from judgeprobe.harness.store.journal import Journal
@@ -414,10 +414,11 @@ class RunStore:
 
         self.flush()
         where, params = run_table.draw_filter(run)
-        raw = ", ".join(draw_columns(self._db, resolve=False))
+        selected = dict(zip(DRAW_COLUMNS, draw_columns(self._db, resolve=False), strict=True))
+        raw = ", ".join(selected[name] for name in COLUMNS)  # not the store-only texts (reasoning, meta)
         query = f"SELECT {raw} FROM draws WHERE {where} ORDER BY seq"  # noqa: S608
         cursor = self._db.execute(query, params)
-        return rows_frame(iter(lambda: cursor.fetchmany(5000), []), DRAW_COLUMNS, texts=self._texts)
+        return rows_frame(iter(lambda: cursor.fetchmany(5000), []), COLUMNS, texts=self._texts)
 
     def _texts(self, keys: Iterable[bytes]) -> dict[bytes, str]:
         """The shared texts stored under these digests."""
