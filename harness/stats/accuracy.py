@@ -47,7 +47,8 @@ def accuracy_rows(frame: pd.DataFrame, settings: Settings) -> list[AccuracyRow]:
         part = part[part["judged"] | (part["status"] == "unscored")]
         if part.empty:
             continue
-        kinds = [_kind(m, k) for m, k in zip(part["mode"].tolist(), part["answer_kind"].tolist(), strict=True)]
+        modes, answer_kinds = part["mode"].tolist(), part["answer_kind"].tolist()
+        kinds = [_kind(m, k) for m, k in zip(modes, answer_kinds, strict=True)]
         keyed = part.assign(_kind=kinds, _agree=part["agrees_with_label"].fillna(False).astype(bool))
         for (kind, doubt), group in keyed.groupby(["_kind", "reference_doubt"], sort=True):
             judged = group[group["judged"]]

@@ -251,8 +251,8 @@ def _flipped(pairs: pd.DataFrame, choices: Mapping[str, Mapping[str, str]]) -> l
             if relation == "invariant":
                 options = choices.get(variant_id)
                 cls = flip_class(
-                    str(row.status), _text(row.extracted_answer), _text(row.final_answer), _text(row.answer_kind),
-                    tuple(options.items()) if options is not None else None,
+                    str(row.status), _text(row.extracted_answer), _text(row.final_answer),
+                    _text(row.answer_kind), tuple(options.items()) if options is not None else None,
                 )  # fmt: skip
             item = FlippedVariant(
                 variant_id=variant_id,

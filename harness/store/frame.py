@@ -123,9 +123,8 @@ def _shared_texts(
         kinds.discard(bytes)
     if kinds <= _PLAIN_TEXT:  # texts, missing values and digests: one dictionary look-up each, in C
         return list(map(seen.setdefault, values, values))
-    return [
-        seen[v] if isinstance(v, bytes) else seen.setdefault(v, v) if isinstance(v, str) else v for v in values
-    ]
+    return [seen[v] if isinstance(v, bytes) else seen.setdefault(v, v) if isinstance(v, str) else v
+            for v in values]  # fmt: skip
 
 
 def _derive(frame: pd.DataFrame) -> pd.DataFrame:
