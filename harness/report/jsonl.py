@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from judgeprobe.harness.core.records import COLUMNS
+from judgeprobe.harness.store.frame import TextLookup, resolve_texts
 
 __all__ = ["BLOCK_ROWS", "write_results_jsonl"]
 
@@ -57,16 +58,33 @@ def _encoded(column: pd.Series, prefix: str) -> list[str]:
     return encoded
 
 
-def write_results_jsonl(path: Path, frame: pd.DataFrame, *, block_rows: int = BLOCK_ROWS) -> Path:
+def _block(column: pd.Series, start: int, stop: int, texts: TextLookup | None) -> pd.Series:
+    """Rows ``start:stop`` of a column, a deferred ``prompt`` column's digests looked up."""
+    block = column.iloc[start:stop]
+    if texts is None or column.name != "prompt":
+        return block
+    resolved = block.to_frame()
+    resolve_texts(resolved, texts, ("prompt",))
+    return resolved["prompt"]
+
+
+def write_results_jsonl(
+    path: Path, frame: pd.DataFrame, *, block_rows: int = BLOCK_ROWS, texts: TextLookup | None = None
+) -> Path:
     """Write one line per draw (columns :data:`judgeprobe.harness.core.records.COLUMNS`) and return the
-    path; ``block_rows`` rows are encoded at a time (the file is the same for any block size)."""
+    path; ``block_rows`` rows are encoded at a time (the file is the same for any block size).
+
+    ``texts`` looks up the texts of a ``prompt`` column left as digests (a frame read with
+    ``RunStore.run_frame(run, prompts=False)``), one block at a time, so the run's prompts are never all
+    held at once.
+    """
     prefixes = [("{" if index == 0 else ", ") + json.dumps(name) + ": " for index, name in enumerate(COLUMNS)]
     columns = [frame[name] for name in COLUMNS]
     with path.open("w", encoding="utf-8") as out:
         for start in range(0, len(frame), max(1, block_rows)):
             stop = start + max(1, block_rows)
             fields = [
-                _encoded(column.iloc[start:stop], prefix)
+                _encoded(_block(column, start, stop, texts), prefix)
                 for column, prefix in zip(columns, prefixes, strict=True)
             ]
             out.writelines("".join(pieces) + "}\n" for pieces in zip(*fields, strict=True))
