@@ -1,12 +1,14 @@
 """The quicker paths of a run's tail give what their plain forms give: the frame read column by column from
-the store, ``results.jsonl`` written in blocks, bootstrap weights shared between groups, flips classified
-ahead on the grading workers."""
+the store, its prompts looked up after the statistics, ``results.jsonl`` written in blocks, bootstrap
+weights shared between groups, flips classified ahead on the grading workers, and a run's tail with or
+without the prompt column."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import math
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +23,7 @@ from test_store import _perturbed, _record
 from judgeprobe.harness.core.records import COLUMNS
 from judgeprobe.harness.core.verdict import ErrorKind, Verdict
 from judgeprobe.harness.report.jsonl import write_results_jsonl
+from judgeprobe.harness.session.tail import run_tail
 from judgeprobe.harness.stats import classify
 from judgeprobe.harness.stats.intervals import cluster_bootstrap_difference
 from judgeprobe.harness.store import RunStore
@@ -78,9 +81,19 @@ def test_the_stores_frame_is_the_records_frame(verdicts: list[Verdict]) -> None:
         run = store.record_run(_run(len(records)), [variant.id])
         read = store.run_frame(run)  # column by column, each text once
         written = records_frame(store.run_records(run))  # record by record, texts joined in SQL
+        deferred = store.run_frame(run, prompts=False)  # long prompts as their digests
+        with_texts = deferred.copy()
+        store.resolve_prompts(with_texts)
+        whole = write_results_jsonl(folder / "whole.jsonl", read).read_text(encoding="utf-8")
+        looked_up = write_results_jsonl(folder / "late.jsonl", deferred, block_rows=2, texts=store.texts)
+        late = looked_up.read_text(encoding="utf-8")
     pd.testing.assert_frame_equal(read, written)
+    pd.testing.assert_frame_equal(with_texts, written)
+    assert late == whole
     prompts = [v.prompt for v in verdicts]
     assert [p if isinstance(p, str) else None for p in read["prompt"].tolist()] == prompts
+    long = [isinstance(p, str) and len(p) >= 64 for p in prompts]
+    assert [isinstance(p, bytes) for p in deferred["prompt"].tolist()] == long
 
 
 def _json_value(value: Any) -> Any:
@@ -175,3 +188,16 @@ def test_flips_classified_ahead_get_the_classes_asked_one_at_a_time() -> None:
         pass
     assert classify.flip_class.cache_info().currsize == len(KEYS)  # each one classified once, ahead
     assert [classify.flip_class(*key) for key in KEYS] == one_at_a_time
+
+
+def test_a_tail_without_prompts_writes_the_same_reports(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).parent / "report"))
+    from report_run import make_run
+
+    full = make_run(tmp_path / "run")
+    files = {path.name: path.read_bytes() for path in full.paths}
+    lean = run_tail(tmp_path / "run", write=True, prompts=False)
+    assert {path.name: path.read_bytes() for path in lean.paths} == files
+    assert "prompt" not in lean.frame.columns
+    pd.testing.assert_frame_equal(lean.frame, full.frame.drop(columns="prompt"))
+    assert lean.summary == full.summary
