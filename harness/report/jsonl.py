@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +43,15 @@ _ESCAPED = re.compile(r'[\x00-\x1f"\\]')
 
 
 def _json(value: Any) -> str:
-    """``json.dumps(value, ensure_ascii=False)``, quicker for plain strings (ids, names, verdicts)."""
-    if isinstance(value, str) and not _ESCAPED.search(value):
-        return '"' + value + '"'
+    """``json.dumps(value, ensure_ascii=False)``, quicker for strings, finite floats and integers (what the
+    encoder itself writes for them)."""
+    kind = type(value)
+    if kind is str:
+        return '"' + value + '"' if not _ESCAPED.search(value) else encode_basestring(value)
+    if kind is float and math.isfinite(value):
+        return float.__repr__(value)
+    if kind is int:
+        return int.__repr__(value)
     return json.dumps(_plain(value), ensure_ascii=False)
 
 

@@ -439,7 +439,7 @@ class RunStore:
 
     def _texts(self, keys: Iterable[bytes]) -> dict[bytes, str]:
         """The shared texts stored under these digests."""
-        wanted = list(keys)
+        wanted = sorted(keys)  # in key order, the table's pages are read in order
         found: dict[bytes, str] = {}
         for start in range(0, len(wanted), 500):
             batch = wanted[start : start + 500]
