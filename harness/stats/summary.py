@@ -101,13 +101,26 @@ def _choices(variants: Iterable[Variant]) -> dict[str, dict[str, str]]:
     return {v.id: dict(v.choices) for v in variants if v.choices}
 
 
+_INVARIANT_COLUMNS = (
+    *("family", "probe", "case_id", "unit_id", "variant_id", "pair_index", "status", "judged", "has_base"),
+    *("paired", "changed", "placebo_changed", "extracted_answer", "final_answer", "answer_kind"),
+)
+"""The pair columns :func:`~judgeprobe.harness.stats.effects.invariant_fields` reads (and the groups')."""
+
+_CONTROL_COLUMNS = (
+    *("family", "probe", "case_id", "unit_id", "variant_id", "status", "judged", "has_base", "base_right"),
+    *("agrees_with_label", "changed"),
+)
+"""The pair columns :func:`~judgeprobe.harness.stats.effects.control_result` reads (and the groups')."""
+
+
 def _invariants(
     pairs: pd.DataFrame,
     settings: Settings,
     choices: Mapping[str, Mapping[str, str]],
     position: dict[str, Any] | None,
 ) -> tuple[list[InvariantResult], list[InvariantResult], PositionResult | None]:
-    inv = pairs[pairs["relation"] == "invariant"]
+    inv = pairs.loc[pairs["relation"] == "invariant", list(_INVARIANT_COLUMNS)]  # each group takes only these
     pending: list[dict[str, Any]] = []
     for family, rows in inv.groupby("family", sort=True):
         pending.append(
@@ -161,7 +174,7 @@ def _escalate(family: InvariantResult, probes: list[InvariantResult]) -> Invaria
 
 
 def _controls(pairs: pd.DataFrame, settings: Settings) -> list[ControlResult]:
-    ctl = pairs[pairs["relation"] == "control"]
+    ctl = pairs.loc[pairs["relation"] == "control", list(_CONTROL_COLUMNS)]
     out = [
         control_result(rows, level="family", family=str(family), probe=None, settings=settings)
         for family, rows in ctl.groupby("family", sort=True)
