@@ -18,6 +18,7 @@ import pandas as pd
 from judgeprobe.harness.core.cost import Price
 from judgeprobe.harness.core.errors import StoreError
 from judgeprobe.harness.session.adaptive import state_key
+from judgeprobe.harness.stats.classify import start_grading_workers
 from judgeprobe.harness.stats.schema import RewriteCounts, Settings, Summary, UsageInfo
 from judgeprobe.harness.stats.sequential import SequentialDesign, SequentialState
 from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS, build_summary
@@ -118,6 +119,8 @@ def run_tail(
     with RunStore(store_path(folder)) as store:
         record = run if isinstance(run, RunRecord) else store.find_run(run)
         frame = store.run_frame(record, prompts=False)  # the prompts' texts are read after the statistics
+        if bool((frame["relation"] == "invariant").any()):
+            start_grading_workers()  # flips are classified on them: they start while the variants are read
         known = list(variants) if variants is not None else list(store.run_variants(record))
         rewrites = store.get_meta(rewrites_meta_key(record.key))
         sequential = _sequential_state(store, record)

@@ -19,12 +19,22 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
-__all__ = ["CLASSES", "FlipClass", "FlipKey", "classify_ahead", "classify_flip", "flip_class", "same_answer"]
+__all__ = [
+    "CLASSES",
+    "FlipClass",
+    "FlipKey",
+    "classify_ahead",
+    "classify_flip",
+    "flip_class",
+    "same_answer",
+    "start_grading_workers",
+]
 
 FlipClass = Literal["extraction_error", "equivalence_error", "parse_failure", "unclassified"]
 
@@ -94,6 +104,18 @@ def flip_class(
         status=status, extracted_answer=extracted, final_answer=final, answer_kind=kind,
         choices=dict(options) if options is not None else None,
     )  # fmt: skip
+
+
+def start_grading_workers() -> None:
+    """Start a grading worker in the background (the first one takes a second or two), so that classifying
+    a run's flips later need not wait for it. Does nothing when grading runs in the calling process."""
+    try:
+        from judgeprobe.cases.answers.isolation import grader_pool
+    except ImportError:
+        return
+    pool = grader_pool()
+    if pool is not None:
+        threading.Thread(target=pool.warm, name="grader-warm-up", daemon=True).start()
 
 
 def _grading_workers() -> int:
