@@ -1,7 +1,7 @@
 """Scale benchmark (nox ``bench``): a run of about 100,000 draws on one machine, then its warm rerun.
 
-``judgeprobe run`` over the full shipped library with ``--repeats 3`` (every probe; about 109,000 draws with
-the library of December 2026; ``--repeats 5`` makes about 182,000)
+``judgeprobe run`` over the full shipped library with ``--repeats 2`` (every probe: 107,388 draws with the
+library of December 2026, the targets' 100,000; ``--repeats 3`` makes 161,082)
 against the fake OpenAI-compatible judge on loopback (``tests/harness/fakeserver.py``, no added latency,
 reporting token usage with some prompt tokens cached, priced by a ``[judge.price]`` table). Each step runs
 in a child process of its own, so its peak memory is its own. Prints one figure per line:
@@ -17,7 +17,7 @@ Figures are wall times on whatever machine runs it; the load average is printed 
 machine, wall times measure the queue for a core as much as the work). Exits 1 if a target is missed
 (``--no-check`` only reports).
 
-Usage: ``python benchmarks/bench_scale.py [--repeats 3] [--concurrency 32] [--keep DIR] [--no-check]``.
+Usage: ``python benchmarks/bench_scale.py [--repeats 2] [--concurrency 32] [--keep DIR] [--no-check]``.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def load() -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the scale benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--repeats", type=int, default=3, help="draws per variant (3: about 109,000 draws)")
+    parser.add_argument("--repeats", type=int, default=2, help="draws per variant (2: about 107,000 draws)")
     parser.add_argument("--concurrency", type=int, default=32, help="judge calls in flight")
     parser.add_argument("--keep", type=Path, default=None, help="keep the run folder here")
     parser.add_argument("--no-check", action="store_true", help="report figures without failing on targets")

@@ -214,6 +214,16 @@ class GraderPool:
         if not kept:
             worker.stop()
 
+    def warm(self) -> None:
+        """Start a worker now (the first also starts the fork server, a second or two), so that a
+        computation asked for later need not wait for it; nothing is started when one is idle. Never
+        raises: a worker that cannot start is the later computation's to report."""
+        try:
+            worker = self._acquire()
+        except OSError:
+            return
+        self._release(worker, keep=True)
+
     def close(self) -> None:
         """Stop every idle worker; busy ones are stopped when their computation returns."""
         with self._cond:

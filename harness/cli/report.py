@@ -68,7 +68,7 @@ def report(
                 recorded = run_settings(store.find_run(run_key))
             given = {"threshold": threshold, "alpha": alpha}
             settings = recorded.model_copy(update={k: v for k, v in given.items() if v is not None})
-        built = run_tail(run_dir, run_key, settings=settings, write=True)
+        built = run_tail(run_dir, run_key, settings=settings, write=True, prompts=False)
     except (HarnessError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
     if built.summary is None:

@@ -318,6 +318,7 @@ def _run(opts: dict[str, Any]) -> None:
     result = run_suite(
         plan, judge=judge, out=cfg.out, options=options, settings=analysis, show_progress=False,
         progress=progress_sink(not opts["no_progress"]), adaptive=rounds, shard=shard,
+        prompts=False,  # the command keeps no frame: the prompts go to results.jsonl only
     )  # fmt: skip
     done = _Done(
         result.summary, result.variants_by_id, result.stats, result.run.key, result.run_dir, result.paths

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from judgeprobe.harness.stats.schema import FlippedVariant, Summary
 from judgeprobe.probes.variant import Relation, Variant
 
-__all__ = ["FlipAudit", "audits", "request_text", "variant_index"]
+__all__ = ["FlipAudit", "audits", "iter_audits", "request_text", "variant_index"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +49,17 @@ def variant_index(variants: Iterable[Variant]) -> dict[str, Variant]:
 
 def audits(summary: Summary, variants: Mapping[str, Variant], *, limit: int | None = None) -> list[FlipAudit]:
     """The summary's flipped variants (most telling first) with their before/after texts."""
+    return list(iter_audits(summary, variants, limit=limit))
+
+
+def iter_audits(
+    summary: Summary, variants: Mapping[str, Variant], *, limit: int | None = None
+) -> Iterator[FlipAudit]:
+    """:func:`audits` one at a time (a report of thousands of flips need not hold every text at once)."""
     bases: dict[tuple[str, str], Variant] = {}
     for variant in variants.values():
         if variant.relation is Relation.BASE:
             bases.setdefault((variant.case_id, variant.unit_id), variant)
-    out: list[FlipAudit] = []
     for item in summary.flipped[:limit]:
         after_variant = variants.get(item.variant_id)
         base = bases.get((item.case_id, item.unit_id))
@@ -64,5 +70,4 @@ def audits(summary: Summary, variants: Mapping[str, Variant], *, limit: int | No
             for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=1)
             if not line.startswith(("---", "+++"))
         )
-        out.append(FlipAudit(item=item, before=before, after=after, diff=diff))
-    return out
+        yield FlipAudit(item=item, before=before, after=after, diff=diff)

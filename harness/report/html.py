@@ -7,10 +7,10 @@ the judge's extracted answer and its raw reply.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from html import escape
 
-from judgeprobe.harness.report.audit import FlipAudit, audits
+from judgeprobe.harness.report.audit import FlipAudit, iter_audits
 from judgeprobe.harness.report.fmt import ci, pct, pts, q_text, rate_text
 from judgeprobe.harness.report.pairwise import (
     POSITION_HEADER,
@@ -26,7 +26,7 @@ from judgeprobe.harness.report.svg import dose_chart, family_bars, forest_plot, 
 from judgeprobe.harness.stats.schema import InvariantResult, Summary
 from judgeprobe.probes.variant import Variant
 
-__all__ = ["render_html"]
+__all__ = ["html_pieces", "render_html"]
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 """Content security policy: nothing may be fetched and no script may run."""
@@ -142,6 +142,12 @@ def _verdict(summary: Summary) -> list[str]:
 
 def render_html(summary: Summary, *, variants: Mapping[str, Variant] | None = None) -> str:
     """The self-contained HTML report."""
+    return "".join(html_pieces(summary, variants=variants))
+
+
+def html_pieces(summary: Summary, *, variants: Mapping[str, Variant] | None = None) -> Iterator[str]:
+    """:func:`render_html` in pieces, the flipped variants' details one at a time (so a run with thousands
+    of flips can be written without holding the whole page)."""
     run, s = summary.run, summary.settings
     d = run.draws
     thr = f"{100 * s.threshold:.0f}"
@@ -245,11 +251,15 @@ def render_html(summary: Summary, *, variants: Mapping[str, Variant] | None = No
         parts.append(f'<h2 id="flips">Flipped and missed variants ({len(summary.flipped)})</h2>')
         if variants is None:
             parts.append("<p>Variant texts were not available to this report.</p>")
-        parts += [_flip_details(a) for a in audits(summary, variants or {})]
     title = escape(f"judgeprobe report: {run.judge or 'unknown judge'}")
-    return (
+    yield (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
-        f"<title>{title}</title><style>{_CSS}</style></head><body>" + "\n".join(parts) + "</body></html>\n"
+        f"<title>{title}</title><style>{_CSS}</style></head><body>"
     )
+    yield "\n".join(parts)
+    if summary.flipped:
+        for audit in iter_audits(summary, variants or {}):
+            yield "\n" + _flip_details(audit)
+    yield "</body></html>\n"

@@ -3,15 +3,19 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from judgeprobe.harness.report.formats import ReportInput, register_report
-from judgeprobe.harness.report.html import render_html
+from judgeprobe.harness.report.html import html_pieces
 from judgeprobe.harness.report.jsonl import write_results_jsonl
 from judgeprobe.harness.report.junit import render_junit
 from judgeprobe.harness.report.markdown import render_markdown
 
 __all__ = ["write_html", "write_junit", "write_markdown", "write_results", "write_summary"]
+
+_PIECE = 1 << 20
+"""Bytes of ``summary.json`` turned into text at a time."""
 
 
 @register_report(
@@ -30,7 +34,12 @@ def write_results(path: Path, run: ReportInput) -> None:
 )
 def write_summary(path: Path, run: ReportInput) -> None:
     """``summary.json``."""
-    path.write_text(run.summary.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    data = run.summary.__pydantic_serializer__.to_json(run.summary, indent=2)  # model_dump_json's bytes
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("w", encoding="utf-8") as out:  # as text, so line ends are the platform's, as before
+        for start in range(0, len(data), _PIECE):  # a summary can be 10 MB: a piece of text at a time
+            out.write(decoder.decode(data[start : start + _PIECE]))
+        out.write(decoder.decode(b"", final=True) + "\n")
 
 
 @register_report("markdown", filename="report.md", description="the report as markdown", origin="shipped")
@@ -44,7 +53,8 @@ def write_markdown(path: Path, run: ReportInput) -> None:
 )
 def write_html(path: Path, run: ReportInput) -> None:
     """``report.html``."""
-    path.write_text(render_html(run.summary, variants=run.variants), encoding="utf-8")
+    with path.open("w", encoding="utf-8") as out:
+        out.writelines(html_pieces(run.summary, variants=run.variants))
 
 
 @register_report(

@@ -66,7 +66,8 @@ class SuiteRun:
     stats: RunStats
     """What the runner did (calls, cache hits, errors)."""
     frame: pd.DataFrame
-    """This run's draws (its judge, its variants, its repeats), one row per draw."""
+    """This run's draws (its judge, its variants, its repeats), one row per draw (without ``prompt`` when
+    run with ``prompts=False``)."""
     summary: Summary | None
     """Statistics (``None`` when there were no draws to summarise)."""
     run: RunRecord
@@ -215,6 +216,7 @@ def run_suite(
     adaptive: AdaptiveOptions | None = None,
     shard: Shard | None = None,
     progress: ProgressSink | None = None,
+    prompts: bool = True,
 ) -> SuiteRun:
     """Run ``plan`` against ``judge`` (a judge or a spec/TOML path), then summarise and write the reports.
 
@@ -225,6 +227,8 @@ def run_suite(
     ``progress`` (a sink such as :func:`~judgeprobe.harness.run.line_progress.progress_sink` picks) replaces
     the rich bar ``show_progress`` draws. When the judge kept failing the same blocking way the run stops
     early and the reports of what was done are still written: see :meth:`SuiteRun.raise_if_stopped`.
+    ``prompts=False`` leaves the ``prompt`` column out of :attr:`SuiteRun.frame` (see
+    :func:`~judgeprobe.harness.session.tail.run_tail`).
     """
     the_judge = load_judge(judge) if isinstance(judge, str) else judge
     the_judge.preflight()
@@ -265,7 +269,9 @@ def run_suite(
                 the_judge, plan.variants, store, record, adaptive=adaptive, options=opts, settings=settings,
                 reference_doubt=plan.reference_doubt, show_progress=show_progress, progress=progress,
             )  # fmt: skip
-    results = run_tail(run_dir, record, settings=settings, variants=plan.variants, write=write_reports)
+    results = run_tail(
+        run_dir, record, settings=settings, variants=plan.variants, write=write_reports, prompts=prompts
+    )
     return SuiteRun(
         run_dir=run_dir, judge_name=the_judge.name, judge_hash=the_judge.config_hash, plan=plan,
         stats=stats, frame=results.frame, summary=results.summary, run=record, paths=list(results.paths),

@@ -18,6 +18,7 @@ import pandas as pd
 from judgeprobe.harness.core.cost import Price
 from judgeprobe.harness.core.errors import StoreError
 from judgeprobe.harness.session.adaptive import state_key
+from judgeprobe.harness.stats.classify import start_grading_workers
 from judgeprobe.harness.stats.schema import RewriteCounts, Settings, Summary, UsageInfo
 from judgeprobe.harness.stats.sequential import SequentialDesign, SequentialState
 from judgeprobe.harness.stats.summary import DEFAULT_SETTINGS, build_summary
@@ -41,7 +42,8 @@ class RunResults:
     run: RunRecord
     """The run's record (judge, selection, options, key)."""
     frame: pd.DataFrame
-    """The run's draws, one row per draw (columns as in ``docs/dataframe.md``), in :data:`FRAME_ORDER`."""
+    """The run's draws, one row per draw (columns as in ``docs/dataframe.md``; without ``prompt`` when read
+    with ``prompts=False``), in :data:`FRAME_ORDER`."""
     variants: dict[str, Variant]
     """The run's variants by id."""
     summary: Summary | None
@@ -92,6 +94,7 @@ def run_tail(
     settings: Settings | None = None,
     variants: Iterable[Variant] | None = None,
     write: bool = False,
+    prompts: bool = True,
 ) -> RunResults:
     """Read one run of a folder and summarise it; with ``write``, write every registered report format.
 
@@ -102,6 +105,10 @@ def run_tail(
         variants: The run's variants when the caller has them in memory (the plan of a run just made);
             default: read from the store.
         write: Write the reports into ``run_dir`` (only when the run has draws).
+        prompts: Keep the frame's ``prompt`` column. The statistics never read it, and it is the largest
+            part of a frame (some 100 MB for 100,000 draws), so it is read after them; ``False`` leaves it
+            out of the frame returned, for a caller that wants only the summary and the report files (the
+            reports are the same either way).
 
     Raises:
         StoreError: The folder holds no store, or not the run asked for.
@@ -111,7 +118,9 @@ def run_tail(
         raise StoreError(f"{folder} holds no run store; pass the output folder of a 'judgeprobe run'")
     with RunStore(store_path(folder)) as store:
         record = run if isinstance(run, RunRecord) else store.find_run(run)
-        frame = store.run_frame(record)
+        frame = store.run_frame(record, prompts=False)  # the prompts' texts are read after the statistics
+        if bool((frame["relation"] == "invariant").any()):
+            start_grading_workers()  # flips are classified on them: they start while the variants are read
         known = list(variants) if variants is not None else list(store.run_variants(record))
         rewrites = store.get_meta(rewrites_meta_key(record.key))
         sequential = _sequential_state(store, record)
@@ -125,11 +134,19 @@ def run_tail(
         usage = usage_info(frame, Price.model_validate(priced) if priced else None)
         summary = _with_run_facts(summary, record, rewrites, usage)
     paths: tuple[Path, ...] = ()
-    if write and summary is not None:
-        from judgeprobe.harness.report.writer import write_reports
-        from judgeprobe.harness.session.fresh import record_reports
+    with RunStore(store_path(folder)) as store:
+        if write and summary is not None:
+            from judgeprobe.harness.report.writer import write_reports
+            from judgeprobe.harness.session.fresh import record_reports
 
-        paths = tuple(write_reports(folder, summary=summary, frame=frame, variants=by_id))
-        with RunStore(store_path(folder)) as store:
+            # the prompts are looked up a block of results.jsonl at a time (and for any format not
+            # shipped, before it is written)
+            paths = tuple(
+                write_reports(folder, summary=summary, frame=frame, variants=by_id, texts=store.texts)
+            )
             record_reports(store, record, paths, summary, by_id)
+        if prompts:
+            store.resolve_prompts(frame)
+        else:
+            frame = frame.drop(columns="prompt")
     return RunResults(run_dir=folder, run=record, frame=frame, variants=by_id, summary=summary, paths=paths)

@@ -47,7 +47,8 @@ def accuracy_rows(frame: pd.DataFrame, settings: Settings) -> list[AccuracyRow]:
         part = part[part["judged"] | (part["status"] == "unscored")]
         if part.empty:
             continue
-        kinds = [_kind(m, k) for m, k in zip(part["mode"], part["answer_kind"], strict=True)]
+        modes, answer_kinds = part["mode"].tolist(), part["answer_kind"].tolist()
+        kinds = [_kind(m, k) for m, k in zip(modes, answer_kinds, strict=True)]
         keyed = part.assign(_kind=kinds, _agree=part["agrees_with_label"].fillna(False).astype(bool))
         for (kind, doubt), group in keyed.groupby(["_kind", "reference_doubt"], sort=True):
             judged = group[group["judged"]]
@@ -115,9 +116,13 @@ def disagreements(frame: pd.DataFrame) -> list[Disagreement]:
     if verdicts.empty:
         return []
     base = stage_rows(frame, "before")
+    judged = base[base["judged"]]
+    columns = ("case_id", "unit_id", "outcome", "mode", "answer_kind", "extracted_answer", "reference_doubt")
     first: dict[tuple[str, str, str], dict[Hashable, Any]] = {}
-    for record in base[base["judged"]].to_dict("records"):
-        first.setdefault((str(record["case_id"]), str(record["unit_id"]), str(record["outcome"])), record)
+    for values in zip(*(judged[name].tolist() for name in columns), strict=True):
+        key = (str(values[0]), str(values[1]), str(values[2]))
+        if key not in first:  # each unit's first draw of each outcome
+            first[key] = dict(zip(columns, values, strict=True))
     out: list[Disagreement] = []
     for case_id, unit_id, outcome, label in zip(
         verdicts["case_id"],

@@ -5,7 +5,6 @@ A group is one probe or one family. The inputs are rows of :func:`judgeprobe.har
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from judgeprobe.harness.stats.classify import CLASSES, classify_flip
+from judgeprobe.harness.stats.classify import CLASSES, FlipKey, flip_class
 from judgeprobe.harness.stats.exact import mcnemar
 from judgeprobe.harness.stats.intervals import (
     cluster_bootstrap_difference,
@@ -33,7 +32,7 @@ from judgeprobe.harness.stats.schema import (
     Settings,
 )
 
-__all__ = ["control_result", "decide", "dose_curve", "draw_counts", "invariant_fields", "rate"]
+__all__ = ["control_result", "decide", "dose_curve", "draw_counts", "flip_keys", "invariant_fields", "rate"]
 
 
 def rate(events: int, n: int, *, confidence: float = 0.95) -> Rate:
@@ -58,34 +57,27 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-@functools.lru_cache(maxsize=65536)
-def _flip_class(
-    status: str,
-    extracted: str | None,
-    final: str | None,
-    kind: str | None,
-    options: tuple[tuple[str, str], ...] | None,
-) -> str:
-    """:func:`classify_flip`, remembered: a suite flips the same answer the same way many times over."""
-    return classify_flip(
-        status=status, extracted_answer=extracted, final_answer=final, answer_kind=kind,
-        choices=dict(options) if options is not None else None,
-    )  # fmt: skip
-
-
-def _flip_classes(rows: pd.DataFrame, choices: Mapping[str, Mapping[str, str]]) -> dict[str, int]:
-    counts: dict[str, int] = dict.fromkeys(CLASSES, 0)
+def flip_keys(rows: pd.DataFrame, choices: Mapping[str, Mapping[str, str]]) -> list[FlipKey]:
+    """The :func:`~judgeprobe.harness.stats.classify.flip_class` arguments of each draw of these pair rows
+    that a flip class counts: paired flips, and unscored draws of units with a base verdict."""
     flagged = rows[(rows["paired"] & rows["changed"]) | ((rows["status"] == "unscored") & rows["has_base"])]
     columns = ("status", "extracted_answer", "final_answer", "answer_kind", "variant_id")
+    keys: list[FlipKey] = []
     for status, extracted, final, kind, variant_id in zip(
         *(flagged[name].tolist() for name in columns), strict=True
     ):
         options = choices.get(str(variant_id))
-        found = _flip_class(
-            str(status), _text(extracted), _text(final), _text(kind),
-            tuple(options.items()) if options is not None else None,
+        keys.append(
+            (str(status), _text(extracted), _text(final), _text(kind),
+             tuple(options.items()) if options is not None else None)
         )  # fmt: skip
-        counts[found] += 1
+    return keys
+
+
+def _flip_classes(rows: pd.DataFrame, choices: Mapping[str, Mapping[str, str]]) -> dict[str, int]:
+    counts: dict[str, int] = dict.fromkeys(CLASSES, 0)
+    for key in flip_keys(rows, choices):
+        counts[flip_class(*key)] += 1
     return counts
 
 

@@ -7,6 +7,7 @@ gives the uninformative interval (``0..1`` for a proportion, ``-1..1`` for a dif
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -156,13 +157,24 @@ def cluster_bootstrap_difference(
     k = f.shape[0]
     if k == 0 or m.sum() <= 0:
         return Interval(-1.0, 1.0), float("nan")
-    rng = np.random.default_rng(seed)
-    weights = rng.multinomial(k, np.full(k, 1.0 / k), size=resamples).astype(float)
+    weights = _resample_weights(k, resamples, seed).astype(float)
     totals = weights @ m
     diffs = (weights @ f - weights @ s) / np.where(totals > 0, totals, 1.0)
     tail = (1.0 - confidence) / 2.0
     low, high = np.quantile(diffs, [tail, 1.0 - tail])
     return Interval(float(low), float(high)), float(np.var(diffs))
+
+
+@functools.lru_cache(maxsize=8)
+def _resample_weights(clusters: int, resamples: int, seed: int) -> np.ndarray:
+    """How often each of ``clusters`` clusters is drawn in each resample (one row per resample): a function of
+    the number of clusters, the resamples and the seed alone, so groups with as many cases share one draw
+    (kept as small integers, read-only)."""
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(clusters, np.full(clusters, 1.0 / clusters), size=resamples)
+    small = counts.astype(np.min_scalar_type(clusters))
+    small.flags.writeable = False
+    return small
 
 
 def cluster_ratio(

@@ -18,13 +18,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
 from judgeprobe.harness.stats.accuracy import accuracy_rows, disagreements, hle_metrics
-from judgeprobe.harness.stats.classify import CLASSES, classify_flip
-from judgeprobe.harness.stats.effects import control_result, decide, dose_curve, draw_counts, invariant_fields
+from judgeprobe.harness.stats.classify import CLASSES, classify_ahead, flip_class
+from judgeprobe.harness.stats.effects import (
+    control_result,
+    decide,
+    dose_curve,
+    draw_counts,
+    flip_keys,
+    invariant_fields,
+)
 from judgeprobe.harness.stats.fdr import benjamini_hochberg
 from judgeprobe.harness.stats.position import SWAP_CHAIN, decide_position, position_fields
 from judgeprobe.harness.stats.reliability import error_reasons, judge_verdict
@@ -94,13 +101,26 @@ def _choices(variants: Iterable[Variant]) -> dict[str, dict[str, str]]:
     return {v.id: dict(v.choices) for v in variants if v.choices}
 
 
+_INVARIANT_COLUMNS = (
+    *("family", "probe", "case_id", "unit_id", "variant_id", "pair_index", "status", "judged", "has_base"),
+    *("paired", "changed", "placebo_changed", "extracted_answer", "final_answer", "answer_kind"),
+)
+"""The pair columns :func:`~judgeprobe.harness.stats.effects.invariant_fields` reads (and the groups')."""
+
+_CONTROL_COLUMNS = (
+    *("family", "probe", "case_id", "unit_id", "variant_id", "status", "judged", "has_base", "base_right"),
+    *("agrees_with_label", "changed"),
+)
+"""The pair columns :func:`~judgeprobe.harness.stats.effects.control_result` reads (and the groups')."""
+
+
 def _invariants(
     pairs: pd.DataFrame,
     settings: Settings,
     choices: Mapping[str, Mapping[str, str]],
     position: dict[str, Any] | None,
 ) -> tuple[list[InvariantResult], list[InvariantResult], PositionResult | None]:
-    inv = pairs[pairs["relation"] == "invariant"]
+    inv = pairs.loc[pairs["relation"] == "invariant", list(_INVARIANT_COLUMNS)]  # each group takes only these
     pending: list[dict[str, Any]] = []
     for family, rows in inv.groupby("family", sort=True):
         pending.append(
@@ -154,7 +174,7 @@ def _escalate(family: InvariantResult, probes: list[InvariantResult]) -> Invaria
 
 
 def _controls(pairs: pd.DataFrame, settings: Settings) -> list[ControlResult]:
-    ctl = pairs[pairs["relation"] == "control"]
+    ctl = pairs.loc[pairs["relation"] == "control", list(_CONTROL_COLUMNS)]
     out = [
         control_result(rows, level="family", family=str(family), probe=None, settings=settings)
         for family, rows in ctl.groupby("family", sort=True)
@@ -214,6 +234,24 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
+class _FlipRow(NamedTuple):
+    """The columns of a flipped variant's first flipped draw that its entry reads."""
+
+    variant_id: Any
+    case_id: Any
+    unit_id: Any
+    family: Any
+    probe: Any
+    chain: Any
+    status: Any
+    base_outcome: Any
+    extracted_answer: Any
+    final_answer: Any
+    answer_kind: Any
+    raw_reply: Any
+    reference_doubt: Any
+
+
 def _flipped(pairs: pd.DataFrame, choices: Mapping[str, Mapping[str, str]]) -> list[FlippedVariant]:
     inv = pairs[(pairs["relation"] == "invariant") & pairs["paired"]]
     ctl = pairs[(pairs["relation"] == "control") & pairs["judged"] & pairs["has_base"] & pairs["base_right"]]
@@ -230,25 +268,24 @@ def _flipped(pairs: pd.DataFrame, choices: Mapping[str, Mapping[str, str]]) -> l
             events=("_hit", "sum"), n=("_hit", "size"), placebo=("_placebo", "sum")
         )
         outcomes: dict[str, set[str]] = {}
-        for vid, outcome in zip(marked["variant_id"], marked["outcome"], strict=True):
+        for vid, outcome in zip(marked["variant_id"].tolist(), marked["outcome"].tolist(), strict=True):
             if isinstance(outcome, str):
                 outcomes.setdefault(str(vid), set()).add(outcome)
         counts: dict[str, dict[str, int]] = {}
         for vid, values in totals.to_dict("index").items():
             counts[str(vid)] = {str(k): int(v) for k, v in values.items()}
         firsts = marked[marked["_hit"]].sort_values(["variant_id", "draw"]).drop_duplicates("variant_id")
-        for row in firsts.itertuples(index=False):
+        columns = (firsts[name].tolist() for name in _FlipRow._fields)  # not itertuples: quicker on texts
+        for row in map(_FlipRow._make, zip(*columns, strict=True)):
             variant_id = str(row.variant_id)
             events, n, placebo = (counts[variant_id][c] for c in ("events", "n", "placebo"))
-            flip_class = None
+            cls = None
             if relation == "invariant":
-                flip_class = classify_flip(
-                    status=str(row.status),
-                    extracted_answer=_text(row.extracted_answer),
-                    final_answer=_text(row.final_answer),
-                    answer_kind=_text(row.answer_kind),
-                    choices=dict(choices[variant_id]) if variant_id in choices else None,
-                )
+                options = choices.get(variant_id)
+                cls = flip_class(
+                    str(row.status), _text(row.extracted_answer), _text(row.final_answer),
+                    _text(row.answer_kind), tuple(options.items()) if options is not None else None,
+                )  # fmt: skip
             item = FlippedVariant(
                 variant_id=variant_id,
                 case_id=str(row.case_id),
@@ -264,7 +301,7 @@ def _flipped(pairs: pd.DataFrame, choices: Mapping[str, Mapping[str, str]]) -> l
                 outcomes=tuple(sorted(outcomes.get(variant_id, set()))),
                 extracted_answer=_text(row.extracted_answer),
                 final_answer=_text(row.final_answer),
-                flip_class=flip_class,
+                flip_class=cls,
                 raw_reply=_text(row.raw_reply),
                 reference_doubt=bool(row.reference_doubt),
             )
@@ -330,7 +367,17 @@ def build_summary(
         frame["placebo"].astype(bool).any()
     )
     run = _run_info(frame, placebo_present)
-    slot_fields = position_fields(frame, listed, settings) if listed else None
+    ahead = flip_keys(pairs[pairs["relation"] == "invariant"], choices) if sequential is None else []
+    with classify_ahead(ahead):  # the grading workers classify the flips while these are computed
+        slot_fields = position_fields(frame, listed, settings) if listed else None
+        controls = _controls(pairs, settings)
+        accuracy = accuracy_rows(frame, settings)
+        doses = tuple(_doses(pairs, settings))
+        hle = tuple(hle_metrics(frame, settings))
+        grid = tuple(_grid(pairs))
+        disagreed = tuple(disagreements(frame))
+        preferences = tuple(self_preferences(frame, listed, settings))
+        reasons = tuple(error_reasons(frame))
     if sequential is None:
         families, probes, position = _invariants(pairs, settings, choices, slot_fields)
     else:
@@ -350,8 +397,6 @@ def build_summary(
             classes[name] += count
     n_tests = len(families) + len(probes) + (position is not None)
     slot_scope = " and the slot test of pairs judged in both orders" if position is not None else ""
-    controls = _controls(pairs, settings)
-    accuracy = accuracy_rows(frame, settings)
     verdict = judge_verdict(controls=controls, accuracy=accuracy, draws=run.draws, settings=settings)
     return Summary(
         schema_version=SCHEMA_VERSION,
@@ -366,15 +411,15 @@ def build_summary(
         families=tuple(families),
         probes=tuple(probes),
         controls=tuple(controls),
-        doses=tuple(_doses(pairs, settings)),
+        doses=doses,
         accuracy=tuple(accuracy),
-        hle=tuple(hle_metrics(frame, settings)),
+        hle=hle,
         flip_classes=classes,
-        grid=tuple(_grid(pairs)),
+        grid=grid,
         flipped=tuple(_flipped(pairs, choices)),
-        disagreements=tuple(disagreements(frame)),
+        disagreements=disagreed,
         position=position,
-        self_preference=tuple(self_preferences(frame, listed, settings)),
+        self_preference=preferences,
         judge_verdict=verdict,
-        error_reasons=tuple(error_reasons(frame)),
+        error_reasons=reasons,
     )

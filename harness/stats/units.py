@@ -105,7 +105,8 @@ def draw_pairs(frame: pd.DataFrame) -> pd.DataFrame:
     )
     placebo = placebo.drop_duplicates([*_UNIT, "pair_index"])
 
-    variants = frame[frame["relation"].isin(["invariant", "control"])].copy()
+    own = [name for name in PAIR_COLUMNS if name in frame.columns]  # only what the pairs carry
+    variants = frame.loc[frame["relation"].isin(["invariant", "control"]), own]
     variants["pair_index"] = variants.groupby("variant_id")["draw"].rank(method="first").astype(int) - 1
     verdicts = base_verdicts(frame)[[*_UNIT, "base_outcome", "base_label"]]
     merged = variants.merge(verdicts, on=_UNIT, how="left").merge(

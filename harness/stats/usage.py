@@ -24,12 +24,20 @@ def usage_info(frame: pd.DataFrame, price: Price | None) -> UsageInfo:
     tokens_out = int(reported["output_tokens"].fillna(0).sum())
     cost = None
     if price is not None:
+        each: dict[tuple[int, int, int], float] = {}  # a run repeats its token counts: each priced once
+
+        def priced(counts: tuple[int, int, int]) -> float:
+            found = each.get(counts)
+            if found is None:
+                found = each[counts] = price.cost(*counts)
+            return found
+
         cost = sum(
-            price.cost(int(i), int(o), int(c))
-            for i, o, c in zip(
-                reported["input_tokens"].fillna(0),
-                reported["output_tokens"].fillna(0),
-                reported["cached_input_tokens"].fillna(0),
+            priced(counts)
+            for counts in zip(
+                map(int, reported["input_tokens"].fillna(0).tolist()),
+                map(int, reported["output_tokens"].fillna(0).tolist()),
+                map(int, reported["cached_input_tokens"].fillna(0).tolist()),
                 strict=True,
             )
         )

@@ -16,7 +16,7 @@ The same description is in ``docs/dataframe.md``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -27,10 +27,21 @@ from judgeprobe.harness.core.errors import StoreError
 from judgeprobe.harness.core.records import COLUMNS, DrawRecord
 from judgeprobe.probes.labels import ScoreLabel
 
-__all__ = ["DERIVED_COLUMNS", "agrees_with_label", "load_run", "records_frame", "rows_frame"]
+__all__ = [
+    "DERIVED_COLUMNS",
+    "TextLookup",
+    "agrees_with_label",
+    "load_run",
+    "records_frame",
+    "resolve_texts",
+    "rows_frame",
+]
 
 _BOOL_COLUMNS = tuple(f.name for f in fields(DrawRecord) if f.type in ("bool", bool))
 """Draw fields that are booleans (stored as integers)."""
+
+TextLookup = Callable[[Iterable[bytes]], Mapping[bytes, str]]
+"""Looks up texts stored once by digest (see ``judgeprobe.harness.store.rows.share_texts``)."""
 
 DERIVED_COLUMNS: tuple[str, ...] = ("judged", "agrees_with_label")
 """Columns added after :data:`judgeprobe.harness.core.records.COLUMNS`."""
@@ -66,7 +77,8 @@ def rows_frame(
     chunks: Iterable[Sequence[Sequence[Any]]],
     columns: Sequence[str],
     *,
-    texts: Callable[[Iterable[bytes]], Mapping[bytes, str]] | None = None,
+    texts: TextLookup | None = None,
+    deferred: Collection[str] = (),
 ) -> pd.DataFrame:
     """The same DataFrame as :func:`records_frame`, straight from store rows (values in ``columns`` order,
     in chunks): column by column, without a record object per draw. Equal texts share one string object
@@ -78,6 +90,9 @@ def rows_frame(
         columns: Their columns.
         texts: Looks up texts stored once by digest (a BLOB value in a text column, see
             ``judgeprobe.harness.store.rows.share_texts``).
+        deferred: Text columns whose digests are kept as they are, for :func:`resolve_texts` to look up
+            later (the frame's ``prompt`` column holds 100 MB of texts in a run of 100,000 draws that the
+            statistics never read).
     """
     at = [columns.index(name) for name in COLUMNS]
     data: list[list[Any]] = [[] for _ in COLUMNS]
@@ -90,21 +105,56 @@ def rows_frame(
         for index, (name, source) in enumerate(zip(COLUMNS, at, strict=True)):
             values = transposed[source]
             if name in _BOOL_COLUMNS:
-                data[index].extend(bool(v) for v in values)
+                data[index].extend(map(bool, values))
             elif name in _UNSHARED or (values and not isinstance(values[0], str | bytes | None)):
                 data[index].extend(values)
             else:
-                digests = {v for v in values if isinstance(v, bytes) and v not in stored}
-                if digests:
-                    if texts is None:
-                        raise StoreError(f"a draw's {name} is stored by digest and no text table was given")
-                    stored.update(texts(digests))
-                seen = shared[index]
-                data[index].extend(
-                    [stored[v] if isinstance(v, bytes) else seen.setdefault(v, v) if isinstance(v, str) else v
-                     for v in values]
-                )  # fmt: skip
+                kept = name in deferred
+                data[index].extend(_shared_texts(values, shared[index], stored, name, texts, keep=kept))
     return _derive(pd.DataFrame(dict(zip(COLUMNS, data, strict=True)), columns=list(COLUMNS)))
+
+
+_PLAIN_TEXT = frozenset((str, bytes, type(None)))
+
+
+def _shared_texts(
+    values: Sequence[Any],
+    seen: dict[Any, Any],
+    stored: dict[bytes, str],
+    name: str,
+    texts: TextLookup | None,
+    *,
+    keep: bool = False,
+) -> list[Any]:
+    """One chunk of a text column: digests (BLOB values) replaced by their texts (or, with ``keep``, kept
+    as they are), equal texts as one string object (``seen``: the column's texts so far; ``stored``: texts
+    read by digest, shared by every column)."""
+    kinds = set(map(type, values))
+    if bytes in kinds and not keep:
+        digests = {v for v in values if isinstance(v, bytes)}
+        missing = [v for v in digests if v not in stored]
+        if missing:
+            if texts is None:
+                raise StoreError(f"a draw's {name} is stored by digest and no text table was given")
+            stored.update(texts(missing))
+        for digest in digests:
+            seen[digest] = stored[digest]  # a digest and a text never compare equal
+    if kinds <= _PLAIN_TEXT:  # texts, missing values and digests: one dictionary look-up each, in C
+        return list(map(seen.setdefault, values, values))
+    return [seen.setdefault(v, v) if isinstance(v, str | bytes) else v for v in values]  # numbers as they are
+
+
+def resolve_texts(
+    frame: pd.DataFrame,
+    texts: TextLookup,
+    columns: Iterable[str] = ("prompt",),
+) -> None:
+    """Look up, in place, the texts of columns that :func:`rows_frame` left as digests (``deferred``): the
+    frame then holds what it would have held from the start."""
+    for name in columns:
+        if name in frame.columns:
+            values = frame[name].tolist()
+            frame[name] = _shared_texts(values, {}, {}, name, texts) if values else frame[name]
 
 
 def _derive(frame: pd.DataFrame) -> pd.DataFrame:

@@ -45,7 +45,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from judgeprobe.harness.core.errors import StoreError
-from judgeprobe.harness.core.records import DrawRecord
+from judgeprobe.harness.core.records import COLUMNS, DrawRecord
 from judgeprobe.harness.core.verdict import VERDICT_FIELDS, Status, Verdict
 from judgeprobe.harness.store import runs as run_table
 from judgeprobe.harness.store.journal import Journal
@@ -407,21 +407,39 @@ class RunStore:
         for row in self._db.execute(query, params):
             yield record_from_row(row)
 
-    def run_frame(self, run: RunRecord) -> pd.DataFrame:
+    def run_frame(self, run: RunRecord, *, prompts: bool = True) -> pd.DataFrame:
         """The draws of one run as a DataFrame (``judgeprobe.harness.store.frame``), in write order: the
-        same frame as ``records_frame(self.run_records(run))``, read column by column."""
+        same frame as ``records_frame(self.run_records(run))``, read column by column.
+
+        With ``prompts=False`` the ``prompt`` column keeps a long prompt's digest (bytes) in place of its
+        text, until :meth:`resolve_prompts` looks the texts up (a run's analysis never reads them).
+        """
         from judgeprobe.harness.store.frame import rows_frame
 
         self.flush()
         where, params = run_table.draw_filter(run)
-        raw = ", ".join(draw_columns(self._db, resolve=False))
+        selected = dict(zip(DRAW_COLUMNS, draw_columns(self._db, resolve=False), strict=True))
+        raw = ", ".join(selected[name] for name in COLUMNS)  # not the store-only texts (reasoning, meta)
         query = f"SELECT {raw} FROM draws WHERE {where} ORDER BY seq"  # noqa: S608
         cursor = self._db.execute(query, params)
-        return rows_frame(iter(lambda: cursor.fetchmany(5000), []), DRAW_COLUMNS, texts=self._texts)
+        chunks = iter(lambda: cursor.fetchmany(5000), [])
+        return rows_frame(chunks, COLUMNS, texts=self._texts, deferred=() if prompts else ("prompt",))
+
+    def resolve_prompts(self, frame: pd.DataFrame) -> None:
+        """Put the texts into the ``prompt`` column of a frame read with ``run_frame(run, prompts=False)``
+        (in place): the frame is then the one ``run_frame(run)`` gives."""
+        from judgeprobe.harness.store.frame import resolve_texts
+
+        resolve_texts(frame, self._texts, ("prompt",))
+
+    def texts(self, keys: Iterable[bytes]) -> dict[bytes, str]:
+        """The texts stored once under these digests (what a frame read with ``prompts=False`` holds in
+        its ``prompt`` column for a long prompt)."""
+        return self._texts(keys)
 
     def _texts(self, keys: Iterable[bytes]) -> dict[bytes, str]:
         """The shared texts stored under these digests."""
-        wanted = list(keys)
+        wanted = sorted(keys)  # in key order, the table's pages are read in order
         found: dict[bytes, str] = {}
         for start in range(0, len(wanted), 500):
             batch = wanted[start : start + 500]

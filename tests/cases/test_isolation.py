@@ -156,3 +156,18 @@ def test_every_shipped_answer_kind_can_be_sent_to_a_grading_worker() -> None:
 
     unsendable = [str(kind) for kind in known_kinds() if _cached_digest(kind.spec) is None]
     assert unsendable == []
+
+
+def test_warming_a_pool_starts_one_worker_that_the_next_computation_uses() -> None:
+    fresh = GraderPool(2, memory_mb=256)
+    try:
+        fresh.warm()
+        assert fresh.started == 1
+        fresh.warm()  # one is idle: nothing more starts
+        assert fresh.started == 1
+        assert fresh.call(helpers.pid, (), {}, wall_s=60).status == "ok"
+        assert fresh.started == 1
+    finally:
+        fresh.close()
+    fresh.warm()  # a closed pool starts nothing and does not raise
+    assert fresh.started == 1
