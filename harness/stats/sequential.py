@@ -383,11 +383,16 @@ def sequential_invariants(
     *,
     settings: Settings,
     choices: Mapping[str, Mapping[str, str]],
-) -> tuple[list[InvariantResult], list[InvariantResult]]:
+    extra_p: float | None = None,
+) -> tuple[list[InvariantResult], list[InvariantResult], float | None]:
     """Family and probe results of an adaptive run, each from the draws it had at its stopping look.
 
+    ``extra_p``: the p-value of one more test reported beside them (the slot test of pairs judged in both
+    orders, read once at the end), put into the same Benjamini-Hochberg family as a fixed run puts it.
+
     Returns:
-        Family results (not yet escalated by their biased probes) and probe results.
+        Family results (not yet escalated by their biased probes), probe results, and the q-value of
+        ``extra_p`` (``None`` without it).
     """
     design = state.design
     rounds = round_index(frame, design.max_draws)
@@ -406,11 +411,14 @@ def sequential_invariants(
             choices=choices,
         )  # fmt: skip
         pending.append((key, fields, stop))
-    qs = benjamini_hochberg([_p_of(fields) for _, fields, _ in pending])
+    p_values = [_p_of(fields) for _, fields, _ in pending]
+    qs = benjamini_hochberg([*p_values, extra_p] if extra_p is not None else p_values)
+    extra_q = qs.pop() if extra_p is not None else None
     results = [
         _result(fields, q, stop, design, settings) for (_, fields, stop), q in zip(pending, qs, strict=True)
     ]
-    return [r for r in results if r.level == "family"], [r for r in results if r.level == "probe"]
+    families = [r for r in results if r.level == "family"]
+    return families, [r for r in results if r.level == "probe"], extra_q
 
 
 _WHY = {

@@ -381,12 +381,13 @@ def build_summary(
     if sequential is None:
         families, probes, position = _invariants(pairs, settings, choices, slot_fields)
     else:
-        families, probes = sequential_invariants(frame, sequential, settings=settings, choices=choices)
-        # the slot test reads every pair judged in both orders once, at the end: a test of its own, outside
-        # the sequential tests' Benjamini-Hochberg family (its q is its p)
-        position = (
-            decide_position(slot_fields, slot_fields["p"], settings) if slot_fields is not None else None
-        )
+        # the slot test reads every pair judged in both orders once, at the end; it joins the sequential
+        # tests' Benjamini-Hochberg family, as in a fixed run
+        families, probes, slot_q = sequential_invariants(
+            frame, sequential, settings=settings, choices=choices,
+            extra_p=None if slot_fields is None else slot_fields["p"],
+        )  # fmt: skip
+        position = decide_position(slot_fields, slot_q, settings) if slot_fields is not None else None
         probes = [_with_slots(probe, position) for probe in probes]
         families = [_escalate(family, probes) for family in families]
         run = run.model_copy(update={"sequential": sequential_info(frame, sequential)})

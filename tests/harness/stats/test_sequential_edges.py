@@ -64,3 +64,34 @@ def test_a_look_at_a_bias_whose_p_value_underflows_decides_it() -> None:
     for result in underflowed:
         assert result.verdict == "biased" and result.p is not None and 0.0 <= result.p < 1e-12
         assert result.sequential is not None and result.sequential.look == state.design.decide_from
+
+
+def test_the_slot_test_of_an_adaptive_run_joins_the_benjamini_hochberg_family() -> None:
+    """As in a fixed run, the slot test's q-value adjusts its p-value over every invariant test reported."""
+    from judgeprobe.harness.stats.fdr import benjamini_hochberg
+
+    suite = planted.build_suite(20)
+    judge = planted.FirstSlotJudge(p_first=0.15)
+    records: list[DrawRecord] = []
+
+    def execute(number: int, plan: list[PlannedDraw], left: float | None) -> RoundOutcome:
+        for variant, draw, placebo in plan:
+            request = JudgeRequest.from_variant(variant, draw=draw)
+            key = request.content_key()
+            records.append(record_for(
+                variant, judge(request), run_id="t", judge="planted", judge_hash="planted", draw=draw,
+                placebo=placebo, cache_key=key[:32], request_key=key, cached=False, reference_doubt=False,
+            ))  # fmt: skip
+        return RoundOutcome()
+
+    settings = DEFAULT_SETTINGS.model_copy(update={"bootstrap_resamples": 200})
+    state = SequentialState(SequentialDesign(max_draws=4))
+    adaptive_rounds(suite, state, settings=settings, execute=execute, frame=lambda: records_frame(records))
+    summary = build_summary(records_frame(records), variants=suite, settings=settings, sequential=state)
+    position = summary.position
+    assert position is not None and position.p is not None and position.q is not None
+    tests = [*summary.families, *summary.probes]
+    assert len([t for t in tests if t.p is not None]) > 1
+    expected = benjamini_hochberg([*(t.p for t in tests), position.p])[-1]
+    assert position.q == pytest.approx(expected)
+    assert position.q >= position.p
