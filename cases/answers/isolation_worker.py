@@ -143,7 +143,10 @@ def serve(conn: Connection, allowance_mb: int) -> None:
     _state["in_worker"] = True
     limit_memory(allowance_mb)
     warm()
-    conn.send(("ready", os.getpid(), row_digests()))
+    try:
+        conn.send(("ready", os.getpid(), row_digests()))
+    except (EOFError, OSError):  # the parent went away while this worker started (a warm start at exit)
+        return
     while True:
         try:
             function, args, kwargs, rows = conn.recv()

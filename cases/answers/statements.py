@@ -125,9 +125,12 @@ LEAD_IN = re.compile(
 _NEGATED = re.compile(r"^(?:not|never|no\s+longer|hardly|neither|nowhere\s+near)\b", re.IGNORECASE)
 _NOT_BUT = re.compile(r"^not\s+(?P<no>.+?)\s*,?\s+but\s+(?:rather\s+)?(?P<yes>.+)$", re.IGNORECASE)
 _REJECTED = re.compile(
-    r"(?:\s*,\s*|\s+)(?:and\s+|but\s+)?(?:not|rather\s+than|instead\s+of)\s+(?P<no>[^,;()]+?)\s*[.!]*$",
+    r"(?:\s*,\s*(?:and\s+|but\s+)?(?:not|rather\s+than|instead\s+of)"
+    r"|\s+(?:and\s+not|but\s+not|rather\s+than|instead\s+of))\s+(?P<no>[^,;()]+?)\s*[.!]*$",
     re.IGNORECASE,
 )
+"""A rejected candidate after the answer: ``13, not 12``, ``13 but not 12``, ``13 rather than 12``. A bare
+``not`` after a space is a verb's negation (``I do not know``), not a rejection."""
 _CONCLUSION = re.compile(
     r"(?:[,;]\s*|\s+[—–]\s+)(?:and\s+)?(?:so|thus|hence|therefore|which\s+(?:gives|means|makes)|giving|"
     r"making)\b\s*,?\s*",

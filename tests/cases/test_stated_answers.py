@@ -328,3 +328,23 @@ def test_reading_a_statement_never_fails_and_takes_only_what_is_there(text: str)
     assert (lead + rest).replace(" ", "") in text.replace(" ", "") or not lead
     if stated is not None:
         assert stated.answer and stated.answer.replace(" ", "") in text.replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I do not know.", "**I do not know**.", "I do not know the answer.", "I could not solve it.",
+        "We do not have enough information.", "It does not converge.", "I can not say.",
+    ],
+)  # fmt: skip
+def test_a_verb_negated_with_not_is_no_rejected_candidate(text: str) -> None:
+    """``not`` after a bare space negates a verb; only ``, not X`` / ``but not X`` / ``and not X`` / ``rather
+    than X`` / ``instead of X`` name a rejected candidate (once ``I do not know`` read as the answer ``I do``
+    with ``know`` rejected, and a wrapped refusal came out undecided)."""
+    stated = read_statement(text)
+    assert stated is None or not stated.rejected, stated
+    assert grade("42", text, kind="number").decision is DIFF
+    for wrapped in (text.replace(" not ", "\nnot ", 1), text.replace(" not ", " not\n", 1)):
+        assert grade("42", wrapped, kind="number").decision is not SAME
+    stated = read_statement("It is 13 but not 12.")
+    assert stated is not None and (stated.answer, stated.rejected) == ("13", ("12",))
