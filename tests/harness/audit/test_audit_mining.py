@@ -135,4 +135,5 @@ def test_judgeprobe_run_probes_the_mined_cases(tmp_path: Path) -> None:
     records = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {r["case_id"] for r in records} == mined_ids
     assert {r["family"] for r in records} - {"base"}  # probes ran, not only the unperturbed responses
-    assert all(r["status"] == "judged" for r in records), [(r["variant_id"], r["status"], r.get("reason")) for r in records if r["status"] != "judged"][:5]
+    unjudged = [(r["variant_id"], r["status"], r.get("reason")) for r in records if r["status"] != "judged"]
+    assert not unjudged, unjudged[:5]
