@@ -136,7 +136,6 @@ def _compare(opts: dict[str, Any]) -> Any:
 
 
 def _run_both(opts: dict[str, Any]) -> list[tuple[Any, str, str]]:
-    from judgeprobe.harness.core.errors import JudgeUnusable
     from judgeprobe.harness.gate.settings import load_settings, with_overrides
     from judgeprobe.harness.judges.registry import load_judge
     from judgeprobe.harness.session import DEFAULT_OUT_ROOT, default_out_dir, plan_suite, run_suite
@@ -161,7 +160,5 @@ def _run_both(opts: dict[str, Any]) -> list[tuple[Any, str, str]]:
             write_reports=False,
         )
         suite.raise_if_stopped()
-        if suite.stats.budget_stop:  # two partial runs would be compared on different draws
-            raise JudgeUnusable(f"{suite.judge_name}: {suite.stats.budget_stop}; diff compares every draw")
         out.append((suite.frame, suite.judge_name, suite.judge_hash))
     return out

@@ -263,7 +263,6 @@ def _gate_live(
     settings: Any, selection: Any, baseline: Path | None, update: bool, progress: bool, console: Any
 ) -> tuple[Any, Path]:
     from judgeprobe.cases.loader import load_library
-    from judgeprobe.harness.core.errors import JudgeUnusable
     from judgeprobe.harness.gate.check import gate_run
     from judgeprobe.harness.judges.registry import load_judge
     from judgeprobe.harness.judges.replay import ReplayJudge
@@ -294,11 +293,6 @@ def _gate_live(
     )
     suite.raise_if_stopped()
     stats = suite.stats
-    if stats.budget_stop:  # a gate reads every draw of the plan: a run cut short by its budget is no basis
-        raise JudgeUnusable(
-            f"{stats.budget_stop}; the gate needs every draw of the plan (raise run.max_cost, or rerun: the "
-            "draws made so far are kept)"
-        )
     if isinstance(judge, ReplayJudge):  # counted by the judge: a request without a recording is no answer
         missing = f", {judge.unrecorded} not recorded" if judge.unrecorded else ""
         calls = f"{judge.answered} answered from the recording{missing}, no model called"

@@ -14,8 +14,7 @@ from typing import Any
 from judgeprobe.cases.models import Mode
 from judgeprobe.harness.core.request import JudgeRequest
 from judgeprobe.harness.core.verdict import ErrorKind, Status, Verdict
-from judgeprobe.harness.judges.parsing import parse_reply
-from judgeprobe.harness.judges.reply_format import ReplyFormat, read_reply
+from judgeprobe.harness.judges.reply_format import ReplyFormat, read_with
 
 __all__ = ["outcome_from_value", "request_payload", "verdict_from_answer"]
 
@@ -118,12 +117,7 @@ def verdict_from_answer(
     if status not in (None, "judged"):
         return Verdict.unscored(f"unknown status {status!r}", raw_reply=raw)
     if isinstance(answer.get("reply"), str) and "outcome" not in answer and "score" not in answer:
-        text = answer["reply"]
-        verdict = (
-            parse_reply(request.mode, text, request)
-            if reply is None
-            else read_reply(reply, request.mode, text, request)
-        )
+        verdict = read_with(reply, request.mode, answer["reply"], request)
     elif "outcome" in answer:
         verdict = outcome_from_value(answer["outcome"], request, raw=raw)
     elif "score" in answer and request.mode is Mode.SCORE:

@@ -24,8 +24,7 @@ from judgeprobe.harness.core.request import JudgeRequest
 from judgeprobe.harness.core.verdict import USAGE_META_KEY, Status, Verdict
 from judgeprobe.harness.judges.completion import AttemptFailed, Completion, scrub
 from judgeprobe.harness.judges.logprobs import p_yes
-from judgeprobe.harness.judges.parsing import parse_reply
-from judgeprobe.harness.judges.reply_format import ReplyFormat, read_reply
+from judgeprobe.harness.judges.reply_format import ReplyFormat, read_with
 from judgeprobe.harness.judges.templating import ChatMessage, prompt_text
 
 __all__ = ["SWAPPED_ORDER", "Attempt", "combine_orders", "swapped", "verdict_of"]
@@ -69,12 +68,7 @@ def verdict_of(attempt: Attempt, *, secret: str | None = None, reply: ReplyForma
             latency_s=attempt.latency_s,
             meta=failure,
         )
-    if reply is None:
-        verdict = parse_reply(attempt.request.mode, result.text, attempt.request, truncated=result.truncated)
-    else:
-        verdict = read_reply(
-            reply, attempt.request.mode, result.text, attempt.request, truncated=result.truncated
-        )
+    verdict = read_with(reply, attempt.request.mode, result.text, attempt.request, truncated=result.truncated)
     meta: dict[str, Any] = {**verdict.meta, **result.meta}
     reason = verdict.reason
     if result.refusal:

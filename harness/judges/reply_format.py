@@ -43,8 +43,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from judgeprobe.cases.models import Mode
 from judgeprobe.harness.core.request import JudgeRequest
 from judgeprobe.harness.core.verdict import Verdict
+from judgeprobe.harness.judges.parsing import parse_reply
 
-__all__ = ["PRESETS", "ReplyFormat", "read_reply"]
+__all__ = ["PRESETS", "ReplyFormat", "read_reply", "read_with"]
 
 Meaning = Literal["correct", "incorrect", "A", "B", "tie", "unscored"]
 
@@ -134,19 +135,8 @@ class ReplyFormat(BaseModel):
             raise ValueError(f"a {mode} judge's values must give at least one verdict")
 
     def compiled(self) -> re.Pattern[str]:
-        """The compiled pattern."""
-        return _compile(self.effective_pattern(), self.ignore_case)
-
-
-_CACHE: dict[tuple[str, bool], re.Pattern[str]] = {}
-
-
-def _compile(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    key = (pattern, ignore_case)
-    found = _CACHE.get(key)
-    if found is None:
-        found = _CACHE[key] = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
-    return found
+        """The compiled pattern (``re`` keeps compiled patterns in its own cache)."""
+        return re.compile(self.effective_pattern(), re.IGNORECASE if self.ignore_case else 0)
 
 
 def _unscored(reason: str, reply: str) -> Verdict:
@@ -199,3 +189,12 @@ def read_reply(
     return Verdict.judged(
         request.response_ids[index], reasoning=reasoning, raw_reply=reply, meta={"slot": meaning}
     )
+
+
+def read_with(
+    form: ReplyFormat | None, mode: Mode, reply: str, request: JudgeRequest, *, truncated: bool = False
+) -> Verdict:
+    """A reply read in the judge's own format (``form``), else by the mode's built-in contract."""
+    if form is None:
+        return parse_reply(mode, reply, request, truncated=truncated)
+    return read_reply(form, mode, reply, request, truncated=truncated)

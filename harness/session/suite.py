@@ -81,10 +81,17 @@ class SuiteRun:
         return {v.id: v for v in self.plan.variants}
 
     def raise_if_stopped(self) -> None:
-        """Raise :class:`~judgeprobe.harness.core.errors.JudgeUnusable` when the run stopped early because the
-        judge kept failing the same blocking way (a refused key, an unknown model, no server)."""
+        """Raise :class:`~judgeprobe.harness.core.errors.JudgeUnusable` when the run stopped before its last
+        draw: the judge kept failing the same blocking way (a refused key, an unknown model, no server), or
+        the cost budget ran out. Its callers (``gate``, ``diff``, the pytest plugin) read every draw of the
+        plan, so part of it is no basis; the draws made are kept, and a rerun carries on."""
         if self.stats.stopped is not None:
             raise JudgeUnusable(self.stats.stopped)
+        if self.stats.budget_stop:
+            raise JudgeUnusable(
+                f"{self.stats.budget_stop}; this command needs every draw of the plan (raise run.max_cost, "
+                "or rerun: the draws made so far are kept)"
+            )
 
 
 _SLUG = re.compile(r"[^A-Za-z0-9._-]+")

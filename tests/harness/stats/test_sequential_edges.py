@@ -4,6 +4,7 @@ bias so clear that its p-value underflows, which once crashed an adaptive run of
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from statistics import NormalDist
 
 import planted
@@ -13,12 +14,14 @@ from hypothesis import strategies as st
 
 from judgeprobe.harness.core.records import DrawRecord, record_for
 from judgeprobe.harness.core.request import JudgeRequest
+from judgeprobe.harness.core.verdict import Verdict
 from judgeprobe.harness.run.runner import PlannedDraw
 from judgeprobe.harness.session.adaptive import RoundOutcome, adaptive_rounds
-from judgeprobe.harness.stats import DEFAULT_SETTINGS, build_summary
+from judgeprobe.harness.stats import DEFAULT_SETTINGS, Summary, build_summary
 from judgeprobe.harness.stats.boundaries import repeated_p_value
 from judgeprobe.harness.stats.sequential import SequentialDesign, SequentialState, z_of_p
 from judgeprobe.harness.store.frame import records_frame
+from judgeprobe.probes.variant import Variant
 
 
 @pytest.mark.parametrize("p", [0.0, 1e-320, 1e-300, 1e-40, 1e-17, 2e-16])
@@ -38,11 +41,11 @@ def test_the_statistic_is_the_two_sided_normal_quantile(p: float) -> None:
     assert 2.0 * (1.0 - NormalDist().cdf(z_of_p(p))) == pytest.approx(p, rel=1e-6, abs=1e-12)
 
 
-def test_a_look_at_a_bias_whose_p_value_underflows_decides_it() -> None:
-    """A judge that rejects every LaTeX response, over enough cases that the first look's p-value of the
-    LaTeX probes is far below machine epsilon: the look decides them biased instead of crashing."""
-    suite = planted.build_suite(120)
-    judge = planted.LatexRejectingJudge(p_reject=1.0)
+def _adaptive(
+    judge: Callable[[JudgeRequest], Verdict], suite: list[Variant]
+) -> tuple[Summary, SequentialState]:
+    """An adaptive run of at most 4 draws per variant in memory, through the same loop as ``judgeprobe run
+    --adaptive``: its summary and final state."""
     records: list[DrawRecord] = []
 
     def execute(number: int, plan: list[PlannedDraw], left: float | None) -> RoundOutcome:
@@ -58,7 +61,15 @@ def test_a_look_at_a_bias_whose_p_value_underflows_decides_it() -> None:
     settings = DEFAULT_SETTINGS.model_copy(update={"bootstrap_resamples": 200})
     state = SequentialState(SequentialDesign(max_draws=4))
     adaptive_rounds(suite, state, settings=settings, execute=execute, frame=lambda: records_frame(records))
-    summary = build_summary(records_frame(records), variants=suite, settings=settings, sequential=state)
+    return build_summary(records_frame(records), variants=suite, settings=settings, sequential=state), state
+
+
+def test_a_look_at_a_bias_whose_p_value_underflows_decides_it() -> None:
+    """A judge that rejects every LaTeX response, over enough cases that the first look's p-value of the
+    LaTeX probes is far below machine epsilon: the look decides them biased instead of crashing."""
+    suite = planted.build_suite(120)
+    judge = planted.LatexRejectingJudge(p_reject=1.0)
+    summary, state = _adaptive(judge, suite)
     underflowed = [r for r in summary.probes if r.sequential is not None and r.sequential.p_look < 1e-16]
     assert underflowed, [(r.probe, r.sequential and r.sequential.p_look) for r in summary.probes]
     for result in underflowed:
@@ -72,22 +83,7 @@ def test_the_slot_test_of_an_adaptive_run_joins_the_benjamini_hochberg_family() 
 
     suite = planted.build_suite(20)
     judge = planted.FirstSlotJudge(p_first=0.15)
-    records: list[DrawRecord] = []
-
-    def execute(number: int, plan: list[PlannedDraw], left: float | None) -> RoundOutcome:
-        for variant, draw, placebo in plan:
-            request = JudgeRequest.from_variant(variant, draw=draw)
-            key = request.content_key()
-            records.append(record_for(
-                variant, judge(request), run_id="t", judge="planted", judge_hash="planted", draw=draw,
-                placebo=placebo, cache_key=key[:32], request_key=key, cached=False, reference_doubt=False,
-            ))  # fmt: skip
-        return RoundOutcome()
-
-    settings = DEFAULT_SETTINGS.model_copy(update={"bootstrap_resamples": 200})
-    state = SequentialState(SequentialDesign(max_draws=4))
-    adaptive_rounds(suite, state, settings=settings, execute=execute, frame=lambda: records_frame(records))
-    summary = build_summary(records_frame(records), variants=suite, settings=settings, sequential=state)
+    summary, _ = _adaptive(judge, suite)
     position = summary.position
     assert position is not None and position.p is not None and position.q is not None
     tests = [*summary.families, *summary.probes]
