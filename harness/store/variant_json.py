@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -48,8 +49,24 @@ def _slot(slot: Slot) -> list[Any]:
 
 
 def _read_slot(item: list[Any]) -> Slot:
-    author = Author.model_validate(item[2]) if len(item) > 2 and item[2] is not None else None
+    raw = item[2] if len(item) > 2 else None
+    if raw is None:
+        author = None
+    elif isinstance(raw, dict) and raw.keys() == {"model", "family"} and all(map(_is_str, raw.values())):
+        author = _author(raw["model"], raw["family"])  # a run names a few authors thousands of times
+    else:
+        author = Author.model_validate(raw)
     return Slot(item[0], item[1], author)
+
+
+def _is_str(value: object) -> bool:
+    return type(value) is str
+
+
+@functools.lru_cache(maxsize=4096)
+def _author(model: str, family: str) -> Author:
+    """One validated (frozen) author per name pair."""
+    return Author.model_validate({"model": model, "family": family})
 
 
 def _pairs(items: Any) -> tuple[tuple[Any, Any], ...]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from judgeprobe.cases.models import GradeCase, GradeResponse, Mode
 from judgeprobe.harness.core.errors import StoreError
@@ -75,6 +77,22 @@ def test_variant_json_round_trip_keeps_content_and_id(variant: Variant) -> None:
     back = variant_from_json(variant_to_json(variant))
     assert back == variant
     assert back.id == variant.id == back.content_hash()
+
+
+@pytest.mark.parametrize(
+    "author",
+    [{"model": "", "family": "gpt"}, {"model": "m", "family": 3}, {"model": "m", "family": "f", "x": 1}],
+)
+def test_a_stored_author_is_validated_on_every_read(author: dict[str, object]) -> None:
+    """Authors read back are shared per name pair, but never unchecked: an empty name, a number or an unknown
+    field in a store is refused, however often a valid author was read before."""
+    data = json.loads(variant_to_json(_perturbed()))
+    data["slots"] = [[slot[0], slot[1], {"model": "m", "family": "f"}] for slot in data["slots"]]
+    first = variant_from_json(json.dumps(data))
+    assert all(slot.author is not None and slot.author.model == "m" for slot in first.slots)
+    data["slots"][0][2] = author
+    with pytest.raises(ValidationError):
+        variant_from_json(json.dumps(data))
 
 
 def test_put_variants_is_idempotent_and_ordered(store: RunStore) -> None:
