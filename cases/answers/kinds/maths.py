@@ -168,11 +168,14 @@ def _parsed(text: str, how: Comparison) -> Parsed:
 
 def _renamed_constant(va: object, vb: object) -> sympy.Basic | None:
     """``x² + K`` for ``x² + C``: ``va`` with its one extra symbol renamed to ``vb``'s one extra symbol, when
-    both look like arbitrary constants; ``None`` otherwise."""
+    both look like arbitrary constants and both expressions share a variable the constant stands beside;
+    ``None`` otherwise. Without a shared variable nothing marks the symbol as a constant of integration:
+    renaming would make ``A`` equal ``B`` and ``2A`` equal ``2B`` (a multiple-choice letter read as an
+    expression)."""
     if not (isinstance(va, sympy.Expr) and isinstance(vb, sympy.Expr)):
         return None
     only_a, only_b = va.free_symbols - vb.free_symbols, vb.free_symbols - va.free_symbols
-    if len(only_a) != 1 or len(only_b) != 1:
+    if len(only_a) != 1 or len(only_b) != 1 or not va.free_symbols & vb.free_symbols:
         return None
     (sa,), (sb,) = only_a, only_b
     if not (_CONSTANT_NAME.match(str(sa)) and _CONSTANT_NAME.match(str(sb))):
