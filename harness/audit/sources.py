@@ -10,6 +10,7 @@ can count it as an unusable row. A file that cannot be read at all raises
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
 from pathlib import Path
@@ -171,7 +172,9 @@ def _json_list(text: str, name: str) -> list[Record]:
 
 def _jsonl(text: str) -> list[Record]:
     records: list[Record] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # Lines end at "\n" only (a "\r" before it is JSON whitespace): str.splitlines() would also split at
+    # U+2028, U+0085 and other characters that JSON writers leave raw inside strings (ensure_ascii=False).
+    for number, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
             continue
         try:
@@ -188,8 +191,9 @@ def _jsonl(text: str) -> list[Record]:
 
 def _csv(text: str, name: str, *, delimiter: str) -> list[Record]:
     csv.field_size_limit(_CSV_FIELD_LIMIT)
-    lines = text.splitlines(keepends=True)
-    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    # Records end at "\r\n", "\n" or "\r" only, as csv expects (newline=""); str.splitlines() would also end
+    # a line at U+2028, U+0085 and other characters that may stand inside a field.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except StopIteration:
