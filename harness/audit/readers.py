@@ -12,6 +12,7 @@ becomes an :class:`~judgeprobe.harness.audit.rows.Unusable` with its reason.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 from judgeprobe.harness.audit.fields import (
     ALIASES,
     FieldMap,
+    canonical_key,
     resolve_columns,
     to_confidence,
     to_number,
@@ -72,13 +74,40 @@ _NESTED_TEXT_LIMIT = 1_000_000
 decoded; a longer one is left as text."""
 
 
+_LABEL = re.compile(
+    r"^[ \t>*_#-]*\[?(extracted[ _-]final[ _-]answer|correct[ _-]answer|reasoning|correct|confidence)\]?"
+    r"[ \t*_]*:[ \t*_]*",
+    re.IGNORECASE | re.MULTILINE,
+)
+"""A line of HLE's judge reply format starting one of its labelled fields (``correct: yes``)."""
+_VALUE_EDGES = " \t\r\n*_`'\".,;!"
+
+
+def _labelled(text: str) -> dict[str, Any] | None:
+    """The fields of a judge reply written in HLE's text format (``extracted_final_answer: …``,
+    ``reasoning: …``, ``correct: yes``, ``confidence: 90``), each running to the next labelled line; a label
+    given twice keeps its last value (the judge's own, after any quoted format). ``None`` without a
+    ``correct`` line: the text is then no reply in that format."""
+    marks = list(_LABEL.finditer(text))
+    fields: dict[str, Any] = {}
+    for index, mark in enumerate(marks):
+        end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
+        value = text[mark.end() : end].strip()
+        key = canonical_key(mark[1]).replace("-", "_")
+        fields[key] = value.strip(_VALUE_EDGES) if key in ("correct", "confidence") else value
+    return fields if "correct" in fields else None
+
+
 def _nested(value: Any) -> dict[str, Any] | None:
-    """A ``judge_response`` as an object: itself, or decoded from a JSON text holding one object (CSV cells
-    and double-encoded JSONL fields carry it that way). Anything else is ``None``."""
+    """A ``judge_response`` as an object: itself, decoded from a JSON text holding one object (CSV cells
+    and double-encoded JSONL fields carry it that way), or read from a reply in HLE's labelled text format.
+    Anything else is ``None``."""
     if isinstance(value, dict):
         return value
-    if not isinstance(value, str) or len(value) > _NESTED_TEXT_LIMIT or not value.lstrip().startswith("{"):
+    if not isinstance(value, str) or len(value) > _NESTED_TEXT_LIMIT:
         return None
+    if not value.lstrip().startswith("{"):
+        return _labelled(value)
     try:
         decoded = json.loads(value)
     except (ValueError, RecursionError):

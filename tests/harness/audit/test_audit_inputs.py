@@ -45,3 +45,44 @@ def test_csv_records_end_at_newlines_only(tmp_path: Path) -> None:
         ("q2", 3, "c\x85d"),
         ("q3", 4, "7"),
     ]
+
+
+HLE_REPLY = (
+    "extracted_final_answer: {answer}\n\n[correct_answer]: 9\n\nreasoning: {why}\nSecond line.\n\n"
+    "correct: {verdict}\n\nconfidence: {confidence}"
+)
+
+
+def test_a_judge_response_in_hles_text_format_is_read_field_by_field(tmp_path: Path) -> None:
+    replies = [
+        ("q1", HLE_REPLY.format(answer="9", why="It matches.", verdict="yes", confidence="90")),
+        ("q2", HLE_REPLY.format(answer="8", why="8 is incorrect.", verdict="no", confidence="85%")),
+        ("q3", HLE_REPLY.format(answer="None", why="No answer.", verdict="**no**", confidence="100")),
+        # the format quoted first, the judge's own verdict last
+        (
+            "q4",
+            "correct: Answer 'yes' if it matches, 'no' otherwise.\n"
+            + HLE_REPLY.format(answer="7", why="Wrong.", verdict="No.", confidence=""),
+        ),
+        ("q5", HLE_REPLY.format(answer="9", why="Fine.", verdict="incorrect", confidence="70")),
+        ("q6", HLE_REPLY.format(answer="9", why="Hmm.", verdict="no, but close", confidence="70")),
+        ("q7", "The response is correct."),
+    ]
+    path = tmp_path / "hle-text.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"id": qid, "model": "m", "response": "r", "judge_response": reply}) + "\n"
+            for qid, reply in replies
+        ),
+        encoding="utf-8",
+    )
+    result = read_results(path)
+    read = {r.id: (r.correct, r.extracted, r.reference, r.confidence, r.explanation) for r in result.rows}
+    assert read == {
+        "q1": (True, "9", "9", 90.0, "It matches.\nSecond line."),
+        "q2": (False, "8", "9", 85.0, "8 is incorrect.\nSecond line."),
+        "q3": (False, None, "9", 100.0, "No answer.\nSecond line."),
+        "q4": (False, "7", "9", None, "Wrong.\nSecond line."),
+        "q5": (False, "9", "9", 70.0, "Fine.\nSecond line."),
+    }
+    assert sorted((u.id, u.field) for u in result.unusable) == [("q6", "correct"), ("q7", "correct")]
