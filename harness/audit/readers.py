@@ -170,7 +170,8 @@ def read_results(
         AuditInputError: the file cannot be read or lacks a required column.
     """
     name = shown or str(path)
-    shape, records = read_records(path, shown=name)
+    notes: list[str] = []
+    shape, records = read_records(path, shown=name, warnings=notes)
     columns = resolve_columns(_columns(records), fields or {})
     first = records[0][0]
     if not any(isinstance(data, dict) for _, _, data in records):
@@ -191,7 +192,7 @@ def read_results(
             + ", ".join(ALIASES["response"] + ALIASES["extracted"]),
         )
     default_team = team or Path(name).stem
-    result = ReadResult(shape)
+    result = ReadResult(shape, warnings=notes)
     if team is None and "team" not in columns:
         result.warnings.append(f"{name}: no team/model column; every row is team {default_team!r}")
     for line, key, data in records:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -43,14 +44,31 @@ def _text(path: Path, shown: str) -> str:
     return text
 
 
-def read_records(path: Path, *, shown: str | None = None) -> tuple[str, list[Record]]:
+def read_records(
+    path: Path, *, shown: str | None = None, warnings: list[str] | None = None
+) -> tuple[str, list[Record]]:
     """The file's shape (``hle``, ``json-list``, ``jsonl`` or ``csv``) and its records.
 
     The shape comes from the extension (``.csv``; ``.jsonl``/``.ndjson``; ``.json``), else from the first
-    character (``[`` a JSON list, ``{`` a JSON object or JSONL).
+    character (``[`` a JSON list, ``{`` a JSON object or JSONL). A lone surrogate escape in a JSON string
+    (``"\\ud800"``: no character, so no output could be written as UTF-8) becomes U+FFFD, and a line saying
+    so is added to ``warnings``.
     """
     name = shown or str(path)
     text = _text(path, name)
+    shape, records = _records(path, text, name)
+    if shape != "csv" and _SURROGATE_ESCAPE.search(text):
+        replaced = [0]
+        records = [(line, _clean(key, replaced), _clean(data, replaced)) for line, key, data in records]
+        if replaced[0] and warnings is not None:
+            warnings.append(
+                f"{name}: {replaced[0]} text(s) held a lone surrogate escape (no character); "
+                "replaced with U+FFFD"
+            )
+    return shape, records
+
+
+def _records(path: Path, text: str, name: str) -> tuple[str, list[Record]]:
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
         return "csv", _csv(text, name, delimiter="\t" if suffix == ".tsv" else ",")
@@ -68,10 +86,29 @@ def read_records(path: Path, *, shown: str | None = None) -> tuple[str, list[Rec
     )
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""A JSON escape of a surrogate code point; only a file holding one can decode to a lone surrogate."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(value: Any, replaced: list[int]) -> Any:
+    """``value`` with every lone surrogate in its texts (keys included) replaced by U+FFFD; ``replaced[0]``
+    counts the texts changed."""
+    if isinstance(value, str):
+        cleaned, count = _SURROGATE.subn("\ufffd", value)
+        replaced[0] += count > 0
+        return cleaned
+    if isinstance(value, dict):
+        return {_clean(k, replaced): _clean(v, replaced) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v, replaced) for v in value]
+    return value
+
+
 def _is_one_document(text: str) -> bool:
     try:
         json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return True
 
@@ -92,10 +129,16 @@ def _skip(text: str, pos: int) -> int:
     return pos
 
 
-def _json_error(name: str, text: str, exc: json.JSONDecodeError | ValueError, pos: int) -> AuditInputError:
+_TOO_DEEP = "nested too deeply to read (arrays or objects within each other thousands of levels down)"
+
+
+def _json_error(name: str, text: str, exc: ValueError | RecursionError, pos: int) -> AuditInputError:
     where = exc.pos if isinstance(exc, json.JSONDecodeError) else pos
     line = text.count("\n", 0, where) + 1
-    message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+    if isinstance(exc, RecursionError):
+        message = _TOO_DEEP
+    else:
+        message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
     return AuditInputError(name, line, "file", f"invalid JSON: {message}")
 
 
@@ -131,10 +174,10 @@ def _json_object(text: str, name: str) -> list[Record]:
             raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
     except json.JSONDecodeError as exc:
         raise _json_error(name, text, exc, pos) from None
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         if isinstance(exc, AuditInputError):
             raise
-        raise _json_error(name, text, exc, pos) from None
+        raise _json_error(name, text, exc, _skip(text, pos)) from None
     if _skip(text, pos + 1) != len(text):
         raise AuditInputError(
             name, _line_at(text, pos + 1, cache), "file", "extra data after the JSON object"
@@ -167,6 +210,8 @@ def _json_list(text: str, name: str) -> list[Record]:
             raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
     except json.JSONDecodeError as exc:
         raise _json_error(name, text, exc, pos) from None
+    except RecursionError as exc:
+        raise _json_error(name, text, exc, _skip(text, pos)) from None
     return records
 
 
@@ -181,6 +226,9 @@ def _jsonl(text: str) -> list[Record]:
             value = json.loads(raw)
         except ValueError as exc:
             records.append((number, None, f"not valid JSON: {exc}"))
+            continue
+        except RecursionError:
+            records.append((number, None, f"not readable JSON: {_TOO_DEEP}"))
             continue
         if isinstance(value, dict):
             records.append((number, None, value))

@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from judgeprobe.harness.audit import AuditInputError
 from judgeprobe.harness.audit.readers import read_results
+from judgeprobe.harness.cli.main import cli
 
 
 def test_jsonl_lines_end_at_newlines_only(tmp_path: Path) -> None:
@@ -86,3 +91,37 @@ def test_a_judge_response_in_hles_text_format_is_read_field_by_field(tmp_path: P
         "q5": (False, "9", "9", 70.0, "Fine.\nSecond line."),
     }
     assert sorted((u.id, u.field) for u in result.unusable) == [("q6", "correct"), ("q7", "correct")]
+
+
+def test_json_nested_too_deeply_is_a_bad_row_or_a_file_error_never_a_crash(tmp_path: Path) -> None:
+    row = json.dumps({"id": "q1", "model": "m", "response": "5", "correct_answer": "5", "correct": "yes"})
+    deep = "[" * 100_000 + "]" * 100_000
+    lines = tmp_path / "deep.jsonl"
+    lines.write_text(f"{row}\n{deep}\n", encoding="utf-8")
+    result = read_results(lines)
+    assert [r.id for r in result.rows] == ["q1"]
+    (bad,) = result.unusable
+    assert (bad.line, bad.field) == (2, "row") and "nested too deeply" in bad.reason
+    for name, text in [("list.json", f"[{row},\n{deep}]"), ("hle.json", f'{{"q1": {row},\n"q2": {deep}}}')]:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(AuditInputError, match=rf"{name}:2: file: invalid JSON: nested too deeply"):
+            read_results(path)
+
+
+def test_a_lone_surrogate_escape_becomes_a_replacement_character_and_outputs_are_written(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "lone.jsonl"
+    path.write_text(
+        '{"id": "q\\ud800", "model": "m", "response": "5 \\udfff", "correct_answer": "5", "correct": "yes"}\n'
+        '{"id": "q2", "model": "m", "response": "\\ud83d\\ude00 6", '
+        '"correct_answer": "6", "correct": "no"}\n',
+        encoding="utf-8",
+    )
+    result = read_results(path)
+    assert [(r.id, r.response) for r in result.rows] == [("q\ufffd", "5 \ufffd"), ("q2", "\U0001f600 6")]
+    assert any("lone surrogate" in w for w in result.warnings)
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["audit", str(path), "--out", str(out)]).exit_code == 0
+    assert "q\ufffd" in (out / "rows.csv").read_text(encoding="utf-8")
