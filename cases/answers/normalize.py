@@ -3,9 +3,9 @@
 Normalisation removes what never changes an answer's meaning: surrounding whitespace, math delimiters
 (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``), wrappers (``\\boxed{}``, ``\\text{}``, ``\\mathrm{}``),
 ``Answer:`` prefixes, markdown emphasis, trailing punctuation, and Unicode spellings (``ℤ``, ``⁵``, ``₀``,
-``−``, ``×``, ``⊕``) turned into one ASCII/LaTeX spelling. What else is folded is the kind's
-:class:`~judgeprobe.cases.answers.kinds.Folding` (letter case where it never matters, math symbols and
-spacing, ``approximately``-style prefixes), read from the answer-kind table.
+``−``, ``×``, ``⊕``, fullwidth ``Ａ`` and ``３``) turned into one ASCII/LaTeX spelling. What else is
+folded is the kind's :class:`~judgeprobe.cases.answers.kinds.Folding` (letter case where it never matters,
+math symbols and spacing, ``approximately``-style prefixes), read from the answer-kind table.
 """
 
 from __future__ import annotations
@@ -110,7 +110,14 @@ def _normalize_cached(text: str, folding: Folding) -> str:
     return _normalize(text, folding)
 
 
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+"""Fullwidth ASCII forms (``Ａ``, ``（``, ``３．１４``, typed by CJK input methods) and the ideographic
+space, as ASCII: the same characters in another width."""
+
+
 def _normalize(text: str, folding: Folding) -> str:
+    if not text.isascii():
+        text = text.translate(_FULLWIDTH)
     text = text.strip()
     if len(text) <= _CACHED_LENGTH:
         text = _BOLD.sub(r"\2", text)

@@ -62,7 +62,11 @@ def test_hle_66e942c1_tc0(answer: str, expected: Decision) -> None:
         ("1", EQ),
         ("A) 1", EQ),
         ("Option A", EQ),
+        ("Ａ", EQ),  # fullwidth, as CJK input methods type it
+        ("（Ａ）", EQ),
+        ("Ａ．１", EQ),
         ("B", DIFF),
+        ("Ｂ", DIFF),
         ("A. 2", DIFF),
         ("A or B", DIFF),
         ("either A or B", DIFF),
@@ -229,6 +233,9 @@ TABLE = [
     ("no", "0 is even, so no.", "boolean", EQ),
     ("no", "Not necessarily.", "boolean", DIFF),
     ("Paris", "paris.", "text", EQ),
+    ("Paris", "Ｐａｒｉｓ", "text", EQ),
+    ("3.14", "３．１４", "number", EQ),
+    ("x^2 + 1", "ｘ^２ + １", "expression", EQ),
     ("The Beatles", "beatles", "text", EQ),
     ("Paris", "London", "text", DIFF),
 ]
