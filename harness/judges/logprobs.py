@@ -18,6 +18,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from judgeprobe.harness.judges.parsing import after_thinking
+
 __all__ = ["TokenLogprob", "p_yes", "verdict_word_offset"]
 
 _TEXT_VERDICT = re.compile(r"^[ \t>*_#`-]*correct[ \t*_`]*:[ \t*_`\"']*(yes|no)\b", re.M | re.I)
@@ -45,9 +47,14 @@ class TokenLogprob:
 
 
 def verdict_word_offset(reply: str) -> int | None:
-    """Character offset of the final verdict word (yes/no) in a grade reply, or ``None``."""
-    starts = [m.start(1) for pattern in (_TEXT_VERDICT, _JSON_VERDICT) for m in pattern.finditer(reply)]
-    return max(starts) if starts else None
+    """Character offset of the final verdict word (yes/no) in a grade reply, or ``None``; a word inside the
+    judge's thinking (before the last ``</think>``, or in a block never closed) is no verdict."""
+    visible, problem = after_thinking(reply)
+    if problem is not None:
+        return None
+    base = len(reply) - len(visible)
+    starts = [m.start(1) for pattern in (_TEXT_VERDICT, _JSON_VERDICT) for m in pattern.finditer(visible)]
+    return base + max(starts) if starts else None
 
 
 def _word(token: str) -> str:

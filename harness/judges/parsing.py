@@ -18,6 +18,11 @@ with a reason, and always keeps the raw reply. Rules shared by the three modes:
 * A JSON object (the whole reply, a fenced ```` ```json ```` block, or an object written inline in prose)
   wins only if it comes after the last text-contract verdict; a JSON object with missing or wrong-typed
   fields is unscored.
+* **Thinking is no verdict.** A reasoning model served without a reasoning parser writes its thinking into
+  the reply (``<think>…</think>``, DeepSeek-R1, Qwen3, QwQ; the opening tag may be in the prompt, so only
+  the closing one shows). Only the text after the last ``</think>`` (or ``</thinking>``) is read: a draft
+  ``correct: no`` or ``[[A]]`` the model thought about and then revised is not its verdict. A reply that
+  opens a thinking block and never closes it, or closes it and says nothing after, is unscored.
 * **A reply cut at the token limit** (``truncated=True``) is read only when the judge's own verdict is
   visibly complete: a whole JSON object, or a grade block whose ``confidence`` field follows the last
   ``correct:``. A cut pairwise or score reply in text is unscored, because its last marker may be an echo and
@@ -31,6 +36,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 from judgeprobe.cases.models import Mode
@@ -38,6 +44,7 @@ from judgeprobe.harness.core.request import JudgeRequest
 from judgeprobe.harness.core.verdict import Verdict
 
 __all__ = [
+    "after_thinking",
     "parse_grade_reply",
     "parse_pairwise_reply",
     "parse_reply",
@@ -346,10 +353,42 @@ def parse_score_reply(reply: str, *, truncated: bool = False) -> Verdict:
     return _score_verdict(float(last.group(1)), reply, tail[: last.start()].strip() or None)
 
 
+_THINK_CLOSE = re.compile(r"</think(?:ing)?\s*>", re.IGNORECASE)
+_THINK_OPEN = re.compile(r"\s*<think(?:ing)?\s*>", re.IGNORECASE)
+
+
+def after_thinking(reply: str, *, truncated: bool = False) -> tuple[str, str | None]:
+    """The part of a reply that can hold the judge's verdict, and why there is none when there is none.
+
+    ``(text after the last </think>, None)``; ``(reply, None)`` without thinking; ``("", reason)`` when the
+    reply is all thinking: a ``<think>`` block that opens the reply and never closes (cut at the token limit
+    when ``truncated``), or a closed one with nothing after it.
+    """
+    close = None
+    for close in _THINK_CLOSE.finditer(reply):  # noqa: B007 - the last closing tag ends the thinking
+        pass
+    if close is not None:
+        rest = reply[close.end() :]
+        if not rest.strip():
+            return "", "the reply ends with its thinking (</think>) and gives no verdict after it"
+        return rest, None
+    if _THINK_OPEN.match(reply):
+        if truncated:
+            return "", "the reply was cut at the token limit inside its <think> block, before any verdict"
+        return "", "the reply opens a <think> block and never closes it: the judge gave no final verdict"
+    return reply, None
+
+
 def parse_reply(mode: Mode, reply: str, request: JudgeRequest, *, truncated: bool = False) -> Verdict:
-    """Dispatch to the parser of ``mode`` (``truncated``: the reply was cut at the token limit)."""
+    """Dispatch to the parser of ``mode`` (``truncated``: the reply was cut at the token limit), reading only
+    what follows the judge's thinking (:func:`after_thinking`); the verdict keeps the whole reply."""
+    visible, problem = after_thinking(reply, truncated=truncated)
+    if problem is not None:
+        return _unscored(problem, reply)
     if mode is Mode.GRADE:
-        return parse_grade_reply(reply, truncated=truncated)
-    if mode is Mode.PAIRWISE:
-        return parse_pairwise_reply(reply, request, truncated=truncated)
-    return parse_score_reply(reply, truncated=truncated)
+        verdict = parse_grade_reply(visible, truncated=truncated)
+    elif mode is Mode.PAIRWISE:
+        verdict = parse_pairwise_reply(visible, request, truncated=truncated)
+    else:
+        verdict = parse_score_reply(visible, truncated=truncated)
+    return verdict if visible is reply else replace(verdict, raw_reply=reply)

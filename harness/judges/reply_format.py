@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -43,7 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from judgeprobe.cases.models import Mode
 from judgeprobe.harness.core.request import JudgeRequest
 from judgeprobe.harness.core.verdict import Verdict
-from judgeprobe.harness.judges.parsing import parse_reply
+from judgeprobe.harness.judges.parsing import after_thinking, parse_reply
 
 __all__ = ["PRESETS", "ReplyFormat", "read_reply", "read_with"]
 
@@ -146,9 +147,15 @@ def _unscored(reason: str, reply: str) -> Verdict:
 def read_reply(
     form: ReplyFormat, mode: Mode, reply: str, request: JudgeRequest, *, truncated: bool = False
 ) -> Verdict:
-    """The verdict a reply gives under ``form`` (judged, or unscored with the reason)."""
+    """The verdict a reply gives under ``form`` (judged, or unscored with the reason), read in what follows
+    the judge's thinking (:func:`~judgeprobe.harness.judges.parsing.after_thinking`)."""
     if not reply.strip():
         return _unscored("empty reply", reply)
+    visible, problem = after_thinking(reply, truncated=truncated)
+    if problem is not None:
+        return _unscored(problem, reply)
+    if visible is not reply:
+        return replace(read_reply(form, mode, visible, request, truncated=truncated), raw_reply=reply)
     shown = form.preset or f"pattern {form.pattern!r}"
     last: re.Match[str] | None = None
     for last in form.compiled().finditer(reply):  # noqa: B007 - the last match is the judge's own verdict

@@ -217,3 +217,51 @@ def test_a_command_judges_output_nested_past_the_decoders_depth_is_not_an_answer
 
     assert _read_answer('{"outcome": ' * 100_000) is None
     assert _read_answer('noise\n{"outcome": "correct"}') == {"outcome": "correct"}
+
+
+GRADE = JudgeRequest(mode=Mode.GRADE, question="q", reference="5", responses=("r",), response_ids=("r",))
+SCORE = JudgeRequest(mode=Mode.SCORE, question="q", reference=None, responses=("r",), response_ids=("r",))
+DRAFT = "extracted_final_answer: 4\nreasoning: misread\ncorrect: no\nconfidence: 50\n"
+
+
+@pytest.mark.parametrize(
+    ("mode", "reply", "outcome", "reason"),
+    [
+        # the verdict after the thinking counts, whatever the thinking drafted
+        (Mode.GRADE, f"<think>{DRAFT}Wait, it says 5.</think>\n{HLE_REPLY}", "correct", None),
+        (Mode.GRADE, f"{DRAFT}</think>\n\n{HLE_REPLY}", "correct", None),  # opening tag in the prompt
+        (Mode.GRADE, f'<thinking>{DRAFT}</thinking>\n```json\n{{"correct": "yes"}}\n```', "correct", None),
+        (Mode.PAIRWISE, "<think>At first [[long]]... no: [[A]].</think>\nFinal verdict: [[B]]", "long", None),
+        (Mode.SCORE, "<think>Rating: [[2]]? Too harsh.</think>\nRating: [[8]]", "8", None),
+        # a draft in the thinking is no verdict when the final text has none
+        (
+            Mode.GRADE,
+            f"<think>{DRAFT}Wait, it says 5.</think>\nThe response is correct.",
+            None,
+            "no 'correct",
+        ),
+        (Mode.PAIRWISE, "<think>I'd say [[A]].</think>\nAssistant B is better.", None, "no verdict marker"),
+        (Mode.SCORE, "<think>Rating: [[2]]</think>\nI would rate it highly.", None, "no rating"),
+        # all thinking
+        (Mode.GRADE, f"<think>{DRAFT}let me reconsider", None, "never closes"),
+        (Mode.GRADE, f"<think>{DRAFT}</think>\n", None, "no verdict after it"),
+    ],
+)
+def test_a_judges_thinking_is_no_verdict(
+    mode: Mode, reply: str, outcome: str | None, reason: str | None
+) -> None:
+    request = {Mode.GRADE: GRADE, Mode.PAIRWISE: PAIR, Mode.SCORE: SCORE}[mode]
+    verdict = parse_reply(mode, reply, request)
+    assert verdict.outcome == outcome, verdict.reason
+    assert verdict.raw_reply == reply
+    if reason is None:
+        assert verdict.status is Status.JUDGED
+    else:
+        assert verdict.status is Status.UNSCORED and reason in (verdict.reason or "")
+
+
+def test_a_reply_cut_inside_its_thinking_says_so() -> None:
+    verdict = parse_reply(Mode.GRADE, f"<think>{DRAFT}", GRADE, truncated=True)
+    assert verdict.status is Status.UNSCORED and "cut at the token limit inside its <think>" in (
+        verdict.reason or ""
+    )

@@ -255,6 +255,15 @@ def test_p_yes_reads_the_final_verdict_token_only() -> None:
               ((" yes", math.log(0.6)), (" Yes", math.log(0.1)), (" no", math.log(0.3))))]  # fmt: skip
     assert p_yes(unicode_reply, tuple(pieces)) == pytest.approx(0.7)
     assert p_yes("no verdict here", ()) is None
+    thinking = "<think>\ncorrect: no\n</think>\ncorrect: yes"
+    think_tokens = (
+        TokenLogprob("<think>\ncorrect:", 0.0),
+        TokenLogprob(" no", math.log(0.9), ((" no", math.log(0.9)), (" yes", math.log(0.1)))),
+        TokenLogprob("\n</think>\ncorrect:", 0.0),
+        TokenLogprob(" yes", math.log(0.6), ((" yes", math.log(0.6)), (" no", math.log(0.4)))),
+    )
+    assert p_yes(thinking, think_tokens) == pytest.approx(0.6)  # the draft in the thinking is no verdict
+    assert p_yes("<think>\ncorrect: no", think_tokens[:2]) is None  # all thinking
 
 
 # --- end to end against the loopback server -------------------------------------------------------------

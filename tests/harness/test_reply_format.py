@@ -92,6 +92,16 @@ def test_a_pattern_with_values_reads_any_format() -> None:
     assert judged.reasoning == "It checks out." and judged.raw_reply is not None
 
 
+def test_a_pattern_reads_only_what_follows_the_judges_thinking() -> None:
+    form = ReplyFormat(pattern=r"Final verdict:\s*(\w+)", values={"right": "correct", "wrong": "incorrect"})
+    reply = "<think>Final verdict: wrong? No, I misread.</think>\nFinal verdict: right"
+    verdict = read_reply(form, Mode.GRADE, reply, GRADE)
+    assert verdict.outcome == "correct" and verdict.raw_reply == reply
+    assert outcome(form, "<think>Final verdict: wrong</think>\nIt is fine.") is None
+    assert outcome(form, "<think>Final verdict: wrong, surely") is None
+    assert outcome(ReplyFormat(preset="inspect"), "GRADE: I\n</think>\nGRADE: C") == "correct"
+
+
 def test_pairwise_values_name_the_slots_and_score_patterns_capture_the_rating() -> None:
     pair = ReplyFormat(pattern=r"Winner:\s*(\w+)", values={"first": "A", "second": "B", "neither": "tie"})
     assert outcome(pair, "Winner: first", PAIR) == "left"
