@@ -60,8 +60,13 @@ PRESETS: dict[str, tuple[str, dict[str, Meaning]]] = {
         r"(?m)^[\s*_`\"'(\[]*([ABC])[\s*_`\"')\].]*$",
         {"A": "correct", "B": "incorrect", "C": "incorrect"},
     ),
-    # a final yes or no
-    "yes-no": (r"\b(yes|no)\b", {"yes": "correct", "no": "incorrect"}),
+    # a yes or no given as the verdict: starting a line, after a colon ("Answer: yes"), or as the reply's last
+    # word; a "no" inside a sentence ("there is no error", "no doubt") is no verdict
+    "yes-no": (
+        r"(?m)(?:^[ \t>*_`\"'(\[#-]*|:[ \t*_`\"']*|(?<=\s)(?=(?:yes|no)[ \t.!*_`\"')\]]*\Z))"
+        r"(yes|no)\b(?![-'’])",
+        {"yes": "correct", "no": "incorrect"},
+    ),
 }
 """Named reply formats: ``preset -> (pattern, values)``."""
 

@@ -73,6 +73,13 @@ def test_the_yes_no_preset_takes_the_last_word() -> None:
     assert outcome(form, "Is it right? Yes.") == "correct"
     assert outcome(form, "At first glance yes, but the sign is wrong: no") == "incorrect"
     assert outcome(form, "Maybe.") is None
+    # a "no" inside a sentence is no verdict
+    assert outcome(form, "Yes. There is no error in the response.") == "correct"
+    assert outcome(form, "Yes, the response matches; no discrepancy.") == "correct"
+    assert outcome(form, "I have no doubt the response is correct.") is None
+    assert outcome(form, "No-one would call this right.") is None
+    assert outcome(form, "Answer: **No**") == "incorrect"
+    assert outcome(form, "The response gives 5 as the reference does, so yes") == "correct"
 
 
 def test_a_pattern_with_values_reads_any_format() -> None:
