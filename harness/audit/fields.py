@@ -52,6 +52,7 @@ FieldMap = Mapping[str, str]
 
 _VERDICT_TRUE = {"yes", "true", "1", "correct", "y", "t"}
 _VERDICT_FALSE = {"no", "false", "0", "incorrect", "n", "f"}
+_ONE_OR_ZERO = re.compile(r"[01]\.0*")
 
 
 def canonical_key(name: str) -> str:
@@ -92,7 +93,9 @@ def resolve_columns(columns: list[str], mapping: FieldMap) -> dict[str, str]:
 
 
 def to_text(value: object) -> str | None:
-    """A string value, or ``None`` for null / an empty string; numbers become their text."""
+    """A string value, or ``None`` for null / an empty string; numbers become their text; a list of chat
+    messages (``[{"role": "user", "content": …}]``, as a prompt or an output is often logged) is the text of
+    its last message."""
     if type(value) is str:  # the common case first: this runs for every field of every row
         text = value.strip()
         return text or None
@@ -103,11 +106,26 @@ def to_text(value: object) -> str | None:
     if isinstance(value, int | float | str):
         text = str(value).strip()
         return text or None
+    if isinstance(value, list) and value and all(isinstance(m, dict) and "content" in m for m in value):
+        return _message_text(value[-1]["content"])
     raise ValueError(f"expected text, got {type(value).__name__} {_short(value)}")
 
 
+def _message_text(content: object) -> str | None:
+    """The text of a chat message's content: a string, or a list of parts whose ``text`` parts are joined
+    (``[{"type": "text", "text": …}]``, as chat APIs and eval logs write it)."""
+    if isinstance(content, str):
+        return content.strip() or None
+    if isinstance(content, list) and all(isinstance(part, dict) for part in content):
+        texts = [part["text"] for part in content if isinstance(part.get("text"), str)]
+        if texts or not content:
+            return "\n".join(texts).strip() or None
+    raise ValueError(f"expected text, got a chat message whose content is {_short(content)}")
+
+
 def to_verdict(value: object) -> bool:
-    """The judge's verdict from ``yes``/``no``, ``true``/``false``, ``1``/``0`` (any case), or a boolean."""
+    """The judge's verdict from ``yes``/``no``, ``true``/``false``, ``correct``/``incorrect``, ``1``/``0``
+    (``1.0``/``0.0`` too; any case), or a boolean."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float) and value in (0, 1):
@@ -118,6 +136,8 @@ def to_verdict(value: object) -> bool:
             return True
         if word in _VERDICT_FALSE:
             return False
+        if _ONE_OR_ZERO.fullmatch(word):  # "1.0" / "0.0": a 0/1 column with a gap, as pandas writes it
+            return word.startswith("1")
     raise ValueError(f"expected yes/no, true/false or 1/0, got {_short(value)}")
 
 

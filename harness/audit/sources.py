@@ -56,7 +56,10 @@ def read_records(
     """
     name = shown or str(path)
     text = _text(path, name)
-    shape, records = _records(path, text, name)
+    notes: list[str] = []
+    shape, records = _records(path, text, name, notes)
+    if warnings is not None:
+        warnings.extend(notes)
     if shape != "csv" and _SURROGATE_ESCAPE.search(text):
         replaced = [0]
         records = [(line, _clean(key, replaced), _clean(data, replaced)) for line, key, data in records]
@@ -68,10 +71,17 @@ def read_records(
     return shape, records
 
 
-def _records(path: Path, text: str, name: str) -> tuple[str, list[Record]]:
+def _records(path: Path, text: str, name: str, notes: list[str]) -> tuple[str, list[Record]]:
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".tsv"):
-        return "csv", _csv(text, name, delimiter="\t" if suffix == ".tsv" else ",")
+    if suffix == ".tsv":
+        return "csv", _csv(text, name, delimiter="\t")
+    if suffix == ".csv":
+        delimiter = _csv_delimiter(text)
+        if delimiter != ",":
+            notes.append(
+                f"{name}: the header has no comma but {delimiter!r} between its columns; read as such"
+            )
+        return "csv", _csv(text, name, delimiter=delimiter)
     stripped = text.lstrip()
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl", _jsonl(text)
@@ -235,6 +245,27 @@ def _jsonl(text: str) -> list[Record]:
         else:
             records.append((number, None, f"expected a JSON object per line, got {_kind(value)}"))
     return records
+
+
+_OTHER_DELIMITERS = (";", "\t", "|")
+"""Separators a ``.csv`` file may use instead of commas (``;``: spreadsheets in locales with a decimal
+comma)."""
+
+
+def _csv_delimiter(text: str) -> str:
+    """``,``, unless the header row read with commas is one column and another separator splits it into
+    more (then the one that splits it into most)."""
+    widths: dict[str, int] = {}
+    for delimiter in (",", *_OTHER_DELIMITERS):
+        try:
+            header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except (StopIteration, csv.Error):
+            return ","
+        widths[delimiter] = len(header)
+        if delimiter == "," and len(header) > 1:
+            return ","
+    best = max(_OTHER_DELIMITERS, key=lambda d: widths[d])
+    return best if widths[best] > 1 else ","
 
 
 def _csv(text: str, name: str, *, delimiter: str) -> list[Record]:

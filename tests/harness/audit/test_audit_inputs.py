@@ -125,3 +125,51 @@ def test_a_lone_surrogate_escape_becomes_a_replacement_character_and_outputs_are
     out = tmp_path / "out"
     assert CliRunner().invoke(cli, ["audit", str(path), "--out", str(out)]).exit_code == 0
     assert "q\ufffd" in (out / "rows.csv").read_text(encoding="utf-8")
+
+
+def test_a_csv_separated_by_semicolons_or_tabs_is_read_with_a_warning(tmp_path: Path) -> None:
+    for separator in (";", "\t"):
+        path = tmp_path / "semi.csv"
+        header = separator.join(["Question ID", "Model Name", "Response", "Correct Answer", "Is Correct"])
+        row = separator.join(["q1", "m", "3,5", "3.5", "yes"])  # a decimal comma stays inside its cell
+        path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+        result = read_results(path)
+        assert [(r.id, r.team, r.response, r.correct) for r in result.rows] == [("q1", "m", "3,5", True)]
+        assert any(f"{separator!r} between its columns" in w for w in result.warnings)
+    plain = tmp_path / "plain.csv"
+    plain.write_text("id,team,response,correct_answer,correct\nq1,m,a;b,5,no\n", encoding="utf-8")
+    result = read_results(plain)
+    assert [r.response for r in result.rows] == ["a;b"] and not result.warnings
+
+
+def test_a_verdict_column_written_as_floats_is_read(tmp_path: Path) -> None:
+    """pandas writes a 0/1 column with a gap as 1.0 / 0.0 (and the gap as an empty cell)."""
+    path = tmp_path / "pandas.csv"
+    path.write_text(
+        "id,model,response,correct_answer,correct\nq1,m,5,5,1.0\nq2,m,6,5,0.0\nq3,m,7,7,\n", encoding="utf-8"
+    )
+    result = read_results(path)
+    assert [(r.id, r.correct) for r in result.rows] == [("q1", True), ("q2", False)]
+    assert [(u.id, u.field) for u in result.unusable] == [("q3", "correct")]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,model,response,correct_answer,correct\nq1,m,5,5,0.5\nq2,m,5,5,10\n", encoding="utf-8")
+    assert [u.field for u in read_results(bad).unusable] == ["correct", "correct"]
+
+
+def test_a_question_or_output_logged_as_chat_messages_is_read_as_its_last_message(tmp_path: Path) -> None:
+    rows = [
+        {
+            "id": "q1",
+            "model": "m",
+            "prompt": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "2 + 3?"}],
+            "output": [{"role": "assistant", "content": [{"type": "text", "text": "Answer: 5"}]}],
+            "correct_answer": "5",
+            "correct": "yes",
+        },
+        {"id": "q2", "model": "m", "prompt": [1, 2], "output": "5", "correct_answer": "5", "correct": "yes"},
+    ]
+    path = tmp_path / "chat.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = read_results(path)
+    assert [(r.id, r.question, r.response) for r in result.rows] == [("q1", "2 + 3?", "Answer: 5")]
+    assert [(u.id, u.field) for u in result.unusable] == [("q2", "question")]
