@@ -60,7 +60,7 @@ class ReadResult:
     """What one results file yielded."""
 
     shape: str
-    """``hle``, ``json-list``, ``jsonl`` or ``csv``."""
+    """``hle``, ``inspect``, ``json-list``, ``jsonl`` or ``csv``."""
     rows: list[JudgedRow] = field(default_factory=list)
     """Usable rows."""
     unusable: list[Unusable] = field(default_factory=list)
@@ -171,8 +171,11 @@ def read_results(
     """
     name = shown or str(path)
     notes: list[str] = []
-    shape, records = read_records(path, shown=name, warnings=notes)
-    columns = resolve_columns(_columns(records), fields or {})
+    fields = fields or {}
+    shape, records = read_records(path, shown=name, warnings=notes, scorer=fields.get("correct"))
+    if shape == "inspect":  # --field correct=NAME chose the log's scorer; the rows have their own names
+        fields = {k: v for k, v in fields.items() if k != "correct"}
+    columns = resolve_columns(_columns(records), fields)
     first = records[0][0]
     if not any(isinstance(data, dict) for _, _, data in records):
         problem = next(str(data) for _, _, data in records)

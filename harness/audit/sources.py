@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from judgeprobe.harness.audit.inspect_log import inspect_rows, is_inspect_log
 from judgeprobe.harness.audit.rows import AuditInputError
 
 __all__ = ["Record", "read_records"]
@@ -33,6 +34,14 @@ def _text(path: Path, shown: str) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise AuditInputError(shown, None, "file", f"cannot read the file: {exc.strerror or exc}") from None
+    if data.startswith(b"PK\x03\x04"):
+        raise AuditInputError(
+            shown,
+            None,
+            "file",
+            "a zip archive, not text (an inspect_ai .eval log? write it as JSON: "
+            "inspect log dump LOG.eval > LOG.json)",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -45,9 +54,12 @@ def _text(path: Path, shown: str) -> str:
 
 
 def read_records(
-    path: Path, *, shown: str | None = None, warnings: list[str] | None = None
+    path: Path, *, shown: str | None = None, warnings: list[str] | None = None, scorer: str | None = None
 ) -> tuple[str, list[Record]]:
-    """The file's shape (``hle``, ``json-list``, ``jsonl`` or ``csv``) and its records.
+    """The file's shape (``hle``, ``inspect``, ``json-list``, ``jsonl`` or ``csv``) and its records.
+
+    An inspect_ai eval log's samples become flat rows (:mod:`~judgeprobe.harness.audit.inspect_log`); its
+    verdicts are those of ``scorer`` (needed when the log has several scorers).
 
     The shape comes from the extension (``.csv``; ``.jsonl``/``.ndjson``; ``.json``), else from the first
     character (``[`` a JSON list, ``{`` a JSON object or JSONL). A lone surrogate escape in a JSON string
@@ -57,7 +69,7 @@ def read_records(
     name = shown or str(path)
     text = _text(path, name)
     notes: list[str] = []
-    shape, records = _records(path, text, name, notes)
+    shape, records = _records(path, text, name, notes, scorer)
     if warnings is not None:
         warnings.extend(notes)
     if shape != "csv" and _SURROGATE_ESCAPE.search(text):
@@ -71,7 +83,9 @@ def read_records(
     return shape, records
 
 
-def _records(path: Path, text: str, name: str, notes: list[str]) -> tuple[str, list[Record]]:
+def _records(
+    path: Path, text: str, name: str, notes: list[str], scorer: str | None
+) -> tuple[str, list[Record]]:
     suffix = path.suffix.lower()
     if suffix == ".tsv":
         return "csv", _csv(text, name, delimiter="\t")
@@ -89,7 +103,7 @@ def _records(path: Path, text: str, name: str, notes: list[str]) -> tuple[str, l
         return "json-list", _json_list(text, name)
     if stripped.startswith("{"):
         if suffix == ".json" or _is_one_document(text):
-            return "hle", _json_object(text, name)
+            return _json_object(text, name, scorer)
         return "jsonl", _jsonl(text)
     raise AuditInputError(
         name, 1, "file", "not JSON, JSONL or CSV (give .json, .jsonl or .csv files of judged results)"
@@ -152,11 +166,13 @@ def _json_error(name: str, text: str, exc: ValueError | RecursionError, pos: int
     return AuditInputError(name, line, "file", f"invalid JSON: {message}")
 
 
-def _json_object(text: str, name: str) -> list[Record]:
-    """An HLE judged file: ``{question id: item}``; each item's line is that of its key."""
+def _json_object(text: str, name: str, scorer: str | None) -> tuple[str, list[Record]]:
+    """An HLE judged file: ``{question id: item}``; each item's line is that of its key. An inspect_ai eval
+    log (an object with ``eval`` and ``samples``) is read as its samples instead."""
     cache = [0, 1]
     pos = _skip(text, 0) + 1
     records: list[Record] = []
+    top: dict[str, tuple[Any, int]] = {}
     try:
         pos = _skip(text, pos)
         if pos < len(text) and text[pos] == "}":
@@ -169,7 +185,9 @@ def _json_object(text: str, name: str) -> list[Record]:
             pos = _skip(text, pos)
             if text[pos : pos + 1] != ":":
                 raise json.JSONDecodeError("Expecting ':' delimiter", text, pos)
-            value, pos = _DECODER.raw_decode(text, _skip(text, pos + 1))
+            value_pos = _skip(text, pos + 1)
+            value, pos = _DECODER.raw_decode(text, value_pos)
+            top.setdefault(key, (value, value_pos))
             line = _line_at(text, key_pos, cache)
             if isinstance(value, dict):
                 records.append((line, key, value))
@@ -192,17 +210,22 @@ def _json_object(text: str, name: str) -> list[Record]:
         raise AuditInputError(
             name, _line_at(text, pos + 1, cache), "file", "extra data after the JSON object"
         )
-    return records
+    if is_inspect_log(top):
+        samples = _json_list(text, name, start=top["samples"][1])
+        return "inspect", inspect_rows(top["eval"][0], samples, name, scorer)
+    return "hle", records
 
 
-def _json_list(text: str, name: str) -> list[Record]:
+def _json_list(text: str, name: str, *, start: int = 0) -> list[Record]:
+    """The objects of the JSON list at ``start`` (a ``[``), each with the line where it starts."""
     cache = [0, 1]
-    pos = _skip(text, 0) + 1
+    pos = _skip(text, start) + 1
     records: list[Record] = []
     try:
         pos = _skip(text, pos)
         if text[pos : pos + 1] == "]":
-            raise AuditInputError(name, 1, "file", "the JSON list is empty; expected judged results")
+            line = _line_at(text, pos, cache)
+            raise AuditInputError(name, line, "file", "the JSON list is empty; expected judged results")
         while True:
             start = _skip(text, pos)
             value, pos = _DECODER.raw_decode(text, start)

@@ -173,3 +173,76 @@ def test_a_question_or_output_logged_as_chat_messages_is_read_as_its_last_messag
     result = read_results(path)
     assert [(r.id, r.question, r.response) for r in result.rows] == [("q1", "2 + 3?", "Answer: 5")]
     assert [(u.id, u.field) for u in result.unusable] == [("q2", "question")]
+
+
+def _inspect_log(epochs: int, scorers: tuple[str, ...]) -> dict[str, object]:
+    samples = []
+    for epoch in range(1, epochs + 1):
+        for sid, target, completion, value in [
+            (1, ["4"], "ANSWER: 4", "C"),
+            ("q2", "Paris", "Lyon", "I"),
+            ("q3", "5", "I cannot say", "N"),
+            ("q4", "7", "7ish", "P"),
+        ]:
+            samples.append(
+                {
+                    "id": sid,
+                    "epoch": epoch,
+                    "input": [{"role": "user", "content": f"question {sid}"}],
+                    "target": target,
+                    "output": {"model": "gpt-4o", "completion": completion},
+                    "scores": {
+                        name: {"value": value, "answer": completion, "explanation": f"GRADE: {value}"}
+                        for name in scorers
+                    },
+                }
+            )
+    samples.append({"id": "q5", "epoch": 1, "input": "x", "target": "1", "output": {}, "error": "failed"})
+    return {
+        "version": 2,
+        "status": "success",
+        "eval": {"task": "t", "model": "openai/gpt-4o"},
+        "samples": samples,
+    }
+
+
+def test_an_inspect_eval_log_is_read_as_its_samples(tmp_path: Path) -> None:
+    path = tmp_path / "log.json"
+    path.write_text(json.dumps(_inspect_log(1, ("model_graded_fact",)), indent=2), encoding="utf-8")
+    result = read_results(path)
+    assert result.shape == "inspect"
+    read = {r.id: (r.team, r.question, r.reference, r.response, r.correct, r.judge) for r in result.rows}
+    assert read == {
+        "1": ("openai/gpt-4o", "question 1", "4", "ANSWER: 4", True, "model_graded_fact"),
+        "q2": ("openai/gpt-4o", "question q2", "Paris", "Lyon", False, "model_graded_fact"),
+        "q3": ("openai/gpt-4o", "question q3", "5", "I cannot say", False, "model_graded_fact"),
+    }
+    assert all(r.phase is None and r.explanation and r.explanation.startswith("GRADE:") for r in result.rows)
+    unusable = {u.id: (u.field, u.reason) for u in result.unusable}
+    assert unusable["q4"][0] == "correct" and "partial credit" in unusable["q4"][1]
+    assert unusable["q5"][0] == "correct"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert all(lines[r.line - 1].strip() == "{" for r in result.rows)  # each sample's own line
+
+
+def test_an_inspect_log_with_several_scorers_or_epochs(tmp_path: Path) -> None:
+    path = tmp_path / "log.json"
+    path.write_text(json.dumps(_inspect_log(2, ("model_graded_fact", "match"))), encoding="utf-8")
+    with pytest.raises(
+        AuditInputError, match=r"several scorers \(model_graded_fact, match\).*--field correct="
+    ):
+        read_results(path)
+    with pytest.raises(AuditInputError, match="no scorer 'nope'"):
+        read_results(path, fields={"correct": "nope"})
+    result = read_results(path, fields={"correct": "match"})
+    assert sorted((r.phase, r.id) for r in result.rows) == [
+        (f"epoch {e}", i) for e in (1, 2) for i in ("1", "q2", "q3")
+    ]
+    assert {r.judge for r in result.rows} == {"match"}
+
+
+def test_a_zip_archive_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "log.eval"
+    path.write_bytes(b"PK\x03\x04" + bytes(64))
+    with pytest.raises(AuditInputError, match=r"zip archive.*inspect log dump"):
+        read_results(path)
