@@ -53,6 +53,7 @@ FieldMap = Mapping[str, str]
 _VERDICT_TRUE = {"yes", "true", "1", "correct", "y", "t"}
 _VERDICT_FALSE = {"no", "false", "0", "incorrect", "n", "f"}
 _ONE_OR_ZERO = re.compile(r"[01]\.0*")
+_VERDICT_EDGES = " \t.!*_`'\""
 
 
 def canonical_key(name: str) -> str:
@@ -125,13 +126,14 @@ def _message_text(content: object) -> str | None:
 
 def to_verdict(value: object) -> bool:
     """The judge's verdict from ``yes``/``no``, ``true``/``false``, ``correct``/``incorrect``, ``1``/``0``
-    (``1.0``/``0.0`` too; any case), or a boolean."""
+    (``1.0``/``0.0`` too; any case, with surrounding quotes, markdown emphasis or a full stop), or a
+    boolean."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float) and value in (0, 1):
         return bool(value)
     if isinstance(value, str):
-        word = value.strip().lower()
+        word = value.strip().strip(_VERDICT_EDGES).lower()  # "Yes.", "**no**", "'yes'"
         if word in _VERDICT_TRUE:
             return True
         if word in _VERDICT_FALSE:

@@ -246,3 +246,32 @@ def test_a_zip_archive_is_named_as_such(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04" + bytes(64))
     with pytest.raises(AuditInputError, match=r"zip archive.*inspect log dump"):
         read_results(path)
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("Yes.", True),
+        ("**no**", False),
+        ('"yes"', True),
+        ("No!", False),
+        ("`incorrect`", False),
+        ("'1'", True),
+    ],
+)
+def test_a_verdict_with_a_full_stop_quotes_or_emphasis_is_read(
+    tmp_path: Path, written: str, read: bool
+) -> None:
+    path = tmp_path / "v.jsonl"
+    row = {"id": "q1", "model": "m", "response": "5", "correct_answer": "5", "correct": written}
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    assert [r.correct for r in read_results(path).rows] == [read]
+
+
+@pytest.mark.parametrize("written", ["not", "no way", "yes and no", "maybe", "**", "correct: no"])
+def test_a_verdict_that_is_no_yes_or_no_stays_unusable(tmp_path: Path, written: str) -> None:
+    path = tmp_path / "v.jsonl"
+    row = {"id": "q1", "model": "m", "response": "5", "correct_answer": "5", "correct": written}
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    result = read_results(path)
+    assert not result.rows and [u.field for u in result.unusable] == ["correct"]
