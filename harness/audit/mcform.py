@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from judgeprobe.cases.answers.normalize import normalize
 from judgeprobe.cases.models import AnswerKind
 from judgeprobe.harness.audit.rows import JudgedRow
 from judgeprobe.harness.audit.second_opinion import Opinion
@@ -32,9 +33,16 @@ _LETTER_ONLY = re.compile(r"^\s*(?:\(([A-Za-z])\)|\[([A-Za-z])\]|([A-Za-z]))\s*[
 _LETTER_TEXT = re.compile(r"^\s*(?:\(([A-Za-z])\)|\[([A-Za-z])\]|([A-Za-z])\s*[.:)\-–])\s*\S")
 
 
+_LEAD = re.compile(r"^(?:(?:the\s+)?(?:correct\s+)?(?:option|choice|letter)\s*:?\s*)(?=\(?[A-Za-z]\b)", re.I)
+"""``Option``/``Choice``/``Letter`` before the letter (``Option A``): no part of the answer's form."""
+
+
 def answer_form(answer: str | None) -> str:
-    """``letter_only``, ``letter_and_text`` or ``other``."""
-    text = (answer or "").strip().strip("*$`").strip()
+    """``letter_only``, ``letter_and_text`` or ``other``, read after the grader's normalisation (an
+    ``Answer:`` prefix, ``$…$``, ``\\boxed{}``, ``\\text{}``, markdown emphasis and fullwidth letters are
+    no part of the form: ``Answer: A`` and ``\\boxed{A}`` are a letter only)."""
+    text = normalize(answer or "", kind=None).strip().strip("*$`").strip()
+    text = _LEAD.sub("", text)
     if _LETTER_ONLY.match(text):
         return "letter_only"
     if _LETTER_TEXT.match(text):

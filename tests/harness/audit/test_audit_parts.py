@@ -191,7 +191,10 @@ def test_keywords_match_a_hand_computed_tfidf() -> None:
     ("answer", "form"),
     [("A", "letter_only"), ("(B)", "letter_only"), ("c.", "letter_only"), ("A. 1", "letter_and_text"),
      ("A : MATSUO", "letter_and_text"), ("(A) 1", "letter_and_text"), ("1", "other"), ("A or B", "other"),
-     (None, "other")],
+     (None, "other"), ("Answer: A", "letter_only"), ("\\boxed{B}", "letter_only"),
+     ("$\\text{C}$", "letter_only"), ("Option A", "letter_only"), ("Ａ", "letter_only"),
+     ("Answer: A. 1", "letter_and_text"), ("Option (B) 2", "letter_and_text"), ("Apple", "other"),
+     ("I think A", "other")],
 )  # fmt: skip
 def test_answer_forms(answer: str | None, form: str) -> None:
     assert answer_form(answer) == form
