@@ -175,6 +175,27 @@ def _unscored(reason: str, reply: str) -> Verdict:
     return Verdict.unscored(reason, raw_reply=reply)
 
 
+_JSON_START = re.compile(r"\s*(?:```(?:json|JSON)?[ \t]*\n)?\{")
+
+
+def _no_verdict(reason: str, reply: str) -> str:
+    """``reason``, saying also why a reply written as a JSON object gave no verdict: the object does not
+    parse (cut short, or not JSON)."""
+    opening = _JSON_START.match(reply)
+    if opening is None:
+        return reason
+    try:
+        _DECODER.raw_decode(reply, opening.end() - 1)
+    except json.JSONDecodeError as exc:
+        return (
+            f"{reason}; the reply opens a JSON object that does not parse, cut short or not JSON: "
+            f"{exc.msg} (character {exc.pos})"
+        )
+    except RecursionError:
+        return f"{reason}; the reply opens a JSON object nested too deeply to read"
+    return reason
+
+
 # --- grade --------------------------------------------------------------------------------------------
 
 
@@ -210,7 +231,7 @@ def parse_grade_reply(reply: str, *, truncated: bool = False) -> Verdict:
     if candidate and (not verdicts or candidate[0] > verdicts[-1].start()):
         return _grade_from_json(candidate[1], reply)
     if not verdicts:
-        return _unscored("no 'correct: yes|no' field in the reply", reply)
+        return _unscored(_no_verdict("no 'correct: yes|no' field in the reply", reply), reply)
     last = verdicts[-1]
     starts = [
         m for m in fields if m.group(1).lower() == "extracted_final_answer" and m.start() < last.start()
@@ -297,7 +318,7 @@ def parse_pairwise_reply(reply: str, request: JudgeRequest, *, truncated: bool =
         reasoning = data.get("reasoning")
         return _pair_outcome(verdict, request, reply, None if reasoning is None else str(reasoning))
     if not marks:
-        return _unscored("no verdict marker [[A]], [[B]] or [[C]] in the reply", reply)
+        return _unscored(_no_verdict("no verdict marker [[A]], [[B]] or [[C]] in the reply", reply), reply)
     if truncated:
         return _unscored(_CUT, reply)
     last = marks[-1]
@@ -340,7 +361,7 @@ def parse_score_reply(reply: str, *, truncated: bool = False) -> Verdict:
         reasoning = data.get("reasoning")
         return _score_verdict(float(rating), reply, None if reasoning is None else str(reasoning))
     if not marks:
-        return _unscored("no rating in the form Rating: [[N]] in the reply", reply)
+        return _unscored(_no_verdict("no rating in the form Rating: [[N]] in the reply", reply), reply)
     if truncated:
         return _unscored(_CUT, reply)
     last = marks[-1]

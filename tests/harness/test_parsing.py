@@ -265,3 +265,27 @@ def test_a_reply_cut_inside_its_thinking_says_so() -> None:
     assert verdict.status is Status.UNSCORED and "cut at the token limit inside its <think>" in (
         verdict.reason or ""
     )
+
+
+@pytest.mark.parametrize(
+    ("mode", "reply"),
+    [
+        (Mode.GRADE, '{"extracted_final_answer": "5", "reasoning": "The answer matches the ref'),
+        (Mode.GRADE, '```json\n{"correct": "yes", "confidence": 9'),
+        (
+            Mode.PAIRWISE,
+            '{"reasoning": "B is',
+        ),
+        (Mode.SCORE, "{'rating': 7}"),
+    ],
+)
+def test_a_json_reply_that_does_not_parse_says_so(mode: Mode, reply: str) -> None:
+    request = {Mode.GRADE: GRADE, Mode.PAIRWISE: PAIR, Mode.SCORE: SCORE}[mode]
+    verdict = parse_reply(mode, reply, request)
+    assert verdict.status is Status.UNSCORED
+    assert "opens a JSON object that does not parse" in (verdict.reason or "")
+
+
+def test_a_reply_without_json_does_not_mention_json() -> None:
+    verdict = parse_reply(Mode.GRADE, "The response is correct.", GRADE)
+    assert verdict.reason == "no 'correct: yes|no' field in the reply"
