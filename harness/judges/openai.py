@@ -146,6 +146,20 @@ def _typed_options(config: JudgeConfig) -> dict[str, Any]:
     }
 
 
+def _text_parts(content: Any) -> str:
+    """The text of a message content written as a list of parts (``[{"type": "text", "text": …}]``, as some
+    OpenAI-compatible servers write it; a reasoning model's ``thinking`` parts are left out)."""
+    if not isinstance(content, list):
+        return ""
+    return "".join(
+        part["text"]
+        for part in content
+        if isinstance(part, dict)
+        and part.get("type") in ("text", "output_text")
+        and isinstance(part.get("text"), str)
+    )
+
+
 def _completion(data: dict[str, Any], *, structured: bool) -> Completion:
     choices = data.get("choices")
     if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
@@ -154,7 +168,7 @@ def _completion(data: dict[str, Any], *, structured: bool) -> Completion:
     message = _dict(choice.get("message"))
     content = message.get("content")
     refusal = message.get("refusal")
-    text = content if isinstance(content, str) else ""
+    text = content if isinstance(content, str) else _text_parts(content)
     if not text and isinstance(refusal, str) and refusal:
         text = refusal
     finish = choice.get("finish_reason")

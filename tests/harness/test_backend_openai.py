@@ -361,3 +361,19 @@ def test_connections_are_kept_alive_and_reused(fake_server: FakeOpenAIServer) ->
 
     asyncio.run(go())
     assert (fake_server.calls, fake_server.connections) == (12, 4)  # four at a time over four connections
+
+
+def test_a_content_written_as_parts_is_read_without_its_thinking() -> None:
+    """Some OpenAI-compatible servers write a message's content as a list of parts; a reasoning model's
+    ``thinking`` part is no part of its reply."""
+    judge = _judge("http://127.0.0.1:9/v1")
+    parts = [
+        {"type": "thinking", "thinking": [{"type": "text", "text": "correct: no"}]},
+        {"type": "text", "text": "extracted_final_answer: TC^0\n"},
+        {"type": "text", "text": "correct: yes\nconfidence: 80"},
+    ]
+    data = {"choices": [{"message": {"role": "assistant", "content": parts}, "finish_reason": "stop"}]}
+    completion = judge.completion_from(data)
+    assert completion.text == "extracted_final_answer: TC^0\ncorrect: yes\nconfidence: 80"
+    empty = judge.completion_from({"choices": [{"message": {"content": None}, "finish_reason": "length"}]})
+    assert empty.text == "" and empty.truncated
