@@ -22,7 +22,7 @@ from judgeprobe.harness.audit.errortypes import (
 )
 from judgeprobe.harness.audit.mcform import FORMS, form_by_team, within_questions
 from judgeprobe.harness.audit.readers import Question, read_questions, read_results
-from judgeprobe.harness.audit.rows import JudgedRow, Unusable
+from judgeprobe.harness.audit.rows import AuditInputError, JudgedRow, Unusable
 from judgeprobe.harness.audit.second_opinion import Opinion, Policy, SecondOpinion
 from judgeprobe.harness.audit.taxonomy import Taxonomy, load_taxonomy
 from judgeprobe.harness.audit.teams import pairwise_tests, phase_stats, solves
@@ -101,10 +101,11 @@ def _read_all(
     warnings: list[str] = []
     inputs: list[dict[str, Any]] = []
     first_seen: dict[tuple[str, str, str], JudgedRow] = {}
-    for path in paths:
+    team_of = _team_of(paths, options.team_of)
+    for index, path in enumerate(paths):
         shown = str(path)
         result = read_results(
-            path, shown=shown, fields=options.fields, team=options.team_of.get(shown), questions=questions
+            path, shown=shown, fields=options.fields, team=team_of.get(index), questions=questions
         )
         kept = 0
         for row in result.rows:
@@ -128,6 +129,47 @@ def _read_all(
     return rows, unusable, warnings, inputs
 
 
+def _team_of(paths: Sequence[Path], team_of: Mapping[str, str]) -> dict[int, str]:
+    """``--team-of FILE=TEAM`` by the index of the results file it names (as given, or the same file by
+    another spelling: ``./r.csv`` for ``r.csv``).
+
+    Raises:
+        AuditInputError: a FILE names none of the results files (a typo would silently keep the file's own
+            team names).
+    """
+    out: dict[int, str] = {}
+    for name, team in team_of.items():
+        matches = [i for i, path in enumerate(paths) if str(path) == name]
+        if not matches:
+            target = Path(name).resolve()
+            matches = [i for i, path in enumerate(paths) if path.resolve() == target]
+        if not matches:
+            raise AuditInputError(
+                name,
+                None,
+                "--team-of",
+                f"names none of the results files ({', '.join(map(str, paths))})",
+            )
+        for index in matches:
+            out[index] = team
+    return out
+
+
+def _unmatched(options: AuditOptions, rows: Sequence[JudgedRow | Unusable]) -> list[str]:
+    """Warnings for ``--team`` and ``--phase`` values that no row has."""
+    warnings = []
+    teams = sorted({r.team for r in rows if r.team is not None})
+    phases = sorted({r.phase or "" for r in rows})
+    for team in options.teams:
+        if team not in teams:
+            warnings.append(f"--team {team!r} matches no row; the teams are: {', '.join(teams) or 'none'}")
+    for phase in options.phases:
+        if phase not in phases:
+            shown = ", ".join(repr(p) for p in phases)
+            warnings.append(f"--phase {phase!r} matches no row; the phases are: {shown}")
+    return warnings
+
+
 def _wanted(phase: str | None, team: str | None, options: AuditOptions) -> bool:
     if options.phases and (phase or "") not in options.phases:
         return False
@@ -144,6 +186,7 @@ def run_audit(paths: Sequence[Path], options: AuditOptions | None = None) -> Aud
     taxonomy = load_taxonomy(options.taxonomy)
     questions = read_questions(options.questions) if options.questions else {}
     all_rows, all_unusable, warnings, inputs = _read_all(paths, options, questions)
+    warnings += _unmatched(options, [*all_rows, *all_unusable])
     phase_rows = [r for r in all_rows if _wanted(r.phase, None, options)]
     phase_unusable = [u for u in all_unusable if _wanted(u.phase, None, options)]
     universe: dict[str, list[str]] = {}

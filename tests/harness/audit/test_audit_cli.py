@@ -130,6 +130,27 @@ def test_field_mapping_team_of_and_filters(tmp_path: Path) -> None:
     assert list(json.loads((out2 / "audit.json").read_text(encoding="utf-8"))["teams"]) == ["bravo"]
 
 
+def test_team_of_names_a_results_file_and_filters_that_match_nothing_are_warned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "single.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in HAND if r["team"] == "B"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    assert cli("single.jsonl", "--out", out, "--team-of", "./single.jsonl=bravo").returncode == 0
+    assert list(json.loads((out / "audit.json").read_text(encoding="utf-8"))["teams"]) == ["bravo"]
+    typo = cli("single.jsonl", "--out", out, "--team-of", "singel.jsonl=bravo")
+    assert typo.returncode == 2
+    assert (
+        flat(typo.stderr) == "Error: singel.jsonl: --team-of: names none of the results files (single.jsonl)"
+    )
+    done = cli("single.jsonl", "--out", out, "--team", "nobody", "--phase", "zz")
+    assert done.returncode == 0
+    warnings = json.loads((out / "audit.json").read_text(encoding="utf-8"))["warnings"]
+    assert "--team 'nobody' matches no row; the teams are: B" in warnings
+    assert any(w.startswith("--phase 'zz' matches no row") for w in warnings)
+
+
 def _write(path: Path, content: str | bytes) -> Path:
     if isinstance(content, bytes):
         path.write_bytes(content)
