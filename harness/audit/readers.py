@@ -75,7 +75,7 @@ decoded; a longer one is left as text."""
 
 
 _LABEL = re.compile(
-    r"^[ \t>*_#-]*\[?(extracted[ _-]final[ _-]answer|correct[ _-]answer|reasoning|correct|confidence)\]?"
+    r"^[ \t>*_#-]*\[?(extracted[ _-]final[ _-]answer|correct_answer|reasoning|correct|confidence)\]?"
     r"[ \t*_]*:[ \t*_]*",
     re.IGNORECASE | re.MULTILINE,
 )

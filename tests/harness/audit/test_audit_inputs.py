@@ -93,6 +93,24 @@ def test_a_judge_response_in_hles_text_format_is_read_field_by_field(tmp_path: P
     assert sorted((u.id, u.field) for u in result.unusable) == [("q6", "correct"), ("q7", "correct")]
 
 
+def test_a_reasoning_line_that_mentions_the_correct_answer_is_no_field(tmp_path: Path) -> None:
+    reply = (
+        "extracted_final_answer: 8\nreasoning: Wrong.\nCorrect answer: 9, not 8.\ncorrect: no\nconfidence: 90"
+    )
+    path = tmp_path / "r.jsonl"
+    path.write_text(
+        json.dumps({"id": "q", "response": "8", "judge_response": reply}) + "\n", encoding="utf-8"
+    )
+    with pytest.raises(AuditInputError, match="no row has a 'correct_answer' field"):
+        read_results(path)  # the reasoning's "Correct answer:" line is not the reference
+    path.write_text(
+        json.dumps({"id": "q", "response": "8", "correct_answer": "9", "judge_response": reply}) + "\n",
+        encoding="utf-8",
+    )
+    (row,) = read_results(path).rows
+    assert (row.reference, row.correct, row.explanation) == ("9", False, "Wrong.\nCorrect answer: 9, not 8.")
+
+
 def test_json_nested_too_deeply_is_a_bad_row_or_a_file_error_never_a_crash(tmp_path: Path) -> None:
     row = json.dumps({"id": "q1", "model": "m", "response": "5", "correct_answer": "5", "correct": "yes"})
     deep = "[" * 100_000 + "]" * 100_000
