@@ -103,7 +103,12 @@ def _records(
         return "json-list", _json_list(text, name)
     if stripped.startswith("{"):
         if suffix == ".json" or _is_one_document(text):
-            return _json_object(text, name, scorer)
+            try:
+                return _json_object(text, name, scorer)
+            except _ExtraData:
+                if not _first_line_is_object(text):
+                    raise
+                notes.append(f"{name}: one JSON object per line; read as JSONL")
         return "jsonl", _jsonl(text)
     raise AuditInputError(
         name, 1, "file", "not JSON, JSONL or CSV (give .json, .jsonl or .csv files of judged results)"
@@ -127,6 +132,19 @@ def _clean(value: Any, replaced: list[int]) -> Any:
     if isinstance(value, list):
         return [_clean(v, replaced) for v in value]
     return value
+
+
+class _ExtraData(AuditInputError):
+    """More than one JSON value in a file read as one JSON object."""
+
+
+def _first_line_is_object(text: str) -> bool:
+    """Whether the first non-blank line is a whole JSON object (JSONL saved as ``.json``)."""
+    line = next((line for line in text.split("\n") if line.strip()), "")
+    try:
+        return isinstance(json.loads(line), dict)
+    except (ValueError, RecursionError):
+        return False
 
 
 def _is_one_document(text: str) -> bool:
@@ -207,8 +225,8 @@ def _json_object(text: str, name: str, scorer: str | None) -> tuple[str, list[Re
             raise
         raise _json_error(name, text, exc, _skip(text, pos)) from None
     if _skip(text, pos + 1) != len(text):
-        raise AuditInputError(
-            name, _line_at(text, pos + 1, cache), "file", "extra data after the JSON object"
+        raise _ExtraData(
+            name, _line_at(text, _skip(text, pos + 1), cache), "file", "extra data after the JSON object"
         )
     if is_inspect_log(top):
         samples = _json_list(text, name, start=top["samples"][1])

@@ -293,3 +293,19 @@ def test_a_verdict_that_is_no_yes_or_no_stays_unusable(tmp_path: Path, written: 
     path.write_text(json.dumps(row) + "\n", encoding="utf-8")
     result = read_results(path)
     assert not result.rows and [u.field for u in result.unusable] == ["correct"]
+
+
+def test_jsonl_saved_as_json_is_read_as_jsonl_with_a_warning(tmp_path: Path) -> None:
+    rows = [
+        {"id": "q1", "model": "m", "response": "5", "correct_answer": "5", "correct": "yes"},
+        {"id": "q2", "model": "m", "response": "6", "correct_answer": "5", "correct": "no"},
+    ]
+    path = tmp_path / "rows.json"
+    path.write_text("".join(json.dumps(r) + "\r\n" for r in rows), encoding="utf-8")
+    result = read_results(path)
+    assert result.shape == "jsonl" and [(r.id, r.line) for r in result.rows] == [("q1", 1), ("q2", 2)]
+    assert any("one JSON object per line" in w for w in result.warnings)
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"q1": {"id": 1,\n "x": 2}}\n\n{"b": 2}', encoding="utf-8")
+    with pytest.raises(AuditInputError, match=r"broken.json:4: file: extra data after the JSON object"):
+        read_results(broken)
