@@ -22,17 +22,23 @@ th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:
 """
 
 
+def _md_text(text: str) -> str:
+    """Text for ``audit.md`` with ``&``, ``<`` and ``>`` as entities: the values come from results files (a
+    team's response, a judge's explanation), and a markdown viewer renders raw HTML."""
+    return escape(str(text), quote=False)
+
+
 def _md_cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|") or " "
+    return " ".join(_md_text(text).split()).replace("|", "\\|") or " "
 
 
 def render_markdown(sections: Sequence[Section]) -> str:
     """``audit.md``."""
     out = ["# judgeprobe audit", ""]
     for s in sections:
-        out += [f"## {s.title}", ""]
-        out += [f"> {w}\n" for w in s.warnings]
-        out += [f"{t}\n" for t in s.text]
+        out += [f"## {_md_text(s.title)}", ""]
+        out += [f"> {_md_text(w)}\n" for w in s.warnings]
+        out += [f"{_md_text(t)}\n" for t in s.text]
         for table in s.tables:
             if not table.rows:
                 out += ["(none)", ""]

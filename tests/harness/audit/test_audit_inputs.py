@@ -309,3 +309,21 @@ def test_jsonl_saved_as_json_is_read_as_jsonl_with_a_warning(tmp_path: Path) -> 
     broken.write_text('{"q1": {"id": 1,\n "x": 2}}\n\n{"b": 2}', encoding="utf-8")
     with pytest.raises(AuditInputError, match=r"broken.json:4: file: extra data after the JSON object"):
         read_results(broken)
+
+
+def test_html_in_a_results_file_is_text_in_audit_md(tmp_path: Path) -> None:
+    row = {
+        "id": "<img src=x onerror=alert(1)>",
+        "model": "<script>alert(2)</script>",
+        "response": "5 | 6",
+        "correct_answer": "7",
+        "extracted_final_answer": "<b>5</b> & 6",
+        "correct": "yes",
+    }
+    path = tmp_path / "html.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["audit", str(path), "--out", str(out)]).exit_code == 0
+    md = (out / "audit.md").read_text(encoding="utf-8")
+    assert "<script" not in md and "<img" not in md and "<b>" not in md
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in md and "&lt;b&gt;5&lt;/b&gt; &amp; 6" in md
