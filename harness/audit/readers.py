@@ -80,6 +80,7 @@ _LABEL = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 """A line of HLE's judge reply format starting one of its labelled fields (``correct: yes``)."""
+_LEADING_NUMBER = re.compile(r"\d+(?:\.\d+)?%?(?![\d.])")
 _VALUE_EDGES = " \t\r\n*_`'\".,;!"
 
 
@@ -94,7 +95,12 @@ def _labelled(text: str) -> dict[str, Any] | None:
         end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
         value = text[mark.end() : end].strip()
         key = canonical_key(mark[1]).replace("-", "_")
-        fields[key] = value.strip(_VALUE_EDGES) if key in ("correct", "confidence") else value
+        if (
+            key == "confidence"
+        ):  # "90", "85%", "90 (high)", "90/100": the number it starts with, as a judge writes it
+            number = _LEADING_NUMBER.match(value.strip(_VALUE_EDGES))
+            value = number[0] if number else value.strip(_VALUE_EDGES)
+        fields[key] = value.strip(_VALUE_EDGES) if key == "correct" else value
     return fields if "correct" in fields else None
 
 

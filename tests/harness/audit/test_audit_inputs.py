@@ -69,7 +69,10 @@ def test_a_judge_response_in_hles_text_format_is_read_field_by_field(tmp_path: P
             "correct: Answer 'yes' if it matches, 'no' otherwise.\n"
             + HLE_REPLY.format(answer="7", why="Wrong.", verdict="No.", confidence=""),
         ),
-        ("q5", HLE_REPLY.format(answer="9", why="Fine.", verdict="incorrect", confidence="70")),
+        (
+            "q5",
+            HLE_REPLY.format(answer="9", why="Fine.", verdict="incorrect", confidence="70/100 (fairly sure)"),
+        ),
         ("q6", HLE_REPLY.format(answer="9", why="Hmm.", verdict="no, but close", confidence="70")),
         ("q7", "The response is correct."),
     ]
