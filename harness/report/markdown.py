@@ -25,8 +25,21 @@ __all__ = ["render_markdown"]
 _TICKS = re.compile(r"`+")
 
 
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+"""Judge replies and case texts reach the report: in a table cell they are text, never markup."""
+
+
 def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return str(text).translate(_HTML).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def _code(text: object) -> str:
+    """``text`` as an inline code span that no backtick inside it can close (CommonMark: the span's
+    backtick run is longer than any run inside; a space pads a text that starts or ends with one)."""
+    value = str(text).replace("\r", " ").replace("\n", " ")
+    ticks = "`" * (max([0, *(len(m) for m in _TICKS.findall(value))]) + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{ticks}{pad}{value}{pad}{ticks}"
 
 
 def _fence(lines: Sequence[str]) -> str:
@@ -98,7 +111,7 @@ def render_markdown(summary: Summary, *, variants: Mapping[str, Variant] | None 
         r = summary.rewrites
         lines += [rewrites_line(r.unverified, r.left_out_by_policy, run.policy), ""]
     if summary.warnings:
-        lines += ["## Warnings", ""] + [f"- {w}" for w in summary.warnings] + [""]
+        lines += ["## Warnings", ""] + [f"- {_cell(w)}" for w in summary.warnings] + [""]
     if summary.error_reasons:
         lines += ["## Why draws failed", ""]
         lines += _table(
@@ -191,12 +204,12 @@ def render_markdown(summary: Summary, *, variants: Mapping[str, Variant] | None 
             item = audit.item
             verb = "flipped" if item.relation == "invariant" else "missed"
             lines += [
-                f"### {item.case_id} / {item.unit_id}: `{item.chain}`",
+                f"### {_cell(item.case_id)} / {_cell(item.unit_id)}: {_code(item.chain)}",
                 "",
                 f"{verb} {item.events}/{item.n} draws (placebo {item.placebo_events}); base verdict "
-                f"`{item.base_outcome}` → `{', '.join(item.outcomes)}`; extracted `{item.extracted_answer}`, "
-                f"stated `{item.final_answer}`; class {item.flip_class or '–'}"
-                + ("; reference disputed" if item.reference_doubt else ""),
+                f"{_code(item.base_outcome)} → {_code(', '.join(item.outcomes))}; extracted "
+                f"{_code(item.extracted_answer)}, stated {_code(item.final_answer)}; "
+                f"class {item.flip_class or '–'}" + ("; reference disputed" if item.reference_doubt else ""),
                 "",
                 _fence(audit.diff) + "diff",
                 *audit.diff,

@@ -105,6 +105,42 @@ def test_markdown_report(built: tuple[Path, RunResults]) -> None:
     assert "-  1" in text and "+  $\\boxed{1}$" in text
 
 
+def _outside_code(markdown: str) -> str:
+    """The text of a Markdown document outside fenced blocks and inline code spans (CommonMark: a fence
+    closes at a run of at least its own length; a code span at a run of exactly its own length)."""
+    kept: list[str] = []
+    fence = 0
+    for line in markdown.splitlines():
+        run = len(line) - len(line.lstrip("`"))
+        if fence:
+            fence = 0 if run >= fence and not line.strip("`") else fence
+            continue
+        if run >= 3:
+            fence = run
+            continue
+        kept.append(re.sub(r"(`+)(?:(?!\1).)+?\1(?!`)", "", line))
+    return "\n".join(kept)
+
+
+def test_markdown_never_carries_markup_from_texts(built: tuple[Path, RunResults]) -> None:
+    """Judge replies, extracted answers and responses reach report.md only as text: escaped in tables, in
+    code spans no backtick inside can close, or in fences."""
+    run_dir, _ = built
+    text = _outside_code((run_dir / "report.md").read_text(encoding="utf-8"))
+    assert "<script" not in text.lower() and "<img" not in text.lower()
+
+
+def test_markdown_cells_and_code_spans_hold_any_text() -> None:
+    from judgeprobe.harness.report.markdown import _cell, _code
+
+    assert _cell("a|b\n<b>&") == "a\\|b &lt;b&gt;&amp;"
+    assert _code("x `y` z") == "``x `y` z``"
+    assert _code("`start") == "`` `start ``"
+    assert _code("a ``` b\nc") == "````a ``` b c````"
+    hostile = "`<img src=x onerror=alert(1)>`"
+    assert "<img" not in _outside_code(f"said {_code(hostile)} and {_cell(hostile)}")
+
+
 def test_html_is_self_contained_and_escaped(built: tuple[Path, RunResults]) -> None:
     run_dir, _ = built
     page = (run_dir / "report.html").read_text(encoding="utf-8")
