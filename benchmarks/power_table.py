@@ -33,7 +33,7 @@ pair derived from the grade library, each judged in both orders, with every prob
 
 Run: ``python benchmarks/power_table.py [--seeds 20] [--effects 0,0.05,0.1,0.2] [--repeats 1] [--noise 0.1]``
 (``nox -s power``). About 6 s per run of the full pairwise suite on one core; section 5 alone
-(``--skip 1,2,3,4``) takes about 8 minutes at 20 seeds on one core.
+(``--skip 1,2,3,4``) takes about 4-5 minutes at 20 seeds on one core.
 """
 
 from __future__ import annotations

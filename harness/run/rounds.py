@@ -4,8 +4,10 @@ An adaptive run with at most ``K`` draws per variant (``--repeats K``) makes rou
 draw 0 of each, and placebo draw ``K`` of each base variant — and each later round ``r`` only over the
 variants whose tests are still open: draw ``r - 1`` of each, plus placebo draw ``K + r - 1`` of their units'
 base variants and, up to round ``B`` (``base_draws``), base draw ``r - 1`` (the base verdict is the modal
-outcome of the base draws: three make a majority, more rarely change it). Controls have no test to settle;
-they get round 1 only.
+outcome of the base draws: three make a majority, more rarely change it). With ``base_upfront`` round 1
+makes all ``B`` base draws ``0..B-1`` of every base variant instead, so a unit's base verdict is a majority
+from the first look on, and later rounds make only placebo draws of base variants. Controls have no test to
+settle; they get round 1 only.
 
 The draw indices are those of a fixed run with ``K`` repeats (base draws ``0..K-1``, placebo draws
 ``K..2K-1``), so every draw an adaptive run makes is the same request, under the same cache key and with the
@@ -24,8 +26,13 @@ from judgeprobe.probes.variant import Relation, Variant
 __all__ = ["draw_round", "round_draws", "round_of"]
 
 
-def round_of(draw: int, *, placebo: bool, max_draws: int) -> int:
-    """The round (from 1) in which an adaptive run with at most ``max_draws`` draws makes a draw."""
+def round_of(draw: int, *, placebo: bool, max_draws: int, upfront: int = 1) -> int:
+    """The round (from 1) in which an adaptive run with at most ``max_draws`` draws makes a draw.
+
+    ``upfront``: how many of the variant's own (non-placebo) draws round 1 makes — ``base_draws`` for a base
+    variant of a run with ``base_upfront``, else 1."""
+    if not placebo and draw < upfront:
+        return 1
     return (draw - max_draws if placebo else draw) + 1
 
 
@@ -36,6 +43,7 @@ def draw_round(
     max_draws: int,
     open_ids: Collection[str] | None = None,
     base_draws: int | None = None,
+    base_upfront: bool = False,
 ) -> list[PlannedDraw]:
     """The draws of one round.
 
@@ -45,6 +53,7 @@ def draw_round(
         max_draws: The most draws any variant gets (``K``).
         open_ids: Round 2 and later: ids of the invariant variants whose tests are still open.
         base_draws: The most base (non-placebo) draws of a base variant (default: ``max_draws``).
+        base_upfront: Make all of them in round 1 (else one a round).
 
     Raises:
         ConfigError: The round is past ``max_draws``, or a later round has no ``open_ids``.
@@ -52,14 +61,18 @@ def draw_round(
     if not 1 <= round_number <= max_draws:
         raise ConfigError(f"round {round_number} is outside 1..{max_draws} (the most draws per variant)")
     index = round_number - 1
+    most = max_draws if base_draws is None else min(base_draws, max_draws)
     if round_number == 1:
-        return list(round_draws(variants, index=index, max_draws=max_draws))
+        first = list(round_draws(variants, index=index, max_draws=max_draws))
+        if base_upfront:
+            first += [(v, d, False) for v in variants if v.relation is Relation.BASE for d in range(1, most)]
+        return first
     if open_ids is None:
         raise ConfigError("rounds after the first need the ids of the variants still open")
     chosen = [v for v in variants if v.id in open_ids and v.relation is Relation.INVARIANT]
     units = {(v.case_id, v.unit_id) for v in chosen}
     bases = [v for v in variants if v.relation is Relation.BASE and (v.case_id, v.unit_id) in units]
-    own = round_number <= (max_draws if base_draws is None else base_draws)
+    own = not base_upfront and round_number <= most
     return list(round_draws([*bases, *chosen], index=index, max_draws=max_draws, base_draws=own))
 
 

@@ -157,13 +157,14 @@ def adaptive_rounds(
             break
         plan = draw_round(
             variants, round_number=number, max_draws=design.max_draws, open_ids=open_ids,
-            base_draws=design.base_draws,
+            base_draws=design.base_draws, base_upfront=design.base_upfront,
         )  # fmt: skip
         why = _budget_stop(state, plan, frame() if state.max_cost is not None else pd.DataFrame(), price)
         if why is not None:
             if number == 1:
                 raise ConfigError(
-                    f"{why}: the first round draws every variant once (and one placebo draw per unit); "
+                    f"{why}: the first round draws every variant once (and each unit's base draws and one "
+                    "placebo draw); "
                     "raise the budget or select fewer cases or probes"
                 )
             _close_open(state, why)

@@ -135,7 +135,9 @@ class SequentialTest(FrozenModel):
     decide_chance: float | None
     """Predictive probability, at this look, of a decision: a ``biased`` call by the last round, or a
     ``clean`` call within the rule's ``clean_horizon`` rounds (``futile`` below
-    ``SequentialInfo.futility``); ``None`` when not computed (decided, or at the last round)."""
+    ``SequentialInfo.futility``); at look 1 under a look-1 rule (``SequentialInfo.rule`` names it) each
+    call's probability is held to its own threshold; ``None`` when not computed (decided, or at the last
+    round)."""
 
 
 class SequentialInfo(FrozenModel):

@@ -9,7 +9,9 @@ test — each probe and each family, as in a fixed run — is *looked at*, and i
   above 0) or ``clean`` (the interval lies below the threshold); or
 * more draws are unlikely to decide it (``futile``): the predictive probability, given what the looks so
   far show, that the interval at the last round would call it biased or the interval at the next round
-  would call it clean is below ``futility`` (:class:`SequentialDesign` says why these defaults);
+  would call it clean is below ``futility`` — at look 1, when the probabilities of the biased and of the
+  clean call are each below their threshold in ``first_look`` (:class:`SequentialDesign` says why these
+  defaults);
 * it is a family one of whose probes was called biased (its verdict is then biased whatever more draws
   show); or
 * it has had the most draws (``max_draws``), or the run's budget ran out (``budget``).
@@ -24,8 +26,10 @@ discoveries. Stopping for futility only ever stops early, which never adds a fal
 rule), and deciding nothing before look ``decide_from`` only leaves out looks. That guarantee is
 asymptotic; at look 1 a unit's noise floor rests on a single placebo draw, which is why no verdict is read
 there by default. Each test is reported from exactly the draws it had at its stopping look (its variants'
-first ``k`` draws, its units' first ``k`` base and placebo draws), even when an overlapping test drew them
-further.
+first ``k`` draws, its units' first ``k`` placebo draws and the base draws made by round ``k``), even when
+an overlapping test drew them further. A look's Benjamini–Hochberg family counts the slot test of pairs
+judged in both orders, which joins it when the run is reported, as a test with p = 1, so a test the look
+calls biased is not made inconclusive by its joining.
 
 The planted-judge power table (``benchmarks/power_table.py``) shows the rates, side by side with fixed
 repeats.
@@ -45,6 +49,7 @@ import pandas as pd
 from judgeprobe.harness.stats.boundaries import boundary, nominal_alpha, repeated_p_value
 from judgeprobe.harness.stats.effects import decide, invariant_fields, rate
 from judgeprobe.harness.stats.fdr import benjamini_hochberg
+from judgeprobe.harness.stats.position import SWAP_CHAIN
 from judgeprobe.harness.stats.schema import InvariantResult, SequentialInfo, SequentialTest, Settings
 from judgeprobe.harness.stats.units import draw_pairs
 
@@ -71,27 +76,54 @@ _NORMAL = NormalDist()
 class SequentialDesign:
     """The stopping rule of an adaptive run (part of the run's identity).
 
-    The defaults are chosen for cost: an adaptive run should reach the verdicts of fixed repeats with far
-    fewer calls (``benchmarks/power_table.py``, section 5, measures both on noisy planted judges). Round 1
-    draws everything once, so every round that a test without a bias goes on drawing costs as much as a
-    bias that is found. Hence a test may stop for futility from round 1 on, and what keeps it drawing is
-    the chance of a *biased* call by the last round (``max_draws``, 8 draws: twice fixed repeats 4, so a
-    bias that fixed repeats 4 leave undecided can still be found) or of a *clean* call by the next round:
-    a clean call that would take many more rounds is not worth them, since showing an excess below the
-    threshold takes several hundred pairs at a judge noise of 10-20 %. None of this touches the error
-    rates: stopping for futility only ever stops early (a non-binding rule), and a family stops once one of
-    its probes is called biased, as its verdict is then biased whatever its own draws show.
+    The defaults are chosen for cost: an adaptive run should reach the verdicts of fixed repeats 4 with at
+    most half their calls (``benchmarks/power_table.py``, section 5, measures both on noisy planted
+    judges). Round 1 draws everything once, so every round that a test without a bias goes on drawing costs
+    as much as a bias that is found. Hence:
 
-    Measured there (20 seeds a cell; judge noise 10 % and 20 %; a planted bias of 8, 15 or 27 points on one
-    probe, or none): these defaults made 41-55 % of the calls of fixed repeats 4 (about half on average);
-    they found the planted bias as often as fixed repeats 4 or more often in six of the eight cells with a
-    bias, and less often at 27 points under 20 % noise (16 of 20 runs against 19) and at 8 points under
-    20 % noise (1 against 2). They called fewer tests without a bias clean (3-9 % against 14-45 %): the
-    clean calls fixed repeats buy are what the saved calls cost. A futility of 0.5 made 37-49 % of the
-    calls but missed more (13 of 20 against 19 at 27 points under 20 % noise); 0.3 made about 60-67 % (4
-    seeds a cell).
-    At look 1 the base verdict is a single draw, which waters a bias down by twice the judge's noise rate,
-    so a real bias can look futile there; that is what the misses are.
+    * round 1 makes all three base draws of every unit (``base_upfront``), so the base verdict is a
+      majority from the first look on. With one base draw at look 1 a real bias was watered down by twice
+      the judge's noise rate and could look futile there: that was most of what the rule before missed;
+    * at look 1 a test goes on when its chance of a *biased* call by the last round is at least 0.2 for a
+      probe or 0.5 for a family (a family draws all its probes' variants and is reported biased once one
+      of them is), or its chance of a *clean* call at the next round is at least 0.8 (``first_look``). No
+      verdict is read at look 1, and on a noisy judge the chance of a clean call a round later, on two
+      placebo draws a unit, put a floor of about 0.25 under every fair test's chance of either call, so that
+      chance could not tell a real bias from the fair tests there; a judge that never flips goes on when a
+      clean call is likely;
+    * from look 2 on a test goes on while its chance of a biased call by the last round (``max_draws``, 8
+      draws: twice fixed repeats 4, so a bias that fixed repeats 4 leave undecided can still be found) or a
+      clean call at the next round is at least ``futility`` (0.75): a clean call that would take many more
+      rounds is not worth them, since showing an excess below the threshold takes several hundred pairs at
+      a judge noise of 10-20 %;
+    * a look counts the slot test of pairs judged in both orders, which joins the Benjamini–Hochberg family
+      when the run is reported, as a test with p = 1: without it a probe called biased at a look (q 0.047)
+      was reported inconclusive (q 0.050) once the slot test joined.
+
+    None of this touches the error rates: stopping for futility only ever stops early (a non-binding rule),
+    and a family stops once one of its probes is called biased, as its verdict is then biased whatever its
+    own draws show.
+
+    Measured there (20 seeds a cell, each seed judged by both arms; judge noise 10 % and 20 %; a planted bias
+    of 8, 15 or 27 points on one probe, or none): these defaults made 42-48 % of the calls of fixed repeats 4
+    in every cell; they found the planted bias as often as fixed repeats 4 or more often in all six cells with
+    a bias (20 % noise: 2, 6 and 19 of 20 runs against 2, 3 and 19 at 8, 15 and 27 points; 10 % noise: 4, 16
+    and 20 against 4, 15 and 20), three of them ties. False alarms: 3 runs of 160 with a test without a bias
+    called biased (5 tests of 1,760) against 2 (4 tests) — not fewer, though well within the noise of 160
+    runs. The clean calls fixed repeats buy are what the saved calls cost: 0-3 % of the tests without a bias
+    against 14-45 %. Over 40 seeds at 20 % noise: 8 points, 2 of 40 runs against 3 (the family 3 against 3)
+    with 45 % of the calls; 27 points, 37 of 40 against 36 with 45 %; runs with a false alarm 1 of 80 against
+    2. So at 8 points under 20 % noise the probe is found once less often than by fixed repeats 4 (about 5-8 %
+    power either way). A judge that never flips still gets clean calls on a test whose clean call a round
+    later is likely (0.8); one with fewer pairs now stops inconclusive at look 1 where the rule before (0.4 on
+    either call) went on to a clean call.
+    The rule before (one base draw a round, futility 0.4 on the chance of either call from look 1 on) made
+    41-55 % of the calls and found the bias in 15-16 of 20 runs against 19 at 27 points under 20 % noise.
+    Measured on the way (20 seeds, the same cells): all base draws in round 1 with that rule, 17 of 20 at 27
+    points but 48-58 % of the calls; with the look-1 rule too (biased call only) and futility 0.5 later,
+    44-54 %; futility 0.7 later, up to 51 % (0.8 at look 1 for the clean call) and 0.8 later (three cells),
+    42-46 % but 3 of 20 at 8 points under 10 % noise against fixed repeats' 4; at most 6 draws, 16 of 20 at 27
+    points under 20 % noise.
     """
 
     max_draws: int = 8
@@ -99,7 +131,7 @@ class SequentialDesign:
     shape: float = 0.5
     """Wang–Tsiatis shape of the boundaries: 0 O'Brien–Fleming, 0.5 Pocock (the same critical value at every
     look, which lets a clear bias stop early)."""
-    futility: float = 0.4
+    futility: float = 0.75
     """Stop a test when its chance of a decision (see ``clean_horizon``) falls below this."""
     futility_from: int = 1
     """The first look at which a test may stop for futility."""
@@ -114,10 +146,26 @@ class SequentialDesign:
     """How many rounds ahead a ``clean`` verdict counts towards a test's chance of a decision: the chance is
     that of being called biased by the last round plus that of being called clean within this many rounds
     (``None``: by the last round too, the rule before this option)."""
+    base_upfront: bool = True
+    """Make all ``base_draws`` base draws of every unit in round 1, so its base verdict is their majority
+    from look 1 on (``False``: one base draw a round up to round ``base_draws``, the rule before this
+    option; a single base draw waters a bias down at look 1)."""
+    first_look: tuple[float, float, float] | None = (0.2, 0.5, 0.8)
+    """The futility thresholds of look 1: a test goes on there when its chance of a *biased* call by the last
+    round reaches the first (a probe) or the second (a family), or its chance of a *clean* call at the next
+    round alone reaches the third (a judge that never flips); else it stops. On a noisy judge the chance
+    of a clean call a round later, on two placebo draws a unit, puts a floor under every fair test's chance
+    of either call at look 1, which hid a real bias among them. A family draws all its probes' variants and
+    is reported biased once one of them is, so it must show more promise of its own to go on. ``None``:
+    look 1 is treated as the later looks (the rule before this option)."""
 
     def __post_init__(self) -> None:
         if (
             self.max_draws < 2
+            or (
+                self.first_look is not None
+                and (len(self.first_look) != 3 or not all(0.0 <= t < 1.0 for t in self.first_look))
+            )
             or not 0.0 <= self.shape <= 0.5
             or not 0.0 <= self.futility < 1.0
             or self.futility_from < 1
@@ -127,7 +175,8 @@ class SequentialDesign:
         ):
             raise ValueError(
                 f"expected max_draws >= 2, 0 <= shape <= 0.5, 0 <= futility < 1, futility_from >= 1, "
-                f"base_draws >= 1, 1 <= decide_from <= max_draws and clean_horizon None or >= 1, got {self}; "
+                f"base_draws >= 1, 1 <= decide_from <= max_draws, clean_horizon None or >= 1 and first_look "
+                f"None or three thresholds in [0, 1), got {self}; "
                 "an adaptive run needs room for a second round (--repeats 2 or more)"
             )
 
@@ -141,6 +190,8 @@ class SequentialDesign:
             "max_draws": self.max_draws, "shape": self.shape, "futility": self.futility,
             "futility_from": self.futility_from, "base_draws": self.base_draws,
             "clean_horizon": self.clean_horizon, "decide_from": self.decide_from,
+            "base_upfront": self.base_upfront,
+            "first_look": None if self.first_look is None else list(self.first_look),
         }  # fmt: skip
 
     @classmethod
@@ -148,14 +199,25 @@ class SequentialDesign:
         """Inverse of :meth:`to_json`."""
         defaults = cls()
         return cls(
-            int(data["max_draws"]), float(data["shape"]), float(data["futility"]),
-            int(data.get("futility_from", defaults.futility_from)),
-            int(data.get("base_draws", defaults.base_draws)),
+            max_draws=int(data["max_draws"]), shape=float(data["shape"]), futility=float(data["futility"]),
+            futility_from=int(data.get("futility_from", defaults.futility_from)),
+            base_draws=int(data.get("base_draws", defaults.base_draws)),
             # a state saved before these two existed decided tests from look 1 on and counted a clean verdict
             # up to the last round
-            int(data.get("decide_from", 1)),
-            None if data.get("clean_horizon") is None else int(data["clean_horizon"]),
+            decide_from=int(data.get("decide_from", 1)),
+            clean_horizon=None if data.get("clean_horizon") is None else int(data["clean_horizon"]),
+            # a state saved before this option made one base draw a round
+            base_upfront=bool(data.get("base_upfront", False)),
+            first_look=_pair(data.get("first_look")),
         )  # fmt: skip
+
+
+def _pair(value: Any) -> tuple[float, float, float] | None:
+    """``first_look`` from JSON (a state saved before it existed treated look 1 as the later looks)."""
+    if value is None:
+        return None
+    probe, family, clean = value
+    return float(probe), float(family), float(clean)
 
 
 @dataclass(frozen=True)
@@ -228,11 +290,15 @@ def test_id(level: str, family: str, probe: str | None) -> str:
     return f"family:{family}" if level == "family" else f"probe:{family}/{probe}"
 
 
-def round_index(frame: pd.DataFrame, max_draws: int) -> np.ndarray:
+def round_index(frame: pd.DataFrame, design: SequentialDesign) -> np.ndarray:
     """The round (from 1) of each draw of an adaptive run's frame (see ``judgeprobe.harness.run.rounds``)."""
     draws = frame["draw"].to_numpy(dtype=int)
     placebo = frame["placebo"].to_numpy(dtype=bool)
-    return np.where(placebo, draws - max_draws, draws) + 1
+    rounds = np.where(placebo, draws - design.max_draws, draws) + 1
+    if design.base_upfront:
+        own_base = (frame["relation"].to_numpy() == "base") & ~placebo
+        rounds = np.where(own_base & (draws < min(design.base_draws, design.max_draws)), 1, rounds)
+    return rounds
 
 
 def _groups(pairs: pd.DataFrame) -> Iterable[tuple[str, str, str, str | None, pd.DataFrame]]:
@@ -272,10 +338,10 @@ def z_of_p(p: float) -> float:
 
 
 def _decide_chance(
-    fields: Mapping[str, Any], look: int, design: SequentialDesign, settings: Settings
+    fields: Mapping[str, Any], look: int, design: SequentialDesign, settings: Settings, *, clean: bool = True
 ) -> float:
     """Predictive probability that more draws decide the test: that the interval at the last round calls
-    it biased, plus that the interval within ``clean_horizon`` rounds calls it clean.
+    it biased, plus (with ``clean``) that the interval within ``clean_horizon`` rounds calls it clean.
 
     A normal approximation with a flat prior on the excess, so the uncertainty of this look's estimate
     counts: the excess read at round ``m`` is then ``N(estimate, se_m^2 (m - k) / k)``, with ``se_m`` the
@@ -298,12 +364,14 @@ def _decide_chance(
     if spread <= 0.0:
         return 0.0
     biased = 1.0 - _NORMAL.cdf((max(critical * se_last, settings.threshold) - excess) / spread)
+    if not clean:
+        return float(biased)
     horizon = design.max_draws
     if design.clean_horizon is not None:
         horizon = min(look + design.clean_horizon, design.max_draws)
     critical, se_last, spread = ahead(horizon)
-    clean = _NORMAL.cdf((settings.threshold - critical * se_last - excess) / spread)
-    return float(min(1.0, biased + clean))
+    clean_call = _NORMAL.cdf((settings.threshold - critical * se_last - excess) / spread)
+    return float(min(1.0, biased + clean_call))
 
 
 def _p_of(fields: Mapping[str, Any]) -> float | None:
@@ -348,7 +416,12 @@ def evaluate_look(
         members[key] = rows["variant_id"].unique()
     keys = sorted(set(state.tests) | set(current))
     p_values = [_p_of(current[k]) if k in current else state.tests[k].p for k in keys]
-    qs = dict(zip(keys, benjamini_hochberg(p_values), strict=True))
+    # the slot test of pairs judged in both orders joins the family at the end (read once, from every
+    # round's draws): it counts here as a test with p = 1, so that a test called biased at a look is not
+    # made inconclusive by that test's joining (whatever its p-value, it then only lowers the q-values)
+    slot_test = bool(((frame["relation"] == "invariant") & (frame["chain"] == SWAP_CHAIN)).any())
+    qs = dict(zip(keys, benjamini_hochberg([*p_values, *([1.0] if slot_test else [])])[: len(keys)],
+                  strict=True))  # fmt: skip
     for key, fields in current.items():
         verdict = _decided(fields, qs[key], settings) if look >= design.decide_from else None
         chance: float | None = None
@@ -359,6 +432,11 @@ def evaluate_look(
             stop = "max_draws"
         elif look < design.futility_from:
             stop = "open"
+        elif look == 1 and design.first_look is not None:
+            biased = _decide_chance(fields, look, design, settings, clean=False)
+            chance = _decide_chance(fields, look, design, settings)
+            least = design.first_look[1 if key.startswith("family:") else 0]
+            stop = "futile" if biased < least and chance - biased < design.first_look[2] else "open"
         else:
             chance = _decide_chance(fields, look, design, settings)
             stop = "futile" if chance < design.futility else "open"
@@ -395,7 +473,7 @@ def sequential_invariants(
         ``extra_p`` (``None`` without it).
     """
     design = state.design
-    rounds = round_index(frame, design.max_draws)
+    rounds = round_index(frame, design)
     by_look: dict[int, pd.DataFrame] = {}
     pending: list[tuple[str, dict[str, Any], TestStop]] = []
     for key, level, family, probe, _ in _groups(draw_pairs(frame)):
@@ -460,7 +538,15 @@ def sequential_info(frame: pd.DataFrame, state: SequentialState) -> SequentialIn
                 if design.clean_horizon is None
                 else f"biased call by the last round or a clean call within {design.clean_horizon} round(s)"
             )
+            + (
+                ""
+                if design.first_look is None
+                else "; at look 1, when the predictive probability of a biased call by the last round is "
+                f"below {design.first_look[0]:g} for a probe and {design.first_look[1]:g} for a family and "
+                f"that of a clean call at the next round below {design.first_look[2]:g}"
+            )
             + (f"; no verdict before round {design.decide_from}" if design.decide_from > 1 else "")
+            + (f"; all {design.base_draws} base draws in round 1" if design.base_upfront else "")
         ),
         max_draws=design.max_draws, shape=design.shape, futility=design.futility,
         futility_from=design.futility_from, base_draws=design.base_draws, rounds=state.rounds,

@@ -261,21 +261,24 @@ def draw_filter(run: RunRecord) -> tuple[str, tuple[Any, ...]]:
     the variants it covers, and draw indices within its repeats (``2K`` for base variants: ``K`` base and
     ``K`` placebo draws). An adaptive run with at most ``K`` draws per variant that made ``n`` rounds of a
     variant has draws ``0..n-1`` of it; of a base variant, base draws ``0..min(n, B)-1`` (``B``: the design's
-    ``base_draws``) and placebo draws ``K..K+n-1``."""
+    ``base_draws``) and placebo draws ``K..K+n-1`` — base draws ``0..min(K, B)-1`` from round 1 on when its
+    design has ``base_upfront``."""
     clauses = ["judge_hash = ?"]
     params: list[Any] = [run.judge_hash]
     if run.adaptive and run.repeats is not None and not run.every_variant:
-        own = run.repeats
+        own, per_round = run.repeats, 1
         design = run.options.get("adaptive")
         if isinstance(design, Mapping) and isinstance(design.get("base_draws"), int):
             own = min(own, design["base_draws"])
+        if isinstance(design, Mapping) and design.get("base_upfront") is True:
+            per_round = own  # round 1 made every base draw
         clauses.append(
             "EXISTS (SELECT 1 FROM run_variants AS rv WHERE rv.run_key = ?"
             " AND rv.variant_id = draws.variant_id"
             " AND CASE WHEN draws.relation != 'base' THEN draws.draw < rv.draws"
-            " ELSE draws.draw < MIN(rv.draws, ?) OR (draws.draw >= ? AND draws.draw < ? + rv.draws) END)"
+            " ELSE draws.draw < MIN(rv.draws * ?, ?) OR (draws.draw >= ? AND draws.draw < ? + rv.draws) END)"
         )
-        params += [run.key, own, run.repeats, run.repeats]
+        params += [run.key, per_round, own, run.repeats, run.repeats]
         return " AND ".join(clauses), tuple(params)
     if not run.every_variant:
         clauses.append("variant_id IN (SELECT variant_id FROM run_variants WHERE run_key = ?)")
