@@ -275,6 +275,14 @@ def parse_answer(text: str, *, kind: AnswerKind | str | None, limits: Limits = D
     if resolved in (AnswerKind.NUMBER, AnswerKind.EXPRESSION):
         text = _strip_remark(text)
         text = words_to_number(text) or text
+    if resolved is AnswerKind.NUMBER:
+        text = _ellipsis_decimal(text)
+    elif resolved is AnswerKind.EXPRESSION:
+        bare = text.strip().strip("$").strip()
+        if _ELLIPSIS_DECIMAL.match(bare):  # an expression answer that is one repeating decimal
+            text = _repeating(_ellipsis_decimal(bare))
+        else:
+            text = _TRAILING_ELLIPSIS.sub("", text)
     if resolved is AnswerKind.SET and _SAME_VARIABLE_OR.fullmatch(text):
         text = re.sub(r"(?<!\s)\s+or\s+", ", ", text)  # "x = 2 or x = -1" lists the solutions
     if resolved in (AnswerKind.SET, AnswerKind.TUPLE):
@@ -316,6 +324,25 @@ def _strip_remark(text: str) -> str:
     """``3 (the other root, -3, is negative)`` -> ``3``: a trailing bracketed remark in words goes."""
     remark = _REMARK.match(text.strip())
     return remark[1] if remark and _looks_like_prose(remark[2]) else text
+
+
+_ELLIPSIS_DECIMAL = re.compile(
+    r"(?<![\d.])([-+]?\d*)\.(\d{0,40}?)(\d{1,6}?)\3+\s?(?:\.\.\.|…|\\[lc]?dots\b)(?=\s*\$?\s*\.?\s*$)"
+)
+"""A decimal whose last digits visibly repeat, then an ellipsis (``0.333...``, ``0.1666…``)."""
+_TRAILING_ELLIPSIS = re.compile(r"(?<=\d)\s?(?:…|\\[lc]?dots\b)(?=\s*\$?\s*\.?\s*$)")
+
+
+def _ellipsis_decimal(text: str) -> str:
+    """A number ending in an ellipsis: where its last digits visibly repeat (a block of one to six digits
+    written at least twice, ``0.333...``, ``0.1666…``, ``0.4545...``) it is that repeating decimal, exact
+    (``0.\\overline{3}`` = 1/3); otherwise the digits shown (``3.14159…`` reads as ``3.14159``, as
+    ``3.14159...`` always has, its trailing dots being punctuation)."""
+    repeating = _ELLIPSIS_DECIMAL.search(text)
+    if repeating is not None:
+        whole, fixed, period = repeating[1], repeating[2], repeating[3]
+        return text[: repeating.start()] + f"{whole}.{fixed}\\overline{{{period}}}" + text[repeating.end() :]
+    return _TRAILING_ELLIPSIS.sub("", text)
 
 
 def _repeating(text: str) -> str:

@@ -377,6 +377,32 @@ def test_symmetric_on_sets(a: str, b: str) -> None:
     assert equivalent(a, b, kind="set").decision is equivalent(b, a, kind="set").decision
 
 
+@pytest.mark.parametrize(
+    ("answer", "reference", "decision"),
+    [
+        ("0.333...", "1/3", Decision.EQUIVALENT),  # the digits visibly repeat: a repeating decimal, exact
+        ("0.3333…", r"\frac{1}{3}", Decision.EQUIVALENT),
+        ("0.33...", "1/3", Decision.EQUIVALENT),
+        ("-0.1666...", "-1/6", Decision.EQUIVALENT),
+        (r"$0.4545\ldots$", "5/11", Decision.EQUIVALENT),
+        ("0.999...", "1", Decision.EQUIVALENT),
+        ("The answer is 0.666...", "2/3", Decision.EQUIVALENT),
+        ("0.333...", "0.3", Decision.DIFFERENT),
+        ("0.333...", "0.334", Decision.DIFFERENT),
+        ("0.3333", "0.333...", Decision.DIFFERENT),  # a rounded value is not the repeating decimal
+        ("3.14159…", r"\pi", Decision.EQUIVALENT),  # no visible repetition: the digits shown
+        ("3.14159...", r"\pi", Decision.EQUIVALENT),
+        ("3.15…", r"\pi", Decision.DIFFERENT),
+    ],
+)
+def test_a_decimal_with_an_ellipsis(answer: str, reference: str, decision: Decision) -> None:
+    """``0.333...`` was read as 0.333 (its dots as punctuation) and judged different from 1/3; ``0.3333…``
+    was undecided (the character '…')."""
+    for kind in ("number", "expression") if " " not in answer else ("number",):
+        assert equivalent(answer, reference, kind=kind).decision is decision
+        assert equivalent(reference, answer, kind=kind).decision is decision
+
+
 def test_large_powers_are_not_expanded_but_checked_numerically() -> None:
     judgement = equivalent("(x+1)^999*(x-1)", "(x+1)^998*(x^2-1)", kind="expression")
     assert judgement.decision is EQ
