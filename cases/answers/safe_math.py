@@ -278,11 +278,9 @@ def parse_answer(text: str, *, kind: AnswerKind | str | None, limits: Limits = D
     if resolved is AnswerKind.NUMBER:
         text = _ellipsis_decimal(text)
     elif resolved is AnswerKind.EXPRESSION:
-        bare = text.strip().strip("$").strip()
-        if _ELLIPSIS_DECIMAL.match(bare):  # an expression answer that is one repeating decimal
-            text = _repeating(_ellipsis_decimal(bare))
-        else:
-            text = _TRAILING_ELLIPSIS.sub("", text)
+        whole = _ELLIPSIS_DECIMAL.match(text.strip().strip("$").strip())
+        # an expression answer that is one repeating decimal is its fraction
+        text = _repeating(_overlined(whole)) if whole else _TRAILING_ELLIPSIS.sub("", text)
     if resolved is AnswerKind.SET and _SAME_VARIABLE_OR.fullmatch(text):
         text = re.sub(r"(?<!\s)\s+or\s+", ", ", text)  # "x = 2 or x = -1" lists the solutions
     if resolved in (AnswerKind.SET, AnswerKind.TUPLE):
@@ -340,9 +338,13 @@ def _ellipsis_decimal(text: str) -> str:
     ``3.14159...`` always has, its trailing dots being punctuation)."""
     repeating = _ELLIPSIS_DECIMAL.search(text)
     if repeating is not None:
-        whole, fixed, period = repeating[1], repeating[2], repeating[3]
-        return text[: repeating.start()] + f"{whole}.{fixed}\\overline{{{period}}}" + text[repeating.end() :]
+        return text[: repeating.start()] + _overlined(repeating) + text[repeating.end() :]
     return _TRAILING_ELLIPSIS.sub("", text)
+
+
+def _overlined(repeating: re.Match[str]) -> str:
+    """A match of :data:`_ELLIPSIS_DECIMAL` written with ``\\overline`` (what :func:`_repeating` reads)."""
+    return f"{repeating[1]}.{repeating[2]}\\overline{{{repeating[3]}}}"
 
 
 def _repeating(text: str) -> str:

@@ -51,19 +51,29 @@ def _adaptive(
     records: list[DrawRecord] = []
 
     def execute(number: int, plan: list[PlannedDraw], left: float | None) -> RoundOutcome:
-        for variant, draw, placebo in plan:
-            request = JudgeRequest.from_variant(variant, draw=draw)
-            key = request.content_key()
-            records.append(record_for(
-                variant, judge(request), run_id="t", judge="planted", judge_hash="planted", draw=draw,
-                placebo=placebo, cache_key=key[:32], request_key=key, cached=False, reference_doubt=False,
-            ))  # fmt: skip
+        records.extend(_judged(plan, judge))
         return RoundOutcome()
 
-    settings = DEFAULT_SETTINGS.model_copy(update={"bootstrap_resamples": 200})
     state = SequentialState(SequentialDesign(max_draws=4))
-    adaptive_rounds(suite, state, settings=settings, execute=execute, frame=lambda: records_frame(records))
-    return build_summary(records_frame(records), variants=suite, settings=settings, sequential=state), state
+    adaptive_rounds(suite, state, settings=SETTINGS, execute=execute, frame=lambda: records_frame(records))
+    return build_summary(records_frame(records), variants=suite, settings=SETTINGS, sequential=state), state
+
+
+SETTINGS = DEFAULT_SETTINGS.model_copy(update={"bootstrap_resamples": 200})
+"""Analysis settings of these tests (fewer resamples: quicker, the same decisions)."""
+
+
+def _judged(plan: list[PlannedDraw], judge: Callable[[JudgeRequest], Verdict]) -> list[DrawRecord]:
+    """The records of a round's draws, judged in memory."""
+    records: list[DrawRecord] = []
+    for variant, draw, placebo in plan:
+        request = JudgeRequest.from_variant(variant, draw=draw)
+        key = request.content_key()
+        records.append(record_for(
+            variant, judge(request), run_id="t", judge="planted", judge_hash="planted", draw=draw,
+            placebo=placebo, cache_key=key[:32], request_key=key, cached=False, reference_doubt=False,
+        ))  # fmt: skip
+    return records
 
 
 def test_a_look_at_a_bias_whose_p_value_underflows_decides_it() -> None:
@@ -98,20 +108,12 @@ def test_the_slot_test_of_an_adaptive_run_joins_the_benjamini_hochberg_family() 
 def _first_look(suite: list[Variant], design: SequentialDesign, judge: Callable[[JudgeRequest], Verdict]
                 ) -> tuple[SequentialState, list[DrawRecord]]:  # fmt: skip
     """Round 1 of an adaptive run and its look."""
-    records: list[DrawRecord] = []
     plan = draw_round(suite, round_number=1, max_draws=design.max_draws, base_draws=design.base_draws,
                       base_upfront=design.base_upfront)  # fmt: skip
-    for variant, draw, placebo in plan:
-        request = JudgeRequest.from_variant(variant, draw=draw)
-        key = request.content_key()
-        records.append(record_for(
-            variant, judge(request), run_id="t", judge="planted", judge_hash="planted", draw=draw,
-            placebo=placebo, cache_key=key[:32], request_key=key, cached=False, reference_doubt=False,
-        ))  # fmt: skip
+    records = _judged(plan, judge)
     state = SequentialState(design, rounds=1)
     choices = {v.id: dict(v.choices) for v in suite if v.choices}
-    settings = DEFAULT_SETTINGS.model_copy(update={"bootstrap_resamples": 200})
-    evaluate_look(records_frame(records), state, settings=settings, choices=choices)
+    evaluate_look(records_frame(records), state, settings=SETTINGS, choices=choices)
     return state, records
 
 
